@@ -1,0 +1,85 @@
+"""Command-line entry point: thin argparse dispatch over the core.
+
+Each sub-command lives in its own module with ``register(subparsers)``; heavy imports (spaCy, Qt,
+pdfplumber) happen inside command bodies so that ``contractreview --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+
+# module name -> sub-commands it registers (for documentation and tests)
+COMMAND_MODULES = (
+    "contractreview.cli.ingest_cmd",
+    "contractreview.cli.analyze_cmd",
+    "contractreview.cli.eval_cmd",
+    "contractreview.cli.library_cmd",
+    "contractreview.cli.reviews_cmd",
+    "contractreview.cli.export_cmd",
+    "contractreview.cli.app_cmd",
+)
+
+
+def _library_versions() -> str:
+    try:
+        from ..library import library_version
+
+        return library_version()
+    except Exception:  # noqa: BLE001 - --version must never fail
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="contractreview",
+        description="Review ed-tech vendor contracts for student-data protections, offline.",
+    )
+    parser.add_argument("--version", action="store_true", help="show app and clause-library versions and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command module not written yet
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def version_text() -> str:
+    from .._build_info import BUILD_DATE
+
+    return f"contractreview {__version__} (clause library {_library_versions()}, built {BUILD_DATE})"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ..errors import ContractReviewError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(version_text())
+        return 0
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except ContractReviewError as exc:
+        print(f"contractreview: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("contractreview: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

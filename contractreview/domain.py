@@ -1,0 +1,349 @@
+"""Domain model shared by every stage: frozen, slotted dataclasses and enums, no third-party imports.
+
+One coordinate system serves highlighting, storage and reports: character offsets into
+``Document.text`` plus a page number and a bounding box in PDF points (origin top-left, as
+pdfplumber reports them; for DOCX and text the bbox is ``None``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+def _frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+class Format(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+    TXT = "txt"
+    MD = "md"
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_CELL = "table_cell"
+    HEADER = "header"
+    FOOTER = "footer"
+    FOOTNOTE = "footnote"
+
+
+class Status(StrEnum):
+    SATISFIED = "satisfied"
+    WEAK = "weak"
+    MISSING = "missing"
+    NEEDS_REVIEW = "needs_review"
+
+    @property
+    def is_flag(self) -> bool:
+        """Anything but ``satisfied`` asks a reviewer to act."""
+        return self is not Status.SATISFIED
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return {"high": 0, "medium": 1, "low": 2}[self.value]
+
+
+class Decision(StrEnum):
+    ACCEPT = "accept"
+    NEEDS_NEGOTIATION = "needs_negotiation"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return {
+            "accept": "Accept",
+            "needs_negotiation": "Needs negotiation",
+            "waived": "Waived",
+            "not_applicable": "Not applicable",
+        }[self.value]
+
+
+# --------------------------------------------------------------------------- ingestion
+
+
+@dataclass(frozen=True, slots=True)
+class BBox:
+    """A rectangle in PDF points, origin at the top-left of the page."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def union(self, other: BBox) -> BBox:
+        return BBox(
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    has_text_layer: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One visual line of body text on a PDF page (used for precise highlights)."""
+
+    start: int
+    end: int
+    page: int
+    bbox: BBox
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph-like unit of the body text: ``Document.text[start:end]`` is its text."""
+
+    start: int
+    end: int
+    page: int
+    kind: BlockKind = BlockKind.PARAGRAPH
+    bbox: BBox | None = None
+    style: str = ""
+    label: str = ""  # numbering label resolved from the source ("5.2(a)"), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """Running headers, footers and page numbers, kept out of the body text."""
+
+    text: str
+    page: int
+    kind: BlockKind  # HEADER or FOOTER
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment already present in the source document (DOCX)."""
+
+    author: str
+    text: str
+    start: int  # offsets of the anchored text in Document.text (equal when unknown)
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    source_path: str
+    sha256: str
+    format: Format
+    text: str
+    pages: tuple[Page, ...]
+    blocks: tuple[Block, ...]
+    warnings: tuple[str, ...] = ()
+    lines: tuple[Line, ...] = ()
+    furniture: tuple[Furniture, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    title: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.source_path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def block_at(self, offset: int) -> Block | None:
+        """The block containing ``offset`` (binary search; blocks are ordered)."""
+        starts = [b.start for b in self.blocks]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and self.blocks[i].start <= offset < max(self.blocks[i].end, self.blocks[i].start + 1):
+            return self.blocks[i]
+        return None
+
+    def page_at(self, offset: int) -> int:
+        """The 1-based page of ``offset`` (the nearest earlier block's page)."""
+        if not self.blocks:
+            return 1
+        starts = [b.start for b in self.blocks]
+        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        return self.blocks[i].page
+
+    def boxes_for(self, start: int, end: int) -> tuple[tuple[int, BBox], ...]:
+        """Page-and-rectangle pairs covering ``text[start:end]``, line-precise where lines are known."""
+        out: list[tuple[int, BBox]] = []
+        if self.lines:
+            for ln in self.lines:
+                if ln.end > start and ln.start < end:
+                    out.append((ln.page, ln.bbox))
+            if out:
+                return tuple(out)
+        for b in self.blocks:
+            if b.end > start and b.start < end and b.bbox is not None:
+                out.append((b.page, b.bbox))
+        return tuple(out)
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A numbered or headed unit of the contract: ``Document.text[start:end]`` is its text."""
+
+    start: int
+    end: int
+    number: str  # "5.2(a)", "Article V", "" for unnumbered
+    heading: str
+    path: str  # "Article V > 5.2 > (a)"
+    level: int
+    page: int
+    kind: str = "section"  # section | definition | exhibit | preamble | paragraph
+
+
+# --------------------------------------------------------------------------- clause library
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A legal or model-contract source behind a requirement, as catalogued in the requirement facts."""
+
+    citation: str  # "8 NYCRR 121.10(a)"
+    name: str = ""
+    status: str = ""  # mandatory | model | guidance | voluntary ...
+    verified: str = ""  # primary | secondary | model_text | unverified
+
+    @property
+    def is_verified(self) -> bool:
+        return bool(self.verified) and not self.verified.startswith("unverified")
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A numeric limit a profile sets for one parameter, e.g. breach notice ≤ 168 hours."""
+
+    parameter: str  # breach_notice_max_hours | deletion_after_request_days | ...
+    value: float | None
+    unit: str  # hours | days | months
+    basis: str  # human-readable basis ("7 calendar days, 8 NYCRR 121.10(a)")
+    verified: str  # primary | secondary | model_text | unverified | recommendation
+    clock_start: str = ""  # required clock start, e.g. "discovery"
+
+    @property
+    def is_law(self) -> bool:
+        """True only for values that may be presented to users as a legal requirement."""
+        return self.verified in {"primary", "secondary"}
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    id: str
+    title: str
+    category: str
+    severity: Severity
+    description: str
+    why: str
+    sources: tuple[Source, ...]
+    suggested_language: str
+    vendor_question: str
+    parameters: tuple[str, ...] = ()  # names of numeric parameters checked against thresholds
+    weak_cues: tuple[str, ...] = ()
+    origin: str = ""  # file the requirement came from (for error messages and provenance)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    label: str
+    requirement_ids: tuple[str, ...]
+    thresholds: Mapping[str, Threshold] = field(default_factory=_frozen_map)
+    legal_basis: str = ""
+    description: str = ""
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    text: str  # == Document.text[start:end]
+    start: int
+    end: int
+    page: int
+    clause: str = ""  # clause number ("5.2(a)") or heading when unnumbered
+    rule: str = ""  # id of the pattern/rule that found it
+    boxes: tuple[tuple[int, BBox], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    requirement_id: str
+    title: str
+    category: str
+    status: Status
+    severity: Severity
+    explanation: str
+    evidence: tuple[Evidence, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=_frozen_map)
+    sources: tuple[Source, ...] = ()
+    suggested_language: str = ""
+    vendor_question: str = ""
+    layer: str = "rules"  # which layer decided: rules | classifier
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    document: Document
+    clauses: tuple[Clause, ...]
+    profile: str
+    library_version: str
+    tool_version: str
+    findings: tuple[Finding, ...]
+    key_terms: Mapping[str, Any] = field(default_factory=_frozen_map)
+
+    def counts(self) -> dict[Status, int]:
+        out = {s: 0 for s in Status}
+        for f in self.findings:
+            out[f.status] += 1
+        return out
+
+    def finding(self, requirement_id: str) -> Finding | None:
+        for f in self.findings:
+            if f.requirement_id == requirement_id:
+                return f
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Yielded by long operations; ``done``/``total`` are in the stage's own units."""
+
+    stage: str
+    done: int
+    total: int
+    message: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return 0.0 if self.total <= 0 else min(1.0, self.done / self.total)
+
+
+KEY_TERMS: tuple[str, ...] = (
+    "breach_notice_max_hours",
+    "breach_notice_clock_start",
+    "deletion_after_request_days",
+    "deletion_after_termination_days",
+    "governing_law",
+)

@@ -1,0 +1,38 @@
+"""Shared fixtures. Qt runs offscreen; the shared corpus is optional and its tests skip without it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CONTRACTREVIEW_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared/corpus is not present on this machine")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(shared_dir: Path) -> Path:
+    return shared_dir / "corpus"
+
+
+@pytest.fixture(scope="session")
+def requirements_dir(shared_dir: Path) -> Path:
+    return shared_dir / "requirements"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test away from the real user's data and settings folders."""
+    base = tmp_path_factory.getbasetemp() / "userdirs"
+    monkeypatch.setenv("CONTRACTREVIEW_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("CONTRACTREVIEW_CONFIG_DIR", str(base / "config"))
