@@ -347,3 +347,30 @@ KEY_TERMS: tuple[str, ...] = (
     "deletion_after_termination_days",
     "governing_law",
 )
+
+
+# --------------------------------------------------------------------------- review
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """A reviewer's decision on one requirement of one document (kept across re-analyses)."""
+
+    requirement_id: str
+    decision: Decision
+    note: str = ""
+    reviewer: str = ""
+    updated_at: str = ""  # ISO-8601, UTC
+    evidence_text: str = ""  # the evidence the decision was made on
+    evidence_changed: bool = False  # the current analysis quotes different evidence
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """Title-block facts for exports."""
+
+    reviewer: str = ""
+    vendor: str = ""
+    agreement: str = ""
+    date: str = ""  # ISO date of the report
+    review_id: int | None = None

@@ -1,0 +1,43 @@
+"""Configurable limits that keep hostile or huge files from hanging or exhausting the machine."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = 200 * 1024 * 1024  # 200 MB on disk
+    max_pages: int = 2000
+    max_seconds: float = 180.0  # wall time for ingesting one file
+    max_text_chars: int = 20_000_000
+    max_docx_uncompressed_bytes: int = 300 * 1024 * 1024  # sum of zip members once inflated
+    max_docx_ratio: int = 200  # inflate ratio of any single zip member
+    max_page_area_pt2: float = 200.0 * 72 * 200 * 72  # a page larger than 200 in x 200 in is refused
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Limits with overrides from CONTRACTREVIEW_MAX_* environment variables."""
+        base = cls()
+        return cls(
+            max_file_bytes=_env_int("CONTRACTREVIEW_MAX_FILE_BYTES", base.max_file_bytes),
+            max_pages=_env_int("CONTRACTREVIEW_MAX_PAGES", base.max_pages),
+            max_seconds=float(_env_int("CONTRACTREVIEW_MAX_SECONDS", int(base.max_seconds))),
+            max_text_chars=_env_int("CONTRACTREVIEW_MAX_TEXT_CHARS", base.max_text_chars),
+            max_docx_uncompressed_bytes=_env_int(
+                "CONTRACTREVIEW_MAX_DOCX_UNCOMPRESSED", base.max_docx_uncompressed_bytes
+            ),
+            max_docx_ratio=base.max_docx_ratio,
+            max_page_area_pt2=base.max_page_area_pt2,
+        )
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,40 @@
+"""Ingest + analyse as one generator: what the GUI worker, the CLI and batch runs all drive."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+
+from .domain import Analysis, Progress
+
+
+def iter_review(
+    path: str | Path,
+    *,
+    profile: str = "default",
+    library: object | None = None,
+    password: str | None = None,
+) -> Generator[Progress, None, Analysis]:
+    """Load ``path`` and analyse it, yielding ``Progress``; returns the ``Analysis``.
+
+    Closing the generator (the GUI's Cancel) stops the work between steps.
+    :raises ContractReviewError: for any input the project cannot read (never anything else on purpose).
+    """
+    from .analyze import iter_analyze
+    from .ingest import load_document
+
+    yield Progress("ingest", 0, 1, f"Reading {Path(path).name}")
+    document = load_document(path, password=password)
+    yield Progress("ingest", 1, 1, f"Read {len(document.pages)} pages")
+    analysis = yield from iter_analyze(document, profile=profile, library=library)
+    return analysis
+
+
+def review(path: str | Path, **kwargs: object) -> Analysis:
+    """Blocking variant of :func:`iter_review`."""
+    gen = iter_review(path, **kwargs)  # type: ignore[arg-type]
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value

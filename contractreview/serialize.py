@@ -1,0 +1,139 @@
+"""The stable JSON form of an analysis (schema ``contractreview/analysis-v1``, see docs/analysis-json.md).
+
+Every other tool (exports, the store's hand-over files, batch runs) reads and writes this shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .domain import (
+    KEY_TERMS,
+    Analysis,
+    BBox,
+    Document,
+    Evidence,
+    Finding,
+    Format,
+    Page,
+    Severity,
+    Source,
+    Status,
+)
+
+SCHEMA = "contractreview/analysis-v1"
+
+
+def source_citation(source: Source) -> str:
+    """Citation as shown to users; unverified sources are labelled so they are never taken as law."""
+    return source.citation if source.is_verified else f"{source.citation} (unverified)"
+
+
+def evidence_to_dict(ev: Evidence, *, boxes: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": ev.text, "start": ev.start, "end": ev.end, "page": ev.page, "clause": ev.clause}
+    if ev.rule:
+        out["rule"] = ev.rule
+    if boxes and ev.boxes:
+        out["boxes"] = [[p, b.x0, b.top, b.x1, b.bottom] for p, b in ev.boxes]
+    return out
+
+
+def finding_to_dict(f: Finding, *, boxes: bool = False) -> dict[str, Any]:
+    return {
+        "requirement_id": f.requirement_id,
+        "title": f.title,
+        "category": f.category,
+        "status": f.status.value,
+        "severity": f.severity.value,
+        "explanation": f.explanation,
+        "params": dict(f.params),
+        "evidence": [evidence_to_dict(e, boxes=boxes) for e in f.evidence],
+        "sources": [source_citation(s) for s in f.sources],
+        "suggested_language": f.suggested_language,
+        "vendor_question": f.vendor_question,
+        "layer": f.layer,
+    }
+
+
+def analysis_to_dict(analysis: Analysis, *, boxes: bool = False) -> dict[str, Any]:
+    """The documented ``analysis-v1`` JSON object; ``boxes`` adds highlight rectangles per evidence."""
+    doc = analysis.document
+    key_terms = {k: analysis.key_terms.get(k) for k in KEY_TERMS}
+    return {
+        "schema": SCHEMA,
+        "tool_version": analysis.tool_version,
+        "library_version": analysis.library_version,
+        "profile": analysis.profile,
+        "document": {
+            "path": doc.source_path,
+            "sha256": doc.sha256,
+            "format": doc.format.value,
+            "pages": len(doc.pages),
+            "warnings": list(doc.warnings),
+        },
+        "key_terms": key_terms,
+        "findings": [finding_to_dict(f, boxes=boxes) for f in analysis.findings],
+    }
+
+
+def _source_from_str(text: str) -> Source:
+    if text.endswith(" (unverified)"):
+        return Source(citation=text[: -len(" (unverified)")], verified="unverified")
+    return Source(citation=text, verified="primary")
+
+
+def evidence_from_dict(d: Mapping[str, Any]) -> Evidence:
+    boxes = tuple((int(b[0]), BBox(*map(float, b[1:5]))) for b in d.get("boxes", ()))
+    return Evidence(
+        text=d["text"],
+        start=int(d["start"]),
+        end=int(d["end"]),
+        page=int(d.get("page") or 1),
+        clause=d.get("clause", ""),
+        rule=d.get("rule", ""),
+        boxes=boxes,
+    )
+
+
+def finding_from_dict(d: Mapping[str, Any]) -> Finding:
+    return Finding(
+        requirement_id=d["requirement_id"],
+        title=d.get("title", d["requirement_id"]),
+        category=d.get("category", ""),
+        status=Status(d["status"]),
+        severity=Severity(d.get("severity", "medium")),
+        explanation=d.get("explanation", ""),
+        evidence=tuple(evidence_from_dict(e) for e in d.get("evidence", ())),
+        params=dict(d.get("params", {})),
+        sources=tuple(_source_from_str(s) for s in d.get("sources", ())),
+        suggested_language=d.get("suggested_language", ""),
+        vendor_question=d.get("vendor_question", ""),
+        layer=d.get("layer", "rules"),
+    )
+
+
+def analysis_from_dict(data: Mapping[str, Any], *, document: Document | None = None) -> Analysis:
+    """Rebuild an ``Analysis``; without ``document`` a text-less stand-in carries the metadata."""
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} object (schema={data.get('schema')!r})")
+    d = data["document"]
+    if document is None:
+        document = Document(
+            source_path=d["path"],
+            sha256=d["sha256"],
+            format=Format(d["format"]),
+            text="",
+            pages=tuple(Page(i + 1, 612.0, 792.0) for i in range(int(d.get("pages") or 0))),
+            blocks=(),
+            warnings=tuple(d.get("warnings", ())),
+        )
+    return Analysis(
+        document=document,
+        clauses=(),
+        profile=data["profile"],
+        library_version=data["library_version"],
+        tool_version=data["tool_version"],
+        findings=tuple(finding_from_dict(f) for f in data["findings"]),
+        key_terms=dict(data.get("key_terms", {})),
+    )
