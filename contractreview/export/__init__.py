@@ -1,0 +1,105 @@
+"""Exports reviewers hand on (issue #6): gap summary, annotated contract, change request, portfolio.
+
+Every export is built from one :class:`~contractreview.export.model.ReportModel`, so all formats say
+the same thing in the same order. All writes are atomic (a temporary file in the destination folder,
+then ``os.replace``) and the files are private to the user (mode 0600). The original contract is only
+ever read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from ..domain import Analysis, ReportMeta, ReviewDecision
+from ..errors import ExportError
+
+REPORT_FORMATS = ("docx", "pdf", "html", "md", "csv", "json")
+
+__all__ = [
+    "REPORT_FORMATS",
+    "export_report",
+    "export_annotated",
+    "export_change_request",
+    "export_portfolio",
+]
+
+
+def export_report(
+    analysis: Analysis,
+    decisions: Mapping[str, ReviewDecision],
+    meta: ReportMeta,
+    fmt: str,
+    dest: Path,
+) -> Path:
+    """Write the gap summary in ``fmt`` (docx, pdf, html, md, csv or json) to ``dest``.
+
+    :raises ExportError: for an unknown format or a destination that cannot be written.
+    """
+    from .model import build_report
+
+    fmt = (fmt or "").lower().lstrip(".")
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in REPORT_FORMATS:
+        raise ExportError(f"unknown report format '{fmt}' (choose one of {', '.join(REPORT_FORMATS)})", dest)
+    model = build_report(analysis, decisions, meta)
+    if fmt == "docx":
+        from .docx_report import write_docx as writer
+    elif fmt == "pdf":
+        from .pdf_report import write_pdf as writer
+    elif fmt == "html":
+        from .html_report import write_html as writer
+    elif fmt == "md":
+        from .md_report import write_markdown as writer
+    elif fmt == "csv":
+        from .data_report import write_csv as writer
+    else:
+        from .data_report import write_json as writer
+    return writer(model, Path(dest))
+
+
+def export_annotated(
+    analysis: Analysis,
+    decisions: Mapping[str, ReviewDecision],
+    meta: ReportMeta,
+    source: Path,
+    dest: Path,
+) -> Path:
+    """Write a commented (DOCX) or highlighted (PDF) copy of ``source``; ``source`` is never modified.
+
+    :raises ExportError: when ``source`` is neither DOCX nor PDF, cannot be read, or ``dest`` is ``source``.
+    """
+    source = Path(source)
+    try:
+        with open(source, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc})", source) from exc
+    if head.startswith(b"%PDF") or (b"%PDF" in head):
+        from .annotated_pdf import write_annotated_pdf
+
+        return write_annotated_pdf(analysis, decisions, meta, source, Path(dest))
+    if head.startswith(b"PK"):
+        from .annotated_docx import write_annotated_docx
+
+        return write_annotated_docx(analysis, decisions, meta, source, Path(dest))
+    raise ExportError(
+        "annotated copies can be made of PDF and DOCX contracts only; export a report instead", source
+    )
+
+
+def export_change_request(
+    analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta, dest: Path
+) -> Path:
+    """Write the change-request addendum draft (DOCX) for the vendor."""
+    from .change_request import write_change_request
+
+    return write_change_request(analysis, decisions, meta, Path(dest))
+
+
+def export_portfolio(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]], dest: Path) -> Path:
+    """Write one CSV row per contract × requirement with status and decision."""
+    from .portfolio import write_portfolio
+
+    return write_portfolio(rows, Path(dest))

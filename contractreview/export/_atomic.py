@@ -1,0 +1,66 @@
+"""Atomic, private file writes shared by every exporter."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..errors import ExportError
+
+
+@contextlib.contextmanager
+def atomic_path(dest: Path, *, refuse: tuple[Path, ...] = ()) -> Iterator[Path]:
+    """Yield a temporary path next to ``dest``; on success it replaces ``dest`` with mode 0600.
+
+    The temporary file lives in the destination directory so ``os.replace`` never crosses a file
+    system, and a crash leaves either the old file or the new one, never half of one.
+    :raises ExportError: when the folder is missing or not writable, or ``dest`` is a protected file.
+    """
+    dest = Path(dest)
+    for other in refuse:
+        with contextlib.suppress(OSError):
+            if dest.exists() and os.path.samefile(dest, other):
+                raise ExportError("refusing to overwrite the original contract; choose another output file", dest)
+    if dest.is_dir():
+        raise ExportError("is a folder; give a file name for the export", dest)
+    parent = dest.parent if str(dest.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"the folder {parent.name or parent} does not exist", dest)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write in this folder ({exc.strerror or exc})", dest) from exc
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        os.chmod(tmp_path, 0o600)
+        yield tmp_path
+        os.chmod(tmp_path, 0o600)
+        os.replace(tmp_path, dest)
+    except ExportError:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise ExportError(f"could not be written ({exc.strerror or exc})", dest) from exc
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(dest: Path, writer: Callable[[Path], None], *, refuse: tuple[Path, ...] = ()) -> Path:
+    """Run ``writer(tmp_path)`` and move the result onto ``dest`` atomically (mode 0600)."""
+    with atomic_path(Path(dest), refuse=refuse) as tmp:
+        writer(tmp)
+    return Path(dest)
+
+
+def write_text_atomic(dest: Path, text: str, *, newline: str | None = None) -> Path:
+    def _w(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+            fh.write(text)
+
+    return write_atomic(dest, _w)

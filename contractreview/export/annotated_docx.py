@@ -1,0 +1,154 @@
+"""A copy of a DOCX contract with a Word comment on every flagged clause (python-docx >= 1.2).
+
+The original is read into memory and never opened for writing; the copy is written atomically. Each
+flagged finding gets one comment per distinct paragraph range holding its evidence, authored by the
+reviewer; protections the contract does not address at all are listed in one summary comment on the
+first paragraph, since there is no clause to attach them to. python-docx cannot tell which text a
+comment anchors to, so :func:`annotate_docx` returns its own map of anchors.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain import Analysis, ReportMeta, ReviewDecision
+from ..errors import ExportError
+from ._atomic import write_atomic
+from ._locate import locate
+from ._text import xml_safe
+from .model import ReportItem, build_report
+
+
+@dataclass(frozen=True, slots=True)
+class CommentAnchor:
+    requirement_id: str  # "" for the summary comment
+    comment_id: int
+    first_paragraph: int  # index among the document's paragraphs in body order (tables included)
+    last_paragraph: int
+
+
+def initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isalnum())[:3].upper()
+
+
+def comment_lines(item: ReportItem) -> list[str]:
+    """The text of a finding's comment, one entry per comment paragraph."""
+    lines = [f"{item.title}: {item.status_label} ({item.severity_label} severity) [{item.requirement_id}]"]
+    if item.explanation:
+        lines.append(item.explanation)
+    lines.append(f"Reviewer decision: {item.decision_text}")
+    if item.note:
+        lines.append(f"Note: {item.note}")
+    if item.suggested_language:
+        lines.append(f"Suggested language: {item.suggested_language}")
+    if item.vendor_question:
+        lines.append(f"Question for the vendor: {item.vendor_question}")
+    if item.citations:
+        lines.append("Sources: " + "; ".join(item.citations))
+    return lines
+
+
+def body_paragraphs(document) -> list:  # type: ignore[no-untyped-def]
+    """Every paragraph of the main story in document order, table cells included."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = document.element.body
+    return [Paragraph(p, document._body) for p in body.iter(qn("w:p"))]
+
+
+def _runs(paragraph) -> list:  # type: ignore[no-untyped-def]
+    from docx.text.hyperlink import Hyperlink
+    from docx.text.run import Run
+
+    out = []
+    for part in paragraph.iter_inner_content():
+        if isinstance(part, Run):
+            out.append(part)
+        elif isinstance(part, Hyperlink):
+            out.extend(part.runs)
+    return out
+
+
+def _range_runs(paras: list, first: int, last: int) -> list:  # type: ignore[type-arg]
+    runs: list = []
+    for p in paras[first : last + 1]:
+        runs.extend(_runs(p))
+    return runs
+
+
+def _add(document, runs, lines: list[str], author: str):  # type: ignore[no-untyped-def]
+    comment = document.add_comment(runs, text=xml_safe(lines[0]), author=xml_safe(author), initials=initials(author))
+    for line in lines[1:]:
+        comment.add_paragraph(xml_safe(line))
+    return comment
+
+
+def annotate_docx(
+    analysis: Analysis,
+    decisions: Mapping[str, ReviewDecision],
+    meta: ReportMeta,
+    source: Path,
+    dest: Path,
+) -> tuple[Path, list[CommentAnchor]]:
+    """Write the commented copy; returns the path and where each comment was anchored."""
+    import docx
+
+    source = Path(source)
+    try:
+        data = source.read_bytes()
+        document = docx.Document(io.BytesIO(data))
+    except OSError as exc:
+        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc})", source) from exc
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many types for broken packages
+        raise ExportError(f"is not a DOCX file python-docx can annotate ({exc})", source) from exc
+
+    model = build_report(analysis, decisions, meta)
+    author = meta.reviewer or "ContractReview"
+    paras = body_paragraphs(document)
+    texts = [p.text for p in paras]
+    full_text = analysis.document.text
+    anchors: list[CommentAnchor] = []
+    unplaced: list[str] = []
+    evidence_by_req = {f.requirement_id: f.evidence for f in analysis.findings}
+
+    for item in model.flagged:
+        ranges: list[tuple[int, int]] = []
+        for ev in evidence_by_req.get(item.requirement_id, ()):
+            hit = locate(texts, ev.text, full_text=full_text, start=ev.start)
+            if hit and hit not in ranges:
+                ranges.append(hit)
+        if not ranges:
+            unplaced.append(item.requirement_id)
+            continue
+        for first, last in ranges:
+            runs = _range_runs(paras, first, last)
+            if not runs:
+                runs = [paras[first].add_run("")]
+            c = _add(document, runs, comment_lines(item), author)
+            anchors.append(CommentAnchor(item.requirement_id, c.comment_id, first, last))
+
+    if unplaced:
+        items = {i.requirement_id: i for i in model.flagged}
+        lines = [f"ContractReview: {len(unplaced)} flagged protection(s) with no clause to comment on:"]
+        for rid in unplaced:
+            i = items[rid]
+            lines.append(f"{i.number}. {i.title}: {i.status_label} ({i.severity_label}) [{rid}] — {i.decision_text}")
+        lines.append("Not legal advice.")
+        target = next((k for k, p in enumerate(paras) if p.text.strip()), 0) if paras else None
+        if target is not None:
+            runs = _runs(paras[target]) or [paras[target].add_run("")]
+            c = _add(document, runs, lines, author)
+            anchors.append(CommentAnchor("", c.comment_id, target, target))
+
+    path = write_atomic(Path(dest), lambda tmp: document.save(str(tmp)), refuse=(source,))
+    return path, anchors
+
+
+def write_annotated_docx(
+    analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta, source: Path, dest: Path
+) -> Path:
+    return annotate_docx(analysis, decisions, meta, source, dest)[0]

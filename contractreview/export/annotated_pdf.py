@@ -1,0 +1,165 @@
+"""A copy of a PDF contract with highlight annotations and pop-up notes on flagged evidence (pypdf).
+
+Evidence boxes are in PDF points with a top-left origin (as pdfplumber reports them); PDF annotations
+use the bottom-left origin of the page's MediaBox, so ``y = mediabox.top - top``. When an evidence
+item carries no boxes (a review rebuilt from the store), the quote is searched for on its page with
+pdfplumber. Protections with no evidence at all are listed in one sticky note on page 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain import Analysis, BBox, Evidence, ReportMeta, ReviewDecision
+from ..errors import ExportError
+from ._atomic import write_atomic
+from ._locate import tokens
+from .annotated_docx import comment_lines
+from .model import build_report
+
+# Highlight colours by status: red for missing-ish, amber for weak, blue-grey for needs review.
+_COLOURS = {"missing": "ff6666", "weak": "ffcc33", "needs_review": "99aacc"}
+
+
+@dataclass(frozen=True, slots=True)
+class PdfHighlight:
+    requirement_id: str
+    page: int  # 1-based
+    rect: tuple[float, float, float, float]  # PDF user space, bottom-left origin
+
+
+def _search_boxes(pdf, ev: Evidence) -> list[tuple[int, BBox]]:  # type: ignore[no-untyped-def]
+    """Find the quote on its page (then anywhere) by its words; boxes per matched line."""
+    words = tokens(ev.text)
+    if not words:
+        return []
+    pattern = r"\W+".join(re.escape(w) for w in words[:40])
+    pages = list(range(len(pdf.pages)))
+    if 1 <= ev.page <= len(pages):
+        pages.remove(ev.page - 1)
+        pages.insert(0, ev.page - 1)
+    for idx in pages:
+        page = pdf.pages[idx]
+        try:
+            hits = page.search(pattern, regex=True, case=False, return_chars=True)
+        except Exception:  # noqa: BLE001 - a damaged page must not stop the export
+            continue
+        if not hits:
+            continue
+        lines: dict[float, BBox] = {}
+        for ch in hits[0]["chars"]:
+            key = round(ch["top"], 0)
+            box = BBox(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
+            lines[key] = lines[key].union(box) if key in lines else box
+        return [(idx + 1, b) for _, b in sorted(lines.items())]
+    return []
+
+
+def annotate_pdf(
+    analysis: Analysis,
+    decisions: Mapping[str, ReviewDecision],
+    meta: ReportMeta,
+    source: Path,
+    dest: Path,
+    *,
+    password: str | None = None,
+) -> tuple[Path, list[PdfHighlight]]:
+    """Write the highlighted copy; returns the path and every highlight placed."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Highlight, Popup, Text
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
+
+    source = Path(source)
+    try:
+        reader = PdfReader(str(source))
+        if reader.is_encrypted and not reader.decrypt(password or ""):
+            raise ExportError("is encrypted; give its password to annotate it", source)
+        writer = PdfWriter(clone_from=reader)
+    except ExportError:
+        raise
+    except OSError as exc:
+        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc})", source) from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
+        raise ExportError(f"is not a PDF pypdf can annotate ({exc})", source) from exc
+
+    model = build_report(analysis, decisions, meta)
+    author = meta.reviewer or "ContractReview"
+    evidence_by_req = {f.requirement_id: f.evidence for f in analysis.findings}
+    doc = analysis.document
+    placed: list[PdfHighlight] = []
+    unplaced: list[str] = []
+    plumber = None
+
+    try:
+        for item in model.flagged:
+            note = "\n".join(comment_lines(item))
+            any_box = False
+            for ev in evidence_by_req.get(item.requirement_id, ()):
+                boxes = list(ev.boxes) or list(doc.boxes_for(ev.start, ev.end) if doc.text else ())
+                if not boxes:
+                    if plumber is None:
+                        import pdfplumber
+
+                        plumber = pdfplumber.open(str(source), password=password or "")
+                    boxes = _search_boxes(plumber, ev)
+                by_page: dict[int, list[BBox]] = {}
+                for page_no, box in boxes:
+                    if 1 <= page_no <= len(writer.pages):
+                        by_page.setdefault(page_no, []).append(box)
+                for page_no, page_boxes in by_page.items():
+                    page = writer.pages[page_no - 1]
+                    mb = page.mediabox
+                    left, top = float(mb.left), float(mb.top)
+                    quads: list[FloatObject] = []
+                    xs0, ys0, xs1, ys1 = [], [], [], []
+                    for b in page_boxes:
+                        x0, x1 = left + b.x0, left + b.x1
+                        y_top, y_bot = top - b.top, top - b.bottom
+                        quads += [FloatObject(v) for v in (x0, y_top, x1, y_top, x0, y_bot, x1, y_bot)]
+                        xs0.append(x0), xs1.append(x1), ys0.append(y_bot), ys1.append(y_top)
+                    rect = (min(xs0), min(ys0), max(xs1), max(ys1))
+                    hl = Highlight(
+                        rect=rect,
+                        quad_points=ArrayObject(quads),
+                        highlight_color=_COLOURS.get(item.status.value, "ffcc33"),
+                        printing=True,
+                    )
+                    hl[NameObject("/Contents")] = TextStringObject(note)
+                    hl[NameObject("/T")] = TextStringObject(author)
+                    hl[NameObject("/Subj")] = TextStringObject(f"{item.title} ({item.status_label})")
+                    hl[NameObject("/NM")] = TextStringObject(f"contractreview-{item.requirement_id}-{page_no}-{len(placed)}")
+                    ref = writer.add_annotation(page_number=page_no - 1, annotation=hl)
+                    right = float(mb.right)
+                    popup_rect = (max(left, right - 220), max(float(mb.bottom), rect[3] - 140), right - 10, rect[3])
+                    writer.add_annotation(page_number=page_no - 1, annotation=Popup(rect=popup_rect, parent=ref, open=False))
+                    placed.append(PdfHighlight(item.requirement_id, page_no, rect))
+                    any_box = True
+            if not any_box:
+                unplaced.append(item.requirement_id)
+    finally:
+        if plumber is not None:
+            plumber.close()
+
+    if unplaced and len(writer.pages):
+        items = {i.requirement_id: i for i in model.flagged}
+        lines = [f"ContractReview: {len(unplaced)} flagged protection(s) with no clause to highlight:"]
+        lines += [f"{items[r].number}. {items[r].title}: {items[r].status_label} — {items[r].decision_text}" for r in unplaced]
+        lines.append("Not legal advice.")
+        mb = writer.pages[0].mediabox
+        rect = (float(mb.left) + 10, float(mb.top) - 34, float(mb.left) + 34, float(mb.top) - 10)
+        note = Text(rect=rect, text="\n".join(lines), open=False)
+        note[NameObject("/T")] = TextStringObject(author)
+        note[NameObject("/Name")] = NameObject("/Comment")
+        writer.add_annotation(page_number=0, annotation=note)
+
+    path = write_atomic(Path(dest), lambda tmp: writer.write(str(tmp)), refuse=(source,))
+    return path, placed
+
+
+def write_annotated_pdf(
+    analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta, source: Path, dest: Path
+) -> Path:
+    return annotate_pdf(analysis, decisions, meta, source, dest)[0]

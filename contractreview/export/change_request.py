@@ -1,0 +1,95 @@
+"""Change-request addendum draft to the vendor (DOCX): numbered requested changes and questions.
+
+Requirements the reviewer accepted, waived or marked not applicable are left out: the letter asks
+only for what the district still wants changed. The draft is meant to be edited before it is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..domain import Analysis, Decision, ReportMeta, ReviewDecision
+from ._atomic import write_atomic
+from ._text import xml_safe as _x
+from .model import ReportItem, build_report
+
+_SETTLED = {Decision.ACCEPT.value, Decision.WAIVED.value, Decision.NOT_APPLICABLE.value}
+
+
+def requested_items(analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta) -> list[ReportItem]:
+    """Flagged items still open for negotiation, in report order (severity first)."""
+    model = build_report(analysis, decisions, meta)
+    return [i for i in model.flagged if i.decision_value not in _SETTLED]
+
+
+def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta):  # type: ignore[no-untyped-def]
+    import docx
+    from docx.shared import Pt
+
+    model = build_report(analysis, decisions, meta)
+    items = [i for i in model.flagged if i.decision_value not in _SETTLED]
+    vendor = model.vendor or "[Vendor]"
+    agreement = model.agreement or model.document_name
+
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(11)
+    document.core_properties.title = _x(f"Requested changes: {agreement}")
+    document.core_properties.author = _x(model.reviewer or "ContractReview")
+    document.sections[0].footer.paragraphs[0].text = "DRAFT for negotiation · Not legal advice"
+
+    document.add_heading(_x(f"Addendum (draft): requested changes to {agreement}"), level=0)
+    document.add_paragraph(_x(f"To: {vendor}"))
+    document.add_paragraph(_x(f"Date: {model.date}"))
+    if model.reviewer:
+        document.add_paragraph(_x(f"From: {model.reviewer}"))
+    document.add_paragraph().add_run(
+        "DRAFT. Not legal advice: prepared with an automated contract review tool and to be checked by the "
+        "district's counsel before it is sent."
+    ).italic = True
+    document.add_paragraph(
+        _x(
+            f"The district has reviewed {agreement} (document {model.document_name}, SHA-256 {model.sha256_short}) "
+            "against its student-data privacy requirements. Before signing, the district requests the changes "
+            "below. Each item quotes the current wording, where there is any, and proposes language."
+        )
+    )
+    document.add_heading("Requested changes", level=1)
+    if not items:
+        document.add_paragraph("No changes are requested.")
+    for n, i in enumerate(items, 1):
+        document.add_heading(_x(f"{n}. {i.title}"), level=2)
+        p = document.add_paragraph()
+        p.add_run("Current agreement: ").bold = True
+        if i.quotes:
+            p.add_run(_x(f"{i.quotes[0].where.capitalize()} reads:"))
+            for q in i.quotes:
+                document.add_paragraph(_x(q.text), style="Quote")
+        else:
+            p.add_run("does not address this.")
+        if i.explanation:
+            p = document.add_paragraph()
+            p.add_run("Why: ").bold = True
+            p.add_run(_x(i.explanation))
+        p = document.add_paragraph()
+        p.add_run("Requested change: ").bold = True
+        p.add_run("add the following language" if not i.quotes else "replace or supplement the wording above with")
+        document.add_paragraph(_x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote")
+        if i.note:
+            p = document.add_paragraph()
+            p.add_run("District note: ").bold = True
+            p.add_run(_x(i.note))
+    questions = [i for i in items if i.vendor_question]
+    document.add_heading("Questions for the vendor", level=1)
+    if not questions:
+        document.add_paragraph("None.")
+    for n, i in enumerate(questions, 1):
+        document.add_paragraph(_x(f"Q{n}. {i.vendor_question} ({i.title})"))
+    return document
+
+
+def write_change_request(
+    analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta, dest: Path
+) -> Path:
+    document = build_change_request(analysis, decisions, meta)
+    return write_atomic(Path(dest), lambda tmp: document.save(str(tmp)))

@@ -1,0 +1,82 @@
+"""Markdown gap summary, for wikis, tickets and e-mail.
+
+Contract text is quoted verbatim except ``&``, ``<`` and ``>``, which become HTML entities so a
+Markdown renderer can never turn contract text into markup (renderers show the entities as the
+original characters).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._atomic import write_text_atomic
+from .model import ReportItem, ReportModel
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell(text: str) -> str:
+    return _esc(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _quote(text: str) -> list[str]:
+    return ["> " + _esc(line) if line else ">" for line in text.split("\n")]
+
+
+def _item_md(i: ReportItem) -> list[str]:
+    out = [f"### {i.number}. {_esc(i.title)}", ""]
+    out.append(f"**Status:** {i.status_label} · **Severity:** {i.severity_label} · **Requirement:** `{i.requirement_id}`")
+    out.append("")
+    if i.explanation:
+        out += [_esc(i.explanation), ""]
+    if i.quotes:
+        out.append("**Evidence:**")
+        out.append("")
+        for q in i.quotes:
+            out.append(f"*{_esc(q.where.capitalize())}:*")
+            out.append("")
+            out += _quote(q.text)
+            out.append("")
+    else:
+        out += ["**Evidence:** none found in the contract.", ""]
+    if i.citations:
+        out.append("**Sources:** " + "; ".join(_esc(c) for c in i.citations))
+        out.append("")
+    out.append(f"**Reviewer decision:** {_esc(i.decision_text)}")
+    if i.note:
+        out.append("")
+        out.append(f"**Note:** {_esc(i.note)}")
+    out.append("")
+    if i.suggested_language:
+        out += ["**Suggested language:**", ""] + _quote(i.suggested_language) + [""]
+    if i.vendor_question:
+        out += [f"**Question for the vendor:** {_esc(i.vendor_question)}", ""]
+    return out
+
+
+def render_markdown(model: ReportModel) -> str:
+    out = [f"# {_esc(model.title)}", "", f"*{_esc(model.disclaimer)}*", ""]
+    out += ["| | |", "|---|---|"]
+    out += [f"| {label} | {_cell(value)} |" for label, value in model.title_block()]
+    out += ["", "## At a glance", ""]
+    header, rows = model.count_rows()
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "---|" * len(header))
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    out += ["", f"## Missing and weak protections ({len(model.flagged)})", ""]
+    if not model.flagged:
+        out += ["None: every requirement of the profile is satisfied.", ""]
+    for item in model.flagged:
+        out += _item_md(item)
+    out += [f"## Satisfied protections ({len(model.satisfied)})", ""]
+    for i in model.satisfied:
+        where = "; ".join(q.where for q in i.quotes)
+        out.append(f"- {_esc(i.title)} (`{i.requirement_id}`, {i.severity_label.lower()})" + (f" — {_esc(where)}" if where else ""))
+    out += ["", "---", "", f"*{_esc(model.disclaimer)}*", ""]
+    return "\n".join(out)
+
+
+def write_markdown(model: ReportModel, dest: Path) -> Path:
+    return write_text_atomic(dest, render_markdown(model))

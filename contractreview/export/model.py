@@ -1,0 +1,256 @@
+"""The report model every export renders: one ordered, format-neutral view of a review.
+
+Building it once keeps the DOCX, PDF, HTML, Markdown, CSV and JSON exports saying the same thing in
+the same order; renderers only decide how it looks.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .. import __version__
+from ..domain import Analysis, Finding, ReportMeta, ReviewDecision, Severity, Status
+from ..serialize import source_citation
+
+DISCLAIMER = (
+    "Not legal advice. This report was produced by an automated first-pass review of the contract text "
+    "against a clause library; a qualified reviewer must confirm every finding before relying on it."
+)
+
+# Flagged findings: most severe first, then the worst status, then the profile's own order.
+_STATUS_ORDER = {Status.MISSING: 0, Status.WEAK: 1, Status.NEEDS_REVIEW: 2, Status.SATISFIED: 3}
+
+STATUS_LABELS = {
+    Status.MISSING: "Missing",
+    Status.WEAK: "Weak",
+    Status.NEEDS_REVIEW: "Needs review",
+    Status.SATISFIED: "Satisfied",
+}
+SEVERITY_LABELS = {Severity.HIGH: "High", Severity.MEDIUM: "Medium", Severity.LOW: "Low"}
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quoted piece of evidence, exactly as it appears in the contract text."""
+
+    text: str
+    clause: str
+    page: int
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.clause:
+            parts.append(f"clause {self.clause}" if self.clause[:1].isdigit() else self.clause)
+        parts.append(f"page {self.page}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItem:
+    """One requirement as it appears in a report."""
+
+    number: int  # 1-based position among the flagged items (0 for satisfied ones)
+    requirement_id: str
+    title: str
+    category: str
+    status: Status
+    severity: Severity
+    explanation: str
+    quotes: tuple[Quote, ...]
+    citations: tuple[str, ...]  # via serialize.source_citation: unverified ones are labelled
+    suggested_language: str
+    vendor_question: str
+    decision: str = ""  # Decision.label, "" when undecided
+    decision_value: str = ""
+    note: str = ""
+    decided_by: str = ""
+    decided_at: str = ""
+    evidence_changed: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+    @property
+    def decision_text(self) -> str:
+        """The decision as one line, with the stale-evidence warning when it applies."""
+        if not self.decision:
+            return "Not decided yet"
+        text = self.decision
+        if self.decided_by:
+            text += f" ({self.decided_by}"
+            text += f", {self.decided_at[:10]})" if self.decided_at else ")"
+        if self.evidence_changed:
+            text += " — evidence changed since decision"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class ReportModel:
+    title: str
+    document_name: str
+    sha256: str
+    vendor: str
+    agreement: str
+    date: str
+    profile: str
+    reviewer: str
+    library_version: str
+    tool_version: str
+    review_id: int | None
+    pages: int
+    flagged: tuple[ReportItem, ...]
+    satisfied: tuple[ReportItem, ...]
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # status -> severity -> n
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def sha256_short(self) -> str:
+        return self.sha256[:12]
+
+    def title_block(self) -> list[tuple[str, str]]:
+        """Label/value rows of the title block, in display order."""
+        return [
+            ("Vendor", self.vendor or "(not recorded)"),
+            ("Agreement", self.agreement or "(not recorded)"),
+            ("Document", self.document_name),
+            ("Date", self.date),
+            ("Profile", self.profile),
+            ("Reviewer", self.reviewer or "(not recorded)"),
+            ("Clause library", self.library_version),
+            ("ContractReview", self.tool_version),
+            ("Document SHA-256", self.sha256_short),
+        ]
+
+    def count_rows(self) -> tuple[list[str], list[list[str]]]:
+        """The at-a-glance table: header row and one row per status, plus a total row."""
+        header = ["Status"] + [SEVERITY_LABELS[s] for s in Severity] + ["Total"]
+        rows: list[list[str]] = []
+        for st in (Status.MISSING, Status.WEAK, Status.NEEDS_REVIEW, Status.SATISFIED):
+            per = self.counts.get(st.value, {})
+            if st is Status.NEEDS_REVIEW and not sum(per.values()):
+                continue  # only shown when the engine produced any
+            rows.append([STATUS_LABELS[st]] + [str(per.get(s.value, 0)) for s in Severity] + [str(sum(per.values()))])
+        totals = [sum(self.counts.get(st.value, {}).get(s.value, 0) for st in Status) for s in Severity]
+        rows.append(["Total"] + [str(t) for t in totals] + [str(sum(totals))])
+        return header, rows
+
+
+def _item(number: int, f: Finding, decision: ReviewDecision | None) -> ReportItem:
+    quotes = tuple(Quote(e.text, e.clause, e.page) for e in f.evidence if e.text)
+    return ReportItem(
+        number=number,
+        requirement_id=f.requirement_id,
+        title=f.title or f.requirement_id,
+        category=f.category,
+        status=f.status,
+        severity=f.severity,
+        explanation=f.explanation,
+        quotes=quotes,
+        citations=tuple(source_citation(s) for s in f.sources),
+        suggested_language=f.suggested_language,
+        vendor_question=f.vendor_question,
+        decision=decision.decision.label if decision else "",
+        decision_value=decision.decision.value if decision else "",
+        note=decision.note if decision else "",
+        decided_by=decision.reviewer if decision else "",
+        decided_at=decision.updated_at if decision else "",
+        evidence_changed=bool(decision and decision.evidence_changed),
+    )
+
+
+def sort_flagged(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Flagged findings by severity, then status (missing before weak), then the profile's order."""
+    indexed = [(i, f) for i, f in enumerate(findings) if f.status.is_flag]
+    indexed.sort(key=lambda p: (p[1].severity.rank, _STATUS_ORDER[p[1].status], p[0]))
+    return [f for _, f in indexed]
+
+
+def build_report(
+    analysis: Analysis,
+    decisions: Mapping[str, ReviewDecision] | None = None,
+    meta: ReportMeta | None = None,
+) -> ReportModel:
+    """Assemble the report model from an analysis, the reviewer's decisions and title-block facts."""
+    decisions = decisions or {}
+    meta = meta or ReportMeta()
+    doc = analysis.document
+    flagged = tuple(
+        _item(n, f, decisions.get(f.requirement_id)) for n, f in enumerate(sort_flagged(analysis.findings), 1)
+    )
+    satisfied = tuple(
+        _item(0, f, decisions.get(f.requirement_id)) for f in analysis.findings if f.status is Status.SATISFIED
+    )
+    counts: dict[str, dict[str, int]] = {st.value: {s.value: 0 for s in Severity} for st in Status}
+    for f in analysis.findings:
+        counts[f.status.value][f.severity.value] += 1
+    agreement = meta.agreement or doc.title
+    return ReportModel(
+        title="Contract review: gap summary",
+        document_name=doc.name,
+        sha256=doc.sha256,
+        vendor=meta.vendor,
+        agreement=agreement,
+        date=meta.date or _dt.date.today().isoformat(),
+        profile=analysis.profile,
+        reviewer=meta.reviewer,
+        library_version=analysis.library_version,
+        tool_version=analysis.tool_version or __version__,
+        review_id=meta.review_id,
+        pages=len(doc.pages),
+        flagged=flagged,
+        satisfied=satisfied,
+        counts=counts,
+    )
+
+
+def report_to_dict(model: ReportModel) -> dict:
+    """The JSON export's shape (schema ``contractreview/report-v1``)."""
+
+    def item(i: ReportItem) -> dict:
+        return {
+            "number": i.number,
+            "requirement_id": i.requirement_id,
+            "title": i.title,
+            "category": i.category,
+            "status": i.status.value,
+            "severity": i.severity.value,
+            "explanation": i.explanation,
+            "evidence": [{"text": q.text, "clause": q.clause, "page": q.page} for q in i.quotes],
+            "citations": list(i.citations),
+            "suggested_language": i.suggested_language,
+            "vendor_question": i.vendor_question,
+            "decision": i.decision_value or None,
+            "note": i.note,
+            "decided_by": i.decided_by,
+            "decided_at": i.decided_at,
+            "evidence_changed": i.evidence_changed,
+        }
+
+    return {
+        "schema": "contractreview/report-v1",
+        "disclaimer": model.disclaimer,
+        "title_block": {
+            "vendor": model.vendor,
+            "agreement": model.agreement,
+            "document": model.document_name,
+            "sha256": model.sha256,
+            "date": model.date,
+            "profile": model.profile,
+            "reviewer": model.reviewer,
+            "library_version": model.library_version,
+            "tool_version": model.tool_version,
+            "review_id": model.review_id,
+            "pages": model.pages,
+        },
+        "counts": {st: dict(per) for st, per in model.counts.items()},
+        "flagged": [item(i) for i in model.flagged],
+        "satisfied": [item(i) for i in model.satisfied],
+    }

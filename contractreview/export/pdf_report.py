@@ -1,0 +1,149 @@
+"""PDF gap summary with reportlab's platypus, laid out like the DOCX report (same sections, same order).
+
+Why reportlab: it is pure Python (no LibreOffice, wkhtmltopdf or Cairo to install next to a desktop
+app), BSD-licensed, maintained for over twenty years with regular releases, and its platypus layer
+flows paragraphs and tables across pages by itself. Standard PDF fonts are used, so nothing is
+embedded or fetched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ._atomic import write_atomic
+from ._text import xml_safe
+from .model import ReportItem, ReportModel
+
+
+def _p(text: str) -> str:
+    """Plain text to platypus paragraph markup (escaped, newlines kept)."""
+    return escape(xml_safe(text)).replace("\n", "<br/>")
+
+
+def _styles():  # type: ignore[no-untyped-def]
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+
+    ss = getSampleStyleSheet()
+    base = ParagraphStyle("Body", parent=ss["BodyText"], fontName="Helvetica", fontSize=10, leading=13, spaceAfter=4)
+    return {
+        "title": ParagraphStyle("T", parent=ss["Title"], fontName="Helvetica-Bold", fontSize=20, leading=24, alignment=0),
+        "h1": ParagraphStyle("H1", parent=ss["Heading1"], fontName="Helvetica-Bold", fontSize=15, leading=19, spaceBefore=12, textColor=colors.HexColor("#223366")),
+        "h2": ParagraphStyle("H2", parent=ss["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10),
+        "body": base,
+        "italic": ParagraphStyle("I", parent=base, fontName="Helvetica-Oblique"),
+        "cell": ParagraphStyle("C", parent=base, fontSize=9, leading=11, spaceAfter=0),
+        "quote": ParagraphStyle("Q", parent=base, leftIndent=14, rightIndent=14, fontName="Helvetica-Oblique", textColor=colors.HexColor("#333344"), backColor=colors.HexColor("#f2f2f6"), borderPadding=4, spaceBefore=2, spaceAfter=8),
+        "suggested": ParagraphStyle("S", parent=base, leftIndent=14, rightIndent=14, backColor=colors.HexColor("#eef6ee"), borderPadding=4, spaceBefore=2, spaceAfter=8),
+        "disclaimer": ParagraphStyle("D", parent=base, fontName="Helvetica-Oblique", backColor=colors.HexColor("#fff4d6"), borderPadding=4, spaceBefore=4, spaceAfter=10),
+    }
+
+
+def _table(rows: list[list[str]], st, *, header: bool, widths=None):  # type: ignore[no-untyped-def]
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    data = [[Paragraph(_p(c), st["cell"]) for c in r] for r in rows]
+    t = Table(data, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6f2")))
+    else:
+        style.append(("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e6e6f2")))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    head = [
+        Paragraph(_p(f"{i.number}. {i.title}"), st["h2"]),
+        Paragraph(f"<b>{_p(i.status_label)}</b> · Severity: {_p(i.severity_label)} · Requirement: {_p(i.requirement_id)}", st["body"]),
+    ]
+    out: list = [KeepTogether(head)]
+    if i.explanation:
+        out.append(Paragraph(_p(i.explanation), st["body"]))
+    if i.quotes:
+        for q in i.quotes:
+            out.append(Paragraph(_p(q.where.capitalize() + ":"), st["italic"]))
+            out.append(Paragraph(_p(q.text), st["quote"]))
+    else:
+        out.append(Paragraph("No evidence found in the contract.", st["italic"]))
+    if i.citations:
+        out.append(Paragraph("<b>Sources:</b> " + _p("; ".join(i.citations)), st["body"]))
+    out.append(Paragraph("<b>Reviewer decision:</b> " + _p(i.decision_text), st["body"]))
+    if i.note:
+        out.append(Paragraph("<b>Note:</b> " + _p(i.note), st["body"]))
+    if i.suggested_language:
+        out.append(Paragraph("<b>Suggested language:</b>", st["body"]))
+        out.append(Paragraph(_p(i.suggested_language), st["suggested"]))
+    if i.vendor_question:
+        out.append(Paragraph("<b>Question for the vendor:</b> " + _p(i.vendor_question), st["body"]))
+    return out
+
+
+def build_story(model: ReportModel) -> list:  # type: ignore[type-arg]
+    from reportlab.platypus import Paragraph
+
+    st = _styles()
+    story: list = [
+        Paragraph(_p(model.title), st["title"]),
+        Paragraph(_p(model.disclaimer), st["disclaimer"]),
+        _table([[k, v] for k, v in model.title_block()], st, header=False, widths=[110, 360]),
+        Paragraph("At a glance", st["h1"]),
+    ]
+    header, rows = model.count_rows()
+    story.append(_table([header, *rows], st, header=True, widths=[100, 70, 70, 70, 70]))
+    story.append(Paragraph(_p(f"Missing and weak protections ({len(model.flagged)})"), st["h1"]))
+    if not model.flagged:
+        story.append(Paragraph("None: every requirement of the profile is satisfied.", st["body"]))
+    for item in model.flagged:
+        story += _item(item, st)
+    story.append(Paragraph(_p(f"Satisfied protections ({len(model.satisfied)})"), st["h1"]))
+    if model.satisfied:
+        rows2 = [["Protection", "Severity", "Where"]] + [
+            [i.title, i.severity_label, "; ".join(q.where for q in i.quotes)] for i in model.satisfied
+        ]
+        story.append(_table(rows2, st, header=True, widths=[250, 60, 160]))
+    else:
+        story.append(Paragraph("None.", st["body"]))
+    story.append(Paragraph(_p(model.disclaimer), st["disclaimer"]))
+    return story
+
+
+def write_pdf(model: ReportModel, dest: Path) -> Path:
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.units import inch
+    from reportlab.platypus import SimpleDocTemplate
+
+    footer = xml_safe(f"Not legal advice · ContractReview {model.tool_version} · {model.document_name} ({model.sha256_short})")
+
+    def _on_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(inch, 0.5 * inch, footer[:110])
+        canvas.drawRightString(LETTER[0] - inch, 0.5 * inch, f"Page {doc.page}")
+        canvas.restoreState()
+
+    def _w(tmp: Path) -> None:
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=LETTER,
+            leftMargin=inch,
+            rightMargin=inch,
+            topMargin=0.8 * inch,
+            bottomMargin=0.8 * inch,
+            title=xml_safe(f"{model.title}: {model.document_name}"),
+            author=xml_safe(model.reviewer or "ContractReview"),
+            subject="Not legal advice",
+            creator=f"ContractReview {model.tool_version}",
+            invariant=1,  # reproducible output: no timestamps or random ids in the file
+        )
+        doc.build(build_story(model), onFirstPage=_on_page, onLaterPages=_on_page)
+
+    return write_atomic(dest, _w)

@@ -1,0 +1,77 @@
+"""Portfolio table: several reviews in one CSV, one row per contract × requirement.
+
+The long ("tidy") layout suits a district's vendor inventory: filter by requirement, pivot by
+contract, or append next year's reviews without changing the columns.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from ..domain import Analysis, ReviewDecision
+from ._atomic import write_atomic
+from .data_report import safe_cell
+
+PORTFOLIO_COLUMNS = (
+    "document",
+    "sha256",
+    "title",
+    "profile",
+    "library_version",
+    "requirement_id",
+    "requirement",
+    "category",
+    "severity",
+    "status",
+    "decision",
+    "note",
+    "reviewer",
+    "evidence_changed",
+    "clause",
+    "page",
+)
+
+
+def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]) -> list[list[str]]:
+    out: list[list[str]] = []
+    for analysis, decisions in rows:
+        doc = analysis.document
+        for f in analysis.findings:
+            d = decisions.get(f.requirement_id)
+            ev = f.evidence[0] if f.evidence else None
+            out.append(
+                [
+                    doc.name,
+                    doc.sha256,
+                    doc.title,
+                    analysis.profile,
+                    analysis.library_version,
+                    f.requirement_id,
+                    f.title,
+                    f.category,
+                    f.severity.value,
+                    f.status.value,
+                    d.decision.value if d else "",
+                    d.note if d else "",
+                    d.reviewer if d else "",
+                    "yes" if d and d.evidence_changed else "",
+                    ev.clause if ev else "",
+                    str(ev.page) if ev else "",
+                ]
+            )
+    return out
+
+
+def write_portfolio(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]], dest: Path) -> Path:
+    data = portfolio_rows(rows)
+
+    def _w(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(PORTFOLIO_COLUMNS)
+            for r in data:
+                w.writerow([safe_cell(c) for c in r])
+
+    return write_atomic(Path(dest), _w)
