@@ -1,0 +1,249 @@
+"""Hand-over files: one JSON file carrying a review to a colleague's store (``contractreview/handover-v1``).
+
+The file holds the document record (with its text and layout, so highlights work without the
+contract), the ``analysis-v1`` object, the decisions and the document's audit history, and optionally
+the contract bytes (base64). Importing merges: a review already present (same ``uid``) is not
+duplicated, audit rows already present are skipped, and when both sides decided the same requirement
+differently the newest ``updated_at`` becomes current while both versions stay in the audit log.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..domain import Decision
+from ..errors import StoreError
+from ..serialize import SCHEMA as ANALYSIS_SCHEMA
+from .repository import _parse_time, now_iso
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .repository import Store
+
+HANDOVER_SCHEMA = "contractreview/handover-v1"
+MAX_HANDOVER_BYTES = 512 * 1024 * 1024
+_DECISION_KEYS = ("decision", "note", "reviewer", "created_at", "updated_at", "evidence_text")
+
+
+def _write_private_atomic(dest: Path, payload: bytes) -> Path:
+    """Write ``payload`` to ``dest`` through a 0600 temp file in the same folder and ``os.replace``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return dest
+
+
+def export_review(store: Store, review_id: int, dest: Path, *, include_contract: bool = False) -> Path:
+    row = store._review_row(review_id)
+    sha = row["sha256"]
+    doc_row = store._query("SELECT * FROM documents WHERE sha256 = ?", (sha,))[0]
+    text_rows = store._query("SELECT text, layout_json FROM document_texts WHERE sha256 = ?", (sha,))
+    document: dict[str, Any] = {
+        k: doc_row[k] for k in ("sha256", "name", "path", "format", "pages", "first_seen", "previous_sha256")
+    }
+    if text_rows:
+        document["text"] = text_rows[0]["text"]
+        document["layout"] = json.loads(text_rows[0]["layout_json"] or "{}")
+    if include_contract:
+        source = Path(row["source_path"] or doc_row["path"])
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise StoreError(
+                f"cannot include the contract: {source.name} cannot be read ({exc.strerror}).",
+                dest,
+                "Export without --with-contract, or put the file back where it was reviewed.",
+            ) from exc
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise StoreError(
+                f"cannot include the contract: {source.name} has changed since it was reviewed.",
+                dest,
+                "Export without --with-contract, or review the current file first.",
+            )
+        document["contract_base64"] = base64.b64encode(data).decode("ascii")
+    decisions = store._query("SELECT * FROM decisions WHERE sha256 = ? ORDER BY requirement_id", (sha,))
+    payload = {
+        "schema": HANDOVER_SCHEMA,
+        "exported_at": now_iso(),
+        "document": document,
+        "review": {
+            k: row[k]
+            for k in ("uid", "profile", "library_version", "library_fingerprint", "tool_version", "started_at",
+                      "finished_at", "source_path")
+        },
+        "analysis": json.loads(row["analysis_json"]),
+        "clauses": json.loads(row["clauses_json"] or "[]"),
+        "decisions": [{"requirement_id": d["requirement_id"], **{k: d[k] for k in _DECISION_KEYS}} for d in decisions],
+        "history": [
+            {k: h[k] for k in ("uid", "at", "who", "action", "sha256", "requirement_id", "old_json", "new_json")}
+            for h in store._query("SELECT * FROM audit_log WHERE sha256 = ? ORDER BY id", (sha,))
+        ],
+    }
+    data_out = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    try:
+        return _write_private_atomic(dest, data_out)
+    except OSError as exc:
+        raise StoreError(f"cannot write the hand-over file ({exc.strerror}).", dest) from exc
+
+
+def _load(src: Path) -> dict[str, Any]:
+    try:
+        size = src.stat().st_size
+        if size > MAX_HANDOVER_BYTES:
+            raise StoreError(f"is too large for a hand-over file ({size} bytes).", src)
+        data = json.loads(src.read_bytes().decode("utf-8"))
+    except FileNotFoundError as exc:
+        raise StoreError("does not exist.", src) from exc
+    except IsADirectoryError as exc:
+        raise StoreError("is a folder, not a hand-over file.", src) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot be read ({exc.strerror}).", src) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise StoreError(f"is not a hand-over file (not valid JSON: {exc}).", src) from exc
+    if not isinstance(data, dict) or data.get("schema") != HANDOVER_SCHEMA:
+        schema = data.get("schema") if isinstance(data, dict) else None
+        raise StoreError(f"is not a {HANDOVER_SCHEMA} file (schema={schema!r}).", src)
+    try:
+        doc, review, analysis = data["document"], data["review"], data["analysis"]
+        sha = doc["sha256"]
+        if not re.fullmatch(r"[0-9a-f]{64}", sha or ""):
+            raise ValueError("document.sha256 is not a SHA-256 hex digest")
+        if analysis.get("schema") != ANALYSIS_SCHEMA or analysis["document"]["sha256"] != sha:
+            raise ValueError("the analysis does not belong to the document")
+        if not review.get("uid"):
+            raise ValueError("review.uid is missing")
+        for d in data.get("decisions", []):
+            Decision(d["decision"])
+            d["requirement_id"]  # noqa: B018 - presence check
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StoreError(f"is an incomplete or damaged hand-over file ({exc}).", src) from exc
+    return data
+
+
+def _contract_copy_path(store: Store, sha: str, name: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(name.replace("\\", "/")).name or "contract")
+    return store.path.parent / "contracts" / f"{sha[:12]}-{safe}"
+
+
+def import_review(store: Store, src: Path) -> int:
+    data = _load(src)
+    doc, review = data["document"], data["review"]
+    sha = doc["sha256"]
+    contract_path: Path | None = None
+    if doc.get("contract_base64"):
+        try:
+            blob = base64.b64decode(doc["contract_base64"], validate=True)
+        except ValueError as exc:
+            raise StoreError(f"carries a damaged contract copy ({exc}).", src) from exc
+        if hashlib.sha256(blob).hexdigest() != sha:
+            raise StoreError("carries a contract copy that does not match its SHA-256.", src)
+        contract_path = _contract_copy_path(store, sha, doc.get("name") or "contract")
+        if not contract_path.exists():
+            _write_private_atomic(contract_path, blob)
+
+    with store.transaction() as conn:
+        existing = conn.execute("SELECT path FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        if existing is None:
+            path = str(contract_path) if contract_path else (doc.get("path") or "")
+            conn.execute(
+                "INSERT INTO documents (sha256, name, path, format, pages, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                (sha, doc.get("name") or "", path, doc.get("format") or "", int(doc.get("pages") or 0),
+                 doc.get("first_seen") or now_iso()),
+            )
+        elif contract_path and not (existing[0] and Path(existing[0]).is_file()):
+            conn.execute("UPDATE documents SET path = ? WHERE sha256 = ?", (str(contract_path), sha))
+        if doc.get("text") and conn.execute("SELECT 1 FROM document_texts WHERE sha256 = ?", (sha,)).fetchone() is None:
+            conn.execute(
+                "INSERT INTO document_texts (sha256, text, layout_json) VALUES (?, ?, ?)",
+                (sha, doc["text"], json.dumps(doc.get("layout") or {})),
+            )
+        prev = doc.get("previous_sha256")
+        if prev and conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (prev,)).fetchone() is not None:
+            conn.execute(
+                "UPDATE documents SET previous_sha256 = ? WHERE sha256 = ? AND previous_sha256 IS NULL", (prev, sha)
+            )
+
+        found = conn.execute("SELECT id FROM reviews WHERE uid = ?", (review["uid"],)).fetchone()
+        if found is not None:
+            review_id = int(found[0])
+        else:
+            cur = conn.execute(
+                "INSERT INTO reviews (uid, sha256, profile, library_version, library_fingerprint, tool_version,"
+                " started_at, finished_at, source_path, analysis_json, clauses_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review["uid"], sha, review.get("profile") or data["analysis"].get("profile", ""),
+                    review.get("library_version") or "", review.get("library_fingerprint") or "",
+                    review.get("tool_version") or "", review.get("started_at") or now_iso(),
+                    review.get("finished_at") or now_iso(),
+                    str(contract_path) if contract_path else (review.get("source_path") or ""),
+                    json.dumps(data["analysis"]), json.dumps(data.get("clauses") or []),
+                ),
+            )
+            review_id = int(cur.lastrowid or 0)
+            store._insert_findings(conn, review_id, data["analysis"].get("findings", []))
+
+        # History first, so the merge rows below come after the colleague's own entries.
+        for h in data.get("history", []):
+            conn.execute(
+                "INSERT OR IGNORE INTO audit_log (uid, at, who, action, sha256, requirement_id, old_json, new_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (h.get("uid") or f"import-{hashlib.sha256(json.dumps(h, sort_keys=True).encode()).hexdigest()}",
+                 h.get("at") or "", h.get("who") or "", h.get("action") or "imported", h.get("sha256") or sha,
+                 h.get("requirement_id"), h.get("old_json"), h.get("new_json")),
+            )
+
+        for d in data.get("decisions", []):
+            rid = d["requirement_id"]
+            theirs = {k: d.get(k) or "" for k in _DECISION_KEYS}
+            cur = conn.execute("SELECT * FROM decisions WHERE sha256 = ? AND requirement_id = ?", (sha, rid))
+            cols = [c[0] for c in cur.description]
+            row = cur.fetchone()
+            if row is None:
+                _put_decision(conn, sha, rid, theirs)
+                store._audit(conn, action="decision_imported", who=theirs["reviewer"], sha256=sha,
+                             requirement_id=rid, old=None, new={**theirs, "from": src.name})
+                continue
+            ours = {k: dict(zip(cols, row, strict=True))[k] for k in _DECISION_KEYS}
+            if all(ours[k] == theirs[k] for k in ("decision", "note", "reviewer", "evidence_text")):
+                continue
+            theirs_newer = _parse_time(theirs["updated_at"]) > _parse_time(ours["updated_at"])
+            if theirs_newer:
+                _put_decision(conn, sha, rid, {**theirs, "created_at": ours["created_at"] or theirs["created_at"]})
+            # Both versions are kept: this row names the one now shown and the one set aside.
+            store._audit(
+                conn, action="decision_merged", who=theirs["reviewer"], sha256=sha, requirement_id=rid,
+                old=ours, new={**theirs, "from": src.name, "kept": "imported" if theirs_newer else "local"},
+            )
+        store._audit(conn, action="review_imported", sha256=sha,
+                     new={"review_id": review_id, "review_uid": review["uid"], "from": src.name})
+    return review_id
+
+
+def _put_decision(conn: Any, sha: str, rid: str, d: dict[str, Any]) -> None:
+    stamp = now_iso()
+    conn.execute(
+        "INSERT INTO decisions (sha256, requirement_id, decision, note, reviewer, created_at, updated_at, evidence_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256, requirement_id) DO UPDATE SET"
+        " decision = excluded.decision, note = excluded.note, reviewer = excluded.reviewer,"
+        " created_at = excluded.created_at, updated_at = excluded.updated_at, evidence_text = excluded.evidence_text",
+        (sha, rid, Decision(d["decision"]).value, d.get("note") or "", d.get("reviewer") or "",
+         d.get("created_at") or stamp, d.get("updated_at") or stamp, d.get("evidence_text") or ""),
+    )

@@ -1,0 +1,167 @@
+"""Numbered schema migrations for the review database.
+
+The schema changes only here. Each migration runs in its own ``BEGIN IMMEDIATE`` transaction together
+with the row that records it in ``_migrations`` and the new ``PRAGMA user_version``, so a crash leaves
+the database either before or after a migration, never half-way. Never edit a released migration:
+append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+Migration = tuple[int, str, Callable[[Database], None]]
+
+
+def _m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE documents (
+            sha256 TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            path TEXT NOT NULL DEFAULT '',
+            format TEXT NOT NULL DEFAULT '',
+            pages INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            previous_sha256 TEXT REFERENCES documents(sha256)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE document_texts (
+            sha256 TEXT PRIMARY KEY NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            layout_json TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            profile TEXT NOT NULL,
+            library_version TEXT NOT NULL DEFAULT '',
+            library_fingerprint TEXT NOT NULL DEFAULT '',
+            tool_version TEXT NOT NULL DEFAULT '',
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            source_path TEXT NOT NULL DEFAULT '',
+            analysis_json TEXT NOT NULL CHECK (json_valid(analysis_json)),
+            clauses_json TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+    db.execute("CREATE INDEX idx_reviews_sha256 ON reviews(sha256, id)")
+    db.execute(
+        """
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+            requirement_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            severity TEXT NOT NULL DEFAULT '',
+            evidence_json TEXT NOT NULL DEFAULT '[]',
+            params_json TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    db.execute("CREATE INDEX idx_findings_review ON findings(review_id, requirement_id)")
+    db.execute(
+        """
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            requirement_id TEXT NOT NULL,
+            decision TEXT NOT NULL
+                CHECK (decision IN ('accept', 'needs_negotiation', 'waived', 'not_applicable')),
+            note TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            evidence_text TEXT NOT NULL DEFAULT '',
+            UNIQUE (sha256, requirement_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            sha256 TEXT,
+            requirement_id TEXT,
+            old_json TEXT,
+            new_json TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_audit_doc ON audit_log(sha256, requirement_id, id)")
+    # The audit log is history: nothing may rewrite or remove it, whatever code touches the file.
+    db.execute(
+        """
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = ((1, "initial schema", _m001_initial),)
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def applied(db: Database) -> list[int]:
+    if not db["_migrations"].exists():
+        return []
+    return [int(r[0]) for r in db.execute("SELECT id FROM _migrations ORDER BY id")]
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every pending migration; returns the ids applied now (empty when up to date).
+
+    The connection must be in autocommit mode (``isolation_level=None``): transactions are explicit.
+    Raises ``sqlite3.Error`` on failure (the caller turns it into a ``StoreError``) and ``ValueError``
+    when the file is newer than this code.
+    """
+    done: list[int] = []
+    for number, name, func in MIGRATIONS:
+        if schema_version(db) >= number:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            if schema_version(db) >= number:
+                db.execute("ROLLBACK")
+                continue
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations ("
+                "id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            func(db)
+            db.execute("INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)", (number, name, _now()))
+            db.execute(f"PRAGMA user_version = {int(number)}")
+            db.execute("COMMIT")
+        except BaseException:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise
+        done.append(number)
+    return done

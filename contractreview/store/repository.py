@@ -1,0 +1,797 @@
+"""The review store: a repository over one SQLite file (sqlite-utils), returning domain objects.
+
+Durability rules (issue #5, #7):
+
+* the file is created ``0600`` before SQLite touches it; ``-wal``/``-shm`` are created under a
+  ``077`` umask (SQLite also copies the database's mode to them);
+* WAL journal, ``synchronous=FULL``, foreign keys on, a busy timeout so a reader and a writer in two
+  processes wait for each other instead of failing;
+* every write method is one explicit ``BEGIN IMMEDIATE … COMMIT`` and returns only after the commit,
+  so whatever the caller shows as saved is on disk;
+* a database written by a newer schema is refused (``SchemaTooNewError``) before anything is changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..domain import (
+    Analysis,
+    BBox,
+    Block,
+    BlockKind,
+    Clause,
+    Comment,
+    Decision,
+    Document,
+    Finding,
+    Format,
+    Furniture,
+    Line,
+    Page,
+    ReviewDecision,
+    Status,
+)
+from ..errors import SchemaTooNewError, StoreError
+from ..serialize import analysis_from_dict, analysis_to_dict
+from . import migrations
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Order used to say whether a requirement got better or worse between two reviews.
+STATUS_RANK: Mapping[str, int] = {
+    Status.MISSING.value: 0,
+    Status.NEEDS_REVIEW.value: 1,
+    Status.WEAK.value: 2,
+    Status.SATISFIED.value: 3,
+}
+
+
+def now_iso() -> str:
+    """UTC timestamp with microseconds; equal-format strings sort chronologically."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def normalize_ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def evidence_text_for(finding: Finding | None) -> str:
+    """The text a reviewer sees as a finding's evidence; store it with a decision (``evidence_text``)."""
+    if finding is None:
+        return ""
+    return "\n".join(e.text for e in finding.evidence)
+
+
+def _parse_time(value: str) -> datetime:
+    try:
+        dt = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- value objects
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    id: int
+    sha256: str
+    name: str
+    path: str
+    format: str
+    pages: int
+    profile: str
+    library_version: str
+    tool_version: str
+    started_at: str
+    finished_at: str
+    counts: dict[str, int] = field(default_factory=dict)  # status value -> number of findings
+    library_fingerprint: str = ""
+    previous_sha256: str | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDiff:
+    """What changed between two reviews (usually of two versions of one contract).
+
+    ``improved``/``worsened``/``unchanged`` hold ``(requirement_id, old_status, new_status)``;
+    ``changed_evidence`` holds ``(requirement_id, old_text, new_text)`` where the quoted evidence
+    differs (whitespace-normalised); ``changed_clauses`` holds ``(clause, old_text, new_text)`` for
+    clauses, matched by number or heading, whose text differs ("" when a side lacks the clause).
+    """
+
+    old_id: int
+    new_id: int
+    improved: list[tuple[str, str, str]] = field(default_factory=list)
+    worsened: list[tuple[str, str, str]] = field(default_factory=list)
+    unchanged: list[tuple[str, str, str]] = field(default_factory=list)
+    changed_evidence: list[tuple[str, str, str]] = field(default_factory=list)
+    added: list[tuple[str, str]] = field(default_factory=list)  # (requirement_id, new_status)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (requirement_id, old_status)
+    changed_clauses: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- document layout JSON
+
+
+def _bbox_list(b: BBox | None) -> list[float] | None:
+    return None if b is None else [b.x0, b.top, b.x1, b.bottom]
+
+
+def _bbox(v: Any) -> BBox | None:
+    return None if not v else BBox(*map(float, v))
+
+
+def layout_to_dict(doc: Document) -> dict[str, Any]:
+    """Everything of a Document except its text, so a stored review reopens with highlights."""
+    return {
+        "pages": [[p.number, p.width, p.height, p.has_text_layer] for p in doc.pages],
+        "blocks": [[b.start, b.end, b.page, b.kind.value, _bbox_list(b.bbox), b.style, b.label] for b in doc.blocks],
+        "lines": [[ln.start, ln.end, ln.page, _bbox_list(ln.bbox)] for ln in doc.lines],
+        "furniture": [[f.text, f.page, f.kind.value, _bbox_list(f.bbox)] for f in doc.furniture],
+        "comments": [[c.author, c.text, c.start, c.end] for c in doc.comments],
+        "warnings": list(doc.warnings),
+        "title": doc.title,
+    }
+
+
+def document_from_layout(
+    *, source_path: str, sha256: str, fmt: str, text: str, layout: Mapping[str, Any]
+) -> Document:
+    return Document(
+        source_path=source_path,
+        sha256=sha256,
+        format=Format(fmt),
+        text=text,
+        pages=tuple(Page(int(n), float(w), float(h), bool(t)) for n, w, h, t in layout.get("pages", ())),
+        blocks=tuple(
+            Block(int(s), int(e), int(p), BlockKind(k), _bbox(bb), st, lab)
+            for s, e, p, k, bb, st, lab in layout.get("blocks", ())
+        ),
+        warnings=tuple(layout.get("warnings", ())),
+        lines=tuple(
+            Line(int(s), int(e), int(p), _bbox(bb) or BBox(0, 0, 0, 0)) for s, e, p, bb in layout.get("lines", ())
+        ),
+        furniture=tuple(Furniture(t, int(p), BlockKind(k), _bbox(bb)) for t, p, k, bb in layout.get("furniture", ())),
+        comments=tuple(Comment(a, t, int(s), int(e)) for a, t, s, e in layout.get("comments", ())),
+        title=layout.get("title", ""),
+    )
+
+
+def clauses_to_list(clauses: tuple[Clause, ...]) -> list[list[Any]]:
+    return [[c.start, c.end, c.number, c.heading, c.path, c.level, c.page, c.kind] for c in clauses]
+
+
+def clauses_from_list(data: Any) -> tuple[Clause, ...]:
+    return tuple(
+        Clause(int(s), int(e), n, h, p, int(lv), int(pg), k) for s, e, n, h, p, lv, pg, k in (data or ())
+    )
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file readable by the owner only, before SQLite opens it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot create the review database ({exc.strerror}).", path) from exc
+    os.close(fd)
+
+
+def _sniff(path: Path) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except IsADirectoryError as exc:
+        raise StoreError("is a folder, not a review database.", path) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot read the review database ({exc.strerror}).", path) from exc
+    if head and head != SQLITE_MAGIC[: len(head)]:
+        raise StoreError(
+            "is not a ContractReview database (not an SQLite file).",
+            path,
+            "Choose another file with --db, or move this one away.",
+        )
+
+
+def _restrict_mode(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if p.exists() and (p.stat().st_mode & 0o077):
+                os.chmod(p, 0o600)
+        except OSError:
+            pass  # not ours to change (read-only share): opening still works
+
+
+class Store:
+    """Review history in one SQLite file. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        existed = path.exists()
+        if not existed:
+            _create_private_file(path)
+        _sniff(path)
+        old_umask = os.umask(0o077)
+        try:
+            try:
+                conn = sqlite3.connect(str(path), timeout=15.0, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the review database ({exc}).", path) from exc
+            self._conn = conn
+            try:
+                self.db = Database(conn, execute_plugins=False)
+                conn.execute("PRAGMA busy_timeout = 15000")
+                version = migrations.schema_version(self.db)
+                if version > migrations.SCHEMA_VERSION:
+                    raise SchemaTooNewError(
+                        f"was written by a newer ContractReview (database schema {version}, this version "
+                        f"understands up to {migrations.SCHEMA_VERSION}); it was not changed.",
+                        path,
+                        "Update ContractReview to open it.",
+                    )
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StoreError(f"cannot switch the review database to WAL mode (got {mode}).", path)
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                try:
+                    migrations.migrate(self.db)
+                except sqlite3.Error as exc:
+                    raise StoreError(f"cannot prepare the review database ({exc}).", path) from exc
+            except StoreError:
+                self.close()
+                raise
+            except sqlite3.DatabaseError as exc:
+                self.close()
+                raise StoreError(f"is damaged or not a review database ({exc}).", path,
+                                 "Run 'contractreview store check', or restore a backup.") from exc
+        finally:
+            os.umask(old_umask)
+        _restrict_mode(path)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.path.name!r})"
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError("the review database is closed.", self.path)
+        return self._conn
+
+    @property
+    def schema_version(self) -> int:
+        return migrations.schema_version(self.db)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` write transaction; committed (durably) when the block exits."""
+        with self._lock:
+            conn = self.conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot write to the review database ({exc}).", self.path) from exc
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"cannot write to the review database ({exc}).", self.path) from exc
+                raise
+
+    def _query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            try:
+                return list(self.db.query(sql, params))
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot read the review database ({exc}).", self.path) from exc
+
+    def _audit(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        action: str,
+        who: str = "",
+        sha256: str | None = None,
+        requirement_id: str | None = None,
+        old: Any = None,
+        new: Any = None,
+        at: str | None = None,
+        uid: str | None = None,
+    ) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO audit_log (uid, at, who, action, sha256, requirement_id, old_json, new_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid or uuid.uuid4().hex,
+                at or now_iso(),
+                who,
+                action,
+                sha256,
+                requirement_id,
+                None if old is None else json.dumps(old, sort_keys=True),
+                None if new is None else json.dumps(new, sort_keys=True),
+            ),
+        )
+
+    # ------------------------------------------------------------------ documents and reviews
+
+    def _upsert_document(self, conn: sqlite3.Connection, doc: Document, source_path: str) -> None:
+        name = Path(source_path.replace("\\", "/")).name if source_path else doc.name
+        row = conn.execute("SELECT sha256 FROM documents WHERE sha256 = ?", (doc.sha256,)).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO documents (sha256, name, path, format, pages, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                (doc.sha256, name, source_path, doc.format.value, len(doc.pages), now_iso()),
+            )
+        else:
+            # Same bytes under a new name or folder: the hash is the identity, the latest path is kept.
+            conn.execute(
+                "UPDATE documents SET name = ?, path = ?, pages = ? WHERE sha256 = ?",
+                (name, source_path, len(doc.pages), doc.sha256),
+            )
+        if doc.text:
+            conn.execute(
+                "INSERT INTO document_texts (sha256, text, layout_json) VALUES (?, ?, ?)"
+                " ON CONFLICT(sha256) DO UPDATE SET text = excluded.text, layout_json = excluded.layout_json",
+                (doc.sha256, doc.text, json.dumps(layout_to_dict(doc))),
+            )
+
+    def save_analysis(
+        self,
+        analysis: Analysis,
+        *,
+        source_path: str | None = None,
+        library_fingerprint: str = "",
+        started_at: str | None = None,
+    ) -> int:
+        """Store one analysis as a new review (the document row is keyed by sha256); returns its id."""
+        doc = analysis.document
+        path = source_path if source_path is not None else doc.source_path
+        data = analysis_to_dict(analysis, boxes=True)
+        finished = now_iso()
+        uid = uuid.uuid4().hex
+        with self.transaction() as conn:
+            self._upsert_document(conn, doc, path)
+            cur = conn.execute(
+                "INSERT INTO reviews (uid, sha256, profile, library_version, library_fingerprint, tool_version,"
+                " started_at, finished_at, source_path, analysis_json, clauses_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    uid,
+                    doc.sha256,
+                    analysis.profile,
+                    analysis.library_version,
+                    library_fingerprint,
+                    analysis.tool_version,
+                    started_at or finished,
+                    finished,
+                    path,
+                    json.dumps(data),
+                    json.dumps(clauses_to_list(analysis.clauses)),
+                ),
+            )
+            review_id = int(cur.lastrowid or 0)
+            self._insert_findings(conn, review_id, data["findings"])
+            self._audit(
+                conn,
+                action="review_saved",
+                sha256=doc.sha256,
+                new={
+                    "review_id": review_id,
+                    "review_uid": uid,
+                    "profile": analysis.profile,
+                    "library_version": analysis.library_version,
+                    "counts": {s.value: n for s, n in analysis.counts().items()},
+                },
+            )
+        return review_id
+
+    @staticmethod
+    def _insert_findings(conn: sqlite3.Connection, review_id: int, findings: list[dict[str, Any]]) -> None:
+        conn.executemany(
+            "INSERT INTO findings (review_id, requirement_id, status, severity, evidence_json, params_json)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    review_id,
+                    f["requirement_id"],
+                    f["status"],
+                    f.get("severity", ""),
+                    json.dumps(f.get("evidence", [])),
+                    json.dumps(f.get("params", {}), default=str),
+                )
+                for f in findings
+            ],
+        )
+
+    def _review_row(self, review_id: int) -> dict[str, Any]:
+        rows = self._query(
+            "SELECT r.*, d.name, d.path, d.format, d.pages FROM reviews r JOIN documents d USING (sha256)"
+            " WHERE r.id = ?",
+            (int(review_id),),
+        )
+        if not rows:
+            raise StoreError(f"there is no review {review_id} in this database.", self.path,
+                             "List them with 'contractreview reviews list'.")
+        return rows[0]
+
+    def _document(self, sha256: str, source_path: str, fmt: str) -> Document | None:
+        rows = self._query("SELECT text, layout_json FROM document_texts WHERE sha256 = ?", (sha256,))
+        if not rows:
+            return None
+        return document_from_layout(
+            source_path=source_path, sha256=sha256, fmt=fmt, text=rows[0]["text"],
+            layout=json.loads(rows[0]["layout_json"] or "{}"),
+        )
+
+    def get_analysis(self, review_id: int) -> Analysis:
+        """The stored analysis; its Document carries text and layout when they were stored."""
+        row = self._review_row(review_id)
+        data = json.loads(row["analysis_json"])
+        path = row["source_path"] or data["document"]["path"]
+        data["document"]["path"] = path
+        document = self._document(row["sha256"], path, data["document"]["format"])
+        try:
+            analysis = analysis_from_dict(data, document=document)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StoreError(f"review {review_id} cannot be read ({exc}).", self.path) from exc
+        clauses = clauses_from_list(json.loads(row["clauses_json"] or "[]"))
+        if clauses:
+            from dataclasses import replace
+
+            analysis = replace(analysis, clauses=clauses)
+        return analysis
+
+    def _summaries(self, where: str = "", params: tuple[Any, ...] = (), limit: int | None = None) -> list[ReviewSummary]:
+        sql = (
+            "SELECT r.id, r.uid, r.sha256, d.name, d.path, d.format, d.pages, r.profile, r.library_version,"
+            " r.library_fingerprint, r.tool_version, r.started_at, r.finished_at, d.previous_sha256"
+            " FROM reviews r JOIN documents d USING (sha256)"
+            f" {where} ORDER BY r.finished_at DESC, r.id DESC"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self._query(sql, params)
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        counts: dict[int, dict[str, int]] = {i: {s.value: 0 for s in Status} for i in ids}
+        marks = ",".join("?" * len(ids))
+        for c in self._query(
+            f"SELECT review_id, status, COUNT(*) AS n FROM findings WHERE review_id IN ({marks})"
+            " GROUP BY review_id, status",
+            tuple(ids),
+        ):
+            counts[c["review_id"]][c["status"]] = c["n"]
+        return [
+            ReviewSummary(
+                id=r["id"], sha256=r["sha256"], name=r["name"], path=r["path"], format=r["format"],
+                pages=r["pages"], profile=r["profile"], library_version=r["library_version"],
+                tool_version=r["tool_version"], started_at=r["started_at"], finished_at=r["finished_at"],
+                counts=counts[r["id"]], library_fingerprint=r["library_fingerprint"],
+                previous_sha256=r["previous_sha256"], uid=r["uid"],
+            )
+            for r in rows
+        ]
+
+    def list_reviews(self, limit: int | None = None) -> list[ReviewSummary]:
+        """Reviews, newest first."""
+        return self._summaries(limit=limit)
+
+    def get_summary(self, review_id: int) -> ReviewSummary:
+        found = self._summaries("WHERE r.id = ?", (int(review_id),))
+        if not found:
+            self._review_row(review_id)  # raises the StoreError naming the id
+        return found[0]
+
+    def latest_review(
+        self, sha256: str, profile: str | None = None, library_version: str | None = None
+    ) -> ReviewSummary | None:
+        where, params = ["r.sha256 = ?"], [sha256]
+        if profile is not None:
+            where.append("r.profile = ?")
+            params.append(profile)
+        if library_version is not None:
+            where.append("r.library_version = ?")
+            params.append(library_version)
+        found = self._summaries("WHERE " + " AND ".join(where), tuple(params), limit=1)
+        return found[0] if found else None
+
+    def recent_documents(self, limit: int = 10) -> list[ReviewSummary]:
+        """The latest review of each of the most recently reviewed documents."""
+        return self._summaries(
+            "WHERE r.id IN (SELECT MAX(id) FROM reviews GROUP BY sha256)", (), limit=limit
+        )
+
+    def document_sha256s(self) -> list[str]:
+        return [r["sha256"] for r in self._query("SELECT sha256 FROM documents ORDER BY first_seen")]
+
+    # ------------------------------------------------------------------ decisions
+
+    @staticmethod
+    def _decision_from_row(row: Mapping[str, Any], current: Analysis | None = None) -> ReviewDecision:
+        changed = False
+        if current is not None:
+            finding = current.finding(row["requirement_id"])
+            if finding is not None:
+                changed = normalize_ws(evidence_text_for(finding)) != normalize_ws(row["evidence_text"])
+        return ReviewDecision(
+            requirement_id=row["requirement_id"],
+            decision=Decision(row["decision"]),
+            note=row["note"],
+            reviewer=row["reviewer"],
+            updated_at=row["updated_at"],
+            evidence_text=row["evidence_text"],
+            evidence_changed=changed,
+        )
+
+    @staticmethod
+    def _decision_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: row[k] for k in ("decision", "note", "reviewer", "created_at", "updated_at", "evidence_text")}
+
+    def _latest_evidence(self, conn: sqlite3.Connection, sha256: str, requirement_id: str) -> str:
+        row = conn.execute(
+            "SELECT f.evidence_json FROM findings f JOIN reviews r ON r.id = f.review_id"
+            " WHERE r.sha256 = ? AND f.requirement_id = ? ORDER BY r.id DESC LIMIT 1",
+            (sha256, requirement_id),
+        ).fetchone()
+        if row is None:
+            return ""
+        return "\n".join(e.get("text", "") for e in json.loads(row[0] or "[]"))
+
+    def set_decision(
+        self,
+        sha256: str,
+        requirement_id: str,
+        decision: Decision,
+        *,
+        note: str = "",
+        reviewer: str = "",
+        evidence_text: str = "",
+    ) -> ReviewDecision:
+        """Record a reviewer's decision; it is committed to disk before this returns.
+
+        ``evidence_text`` is the evidence the reviewer saw (see :func:`evidence_text_for`); when empty,
+        the evidence of the document's latest stored review for the requirement is recorded.
+        """
+        decision = Decision(decision)
+        stamp = now_iso()
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone() is None:
+                raise StoreError(
+                    f"cannot record a decision for document {sha256[:12]}…: it has no stored review.",
+                    self.path,
+                    "Save the analysis first.",
+                )
+            if not evidence_text:
+                evidence_text = self._latest_evidence(conn, sha256, requirement_id)
+            cur = conn.execute("SELECT * FROM decisions WHERE sha256 = ? AND requirement_id = ?", (sha256, requirement_id))
+            cols = [d[0] for d in cur.description]
+            old_row = cur.fetchone()
+            old = self._decision_dict(dict(zip(cols, old_row, strict=True))) if old_row else None
+            created = old["created_at"] if old else stamp
+            conn.execute(
+                "INSERT INTO decisions (sha256, requirement_id, decision, note, reviewer, created_at, updated_at,"
+                " evidence_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(sha256, requirement_id) DO UPDATE SET decision = excluded.decision,"
+                " note = excluded.note, reviewer = excluded.reviewer, updated_at = excluded.updated_at,"
+                " evidence_text = excluded.evidence_text",
+                (sha256, requirement_id, decision.value, note, reviewer, created, stamp, evidence_text),
+            )
+            new = {"decision": decision.value, "note": note, "reviewer": reviewer, "created_at": created,
+                   "updated_at": stamp, "evidence_text": evidence_text}
+            self._audit(conn, action="decision_set", who=reviewer, sha256=sha256, requirement_id=requirement_id,
+                        old=old, new=new, at=stamp)
+        return ReviewDecision(requirement_id, decision, note, reviewer, stamp, evidence_text, False)
+
+    def clear_decision(self, sha256: str, requirement_id: str, *, reviewer: str = "") -> bool:
+        """Withdraw a decision (kept in the audit log); returns whether there was one."""
+        with self.transaction() as conn:
+            cur = conn.execute("SELECT * FROM decisions WHERE sha256 = ? AND requirement_id = ?", (sha256, requirement_id))
+            cols = [d[0] for d in cur.description]
+            row = cur.fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM decisions WHERE sha256 = ? AND requirement_id = ?", (sha256, requirement_id))
+            self._audit(conn, action="decision_cleared", who=reviewer, sha256=sha256, requirement_id=requirement_id,
+                        old=self._decision_dict(dict(zip(cols, row, strict=True))))
+        return True
+
+    def decisions(self, sha256: str, current: Analysis | None = None) -> dict[str, ReviewDecision]:
+        """Decisions for a document by requirement id; ``evidence_changed`` is judged against ``current``."""
+        rows = self._query("SELECT * FROM decisions WHERE sha256 = ? ORDER BY requirement_id", (sha256,))
+        return {r["requirement_id"]: self._decision_from_row(r, current) for r in rows}
+
+    def history(self, sha256: str, requirement_id: str | None = None) -> list[dict[str, Any]]:
+        """Audit rows for a document (oldest first), with ``old``/``new`` decoded from JSON."""
+        if requirement_id is None:
+            rows = self._query("SELECT * FROM audit_log WHERE sha256 = ? ORDER BY id", (sha256,))
+        else:
+            rows = self._query(
+                "SELECT * FROM audit_log WHERE sha256 = ? AND requirement_id = ? ORDER BY id", (sha256, requirement_id)
+            )
+        for r in rows:
+            r["old"] = json.loads(r["old_json"]) if r["old_json"] else None
+            r["new"] = json.loads(r["new_json"]) if r["new_json"] else None
+        return rows
+
+    # ------------------------------------------------------------------ versions
+
+    def link_version(self, new_sha256: str, previous_sha256: str, *, who: str = "") -> None:
+        """Record that ``new_sha256`` is a revision of ``previous_sha256`` (both must be stored)."""
+        if new_sha256 == previous_sha256:
+            raise StoreError("a document cannot be linked to itself as its previous version.", self.path)
+        with self.transaction() as conn:
+            for sha in (new_sha256, previous_sha256):
+                if conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha,)).fetchone() is None:
+                    raise StoreError(f"document {sha[:12]}… is not in this database.", self.path,
+                                     "Review it first, then link the versions.")
+            # Refuse cycles: walking back from the previous version must not reach the new one.
+            seen, cursor = {new_sha256}, previous_sha256
+            while cursor:
+                if cursor in seen:
+                    raise StoreError("linking these versions would make a cycle.", self.path)
+                seen.add(cursor)
+                row = conn.execute("SELECT previous_sha256 FROM documents WHERE sha256 = ?", (cursor,)).fetchone()
+                cursor = row[0] if row else None
+            old = conn.execute("SELECT previous_sha256 FROM documents WHERE sha256 = ?", (new_sha256,)).fetchone()[0]
+            conn.execute("UPDATE documents SET previous_sha256 = ? WHERE sha256 = ?", (previous_sha256, new_sha256))
+            self._audit(conn, action="version_linked", who=who, sha256=new_sha256,
+                        old={"previous_sha256": old}, new={"previous_sha256": previous_sha256})
+
+    def previous_version(self, sha256: str) -> str | None:
+        rows = self._query("SELECT previous_sha256 FROM documents WHERE sha256 = ?", (sha256,))
+        return rows[0]["previous_sha256"] if rows else None
+
+    def diff_reviews(self, old_id: int, new_id: int) -> ReviewDiff:
+        """Requirements whose status improved or worsened, evidence and clauses whose text changed."""
+        old, new = self.get_analysis(old_id), self.get_analysis(new_id)
+        diff = ReviewDiff(old_id=int(old_id), new_id=int(new_id))
+        old_by = {f.requirement_id: f for f in old.findings}
+        new_by = {f.requirement_id: f for f in new.findings}
+        for rid, nf in new_by.items():
+            of = old_by.get(rid)
+            if of is None:
+                diff.added.append((rid, nf.status.value))
+                continue
+            entry = (rid, of.status.value, nf.status.value)
+            delta = STATUS_RANK[nf.status.value] - STATUS_RANK[of.status.value]
+            (diff.improved if delta > 0 else diff.worsened if delta < 0 else diff.unchanged).append(entry)
+            ot, nt = evidence_text_for(of), evidence_text_for(nf)
+            if normalize_ws(ot) != normalize_ws(nt):
+                diff.changed_evidence.append((rid, ot, nt))
+        for rid, of in old_by.items():
+            if rid not in new_by:
+                diff.removed.append((rid, of.status.value))
+        if old.document.text and new.document.text and (old.clauses or new.clauses):
+            diff.changed_clauses.extend(_clause_changes(old, new))
+        return diff
+
+    # ------------------------------------------------------------------ hand-over
+
+    def export_review(self, review_id: int, dest: Path | str, *, include_contract: bool = False) -> Path:
+        from .handover import export_review
+
+        return export_review(self, int(review_id), Path(dest), include_contract=include_contract)
+
+    def import_review(self, src: Path | str) -> int:
+        from .handover import import_review
+
+        return import_review(self, Path(src))
+
+    # ------------------------------------------------------------------ health
+
+    def check(self) -> list[str]:
+        """Integrity and foreign-key problems, one sentence each; an empty list means healthy."""
+        problems: list[str] = []
+        try:
+            with self._lock:
+                for (msg,) in self.conn.execute("PRAGMA integrity_check"):
+                    if msg != "ok":
+                        problems.append(f"integrity: {msg}")
+                for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+                    problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
+                version = migrations.schema_version(self.db)
+                applied = migrations.applied(self.db)
+                expected = [m[0] for m in migrations.MIGRATIONS]
+                if version != migrations.SCHEMA_VERSION or applied != expected:
+                    problems.append(
+                        f"schema: version {version}, migrations recorded {applied}, expected {expected}"
+                    )
+                triggers = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+                for name in ("audit_log_no_update", "audit_log_no_delete"):
+                    if name not in triggers:
+                        problems.append(f"audit: trigger {name} is missing, the audit log is not protected")
+                bad_json = self.conn.execute(
+                    "SELECT COUNT(*) FROM reviews WHERE NOT json_valid(analysis_json)"
+                ).fetchone()[0]
+                if bad_json:
+                    problems.append(f"reviews: {bad_json} review(s) hold invalid analysis JSON")
+                orphans = self.conn.execute(
+                    "SELECT COUNT(*) FROM reviews r WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.review_id = r.id)"
+                    " AND json_array_length(analysis_json, '$.findings') > 0"
+                ).fetchone()[0]
+                if orphans:
+                    problems.append(f"findings: {orphans} review(s) have lost their findings")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"database: {exc}")
+        return problems
+
+
+def _clause_key(c: Clause) -> str:
+    return c.number or normalize_ws(c.heading) or c.path
+
+
+def _clause_changes(old: Analysis, new: Analysis) -> list[tuple[str, str, str]]:
+    def texts(a: Analysis) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in a.clauses:
+            key = _clause_key(c)
+            if key and key not in out:
+                out[key] = a.document.text[c.start : c.end]
+        return out
+
+    ot, nt = texts(old), texts(new)
+    changes: list[tuple[str, str, str]] = []
+    for key, ntext in nt.items():
+        otext = ot.get(key, "")
+        if normalize_ws(otext) != normalize_ws(ntext):
+            changes.append((key, otext, ntext))
+    changes.extend((key, otext, "") for key, otext in ot.items() if key not in nt)
+    return changes
+
+
+def open_store(path: Path | str | None = None) -> Store:
+    """Open (creating and migrating as needed) the review database; ``None`` = the user data folder."""
+    if path is None:
+        from ..settings import default_db_path
+
+        path = default_db_path()
+    return Store(Path(path).expanduser())
+
+
