@@ -1,0 +1,218 @@
+"""Annotated contracts, change request and portfolio (issue #6), read back independently."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import importlib.util
+import os
+import shutil
+import stat
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from contractreview.domain import Decision, ReviewDecision
+from contractreview.errors import ExportError
+from contractreview.export import export_annotated, export_change_request, export_portfolio, export_report
+
+_spec = importlib.util.spec_from_file_location("export_support", Path(__file__).with_name("test_export_support.py"))
+S = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(S)  # type: ignore[union-attr]
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture()
+def docx_case(tmp_path):
+    src = S.make_docx_contract(tmp_path / "contract.docx")
+    return src, S.make_analysis(S.docx_document(src))
+
+
+@pytest.fixture()
+def pdf_case(tmp_path):
+    src = S.make_pdf_contract(tmp_path / "contract.pdf")
+    return src, S.make_analysis(S.pdf_document(src), pdf_path=src)
+
+
+def _anchored_ids(paragraph) -> set[int]:
+    return {int(e.get(f"{W_NS}id")) for e in paragraph._p.iter(f"{W_NS}commentRangeStart")}
+
+
+@pytest.mark.parametrize("with_offsets", [True, False])
+def test_export_annotated_docx_comments_on_flagged_paragraphs(docx_case, tmp_path, with_offsets) -> None:
+    import docx
+
+    from contractreview.export.annotated_docx import body_paragraphs
+
+    src, analysis = docx_case
+    if not with_offsets:  # a review rebuilt from the store carries no contract text
+        analysis = dataclasses.replace(analysis, document=dataclasses.replace(analysis.document, text=""))
+    before = S.sha256(src)
+    out = export_annotated(analysis, S.make_decisions(), S.META, src, tmp_path / "annotated.docx")
+    assert S.sha256(src) == before
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+    d = docx.Document(str(out))
+    comments = {c.comment_id: c for c in d.comments}
+    paras = body_paragraphs(d)
+    flagged_with_text = {
+        "breach_notification": "notify the District of a confirmed security breach",
+        "deidentified_data_use": "may use de-identified Student Data",
+    }
+    for rid, phrase in flagged_with_text.items():
+        mine = [c for c in comments.values() if f"[{rid}]" in c.text]
+        assert len(mine) == 1, rid
+        c = mine[0]
+        assert c.author == "Dana Reviewer" and c.initials == "DR"
+        holders = [p for p in paras if c.comment_id in _anchored_ids(p)]
+        assert len(holders) == 1 and phrase in holders[0].text
+    # the breach clause sits in a table cell; its comment carries the reviewer's note and decision
+    breach = next(c for c in comments.values() if "[breach_notification]" in c.text)
+    assert "Ask for 72 hours" in breach.text and "Needs negotiation" in breach.text
+    assert "evidence changed since decision" in breach.text
+    # satisfied requirement: no comment; missing ones: listed in one summary comment on the first paragraph
+    assert not [c for c in comments.values() if "[deletion_on_request]" in c.text]
+    summary = [c for c in comments.values() if "no clause to comment on" in c.text]
+    assert len(summary) == 1 and "Subprocessors bound" in summary[0].text and "Annual security audit" in summary[0].text
+    assert summary[0].comment_id in _anchored_ids(paras[0])
+    assert len(comments) == 3
+    # the body text is unchanged
+    assert [p.text for p in paras] == [p.text for p in body_paragraphs(docx.Document(str(src)))]
+    with zipfile.ZipFile(out) as z:
+        assert "word/comments.xml" in z.namelist()
+
+
+def test_export_annotated_pdf_highlights_on_right_pages(pdf_case, tmp_path) -> None:
+    import pdfplumber
+    from pypdf import PdfReader
+
+    src, analysis = pdf_case
+    before = S.sha256(src)
+    out = export_annotated(analysis, S.make_decisions(), S.META, src, tmp_path / "annotated.pdf")
+    assert S.sha256(src) == before
+    reader = PdfReader(str(out))
+    found: dict[str, list[tuple[int, list[float]]]] = {}
+    popups = 0
+    notes = []
+    for pno, page in enumerate(reader.pages, 1):
+        for ref in page.get("/Annots") or []:
+            a = ref.get_object()
+            if a["/Subtype"] == "/Highlight":
+                rid = next(r for r in S.FLAGGED_IDS if f"[{r}]" in a["/Contents"])
+                found.setdefault(rid, []).append((pno, [float(v) for v in a["/Rect"]]))
+                assert a["/T"] == "Dana Reviewer"
+                assert len(a["/QuadPoints"]) % 8 == 0 and "/Popup" in a
+            elif a["/Subtype"] == "/Popup":
+                popups += 1
+            elif a["/Subtype"] == "/Text":
+                notes.append(str(a["/Contents"]))
+    assert set(found) == {"breach_notification", "deidentified_data_use"}
+    assert popups == sum(len(v) for v in found.values())
+    assert len(notes) == 1 and "Subprocessors bound" in notes[0]
+    phrases = {
+        "breach_notification": "notify the District of a confirmed security breach",
+        "deidentified_data_use": "may use de-identified Student Data",
+    }
+    with pdfplumber.open(str(src)) as pdf:
+        for rid, hits in found.items():
+            # independent check: the words of the phrase, located by pdfplumber, lie under the highlight
+            words = phrases[rid].split()
+            for pno, page in enumerate(pdf.pages, 1):
+                text_words = page.extract_words()
+                seq = [w["text"] for w in text_words]
+                for i in range(len(seq) - len(words) + 1):
+                    if seq[i : i + len(words)] == words:
+                        first = text_words[i]
+                        x0, y0, x1, y1 = next(r for p, r in hits if p == pno)
+                        cx = (first["x0"] + first["x1"]) / 2
+                        cy = float(page.height) - (first["top"] + first["bottom"]) / 2
+                        assert x0 <= cx <= x1 and y0 <= cy <= y1, rid
+                        break
+                else:
+                    continue
+                assert pno == (2 if rid == "breach_notification" else 1)
+                break
+            else:
+                raise AssertionError(f"{rid} phrase not found in the source")
+
+
+def test_export_annotated_pdf_searches_when_boxes_are_absent(pdf_case, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    src, analysis = pdf_case
+    stripped = tuple(
+        dataclasses.replace(f, evidence=tuple(dataclasses.replace(e, boxes=()) for e in f.evidence))
+        for f in analysis.findings
+    )
+    doc = dataclasses.replace(analysis.document, text="", lines=(), blocks=())
+    a = dataclasses.replace(analysis, findings=stripped, document=doc)
+    out = export_annotated(a, {}, S.META, src, tmp_path / "searched.pdf")
+    pages = {
+        pno: [r.get_object()["/Subtype"] for r in (p.get("/Annots") or [])]
+        for pno, p in enumerate(PdfReader(str(out)).pages, 1)
+    }
+    assert pages[1].count("/Highlight") == 1 and pages[2].count("/Highlight") == 1
+
+
+def test_export_annotated_refuses_to_overwrite_the_original_and_other_formats(docx_case, tmp_path) -> None:
+    src, analysis = docx_case
+    before = S.sha256(src)
+    with pytest.raises(ExportError, match="original"):
+        export_annotated(analysis, {}, S.META, src, src)
+    assert S.sha256(src) == before
+    txt = tmp_path / "contract.txt"
+    txt.write_text("plain")
+    with pytest.raises(ExportError, match=r"contract\.txt"):
+        export_annotated(analysis, {}, S.META, txt, tmp_path / "x.txt")
+
+
+def test_export_change_request_lists_open_items(pdf_case, tmp_path) -> None:
+    import docx
+
+    _, analysis = pdf_case
+    decisions = S.make_decisions()
+    decisions["deidentified_data_use"] = ReviewDecision("deidentified_data_use", Decision.ACCEPT, reviewer="Dana")
+    out = export_change_request(analysis, decisions, S.META, tmp_path / "request.docx")
+    d = docx.Document(str(out))
+    heads = [p.text for p in d.paragraphs if p.style.name == "Heading 2"]
+    # waived (audit) and accepted (de-identified use) are settled; severity order otherwise
+    assert heads == ["1. Subprocessors bound by the same terms", "2. Breach notification to the district"]
+    body = "\n".join(p.text for p in d.paragraphs)
+    assert analysis.finding("breach_notification").evidence[0].text in [p.text for p in d.paragraphs]
+    assert "The Vendor shall comply with breach notification to the district & related <obligations>." in body
+    assert "Q1. Will you agree to subprocessors bound by the same terms?" in body
+    assert "Not legal advice" in body and "does not address this" in body
+
+
+def test_export_portfolio_rows_are_contracts_by_requirements(pdf_case, docx_case, tmp_path) -> None:
+    _, a1 = pdf_case
+    _, a2 = docx_case
+    out = export_portfolio([(a1, S.make_decisions()), (a2, {})], tmp_path / "portfolio.csv")
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(a1.findings) + len(a2.findings)
+    assert {r["document"] for r in rows} == {"contract.pdf", "contract.docx"}
+    cell = {(r["document"], r["requirement_id"]): r for r in rows}
+    assert cell[("contract.pdf", "breach_notification")]["decision"] == "needs_negotiation"
+    assert cell[("contract.docx", "breach_notification")]["decision"] == ""
+    assert cell[("contract.pdf", "breach_notification")]["page"] == "2"
+    assert cell[("contract.docx", "subprocessor_flowdown")]["status"] == "missing"
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
+def test_export_pdf_first_pages_render(pdf_case, tmp_path) -> None:
+    from PIL import Image
+
+    src, analysis = pdf_case
+    report = export_report(analysis, S.make_decisions(), S.META, "pdf", tmp_path / "gap.pdf")
+    annotated = export_annotated(analysis, S.make_decisions(), S.META, src, tmp_path / "annotated.pdf")
+    for pdf, stem in ((report, "report"), (annotated, "annotated")):
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(tmp_path / stem)], check=True, timeout=60)
+    img = Image.open(next(tmp_path.glob("report-1.png"))).convert("RGB")
+    assert len(img.getcolors(1 << 20) or []) > 2  # text and table shading, not a blank page
+    # the annotated page 2 shows the highlight colour (yellow-ish for a weak finding) somewhere
+    page2 = Image.open(next(tmp_path.glob("annotated-2.png"))).convert("RGB")
+    assert any(r > 200 and g > 150 and b < 120 for _, (r, g, b) in page2.getcolors(1 << 20))
