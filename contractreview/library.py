@@ -1,0 +1,908 @@
+"""The clause library: requirements, profiles and cue patterns kept as data in ``clause_library/``.
+
+The library is content that lawyers edit, so it lives in TOML and JSONL files with a schema version,
+and every problem found while loading names the file and the field. A district may keep its own
+folder with the same layout (a *playbook*); it is merged over the built-in library on load, and the
+library version then carries a ``+user:<hash>`` suffix so that every analysis records which rules
+produced it.
+
+Layout (see ``clause_library/schema.md`` for the field reference)::
+
+    library.toml                     name, version, schema_version, kind = "base" | "overlay"
+    requirements/<id>.toml           one requirement per file (id == file stem)
+    profiles/<name>.toml             requirement lists and thresholds (name == file stem)
+    patterns/<id>.jsonl              spaCy SpanRuler patterns (label == file stem, or _common.jsonl)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .domain import Profile, Requirement, Severity, Source, Threshold
+from .errors import LibraryValidationError, UnknownProfileError
+from .paths import clause_library_dir
+
+__all__ = [
+    "CATEGORIES",
+    "CLOCK_STARTS",
+    "PATTERN_KINDS",
+    "SCHEMA_VERSION",
+    "ClauseLibrary",
+    "builtin_library_dir",
+    "clear_cache",
+    "library_version",
+    "list_profiles",
+    "load_library",
+    "load_library_dir",
+    "validate_library_dir",
+]
+
+SCHEMA_VERSION = 1  # newest schema this code understands
+
+PATTERN_KINDS: tuple[str, ...] = ("cue", "commit", "weak", "deny", "scope")
+COMMON_LABEL = "_common"
+
+CATEGORIES: tuple[str, ...] = (
+    "data_use",
+    "disclosure",
+    "commercial_use",
+    "ownership",
+    "access_rights",
+    "retention_deletion",
+    "breach",
+    "security",
+    "subprocessors",
+    "contract_terms",
+    "transparency",
+    "gdpr_processor",
+)
+SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
+SOURCE_VERIFIED: tuple[str, ...] = ("primary", "secondary", "model_text", "unverified")
+# "recommendation": the project's advice; "policy": a district's own playbook value. Neither is law.
+THRESHOLD_VERIFIED: tuple[str, ...] = (*SOURCE_VERIFIED, "recommendation", "policy")
+CLOCK_STARTS: tuple[str, ...] = ("discovery", "confirmation", "determination", "request", "termination", "other")
+UNITS: tuple[str, ...] = ("hours", "days", "months")
+_UNIT_SUFFIX = {"_hours": "hours", "_days": "days", "_months": "months"}
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+_LIBRARY_KEYS = {"schema_version", "name", "version", "kind", "description"}
+_REQ_REQUIRED = ("id", "title", "category", "severity", "description", "why", "sources", "suggested_language", "vendor_question")
+_REQ_OPTIONAL = ("schema_version", "parameters", "weak_cues", "notes")
+_REQ_STRINGS = ("id", "title", "category", "severity", "description", "why", "suggested_language", "vendor_question", "notes")
+_REQ_LISTS = ("parameters", "weak_cues")
+_SOURCE_KEYS = {"citation", "name", "status", "verified", "note"}
+_PROFILE_KEYS = {
+    "schema_version", "name", "label", "legal_basis", "description",
+    "extends", "requirements", "add", "remove", "thresholds",
+}  # fmt: skip
+_THRESHOLD_KEYS = {"value", "unit", "basis", "verified", "clock_start"}
+_PATTERN_REQUIRED = ("label", "id", "kind", "pattern")
+_PATTERN_OPTIONAL = ("note", "weight", "example")
+_TOKEN_KEYS = {
+    "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "LEMMA", "SHAPE", "POS", "TAG", "MORPH", "DEP",
+    "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
+    "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "IS_BRACKET",
+    "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_NUM", "LIKE_URL",
+    "LIKE_EMAIL", "SPACY", "SENT_START", "OP", "_",
+}  # fmt: skip
+_TOKEN_OPS = {"!", "?", "+", "*", "{"}
+
+
+# --------------------------------------------------------------------------- problems
+
+
+class _Problems:
+    """Collects validation problems; ``strict`` raises the first one instead."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.items: list[LibraryValidationError] = []
+
+    def add(self, reason: str, path: Path | str, field: str = "") -> None:
+        err = LibraryValidationError(reason, str(path), field)
+        if self.strict:
+            raise err
+        self.items.append(err)
+
+
+def _display(path: Path, root: Path) -> str:
+    """Path shown in messages: relative to the library folder's parent (``clause_library/requirements/x.toml``)."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- raw layer
+
+
+@dataclass(slots=True)
+class _Layer:
+    """One folder read from disk, before merging: plain dicts keyed by id, in file order."""
+
+    root: Path
+    kind: str  # base | overlay
+    meta: dict[str, Any]
+    requirements: dict[str, tuple[dict[str, Any], str]]  # id -> (table, shown path)
+    profiles: dict[str, tuple[dict[str, Any], str]]
+    patterns: dict[str, list[tuple[dict[str, Any], str, int]]]  # stem -> [(pattern, shown path, line)]
+    files: list[Path]
+
+
+def _read_toml(path: Path, shown: str, problems: _Problems) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        problems.add(f"is not valid TOML: {exc}", shown)
+    except OSError as exc:
+        problems.add(f"cannot be read: {exc.strerror or exc}", shown)
+    except UnicodeDecodeError:
+        problems.add("is not UTF-8 text", shown)
+    return None
+
+
+def _check_schema_version(data: Mapping[str, Any], shown: str, problems: _Problems, *, required: bool) -> None:
+    if "schema_version" not in data:
+        if required:
+            problems.add("missing required field", shown, "schema_version")
+        return
+    value = data["schema_version"]
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.add(f"schema_version must be a positive integer, not {value!r}", shown, "schema_version")
+    elif value > SCHEMA_VERSION:
+        problems.add(
+            f"schema_version {value} is newer than this ContractReview supports ({SCHEMA_VERSION}); "
+            "update ContractReview to use this library",
+            shown,
+            "schema_version",
+        )
+
+
+def _read_layer(root: Path, problems: _Problems, *, default_kind: str) -> _Layer:
+    root = Path(root)
+    if not root.is_dir():
+        problems.add("is not a folder with a clause library", str(root))
+        return _Layer(root, default_kind, {}, {}, {}, {}, [])
+    files: list[Path] = []
+    meta: dict[str, Any] = {}
+    kind = default_kind
+    lib_file = root / "library.toml"
+    if lib_file.is_file():
+        files.append(lib_file)
+        shown = _display(lib_file, root)
+        data = _read_toml(lib_file, shown, problems)
+        if data is not None:
+            for key in data:
+                if key not in _LIBRARY_KEYS:
+                    problems.add(f"unknown key '{key}'", shown, key)
+            _check_schema_version(data, shown, problems, required=True)
+            kind = data.get("kind", default_kind)
+            if kind not in ("base", "overlay"):
+                problems.add(f"kind must be 'base' or 'overlay', not {kind!r}", shown, "kind")
+                kind = default_kind
+            for key in ("name", "version", "description"):
+                if key in data and not isinstance(data[key], str):
+                    problems.add("must be a string", shown, key)
+            if kind == "base":
+                for key in ("name", "version"):
+                    if not data.get(key):
+                        problems.add("missing required field", shown, key)
+            meta = dict(data)
+    elif default_kind == "base":
+        problems.add("missing library.toml (name, version, schema_version)", _display(lib_file, root))
+
+    requirements: dict[str, tuple[dict[str, Any], str]] = {}
+    profiles: dict[str, tuple[dict[str, Any], str]] = {}
+    for sub, target in (("requirements", requirements), ("profiles", profiles)):
+        folder = root / sub
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            shown = _display(path, root)
+            if path.suffix != ".toml":
+                problems.add("unexpected file (only .toml files belong here)", shown)
+                continue
+            files.append(path)
+            data = _read_toml(path, shown, problems)
+            if data is None:
+                continue
+            _check_schema_version(data, shown, problems, required=True)
+            target[path.stem] = (data, shown)
+
+    patterns: dict[str, list[tuple[dict[str, Any], str, int]]] = {}
+    folder = root / "patterns"
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            shown = _display(path, root)
+            if path.suffix != ".jsonl":
+                problems.add("unexpected file (only .jsonl pattern files belong here)", shown)
+                continue
+            files.append(path)
+            patterns[path.stem] = _read_patterns(path, shown, problems)
+    return _Layer(root, kind, meta, requirements, profiles, patterns, files)
+
+
+def _read_patterns(path: Path, shown: str, problems: _Problems) -> list[tuple[dict[str, Any], str, int]]:
+    out: list[tuple[dict[str, Any], str, int]] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(f"cannot be read as UTF-8 text: {exc}", shown)
+        return out
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{shown}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.add(f"is not a JSON object: {exc.msg}", where)
+            continue
+        if not isinstance(obj, dict):
+            problems.add("is not a JSON object", where)
+            continue
+        out.append((obj, where, lineno))
+    return out
+
+
+# --------------------------------------------------------------------------- validation of one table
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _check_requirement(
+    stem: str, data: Mapping[str, Any], shown: str, problems: _Problems, *, partial: bool
+) -> bool:
+    """Check one requirement table; ``partial`` allows an overlay to give only the fields it overrides."""
+    ok = True
+    for key in data:
+        if key not in _REQ_REQUIRED and key not in _REQ_OPTIONAL:
+            problems.add(f"unknown key '{key}'", shown, key)
+            ok = False
+    required = ("id",) if partial else _REQ_REQUIRED
+    for key in required:
+        if key not in data:
+            problems.add("missing required field", shown, key)
+            ok = False
+    for key in _REQ_STRINGS:
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            problems.add("must be a non-empty string", shown, key)
+            ok = False
+    if isinstance(data.get("id"), str):
+        if data["id"] != stem:
+            problems.add(f"id '{data['id']}' does not match the file name '{stem}'", shown, "id")
+            ok = False
+        elif not _ID_RE.match(stem):
+            problems.add("id must be lower_snake_case (a-z, 0-9, _)", shown, "id")
+            ok = False
+    if isinstance(data.get("severity"), str) and data["severity"] not in SEVERITIES:
+        problems.add(f"unknown severity '{data['severity']}' (use one of: {', '.join(SEVERITIES)})", shown, "severity")
+        ok = False
+    if isinstance(data.get("category"), str) and data["category"] not in CATEGORIES:
+        problems.add(f"unknown category '{data['category']}' (use one of: {', '.join(CATEGORIES)})", shown, "category")
+        ok = False
+    for key in _REQ_LISTS:
+        if key in data and not _is_str_list(data[key]):
+            problems.add("must be a list of non-empty strings", shown, key)
+            ok = False
+    if "parameters" in data and _is_str_list(data["parameters"]):
+        for name in data["parameters"]:
+            if not _ID_RE.match(name):
+                problems.add(f"parameter name '{name}' must be lower_snake_case", shown, "parameters")
+                ok = False
+    if "sources" in data:
+        sources = data["sources"]
+        if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+            problems.add("must be a list of [[sources]] tables", shown, "sources")
+            ok = False
+        else:
+            if not sources and not partial:
+                problems.add("needs at least one source (citation)", shown, "sources")
+                ok = False
+            for i, src in enumerate(sources):
+                where = f"sources[{i}]"
+                for key in src:
+                    if key not in _SOURCE_KEYS:
+                        problems.add(f"unknown key '{key}'", shown, f"{where}.{key}")
+                        ok = False
+                for key in ("citation", "verified"):
+                    if not isinstance(src.get(key), str) or not src[key].strip():
+                        problems.add("missing required field", shown, f"{where}.{key}")
+                        ok = False
+                for key in ("name", "status", "note"):
+                    if key in src and not isinstance(src[key], str):
+                        problems.add("must be a string", shown, f"{where}.{key}")
+                        ok = False
+                if isinstance(src.get("verified"), str) and src["verified"] and src["verified"] not in SOURCE_VERIFIED:
+                    problems.add(
+                        f"unknown verification '{src['verified']}' (use one of: {', '.join(SOURCE_VERIFIED)})",
+                        shown,
+                        f"{where}.verified",
+                    )
+                    ok = False
+    return ok
+
+
+def _check_threshold(
+    parameter: str, data: Any, shown: str, problems: _Problems, *, overlay: bool
+) -> Threshold | None:
+    field = f"thresholds.{parameter}"
+    if not isinstance(data, dict):
+        problems.add("must be a table (value, unit, basis, verified, clock_start)", shown, field)
+        return None
+    ok = True
+    if not _ID_RE.match(parameter):
+        problems.add(f"parameter name '{parameter}' must be lower_snake_case", shown, field)
+        ok = False
+    for key in data:
+        if key not in _THRESHOLD_KEYS:
+            problems.add(f"unknown key '{key}'", shown, f"{field}.{key}")
+            ok = False
+    value = data.get("value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+        problems.add(f"value must be a non-negative number, not {value!r}", shown, f"{field}.value")
+        ok = False
+    unit = data.get("unit")
+    if not isinstance(unit, str) or not unit:
+        problems.add("missing required field", shown, f"{field}.unit")
+        ok = False
+    elif unit not in UNITS:
+        problems.add(f"unknown unit '{unit}' (use one of: {', '.join(UNITS)})", shown, f"{field}.unit")
+        ok = False
+    else:
+        for suffix, expected in _UNIT_SUFFIX.items():
+            if parameter.endswith(suffix) and unit != expected:
+                problems.add(f"unit '{unit}' does not match the parameter name (expected '{expected}')", shown, f"{field}.unit")
+                ok = False
+    basis = data.get("basis")
+    if not isinstance(basis, str) or not basis.strip():
+        problems.add("missing required field (say where the number comes from)", shown, f"{field}.basis")
+        ok = False
+    verified = data.get("verified", "policy" if overlay else None)
+    if not isinstance(verified, str) or not verified:
+        problems.add("missing required field", shown, f"{field}.verified")
+        ok = False
+    elif verified not in THRESHOLD_VERIFIED:
+        problems.add(
+            f"unknown verification '{verified}' (use one of: {', '.join(THRESHOLD_VERIFIED)})", shown, f"{field}.verified"
+        )
+        ok = False
+    clock = data.get("clock_start", "")
+    if not isinstance(clock, str) or (clock and clock not in CLOCK_STARTS):
+        problems.add(f"unknown clock_start {clock!r} (use one of: {', '.join(CLOCK_STARTS)})", shown, f"{field}.clock_start")
+        ok = False
+    if not ok:
+        return None
+    return Threshold(
+        parameter=parameter,
+        value=None if value is None else (int(value) if float(value).is_integer() else float(value)),
+        unit=unit,
+        basis=basis.strip(),
+        verified=verified,
+        clock_start=clock,
+    )
+
+
+def _check_pattern(obj: Mapping[str, Any], stem: str, where: str, known: set[str], problems: _Problems) -> bool:
+    ok = True
+    for key in obj:
+        if key not in _PATTERN_REQUIRED and key not in _PATTERN_OPTIONAL:
+            problems.add(f"unknown key '{key}'", where, key)
+            ok = False
+    for key in _PATTERN_REQUIRED:
+        if key not in obj:
+            problems.add("missing required field", where, key)
+            ok = False
+    label = obj.get("label")
+    if "label" in obj:
+        if not isinstance(label, str) or (label != COMMON_LABEL and label not in known):
+            problems.add(f"label {label!r} is not a requirement id (or '{COMMON_LABEL}')", where, "label")
+            ok = False
+        elif label != stem:
+            problems.add(f"label '{label}' does not match the file name '{stem}'", where, "label")
+            ok = False
+    if "id" in obj and (not isinstance(obj["id"], str) or not obj["id"].strip()):
+        problems.add("must be a non-empty string (the rule name)", where, "id")
+        ok = False
+    if "kind" in obj and obj["kind"] not in PATTERN_KINDS:
+        problems.add(f"unknown kind {obj['kind']!r} (use one of: {', '.join(PATTERN_KINDS)})", where, "kind")
+        ok = False
+    if "pattern" in obj:
+        reason = _pattern_problem(obj["pattern"])
+        if reason:
+            problems.add(reason, where, "pattern")
+            ok = False
+    return ok
+
+
+def _pattern_problem(pattern: Any) -> str:
+    """Why ``pattern`` is not a spaCy phrase or token pattern ("" when it is fine)."""
+    if isinstance(pattern, str):
+        return "" if pattern.strip() else "phrase pattern is empty"
+    if not isinstance(pattern, list) or not pattern:
+        return "must be a phrase string or a non-empty list of token objects"
+    for i, token in enumerate(pattern):
+        if not isinstance(token, dict):
+            return f"token {i} is not an object"
+        if not token:
+            continue  # {} matches any token, a legitimate wildcard
+        for key, value in token.items():
+            if key not in _TOKEN_KEYS:
+                return f"token {i}: unknown attribute '{key}'"
+            if key == "OP" and (not isinstance(value, str) or (value not in _TOKEN_OPS and not value.startswith("{"))):
+                return f"token {i}: unknown OP {value!r}"
+            if isinstance(value, dict):
+                for op, arg in value.items():
+                    if op in ("IN", "NOT_IN") and not isinstance(arg, list):
+                        return f"token {i}: {key}.{op} must be a list"
+                    if op == "REGEX":
+                        if not isinstance(arg, str):
+                            return f"token {i}: {key}.REGEX must be a string"
+                        try:
+                            re.compile(arg)
+                        except re.error as exc:
+                            return f"token {i}: bad regular expression in {key}: {exc}"
+    return ""
+
+
+# --------------------------------------------------------------------------- building domain objects
+
+
+def _requirement_from(data: Mapping[str, Any], origin: str) -> Requirement:
+    return Requirement(
+        id=data["id"],
+        title=data["title"].strip(),
+        category=data["category"],
+        severity=Severity(data["severity"]),
+        description=data["description"].strip(),
+        why=data["why"].strip(),
+        sources=tuple(
+            Source(
+                citation=s["citation"].strip(),
+                name=s.get("name", "").strip(),
+                status=s.get("status", "").strip(),
+                verified=s["verified"],
+            )
+            for s in data["sources"]
+        ),
+        suggested_language=data["suggested_language"].strip(),
+        vendor_question=data["vendor_question"].strip(),
+        parameters=tuple(data.get("parameters", ())),
+        weak_cues=tuple(data.get("weak_cues", ())),
+        origin=origin,
+    )
+
+
+@dataclass(slots=True)
+class _Merged:
+    meta: dict[str, Any]
+    requirements: dict[str, Requirement]
+    profiles: dict[str, Profile]
+    patterns: dict[str, list[dict[str, Any]]]
+    files: list[tuple[Path, Path]]  # (root, file)
+    user_root: Path | None
+
+
+def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
+    """Merge a base layer and optional overlays into domain objects, reporting every problem."""
+    meta: dict[str, Any] = {}
+    req_tables: dict[str, tuple[dict[str, Any], str]] = {}
+    for n, layer in enumerate(layers):
+        if n == 0:
+            meta = dict(layer.meta)
+        for stem, (data, shown) in layer.requirements.items():
+            if stem in req_tables and n > 0:
+                if _check_requirement(stem, data, shown, problems, partial=True):
+                    base, _ = req_tables[stem]
+                    merged = {**base, **{k: v for k, v in data.items() if k != "schema_version"}}
+                    req_tables[stem] = (merged, shown)
+            else:
+                if _check_requirement(stem, data, shown, problems, partial=False):
+                    req_tables[stem] = (dict(data), shown)
+    requirements = {rid: _requirement_from(data, shown) for rid, (data, shown) in req_tables.items()}
+    known = set(requirements)
+
+    # Profiles: resolve per layer so an overlay can refine a built-in profile of the same name.
+    resolved: dict[str, Profile] = {}
+    for n, layer in enumerate(layers):
+        overlay = n > 0
+        pending = dict(layer.profiles)
+        visiting: set[str] = set()
+
+        def resolve(name: str, pending: dict[str, tuple[dict[str, Any], str]] = pending, overlay: bool = overlay) -> None:
+            if name not in pending:
+                return
+            if name in visiting:
+                problems.add(f"profile '{name}' extends itself (cycle)", pending[name][1], "extends")
+                pending.pop(name)
+                return
+            visiting.add(name)
+            data, shown = pending[name]
+            parent = data.get("extends")
+            if isinstance(parent, str) and parent in pending and parent != name:
+                resolve(parent)
+            pending.pop(name, None)
+            visiting.discard(name)
+            profile = _build_profile(name, data, shown, resolved, known, problems, overlay=overlay)
+            if profile is not None:
+                resolved[name] = profile
+
+        for name in list(layer.profiles):
+            resolve(name)
+
+    patterns: dict[str, list[dict[str, Any]]] = {}
+    for layer in layers:
+        for stem, items in layer.patterns.items():
+            file_shown = _display(layer.root / "patterns" / f"{stem}.jsonl", layer.root)
+            if stem != COMMON_LABEL and stem not in known:
+                problems.add(f"pattern file '{stem}.jsonl' does not name a requirement id (or '{COMMON_LABEL}')", file_shown)
+            seen: dict[str, int] = {}
+            for obj, where, lineno in items:
+                if not _check_pattern(obj, stem, where, known, problems):
+                    continue
+                rule = obj["id"]
+                if rule in seen:
+                    problems.add(f"rule id '{rule}' is used twice in this file (first on line {seen[rule]})", where, "id")
+                    continue
+                seen[rule] = lineno
+                patterns.setdefault(stem, []).append(dict(obj))
+
+    files = [(layer.root, f) for layer in layers for f in layer.files]
+    return _Merged(meta, requirements, resolved, patterns, files, layers[-1].root if len(layers) > 1 else None)
+
+
+def _build_profile(
+    name: str,
+    data: Mapping[str, Any],
+    shown: str,
+    resolved: Mapping[str, Profile],
+    known: set[str],
+    problems: _Problems,
+    *,
+    overlay: bool,
+) -> Profile | None:
+    ok = True
+    for key in data:
+        if key not in _PROFILE_KEYS:
+            problems.add(f"unknown key '{key}'", shown, key)
+            ok = False
+    if data.get("name") != name:
+        if "name" not in data:
+            problems.add("missing required field", shown, "name")
+        else:
+            problems.add(f"name {data.get('name')!r} does not match the file name '{name}'", shown, "name")
+        ok = False
+    for key in ("label", "legal_basis", "description", "extends"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            problems.add("must be a non-empty string", shown, key)
+            ok = False
+    for key in ("requirements", "add", "remove"):
+        if key in data and not _is_str_list(data[key]):
+            problems.add("must be a list of requirement ids", shown, key)
+            ok = False
+    if not ok:
+        return None
+
+    refines = overlay and name in resolved  # an overlay refining a built-in profile of the same name
+    parent_name = data.get("extends")
+    base: Profile | None = None
+    if refines:
+        base = resolved[name]
+        if parent_name:
+            problems.add("a profile that refines a built-in profile cannot also extend another", shown, "extends")
+            return None
+    elif parent_name:
+        if parent_name == name or parent_name not in resolved:
+            problems.add(f"extends unknown profile '{parent_name}'", shown, "extends")
+            return None
+        base = resolved[parent_name]
+    elif "requirements" not in data:
+        problems.add("missing required field (or 'extends')", shown, "requirements")
+        return None
+    if not refines and not data.get("label"):
+        problems.add("missing required field", shown, "label")
+        ok = False
+
+    ids: list[str] = list(data["requirements"]) if "requirements" in data else list(base.requirement_ids if base else ())
+    for key in ("requirements", "add", "remove"):
+        values = data.get(key, [])
+        dupes = sorted({v for v in values if values.count(v) > 1})
+        if dupes:
+            problems.add(f"lists {', '.join(dupes)} more than once", shown, key)
+            ok = False
+        for rid in values:
+            if rid not in known:
+                problems.add(f"unknown requirement id '{rid}'", shown, key)
+                ok = False
+    for rid in data.get("remove", []):
+        if rid in ids:
+            ids.remove(rid)
+        elif rid in known:
+            problems.add(f"removes '{rid}', which the profile does not include", shown, "remove")
+            ok = False
+    for rid in data.get("add", []):
+        if rid in ids:
+            problems.add(f"adds '{rid}', which the profile already includes", shown, "add")
+            ok = False
+        else:
+            ids.append(rid)
+    if not ids:
+        problems.add("the profile has no requirements", shown, "requirements")
+        ok = False
+
+    thresholds: dict[str, Threshold] = dict(base.thresholds) if base else {}
+    raw = data.get("thresholds", {})
+    if not isinstance(raw, dict):
+        problems.add("must be a table of [thresholds.<parameter>] tables", shown, "thresholds")
+        ok = False
+    else:
+        for parameter, table in raw.items():
+            th = _check_threshold(parameter, table, shown, problems, overlay=overlay)
+            if th is None:
+                ok = False
+            else:
+                thresholds[parameter] = th
+    if not ok:
+        return None
+    return Profile(
+        name=name,
+        label=(data.get("label") or (base.label if refines and base else name)).strip(),
+        requirement_ids=tuple(ids),
+        thresholds=MappingProxyType(thresholds),
+        legal_basis=(data.get("legal_basis") or (base.legal_basis if base else "")).strip(),
+        description=(data.get("description") or (base.description if base else "")).strip(),
+    )
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def _files_digest(files: Iterable[tuple[Path, Path]]) -> str:
+    h = hashlib.sha256()
+    for root, path in sorted(files, key=lambda rf: (str(rf[0]), str(rf[1].relative_to(rf[0])))):
+        rel = path.relative_to(root).as_posix()
+        h.update(rel.encode("utf-8") + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _stat_signature(root: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """Cheap change detector for the load cache (names, sizes and mtimes of library files)."""
+    if root is None or not Path(root).is_dir():
+        return ()
+    out: list[tuple[str, int, int]] = []
+    for dirpath, _dirs, names in os.walk(root):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            out.append((p, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+class ClauseLibrary:
+    """A loaded, validated clause library with one active profile.
+
+    Immutable in practice: :meth:`with_profile` returns a new object sharing the same data.
+    """
+
+    __slots__ = (
+        "name", "version", "base_version", "schema_version", "fingerprint", "profile", "profiles",
+        "requirements", "_patterns", "root", "user_dir",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        version: str,
+        base_version: str,
+        schema_version: int,
+        fingerprint: str,
+        profile: Profile,
+        profiles: Mapping[str, Profile],
+        requirements: Mapping[str, Requirement],
+        patterns: Mapping[str, tuple[Mapping[str, Any], ...]],
+        root: Path,
+        user_dir: Path | None,
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.base_version = base_version
+        self.schema_version = schema_version
+        self.fingerprint = fingerprint
+        self.profile = profile
+        self.profiles = profiles
+        self.requirements = requirements
+        self._patterns = patterns
+        self.root = root
+        self.user_dir = user_dir
+
+    def __repr__(self) -> str:
+        return f"ClauseLibrary(version={self.version!r}, profile={self.profile.name!r}, requirements={len(self.requirements)})"
+
+    def requirements_for(self, profile: str | None = None) -> list[Requirement]:
+        """The requirements of ``profile`` (default: the active one), in the profile's order."""
+        prof = self.profile if profile is None else self._profile(profile)
+        return [self.requirements[rid] for rid in prof.requirement_ids]
+
+    def threshold(self, parameter: str) -> Threshold | None:
+        """The active profile's threshold for ``parameter`` (e.g. ``breach_notice_max_hours``)."""
+        return self.profile.thresholds.get(parameter)
+
+    def patterns_for(self, requirement_id: str) -> list[dict[str, Any]]:
+        """SpanRuler pattern dicts whose label is ``requirement_id`` (copies; safe to modify)."""
+        return [dict(p) for p in self._patterns.get(requirement_id, ())]
+
+    def all_patterns(self) -> list[dict[str, Any]]:
+        """Every pattern, ``_common`` first, then by requirement id (copies)."""
+        keys = sorted(self._patterns, key=lambda k: (k != COMMON_LABEL, k))
+        return [dict(p) for k in keys for p in self._patterns[k]]
+
+    def with_profile(self, name: str) -> ClauseLibrary:
+        """The same library with ``name`` as the active profile."""
+        prof = self._profile(name)
+        clone = object.__new__(ClauseLibrary)
+        for slot in ClauseLibrary.__slots__:
+            setattr(clone, slot, getattr(self, slot))
+        clone.profile = prof
+        return clone
+
+    def _profile(self, name: str) -> Profile:
+        try:
+            return self.profiles[name]
+        except KeyError:
+            raise UnknownProfileError(
+                f"unknown profile '{name}' (available: {', '.join(self.profiles)})",
+                None,
+                "List them with: contractreview library profiles",
+            ) from None
+
+
+def builtin_library_dir() -> Path:
+    """The folder of the built-in library (the same for a checkout, a wheel and a bundle)."""
+    return clause_library_dir()
+
+
+def _build(root: Path, user_dir: Path | None, problems: _Problems) -> tuple[_Merged, list[_Layer]]:
+    layers = [_read_layer(root, problems, default_kind="base")]
+    if user_dir is not None:
+        user = _read_layer(Path(user_dir), problems, default_kind="overlay")
+        if user.kind != "overlay":
+            problems.add(
+                "a user library folder must be an overlay (kind = \"overlay\" or no kind in library.toml)",
+                _display(Path(user_dir) / "library.toml", Path(user_dir)),
+                "kind",
+            )
+        layers.append(user)
+    return _merge(layers, problems), layers
+
+
+def load_library_dir(
+    root: Path | str, profile: str = "default", *, user_dir: Path | str | None = None
+) -> ClauseLibrary:
+    """Load the library at ``root`` (and the overlay ``user_dir``) without the cache.
+
+    :raises LibraryValidationError: for the first problem found (file and field named).
+    :raises UnknownProfileError: when ``profile`` does not exist.
+    """
+    root = Path(root)
+    user = Path(user_dir) if user_dir is not None else None
+    problems = _Problems(strict=True)
+    merged, _layers = _build(root, user, problems)
+    base_version = str(merged.meta.get("version", "0"))
+    fingerprint = _files_digest(merged.files)
+    version = base_version
+    if user is not None:
+        user_files = [(r, f) for r, f in merged.files if r == user]
+        version = f"{base_version}+user:{_files_digest(user_files)[:6]}"
+    if "default" not in merged.profiles:
+        raise LibraryValidationError("the library has no 'default' profile", _display(root / "profiles", root))
+    lib = ClauseLibrary(
+        name=str(merged.meta.get("name", root.name)),
+        version=version,
+        base_version=base_version,
+        schema_version=int(merged.meta.get("schema_version", SCHEMA_VERSION)),
+        fingerprint=fingerprint,
+        profile=merged.profiles["default"],
+        profiles=MappingProxyType(dict(merged.profiles)),
+        requirements=MappingProxyType(dict(merged.requirements)),
+        patterns=MappingProxyType({k: tuple(v) for k, v in merged.patterns.items()}),
+        root=root,
+        user_dir=user,
+    )
+    return lib if profile == "default" else lib.with_profile(profile)
+
+
+_CACHE: dict[tuple[str, str, str, tuple[Any, ...]], ClauseLibrary] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_library(profile: str = "default", *, user_dir: Path | str | None = None) -> ClauseLibrary:
+    """The built-in library, merged with the district folder ``user_dir`` if given, with ``profile`` active.
+
+    Cached per (profile, user_dir); the cache notices edited, added or removed files.
+    :raises LibraryValidationError: naming the file and field of the first problem.
+    :raises UnknownProfileError: when ``profile`` does not exist.
+    """
+    root = builtin_library_dir()
+    user = Path(user_dir).resolve() if user_dir is not None else None
+    key = (profile, str(root), str(user or ""), _stat_signature(root) + _stat_signature(user))
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    lib = load_library_dir(root, profile, user_dir=user)
+    with _CACHE_LOCK:
+        # keep one entry per (profile, folder): older signatures are stale
+        for old in [k for k in _CACHE if k[:3] == key[:3]]:
+            del _CACHE[old]
+        _CACHE[key] = lib
+    return lib
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def library_version(user_dir: Path | str | None = None) -> str:
+    """The library version string recorded in every analysis (``2026.12.0`` or ``2026.12.0+user:3f2a1b``)."""
+    return load_library(user_dir=user_dir).version
+
+
+def list_profiles(user_dir: Path | str | None = None) -> list[str]:
+    """Profile names, ``default`` first, then the others in alphabetical order."""
+    names = list(load_library(user_dir=user_dir).profiles)
+    return sorted(names, key=lambda n: (n != "default", n))
+
+
+def validate_library_dir(path: Path | str) -> list[str]:
+    """Every problem in the library folder ``path`` (empty list: valid).
+
+    A folder whose ``library.toml`` says ``kind = "base"`` is checked on its own; any other folder is
+    checked as a district overlay merged over the built-in library.
+    """
+    path = Path(path)
+    problems = _Problems(strict=False)
+    kind = "overlay"
+    lib_file = path / "library.toml"
+    if lib_file.is_file():
+        try:
+            kind = tomllib.loads(lib_file.read_text(encoding="utf-8")).get("kind", "overlay")
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            kind = "overlay"  # _read_layer reports the broken file
+    if not path.is_dir():
+        problems.add("is not a folder", str(path))
+    elif kind == "base":
+        merged, _ = _build(path, None, problems)
+        if "default" not in merged.profiles and not any(p.reason.startswith("profiles") for p in problems.items):
+            problems.add("the library has no 'default' profile", _display(path / "profiles", path))
+    else:
+        _build(builtin_library_dir(), path, problems)
+    return [p.message for p in problems.items]
+
+
