@@ -1,0 +1,181 @@
+"""One running window per user: a second launch hands its file to the first and exits.
+
+Double-clicking a second contract in the file manager ("Open with ContractReview") starts the program
+again. Two windows would write to the same review database and settings, so the second launch connects
+to the first over a local socket (a Unix domain socket, or a named pipe on Windows, reachable only by
+the same user), sends the path and quits; the first window opens the file.
+
+    guard = SingleInstance("org.contractreview.ContractReview")
+    if not guard.is_primary():
+        sys.exit(0 if guard.send(path or "") else 1)
+    guard.file_received.connect(window.open_path)
+    guard.activation_requested.connect(window.raise_)
+
+Messages are JSON lines (``{"open": "<path>"}``), so any path, even one holding a newline, travels intact.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import re
+
+from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+CONNECT_TIMEOUT_MS = 500
+WRITE_TIMEOUT_MS = 2000
+MAX_MESSAGE_BYTES = 64 * 1024  # a path; anything longer is not ours
+
+
+def server_name_for(app_id: str) -> str:
+    """Socket name for ``app_id`` and the current user (short: Unix socket paths are limited to ~100 bytes)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some sandboxes; one shared name is still correct
+        user = "user"
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", app_id)[:40] or "app"
+    digest = hashlib.sha256(f"{app_id}\0{user}".encode()).hexdigest()[:12]
+    return f"{safe}-{digest}"
+
+
+class SingleInstance(QObject):
+    """Guard for ``app_id``; decide with :meth:`is_primary`, then listen or :meth:`send`."""
+
+    file_received = Signal(str)
+    activation_requested = Signal()
+
+    def __init__(self, app_id: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app_id = app_id
+        self.server_name = server_name_for(app_id)
+        self._server: QLocalServer | None = None
+        self._primary: bool | None = None
+        self._buffers: dict[QLocalSocket, bytearray] = {}
+
+    # --- deciding ---------------------------------------------------------------------------------
+    def is_primary(self) -> bool:
+        """True when this process is the first instance (it now listens); False when one is running."""
+        if self._primary is None:
+            self._primary = self._decide()
+        return self._primary
+
+    def _decide(self) -> bool:
+        if self._another_is_listening():
+            return False
+        server = QLocalServer(self)
+        # Only the same user may hand us files.
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self.server_name):
+            # A socket file left by a crashed instance: nobody answered above, so it is stale.
+            QLocalServer.removeServer(self.server_name)
+            if not server.listen(self.server_name):
+                # Lost a race with another launch that just started listening.
+                if self._another_is_listening():
+                    server.deleteLater()
+                    return False
+                # Cannot listen and nobody is there (e.g. no writable temp folder): run unguarded.
+                server.deleteLater()
+                return True
+        server.newConnection.connect(self._on_new_connection)
+        self._server = server
+        return True
+
+    def _another_is_listening(self) -> bool:
+        probe = QLocalSocket()
+        probe.connectToServer(self.server_name)
+        connected = probe.waitForConnected(CONNECT_TIMEOUT_MS)
+        if connected:
+            probe.disconnectFromServer()
+        probe.abort()
+        return connected
+
+    # --- second instance --------------------------------------------------------------------------
+    def send(self, path: str) -> bool:
+        """Hand ``path`` (or ``""`` to just raise the window) to the running instance; True if delivered."""
+        socket = QLocalSocket()
+        socket.connectToServer(self.server_name)
+        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+            return False
+        message = (json.dumps({"open": path}) + "\n").encode("utf-8")
+        socket.write(QByteArray(message))
+        ok = socket.waitForBytesWritten(WRITE_TIMEOUT_MS) or socket.bytesToWrite() == 0
+        socket.disconnectFromServer()
+        if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+            socket.waitForDisconnected(WRITE_TIMEOUT_MS)
+        return bool(ok)
+
+    # --- first instance ---------------------------------------------------------------------------
+    def _on_new_connection(self) -> None:
+        assert self._server is not None
+        while self._server.hasPendingConnections():
+            conn = self._server.nextPendingConnection()
+            if conn is None:
+                break
+            self._buffers[conn] = bytearray()
+            # Bound methods, not lambdas: Qt drops these connections when this object is destroyed,
+            # so a socket closing during teardown cannot call into a deleted guard.
+            conn.readyRead.connect(self._on_ready_read_signal)
+            conn.disconnected.connect(self._on_disconnected_signal)
+            if conn.bytesAvailable():
+                self._on_ready_read(conn)
+            if conn.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+                self._on_disconnected(conn)  # the sender was quicker than us: no signal will come
+
+    def _on_ready_read_signal(self) -> None:
+        conn = self.sender()
+        if isinstance(conn, QLocalSocket):
+            self._on_ready_read(conn)
+
+    def _on_disconnected_signal(self) -> None:
+        conn = self.sender()
+        if isinstance(conn, QLocalSocket):
+            self._on_disconnected(conn)
+
+    def _on_ready_read(self, conn: QLocalSocket) -> None:
+        buf = self._buffers.get(conn)
+        if buf is None:
+            return
+        buf.extend(bytes(conn.readAll().data()))
+        while b"\n" in buf:
+            line, _, rest = bytes(buf).partition(b"\n")
+            buf[:] = rest
+            self._dispatch(line)
+        if len(buf) > MAX_MESSAGE_BYTES:
+            self._buffers.pop(conn, None)
+            conn.abort()
+
+    def _on_disconnected(self, conn: QLocalSocket) -> None:
+        buf = self._buffers.pop(conn, None)
+        if buf is not None:
+            buf.extend(bytes(conn.readAll().data()))
+            for line in bytes(buf).split(b"\n"):  # whatever is left, a last line maybe without newline
+                if line.strip():
+                    self._dispatch(line)
+        conn.deleteLater()
+
+    def _dispatch(self, line: bytes) -> None:
+        try:
+            message = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return  # not one of ours; ignore rather than open a garbled path
+        if not isinstance(message, dict) or not isinstance(message.get("open"), str):
+            return
+        self.activation_requested.emit()
+        if message["open"]:
+            self.file_received.emit(message["open"])
+
+    def close(self) -> None:
+        """Stop listening (the socket file is removed), e.g. when the main window closes."""
+        for conn in list(self._buffers):
+            conn.readyRead.disconnect(self._on_ready_read_signal)
+            conn.disconnected.disconnect(self._on_disconnected_signal)
+            conn.abort()
+            conn.deleteLater()
+        self._buffers.clear()
+        if self._server is not None:
+            self._server.newConnection.disconnect(self._on_new_connection)
+            self._server.close()
+            self._server.deleteLater()
+            self._server = None
