@@ -70,15 +70,42 @@ SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
 SOURCE_VERIFIED: tuple[str, ...] = ("primary", "secondary", "model_text", "unverified")
 # "recommendation": the project's advice; "policy": a district's own playbook value. Neither is law.
 THRESHOLD_VERIFIED: tuple[str, ...] = (*SOURCE_VERIFIED, "recommendation", "policy")
-CLOCK_STARTS: tuple[str, ...] = ("discovery", "confirmation", "determination", "request", "termination", "other")
+CLOCK_STARTS: tuple[str, ...] = (
+    "discovery",
+    "confirmation",
+    "determination",
+    "request",
+    "termination",
+    "other",
+)
 UNITS: tuple[str, ...] = ("hours", "days", "months")
 _UNIT_SUFFIX = {"_hours": "hours", "_days": "days", "_months": "months"}
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _LIBRARY_KEYS = {"schema_version", "name", "version", "kind", "description"}
-_REQ_REQUIRED = ("id", "title", "category", "severity", "description", "why", "sources", "suggested_language", "vendor_question")
+_REQ_REQUIRED = (
+    "id",
+    "title",
+    "category",
+    "severity",
+    "description",
+    "why",
+    "sources",
+    "suggested_language",
+    "vendor_question",
+)
 _REQ_OPTIONAL = ("schema_version", "parameters", "weak_cues", "notes")
-_REQ_STRINGS = ("id", "title", "category", "severity", "description", "why", "suggested_language", "vendor_question", "notes")
+_REQ_STRINGS = (
+    "id",
+    "title",
+    "category",
+    "severity",
+    "description",
+    "why",
+    "suggested_language",
+    "vendor_question",
+    "notes",
+)
 _REQ_LISTS = ("parameters", "weak_cues")
 _SOURCE_KEYS = {"citation", "name", "status", "verified", "note"}
 _PROFILE_KEYS = {
@@ -152,7 +179,9 @@ def _read_toml(path: Path, shown: str, problems: _Problems) -> dict[str, Any] | 
     return None
 
 
-def _check_schema_version(data: Mapping[str, Any], shown: str, problems: _Problems, *, required: bool) -> None:
+def _check_schema_version(
+    data: Mapping[str, Any], shown: str, problems: _Problems, *, required: bool
+) -> None:
     if "schema_version" not in data:
         if required:
             problems.add("missing required field", shown, "schema_version")
@@ -293,10 +322,14 @@ def _check_requirement(
             problems.add("id must be lower_snake_case (a-z, 0-9, _)", shown, "id")
             ok = False
     if isinstance(data.get("severity"), str) and data["severity"] not in SEVERITIES:
-        problems.add(f"unknown severity '{data['severity']}' (use one of: {', '.join(SEVERITIES)})", shown, "severity")
+        problems.add(
+            f"unknown severity '{data['severity']}' (use one of: {', '.join(SEVERITIES)})", shown, "severity"
+        )
         ok = False
     if isinstance(data.get("category"), str) and data["category"] not in CATEGORIES:
-        problems.add(f"unknown category '{data['category']}' (use one of: {', '.join(CATEGORIES)})", shown, "category")
+        problems.add(
+            f"unknown category '{data['category']}' (use one of: {', '.join(CATEGORIES)})", shown, "category"
+        )
         ok = False
     for key in _REQ_LISTS:
         if key in data and not _is_str_list(data[key]):
@@ -330,7 +363,11 @@ def _check_requirement(
                     if key in src and not isinstance(src[key], str):
                         problems.add("must be a string", shown, f"{where}.{key}")
                         ok = False
-                if isinstance(src.get("verified"), str) and src["verified"] and src["verified"] not in SOURCE_VERIFIED:
+                if (
+                    isinstance(src.get("verified"), str)
+                    and src["verified"]
+                    and src["verified"] not in SOURCE_VERIFIED
+                ):
                     problems.add(
                         f"unknown verification '{src['verified']}' (use one of: {', '.join(SOURCE_VERIFIED)})",
                         shown,
@@ -369,7 +406,11 @@ def _check_threshold(
     else:
         for suffix, expected in _UNIT_SUFFIX.items():
             if parameter.endswith(suffix) and unit != expected:
-                problems.add(f"unit '{unit}' does not match the parameter name (expected '{expected}')", shown, f"{field}.unit")
+                problems.add(
+                    f"unit '{unit}' does not match the parameter name (expected '{expected}')",
+                    shown,
+                    f"{field}.unit",
+                )
                 ok = False
     basis = data.get("basis")
     if not isinstance(basis, str) or not basis.strip():
@@ -381,12 +422,18 @@ def _check_threshold(
         ok = False
     elif verified not in THRESHOLD_VERIFIED:
         problems.add(
-            f"unknown verification '{verified}' (use one of: {', '.join(THRESHOLD_VERIFIED)})", shown, f"{field}.verified"
+            f"unknown verification '{verified}' (use one of: {', '.join(THRESHOLD_VERIFIED)})",
+            shown,
+            f"{field}.verified",
         )
         ok = False
     clock = data.get("clock_start", "")
     if not isinstance(clock, str) or (clock and clock not in CLOCK_STARTS):
-        problems.add(f"unknown clock_start {clock!r} (use one of: {', '.join(CLOCK_STARTS)})", shown, f"{field}.clock_start")
+        problems.add(
+            f"unknown clock_start {clock!r} (use one of: {', '.join(CLOCK_STARTS)})",
+            shown,
+            f"{field}.clock_start",
+        )
         ok = False
     if not ok:
         return None
@@ -400,7 +447,9 @@ def _check_threshold(
     )
 
 
-def _check_pattern(obj: Mapping[str, Any], stem: str, where: str, known: set[str], problems: _Problems) -> bool:
+def _check_pattern(
+    obj: Mapping[str, Any], stem: str, where: str, known: set[str], problems: _Problems
+) -> bool:
     ok = True
     for key in obj:
         if key not in _PATTERN_REQUIRED and key not in _PATTERN_OPTIONAL:
@@ -446,7 +495,9 @@ def _pattern_problem(pattern: Any) -> str:
         for key, value in token.items():
             if key not in _TOKEN_KEYS:
                 return f"token {i}: unknown attribute '{key}'"
-            if key == "OP" and (not isinstance(value, str) or (value not in _TOKEN_OPS and not value.startswith("{"))):
+            if key == "OP" and (
+                not isinstance(value, str) or (value not in _TOKEN_OPS and not value.startswith("{"))
+            ):
                 return f"token {i}: unknown OP {value!r}"
             if isinstance(value, dict):
                 for op, arg in value.items():
@@ -522,50 +573,68 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
     # Profiles: resolve per layer so an overlay can refine a built-in profile of the same name.
     resolved: dict[str, Profile] = {}
     for n, layer in enumerate(layers):
-        overlay = n > 0
         pending = dict(layer.profiles)
-        visiting: set[str] = set()
-
-        def resolve(name: str, pending: dict[str, tuple[dict[str, Any], str]] = pending, overlay: bool = overlay) -> None:
-            if name not in pending:
-                return
-            if name in visiting:
-                problems.add(f"profile '{name}' extends itself (cycle)", pending[name][1], "extends")
-                pending.pop(name)
-                return
-            visiting.add(name)
-            data, shown = pending[name]
-            parent = data.get("extends")
-            if isinstance(parent, str) and parent in pending and parent != name:
-                resolve(parent)
-            pending.pop(name, None)
-            visiting.discard(name)
-            profile = _build_profile(name, data, shown, resolved, known, problems, overlay=overlay)
-            if profile is not None:
-                resolved[name] = profile
-
         for name in list(layer.profiles):
-            resolve(name)
+            _resolve_profile(name, pending, set(), resolved, known, problems, overlay=n > 0)
 
     patterns: dict[str, list[dict[str, Any]]] = {}
     for layer in layers:
         for stem, items in layer.patterns.items():
             file_shown = _display(layer.root / "patterns" / f"{stem}.jsonl", layer.root)
             if stem != COMMON_LABEL and stem not in known:
-                problems.add(f"pattern file '{stem}.jsonl' does not name a requirement id (or '{COMMON_LABEL}')", file_shown)
+                problems.add(
+                    f"pattern file '{stem}.jsonl' does not name a requirement id (or '{COMMON_LABEL}')",
+                    file_shown,
+                )
             seen: dict[str, int] = {}
             for obj, where, lineno in items:
                 if not _check_pattern(obj, stem, where, known, problems):
                     continue
                 rule = obj["id"]
                 if rule in seen:
-                    problems.add(f"rule id '{rule}' is used twice in this file (first on line {seen[rule]})", where, "id")
+                    problems.add(
+                        f"rule id '{rule}' is used twice in this file (first on line {seen[rule]})",
+                        where,
+                        "id",
+                    )
                     continue
                 seen[rule] = lineno
                 patterns.setdefault(stem, []).append(dict(obj))
 
     files = [(layer.root, f) for layer in layers for f in layer.files]
-    return _Merged(meta, requirements, resolved, patterns, files, layers[-1].root if len(layers) > 1 else None)
+    return _Merged(
+        meta, requirements, resolved, patterns, files, layers[-1].root if len(layers) > 1 else None
+    )
+
+
+def _resolve_profile(
+    name: str,
+    pending: dict[str, tuple[dict[str, Any], str]],
+    visiting: set[str],
+    resolved: dict[str, Profile],
+    known: set[str],
+    problems: _Problems,
+    *,
+    overlay: bool,
+) -> None:
+    """Build profile ``name`` after the profile it extends (depth first, cycles reported)."""
+    if name not in pending:
+        return
+    data, shown = pending[name]
+    if name in visiting:
+        problems.add(f"profile '{name}' is part of an 'extends' cycle", shown, "extends")
+        pending.pop(name)
+        return
+    visiting.add(name)
+    parent = data.get("extends")
+    if isinstance(parent, str) and parent != name and parent in pending:
+        _resolve_profile(parent, pending, visiting, resolved, known, problems, overlay=overlay)
+    visiting.discard(name)
+    if pending.pop(name, None) is None:
+        return  # reported as part of a cycle
+    profile = _build_profile(name, data, shown, resolved, known, problems, overlay=overlay)
+    if profile is not None:
+        resolved[name] = profile
 
 
 def _build_profile(
@@ -606,7 +675,9 @@ def _build_profile(
     if refines:
         base = resolved[name]
         if parent_name:
-            problems.add("a profile that refines a built-in profile cannot also extend another", shown, "extends")
+            problems.add(
+                "a profile that refines a built-in profile cannot also extend another", shown, "extends"
+            )
             return None
     elif parent_name:
         if parent_name == name or parent_name not in resolved:
@@ -620,7 +691,9 @@ def _build_profile(
         problems.add("missing required field", shown, "label")
         ok = False
 
-    ids: list[str] = list(data["requirements"]) if "requirements" in data else list(base.requirement_ids if base else ())
+    ids: list[str] = (
+        list(data["requirements"]) if "requirements" in data else list(base.requirement_ids if base else ())
+    )
     for key in ("requirements", "add", "remove"):
         values = data.get(key, [])
         dupes = sorted({v for v in values if values.count(v) > 1})
@@ -793,7 +866,7 @@ def _build(root: Path, user_dir: Path | None, problems: _Problems) -> tuple[_Mer
         user = _read_layer(Path(user_dir), problems, default_kind="overlay")
         if user.kind != "overlay":
             problems.add(
-                "a user library folder must be an overlay (kind = \"overlay\" or no kind in library.toml)",
+                'a user library folder must be an overlay (kind = "overlay" or no kind in library.toml)',
                 _display(Path(user_dir) / "library.toml", Path(user_dir)),
                 "kind",
             )
@@ -820,7 +893,9 @@ def load_library_dir(
         user_files = [(r, f) for r, f in merged.files if r == user]
         version = f"{base_version}+user:{_files_digest(user_files)[:6]}"
     if "default" not in merged.profiles:
-        raise LibraryValidationError("the library has no 'default' profile", _display(root / "profiles", root))
+        raise LibraryValidationError(
+            "the library has no 'default' profile", _display(root / "profiles", root)
+        )
     lib = ClauseLibrary(
         name=str(merged.meta.get("name", root.name)),
         version=version,
@@ -899,10 +974,8 @@ def validate_library_dir(path: Path | str) -> list[str]:
         problems.add("is not a folder", str(path))
     elif kind == "base":
         merged, _ = _build(path, None, problems)
-        if "default" not in merged.profiles and not any(p.reason.startswith("profiles") for p in problems.items):
+        if "default" not in merged.profiles and not (path / "profiles" / "default.toml").is_file():
             problems.add("the library has no 'default' profile", _display(path / "profiles", path))
     else:
         _build(builtin_library_dir(), path, problems)
     return [p.message for p in problems.items]
-
-

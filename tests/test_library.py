@@ -102,7 +102,10 @@ def test_library_missing_field_named(tmp_path: Path):
     root = _copy_builtin(tmp_path)
     path = root / "requirements" / "purpose_limitation.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text("\n".join(l for l in text.splitlines() if not l.startswith("vendor_question")), encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("vendor_question")),
+        encoding="utf-8",
+    )
     with pytest.raises(LibraryValidationError) as exc:
         load_library_dir(root)
     assert exc.value.field == "vendor_question"
