@@ -1,0 +1,115 @@
+"""``load_document``: read a contract file into a ``Document``, deciding the format from its content.
+
+Ingestion never raises anything but :class:`~contractreview.errors.ContractReviewError` subclasses:
+a hostile or broken file is a message for the user, not a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..domain import Document, Format
+from ..errors import (
+    ContractReviewError,
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    FileAccessError,
+    UnsupportedFormatError,
+)
+from ..limits import Limits
+from .sniff import extension_format, sniff
+
+__all__ = ["load_document", "read_bytes"]
+
+
+def read_bytes(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, with the access and size checks every format shares."""
+    try:
+        st = path.stat()
+    except FileNotFoundError as exc:
+        raise FileAccessError("the file does not exist.", path, "Check the path.") from exc
+    except OSError as exc:
+        raise FileAccessError(f"the file cannot be opened ({exc.strerror or exc}).", path) from exc
+    if path.is_dir():
+        raise FileAccessError("this is a folder, not a file.", path)
+    if st.st_size > limits.max_file_bytes:
+        raise DocumentTooLargeError(
+            f"the file is {st.st_size / 1e6:.1f} MB, more than the limit of {limits.max_file_bytes / 1e6:.0f} MB.",
+            path, "Raise CONTRACTREVIEW_MAX_FILE_BYTES if the file is trusted.")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except PermissionError as exc:
+        raise FileAccessError("permission denied when reading the file.", path,
+                              "Check that your account may read it.") from exc
+    except OSError as exc:
+        raise FileAccessError(f"the file cannot be read ({exc.strerror or exc}).", path) from exc
+    if len(data) > limits.max_file_bytes:
+        raise DocumentTooLargeError(f"the file is larger than {limits.max_file_bytes / 1e6:.0f} MB.", path)
+    if not data:
+        raise CorruptDocumentError("the file is empty (0 bytes).", path, "Save or download it again.")
+    return data
+
+
+def load_document(
+    path: str | Path | os.PathLike[str],
+    *,
+    password: str | None = None,
+    original_view: bool = False,
+    limits: Limits | None = None,
+) -> Document:
+    """Load a PDF, DOCX, plain-text or Markdown contract.
+
+    The format comes from the bytes (``%PDF``, a ZIP holding ``word/document.xml``, decodable text); the
+    extension only separates Markdown from plain text. A file whose extension contradicts its content
+    loads anyway, with a warning.
+
+    :param password: for encrypted PDFs.
+    :param original_view: DOCX only: the text before tracked changes, instead of the accepted view.
+    :raises ContractReviewError: (a subclass naming the file and the reason) for anything unreadable.
+    """
+    path = Path(path)
+    limits = limits or Limits.from_env()
+    data = read_bytes(path, limits)
+    sha256 = hashlib.sha256(data).hexdigest()
+    found = sniff(data, path.name)
+    if found.format is None:
+        raise UnsupportedFormatError(
+            f"this is {found.foreign}, not a PDF, DOCX, text or Markdown file.", path,
+            "Save the contract as PDF or DOCX and open that.")
+    warnings: list[str] = []
+    claimed = extension_format(path.name)
+    if claimed is not None and claimed != found.format and not (
+        {claimed, found.format} <= {Format.TXT, Format.MD}
+    ):
+        warnings.append(
+            f"{path.name} is named like a {claimed.value.upper()} file but is a {found.format.value.upper()} file; "
+            f"it was read as {found.format.value.upper()}."
+        )
+    try:
+        if found.format == Format.PDF:
+            from .pdf import load_pdf
+
+            return load_pdf(path, data, sha256, password=password, limits=limits, warnings=warnings)
+        if found.format == Format.DOCX:
+            from .docx import load_docx
+
+            doc = load_docx(path, data, sha256, original_view=original_view, limits=limits)
+            if warnings:
+                from dataclasses import replace
+
+                doc = replace(doc, warnings=tuple(warnings) + tuple(doc.warnings))
+            return doc
+        from .text import load_text
+
+        return load_text(path, data, sha256, fmt=found.format, limits=limits, warnings=warnings)
+    except ContractReviewError:
+        raise
+    except MemoryError as exc:
+        raise DocumentTooLargeError("the file needs more memory than is available.", path) from exc
+    except RecursionError as exc:
+        raise CorruptDocumentError("the file's structure is nested too deeply to read.", path) from exc
+    except Exception as exc:  # noqa: BLE001 - the promise: only our own errors escape ingestion
+        raise CorruptDocumentError(f"the file cannot be read ({type(exc).__name__}: {exc}).", path) from exc

@@ -1,0 +1,223 @@
+"""Plain-text and Markdown contracts (many vendor terms reach districts as saved web pages).
+
+Blocks are paragraphs separated by blank lines; a line that starts with a clause number starts a new
+block; Markdown headings become HEADING blocks and list items LIST_ITEM blocks. Markdown markup
+(``**``, links, heading hashes) is dropped from ``Document.text`` so the analysis reads the words.
+A form feed starts a new page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..domain import Block, BlockKind, Document, Format, Page
+from ..errors import CorruptDocumentError, DocumentTooLargeError, UnsupportedFormatError
+from ..limits import Limits
+from ..segment import looks_like_heading, match_number
+
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_BULLET = re.compile(r"^(\s*)([-*+•])\s+(.*)$")
+_ORDERED = re.compile(r"^(\s*)(\d{1,3}[.)])\s+(.*)$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+_INLINE = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^>]+)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"), ""),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"`([^`\n]+)`"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),
+)
+_ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&rsquo;": "’",
+             "&lsquo;": "‘", "&ldquo;": "“", "&rdquo;": "”", "&mdash;": "—", "&ndash;": "–", "&sect;": "§"}
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Decode by BOM, then strict UTF-8, then Windows-1252 (with a warning saying so)."""
+    warnings: list[str] = []
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            text = data[3:].decode("utf-8")
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+                warnings.append(
+                    f"{path.name} is not UTF-8; it was read as Windows-1252 (check quotes and accented letters)."
+                )
+    except UnicodeDecodeError as exc:
+        raise CorruptDocumentError(f"the text cannot be decoded ({exc.reason} at byte {exc.start}).", path) from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        raise UnsupportedFormatError("the file holds binary data, not text.", path,
+                                     "Open the original PDF or DOCX instead.")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _clean_inline(s: str) -> str:
+    for rx, rep in _INLINE:
+        s = rx.sub(rep, s)
+    if "&" in s:
+        for k, v in _ENTITIES.items():
+            s = s.replace(k, v)
+    return s
+
+
+def load_text(path: Path, data: bytes, sha256: str, *, fmt: Format, limits: Limits,
+              warnings: list[str] | None = None) -> Document:
+    """A ``Document`` from decoded plain text or Markdown."""
+    text, dec_warnings = decode_text(data, path)
+    if len(text) > limits.max_text_chars:
+        raise DocumentTooLargeError(
+            f"the text has {len(text):,} characters, more than the limit of {limits.max_text_chars:,}.", path
+        )
+    markdown = fmt == Format.MD
+    builder = _Builder()
+    raw_pages = text.split("\f")
+    if len(raw_pages) > limits.max_pages:
+        raise DocumentTooLargeError(f"the file has {len(raw_pages)} pages (form feeds), more than {limits.max_pages}.",
+                                    path)
+    for number, page_text in enumerate(raw_pages, start=1):
+        builder.page = number
+        if markdown:
+            _markdown_blocks(page_text, builder)
+        else:
+            _plain_blocks(page_text, builder)
+    pages = tuple(Page(i, 612.0, 792.0, True) for i in range(1, len(raw_pages) + 1))
+    body = "".join(builder.parts)
+    title = ""
+    for b in builder.blocks:
+        if b.kind == BlockKind.HEADING:
+            title = body[b.start : b.end]
+            break
+    return Document(
+        source_path=str(path),
+        sha256=sha256,
+        format=fmt,
+        text=body,
+        pages=pages,
+        blocks=tuple(builder.blocks),
+        warnings=tuple((warnings or []) + dec_warnings),
+        title=title,
+    )
+
+
+class _Builder:
+    """Appends blocks to the body text, keeping offsets exact."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.blocks: list[Block] = []
+        self.page = 1
+
+    def add(self, lines: list[str], kind: BlockKind, label: str = "") -> None:
+        # Trim each line; drop empty ones so a block never holds a blank line.
+        content = "\n".join(ln.strip() for ln in lines if ln.strip())
+        if not content:
+            return
+        if self.blocks:
+            self.parts.append("\n\n")
+            self.length += 2
+        start = self.length
+        self.parts.append(content)
+        self.length += len(content)
+        self.blocks.append(Block(start, self.length, self.page, kind, None, "", label))
+
+
+def _plain_blocks(page_text: str, out: _Builder) -> None:
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            first = para[0]
+            kind = BlockKind.HEADING if len(para) == 1 and looks_like_heading(first) else BlockKind.PARAGRAPH
+            out.add(para, kind)
+            para.clear()
+
+    for line in page_text.split("\n"):
+        if not line.strip():
+            flush()
+            continue
+        if para and (match_number(line) is not None or looks_like_heading(line)):
+            flush()
+        para.append(line)
+        if len(para) == 1 and looks_like_heading(line):
+            flush()
+    flush()
+
+
+def _markdown_blocks(page_text: str, out: _Builder) -> None:
+    lines = page_text.split("\n")
+    para: list[str] = []
+    para_kind = BlockKind.PARAGRAPH
+    in_fence = False
+
+    def flush() -> None:
+        nonlocal para_kind
+        if para:
+            out.add([_clean_inline(p) for p in para], para_kind)
+            para.clear()
+        para_kind = BlockKind.PARAGRAPH
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if _FENCE.match(line):
+            flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            out.add([line], BlockKind.PARAGRAPH)
+            continue
+        if not line.strip():
+            flush()
+            continue
+        m = _ATX.match(line)
+        if m:
+            flush()
+            out.add([_clean_inline(m.group(2))], BlockKind.HEADING)
+            continue
+        if _RULE.match(line) and not para:
+            continue
+        if para and len(para) == 1 and _SETEXT.match(line) and para_kind == BlockKind.PARAGRAPH:
+            para_kind = BlockKind.HEADING
+            flush()
+            continue
+        if line.lstrip().startswith("|"):
+            flush()
+            if not _TABLE_SEP.match(line):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                out.add([_clean_inline(" | ".join(c for c in cells if c))], BlockKind.TABLE_CELL)
+            continue
+        mb = _BULLET.match(line)
+        mo = _ORDERED.match(line)
+        if mb:
+            flush()
+            para_kind = BlockKind.LIST_ITEM
+            para.append(mb.group(3))
+            continue
+        if mo:
+            flush()
+            para_kind = BlockKind.LIST_ITEM
+            para.append(f"{mo.group(2)} {mo.group(3)}")
+            continue
+        stripped = line.lstrip()
+        if stripped.startswith(">"):
+            line = stripped.lstrip("> ")
+        if para and para_kind == BlockKind.PARAGRAPH and match_number(line) is not None:
+            flush()
+        para.append(line)
+    flush()

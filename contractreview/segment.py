@@ -1,0 +1,335 @@
+"""Numbering- and heading-aware clause segmentation (pure Python, no third-party imports).
+
+A contract's structure lives in its numbering: "Article V", "5.2", "(a)", "Exhibit B". Each block (and
+each line inside a block that starts with a clause number) opens a clause; unnumbered paragraphs belong
+to the clause before them. Clauses are ordered, do not overlap, and together cover every non-blank
+character of the body text, so every finding can name the clause it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .domain import Block, BlockKind, Clause, Document
+
+_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
+
+_NUMBER_RE = re.compile(
+    r"""^[ \t\u00a0]*(?:
+        (?P<exhibit>(?:EXHIBIT|Exhibit|SCHEDULE|Schedule|APPENDIX|Appendix|ANNEX|Annex|ATTACHMENT|Attachment|
+                      ADDENDUM|Addendum)\s+(?P<exn>[A-Z0-9]{1,4}(?:[-.]\d{1,2})?)\b[.:]?)
+      | (?P<article>(?:ARTICLE|Article)\s+(?P<artn>[IVXLC]{1,6}|\d{1,3}|[A-Z])\b[.:]?)
+      | (?P<section>(?:SECTION|Section|§)\s*(?P<secn>\d{1,3}(?:\.\d{1,3})*)(?P<secp>(?:\([a-zA-Z0-9]{1,4}\))*)\.?)
+      | (?P<dec>(?P<decn>\d{1,3}(?:\.\d{1,3})+)(?P<decp>(?:\([a-zA-Z0-9]{1,4}\))*)\.?)
+      | (?P<dec1>(?P<dec1n>\d{1,3})[.)])
+      | (?P<paren>\((?P<parn>[a-zA-Z]{1,2}|[ivxlcIVXLC]{1,6}|\d{1,2})\))
+      | (?P<dot>(?P<dotn>[A-Za-z]|[IVXivx]{1,5})[.)])
+    )(?=[\s\u00a0]|$)""",
+    re.VERBOSE,
+)
+
+_QUOTED_DEFINITION = re.compile(r"^[\s\"“”'‘(]*[\"“'‘][^\"”’]{1,80}[\"”'’][\s)]*(?:shall\s+)?(?:means?|refers?|has the meaning|includes?)\b")
+_DEFINITIONS_HEADING = re.compile(r"\bdefinitions?\b|\binterpretation\b|\bdefined terms\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberLabel:
+    """A clause number found at the start of a line.
+
+    :ivar style: exhibit | article | decimal | paren-lower | paren-roman | paren-upper | paren-digit |
+        dot-lower | dot-upper | dot-roman | dot-ROMAN
+    :ivar label: the number as it should be shown ("Article V", "5.2", "(a)", "Exhibit B")
+    :ivar depth: components of a decimal number ("5.2" → 2); 1 otherwise
+    :ivar length: characters the number occupies at the start of the line (leading blanks included)
+    """
+
+    style: str
+    label: str
+    depth: int
+    length: int
+    trailing: tuple[str, ...] = ()  # "(a)" parts glued to a decimal number: "5.2(a)"
+
+
+def _paren_style(token: str) -> str:
+    if token.isdigit():
+        return "paren-digit"
+    if _ROMAN.match(token) and len(token) > 0:
+        return "paren-roman" if token.islower() else "paren-ROMAN"
+    return "paren-lower" if token.islower() else "paren-upper"
+
+
+def match_number(line: str) -> NumberLabel | None:
+    """The clause number at the start of ``line``, or ``None``."""
+    m = _NUMBER_RE.match(line)
+    if not m:
+        return None
+    end = m.end()
+    if m.group("exhibit"):
+        kind = m.group("exhibit").split()[0].capitalize()
+        return NumberLabel("exhibit", f"{kind} {m.group('exn')}", 1, end)
+    if m.group("article"):
+        return NumberLabel("article", f"Article {m.group('artn')}", 1, end)
+    if m.group("section"):
+        num = m.group("secn")
+        parts = tuple(re.findall(r"\([^)]+\)", m.group("secp") or ""))
+        return NumberLabel("decimal", num, num.count(".") + 1, end, parts)
+    if m.group("dec"):
+        num = m.group("decn")
+        parts = tuple(re.findall(r"\([^)]+\)", m.group("decp") or ""))
+        return NumberLabel("decimal", num, num.count(".") + 1, end, parts)
+    if m.group("dec1"):
+        rest = line[end:].lstrip()
+        # "30. days" never happens, but "2024." as a year or a lone number line does: insist on text.
+        if not rest or (m.group("dec1").endswith(")") and not rest[:1].isupper()):
+            return None
+        return NumberLabel("decimal", m.group("dec1n"), 1, end)
+    if m.group("paren"):
+        tok = m.group("parn")
+        return NumberLabel(_paren_style(tok), f"({tok})", 1, end)
+    if m.group("dot"):
+        tok = m.group("dotn")
+        rest = line[end:].lstrip()
+        if not rest or not (rest[:1].isupper() or rest[:1] in "\"“("):
+            return None  # "e. g." or an initial ("J. Smith") is not a clause number
+        if len(tok) > 1 or tok in "IVXivx":
+            style = "dot-roman" if tok.islower() else "dot-ROMAN"
+            if len(tok) == 1 and tok not in "IVXivx":
+                style = "dot-lower" if tok.islower() else "dot-upper"
+        else:
+            style = "dot-lower" if tok.islower() else "dot-upper"
+        return NumberLabel(style, tok, 1, end)
+    return None  # pragma: no cover - the regex has no other branch
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short line in capitals ("DATA SECURITY"), the way unnumbered contract headings look."""
+    s = text.strip()
+    if not s or "\n" in s or len(s) > 90 or s[-1] in ".,;":
+        return False
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) < 3 or len(s.split()) > 12:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) >= 0.8
+
+
+def _heading_after_number(rest: str) -> str:
+    """The heading that follows a clause number on the same line, if the line reads like one."""
+    first_line = rest.strip().split("\n", 1)[0].strip()
+    if not first_line:
+        return ""
+    for sep in (" – ", " - ", " — ", ": "):
+        if sep in first_line[:3]:
+            first_line = first_line.split(sep, 1)[-1]
+    first_line = first_line.lstrip("–-—: ").strip()
+    single = "\n" not in rest.strip()
+    if looks_like_heading(first_line) or (
+        len(first_line) <= 60 and not first_line.endswith((",", ";")) and _title_case(first_line)
+        and (not single or len(first_line.split()) <= 8)
+    ):
+        return first_line.rstrip(":.").strip()
+    # "5.2 Data Security. Vendor shall ..." → "Data Security"
+    m = re.match(r"^([A-Z][\w'’/&-]*(?:\s+(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|a|an)){0,7})\.\s", first_line)
+    if m and len(m.group(1)) <= 60:
+        return m.group(1)
+    return ""
+
+
+_SMALL_WORDS = {"of", "and", "or", "the", "to", "for", "in", "on", "a", "an", "by", "with", "&", "-", "–"}
+
+
+def _title_case(s: str) -> bool:
+    words = [w for w in s.rstrip(".:").split() if w.lower() not in _SMALL_WORDS]
+    if not words or len(words) > 8:
+        return False
+    return all(w[:1].isupper() or w[:1] in "\"“(" or w[:1].isdigit() for w in words)
+
+
+@dataclass(slots=True)
+class _Unit:
+    start: int
+    end: int
+    page: int
+    kind: BlockKind
+    number: NumberLabel | None
+
+
+def _units(document: Document) -> list[_Unit]:
+    """Blocks, split where a line inside a block starts with a clause number."""
+    text = document.text
+    out: list[_Unit] = []
+    for b in document.blocks:
+        if b.kind in (BlockKind.HEADER, BlockKind.FOOTER) or b.end <= b.start:
+            continue
+        if b.label:
+            lab = match_number(b.label + " x")
+            out.append(_Unit(b.start, b.end, b.page, b.kind, lab))
+            continue
+        seg_start = b.start
+        pos = b.start
+        body = text[b.start : b.end]
+        first = True
+        for line in body.split("\n"):
+            line_start = pos
+            pos += len(line) + 1
+            lab = match_number(line)
+            if first:
+                first = False
+                current = lab
+                continue
+            # Only strong numbering opens a clause inside a block (a wrapped line may start "(a)" by chance
+            # only rarely, but "a." or "1)" too often).
+            if lab and lab.style in ("exhibit", "article", "decimal") and lab.label != "":
+                if line_start > seg_start:
+                    out.append(_Unit(seg_start, _rstrip_end(text, seg_start, line_start - 1), b.page, b.kind, current))
+                seg_start, current = line_start, lab
+        out.append(_Unit(seg_start, b.end, b.page, b.kind, current))
+    return [u for u in out if text[u.start : u.end].strip()]
+
+
+def _rstrip_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+@dataclass(slots=True)
+class _Level:
+    style: str
+    rank: float
+    label: str  # shown in the path
+    number: str  # composed number ("5.2(a)")
+    kind: str
+
+
+_FIXED_RANK = {"exhibit": 0.0, "article": 1.0, "heading": 1.5}
+
+
+def segment(document: Document) -> tuple[Clause, ...]:
+    """Split ``document`` into clauses with numbers, headings and paths.
+
+    Text before the first clause is a ``preamble`` clause; unnumbered paragraphs join the clause before.
+    """
+    text = document.text
+    units = _units(document)
+    clauses: list[Clause] = []
+    stack: list[_Level] = []
+    cur: dict | None = None  # the clause being built
+
+    def flush() -> None:
+        if cur is not None:
+            clauses.append(
+                Clause(cur["start"], cur["end"], cur["number"], cur["heading"], cur["path"], cur["level"],
+                       cur["page"], cur["kind"])
+            )
+
+    for i, u in enumerate(units):
+        raw = text[u.start : u.end]
+        lab = u.number
+        is_heading = lab is None and (u.kind == BlockKind.HEADING or looks_like_heading(raw))
+        if lab is None and not is_heading:
+            if cur is None:
+                cur = dict(start=u.start, end=u.end, number="", heading="", path="", level=0, page=u.page,
+                           kind="preamble")
+            else:
+                cur["end"] = u.end
+                if cur["kind"] == "definition" or cur["kind"] == "section":
+                    pass
+            continue
+        flush()
+        if lab is None:
+            heading = " ".join(raw.split())
+            while stack and stack[-1].rank >= 1.5:
+                stack.pop()
+            in_exhibit = any(s.style == "exhibit" for s in stack)
+            kind = "exhibit" if in_exhibit else ("definition" if _DEFINITIONS_HEADING.search(heading) else "section")
+            stack.append(_Level("heading", 1.5, heading[:60], "", kind))
+            number = ""
+        else:
+            if lab.style == "exhibit" and not any(c.number for c in clauses) and not stack:
+                # "EXHIBIT 10.2" atop an SEC filing labels the whole agreement; it is not an attachment.
+                lab = NumberLabel("heading", lab.label, 1, lab.length)
+            rank, style = _rank_for(lab, stack)
+            while stack and stack[-1].rank >= rank:
+                stack.pop()
+            parent_number = next((s.number for s in reversed(stack) if s.number), "")
+            parent_kind = stack[-1].kind if stack else "section"
+            if lab.style == "exhibit":
+                number, shown, kind = lab.label, lab.label, "exhibit"
+            elif lab.style == "heading":
+                number, shown, kind = "", lab.label, "section"
+            elif lab.style == "article":
+                number, shown, kind = lab.label, lab.label, "section"
+            elif lab.style == "decimal":
+                number = lab.label + "".join(lab.trailing)
+                shown = number
+                kind = parent_kind if parent_kind in ("exhibit", "definition") else "section"
+            else:
+                shown = lab.label if lab.style.startswith("paren") else lab.label + "."
+                base = parent_number if parent_number and not parent_number.startswith(("Article", "Exhibit", "Schedule", "Appendix", "Annex", "Attachment", "Addendum")) else ""
+                number = (base + lab.label) if lab.style.startswith("paren") else (base + "." + lab.label if base else lab.label)
+                kind = parent_kind if parent_kind in ("exhibit", "definition") else "section"
+            heading = _heading_after_number(raw[lab.length :]) if lab.length <= len(raw) else ""
+            if not heading and u.kind == BlockKind.HEADING and lab.length >= len(raw.split("\n")[0]):
+                heading = ""
+            if style == "heading" and not heading:
+                heading = lab.label
+            if kind == "section" and heading and _DEFINITIONS_HEADING.search(heading):
+                kind = "definition"
+            stack.append(_Level(style, rank, shown, number, kind))
+        body = raw[lab.length:] if lab else raw
+        if kind == "section" and _QUOTED_DEFINITION.match(body):
+            kind = "definition"
+        path = " > ".join(s.label for s in stack)
+        cur = dict(start=u.start, end=u.end, number=number, heading=heading, path=path, level=len(stack),
+                   page=u.page, kind=kind)
+    flush()
+    return tuple(clauses)
+
+
+def _rank_for(lab: NumberLabel, stack: list[_Level]) -> tuple[float, str]:
+    """How deep a number sits, and its resolved style.
+
+    Fixed for exhibits/articles/decimals; for letters and roman numerals learned from the stack, the way
+    a reader does: a style seen before returns to its level, a new style nests one deeper.
+    """
+    if lab.style in _FIXED_RANK:
+        return _FIXED_RANK[lab.style], lab.style
+    if lab.style == "decimal":
+        return 2.0 + lab.depth - 1 + (0.5 * len(lab.trailing)), lab.style
+    style = lab.style
+    # "(i)" right after "(h)" is a letter, not a roman numeral.
+    if style in ("paren-roman", "paren-ROMAN", "dot-roman", "dot-ROMAN"):
+        letter_style = {"paren-roman": "paren-lower", "paren-ROMAN": "paren-upper",
+                        "dot-roman": "dot-lower", "dot-ROMAN": "dot-upper"}[style]
+        for s in reversed(stack):
+            if s.style == style and _roman_value(lab.label) == _roman_value(s.label) + 1:
+                return s.rank, style
+            if s.style == letter_style and _follows(s.label, lab.label):
+                return s.rank, letter_style
+    for s in reversed(stack):
+        if s.style == style:
+            return s.rank, style
+    top = stack[-1].rank if stack else 1.5
+    return max(top, 1.5) + 1.0, style
+
+
+def _follows(previous_label: str, label: str) -> bool:
+    p = previous_label.strip("().")
+    q = label.strip("().")
+    return len(p) == 1 and len(q) == 1 and ord(q.lower()) == ord(p.lower()) + 1
+
+
+_ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _roman_value(label: str) -> int:
+    token = label.strip("().").lower()
+    if not token or any(ch not in _ROMAN_DIGITS for ch in token):
+        return -10
+    total = 0
+    for a, b in zip(token, token[1:] + " ", strict=True):
+        va, vb = _ROMAN_DIGITS[a], _ROMAN_DIGITS.get(b, 0)
+        total += -va if va < vb else va
+    return total

@@ -1,0 +1,104 @@
+"""Plain text and Markdown ingestion: encodings, blocks, offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contractreview.domain import BlockKind, Format
+from contractreview.errors import CorruptDocumentError, UnsupportedFormatError
+from contractreview.ingest import load_document
+
+CONTRACT = (
+    "DATA PRIVACY AGREEMENT\n\n"
+    "1. Definitions\n"
+    "\"Student Data\" means any information about a student.\n\n"
+    "2. Security\n"
+    "2.1 Vendor shall encrypt Student Data at rest.\n"
+    "2.2 Vendor shall notify the District within 72 hours of a breach.\n"
+)
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def _check_offsets(doc) -> None:  # type: ignore[no-untyped-def]
+    prev_end = 0
+    for b in doc.blocks:
+        assert prev_end <= b.start < b.end <= len(doc.text)
+        chunk = doc.text[b.start : b.end]
+        assert chunk == chunk.strip() and chunk
+        prev_end = b.end
+
+
+def test_ingest_text_utf8_blocks_and_offsets(tmp_path: Path) -> None:
+    doc = load_document(_write(tmp_path, "dpa.txt", CONTRACT.encode("utf-8")))
+    assert doc.format == Format.TXT
+    assert doc.warnings == ()
+    _check_offsets(doc)
+    texts = [doc.text[b.start : b.end] for b in doc.blocks]
+    assert texts[0] == "DATA PRIVACY AGREEMENT"
+    assert doc.blocks[0].kind == BlockKind.HEADING
+    assert "2.2 Vendor shall notify the District within 72 hours of a breach." in texts
+    assert all(b.page == 1 for b in doc.blocks)
+    assert len(doc.sha256) == 64
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_ingest_text_bom_encodings(tmp_path: Path, encoding: str) -> None:
+    doc = load_document(_write(tmp_path, "dpa.txt", ("Café “quoted” — ok\n\n" + CONTRACT).encode(encoding)))
+    assert doc.text.startswith("Café “quoted” — ok")
+    assert doc.warnings == ()
+
+
+def test_ingest_text_cp1252_fallback_warns(tmp_path: Path) -> None:
+    data = "The District’s data – “Student Data” – stays in the café.".encode("cp1252")
+    doc = load_document(_write(tmp_path, "terms.txt", data))
+    assert "District’s" in doc.text and "café" in doc.text
+    assert any("Windows-1252" in w for w in doc.warnings)
+
+
+def test_ingest_text_binary_is_unsupported(tmp_path: Path) -> None:
+    p = _write(tmp_path, "terms.txt", bytes(range(256)) * 8)
+    with pytest.raises(UnsupportedFormatError) as exc:
+        load_document(p)
+    assert "terms.txt" in str(exc.value)
+
+
+def test_ingest_text_zero_bytes_is_corrupt(tmp_path: Path) -> None:
+    with pytest.raises(CorruptDocumentError) as exc:
+        load_document(_write(tmp_path, "empty.txt", b""))
+    assert "empty.txt" in str(exc.value) and "empty" in exc.value.reason
+
+
+def test_ingest_text_form_feed_splits_pages(tmp_path: Path) -> None:
+    doc = load_document(_write(tmp_path, "paged.txt", b"Page one text.\n\x0cPage two text.\n\x0cThird.\n"))
+    assert len(doc.pages) == 3
+    assert [b.page for b in doc.blocks] == [1, 2, 3]
+    assert doc.page_at(doc.text.index("Third")) == 3
+
+
+def test_ingest_markdown_headings_lists_and_inline_markup(tmp_path: Path) -> None:
+    md = (
+        "# Privacy Policy\n\n"
+        "We **never** sell [student data](https://example.com/data).\n\n"
+        "## Retention\n"
+        "- We delete data within 30 days.\n"
+        "- Backups expire\n  after 90 days.\n\n"
+        "| Term | Value |\n|---|---|\n| Notice | 72 hours |\n"
+    )
+    doc = load_document(_write(tmp_path, "policy.md", md.encode()))
+    assert doc.format == Format.MD
+    _check_offsets(doc)
+    kinds = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
+    assert kinds[0] == (BlockKind.HEADING, "Privacy Policy")
+    assert (BlockKind.PARAGRAPH, "We never sell student data.") in kinds
+    assert (BlockKind.HEADING, "Retention") in kinds
+    assert (BlockKind.LIST_ITEM, "We delete data within 30 days.") in kinds
+    assert (BlockKind.LIST_ITEM, "Backups expire\nafter 90 days.") in kinds
+    assert (BlockKind.TABLE_CELL, "Notice | 72 hours") in kinds
+    assert doc.title == "Privacy Policy"
