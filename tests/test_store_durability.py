@@ -1,0 +1,139 @@
+"""Crash safety (#5, #7): SIGKILLed writers never lose an acknowledged decision nor damage the file."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_store_support import contract_v1
+
+from contractreview.store import open_store
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The child acknowledges a decision only after set_decision() returned, i.e. after COMMIT.
+_WRITER = r"""
+import sys
+from contractreview.domain import Decision
+from contractreview.store import open_store
+db, sha, tag, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+store = open_store(db)
+print("READY", flush=True)
+for i in range(count):
+    rid = f"{tag}-{i}"
+    print("BEGIN", rid, flush=True)
+    store.set_decision(sha, rid, Decision.ACCEPT if i % 2 else Decision.NEEDS_NEGOTIATION,
+                       note="note " * (i % 7), reviewer=tag, evidence_text="evidence " * (i % 13))
+    print("ACK", rid, flush=True)
+store.close()
+print("DONE", flush=True)
+"""
+
+
+def _spawn(db: Path, sha: str, tag: str, count: int) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(db), sha, tag, str(count)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )
+
+
+def _kill_and_collect(proc: subprocess.Popen[str], delay: float, *, wait_ready: bool) -> tuple[set[str], bool]:
+    """SIGKILL ``proc`` ``delay`` seconds after it is ready; returns (acknowledged ids, killed mid-write)."""
+    lines: list[str] = []
+    if wait_ready:
+        first = proc.stdout.readline()
+        assert first.strip() == "READY", first + proc.stderr.read()
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    out, err = proc.communicate(timeout=30)
+    lines.extend(out.splitlines())
+    assert proc.returncode in (-signal.SIGKILL, 0), err
+    assert "Traceback" not in err, err
+    acked = {ln.split()[1] for ln in lines if ln.startswith("ACK ")}
+    begun = [ln.split()[1] for ln in lines if ln.startswith("BEGIN ")]
+    mid_write = bool(begun) and begun[-1] not in acked
+    return acked, mid_write
+
+
+@pytest.mark.slow
+def test_store_survives_sigkill_of_a_writer_at_random_moments(tmp_path: Path) -> None:
+    rng = random.Random(20261203)
+    db = tmp_path / "crash.sqlite3"
+    analysis = contract_v1()
+    sha = analysis.document.sha256
+    with open_store(db) as store:
+        store.save_analysis(analysis)
+    acknowledged: set[str] = set()
+    kills = mid_writes = 0
+    started = time.monotonic()
+    for it in range(50):
+        proc = _spawn(db, sha, f"w{it}", 100_000)
+        acked, mid = _kill_and_collect(proc, rng.uniform(0.0, 0.05), wait_ready=True)
+        kills += 1
+        mid_writes += mid
+        acknowledged |= acked
+        with open_store(db) as store:
+            assert store.check() == [], f"iteration {it}"
+            stored = set(store.decisions(sha))
+        lost = acknowledged - stored
+        assert not lost, f"iteration {it}: acknowledged decisions lost: {sorted(lost)[:5]}"
+    elapsed = time.monotonic() - started
+    # Kills while a fresh database is being created and migrated.
+    for it in range(6):
+        fresh = tmp_path / f"fresh-{it}.sqlite3"
+        proc = _spawn(fresh, sha, f"f{it}", 0)  # open + migrate only
+        _kill_and_collect(proc, rng.uniform(0.0, 0.4), wait_ready=False)
+        kills += 1
+        with open_store(fresh) as store:  # a half-created file is finished, not refused
+            assert store.check() == []
+    print(f"\ncrash test: {kills} kills, {mid_writes} mid-write, {len(acknowledged)} acknowledged decisions "
+          f"all present, {elapsed:.1f}s for the writer loop")
+    assert kills >= 50 and len(acknowledged) > 50
+
+
+def test_store_reader_and_second_writer_work_while_another_process_writes(tmp_path: Path) -> None:
+    db = tmp_path / "concurrent.sqlite3"
+    analysis = contract_v1()
+    sha = analysis.document.sha256
+    with open_store(db) as store:
+        store.save_analysis(analysis)
+    proc = _spawn(db, sha, "child", 300)
+    seen: list[int] = []
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            with open_store(db) as rstore:
+                while proc.poll() is None:
+                    seen.append(sum(1 for k in rstore.decisions(sha) if k.startswith("child-")))
+                    rstore.list_reviews()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    from contractreview.domain import Decision
+
+    with open_store(db) as wstore:
+        mine = 0
+        while proc.poll() is None and mine < 200:
+            wstore.set_decision(sha, f"parent-{mine}", Decision.WAIVED, reviewer="parent")
+            mine += 1
+    out, err = proc.communicate(timeout=60)
+    thread.join(timeout=60)
+    assert proc.returncode == 0, err
+    assert not errors, errors
+    assert seen and seen == sorted(seen), "a reader saw decisions disappear"
+    with open_store(db) as store:
+        got = store.decisions(sha)
+        assert sum(1 for k in got if k.startswith("child-")) == 300
+        assert sum(1 for k in got if k.startswith("parent-")) == mine
+        assert store.check() == []
