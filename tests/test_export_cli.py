@@ -1,0 +1,97 @@
+"""``contractreview export`` end to end: stored reviews from a real SQLite store, and files analysed now."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from contractreview.cli import main
+from contractreview.domain import Decision
+
+_spec = importlib.util.spec_from_file_location("export_support", Path(__file__).with_name("test_export_support.py"))
+S = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(S)  # type: ignore[union-attr]
+
+store_mod = pytest.importorskip("contractreview.store")
+
+
+@pytest.fixture()
+def stored(tmp_path):
+    """A real review database holding one PDF review with two decisions."""
+    src = S.make_pdf_contract(tmp_path / "contract.pdf")
+    analysis = S.make_analysis(S.pdf_document(src), pdf_path=src)
+    db = tmp_path / "reviews.db"
+    with store_mod.open_store(db) as store:
+        rid = store.save_analysis(analysis, source_path=str(src))
+        ev = analysis.finding("breach_notification").evidence[0].text
+        store.set_decision(analysis.document.sha256, "breach_notification", Decision.NEEDS_NEGOTIATION,
+                           note="Ask for 72 hours", reviewer="Dana Reviewer", evidence_text=ev)
+        store.set_decision(analysis.document.sha256, "annual_security_audit", Decision.WAIVED,
+                           note="SOC 2", reviewer="Dana Reviewer")
+    return db, rid, src, analysis
+
+
+def test_export_cli_json_from_stored_review(stored, tmp_path, capsys) -> None:
+    db, rid, _, analysis = stored
+    out = tmp_path / "r.json"
+    assert main(["export", str(rid), "--db", str(db), "-o", str(out), "--reviewer", "Dana Reviewer"]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    data = json.loads(out.read_text())
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    flagged = {f["requirement_id"]: f for f in data["flagged"]}
+    assert set(flagged) == S.FLAGGED_IDS
+    assert flagged["breach_notification"]["decision"] == "needs_negotiation"
+    assert flagged["breach_notification"]["note"] == "Ask for 72 hours"
+    assert flagged["breach_notification"]["evidence_changed"] is False
+    assert flagged["annual_security_audit"]["decision"] == "waived"
+    assert flagged["breach_notification"]["evidence"][0]["text"] == analysis.finding("breach_notification").evidence[0].text
+    assert data["title_block"]["review_id"] == rid and data["title_block"]["reviewer"] == "Dana Reviewer"
+
+
+def test_export_cli_annotated_from_stored_review_uses_recorded_source(stored, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    db, rid, src, _ = stored
+    before = S.sha256(src)
+    out = tmp_path / "a.pdf"
+    assert main(["export", str(rid), "--db", str(db), "--format", "annotated", "-o", str(out)]) == 0
+    assert S.sha256(src) == before
+    kinds = [a.get_object()["/Subtype"] for p in PdfReader(str(out)).pages for a in (p.get("/Annots") or [])]
+    assert kinds.count("/Highlight") == 2
+
+
+def test_export_cli_portfolio_and_errors(stored, tmp_path, capsys) -> None:
+    db, rid, _, analysis = stored
+    out = tmp_path / "p.csv"
+    assert main(["export", "--portfolio", str(rid), str(rid), "--db", str(db), "-o", str(out)]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2 * len(analysis.findings)
+    # an unknown review id and a missing file are one-line errors naming the cause
+    assert main(["export", "999", "--db", str(db), "-o", str(tmp_path / "x.json")]) == 2
+    assert "999" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "nope.pdf"), "--db", str(db)]) == 2
+    assert "nope.pdf" in capsys.readouterr().err
+    assert main(["export", str(rid), "--db", str(tmp_path / "absent.db")]) == 2
+    assert "absent.db" in capsys.readouterr().err
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_export_cli_analyses_a_file_now(tmp_path, capsys) -> None:
+    pytest.importorskip("contractreview.analyze")
+    from contractreview.paths import sample_contract
+
+    sample = sample_contract("docx")
+    if not sample.is_file():
+        pytest.skip("bundled sample contract missing")
+    out = tmp_path / "sample.md"
+    code = main(["export", str(sample), "-o", str(out), "--db", str(tmp_path / "none.db")])
+    assert code == 0, capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert "# Contract review: gap summary" in text and "Not legal advice" in text
