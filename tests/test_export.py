@@ -19,12 +19,19 @@ from contractreview.errors import ExportError
 from contractreview.export import export_report
 from contractreview.export.model import build_report
 
-_spec = importlib.util.spec_from_file_location("export_support", Path(__file__).with_name("test_export_support.py"))
+_spec = importlib.util.spec_from_file_location(
+    "export_support", Path(__file__).with_name("test_export_support.py")
+)
 S = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(S)  # type: ignore[union-attr]
 
 # By the brief's rule: severity first, then missing before weak.
-EXPECTED_ORDER = ["subprocessor_flowdown", "breach_notification", "deidentified_data_use", "annual_security_audit"]
+EXPECTED_ORDER = [
+    "subprocessor_flowdown",
+    "breach_notification",
+    "deidentified_data_use",
+    "annual_security_audit",
+]
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +90,11 @@ def test_export_docx_report_reads_back(analysis, tmp_path) -> None:
     assert "Ask for 72 hours <script>alert(1)</script>" in body
     assert "Clause 9.3, page 2:" in paras
     cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
-    for label, value in [("Vendor", "Example Learning Co."), ("Reviewer", "Dana Reviewer"), ("Clause library", "2026.12-test")]:
+    for label, value in [
+        ("Vendor", "Example Learning Co."),
+        ("Reviewer", "Dana Reviewer"),
+        ("Clause library", "2026.12-test"),
+    ]:
         assert label in cells and value in cells
     assert analysis.document.sha256[:12] in cells
     assert "Deletion on request" in cells  # satisfied, listed compactly
@@ -100,7 +111,9 @@ def test_export_pdf_report_reads_back_in_docx_order(analysis, tmp_path) -> None:
     for rid, q in _quotes(analysis).items():
         if rid in S.FLAGGED_IDS:
             assert S.norm(q) in flat
-    positions = [flat.index(S.norm(f"{n}. {analysis.finding(r).title}")) for n, r in enumerate(EXPECTED_ORDER, 1)]
+    positions = [
+        flat.index(S.norm(f"{n}. {analysis.finding(r).title}")) for n, r in enumerate(EXPECTED_ORDER, 1)
+    ]
     assert positions == sorted(positions)
     sections = ["At a glance", "Missing and weak protections (4)", "Satisfied protections (1)"]
     assert [flat.index(s) for s in sections] == sorted(flat.index(s) for s in sections)
@@ -189,12 +202,12 @@ def test_export_csv_and_json_reports(analysis, tmp_path) -> None:
 def test_export_csv_guards_against_formula_injection(analysis, tmp_path) -> None:
     import dataclasses
 
-    f = dataclasses.replace(analysis.findings[0], explanation="=HYPERLINK(\"http://x\")")
+    f = dataclasses.replace(analysis.findings[0], explanation='=HYPERLINK("http://x")')
     a = dataclasses.replace(analysis, findings=(f, *analysis.findings[1:]))
     out = export_report(a, {}, S.META, "csv", tmp_path / "inj.csv")
     with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = {r["requirement_id"]: r for r in csv.DictReader(fh)}
-    assert rows[f.requirement_id]["explanation"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[f.requirement_id]["explanation"] == '\'=HYPERLINK("http://x")'
 
 
 def test_export_writes_are_atomic_and_errors_name_the_file(analysis, tmp_path) -> None:
@@ -216,7 +229,11 @@ def test_export_report_with_every_requirement_satisfied(analysis, tmp_path) -> N
 
     import docx
 
-    a = dataclasses.replace(analysis, findings=tuple(dataclasses.replace(f, status=Status.SATISFIED) for f in analysis.findings))
+    a = dataclasses.replace(
+        analysis, findings=tuple(dataclasses.replace(f, status=Status.SATISFIED) for f in analysis.findings)
+    )
     out = export_report(a, {}, S.META, "docx", tmp_path / "ok.docx")
     body = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
-    assert "Missing and weak protections (0)" in body and "every requirement of the profile is satisfied" in body
+    assert (
+        "Missing and weak protections (0)" in body and "every requirement of the profile is satisfied" in body
+    )

@@ -18,7 +18,9 @@ from contractreview.domain import Decision, ReviewDecision
 from contractreview.errors import ExportError
 from contractreview.export import export_annotated, export_change_request, export_portfolio, export_report
 
-_spec = importlib.util.spec_from_file_location("export_support", Path(__file__).with_name("test_export_support.py"))
+_spec = importlib.util.spec_from_file_location(
+    "export_support", Path(__file__).with_name("test_export_support.py")
+)
 S = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(S)  # type: ignore[union-attr]
 
@@ -76,7 +78,11 @@ def test_export_annotated_docx_comments_on_flagged_paragraphs(docx_case, tmp_pat
     # satisfied requirement: no comment; missing ones: listed in one summary comment on the first paragraph
     assert not [c for c in comments.values() if "[deletion_on_request]" in c.text]
     summary = [c for c in comments.values() if "no clause to comment on" in c.text]
-    assert len(summary) == 1 and "Subprocessors bound" in summary[0].text and "Annual security audit" in summary[0].text
+    assert (
+        len(summary) == 1
+        and "Subprocessors bound" in summary[0].text
+        and "Annual security audit" in summary[0].text
+    )
     assert summary[0].comment_id in _anchored_ids(paras[0])
     assert len(comments) == 3
     # the body text is unchanged
@@ -174,7 +180,9 @@ def test_export_change_request_lists_open_items(pdf_case, tmp_path) -> None:
 
     _, analysis = pdf_case
     decisions = S.make_decisions()
-    decisions["deidentified_data_use"] = ReviewDecision("deidentified_data_use", Decision.ACCEPT, reviewer="Dana")
+    decisions["deidentified_data_use"] = ReviewDecision(
+        "deidentified_data_use", Decision.ACCEPT, reviewer="Dana"
+    )
     out = export_change_request(analysis, decisions, S.META, tmp_path / "request.docx")
     d = docx.Document(str(out))
     heads = [p.text for p in d.paragraphs if p.style.name == "Heading 2"]
@@ -210,9 +218,55 @@ def test_export_pdf_first_pages_render(pdf_case, tmp_path) -> None:
     report = export_report(analysis, S.make_decisions(), S.META, "pdf", tmp_path / "gap.pdf")
     annotated = export_annotated(analysis, S.make_decisions(), S.META, src, tmp_path / "annotated.pdf")
     for pdf, stem in ((report, "report"), (annotated, "annotated")):
-        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(tmp_path / stem)], check=True, timeout=60)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(tmp_path / stem)],
+            check=True,
+            timeout=60,
+        )
     img = Image.open(next(tmp_path.glob("report-1.png"))).convert("RGB")
     assert len(img.getcolors(1 << 20) or []) > 2  # text and table shading, not a blank page
     # the annotated page 2 shows the highlight colour (yellow-ish for a weak finding) somewhere
     page2 = Image.open(next(tmp_path.glob("annotated-2.png"))).convert("RGB")
     assert any(r > 200 and g > 150 and b < 120 for _, (r, g, b) in page2.getcolors(1 << 20))
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_export_annotated_with_the_real_ingester(tmp_path, kind) -> None:
+    """Offsets and boxes as the project's own ingest produces them, not this module's builders."""
+    import docx
+    from pypdf import PdfReader
+
+    ingest = pytest.importorskip("contractreview.ingest")
+    if kind == "pdf":
+        src = S.make_pdf_contract(tmp_path / "contract.pdf")
+    else:
+        src = S.make_docx_contract(tmp_path / "contract.docx")
+    document = ingest.load_document(src)
+    analysis = S.make_analysis(document, document_boxes=True)
+    out = export_annotated(analysis, S.make_decisions(), S.META, src, tmp_path / f"annotated.{kind}")
+    if kind == "pdf":
+        pages = {
+            pno: [
+                str(a.get_object().get("/Contents", ""))
+                for a in (p.get("/Annots") or [])
+                if a.get_object()["/Subtype"] == "/Highlight"
+            ]
+            for pno, p in enumerate(PdfReader(str(out)).pages, 1)
+        }
+        assert [c for c in pages[1] if "[deidentified_data_use]" in c] and not [
+            c for c in pages[1] if "[breach_notification]" in c
+        ]
+        assert [c for c in pages[2] if "[breach_notification]" in c]
+    else:
+        from contractreview.export.annotated_docx import body_paragraphs
+
+        d = docx.Document(str(out))
+        paras = body_paragraphs(d)
+        for c in d.comments:
+            for rid, phrase in (
+                ("breach_notification", "confirmed security breach"),
+                ("deidentified_data_use", "de-identified"),
+            ):
+                if f"[{rid}]" in c.text:
+                    assert [p for p in paras if c.comment_id in _anchored_ids(p) and phrase in p.text]
+        assert len(list(d.comments)) == 3

@@ -14,7 +14,9 @@ import pytest
 from contractreview.cli import main
 from contractreview.domain import Decision
 
-_spec = importlib.util.spec_from_file_location("export_support", Path(__file__).with_name("test_export_support.py"))
+_spec = importlib.util.spec_from_file_location(
+    "export_support", Path(__file__).with_name("test_export_support.py")
+)
 S = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(S)  # type: ignore[union-attr]
 
@@ -30,10 +32,21 @@ def stored(tmp_path):
     with store_mod.open_store(db) as store:
         rid = store.save_analysis(analysis, source_path=str(src))
         ev = analysis.finding("breach_notification").evidence[0].text
-        store.set_decision(analysis.document.sha256, "breach_notification", Decision.NEEDS_NEGOTIATION,
-                           note="Ask for 72 hours", reviewer="Dana Reviewer", evidence_text=ev)
-        store.set_decision(analysis.document.sha256, "annual_security_audit", Decision.WAIVED,
-                           note="SOC 2", reviewer="Dana Reviewer")
+        store.set_decision(
+            analysis.document.sha256,
+            "breach_notification",
+            Decision.NEEDS_NEGOTIATION,
+            note="Ask for 72 hours",
+            reviewer="Dana Reviewer",
+            evidence_text=ev,
+        )
+        store.set_decision(
+            analysis.document.sha256,
+            "annual_security_audit",
+            Decision.WAIVED,
+            note="SOC 2",
+            reviewer="Dana Reviewer",
+        )
     return db, rid, src, analysis
 
 
@@ -50,7 +63,10 @@ def test_export_cli_json_from_stored_review(stored, tmp_path, capsys) -> None:
     assert flagged["breach_notification"]["note"] == "Ask for 72 hours"
     assert flagged["breach_notification"]["evidence_changed"] is False
     assert flagged["annual_security_audit"]["decision"] == "waived"
-    assert flagged["breach_notification"]["evidence"][0]["text"] == analysis.finding("breach_notification").evidence[0].text
+    assert (
+        flagged["breach_notification"]["evidence"][0]["text"]
+        == analysis.finding("breach_notification").evidence[0].text
+    )
     assert data["title_block"]["review_id"] == rid and data["title_block"]["reviewer"] == "Dana Reviewer"
 
 

@@ -41,11 +41,26 @@ CLAUSES = [
 # phrase -> (requirement id, title, status, severity, clause number); phrases are exact substrings.
 PHRASES = {
     "notify the District of a confirmed security breach within ten (10) business days": (
-        "breach_notification", "Breach notification to the district", Status.WEAK, Severity.HIGH, "9.3"),
+        "breach_notification",
+        "Breach notification to the district",
+        Status.WEAK,
+        Severity.HIGH,
+        "9.3",
+    ),
     "may use de-identified Student Data to improve its products at its sole discretion": (
-        "deidentified_data_use", "Limits on de-identified data use", Status.WEAK, Severity.MEDIUM, "4.1"),
+        "deidentified_data_use",
+        "Limits on de-identified data use",
+        Status.WEAK,
+        Severity.MEDIUM,
+        "4.1",
+    ),
     "delete Student Data within thirty (30) days": (
-        "deletion_on_request", "Deletion on request", Status.SATISFIED, Severity.HIGH, "7.1"),
+        "deletion_on_request",
+        "Deletion on request",
+        Status.SATISFIED,
+        Severity.HIGH,
+        "7.1",
+    ),
 }
 MISSING = [
     ("subprocessor_flowdown", "Subprocessors bound by the same terms", Severity.HIGH),
@@ -116,8 +131,14 @@ def pdf_document(path: Path) -> Document:
                 text_parts.append(t)
                 pos += len(t) + 1
     return Document(
-        source_path=str(path), sha256=sha256(path), format=Format.PDF, text="\n".join(text_parts),
-        pages=tuple(pages), blocks=tuple(blocks), lines=tuple(lines), title="Master Services Agreement",
+        source_path=str(path),
+        sha256=sha256(path),
+        format=Format.PDF,
+        text="\n".join(text_parts),
+        pages=tuple(pages),
+        blocks=tuple(blocks),
+        lines=tuple(lines),
+        title="Master Services Agreement",
     )
 
 
@@ -132,8 +153,13 @@ def docx_document(path: Path) -> Document:
         blocks.append(Block(pos, pos + len(t), 1))
         pos += len(t) + 1
     return Document(
-        source_path=str(path), sha256=sha256(path), format=Format.DOCX, text="\n".join(paras),
-        pages=(Page(1, 612.0, 792.0),), blocks=tuple(blocks), title="Master Services Agreement",
+        source_path=str(path),
+        sha256=sha256(path),
+        format=Format.DOCX,
+        text="\n".join(paras),
+        pages=(Page(1, 612.0, 792.0),),
+        blocks=tuple(blocks),
+        title="Master Services Agreement",
     )
 
 
@@ -163,46 +189,92 @@ def find_in_text(document: Document, phrase: str) -> tuple[int, int]:
     return m.start(), m.end()
 
 
-def make_analysis(document: Document, *, pdf_path: Path | None = None) -> Analysis:
+def make_analysis(
+    document: Document, *, pdf_path: Path | None = None, document_boxes: bool = False
+) -> Analysis:
     findings: list[Finding] = []
     for phrase, (rid, title, status, sev, clause) in PHRASES.items():
         start, end = find_in_text(document, phrase)
         boxes = tuple(phrase_boxes_pdf(pdf_path, phrase)) if pdf_path else ()
+        if document_boxes:  # as the engine does: line rectangles from the ingested layout
+            boxes = document.boxes_for(start, end)
         ev = Evidence(
-            text=document.text[start:end], start=start, end=end, page=boxes[0][0] if boxes else 1,
-            clause=clause, rule=f"{rid}.commit", boxes=boxes,
+            text=document.text[start:end],
+            start=start,
+            end=end,
+            page=boxes[0][0] if boxes else document.page_at(start),
+            clause=clause,
+            rule=f"{rid}.commit",
+            boxes=boxes,
         )
-        findings.append(Finding(
-            requirement_id=rid, title=title, category="security", status=status, severity=sev,
-            explanation=f"Clause {clause} addresses {title.lower()}" + ("" if status is Status.SATISFIED else " but hedges it."),
-            evidence=(ev,),
-            sources=(Source("34 CFR 99.31", verified="primary"), Source("Model DPA 5.4", verified="unverified")),
-            suggested_language=f"The Vendor shall comply with {title.lower()} & related <obligations>.",
-            vendor_question=f"How do you meet {title.lower()}?",
-        ))
+        findings.append(
+            Finding(
+                requirement_id=rid,
+                title=title,
+                category="security",
+                status=status,
+                severity=sev,
+                explanation=f"Clause {clause} addresses {title.lower()}"
+                + ("" if status is Status.SATISFIED else " but hedges it."),
+                evidence=(ev,),
+                sources=(
+                    Source("34 CFR 99.31", verified="primary"),
+                    Source("Model DPA 5.4", verified="unverified"),
+                ),
+                suggested_language=f"The Vendor shall comply with {title.lower()} & related <obligations>.",
+                vendor_question=f"How do you meet {title.lower()}?",
+            )
+        )
     for rid, title, sev in MISSING:
-        findings.append(Finding(
-            requirement_id=rid, title=title, category="governance", status=Status.MISSING, severity=sev,
-            explanation=f"No clause addresses {title.lower()}.",
-            sources=(Source("Ed. Law 2-d", verified="secondary"),),
-            suggested_language=f"Add: {title}.", vendor_question=f"Will you agree to {title.lower()}?",
-        ))
+        findings.append(
+            Finding(
+                requirement_id=rid,
+                title=title,
+                category="governance",
+                status=Status.MISSING,
+                severity=sev,
+                explanation=f"No clause addresses {title.lower()}.",
+                sources=(Source("Ed. Law 2-d", verified="secondary"),),
+                suggested_language=f"Add: {title}.",
+                vendor_question=f"Will you agree to {title.lower()}?",
+            )
+        )
     return Analysis(
-        document=document, clauses=(), profile="default", library_version="2026.12-test",
-        tool_version="0.1.0", findings=tuple(findings),
+        document=document,
+        clauses=(),
+        profile="default",
+        library_version="2026.12-test",
+        tool_version="0.1.0",
+        findings=tuple(findings),
     )
 
 
 def make_decisions() -> dict[str, ReviewDecision]:
     return {
         "breach_notification": ReviewDecision(
-            "breach_notification", Decision.NEEDS_NEGOTIATION, note="Ask for 72 hours <script>alert(1)</script>",
-            reviewer="Dana Reviewer", updated_at="2026-12-01T10:00:00Z", evidence_changed=True),
+            "breach_notification",
+            Decision.NEEDS_NEGOTIATION,
+            note="Ask for 72 hours <script>alert(1)</script>",
+            reviewer="Dana Reviewer",
+            updated_at="2026-12-01T10:00:00Z",
+            evidence_changed=True,
+        ),
         "annual_security_audit": ReviewDecision(
-            "annual_security_audit", Decision.WAIVED, note="Covered by SOC 2 report", reviewer="Dana Reviewer"),
+            "annual_security_audit", Decision.WAIVED, note="Covered by SOC 2 report", reviewer="Dana Reviewer"
+        ),
     }
 
 
-META = ReportMeta(reviewer="Dana Reviewer", vendor="Example Learning Co.", agreement="Master Services Agreement",
-                  date="2026-12-03", review_id=7)
-FLAGGED_IDS = {"breach_notification", "deidentified_data_use", "subprocessor_flowdown", "annual_security_audit"}
+META = ReportMeta(
+    reviewer="Dana Reviewer",
+    vendor="Example Learning Co.",
+    agreement="Master Services Agreement",
+    date="2026-12-03",
+    review_id=7,
+)
+FLAGGED_IDS = {
+    "breach_notification",
+    "deidentified_data_use",
+    "subprocessor_flowdown",
+    "annual_security_audit",
+}

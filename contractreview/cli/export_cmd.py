@@ -14,7 +14,15 @@ from pathlib import Path
 from ._common import add_db_option, progress_bar
 
 FORMATS = ("docx", "pdf", "html", "md", "csv", "json", "annotated", "request")
-_SUFFIX_FORMATS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".csv": "csv", ".json": "json"}
+_SUFFIX_FORMATS = {
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".csv": "csv",
+    ".json": "json",
+}
 
 
 def register(sub) -> None:  # type: ignore[no-untyped-def]
@@ -30,10 +38,19 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
         ),
     )
     p.add_argument("targets", nargs="+", metavar="REVIEW_OR_FILE", help="review id or contract file")
-    p.add_argument("--format", "-f", choices=FORMATS, help="output format (default: from -o's suffix, else docx)")
-    p.add_argument("-o", "--output", metavar="PATH", help="output file (default: a name made from the contract's, in the current folder)")
+    p.add_argument(
+        "--format", "-f", choices=FORMATS, help="output format (default: from -o's suffix, else docx)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="output file (default: a name made from the contract's, in the current folder)",
+    )
     p.add_argument("--portfolio", action="store_true", help="write one CSV row per contract x requirement")
-    p.add_argument("--profile", default=None, help="profile used when analysing a file (default: settings or 'default')")
+    p.add_argument(
+        "--profile", default=None, help="profile used when analysing a file (default: settings or 'default')"
+    )
     p.add_argument("--reviewer", default=None, help="reviewer name for the title block and comments")
     p.add_argument("--vendor", default="", help="vendor name for the title block")
     p.add_argument("--agreement", default="", help="agreement name for the title block")
@@ -86,8 +103,11 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
     db = _db_path(args)
     if _is_review_id(target):
         if not db.exists():
-            raise StoreError(f"there is no review database, so review {target} cannot be found.", db,
-                             "Give the contract file instead, or --db PATH.")
+            raise StoreError(
+                f"there is no review database, so review {target} cannot be found.",
+                db,
+                "Give the contract file instead, or --db PATH.",
+            )
         from ..store import open_store
 
         with open_store(db) as store:
@@ -123,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = _settings()
     reviewer = args.reviewer if args.reviewer is not None else (getattr(settings, "reviewer_name", "") or "")
-    if args.profile is None and settings is not None and getattr(settings, "profile", ""):
+    if args.profile is None and settings is not None and getattr(settings, "profile", None):
         args.profile = settings.profile
     out = Path(args.output).expanduser() if args.output else None
 
@@ -139,7 +159,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     if len(args.targets) != 1:
-        raise ExportError(f"one review or file at a time ({len(args.targets)} given); use --portfolio for several.")
+        raise ExportError(
+            f"one review or file at a time ({len(args.targets)} given); use --portfolio for several."
+        )
     fmt = args.format or (_SUFFIX_FORMATS.get(out.suffix.lower()) if out else None) or "docx"
     analysis, decisions, review_id, source = load_target(args.targets[0], args)
     meta = ReportMeta(

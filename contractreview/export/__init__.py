@@ -73,10 +73,10 @@ def export_annotated(
     source = Path(source)
     try:
         with open(source, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(1024)
     except OSError as exc:
         raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc})", source) from exc
-    if head.startswith(b"%PDF") or (b"%PDF" in head):
+    if b"%PDF-" in head:  # PDF readers accept the header anywhere in the first KB
         from .annotated_pdf import write_annotated_pdf
 
         return write_annotated_pdf(analysis, decisions, meta, source, Path(dest))

@@ -23,7 +23,9 @@ def atomic_path(dest: Path, *, refuse: tuple[Path, ...] = ()) -> Iterator[Path]:
     for other in refuse:
         with contextlib.suppress(OSError):
             if dest.exists() and os.path.samefile(dest, other):
-                raise ExportError("refusing to overwrite the original contract; choose another output file", dest)
+                raise ExportError(
+                    "refusing to overwrite the original contract; choose another output file", dest
+                )
     if dest.is_dir():
         raise ExportError("is a folder; give a file name for the export", dest)
     parent = dest.parent if str(dest.parent) else Path(".")

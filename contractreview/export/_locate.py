@@ -26,7 +26,9 @@ def _find_all(hay: list[str], needle: list[str]) -> list[int]:
     return [i for i, t in enumerate(hay) if t == first and hay[i : i + n] == needle]
 
 
-def locate(paragraphs: Sequence[str], quote: str, *, full_text: str = "", start: int = -1) -> tuple[int, int] | None:
+def locate(
+    paragraphs: Sequence[str], quote: str, *, full_text: str = "", start: int = -1
+) -> tuple[int, int] | None:
     """Index of the first and last paragraph holding ``quote``, or ``None`` when it is not there.
 
     :param full_text: the ingested ``Document.text`` (optional) and ``start`` the evidence offset in it,

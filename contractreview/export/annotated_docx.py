@@ -81,7 +81,9 @@ def _range_runs(paras: list, first: int, last: int) -> list:  # type: ignore[typ
 
 
 def _add(document, runs, lines: list[str], author: str):  # type: ignore[no-untyped-def]
-    comment = document.add_comment(runs, text=xml_safe(lines[0]), author=xml_safe(author), initials=initials(author))
+    comment = document.add_comment(
+        runs, text=xml_safe(lines[0]), author=xml_safe(author), initials=initials(author)
+    )
     for line in lines[1:]:
         comment.add_paragraph(xml_safe(line))
     return comment
@@ -136,7 +138,9 @@ def annotate_docx(
         lines = [f"ContractReview: {len(unplaced)} flagged protection(s) with no clause to comment on:"]
         for rid in unplaced:
             i = items[rid]
-            lines.append(f"{i.number}. {i.title}: {i.status_label} ({i.severity_label}) [{rid}] — {i.decision_text}")
+            lines.append(
+                f"{i.number}. {i.title}: {i.status_label} ({i.severity_label}) [{rid}] — {i.decision_text}"
+            )
         lines.append("Not legal advice.")
         target = next((k for k, p in enumerate(paras) if p.text.strip()), 0) if paras else None
         if target is not None:

@@ -114,12 +114,18 @@ def annotate_pdf(
                     mb = page.mediabox
                     left, top = float(mb.left), float(mb.top)
                     quads: list[FloatObject] = []
-                    xs0, ys0, xs1, ys1 = [], [], [], []
+                    xs0: list[float] = []
+                    ys0: list[float] = []
+                    xs1: list[float] = []
+                    ys1: list[float] = []
                     for b in page_boxes:
                         x0, x1 = left + b.x0, left + b.x1
                         y_top, y_bot = top - b.top, top - b.bottom
                         quads += [FloatObject(v) for v in (x0, y_top, x1, y_top, x0, y_bot, x1, y_bot)]
-                        xs0.append(x0), xs1.append(x1), ys0.append(y_bot), ys1.append(y_top)
+                        xs0.append(x0)
+                        xs1.append(x1)
+                        ys0.append(y_bot)
+                        ys1.append(y_top)
                     rect = (min(xs0), min(ys0), max(xs1), max(ys1))
                     hl = Highlight(
                         rect=rect,
@@ -130,11 +136,20 @@ def annotate_pdf(
                     hl[NameObject("/Contents")] = TextStringObject(note)
                     hl[NameObject("/T")] = TextStringObject(author)
                     hl[NameObject("/Subj")] = TextStringObject(f"{item.title} ({item.status_label})")
-                    hl[NameObject("/NM")] = TextStringObject(f"contractreview-{item.requirement_id}-{page_no}-{len(placed)}")
+                    hl[NameObject("/NM")] = TextStringObject(
+                        f"contractreview-{item.requirement_id}-{page_no}-{len(placed)}"
+                    )
                     ref = writer.add_annotation(page_number=page_no - 1, annotation=hl)
                     right = float(mb.right)
-                    popup_rect = (max(left, right - 220), max(float(mb.bottom), rect[3] - 140), right - 10, rect[3])
-                    writer.add_annotation(page_number=page_no - 1, annotation=Popup(rect=popup_rect, parent=ref, open=False))
+                    popup_rect = (
+                        max(left, right - 220),
+                        max(float(mb.bottom), rect[3] - 140),
+                        right - 10,
+                        rect[3],
+                    )
+                    writer.add_annotation(
+                        page_number=page_no - 1, annotation=Popup(rect=popup_rect, parent=ref, open=False)
+                    )
                     placed.append(PdfHighlight(item.requirement_id, page_no, rect))
                     any_box = True
             if not any_box:
@@ -146,16 +161,22 @@ def annotate_pdf(
     if unplaced and len(writer.pages):
         items = {i.requirement_id: i for i in model.flagged}
         lines = [f"ContractReview: {len(unplaced)} flagged protection(s) with no clause to highlight:"]
-        lines += [f"{items[r].number}. {items[r].title}: {items[r].status_label} — {items[r].decision_text}" for r in unplaced]
+        lines += [
+            f"{items[r].number}. {items[r].title}: {items[r].status_label} — {items[r].decision_text}"
+            for r in unplaced
+        ]
         lines.append("Not legal advice.")
         mb = writer.pages[0].mediabox
         rect = (float(mb.left) + 10, float(mb.top) - 34, float(mb.left) + 34, float(mb.top) - 10)
-        note = Text(rect=rect, text="\n".join(lines), open=False)
-        note[NameObject("/T")] = TextStringObject(author)
-        note[NameObject("/Name")] = NameObject("/Comment")
-        writer.add_annotation(page_number=0, annotation=note)
+        sticky = Text(rect=rect, text="\n".join(lines), open=False)
+        sticky[NameObject("/T")] = TextStringObject(author)
+        sticky[NameObject("/Name")] = NameObject("/Comment")
+        writer.add_annotation(page_number=0, annotation=sticky)
 
-    path = write_atomic(Path(dest), lambda tmp: writer.write(str(tmp)), refuse=(source,))
+    def _save(tmp: Path) -> None:
+        writer.write(str(tmp))
+
+    path = write_atomic(Path(dest), _save, refuse=(source,))
     return path, placed
 
 

@@ -17,7 +17,9 @@ from .model import ReportItem, build_report
 _SETTLED = {Decision.ACCEPT.value, Decision.WAIVED.value, Decision.NOT_APPLICABLE.value}
 
 
-def requested_items(analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta) -> list[ReportItem]:
+def requested_items(
+    analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta
+) -> list[ReportItem]:
     """Flagged items still open for negotiation, in report order (severity first)."""
     model = build_report(analysis, decisions, meta)
     return [i for i in model.flagged if i.decision_value not in _SETTLED]
@@ -73,8 +75,12 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
             p.add_run(_x(i.explanation))
         p = document.add_paragraph()
         p.add_run("Requested change: ").bold = True
-        p.add_run("add the following language" if not i.quotes else "replace or supplement the wording above with")
-        document.add_paragraph(_x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote")
+        p.add_run(
+            "add the following language" if not i.quotes else "replace or supplement the wording above with"
+        )
+        document.add_paragraph(
+            _x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote"
+        )
         if i.note:
             p = document.add_paragraph()
             p.add_run("District note: ").bold = True

@@ -44,14 +44,18 @@ def _item_html(i: ReportItem) -> str:
     else:
         parts.append('<p class="where">No evidence found in the contract.</p>')
     if i.citations:
-        parts.append("<p>Sources: " + "; ".join(f'<span class="citation">{_e(c)}</span>' for c in i.citations) + "</p>")
+        parts.append(
+            "<p>Sources: " + "; ".join(f'<span class="citation">{_e(c)}</span>' for c in i.citations) + "</p>"
+        )
     stale = ' <span class="stale">(evidence changed since decision)</span>' if i.evidence_changed else ""
     decision = _e(i.decision_text.replace(" — evidence changed since decision", ""))
     parts.append(f'<p>Reviewer decision: <span class="decision">{decision}</span>{stale}</p>')
     if i.note:
         parts.append(f'<p>Note: <span class="note">{_e(i.note)}</span></p>')
     if i.suggested_language:
-        parts.append(f'<p>Suggested language:</p><blockquote class="suggested">{_e(i.suggested_language)}</blockquote>')
+        parts.append(
+            f'<p>Suggested language:</p><blockquote class="suggested">{_e(i.suggested_language)}</blockquote>'
+        )
     if i.vendor_question:
         parts.append(f'<p>Question for the vendor: <span class="question">{_e(i.vendor_question)}</span></p>')
     parts.append("</section>")
@@ -61,10 +65,15 @@ def _item_html(i: ReportItem) -> str:
 def render_html(model: ReportModel) -> str:
     header, rows = model.count_rows()
     tb = "\n".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in model.title_block())
-    glance = "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>\n" + "\n".join(
-        "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows
+    glance = (
+        "<tr>"
+        + "".join(f"<th>{_e(h)}</th>" for h in header)
+        + "</tr>\n"
+        + "\n".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
     )
-    flagged = "\n".join(_item_html(i) for i in model.flagged) or "<p>None: every requirement is satisfied.</p>"
+    flagged = (
+        "\n".join(_item_html(i) for i in model.flagged) or "<p>None: every requirement is satisfied.</p>"
+    )
     satisfied = "\n".join(
         f'<li data-requirement="{_e(i.requirement_id)}">{_e(i.title)} '
         f"<small>({_e(i.severity_label.lower())}{'; ' + _e('; '.join(q.where for q in i.quotes)) if i.quotes else ''})</small></li>"

@@ -27,7 +27,9 @@ def _quote(text: str) -> list[str]:
 
 def _item_md(i: ReportItem) -> list[str]:
     out = [f"### {i.number}. {_esc(i.title)}", ""]
-    out.append(f"**Status:** {i.status_label} · **Severity:** {i.severity_label} · **Requirement:** `{i.requirement_id}`")
+    out.append(
+        f"**Status:** {i.status_label} · **Severity:** {i.severity_label} · **Requirement:** `{i.requirement_id}`"
+    )
     out.append("")
     if i.explanation:
         out += [_esc(i.explanation), ""]
@@ -73,7 +75,10 @@ def render_markdown(model: ReportModel) -> str:
     out += [f"## Satisfied protections ({len(model.satisfied)})", ""]
     for i in model.satisfied:
         where = "; ".join(q.where for q in i.quotes)
-        out.append(f"- {_esc(i.title)} (`{i.requirement_id}`, {i.severity_label.lower()})" + (f" — {_esc(where)}" if where else ""))
+        out.append(
+            f"- {_esc(i.title)} (`{i.requirement_id}`, {i.severity_label.lower()})"
+            + (f" — {_esc(where)}" if where else "")
+        )
     out += ["", "---", "", f"*{_esc(model.disclaimer)}*", ""]
     return "\n".join(out)
 

@@ -137,7 +137,9 @@ class ReportModel:
             per = self.counts.get(st.value, {})
             if st is Status.NEEDS_REVIEW and not sum(per.values()):
                 continue  # only shown when the engine produced any
-            rows.append([STATUS_LABELS[st]] + [str(per.get(s.value, 0)) for s in Severity] + [str(sum(per.values()))])
+            rows.append(
+                [STATUS_LABELS[st]] + [str(per.get(s.value, 0)) for s in Severity] + [str(sum(per.values()))]
+            )
         totals = [sum(self.counts.get(st.value, {}).get(s.value, 0) for st in Status) for s in Severity]
         rows.append(["Total"] + [str(t) for t in totals] + [str(sum(totals))])
         return header, rows
@@ -186,7 +188,9 @@ def build_report(
         _item(n, f, decisions.get(f.requirement_id)) for n, f in enumerate(sort_flagged(analysis.findings), 1)
     )
     satisfied = tuple(
-        _item(0, f, decisions.get(f.requirement_id)) for f in analysis.findings if f.status is Status.SATISFIED
+        _item(0, f, decisions.get(f.requirement_id))
+        for f in analysis.findings
+        if f.status is Status.SATISFIED
     )
     counts: dict[str, dict[str, int]] = {st.value: {s.value: 0 for s in Severity} for st in Status}
     for f in analysis.findings:

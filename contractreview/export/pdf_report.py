@@ -26,17 +26,59 @@ def _styles():  # type: ignore[no-untyped-def]
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
     ss = getSampleStyleSheet()
-    base = ParagraphStyle("Body", parent=ss["BodyText"], fontName="Helvetica", fontSize=10, leading=13, spaceAfter=4)
+    base = ParagraphStyle(
+        "Body", parent=ss["BodyText"], fontName="Helvetica", fontSize=10, leading=13, spaceAfter=4
+    )
     return {
-        "title": ParagraphStyle("T", parent=ss["Title"], fontName="Helvetica-Bold", fontSize=20, leading=24, alignment=0),
-        "h1": ParagraphStyle("H1", parent=ss["Heading1"], fontName="Helvetica-Bold", fontSize=15, leading=19, spaceBefore=12, textColor=colors.HexColor("#223366")),
-        "h2": ParagraphStyle("H2", parent=ss["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10),
+        "title": ParagraphStyle(
+            "T", parent=ss["Title"], fontName="Helvetica-Bold", fontSize=20, leading=24, alignment=0
+        ),
+        "h1": ParagraphStyle(
+            "H1",
+            parent=ss["Heading1"],
+            fontName="Helvetica-Bold",
+            fontSize=15,
+            leading=19,
+            spaceBefore=12,
+            textColor=colors.HexColor("#223366"),
+        ),
+        "h2": ParagraphStyle(
+            "H2", parent=ss["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10
+        ),
         "body": base,
         "italic": ParagraphStyle("I", parent=base, fontName="Helvetica-Oblique"),
         "cell": ParagraphStyle("C", parent=base, fontSize=9, leading=11, spaceAfter=0),
-        "quote": ParagraphStyle("Q", parent=base, leftIndent=14, rightIndent=14, fontName="Helvetica-Oblique", textColor=colors.HexColor("#333344"), backColor=colors.HexColor("#f2f2f6"), borderPadding=4, spaceBefore=2, spaceAfter=8),
-        "suggested": ParagraphStyle("S", parent=base, leftIndent=14, rightIndent=14, backColor=colors.HexColor("#eef6ee"), borderPadding=4, spaceBefore=2, spaceAfter=8),
-        "disclaimer": ParagraphStyle("D", parent=base, fontName="Helvetica-Oblique", backColor=colors.HexColor("#fff4d6"), borderPadding=4, spaceBefore=4, spaceAfter=10),
+        "quote": ParagraphStyle(
+            "Q",
+            parent=base,
+            leftIndent=14,
+            rightIndent=14,
+            fontName="Helvetica-Oblique",
+            textColor=colors.HexColor("#333344"),
+            backColor=colors.HexColor("#f2f2f6"),
+            borderPadding=4,
+            spaceBefore=2,
+            spaceAfter=8,
+        ),
+        "suggested": ParagraphStyle(
+            "S",
+            parent=base,
+            leftIndent=14,
+            rightIndent=14,
+            backColor=colors.HexColor("#eef6ee"),
+            borderPadding=4,
+            spaceBefore=2,
+            spaceAfter=8,
+        ),
+        "disclaimer": ParagraphStyle(
+            "D",
+            parent=base,
+            fontName="Helvetica-Oblique",
+            backColor=colors.HexColor("#fff4d6"),
+            borderPadding=4,
+            spaceBefore=4,
+            spaceAfter=10,
+        ),
     }
 
 
@@ -63,7 +105,10 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
 
     head = [
         Paragraph(_p(f"{i.number}. {i.title}"), st["h2"]),
-        Paragraph(f"<b>{_p(i.status_label)}</b> · Severity: {_p(i.severity_label)} · Requirement: {_p(i.requirement_id)}", st["body"]),
+        Paragraph(
+            f"<b>{_p(i.status_label)}</b> · Severity: {_p(i.severity_label)} · Requirement: {_p(i.requirement_id)}",
+            st["body"],
+        ),
     ]
     out: list = [KeepTogether(head)]
     if i.explanation:
@@ -121,7 +166,9 @@ def write_pdf(model: ReportModel, dest: Path) -> Path:
     from reportlab.lib.units import inch
     from reportlab.platypus import SimpleDocTemplate
 
-    footer = xml_safe(f"Not legal advice · ContractReview {model.tool_version} · {model.document_name} ({model.sha256_short})")
+    footer = xml_safe(
+        f"Not legal advice · ContractReview {model.tool_version} · {model.document_name} ({model.sha256_short})"
+    )
 
     def _on_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
         canvas.saveState()
