@@ -1,0 +1,525 @@
+"""Clauses × requirements → findings: each protection judged satisfied, weak or missing, with evidence.
+
+One mechanism for every requirement and every document:
+
+1. **Features.** The text is split into sentences (legal-aware splitter); a cheap keyword prefilter keeps
+   only sentences that could matter, and the spaCy pipeline (:mod:`contractreview.nlp`) annotates them:
+   library cue / commit / weak / deny / scope patterns, negation and refusals, hedges, deadlines, and the
+   parties. Clause headings are annotated too: a "Data Breach" heading is evidence for every sentence
+   under it.
+2. **Scores.** Per requirement and sentence, a *relevance* score (is this sentence about the protection?)
+   and a *quality* score (does it commit to it, or hedge, carve out or refuse?) are weighted sums of those
+   features. The weights are data (``nlp/weights.json``), not code.
+3. **Decision.** No relevant sentence → missing. A relevant sentence whose quality reaches the threshold,
+   with numbers within the active profile's threshold where the requirement has one → satisfied.
+   Anything else that addresses the topic → weak (a refusal addresses it too: it must be negotiated).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Generator, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .domain import (
+    KEY_TERMS,
+    Analysis,
+    BlockKind,
+    Clause,
+    Document,
+    Evidence,
+    Finding,
+    Progress,
+    Requirement,
+    Status,
+    Threshold,
+)
+from .nlp.durations import clock_start, outer_deadline, parse_durations
+from .nlp.sentences import split_sentences
+
+WEIGHTS_PATH = Path(__file__).resolve().parent / "nlp" / "weights.json"
+_SKIP_BLOCKS = {BlockKind.HEADER, BlockKind.FOOTER}
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: str | None = None) -> Mapping[str, Any]:
+    return json.loads(Path(path or WEIGHTS_PATH).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- features
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What one sentence says about one requirement."""
+
+    start: int
+    end: int
+    clause: int  # index into the clause tuple, -1 when unknown
+    cues: tuple[str, ...] = ()
+    commits: tuple[str, ...] = ()
+    weaks: tuple[str, ...] = ()
+    denies: tuple[str, ...] = ()
+    scope: bool = False
+    heading: bool = False
+    modal: bool = False  # a general commitment word ("shall", "will", "agrees to", "does not")
+    hedges: tuple[str, ...] = ()
+    refusals: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    subject: str | None = None
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Features:
+    """Everything the decision needs about one document (cheap to re-decide with other weights)."""
+
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+    has_scope_patterns: set[str] = field(default_factory=set)
+    sentences: int = 0
+    candidates: int = 0
+
+
+def _clause_index(clauses: tuple[Clause, ...]) -> tuple[list[int], tuple[Clause, ...]]:
+    return [c.start for c in clauses], clauses
+
+
+def _segment(document: Document) -> tuple[Clause, ...]:
+    try:
+        from .segment import segment
+    except ImportError:  # pragma: no cover - segment.py is another engineer's module
+        return ()
+    try:
+        return tuple(segment(document))
+    except Exception:  # noqa: BLE001 - a segmentation bug must not lose the analysis
+        return ()
+
+
+def _sentences(document: Document) -> list[tuple[int, int]]:
+    text = document.text
+    if not document.blocks:
+        return split_sentences(text)
+    out: list[tuple[int, int]] = []
+    for b in document.blocks:
+        if b.kind in _SKIP_BLOCKS or b.end <= b.start:
+            continue
+        out.extend(split_sentences(text, b.start, b.end))
+    return out
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'\-/]*")
+
+
+@lru_cache(maxsize=8)
+def _prefilter(patterns_key: str, words: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted({re.escape(w) for w in words if len(w) > 1}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + ")", re.IGNORECASE)
+
+
+def _anchor_words(patterns: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The first literal word of every cue pattern: a sentence without any of them cannot be a candidate."""
+    words: set[str] = set()
+    for p in patterns:
+        if p.get("kind") != "cue":
+            continue
+        pat = p["pattern"]
+        if isinstance(pat, str):
+            m = _WORD.search(pat.lower())
+            if m:
+                words.add(m.group(0))
+        else:
+            for tok in pat:
+                v = tok.get("LOWER")
+                if isinstance(v, str):
+                    words.add(v)
+                    break
+                if isinstance(v, dict) and "IN" in v:
+                    words.update(v["IN"])
+                    break
+                if tok.get("OP") not in ("?", "*"):
+                    break
+    return tuple(sorted(words))
+
+
+def _spans(doc: Any, key: str) -> list[Any]:
+    return list(doc.spans[key]) if key in doc.spans else []
+
+
+def extract_features(document: Document, clauses: tuple[Clause, ...], library: Any, nlp: Any) -> Features:
+    """Annotate candidate sentences and group what they say by requirement."""
+    patterns = library.all_patterns()
+    feats = Features()
+    feats.has_scope_patterns = {p["label"] for p in patterns if p.get("kind") == "scope"}
+    wanted = {r.id for r in library.requirements_for()}
+    text = document.text
+    starts = [c.start for c in clauses]
+
+    # Headings first: a clause headed "Data Breach" makes its sentences candidates for breach requirements.
+    heading_reqs: dict[int, set[str]] = {}
+    head_idx = [i for i, c in enumerate(clauses) if c.heading.strip()]
+    for i, hdoc in zip(head_idx, nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256), strict=True):
+        labels = {sp.label_ for sp in _spans(hdoc, "cr_cue")} & wanted
+        if labels:
+            heading_reqs[i] = labels
+
+    sents = _sentences(document)
+    feats.sentences = len(sents)
+    rx = _prefilter(library.fingerprint if hasattr(library, "fingerprint") else "", _anchor_words(patterns))
+    cands: list[tuple[int, int, int]] = []
+    for s, e in sents:
+        ci = bisect.bisect_right(starts, s) - 1 if starts else -1
+        if rx.search(text, s, e) or (ci >= 0 and ci in heading_reqs):
+            cands.append((s, e, ci))
+    feats.candidates = len(cands)
+
+    for (s, e, ci), doc in zip(cands, nlp.pipe((text[s:e] for s, e, _ in cands), batch_size=128), strict=True):
+        by_kind: dict[str, dict[str, list[str]]] = {}
+        for kind in ("cue", "commit", "weak", "deny", "scope"):
+            d: dict[str, list[str]] = {}
+            for sp in _spans(doc, f"cr_{kind}"):
+                d.setdefault(sp.label_, []).append(sp.id_ or sp.text.lower())
+            by_kind[kind] = d
+        common = by_kind["commit"].get("_common", [])
+        common_weak = by_kind["weak"].get("_common", [])
+        common_deny = by_kind["deny"].get("_common", [])
+        negs = _spans(doc, "cr_neg")
+        hedges = tuple(sp.text.lower() for sp in _spans(doc, "cr_hedge") if sp.label_ == "hedge")
+        refusals = tuple(sp.text.lower() for sp in negs if sp.label_ == "refusal")
+        exceptions = tuple(sp.text.lower().split(" ")[0] for sp in negs if sp.label_ == "exception")
+        heads = heading_reqs.get(ci, set())
+        reqs = (set(by_kind["cue"]) | heads) & wanted
+        for rid in reqs:
+            hit = Hit(
+                start=s,
+                end=e,
+                clause=ci,
+                cues=tuple(by_kind["cue"].get(rid, ())),
+                commits=tuple(by_kind["commit"].get(rid, ())),
+                weaks=tuple(by_kind["weak"].get(rid, ())) + tuple(common_weak if False else ()),
+                denies=tuple(by_kind["deny"].get(rid, ())) + tuple(common_deny),
+                scope=bool(by_kind["scope"].get(rid)),
+                heading=rid in heads,
+                modal=bool(common),
+                hedges=hedges,
+                refusals=refusals,
+                exceptions=exceptions,
+                subject=doc._.cr_subject,
+                recipients=tuple(doc._.cr_recipients),
+            )
+            feats.hits.setdefault(rid, []).append(hit)
+    return feats
+
+
+# --------------------------------------------------------------------------- decision
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    hit: Hit
+    relevance: float
+    quality: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: Status
+    best: tuple[Scored, ...]
+    reasons: tuple[str, ...]
+    params: Mapping[str, Any]
+
+
+def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
+    r, q = w["relevance"], w["quality"]
+    rel = r["cue"] * min(len(hit.cues), r["cue_cap"]) + r["heading"] * hit.heading + r["commit"] * bool(hit.commits)
+    if rid not in feats.has_scope_patterns or hit.scope:
+        rel += r["scope"]
+    qual = (
+        q["commit"] * bool(hit.commits)
+        + q["modal"] * hit.modal
+        - q["weak"] * bool(hit.weaks)
+        - q["hedge"] * bool(hit.hedges)
+        - q["deny"] * bool(hit.denies or hit.refusals)
+        - q["exception"] * bool(hit.exceptions)
+    )
+    return Scored(hit, rel, qual)
+
+
+def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[str, Any]:
+    """The deadline stated for ``rid``: the best-scoring relevant sentence that states one."""
+    best_vague: dict[str, Any] | None = None
+    for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
+        sent = text[sc.hit.start : sc.hit.end]
+        durs = parse_durations(sent)
+        if not durs:
+            continue
+        d = outer_deadline(durs)
+        if d is None:
+            continue
+        info = {"hours": d.hours, "wording": d.text, "clock_start": clock_start(sent), "hit": sc}
+        if d.hours is not None:
+            return info
+        best_vague = best_vague or info
+    return best_vague or {}
+
+
+def decide(rid: str, document: Document, feats: Features, library: Any, w: Mapping[str, Any]) -> Decision:
+    hits = feats.hits.get(rid, [])
+    scored = [score_hit(h, rid, feats, w) for h in hits]
+    relevant = [s for s in scored if s.relevance >= w["relevance"]["min_relevance"] and (s.hit.cues or s.hit.heading)]
+    if not relevant:
+        return Decision(Status.MISSING, (), (), {})
+    relevant.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))
+    reasons: list[str] = []
+    params: dict[str, Any] = {}
+    top = relevant[0]
+    ok = top.quality >= w["satisfied_threshold"]
+    if any(s.hit.denies or s.hit.refusals for s in relevant):
+        worst = min(relevant, key=lambda s: s.quality)
+        if top.quality - w["deny_anywhere_penalty"] < w["satisfied_threshold"] and ok:
+            ok = False
+            reasons.append(f"another sentence refuses or limits it (\"{_short(document.text, worst.hit)}\")")
+    if not ok:
+        reasons.extend(_weak_reasons(top))
+
+    parameter = w["parameters"].get(rid)
+    if parameter:
+        nums = _numbers(rid, document.text, relevant, parameter)
+        th: Threshold | None = library.threshold(parameter)
+        unit_days = parameter.endswith("_days")
+        if nums:
+            hours = nums["hours"]
+            value = None if hours is None else (hours / 24.0 if unit_days else hours)
+            if value is not None and unit_days:
+                value = int(value) if float(value).is_integer() else round(value, 1)
+            elif value is not None:
+                value = int(hours) if float(hours).is_integer() else hours
+            params[parameter] = value
+            params["wording"] = nums["wording"]
+            if parameter == "breach_notice_max_hours":
+                params["clock_start"] = nums["clock_start"]
+            if nums["hit"] not in relevant[:1]:
+                relevant.insert(0, nums["hit"]) if nums["hit"] in relevant else None
+        if th is not None:
+            params["threshold"] = th.value
+            params["threshold_unit"] = th.unit
+            params["threshold_basis"] = th.basis
+            params["threshold_is_law"] = th.is_law
+            if parameter == "breach_notice_max_hours":
+                params["threshold_hours"] = th.value
+        value = params.get(parameter)
+        if not nums or value is None:
+            if rid in w["timeframe_required"]:
+                if ok:
+                    ok = False
+                wording = nums.get("wording") if nums else None
+                reasons.append(f"no fixed deadline (\"{wording}\")" if wording else "no fixed deadline is stated")
+        elif th is not None and th.value is not None and value > th.value:
+            ok = False
+            reasons.append(_over_threshold(parameter, value, th))
+        if parameter == "breach_notice_max_hours" and params.get("clock_start") in {"confirmation", "determination"}:
+            need = (th.clock_start if th is not None and th.clock_start else "discovery")
+            if need != params["clock_start"]:
+                ok = False
+                reasons.append(f"the clock starts at {params['clock_start']}, not at {need}")
+    if rid in w["notice_to_school"]:
+        recips = set().union(*(s.hit.recipients for s in relevant[:3]))
+        if recips and "school" not in recips:
+            ok = False
+            reasons.append("the notice is owed to users or parents only, not to the school")
+    status = Status.SATISFIED if ok else Status.WEAK
+    best = tuple(relevant[: w["max_evidence"]])
+    return Decision(status, best, tuple(dict.fromkeys(reasons)), params)
+
+
+def _over_threshold(parameter: str, value: float, th: Threshold) -> str:
+    unit = "hours" if parameter.endswith("_hours") else "days"
+    tv = th.value if th.value is None or not float(th.value).is_integer() else int(th.value)
+    basis = th.basis if th.is_law else f"project recommendation ({th.basis})" if th.basis else "project recommendation"
+    law = "required" if th.is_law else "recommended"
+    return f"{value:g} {unit} exceeds the {tv:g} {unit} {law} by the profile: {basis}"
+
+
+def _weak_reasons(s: Scored) -> list[str]:
+    h = s.hit
+    out: list[str] = []
+    if h.refusals or h.denies:
+        out.append(f"it refuses or disclaims it (\"{(h.refusals or h.denies)[0].split('.')[-1].replace('_', ' ')}\")")
+    if h.hedges:
+        out.append(f"it is hedged (\"{h.hedges[0]}\")")
+    if h.weaks:
+        out.append(f"it uses weak wording ({_rule_words(h.weaks[0])})")
+    if h.exceptions:
+        out.append(f"it carves out exceptions (\"{h.exceptions[0]}\")")
+    if not h.commits:
+        out.append("no firm commitment to the protection was found")
+    return out
+
+
+def _rule_words(rule: str) -> str:
+    return "\"" + rule.rsplit(".", 1)[-1].replace("_", " ") + "\""
+
+
+def _short(text: str, h: Hit, n: int = 90) -> str:
+    s = " ".join(text[h.start : h.end].split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _where(document: Document, clauses: tuple[Clause, ...], h: Hit) -> tuple[str, int]:
+    page = document.page_at(h.start)
+    if 0 <= h.clause < len(clauses):
+        c = clauses[h.clause]
+        return (c.number or c.heading[:60]), page
+    return "", page
+
+
+def _evidence(document: Document, clauses: tuple[Clause, ...], s: Scored, rid: str) -> Evidence:
+    h = s.hit
+    clause, page = _where(document, clauses, h)
+    rule = (h.commits or h.denies or h.weaks or h.cues or (f"{rid}.heading",))[0]
+    return Evidence(
+        text=document.text[h.start : h.end],
+        start=h.start,
+        end=h.end,
+        page=page,
+        clause=clause,
+        rule=rule,
+        boxes=document.boxes_for(h.start, h.end),
+    )
+
+
+def _place(ev: Evidence) -> str:
+    where = f"clause {ev.clause}" if ev.clause and any(ch.isdigit() for ch in ev.clause[:4]) else (
+        f"\"{ev.clause}\"" if ev.clause else "the text")
+    return f"{where}, page {ev.page}"
+
+
+def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> str:
+    if d.status is Status.MISSING:
+        return f"{req.title}: not found. No clause addresses this protection (no cue of the clause library matched)."
+    ev = evidence[0]
+    quote = " ".join(ev.text.split())
+    quote = quote if len(quote) <= 160 else quote[:159] + "…"
+    lead = f"{req.title}: {_place(ev)} (rule {ev.rule}) says \"{quote}\""
+    if d.status is Status.SATISFIED:
+        extra = ""
+        if d.params.get("wording"):
+            extra = f" The deadline ({d.params['wording']}) is within the profile's limit."
+        return f"{lead}. This is a firm commitment.{extra}"
+    why = "; ".join(d.reasons) if d.reasons else "the wording is not a firm commitment"
+    return f"{lead}. Weak: {why}."
+
+
+def _governing_law(text: str) -> str | None:
+    m = re.search(
+        r"governed\s+by\s+(?:and\s+construed\s+in\s+accordance\s+with\s+)?(?:and\s+interpreted\s+under\s+)?(?:the\s+)?"
+        r"(?:substantive\s+)?laws?\s+of\s+(?:the\s+)?(?:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?"
+        r"(?P<place>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})",
+        text,
+    )
+    if not m:
+        m = re.search(r"(?P<place>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+)?(?:govern|applies|apply)", text)
+    if not m:
+        return None
+    place = m.group("place").strip()
+    place = re.sub(r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law)\b.*$", "", place)
+    if place.lower() in {"united states", "the united states"} or place.lower().startswith("united states"):
+        return "United States"
+    return place
+
+
+def key_terms(document: Document, decisions: Mapping[str, Decision], feats: Features, library: Any,
+              w: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {k: None for k in KEY_TERMS}
+    text = document.text
+    bd = decisions.get("breach_notice_deadline_to_lea")
+    if bd and bd.status is not Status.MISSING:
+        out["breach_notice_max_hours"] = bd.params.get("breach_notice_max_hours")
+        cs = bd.params.get("clock_start")
+        if cs is None:
+            for s in bd.best:
+                cs = clock_start(text[s.hit.start : s.hit.end])
+                if cs:
+                    break
+        out["breach_notice_clock_start"] = cs
+    for rid, term in (("deletion_on_lea_request", "deletion_after_request_days"),
+                      ("deletion_or_return_at_contract_end", "deletion_after_termination_days")):
+        dd = decisions.get(rid)
+        if dd and dd.status is not Status.MISSING:
+            out[term] = dd.params.get(term)
+    out["governing_law"] = _governing_law(text)
+    return out
+
+
+def iter_analyze(
+    document: Document, *, profile: str = "default", library: Any = None
+) -> Generator[Progress, None, Analysis]:
+    """Analyse ``document`` against ``profile``; yields ``Progress``, returns the ``Analysis``."""
+    from .library import load_library
+    from .nlp import get_pipeline
+
+    if library is None:
+        library = load_library(profile)
+    elif getattr(getattr(library, "profile", None), "name", profile) != profile:
+        library = library.with_profile(profile)
+    requirements = list(library.requirements_for())
+    total = len(requirements) + 2
+    yield Progress("analyze", 0, total, "Preparing the review pipeline")
+    nlp = get_pipeline(library)
+    clauses = _segment(document)
+    yield Progress("analyze", 1, total, f"Reading {len(clauses)} clauses")
+    feats = extract_features(document, clauses, library, nlp)
+    w = load_weights()
+    decisions: dict[str, Decision] = {}
+    findings: list[Finding] = []
+    for i, req in enumerate(requirements, start=2):
+        d = decide(req.id, document, feats, library, w)
+        decisions[req.id] = d
+        evidence = tuple(_evidence(document, clauses, s, req.id) for s in d.best)
+        findings.append(
+            Finding(
+                requirement_id=req.id,
+                title=req.title,
+                category=req.category,
+                status=d.status,
+                severity=req.severity,
+                explanation=_explain(req, d, evidence),
+                evidence=evidence,
+                params=dict(d.params),
+                sources=tuple(req.sources),
+                suggested_language=req.suggested_language,
+                vendor_question=req.vendor_question,
+                layer="rules",
+                confidence=1.0,
+            )
+        )
+        yield Progress("analyze", i, total, req.title)
+    terms = key_terms(document, decisions, feats, library, w)
+    yield Progress("analyze", total, total, "Done")
+    return Analysis(
+        document=document,
+        clauses=clauses,
+        profile=library.profile.name,
+        library_version=library.version,
+        tool_version=__version__,
+        findings=tuple(findings),
+        key_terms=terms,
+    )
+
+
+def analyze(document: Document, **kwargs: Any) -> Analysis:
+    """Blocking variant of :func:`iter_analyze`."""
+    gen = iter_analyze(document, **kwargs)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value

@@ -1,0 +1,155 @@
+"""Run the engine and the baselines over labelled documents and score them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..domain import KEY_TERMS, Analysis
+from . import baselines
+from .labels import Gold, resolve_document
+from .metrics import Pair, key_term_scores, locate, normalised_index, overlaps, per_requirement, status_scores
+
+SYSTEMS = ("engine", "cue_only", "keyword", "all_missing", "all_satisfied", "all_weak")
+
+
+@dataclass(slots=True)
+class DocResult:
+    gold: Gold
+    document_path: str
+    pairs: dict[str, list[Pair]] = field(default_factory=dict)  # system -> pairs
+    key_terms: dict[str, Any] = field(default_factory=dict)
+    evidence_hits: int = 0
+    evidence_total: int = 0
+    error: str = ""
+
+
+def _evidence_overlap(analysis: Analysis, gold: Gold) -> tuple[int, int]:
+    """(pairs whose predicted evidence overlaps a gold quote, pairs where both sides quote something locatable)."""
+    norm, idx = normalised_index(analysis.document.text)
+    hits = total = 0
+    for f in analysis.findings:
+        g = gold.labels.get(f.requirement_id)
+        if g is None or g.status == "missing" or not g.evidence or not f.evidence:
+            continue
+        spans = [s for s in (locate(q, norm, idx) for q in g.evidence) if s]
+        if not spans:
+            continue
+        total += 1
+        if any(overlaps((e.start, e.end), s) for e in f.evidence for s in spans):
+            hits += 1
+    return hits, total
+
+
+def evaluate_document(gold: Gold, path: Path, *, library: Any, weights: Mapping[str, Any] | None = None) -> DocResult:
+    from ..analyze import analyze, extract_features, load_weights
+    from ..ingest import load_document
+    from ..nlp import get_pipeline
+
+    w = weights or load_weights()
+    document = load_document(path)
+    analysis = analyze(document, library=library, profile=library.profile.name)
+    feats = extract_features(document, analysis.clauses, library, get_pipeline(library))
+    res = DocResult(gold=gold, document_path=str(path))
+    preds: dict[str, dict[str, str]] = {s: {} for s in SYSTEMS}
+    for f in analysis.findings:
+        preds["engine"][f.requirement_id] = f.status.value if f.status.value != "needs_review" else "weak"
+    text = document.text
+    for rid in gold.labels:
+        preds["keyword"][rid] = baselines.keyword(text, library, rid)
+        preds["cue_only"][rid] = baselines.cue_only(feats, rid, w)
+        for name, status in baselines.TRIVIAL.items():
+            preds[name][rid] = status
+    for system in SYSTEMS:
+        res.pairs[system] = [
+            Pair(gold.doc, rid, lab.status, preds[system].get(rid, "missing")) for rid, lab in sorted(gold.labels.items())
+        ]
+    res.key_terms = {k: analysis.key_terms.get(k) for k in KEY_TERMS}
+    res.evidence_hits, res.evidence_total = _evidence_overlap(analysis, gold)
+    return res
+
+
+def evaluate(
+    golds: Sequence[Gold],
+    docs_dirs: Iterable[Path],
+    *,
+    profile: str = "default",
+    library: Any = None,
+    on_document: Callable[[int, int, str], None] | None = None,
+) -> dict[str, Any]:
+    """Score every labelled document, grouped by split (``dev`` / ``heldout``) and overall."""
+    from ..library import load_library
+
+    library = library or load_library(profile)
+    dirs = list(docs_dirs)
+    results: list[DocResult] = []
+    for i, gold in enumerate(golds):
+        if on_document:
+            on_document(i, len(golds), gold.doc)
+        path = resolve_document(gold, dirs)
+        if path is None:
+            results.append(DocResult(gold=gold, document_path="", error="document not found"))
+            continue
+        results.append(evaluate_document(gold, path, library=library))
+    report: dict[str, Any] = {"profile": library.profile.name, "library_version": library.version, "splits": {}}
+    for split in sorted({g.split for g in golds}):
+        rs = [r for r in results if r.gold.split == split and not r.error]
+        report["splits"][split] = summarise(rs)
+    report["missing_documents"] = [r.gold.doc for r in results if r.error]
+    return report
+
+
+def summarise(rs: Sequence[DocResult]) -> dict[str, Any]:
+    out: dict[str, Any] = {"documents": len(rs), "systems": {}, "per_document": {}, "per_requirement": {}}
+    for system in SYSTEMS:
+        pairs = [p for r in rs for p in r.pairs.get(system, [])]
+        out["systems"][system] = status_scores(pairs)
+    engine_pairs = [p for r in rs for p in r.pairs.get("engine", [])]
+    out["per_requirement"] = per_requirement(engine_pairs)
+    for r in rs:
+        ps = r.pairs.get("engine", [])
+        out["per_document"][r.gold.doc] = {
+            "accuracy": sum(p.gold == p.pred for p in ps) / len(ps) if ps else 0.0,
+            "n": len(ps),
+            "key_terms": {k: [r.gold.params.get(k), r.key_terms.get(k)] for k in KEY_TERMS if k in r.gold.params},
+        }
+    out["key_terms"] = key_term_scores(((r.gold.params, r.key_terms) for r in rs), KEY_TERMS)
+    hits = sum(r.evidence_hits for r in rs)
+    total = sum(r.evidence_total for r in rs)
+    out["evidence_overlap"] = {"rate": hits / total if total else 0.0, "hits": hits, "n": total}
+    return out
+
+
+def format_report(report: Mapping[str, Any]) -> str:
+    lines: list[str] = [f"Profile {report['profile']} · clause library {report['library_version']}"]
+    for split, s in report["splits"].items():
+        lines.append("")
+        lines.append(f"== {split} set: {s['documents']} documents, {s['systems']['engine']['n']} requirement pairs ==")
+        lines.append(f"{'system':<14}{'acc':>7}{'macroF1':>9}{'sat P/R':>13}{'weak P/R':>13}{'miss P/R':>13}")
+        for system, sc in s["systems"].items():
+            ps = sc["per_status"]
+            cells = "".join(f"{ps[k]['precision']:>6.2f}/{ps[k]['recall']:<5.2f} " for k in ("satisfied", "weak", "missing"))
+            lines.append(f"{system:<14}{sc['accuracy']:>7.3f}{sc['macro_f1']:>9.3f}  {cells}")
+        m = s["systems"]["engine"]["confusion"]
+        lines.append("engine confusion (rows gold, columns predicted: satisfied weak missing):")
+        for g in ("satisfied", "weak", "missing"):
+            lines.append(f"  {g:<10}" + "".join(f"{m[g][p]:>6}" for p in ("satisfied", "weak", "missing")))
+        kt = s["key_terms"]
+        lines.append(f"key terms exact match: {kt['accuracy']:.3f} (n={kt['n']}) "
+                     + ", ".join(f"{k}={v:.2f}" for k, v in kt["per_term"].items()))
+        ev = s["evidence_overlap"]
+        lines.append(f"evidence overlaps a gold quote: {ev['rate']:.3f} ({ev['hits']}/{ev['n']})")
+        lines.append("per document (engine accuracy):")
+        for doc, d in s["per_document"].items():
+            lines.append(f"  {doc:<34}{d['accuracy']:.3f}")
+        lines.append("per requirement (engine accuracy; gold s/w/m → predicted s/w/m):")
+        for rid, d in s["per_requirement"].items():
+            g, p = d["gold"], d["pred"]
+            lines.append(f"  {rid:<42}{d['accuracy']:.2f}  {g['satisfied']}/{g['weak']}/{g['missing']} → "
+                         f"{p['satisfied']}/{p['weak']}/{p['missing']}")
+    if report.get("missing_documents"):
+        lines.append("")
+        lines.append("documents not found: " + ", ".join(report["missing_documents"]))
+    return "\n".join(lines)

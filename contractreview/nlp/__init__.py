@@ -1,0 +1,65 @@
+"""The review pipeline: ``spacy.blank("en")`` plus the project's registered components.
+
+No downloaded model is needed. The pipeline is built once per clause-library fingerprint and cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from .durations import Duration, clock_start, outer_deadline, parse_durations
+from .sentences import split_sentences
+
+__all__ = [
+    "COMPONENTS",
+    "Duration",
+    "build_pipeline",
+    "clock_start",
+    "get_pipeline",
+    "outer_deadline",
+    "parse_durations",
+    "split_sentences",
+]
+
+PIPELINE_VERSION = "1"  # bump when a component change alters results
+
+# component name -> registered factory
+COMPONENTS = {
+    "contractreview_cues": "contractreview_cues",
+    "contractreview_negation": "contractreview_negation",
+    "contractreview_hedges": "contractreview_hedges",
+    "contractreview_durations": "contractreview_durations",
+    "contractreview_roles": "contractreview_roles",
+}
+
+_CACHE: dict[str, Any] = {}
+_LOCK = threading.Lock()
+
+
+def build_pipeline(library: Any = None, *, patterns: Iterable[dict] | None = None):  # -> spacy.language.Language
+    """A fresh pipeline fed with ``library.all_patterns()`` (or ``patterns``)."""
+    import spacy
+
+    from . import components  # noqa: F401 - registers the factories
+
+    nlp = spacy.blank("en")
+    for name, factory in COMPONENTS.items():
+        nlp.add_pipe(factory, name=name)
+    pats = list(patterns) if patterns is not None else (list(library.all_patterns()) if library is not None else [])
+    nlp.get_pipe("contractreview_cues").add_patterns(pats)
+    nlp.meta["name"] = "contractreview_review"
+    nlp.meta["library_fingerprint"] = getattr(library, "fingerprint", "")
+    return nlp
+
+
+def get_pipeline(library: Any):
+    """The cached pipeline for this library (keyed by its fingerprint)."""
+    key = str(getattr(library, "fingerprint", "") or id(library))
+    with _LOCK:
+        nlp = _CACHE.get(key)
+        if nlp is None:
+            nlp = build_pipeline(library)
+            _CACHE[key] = nlp
+        return nlp

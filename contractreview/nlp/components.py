@@ -1,0 +1,256 @@
+"""spaCy components of the review pipeline, registered as factories (the factory name is the component name; changes that alter results bump ``PIPELINE_VERSION``).
+
+Each component writes spans into ``doc.spans`` under its own key; span labels say what was found and,
+for library patterns, ``span.id_`` is the rule name so that every finding can name the rule that fired.
+
+- ``contractreview_cues``: library patterns (one SpanRuler per pattern kind: ``cr_cue``, ``cr_commit``,
+  ``cr_weak``, ``cr_deny``, ``cr_scope``).
+- ``contractreview_negation``: negations, exceptions/carve-outs and refusals with their scope (``cr_neg``).
+- ``contractreview_hedges``: hedging wording by the obligor (``cr_hedge``); "the District may" is a
+  permission, not a vendor hedge.
+- ``contractreview_durations``: deadlines normalised to hours (``cr_dur``; ``span._.cr_hours``) and
+  ``doc._.cr_clock`` (discovery / confirmation / determination).
+- ``contractreview_roles``: party mentions (``cr_role``: vendor / school / user), ``doc._.cr_subject``
+  (who is bound) and ``doc._.cr_recipients`` (to whom a notice is owed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+
+from .durations import clock_start, parse_durations
+
+PATTERN_KINDS = ("cue", "commit", "weak", "deny", "scope")
+SPAN_KEYS = {kind: f"cr_{kind}" for kind in PATTERN_KINDS}
+
+for _name, _default in (("cr_clock", None), ("cr_subject", None), ("cr_recipients", ())):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+if not Span.has_extension("cr_hours"):
+    Span.set_extension("cr_hours", default=None)
+if not Span.has_extension("cr_outer"):
+    Span.set_extension("cr_outer", default=False)
+
+
+class CueRuler:
+    """Library patterns split by kind into one SpanRuler each (ids = rule names)."""
+
+    def __init__(self, nlp: Language, name: str, *, phrase_matcher_attr: str = "LOWER") -> None:
+        self.name = name
+        # The rulers tokenise phrase patterns with a bare pipeline sharing the vocab: running the full
+        # pipeline (this component included) over every pattern would be slow and recursive.
+        import spacy
+
+        bare = spacy.blank(nlp.lang, vocab=nlp.vocab)
+        self.rulers = {
+            kind: SpanRuler(bare, name=f"{name}_{kind}", spans_key=key, phrase_matcher_attr=phrase_matcher_attr, overwrite=True)
+            for kind, key in SPAN_KEYS.items()
+        }
+
+    def add_patterns(self, patterns: Iterable[dict]) -> None:
+        by_kind: dict[str, list[dict]] = {k: [] for k in PATTERN_KINDS}
+        for p in patterns:
+            kind = p.get("kind", "cue")
+            if kind in by_kind:
+                by_kind[kind].append({"label": p["label"], "id": p["id"], "pattern": p["pattern"]})
+        for kind, pats in by_kind.items():
+            if pats:
+                self.rulers[kind].add_patterns(pats)
+
+    def __call__(self, doc: Doc) -> Doc:
+        for kind, ruler in self.rulers.items():
+            if ruler.patterns:
+                doc = ruler(doc)
+            else:
+                doc.spans[SPAN_KEYS[kind]] = []
+        return doc
+
+
+@Language.factory("contractreview_cues", default_config={"phrase_matcher_attr": "LOWER"})
+def make_cues(nlp: Language, name: str, *, phrase_matcher_attr: str) -> CueRuler:
+    return CueRuler(nlp, name, phrase_matcher_attr=phrase_matcher_attr)
+
+
+# --------------------------------------------------------------------------- negation / exceptions
+
+NEGATION_TRIGGERS = ("shall not", "will not", "must not", "may not", "cannot", "can not", "does not", "do not", "never",
+                     "won't", "will never", "shall never", "no", "not", "nor", "neither")
+EXCEPTION_TRIGGERS = ("except", "except as", "unless", "other than", "notwithstanding", "to the extent", "provided that",
+                      "provided, however", "subject to", "save that", "save as", "excluding", "with the exception of")
+REFUSAL_TRIGGERS = ("is not required to", "are not required to", "not obligated to", "no obligation to", "not responsible for",
+                    "not be responsible", "not be liable", "not liable for", "disclaims", "makes no representation",
+                    "cannot guarantee", "does not guarantee", "do not guarantee", "cannot comply", "will not be able",
+                    "may not be able", "not able to", "no duty to", "under no obligation", "is unable to")
+_SCOPE_END = re.compile(r"[;:,.]|\b(?:and|but|or)\b")
+
+
+class Negation:
+    def __init__(self, nlp: Language, name: str, *, negations: list[str], exceptions: list[str], refusals: list[str]) -> None:
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label, phrases in (("negation", negations), ("exception", exceptions), ("refusal", refusals)):
+            self.matcher.add(label, [nlp.make_doc(p) for p in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            # Scope: from the trigger to the next clause boundary (punctuation or a coordinating conjunction).
+            stop = end
+            while stop < len(doc) and not (stop > end and _SCOPE_END.fullmatch(doc[stop].lower_)):
+                stop += 1
+            spans.append(Span(doc, start, max(stop, end), label=label))
+        doc.spans["cr_neg"] = spans
+        return doc
+
+
+@Language.factory(
+    "contractreview_negation",
+    default_config={"negations": list(NEGATION_TRIGGERS), "exceptions": list(EXCEPTION_TRIGGERS), "refusals": list(REFUSAL_TRIGGERS)},
+)
+def make_negation(nlp: Language, name: str, *, negations: list[str], exceptions: list[str], refusals: list[str]) -> Negation:
+    return Negation(nlp, name, negations=negations, exceptions=exceptions, refusals=refusals)
+
+
+# --------------------------------------------------------------------------- hedges
+
+HEDGES = ("commercially reasonable", "reasonable efforts", "reasonable steps", "reasonably practicable", "best efforts",
+          "where feasible", "where practicable", "where possible", "where appropriate", "if possible", "at its discretion",
+          "at our discretion", "in its discretion", "in our discretion", "sole discretion", "from time to time",
+          "as soon as practicable", "as soon as possible", "without undue delay", "except as described in our privacy policy",
+          "endeavour", "endeavor", "endeavours", "endeavors", "strive", "strives", "try to", "tries to", "seek to", "seeks to",
+          "aim to", "aims to", "intend to", "to the extent possible", "to the extent practicable", "as appropriate",
+          "reserve the right", "reserves the right", "generally", "typically", "we may", "may", "might", "could",
+          "as we deem", "as it deems", "designed to", "attempt to", "attempts to")
+_PERMITTED = {"school", "district", "lea", "customer", "client", "controller", "institution", "you", "parent", "parents",
+              "user", "users", "student", "students", "guardian", "guardians", "board", "agency", "individuals", "teacher",
+              "teachers", "administrator", "administrators"}
+
+
+class Hedges:
+    def __init__(self, nlp: Language, name: str, *, hedges: list[str]) -> None:
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("hedge", [nlp.make_doc(p) for p in hedges])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for _mid, start, end in self.matcher(doc):
+            span = Span(doc, start, end, label="hedge")
+            if span.text.lower() in {"may", "we may", "might", "could"}:
+                nxt = doc[end].lower_ if end < len(doc) else ""
+                if nxt in {"not", "never", "only"}:  # "may not disclose" is a prohibition, not a hedge
+                    continue
+                prev = [t.lower_ for t in doc[max(0, start - 4) : start]]
+                if any(w in _PERMITTED for w in prev) and "we" not in prev:
+                    span = Span(doc, start, end, label="permission")  # "the District may request"
+            spans.append(span)
+        doc.spans["cr_hedge"] = spans
+        return doc
+
+
+@Language.factory("contractreview_hedges", default_config={"hedges": list(HEDGES)})
+def make_hedges(nlp: Language, name: str, *, hedges: list[str]) -> Hedges:
+    return Hedges(nlp, name, hedges=hedges)
+
+
+# --------------------------------------------------------------------------- durations
+
+
+class Durations:
+    def __init__(self, nlp: Language, name: str, *, business_day_factor: float) -> None:
+        self.name = name
+        self.business_day_factor = business_day_factor
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for d in parse_durations(doc.text):
+            span = doc.char_span(d.start, d.end, label=d.unit, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.cr_hours = d.hours
+            span._.cr_outer = d.outer
+            spans.append(span)
+        doc.spans["cr_dur"] = spans
+        doc._.cr_clock = clock_start(doc.text)
+        return doc
+
+
+@Language.factory("contractreview_durations", default_config={"business_day_factor": 1.4})
+def make_durations(nlp: Language, name: str, *, business_day_factor: float) -> Durations:
+    return Durations(nlp, name, business_day_factor=business_day_factor)
+
+
+# --------------------------------------------------------------------------- roles
+
+VENDOR_WORDS = ("we", "us", "our", "provider", "vendor", "company", "contractor", "processor", "operator", "supplier",
+                "service provider", "licensor", "consultant", "researcher", "recipient", "data processor", "subprocessor")
+SCHOOL_WORDS = ("school", "schools", "district", "districts", "lea", "leas", "customer", "customers", "client", "clients",
+                "controller", "institution", "institutions", "educational agency", "education agency", "board",
+                "school district", "educational institution", "data controller", "licensee", "account owner", "sfusd")
+USER_WORDS = ("you", "your", "parent", "parents", "user", "users", "student", "students", "guardian", "guardians",
+              "eligible student", "individual", "individuals", "data subject", "data subjects", "child", "children",
+              "affected individuals", "account holder", "teacher", "teachers", "learner", "learners", "member", "members")
+_MODALS = {"shall", "will", "must", "may", "agrees", "agree", "undertakes", "commits", "can", "might", "should", "is", "are",
+           "does", "do", "has", "have", "reserves", "uses", "collects", "shares", "deletes", "retains", "sells", "notifies"}
+_NOTIFY = {"notify", "notifies", "notified", "notifying", "inform", "informs", "informed", "notice", "alert", "report",
+           "reports", "notification", "contact", "tell"}
+
+
+class Roles:
+    def __init__(self, nlp: Language, name: str, *, vendor: list[str], school: list[str], user: list[str]) -> None:
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label, words in (("vendor", vendor), ("school", school), ("user", user)):
+            self.matcher.add(label, [nlp.make_doc(w) for w in words])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        spans = _longest(spans)
+        doc.spans["cr_role"] = spans
+        # Subject: the last party named before the first modal/verb of obligation; an unknown capitalised
+        # name there ("ClassLink shall") is the vendor, since the contracts reviewed are the vendor's.
+        subject = None
+        for tok in doc:
+            if tok.lower_ in _MODALS:
+                before = [sp for sp in spans if sp.end <= tok.i]
+                if before:
+                    subject = before[-1].label_
+                elif tok.i > 0 and doc[tok.i - 1].text[:1].isupper() and doc[tok.i - 1].is_alpha:
+                    subject = "vendor"
+                elif tok.i > 0 and doc[tok.i - 1].is_upper and len(doc[tok.i - 1]) > 2:
+                    subject = "vendor"
+                break
+        doc._.cr_subject = subject
+        recipients: set[str] = set()
+        for tok in doc:
+            if tok.lower_ in _NOTIFY:
+                for sp in spans:
+                    if tok.i < sp.start <= tok.i + 6 and sp.label_ != "vendor":
+                        recipients.add(sp.label_)
+        doc._.cr_recipients = tuple(sorted(recipients))
+        return doc
+
+
+def _longest(spans: list[Span]) -> list[Span]:
+    spans = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    for sp in spans:
+        if out and sp.start < out[-1].end:
+            continue
+        out.append(sp)
+    return out
+
+
+@Language.factory(
+    "contractreview_roles",
+    default_config={"vendor": list(VENDOR_WORDS), "school": list(SCHOOL_WORDS), "user": list(USER_WORDS)},
+)
+def make_roles(nlp: Language, name: str, *, vendor: list[str], school: list[str], user: list[str]) -> Roles:
+    return Roles(nlp, name, vendor=vendor, school=school, user=user)
