@@ -1,0 +1,276 @@
+"""``contractreview reviews …`` and ``contractreview store check``: the review database from the shell.
+
+Thin: parse, call :mod:`contractreview.store`, render. Store errors become one line on stderr and
+exit code 2 (``cli.main``); ``store check`` exits 1 when it finds problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._common import add_db_option
+
+
+def register(sub) -> None:  # type: ignore[no-untyped-def]
+    p = sub.add_parser(
+        "reviews",
+        help="list, show, compare, hand over and link stored reviews",
+        description="Work with the reviews kept in the review database (see docs/store.md).",
+    )
+    rs = p.add_subparsers(dest="reviews_command", metavar="ACTION")
+
+    q = rs.add_parser("list", help="stored reviews, newest first")
+    q.add_argument("--limit", type=int, default=None, metavar="N", help="show at most N reviews")
+    q.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_db_option(q)
+    q.set_defaults(func=cmd_list)
+
+    q = rs.add_parser("show", help="findings and reviewer decisions of one review")
+    q.add_argument("id", type=int, metavar="ID", help="review id (see 'reviews list')")
+    q.add_argument("--json", action="store_true", help="print the analysis-v1 JSON plus decisions")
+    add_db_option(q)
+    q.set_defaults(func=cmd_show)
+
+    q = rs.add_parser("diff", help="what changed between two reviews (e.g. two versions of a contract)")
+    q.add_argument("old", type=int, metavar="ID1", help="the earlier review")
+    q.add_argument("new", type=int, metavar="ID2", help="the later review")
+    q.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_db_option(q)
+    q.set_defaults(func=cmd_diff)
+
+    q = rs.add_parser("export", help="write a hand-over file a colleague can import")
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("file", metavar="FILE", help="hand-over file to write (JSON, owner-only permissions)")
+    q.add_argument("--with-contract", action="store_true", help="include the contract file itself")
+    add_db_option(q)
+    q.set_defaults(func=cmd_export)
+
+    q = rs.add_parser("import", help="merge a hand-over file into this database")
+    q.add_argument("file", metavar="FILE", help="hand-over file written by 'reviews export'")
+    add_db_option(q)
+    q.set_defaults(func=cmd_import)
+
+    q = rs.add_parser("link", help="record that a contract is a revision of an earlier one")
+    q.add_argument("new", metavar="NEW", help="review id or SHA-256 (prefix of 12+ characters) of the revision")
+    q.add_argument("old", metavar="OLD", help="review id or SHA-256 prefix of the earlier version")
+    add_db_option(q)
+    q.set_defaults(func=cmd_link)
+
+    q = rs.add_parser("history", help="audit history of a review's document")
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("--requirement", default=None, help="only this requirement id")
+    add_db_option(q)
+    q.set_defaults(func=cmd_history)
+
+    p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
+
+    s = sub.add_parser("store", help="maintain the review database", description="Maintain the review database.")
+    ss = s.add_subparsers(dest="store_command", metavar="ACTION")
+    q = ss.add_parser("check", help="integrity and foreign-key check (exit 1 when problems are found)")
+    add_db_option(q)
+    q.set_defaults(func=cmd_check)
+    s.set_defaults(func=lambda args: (s.print_help(), 0)[1])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "db", None):
+        return Path(args.db).expanduser()
+    from ..settings import default_db_path
+
+    return default_db_path()
+
+
+def _open(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
+    from ..errors import StoreError
+    from ..store import open_store
+
+    path = _db_path(args)
+    if not create and not path.exists():
+        raise StoreError("does not exist (no reviews have been saved there yet).", path,
+                         "Analyse a contract first, or pass the right file with --db.")
+    return open_store(path)
+
+
+def _counts(c: dict[str, int]) -> str:
+    return f"{c.get('satisfied', 0)} ok / {c.get('weak', 0)} weak / {c.get('missing', 0)} missing" + (
+        f" / {c['needs_review']} review" if c.get("needs_review") else ""
+    )
+
+
+def _short(text: str, width: int = 100) -> str:
+    one = re.sub(r"\s+", " ", text).strip()
+    return one if len(one) <= width else one[: width - 1] + "…"
+
+
+def _resolve_sha(store, ref: str) -> str:  # type: ignore[no-untyped-def]
+    from ..errors import StoreError
+
+    if ref.isdigit() and len(ref) < 12:
+        return store.get_summary(int(ref)).sha256
+    ref = ref.lower()
+    matches = [s for s in store.document_sha256s() if s.startswith(ref)]
+    if len(ref) < 12 or len(matches) != 1:
+        raise StoreError(f"'{ref}' does not name one stored document (give a review id or 12+ hex characters).",
+                         store.path)
+    return matches[0]
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    path = _db_path(args)
+    if not path.exists():
+        if args.json:
+            _print_json([])
+        else:
+            print(f"No reviews yet ({path.name} does not exist).")
+        return 0
+    with _open(args) as store:
+        rows = store.list_reviews(limit=args.limit)
+    if args.json:
+        _print_json([
+            {k: getattr(r, k) for k in ("id", "sha256", "name", "path", "format", "pages", "profile",
+                                        "library_version", "tool_version", "started_at", "finished_at", "counts",
+                                        "previous_sha256")}
+            for r in rows
+        ])
+        return 0
+    if not rows:
+        print("No reviews yet.")
+        return 0
+    print(f"{'ID':>5}  {'FINISHED (UTC)':<16}  {'PROFILE':<10}  {'LIBRARY':<10}  {'FINDINGS':<32}  DOCUMENT")
+    for r in rows:
+        print(f"{r.id:>5}  {r.finished_at[:16].replace('T', ' '):<16}  {r.profile[:10]:<10}  "
+              f"{r.library_version[:10]:<10}  {_counts(r.counts):<32}  {r.name} [{r.sha256[:12]}]")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ..serialize import analysis_to_dict
+
+    with _open(args) as store:
+        summary = store.get_summary(args.id)
+        analysis = store.get_analysis(args.id)
+        decisions = store.decisions(summary.sha256, current=analysis)
+        previous = summary.previous_sha256
+    if args.json:
+        data = analysis_to_dict(analysis)
+        data["review_id"] = summary.id
+        data["decisions"] = {
+            k: {"decision": d.decision.value, "note": d.note, "reviewer": d.reviewer, "updated_at": d.updated_at,
+                "evidence_changed": d.evidence_changed}
+            for k, d in decisions.items()
+        }
+        _print_json(data)
+        return 0
+    print(f"Review {summary.id}: {summary.name}  ({summary.format}, {summary.pages} pages)")
+    print(f"  sha256 {summary.sha256}")
+    print(f"  profile {summary.profile}, clause library {summary.library_version}, tool {summary.tool_version}")
+    print(f"  finished {summary.finished_at}; {_counts(summary.counts)}")
+    if previous:
+        print(f"  revision of {previous[:12]}")
+    for f in analysis.findings:
+        d = decisions.get(f.requirement_id)
+        mark = ""
+        if d is not None:
+            mark = f"  -> {d.decision.label}" + (f" by {d.reviewer}" if d.reviewer else "")
+            if d.evidence_changed:
+                mark += " (EVIDENCE CHANGED since the decision)"
+        print(f"[{f.status.value.upper():<9}] {f.requirement_id} ({f.severity.value}){mark}")
+        if f.explanation:
+            print(f"    {_short(f.explanation)}")
+        if d is not None and d.note:
+            print(f"    note: {_short(d.note)}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        diff = store.diff_reviews(args.old, args.new)
+    if args.json:
+        _print_json({k: getattr(diff, k) for k in ("old_id", "new_id", "improved", "worsened", "unchanged",
+                                                   "changed_evidence", "added", "removed", "changed_clauses")})
+        return 0
+    print(f"Review {diff.old_id} -> review {diff.new_id}")
+    for title, rows in (("Improved", diff.improved), ("Worse", diff.worsened)):
+        print(f"{title}: {len(rows)}")
+        for rid, old, new in rows:
+            print(f"  {rid}: {old} -> {new}")
+    print(f"Unchanged status: {len(diff.unchanged)}")
+    for rid, status in diff.added:
+        print(f"  only in {diff.new_id}: {rid} ({status})")
+    for rid, status in diff.removed:
+        print(f"  only in {diff.old_id}: {rid} ({status})")
+    print(f"Evidence changed: {len(diff.changed_evidence)}")
+    for rid, old, new in diff.changed_evidence:
+        print(f"  {rid}\n    was: {_short(old) or '(none)'}\n    now: {_short(new) or '(none)'}")
+    print(f"Clauses changed: {len(diff.changed_clauses)}")
+    for key, old, new in diff.changed_clauses:
+        state = "added" if not old else "removed" if not new else "changed"
+        print(f"  {key} ({state})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        dest = store.export_review(args.id, Path(args.file), include_contract=args.with_contract)
+    print(f"Wrote {dest}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _open(args, create=True) as store:
+        review_id = store.import_review(Path(args.file))
+        summary = store.get_summary(review_id)
+    print(f"Imported review {review_id}: {summary.name} ({_counts(summary.counts)})")
+    return 0
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        new, old = _resolve_sha(store, args.new), _resolve_sha(store, args.old)
+        store.link_version(new, old)
+    print(f"Linked {new[:12]} as a revision of {old[:12]}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        sha = store.get_summary(args.id).sha256
+        rows = store.history(sha, args.requirement)
+    for h in rows:
+        new = h["new"] or {}
+        what = new.get("decision") or new.get("previous_sha256") or new.get("review_id") or ""
+        who = f" {h['who']}" if h["who"] else ""
+        req = f" {h['requirement_id']}" if h["requirement_id"] else ""
+        print(f"{h['at'][:19].replace('T', ' ')}{who}: {h['action']}{req} {what}".rstrip())
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        problems = store.check()
+        n_reviews = len(store.list_reviews())
+        version = store.schema_version
+    name = _db_path(args).name
+    if problems:
+        print(f"{name}: {len(problems)} problem(s) found", file=sys.stderr)
+        for p in problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    print(f"{name}: OK (schema {version}, {n_reviews} reviews, integrity and foreign keys checked)")
+    return 0
