@@ -165,7 +165,11 @@ def _split_line(textpage, text: str, start: int, end: int, rects, height: float,
 
 
 def _norm_furniture(s: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(s.lower().split()))
+    """Comparison key for running lines: short ones ignore digits ("Page 3", "Rev. 2 – p. 7"); long
+    ones must repeat exactly, or boilerplate sentences that differ by a clause number would vanish."""
+    words = s.lower().split()
+    joined = " ".join(words)
+    return re.sub(r"\d+", "#", joined) if len(words) <= 6 else joined
 
 
 def _find_furniture(pages: list[tuple[float, list[_Frag]]]) -> list[set[int]]:
@@ -174,16 +178,17 @@ def _find_furniture(pages: list[tuple[float, list[_Frag]]]) -> list[set[int]]:
     A line in the top or bottom 12% of the page is furniture when its digit-blind text recurs on at least
     half the pages (and at least two), or when it is a bare page number.
     """
-    zone_keys: list[dict[int, tuple[str, str]]] = []
-    counts: Counter[tuple[str, str]] = Counter()
+    # Running furniture sits at the same height on every page; body lines that happen to repeat do not.
+    zone_keys: list[dict[int, tuple[str, str, int]]] = []
+    counts: Counter[tuple[str, str, int]] = Counter()
     for height, frags in pages:
-        keys: dict[int, tuple[str, str]] = {}
+        keys: dict[int, tuple[str, str, int]] = {}
         if frags:
             for i, f in enumerate(frags):
                 if f.bottom <= 0.12 * height:
-                    keys[i] = ("top", _norm_furniture(f.text))
+                    keys[i] = ("top", _norm_furniture(f.text), round(f.top / 6))
                 elif f.top >= 0.88 * height:
-                    keys[i] = ("bottom", _norm_furniture(f.text))
+                    keys[i] = ("bottom", _norm_furniture(f.text), round((height - f.bottom) / 6))
         zone_keys.append(keys)
         counts.update(set(keys.values()))
     with_text = sum(1 for _, f in pages if f)
