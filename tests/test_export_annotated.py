@@ -189,7 +189,8 @@ def test_export_change_request_lists_open_items(pdf_case, tmp_path) -> None:
     # waived (audit) and accepted (de-identified use) are settled; severity order otherwise
     assert heads == ["1. Subprocessors bound by the same terms", "2. Breach notification to the district"]
     body = "\n".join(p.text for p in d.paragraphs)
-    assert analysis.finding("breach_notification").evidence[0].text in [p.text for p in d.paragraphs]
+    quote = analysis.finding("breach_notification").evidence[0].text
+    assert quote.replace("\n", " ") in [p.text for p in d.paragraphs]
     assert "The Vendor shall comply with breach notification to the district & related <obligations>." in body
     assert "Q1. Will you agree to subprocessors bound by the same terms?" in body
     assert "Not legal advice" in body and "does not address this" in body

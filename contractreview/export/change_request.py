@@ -66,7 +66,7 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
         if i.quotes:
             p.add_run(_x(f"{i.quotes[0].where.capitalize()} reads:"))
             for q in i.quotes:
-                document.add_paragraph(_x(q.text), style="Quote")
+                document.add_paragraph(_x(q.display), style="Quote")
         else:
             p.add_run("does not address this.")
         if i.explanation:

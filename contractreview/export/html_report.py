@@ -40,7 +40,7 @@ def _item_html(i: ReportItem) -> str:
     if i.quotes:
         for q in i.quotes:
             parts.append(f'<p class="where">{_e(q.where.capitalize())}:</p>')
-            parts.append(f'<blockquote class="evidence">{_e(q.text)}</blockquote>')
+            parts.append(f'<blockquote class="evidence">{_e(q.display)}</blockquote>')
     else:
         parts.append('<p class="where">No evidence found in the contract.</p>')
     if i.citations:

@@ -39,7 +39,7 @@ def _item_md(i: ReportItem) -> list[str]:
         for q in i.quotes:
             out.append(f"*{_esc(q.where.capitalize())}:*")
             out.append("")
-            out += _quote(q.text)
+            out += _quote(q.display)
             out.append("")
     else:
         out += ["**Evidence:** none found in the contract.", ""]

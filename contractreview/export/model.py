@@ -7,6 +7,7 @@ the same order; renderers only decide how it looks.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -31,6 +32,9 @@ STATUS_LABELS = {
 SEVERITY_LABELS = {Severity.HIGH: "High", Severity.MEDIUM: "Medium", Severity.LOW: "Low"}
 
 
+_LINE_WRAP = re.compile(r"[ \t]*(?<!\n)\n(?!\n)[ \t]*")
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """One quoted piece of evidence, exactly as it appears in the contract text."""
@@ -38,6 +42,15 @@ class Quote:
     text: str
     clause: str
     page: int
+
+    @property
+    def display(self) -> str:
+        """The quote for reading: the source's visual line ends become spaces, paragraph breaks stay.
+
+        PDF text keeps the page's line wrapping; reproduced in a report it breaks lines mid-sentence.
+        Data exports (CSV, JSON) keep :attr:`text` exactly.
+        """
+        return _LINE_WRAP.sub(" ", self.text)
 
     @property
     def where(self) -> str:
@@ -146,7 +159,8 @@ class ReportModel:
 
 
 def _item(number: int, f: Finding, decision: ReviewDecision | None) -> ReportItem:
-    quotes = tuple(Quote(e.text, e.clause, e.page) for e in f.evidence if e.text)
+    # The engine may cite the same span twice (e.g. for two rules); quote it once.
+    quotes = tuple(dict.fromkeys(Quote(e.text, e.clause, e.page) for e in f.evidence if e.text))
     return ReportItem(
         number=number,
         requirement_id=f.requirement_id,

@@ -116,7 +116,7 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
     if i.quotes:
         for q in i.quotes:
             out.append(Paragraph(_p(q.where.capitalize() + ":"), st["italic"]))
-            out.append(Paragraph(_p(q.text), st["quote"]))
+            out.append(Paragraph(_p(q.display), st["quote"]))
     else:
         out.append(Paragraph("No evidence found in the contract.", st["italic"]))
     if i.citations:
