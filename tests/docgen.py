@@ -235,9 +235,21 @@ def encrypt_pdf(src: Path, dest: Path, user_password: str, owner_password: str |
 def add_javascript_and_attachment(src: Path, dest: Path) -> Path:
     from pypdf import PdfReader, PdfWriter
 
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
     writer = PdfWriter(clone_from=PdfReader(str(src)))
-    writer.add_js("app.alert('hello');")
     writer.add_attachment("payload.txt", b"not a contract")
+    # Document-level JavaScript in the /Names tree, written by hand (pypdf 7 removed add_js).
+    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert('hello');")})
+    add = getattr(writer, "add_object", None) or writer._add_object
+    ref = add(action)
+    root = writer._root_object
+    names = root.get("/Names")
+    names = names.get_object() if names is not None else DictionaryObject()
+    names[NameObject("/JavaScript")] = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("hello"), ref])})
+    root[NameObject("/Names")] = names
     with open(dest, "wb") as fh:
         writer.write(fh)
     return dest

@@ -1,0 +1,212 @@
+"""Every way a file can fail to load ends in a ContractReviewError that names the file and the reason."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import docgen
+from contractreview.domain import Format
+from contractreview.errors import (
+    ContractReviewError,
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EncryptedDocumentError,
+    FileAccessError,
+    NoTextLayerError,
+    UnsupportedFormatError,
+)
+from contractreview.ingest import load_document
+from contractreview.limits import Limits
+
+
+@pytest.fixture(scope="module")
+def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("err") / "small.pdf"
+    docgen.write_pdf(path, ["1. Vendor shall protect Student Data.", "2. Vendor shall delete data on request."])
+    return path
+
+
+def test_ingest_errors_nonexistent_path(tmp_path: Path) -> None:
+    with pytest.raises(FileAccessError) as exc:
+        load_document(tmp_path / "missing-contract.pdf")
+    assert "missing-contract.pdf" in str(exc.value) and "does not exist" in str(exc.value)
+
+
+def test_ingest_errors_directory(tmp_path: Path) -> None:
+    with pytest.raises(FileAccessError, match="folder"):
+        load_document(tmp_path)
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root can read anything")
+def test_ingest_errors_unreadable(tmp_path: Path, small_pdf: Path) -> None:
+    p = tmp_path / "locked.pdf"
+    p.write_bytes(small_pdf.read_bytes())
+    p.chmod(0)
+    with pytest.raises(FileAccessError, match="locked.pdf"):
+        load_document(p)
+
+
+def test_ingest_errors_zero_byte_pdf(tmp_path: Path) -> None:
+    p = tmp_path / "zero.pdf"
+    p.write_bytes(b"")
+    with pytest.raises(CorruptDocumentError) as exc:
+        load_document(p)
+    assert "zero.pdf" in str(exc.value)
+
+
+def test_ingest_errors_truncated_pdf(tmp_path: Path, small_pdf: Path) -> None:
+    p = tmp_path / "cut.pdf"
+    p.write_bytes(small_pdf.read_bytes()[:400])
+    with pytest.raises(CorruptDocumentError) as exc:
+        load_document(p)
+    assert "cut.pdf" in str(exc.value) and "damaged" in str(exc.value)
+
+
+def test_ingest_errors_half_truncated_pdf_only_our_errors(tmp_path: Path, small_pdf: Path) -> None:
+    data = small_pdf.read_bytes()
+    p = tmp_path / "half.pdf"
+    p.write_bytes(data[: len(data) // 2])
+    try:
+        doc = load_document(p)
+    except ContractReviewError as exc:
+        assert "half.pdf" in str(exc)
+    else:  # pdfium may repair it; then what it reads must be a prefix of the truth
+        assert doc.format == Format.PDF
+
+
+def test_ingest_errors_encrypted_pdf(tmp_path: Path, small_pdf: Path) -> None:
+    enc = docgen.encrypt_pdf(small_pdf, tmp_path / "locked.pdf", "s3cret")
+    with pytest.raises(EncryptedDocumentError) as exc:
+        load_document(enc)
+    assert not exc.value.wrong_password and "password" in str(exc.value) and "locked.pdf" in str(exc.value)
+    with pytest.raises(EncryptedDocumentError) as exc2:
+        load_document(enc, password="wrong")
+    assert exc2.value.wrong_password
+    doc = load_document(enc, password="s3cret")
+    assert "Vendor shall protect Student Data." in doc.text
+
+
+def test_ingest_errors_owner_password_only_opens(tmp_path: Path, small_pdf: Path) -> None:
+    enc = docgen.encrypt_pdf(small_pdf, tmp_path / "restricted.pdf", "", owner_password="owner")
+    assert "delete data on request" in load_document(enc).text
+
+
+def test_ingest_errors_all_pages_scanned(tmp_path: Path) -> None:
+    facts = docgen.scanned_pdf(tmp_path / "scan.pdf", pages=2)
+    with pytest.raises(NoTextLayerError) as exc:
+        load_document(facts.path)
+    assert "OCR" in str(exc.value) and "scan.pdf" in str(exc.value)
+
+
+def test_ingest_errors_some_pages_scanned_warns(tmp_path: Path) -> None:
+    facts = docgen.scanned_pdf(tmp_path / "mixed.pdf", pages=3, text_pages=[1, 3])
+    doc = load_document(facts.path)
+    assert [p.has_text_layer for p in doc.pages] == [True, False, True]
+    assert any("page(s) 2 " in w and "OCR" in w for w in doc.warnings)
+    assert "Page 3 has a real text layer" in doc.text
+
+
+def test_ingest_errors_pdf_named_txt_loads_as_pdf(tmp_path: Path, small_pdf: Path) -> None:
+    p = tmp_path / "contract.txt"
+    p.write_bytes(small_pdf.read_bytes())
+    doc = load_document(p)
+    assert doc.format == Format.PDF
+    assert any("named like a TXT" in w for w in doc.warnings)
+
+
+def test_ingest_errors_text_named_pdf_loads_as_text(tmp_path: Path) -> None:
+    p = tmp_path / "terms.pdf"
+    p.write_text("1. The vendor keeps data safe.\n", encoding="utf-8")
+    doc = load_document(p)
+    assert doc.format == Format.TXT and any("named like a PDF" in w for w in doc.warnings)
+
+
+def test_ingest_errors_docx_named_pdf_loads_as_docx(tmp_path: Path) -> None:
+    pytest.importorskip("contractreview.ingest.docx")
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("The vendor shall notify the district of a breach.")
+    p = tmp_path / "dpa.pdf"
+    d.save(str(p))
+    doc = load_document(p)
+    assert doc.format == Format.DOCX
+    assert "notify the district" in doc.text
+    assert any("named like a PDF" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "what"),
+    [
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "legacy Word"),
+        ("scan.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "PNG"),
+        ("blob.txt", bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_ingest_errors_unsupported_formats(tmp_path: Path, name: str, data: bytes, what: str) -> None:
+    p = tmp_path / name
+    p.write_bytes(data)
+    with pytest.raises(UnsupportedFormatError) as exc:
+        load_document(p)
+    assert what in str(exc.value) and name in str(exc.value)
+
+
+def test_ingest_errors_zip_without_word_document(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    p = tmp_path / "archive.docx"
+    p.write_bytes(buf.getvalue())
+    with pytest.raises(UnsupportedFormatError, match="ZIP"):
+        load_document(p)
+
+
+def test_ingest_errors_limits(tmp_path: Path, small_pdf: Path) -> None:
+    facts = docgen.contract_pdf(tmp_path / "three.pdf", pages=3)
+    with pytest.raises(DocumentTooLargeError, match="pages"):
+        load_document(facts.path, limits=Limits(max_pages=2))
+    with pytest.raises(DocumentTooLargeError, match="MB"):
+        load_document(small_pdf, limits=Limits(max_file_bytes=100))
+    with pytest.raises(DocumentTooLargeError, match="seconds"):
+        load_document(facts.path, limits=Limits(max_seconds=0.0))
+
+
+def test_ingest_errors_giant_page(tmp_path: Path) -> None:
+    facts = docgen.giant_page_pdf(tmp_path / "huge.pdf")
+    with pytest.raises(DocumentTooLargeError, match="page 1"):
+        load_document(facts.path)
+
+
+def test_ingest_errors_javascript_and_attachments_warn(tmp_path: Path, small_pdf: Path) -> None:
+    p = docgen.add_javascript_and_attachment(small_pdf, tmp_path / "js.pdf")
+    doc = load_document(p)
+    assert any("JavaScript" in w for w in doc.warnings)
+    assert any("embedded files" in w for w in doc.warnings)
+    assert "protect Student Data" in doc.text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.tuples(st.integers(0, 4000), st.binary(min_size=0, max_size=8)), max_size=6),
+       name=st.sampled_from(["a.pdf", "a.txt", "a.md", "a.docx", "a"]))
+def test_ingest_errors_mutated_pdf_only_raises_our_errors(tmp_path: Path, small_pdf: Path,
+                                                         cuts: list[tuple[int, bytes]], name: str) -> None:
+    data = bytearray(small_pdf.read_bytes())
+    for pos, junk in cuts:
+        pos = pos % max(1, len(data))
+        data[pos : pos + len(junk)] = junk
+    p = tmp_path / name
+    p.write_bytes(bytes(data))
+    try:
+        doc = load_document(p)
+    except ContractReviewError:
+        return
+    for b in doc.blocks:
+        assert 0 <= b.start <= b.end <= len(doc.text)
