@@ -1,0 +1,173 @@
+"""Composition root of the desktop app: QApplication, settings, store, library services, main window.
+
+``contractreview-gui [FILE] [--db PATH] [--profile NAME] [--offscreen-screenshot PNG]``
+(argument parsing is by hand: only ``contractreview.cli`` may import argparse).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+USAGE = (
+    "usage: contractreview-gui [FILE] [--db PATH] [--profile NAME] [--offscreen-screenshot PNG]\n"
+    "  FILE                      contract to open (PDF, DOCX, TXT, MD)\n"
+    "  --db PATH                 review database (default: the user data folder)\n"
+    "  --profile NAME            clause-library profile to review against\n"
+    "  --offscreen-screenshot P  render without a display, save a PNG of the window to P and exit\n"
+)
+
+
+@dataclass
+class GuiArgs:
+    file: str | None = None
+    db: str | None = None
+    profile: str | None = None
+    screenshot: str | None = None
+    help: bool = False
+
+
+def parse_args(argv: Sequence[str]) -> GuiArgs:
+    args = GuiArgs()
+    it = iter(argv)
+    for a in it:
+        if a in ("-h", "--help"):
+            args.help = True
+        elif a in ("--db", "--profile", "--offscreen-screenshot"):
+            value = next(it, None)
+            if value is None:
+                raise SystemExit(f"contractreview-gui: {a} needs a value\n{USAGE}")
+            setattr(args, {"--db": "db", "--profile": "profile", "--offscreen-screenshot": "screenshot"}[a], value)
+        elif a.startswith(("--db=", "--profile=", "--offscreen-screenshot=")):
+            key, value = a.split("=", 1)
+            setattr(args, {"--db": "db", "--profile": "profile", "--offscreen-screenshot": "screenshot"}[key], value)
+        elif a.startswith("-") and a != "-":
+            raise SystemExit(f"contractreview-gui: unknown option {a}\n{USAGE}")
+        elif args.file is None:
+            args.file = a
+        else:
+            raise SystemExit(f"contractreview-gui: only one FILE may be given\n{USAGE}")
+    return args
+
+
+def load_user_settings() -> Any:
+    import warnings
+
+    from ..settings import load_settings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        settings = load_settings()
+    return settings, [str(w.message) for w in caught]
+
+
+def create_window(store: Any, settings: Any, **service_overrides: Any) -> Any:
+    """Build the main window over ``store`` and ``settings`` (used by ``main`` and the tests)."""
+    from .main_window import MainWindow
+    from .services import Services
+
+    services = Services(store=store, settings=settings, **service_overrides)
+    return MainWindow(services)
+
+
+def _ensure_app(argv: Sequence[str]) -> Any:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(["contractreview-gui", *argv])
+    app.setApplicationName("ContractReview")
+    app.setOrganizationName("ContractReview")
+    app.setApplicationDisplayName("ContractReview")
+    return app
+
+
+def run_screenshot(window: Any, app: Any, png: str, file: str | None, timeout_ms: int = 120_000) -> int:
+    """Open ``file`` (if any), wait for the analysis or its error, save a PNG of the window."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window.resize(1400, 860)
+    window.show()
+    if file:
+        loop = QEventLoop()
+        window.analysisShown.connect(lambda _a: loop.quit())
+        window.openFailed.connect(lambda _e: loop.quit())
+        QTimer.singleShot(timeout_ms, loop.quit)
+        QTimer.singleShot(0, lambda: window.open_file(file))
+        loop.exec()
+    for _ in range(5):
+        app.processEvents()
+    ok = window.grab().save(png)
+    window.close()
+    return 0 if ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``contractreview-gui`` (and of ``contractreview gui``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    if args.help:
+        print(USAGE)
+        return 0
+    if args.screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = _ensure_app([])
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from ..errors import ContractReviewError
+    from ..store import open_store
+
+    instance = None
+    if not args.screenshot:
+        try:
+            from .single_instance import SingleInstance  # written by the packaging engineer
+        except ImportError:
+            SingleInstance = None  # noqa: N806
+        if SingleInstance is not None:
+            try:
+                instance = SingleInstance("contractreview-gui")
+                if hasattr(instance, "is_primary") and not instance.is_primary:
+                    if args.file and hasattr(instance, "send"):
+                        instance.send(str(Path(args.file).resolve()))
+                    return 0
+            except Exception:  # noqa: BLE001 - a second window is better than no window
+                instance = None
+
+    settings, warnings_seen = load_user_settings()
+    if args.profile:
+        settings = replace(settings, profile=args.profile)
+    try:
+        store = open_store(args.db)
+    except ContractReviewError as exc:
+        QMessageBox.critical(None, "Review database unavailable", f"{exc.message}\n\nReviews will not be saved this session.")
+        store = None
+    window = create_window(store, settings)
+    if instance is not None and hasattr(instance, "message_received"):
+        try:
+            instance.message_received.connect(lambda p: window.open_file(str(p)))
+        except Exception:  # noqa: BLE001
+            pass
+    try:
+        if args.screenshot:
+            return run_screenshot(window, app, args.screenshot, args.file)
+        window.show()
+        for w in warnings_seen:
+            window.statusBar().showMessage(w, 10000)
+        if args.file:
+            window.open_file(args.file)
+        return int(app.exec())
+    finally:
+        if store is not None:
+            store.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,329 @@
+"""The detail pane: everything about one finding, and the reviewer's decision on it.
+
+The pane does not save anything itself: it emits ``decisionEdited`` and the main window writes the
+decision through the store on the GUI thread, then calls :meth:`DetailPane.mark_saved`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import Decision, Finding, ReviewDecision
+from ..serialize import source_citation
+from .status_style import SEVERITY_LABELS, STATUS_COLORS, status_icon, status_text
+
+NOTE_SAVE_DELAY_MS = 700
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _plural(n: Any, unit: str) -> str:
+    return f"{_num(n)} {unit}" if n == 1 else f"{_num(n)} {unit}s"
+
+
+def describe_terms(params: Mapping[str, Any]) -> list[str]:
+    """Plain-English lines for a finding's extracted numbers.
+
+    ``{"breach_notice_max_hours": 240, "clock_start": "confirmation", "threshold_hours": 72}`` ->
+    ``["Notice within 240 hours after confirmation", "Profile limit: 72 hours ..."]``.
+    """
+    p = dict(params)
+    lines: list[str] = []
+    clock = p.pop("clock_start", None) or p.pop("breach_notice_clock_start", None)
+    if "breach_notice_max_hours" in p:
+        hours = p.pop("breach_notice_max_hours")
+        if hours is None:
+            text = "Notice deadline: none fixed (vague wording)"
+        elif hours == 0:
+            text = "Notice immediately"
+        else:
+            text = f"Notice within {_plural(hours, 'hour')}"
+        if clock:
+            text += f" after {clock}"
+        lines.append(text)
+    elif clock:
+        lines.append(f"Clock starts at {clock}")
+    for key, label in (
+        ("deletion_after_request_days", "Deletion within {} of the school's request"),
+        ("deletion_after_termination_days", "Deletion within {} after the agreement ends"),
+    ):
+        if key in p:
+            v = p.pop(key)
+            lines.append(label.format(_plural(v, "day")) if v is not None else label.format("an unstated time"))
+    basis = p.pop("threshold_basis", "")
+    is_law = p.pop("threshold_is_law", None)
+    for key, unit in (("threshold_hours", "hour"), ("threshold_days", "day")):
+        if key in p:
+            v = p.pop(key)
+            text = f"Profile limit: {_plural(v, unit)}"
+            if basis:
+                text += f" ({basis})"
+            if is_law is False:
+                text += " — a recommendation, not a legal requirement"
+            lines.append(text)
+    if basis and not any(line.startswith("Profile limit") for line in lines):
+        lines.append(f"Basis: {basis}")
+    for key, value in p.items():
+        if value in (None, "", [], {}):
+            continue
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {_num(value) if not isinstance(value, (list, tuple)) else ', '.join(map(str, value))}")
+    return lines
+
+
+class _Section(QGroupBox):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.setAccessibleName(title)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(8, 6, 8, 8)
+
+
+def _wrap_label(text: str = "", name: str = "") -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        lab.setAccessibleName(name)
+    return lab
+
+
+class DetailPane(QScrollArea):
+    decisionEdited = Signal(str, object, str)  # requirement_id, Decision, note  # noqa: N815
+    showEvidenceRequested = Signal(str)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setAccessibleName("Finding details")
+        self.finding: Finding | None = None
+        self._loading = False
+        body = QWidget()
+        self.setWidget(body)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(8, 8, 8, 8)
+
+        self.placeholder = _wrap_label("Select a requirement in the checklist to see why it was flagged.")
+        lay.addWidget(self.placeholder)
+
+        self.content = QWidget()
+        c = QVBoxLayout(self.content)
+        c.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.status_icon = QLabel()
+        self.title = _wrap_label(name="Requirement")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.2)
+        f.setBold(True)
+        self.title.setFont(f)
+        head.addWidget(self.status_icon, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.title, 1)
+        c.addLayout(head)
+        self.status_line = _wrap_label(name="Status")
+        c.addWidget(self.status_line)
+        self.evidence_badge = QLabel("⚑ Evidence changed since the decision was recorded — please re-check")
+        self.evidence_badge.setWordWrap(True)
+        self.evidence_badge.setAccessibleName("Evidence changed")
+        self.evidence_badge.setStyleSheet(
+            "QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #c9a227; padding: 4px; }"
+        )
+        c.addWidget(self.evidence_badge)
+
+        self.explanation_box = _Section("Why")
+        self.explanation = _wrap_label(name="Explanation")
+        self.explanation_box.body.addWidget(self.explanation)
+        c.addWidget(self.explanation_box)
+
+        self.evidence_box = _Section("Evidence in the contract")
+        self.evidence = _wrap_label(name="Evidence")
+        self.show_evidence_btn = QPushButton("Show in document")
+        self.show_evidence_btn.setToolTip("Scroll the document to this evidence")
+        self.show_evidence_btn.clicked.connect(lambda: self.finding and self.showEvidenceRequested.emit(self.finding.requirement_id))
+        self.evidence_box.body.addWidget(self.evidence)
+        self.evidence_box.body.addWidget(self.show_evidence_btn, 0, Qt.AlignmentFlag.AlignLeft)
+        c.addWidget(self.evidence_box)
+
+        self.terms_box = _Section("Extracted terms")
+        self.terms = _wrap_label(name="Extracted terms")
+        self.terms_box.body.addWidget(self.terms)
+        c.addWidget(self.terms_box)
+
+        self.sources_box = _Section("Sources")
+        self.sources = _wrap_label(name="Sources")
+        self.sources_box.body.addWidget(self.sources)
+        c.addWidget(self.sources_box)
+
+        self.language_box = _Section("Suggested language")
+        self.language = QPlainTextEdit()
+        self.language.setReadOnly(True)
+        self.language.setAccessibleName("Suggested language")
+        self.language.setMaximumHeight(84)
+        self.copy_btn = QPushButton("&Copy suggested language")
+        self.copy_btn.setToolTip("Copy the suggested clause to the clipboard")
+        self.copy_btn.clicked.connect(self.copy_language)
+        self.language_box.body.addWidget(self.language)
+        self.language_box.body.addWidget(self.copy_btn, 0, Qt.AlignmentFlag.AlignLeft)
+        c.addWidget(self.language_box)
+
+        self.question_box = _Section("Question for the vendor")
+        self.question = _wrap_label(name="Vendor question")
+        self.question_box.body.addWidget(self.question)
+        c.addWidget(self.question_box)
+
+        self.decision_box = _Section("Your decision")
+        form = QFormLayout()
+        self.decision = QComboBox()
+        self.decision.setAccessibleName("Decision")
+        self.decision.setToolTip("Saved as soon as you change it")
+        self.decision.addItem("— not decided —", None)
+        for d in Decision:
+            self.decision.addItem(d.label, d)
+        self.decision.currentIndexChanged.connect(self._decision_changed)
+        self.note = QPlainTextEdit()
+        self.note.setAccessibleName("Decision note")
+        self.note.setPlaceholderText("Note (saved automatically)")
+        self.note.setMaximumHeight(70)
+        self.note.setTabChangesFocus(True)
+        self.note.textChanged.connect(self._note_changed)
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self._emit_decision)
+        form.addRow("&Decision:", self.decision)
+        form.addRow("&Note:", self.note)
+        self.saved_label = QLabel("")
+        self.saved_label.setAccessibleName("Save state")
+        self.decided_by = _wrap_label()
+        form.addRow("", self.saved_label)
+        form.addRow("", self.decided_by)
+        self.decision_box.body.addLayout(form)
+        c.addWidget(self.decision_box)
+        c.addStretch(1)
+        lay.addWidget(self.content)
+        lay.addStretch(1)
+        self.content.hide()
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.NoFrame)
+
+    # ------------------------------------------------------------------ display
+    def set_finding(self, finding: Finding | None, decision: ReviewDecision | None = None) -> None:
+        self.flush()
+        self.finding = finding
+        if finding is None:
+            self.content.hide()
+            self.placeholder.show()
+            return
+        self._loading = True
+        try:
+            self.placeholder.hide()
+            self.content.show()
+            self.status_icon.setPixmap(status_icon(finding.status, 20).pixmap(20, 20))
+            self.title.setText(finding.title)
+            self.status_line.setText(
+                f"{status_text(finding.status)} · {SEVERITY_LABELS[finding.severity]} severity · {finding.requirement_id}"
+            )
+            self.status_line.setStyleSheet(f"color: {STATUS_COLORS[finding.status]}; font-weight: bold;")
+            self.explanation.setText(finding.explanation or "—")
+            if finding.evidence:
+                ev = finding.evidence[0]
+                where = ", ".join(x for x in (f"clause {ev.clause}" if ev.clause else "", f"page {ev.page}") if x)
+                more = f"\n(+{len(finding.evidence) - 1} more passage(s) highlighted)" if len(finding.evidence) > 1 else ""
+                rule = f"\nRule: {ev.rule}" if ev.rule else ""
+                self.evidence.setText(f"“{ev.text.strip()}”\n— {where}{rule}{more}")
+                self.evidence_box.show()
+            else:
+                self.evidence_box.hide()
+            terms = describe_terms(finding.params)
+            self.terms.setText("\n".join(f"• {t}" for t in terms))
+            self.terms_box.setVisible(bool(terms))
+            if finding.sources:
+                self.sources.setText(
+                    "\n".join(
+                        f"• {source_citation(s)}" + (f" — {s.name}" if s.name else "")
+                        + ("" if s.is_verified else "  [unverified: not to be cited as law]")
+                        for s in finding.sources
+                    )
+                )
+            self.sources_box.setVisible(bool(finding.sources))
+            self.language.setPlainText(finding.suggested_language)
+            self.language_box.setVisible(bool(finding.suggested_language))
+            self.question.setText(finding.vendor_question)
+            self.question_box.setVisible(bool(finding.vendor_question))
+            self.show_decision(decision)
+            self.saved_label.setText("")
+        finally:
+            self._loading = False
+        self.verticalScrollBar().setValue(0)
+
+    def show_decision(self, decision: ReviewDecision | None) -> None:
+        was = self._loading
+        self._loading = True
+        try:
+            idx = self.decision.findData(decision.decision) if decision else 0
+            self.decision.setCurrentIndex(max(0, idx))
+            self.note.setPlainText(decision.note if decision else "")
+            self.evidence_badge.setVisible(bool(decision and decision.evidence_changed))
+            if decision and (decision.reviewer or decision.updated_at):
+                who = f" by {decision.reviewer}" if decision.reviewer else ""
+                self.decided_by.setText(f"Recorded{who} {decision.updated_at}".strip())
+            else:
+                self.decided_by.setText("")
+        finally:
+            self._loading = was
+
+    def copy_language(self) -> None:
+        QGuiApplication.clipboard().setText(self.language.toPlainText())
+        self.copy_btn.setText("Copied ✓")
+        QTimer.singleShot(1500, lambda: self.copy_btn.setText("&Copy suggested language"))
+
+    # ------------------------------------------------------------------ editing
+    def _decision_changed(self) -> None:
+        if not self._loading:
+            self._emit_decision()
+
+    def _note_changed(self) -> None:
+        if not self._loading:
+            self.saved_label.setText("Editing…")
+            self._note_timer.start()
+
+    def flush(self) -> None:
+        """Save a pending note edit now (before switching findings or closing)."""
+        if self._note_timer.isActive():
+            self._note_timer.stop()
+            self._emit_decision()
+
+    def _emit_decision(self) -> None:
+        self._note_timer.stop()
+        if self.finding is None:
+            return
+        decision = self.decision.currentData()
+        if decision is None:
+            if self.note.toPlainText().strip():
+                self.saved_label.setText("Choose a decision to save the note")
+            return
+        self.decisionEdited.emit(self.finding.requirement_id, decision, self.note.toPlainText())
+
+    def mark_saved(self, ok: bool, message: str = "") -> None:
+        self.saved_label.setText("✓ Saved" if ok else f"✕ Not saved: {message}")
+        self.saved_label.setStyleSheet("color: #2e7d32;" if ok else "color: #c62828; font-weight: bold;")

@@ -1,0 +1,733 @@
+"""The document pane: PDF pages rendered with pypdfium2, or flowing text for DOCX/TXT/Markdown.
+
+Evidence is highlighted at its boxes (PDF) or character offsets (text). Clicking a highlight emits
+``highlightClicked(requirement_id)``; :meth:`DocumentView.show_evidence` scrolls to a finding's
+evidence and flashes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QStackedWidget,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import BBox, Document, Finding, Format, Status
+from .status_style import HIGHLIGHT_COLORS, STATUS_LABELS
+
+PAGE_GAP = 14.0  # points between pages
+ZOOM_STEPS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
+FLASH_TOGGLES = 6
+FLASH_INTERVAL_MS = 140
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    requirement_id: str
+    status: Status
+    title: str
+    start: int
+    end: int
+    boxes: tuple[tuple[int, BBox], ...]
+
+
+def highlights_for(findings: Sequence[Finding], document: Document | None = None) -> list[Highlight]:
+    """One highlight per evidence of every finding; boxes come from the evidence or the document."""
+    out: list[Highlight] = []
+    for f in findings:
+        for ev in f.evidence:
+            boxes = ev.boxes
+            if not boxes and document is not None and document.format is Format.PDF:
+                boxes = document.boxes_for(ev.start, ev.end)
+            out.append(Highlight(f.requirement_id, f.status, f.title, ev.start, ev.end, tuple(boxes)))
+    return out
+
+
+def _pen_for(status: Status, emphasized: bool) -> QPen:
+    r, g, b = HIGHLIGHT_COLORS[status]
+    pen = QPen(QColor(r, g, b).darker(150), 2.5 if emphasized else 1.0)
+    # Line style differs per status so highlights are distinguishable without colour.
+    pen.setStyle(
+        {
+            Status.MISSING: Qt.PenStyle.SolidLine,
+            Status.WEAK: Qt.PenStyle.DashLine,
+            Status.SATISFIED: Qt.PenStyle.DotLine,
+            Status.NEEDS_REVIEW: Qt.PenStyle.DashDotLine,
+        }[status]
+    )
+    pen.setCosmetic(True)
+    return pen
+
+
+def _brush_for(status: Status, alpha: int) -> QBrush:
+    r, g, b = HIGHLIGHT_COLORS[status]
+    return QBrush(QColor(r, g, b, alpha))
+
+
+# ====================================================================== PDF
+
+
+class _HighlightItem(QGraphicsRectItem):
+    def __init__(self, rect: QRectF, hl: Highlight, view: PdfPagesView) -> None:
+        super().__init__(rect)
+        self.hl = hl
+        self._view = view
+        self.emphasized = False
+        self.setZValue(10)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"{STATUS_LABELS[hl.status]}: {hl.title} (click to show the finding)")
+        self.apply_style()
+
+    def apply_style(self, flash: bool = False) -> None:
+        alpha = 170 if flash else (95 if self.emphasized else 70)
+        self.setBrush(_brush_for(self.hl.status, alpha))
+        self.setPen(_pen_for(self.hl.status, self.emphasized or flash))
+
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self._view.highlightClicked.emit(self.hl.requirement_id)
+        event.accept()
+
+
+class PdfPagesView(QGraphicsView):
+    """All pages stacked vertically in one scene (units: PDF points); pixmaps render lazily."""
+
+    highlightClicked = Signal(str)  # noqa: N815
+    pageChanged = Signal(int)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setBackgroundBrush(QColor("#8a8f96"))
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setAccessibleName("Document pages")
+        self._pdf = None  # pypdfium2.PdfDocument
+        self._page_rects: list[QRectF] = []
+        self._pixmaps: dict[int, QGraphicsPixmapItem] = {}
+        self._rendered_scale: dict[int, float] = {}
+        self._highlights: list[_HighlightItem] = []
+        self._find_items: list[QGraphicsRectItem] = []
+        self.zoom = 1.0
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(15)
+        self._render_timer.timeout.connect(self.render_visible)
+        self.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_INTERVAL_MS)
+        self._flash_timer.timeout.connect(self._flash_step)
+        self._flash_items: list[_HighlightItem] = []
+        self._flash_left = 0
+        self._last_page = 0
+        self.render_count = 0
+
+    # ------------------------------------------------------------------ loading
+    def close_pdf(self) -> None:
+        self.scene().clear()
+        self._pixmaps.clear()
+        self._rendered_scale.clear()
+        self._highlights.clear()
+        self._find_items.clear()
+        self._page_rects.clear()
+        if self._pdf is not None:
+            try:
+                self._pdf.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._pdf = None
+
+    def open_pdf(self, path: str, document: Document, password: str | None = None) -> None:
+        import pypdfium2 as pdfium
+
+        self.close_pdf()
+        self._pdf = pdfium.PdfDocument(path, password=password)
+        y = PAGE_GAP
+        pages = document.pages or tuple()
+        count = len(self._pdf)
+        for i in range(count):
+            if i < len(pages):
+                w, h = pages[i].width, pages[i].height
+            else:
+                w, h = self._pdf[i].get_size()
+            rect = QRectF(0, y, w, h)
+            self._page_rects.append(rect)
+            sheet = self.scene().addRect(rect, QPen(QColor("#555")), QBrush(QColor("white")))
+            sheet.setZValue(0)
+            y += h + PAGE_GAP
+        width = max((r.width() for r in self._page_rects), default=612.0)
+        self.scene().setSceneRect(QRectF(-PAGE_GAP, 0, width + 2 * PAGE_GAP, y))
+        self.set_zoom(self.zoom)
+        self.verticalScrollBar().setValue(0)
+        self._render_timer.start()
+
+    @property
+    def page_count(self) -> int:
+        return len(self._page_rects)
+
+    # ------------------------------------------------------------------ rendering
+    def set_zoom(self, zoom: float) -> None:
+        page = self.current_page()
+        self.zoom = max(0.25, min(zoom, 6.0))
+        self.setTransform(QTransform.fromScale(self.zoom, self.zoom))
+        if self._page_rects:
+            self.go_to_page(page)
+        self._render_timer.start()
+
+    def fit_width(self) -> None:
+        if not self._page_rects:
+            return
+        avail = self.viewport().width() - 24
+        self.set_zoom(max(0.25, avail / (self._page_rects[0].width() + 2 * PAGE_GAP)))
+
+    def _on_scroll(self) -> None:
+        self._render_timer.start()
+        page = self.current_page()
+        if page != self._last_page:
+            self._last_page = page
+            self.pageChanged.emit(page)
+
+    def visible_pages(self) -> list[int]:
+        """0-based indexes of pages intersecting the viewport (plus one page of margin)."""
+        if not self._page_rects:
+            return []
+        area = self.mapToScene(self.viewport().rect()).boundingRect()
+        vis = [i for i, r in enumerate(self._page_rects) if r.intersects(area)]
+        if not vis:
+            return []
+        lo, hi = max(0, vis[0] - 1), min(len(self._page_rects) - 1, vis[-1] + 1)
+        return list(range(lo, hi + 1))
+
+    def render_visible(self) -> None:
+        if self._pdf is None:
+            return
+        wanted = set(self.visible_pages())
+        dpr = self.devicePixelRatioF() or 1.0
+        scale = self.zoom * dpr
+        for i in sorted(wanted):
+            if abs(self._rendered_scale.get(i, 0.0) - scale) > 1e-6:
+                self._render_page(i, scale)
+        # Drop pixmaps far from the viewport: a 300-page contract must not keep 300 bitmaps.
+        for i in [i for i in self._pixmaps if i not in wanted and (not wanted or min(abs(i - w) for w in wanted) > 4)]:
+            self.scene().removeItem(self._pixmaps.pop(i))
+            self._rendered_scale.pop(i, None)
+
+    def _render_page(self, index: int, scale: float) -> None:
+        assert self._pdf is not None
+        page = self._pdf[index]
+        try:
+            bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
+            image = QImage(
+                bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888,
+            ).copy()  # copy: the pdfium buffer is freed with the bitmap
+        finally:
+            page.close()
+        self.render_count += 1
+        item = self._pixmaps.get(index)
+        if item is None:
+            item = QGraphicsPixmapItem()
+            item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+            item.setZValue(1)
+            self.scene().addItem(item)
+            self._pixmaps[index] = item
+        item.setPixmap(QPixmap.fromImage(image))
+        rect = self._page_rects[index]
+        item.setTransform(QTransform.fromScale(1 / scale, 1 / scale))
+        item.setPos(rect.topLeft())
+        self._rendered_scale[index] = scale
+
+    # ------------------------------------------------------------------ navigation
+    def current_page(self) -> int:
+        """1-based page at the top third of the viewport."""
+        if not self._page_rects:
+            return 0
+        probe = self.mapToScene(self.viewport().width() // 2, self.viewport().height() // 3).y()
+        for i, r in enumerate(self._page_rects):
+            if probe < r.bottom() + PAGE_GAP:
+                return i + 1
+        return len(self._page_rects)
+
+    def go_to_page(self, page: int) -> None:
+        if not self._page_rects:
+            return
+        i = max(0, min(page - 1, len(self._page_rects) - 1))
+        top = self._page_rects[i].top() - PAGE_GAP / 2
+        self.verticalScrollBar().setValue(int(self.mapFromScene(0, top).y() + self.verticalScrollBar().value()))
+
+    def scene_rect_for(self, page: int, box: BBox) -> QRectF | None:
+        if not 1 <= page <= len(self._page_rects):
+            return None
+        origin = self._page_rects[page - 1].topLeft()
+        return QRectF(origin.x() + box.x0, origin.y() + box.top, box.x1 - box.x0, box.bottom - box.top)
+
+    # ------------------------------------------------------------------ highlights
+    def set_highlights(self, highlights: Sequence[Highlight]) -> None:
+        for item in self._highlights:
+            self.scene().removeItem(item)
+        self._highlights = []
+        for hl in highlights:
+            for page, box in hl.boxes:
+                rect = self.scene_rect_for(page, box)
+                if rect is None:
+                    continue
+                item = _HighlightItem(rect.adjusted(-1, -1, 1, 1), hl, self)
+                self.scene().addItem(item)
+                self._highlights.append(item)
+
+    def highlight_items(self, requirement_id: str | None = None) -> list[_HighlightItem]:
+        return [h for h in self._highlights if requirement_id is None or h.hl.requirement_id == requirement_id]
+
+    def show_requirement(self, requirement_id: str) -> bool:
+        items = self.highlight_items(requirement_id)
+        for h in self._highlights:
+            h.emphasized = h.hl.requirement_id == requirement_id
+            h.apply_style()
+        if not items:
+            return False
+        first = min(items, key=lambda it: (it.rect().top(), it.rect().left()))
+        self.centerOn(first.rect().center())
+        self._render_timer.start()
+        self._flash(items)
+        return True
+
+    def _flash(self, items: list[_HighlightItem]) -> None:
+        self._flash_items = items
+        self._flash_left = FLASH_TOGGLES
+        self._flash_timer.start()
+        self._flash_step()
+
+    def _flash_step(self) -> None:
+        if self._flash_left <= 0:
+            self._flash_timer.stop()
+            for it in self._flash_items:
+                it.apply_style()
+            return
+        on = self._flash_left % 2 == 0
+        for it in self._flash_items:
+            it.apply_style(flash=on)
+        self._flash_left -= 1
+
+    def is_flashing(self) -> bool:
+        return self._flash_timer.isActive()
+
+    def show_find(self, boxes: Sequence[tuple[int, BBox]]) -> None:
+        for item in self._find_items:
+            self.scene().removeItem(item)
+        self._find_items = []
+        for page, box in boxes:
+            rect = self.scene_rect_for(page, box)
+            if rect is None:
+                continue
+            pen = QPen(QColor("#1a237e"), 2)
+            pen.setCosmetic(True)
+            item = self.scene().addRect(rect.adjusted(-2, -2, 2, 2), pen, QBrush(QColor(63, 81, 181, 60)))
+            item.setZValue(11)
+            self._find_items.append(item)
+        if self._find_items:
+            self.centerOn(self._find_items[0].rect().center())
+            self._render_timer.start()
+
+
+# ====================================================================== flowing text
+
+
+class TextDocView(QPlainTextEdit):
+    """DOCX / TXT / Markdown body text with highlights as extra selections."""
+
+    highlightClicked = Signal(str)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setAccessibleName("Document text")
+        self._text = ""
+        self._utf16: list[int] | None = None
+        self._highlights: list[Highlight] = []
+        self._current: str | None = None
+        self._find: tuple[int, int] | None = None
+        self._flash_left = 0
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_INTERVAL_MS)
+        self._flash_timer.timeout.connect(self._flash_step)
+        self.viewport().installEventFilter(self)
+        self._press_pos = None
+
+    def set_text(self, text: str) -> None:
+        # '\r' would become a paragraph break and shift every offset after it; a space keeps them.
+        self._text = text.replace("\r", " ")
+        if any(ord(c) > 0xFFFF for c in self._text):
+            acc, table = 0, []
+            for c in self._text:
+                table.append(acc)
+                acc += 2 if ord(c) > 0xFFFF else 1
+            table.append(acc)
+            self._utf16 = table
+        else:
+            self._utf16 = None
+        self.setPlainText(self._text)
+        self._highlights = []
+        self._current = None
+        self._find = None
+
+    def qpos(self, offset: int) -> int:
+        """Python string offset -> QTextDocument position (UTF-16 units)."""
+        offset = max(0, min(offset, len(self._text)))
+        return self._utf16[offset] if self._utf16 else offset
+
+    def offset_of(self, qpos: int) -> int:
+        if not self._utf16:
+            return qpos
+        import bisect
+
+        return max(0, bisect.bisect_right(self._utf16, qpos) - 1)
+
+    def set_highlights(self, highlights: Sequence[Highlight]) -> None:
+        self._highlights = list(highlights)
+        self._refresh()
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cur = QTextCursor(self.document())
+        cur.setPosition(self.qpos(start))
+        cur.setPosition(self.qpos(end), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cur
+        sel.format = fmt
+        return sel
+
+    def _refresh(self, flash: bool = False) -> None:
+        sels = []
+        for hl in self._highlights:
+            fmt = QTextCharFormat()
+            current = hl.requirement_id == self._current
+            r, g, b = HIGHLIGHT_COLORS[hl.status]
+            alpha = 200 if (current and flash) else (120 if current else 70)
+            fmt.setBackground(QColor(r, g, b, alpha))
+            # underline style differs per status (not colour alone)
+            fmt.setUnderlineStyle(
+                {
+                    Status.MISSING: QTextCharFormat.UnderlineStyle.SingleUnderline,
+                    Status.WEAK: QTextCharFormat.UnderlineStyle.DashUnderline,
+                    Status.SATISFIED: QTextCharFormat.UnderlineStyle.DotLine,
+                    Status.NEEDS_REVIEW: QTextCharFormat.UnderlineStyle.DashDotLine,
+                }[hl.status]
+            )
+            fmt.setUnderlineColor(QColor(r, g, b).darker(160))
+            fmt.setToolTip(f"{STATUS_LABELS[hl.status]}: {hl.title}")
+            sels.append(self._selection(hl.start, hl.end, fmt))
+        if self._find is not None:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(63, 81, 181, 90))
+            fmt.setFontUnderline(True)
+            sels.append(self._selection(*self._find, fmt))
+        self.setExtraSelections(sels)
+
+    def highlight_at(self, offset: int) -> Highlight | None:
+        hits = [h for h in self._highlights if h.start <= offset < h.end]
+        if not hits:
+            return None
+        return min(hits, key=lambda h: h.end - h.start)
+
+    def show_requirement(self, requirement_id: str) -> bool:
+        self._current = requirement_id
+        hits = [h for h in self._highlights if h.requirement_id == requirement_id]
+        if not hits:
+            self._refresh()
+            return False
+        first = min(hits, key=lambda h: h.start)
+        self.scroll_to_offset(first.start)
+        self._flash_left = FLASH_TOGGLES
+        self._flash_timer.start()
+        self._flash_step()
+        return True
+
+    def scroll_to_offset(self, offset: int) -> None:
+        cur = self.textCursor()
+        cur.setPosition(self.qpos(offset))
+        self.setTextCursor(cur)
+        self.centerCursor()
+
+    def _flash_step(self) -> None:
+        if self._flash_left <= 0:
+            self._flash_timer.stop()
+            self._refresh()
+            return
+        self._refresh(flash=self._flash_left % 2 == 0)
+        self._flash_left -= 1
+
+    def is_flashing(self) -> bool:
+        return self._flash_timer.isActive()
+
+    def show_find(self, start: int, end: int) -> None:
+        self._find = (start, end)
+        self._refresh()
+        self.scroll_to_offset(start)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.viewport():
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._press_pos = event.position().toPoint()
+            elif event.type() == QEvent.Type.MouseButtonRelease and self._press_pos is not None:
+                moved = (event.position().toPoint() - self._press_pos).manhattanLength()
+                self._press_pos = None
+                if moved < 4:
+                    pos = self.cursorForPosition(event.position().toPoint()).position()
+                    hl = self.highlight_at(self.offset_of(pos))
+                    if hl is not None:
+                        self.highlightClicked.emit(hl.requirement_id)
+        return super().eventFilter(obj, event)
+
+
+# ====================================================================== container
+
+
+class DocumentView(QWidget):
+    """Toolbar (zoom, page, find) over a PDF page view or a text view."""
+
+    highlightClicked = Signal(str)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document: Document | None = None
+        self.pdf = PdfPagesView(self)
+        self.text = TextDocView(self)
+        self.empty = QLabel("No document open.", self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget(self)
+        for w in (self.empty, self.pdf, self.text):
+            self.stack.addWidget(w)
+        self.pdf.highlightClicked.connect(self.highlightClicked)
+        self.text.highlightClicked.connect(self.highlightClicked)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        self.zoom_out_btn = self._tool("−", "Zoom out (Ctrl+-)", self.zoom_out)
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setMinimumWidth(44)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_in_btn = self._tool("+", "Zoom in (Ctrl++)", self.zoom_in)
+        self.fit_btn = self._tool("↔", "Fit page width", self.fit_width)
+        self.page_spin = QSpinBox()
+        self.page_spin.setAccessibleName("Page number")
+        self.page_spin.setToolTip("Go to page")
+        self.page_spin.setMinimum(1)
+        self.page_spin.setKeyboardTracking(False)
+        self.page_spin.valueChanged.connect(self._on_page_spin)
+        self.page_total = QLabel("of 1")
+        self.find_edit = QLineEdit()
+        self.find_edit.setPlaceholderText("Find in document (Ctrl+F)")
+        self.find_edit.setAccessibleName("Find in document")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.returnPressed.connect(self.find_next)
+        self.find_status = QLabel("")
+        self.find_prev_btn = self._tool("▲", "Previous match (Shift+Enter)", self.find_previous)
+        self.find_next_btn = self._tool("▼", "Next match (Enter)", self.find_next)
+        for w in (self.zoom_out_btn, self.zoom_label, self.zoom_in_btn, self.fit_btn):
+            bar.addWidget(w)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Page"))
+        bar.addWidget(self.page_spin)
+        bar.addWidget(self.page_total)
+        bar.addStretch(1)
+        bar.addWidget(self.find_edit, 2)
+        bar.addWidget(self.find_prev_btn)
+        bar.addWidget(self.find_next_btn)
+        bar.addWidget(self.find_status)
+        QShortcut(QKeySequence("Shift+Return"), self.find_edit, self.find_previous)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(bar)
+        lay.addWidget(self.stack, 1)
+        self.pdf.pageChanged.connect(self._on_page_changed)
+        self._find_pos = -1
+        self._text_zoom = 0
+
+    def _tool(self, text: str, tip: str, slot) -> QToolButton:  # type: ignore[no-untyped-def]
+        b = QToolButton(self)
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setAccessibleName(tip.split(" (")[0])
+        b.clicked.connect(slot)
+        return b
+
+    # ------------------------------------------------------------------ content
+    @property
+    def is_pdf(self) -> bool:
+        return self.stack.currentWidget() is self.pdf
+
+    def set_document(
+        self, document: Document | None, *, source_path: str | None = None, password: str | None = None
+    ) -> None:
+        """Show ``document``; PDFs are rendered from ``source_path`` (default: the document's own path)."""
+        self.document = document
+        self._find_pos = -1
+        self.find_status.setText("")
+        if document is None:
+            self.pdf.close_pdf()
+            self.text.set_text("")
+            self.stack.setCurrentWidget(self.empty)
+            return
+        path = source_path or document.source_path
+        if document.format is Format.PDF and path and Path(path).is_file():
+            try:
+                self.pdf.open_pdf(path, document, password=password)
+            except Exception as exc:  # noqa: BLE001 - fall back to the text; the findings still work
+                self.text.set_text(document.text)
+                self.stack.setCurrentWidget(self.text)
+                self.empty.setText(f"Pages could not be rendered ({exc}); showing the text instead.")
+            else:
+                self.stack.setCurrentWidget(self.pdf)
+        elif document.text:
+            self.text.set_text(document.text)
+            self.stack.setCurrentWidget(self.text)
+        else:
+            self.empty.setText("The contract text is not stored with this review. Open the file to see it.")
+            self.stack.setCurrentWidget(self.empty)
+        pages = max(1, len(document.pages)) if self.is_pdf else 1
+        self.page_spin.blockSignals(True)
+        self.page_spin.setMaximum(pages)
+        self.page_spin.setValue(1)
+        self.page_spin.blockSignals(False)
+        self.page_spin.setEnabled(self.is_pdf)
+        self.page_total.setText(f"of {pages}")
+        self._update_zoom_label()
+
+    def set_findings(self, findings: Sequence[Finding]) -> None:
+        hls = highlights_for(findings, self.document)
+        self.pdf.set_highlights(hls)
+        self.text.set_highlights(hls)
+
+    def show_evidence(self, requirement_id: str) -> bool:
+        """Scroll to the finding's evidence and flash it; False when it has none to show."""
+        if self.is_pdf:
+            return self.pdf.show_requirement(requirement_id)
+        if self.stack.currentWidget() is self.text:
+            return self.text.show_requirement(requirement_id)
+        return False
+
+    # ------------------------------------------------------------------ zoom / pages
+    def zoom_in(self) -> None:
+        if self.is_pdf:
+            nxt = [z for z in ZOOM_STEPS if z > self.pdf.zoom + 1e-3]
+            self.pdf.set_zoom(nxt[0] if nxt else ZOOM_STEPS[-1])
+        else:
+            self.text.zoomIn(1)
+            self._text_zoom += 1
+        self._update_zoom_label()
+
+    def zoom_out(self) -> None:
+        if self.is_pdf:
+            prv = [z for z in ZOOM_STEPS if z < self.pdf.zoom - 1e-3]
+            self.pdf.set_zoom(prv[-1] if prv else ZOOM_STEPS[0])
+        else:
+            self.text.zoomOut(1)
+            self._text_zoom -= 1
+        self._update_zoom_label()
+
+    def fit_width(self) -> None:
+        if self.is_pdf:
+            self.pdf.fit_width()
+        self._update_zoom_label()
+
+    def _update_zoom_label(self) -> None:
+        if self.is_pdf:
+            self.zoom_label.setText(f"{round(self.pdf.zoom * 100)}%")
+        else:
+            self.zoom_label.setText(f"{self._text_zoom:+d} pt" if self._text_zoom else "100%")
+
+    def _on_page_spin(self, page: int) -> None:
+        if self.is_pdf:
+            self.pdf.go_to_page(page)
+
+    def _on_page_changed(self, page: int) -> None:
+        self.page_spin.blockSignals(True)
+        self.page_spin.setValue(page)
+        self.page_spin.blockSignals(False)
+
+    def go_to_page(self, page: int) -> None:
+        self.page_spin.setValue(page)
+        self.pdf.go_to_page(page)
+
+    def next_page(self) -> None:
+        self.go_to_page(self.page_spin.value() + 1)
+
+    def previous_page(self) -> None:
+        self.go_to_page(self.page_spin.value() - 1)
+
+    # ------------------------------------------------------------------ find
+    def focus_find(self) -> None:
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def find_next(self) -> bool:
+        return self._find(forward=True)
+
+    def find_previous(self) -> bool:
+        return self._find(forward=False)
+
+    def _find(self, *, forward: bool) -> bool:
+        needle = self.find_edit.text().strip()
+        if not needle or self.document is None or not self.document.text:
+            self.find_status.setText("")
+            return False
+        hay = self.document.text.casefold()
+        key = needle.casefold()
+        if forward:
+            pos = hay.find(key, self._find_pos + 1)
+            if pos < 0:
+                pos = hay.find(key)
+        else:
+            pos = hay.rfind(key, 0, max(0, self._find_pos))
+            if pos < 0:
+                pos = hay.rfind(key)
+        if pos < 0:
+            self.find_status.setText("Not found")
+            return False
+        self._find_pos = pos
+        total = hay.count(key)
+        index = hay.count(key, 0, pos) + 1
+        self.find_status.setText(f"{index} of {total}")
+        end = pos + len(needle)
+        if self.is_pdf:
+            self.pdf.show_find(self.document.boxes_for(pos, end))
+        else:
+            self.text.show_find(pos, end)
+        return True

@@ -1,0 +1,1102 @@
+"""The main window: welcome view, then three resizable panes (checklist | document | detail).
+
+Services (store, settings, core generators) are passed in by ``app.py``; nothing here reaches for
+globals. Long work runs on a worker thread (``worker.py``); the store is only used on this thread.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import Analysis, Decision, Finding, Progress, ReportMeta, ReviewDecision, Severity, Status
+from ..errors import ContractReviewError, EncryptedDocumentError, NoTextLayerError
+from .detail_pane import DetailPane
+from .document_view import DocumentView
+from .models import (
+    COL_DECISION,
+    COL_SEVERITY,
+    COL_STATUS,
+    COL_TITLE,
+    ROLE_FINDING,
+    FindingsFilterProxy,
+    FindingsModel,
+    category_label,
+    counts_text,
+)
+from .services import Services
+from .status_style import SEVERITY_LABELS, STATUS_LABELS, STATUS_ORDER, status_icon
+from .worker import WorkerHandle, start_worker
+
+APP_TITLE = "ContractReview"
+OPEN_FILTER = "Contracts (*.pdf *.docx *.txt *.md);;PDF (*.pdf);;Word (*.docx);;Text (*.txt *.md);;All files (*)"
+REPORT_FILTERS = {
+    "docx": "Word report (*.docx)",
+    "pdf": "PDF report (*.pdf)",
+    "html": "Web page (*.html)",
+    "md": "Markdown (*.md)",
+    "csv": "CSV table (*.csv)",
+    "json": "JSON analysis (*.json)",
+}
+
+
+class WelcomeView(QWidget):
+    openRequested = Signal()  # noqa: N815
+    sampleRequested = Signal()  # noqa: N815
+    recentActivated = Signal(object)  # ReviewSummary  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Welcome")
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        col = QVBoxLayout()
+        col.addStretch(1)
+        title = QLabel("ContractReview")
+        f = title.font()
+        f.setPointSizeF(f.pointSizeF() * 2.2)
+        f.setBold(True)
+        title.setFont(f)
+        sub = QLabel(
+            "Check an ed-tech vendor contract or data privacy agreement for student-data protections "
+            "(FERPA, COPPA, state student-privacy laws). Everything stays on this computer."
+        )
+        sub.setWordWrap(True)
+        col.addWidget(title)
+        col.addWidget(sub)
+        col.addSpacing(12)
+        row = QHBoxLayout()
+        self.open_btn = QPushButton("&Open a contract…")
+        self.open_btn.setToolTip("Open a PDF, DOCX, TXT or Markdown contract (Ctrl+O)")
+        self.open_btn.setDefault(True)
+        self.open_btn.clicked.connect(self.openRequested)
+        self.sample_btn = QPushButton("Open the &sample contract")
+        self.sample_btn.setToolTip("A fictional data privacy agreement with typical gaps")
+        self.sample_btn.clicked.connect(self.sampleRequested)
+        row.addWidget(self.open_btn)
+        row.addWidget(self.sample_btn)
+        row.addStretch(1)
+        col.addLayout(row)
+        hint = QLabel("…or drop a PDF, DOCX, TXT or Markdown file anywhere on this window.")
+        hint.setStyleSheet("color: palette(mid);")
+        col.addWidget(hint)
+        col.addSpacing(16)
+        self.recent_label = QLabel("&Recent reviews")
+        rf = self.recent_label.font()
+        rf.setBold(True)
+        self.recent_label.setFont(rf)
+        col.addWidget(self.recent_label)
+        self.recent = QListWidget()
+        self.recent.setAccessibleName("Recent reviews")
+        self.recent.setMinimumHeight(160)
+        self.recent.itemActivated.connect(lambda item: self.recentActivated.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.recent_label.setBuddy(self.recent)
+        col.addWidget(self.recent)
+        self.disclaimer = QLabel("ContractReview flags gaps for a human reviewer. It is not legal advice.")
+        self.disclaimer.setWordWrap(True)
+        col.addWidget(self.disclaimer)
+        col.addStretch(2)
+        box = QWidget()
+        box.setLayout(col)
+        box.setMaximumWidth(760)
+        box.setMinimumWidth(420)
+        outer.addWidget(box, 4)
+        outer.addStretch(1)
+
+    def set_recent(self, summaries: list[Any]) -> None:
+        self.recent.clear()
+        for s in summaries:
+            counts = {Status(k): v for k, v in (s.counts or {}).items() if k in Status._value2member_map_}
+            when = (s.finished_at or s.started_at or "")[:16].replace("T", " ")
+            item = QListWidgetItem(f"{s.name}  —  {when} UTC  —  profile {s.profile}\n    {counts_text(counts)}")
+            item.setData(Qt.ItemDataRole.UserRole, s)
+            item.setToolTip(s.path)
+            self.recent.addItem(item)
+        if not summaries:
+            item = QListWidgetItem("No reviews yet. Open a contract or the sample to start.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.recent.addItem(item)
+
+
+class MainWindow(QMainWindow):
+    analysisShown = Signal(object)  # Analysis, after the panes are filled  # noqa: N815
+    openFailed = Signal(object)  # exception, after its dialog  # noqa: N815
+    busyChanged = Signal(bool)  # noqa: N815
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.store = services.store
+        self.settings = services.settings
+        self.analysis: Analysis | None = None
+        self.review_id: int | None = None
+        self.current_path: str | None = None
+        self.password: str | None = None
+        self.saved = True
+        self.job: WorkerHandle | None = None
+        self._job_seq = 0
+        self._old_jobs: list[WorkerHandle] = []
+        self.timings: dict[str, float] = {}
+        self._t_open = 0.0
+        self._gui_settings = self._open_gui_settings()
+        self.setAcceptDrops(True)
+        self.setMinimumSize(900, 600)
+        self._build_ui()
+        self._build_menus()
+        self._restore_layout()
+        self.refresh_recent()
+        self._update_title()
+
+    # ================================================================== construction
+    def _open_gui_settings(self) -> QSettings | None:
+        # Splitter sizes and the font size are GUI-only and live next to settings.json.
+        try:
+            from ..settings import config_dir
+
+            path = config_dir() / "gui.ini"
+        except Exception:  # noqa: BLE001
+            return None
+        return QSettings(str(path), QSettings.Format.IniFormat)
+
+    def _build_ui(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.welcome = WelcomeView(self)
+        self.welcome.openRequested.connect(self.open_dialog)
+        self.welcome.sampleRequested.connect(self.open_sample)
+        self.welcome.recentActivated.connect(self.open_recent)
+        self.stack.addWidget(self.welcome)
+
+        # ---- checklist pane
+        left = QWidget()
+        left.setAccessibleName("Findings checklist")
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(6, 6, 6, 6)
+        prof_row = QHBoxLayout()
+        prof_label = QLabel("&Profile:")
+        self.profile_combo = QComboBox()
+        self.profile_combo.setAccessibleName("Profile")
+        self.profile_combo.setToolTip("Which laws and thresholds to check against (re-analyses; decisions are kept)")
+        prof_label.setBuddy(self.profile_combo)
+        prof_row.addWidget(prof_label)
+        prof_row.addWidget(self.profile_combo, 1)
+        lv.addLayout(prof_row)
+        self.counts_label = QLabel("")
+        self.counts_label.setAccessibleName("Counts per status")
+        self.counts_label.setWordWrap(True)
+        cf = self.counts_label.font()
+        cf.setBold(True)
+        self.counts_label.setFont(cf)
+        lv.addWidget(self.counts_label)
+        frow = QHBoxLayout()
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Filter by status")
+        self.status_filter.setToolTip("Show only some statuses")
+        self.status_filter.addItem("All statuses", None)
+        self.status_filter.addItem("Flags (missing + weak + needs review)", "flags")
+        for s in STATUS_ORDER:
+            self.status_filter.addItem(status_icon(s), STATUS_LABELS[s], s.value)
+        self.severity_filter = QComboBox()
+        self.severity_filter.setAccessibleName("Filter by severity")
+        self.severity_filter.addItem("All severities", None)
+        for sev in Severity:
+            self.severity_filter.addItem(SEVERITY_LABELS[sev], sev.value)
+        self.category_filter = QComboBox()
+        self.category_filter.setAccessibleName("Filter by category")
+        self.category_filter.addItem("All categories", None)
+        frow.addWidget(self.status_filter, 2)
+        frow.addWidget(self.severity_filter, 1)
+        lv.addLayout(frow)
+        lv.addWidget(self.category_filter)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search requirements (Ctrl+K)")
+        self.search.setAccessibleName("Search requirements")
+        self.search.setClearButtonEnabled(True)
+        lv.addWidget(self.search)
+        self.model = FindingsModel(self)
+        self.proxy = FindingsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = QTreeView()
+        self.tree.setAccessibleName("Requirements")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setAllColumnsShowFocus(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for col in (COL_STATUS, COL_SEVERITY, COL_DECISION):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        lv.addWidget(self.tree, 1)
+        self.status_filter.currentIndexChanged.connect(self._apply_filters)
+        self.severity_filter.currentIndexChanged.connect(self._apply_filters)
+        self.category_filter.currentIndexChanged.connect(self._apply_filters)
+        self.search.textChanged.connect(self._apply_filters)
+        self.tree.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.tree.activated.connect(self._on_activated)
+
+        # ---- document + detail panes
+        self.doc_view = DocumentView(self)
+        self.doc_view.setAccessibleName("Document")
+        self.doc_view.highlightClicked.connect(self.select_requirement)
+        self.detail = DetailPane(self)
+        self.detail.decisionEdited.connect(self.save_decision)
+        self.detail.showEvidenceRequested.connect(self.doc_view.show_evidence)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.doc_view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([420, 600, 380])
+        self.stack.addWidget(self.splitter)
+        self.setCentralWidget(self.stack)
+
+        # ---- status bar with progress and Cancel
+        sb = self.statusBar()
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(260)
+        self.progress.setTextVisible(True)
+        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setToolTip("Stop the analysis (Esc)")
+        self.cancel_btn.clicked.connect(self.cancel_job)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.cancel_btn)
+        self.progress.hide()
+        self.cancel_btn.hide()
+        self._populate_profiles()
+        self.profile_combo.currentIndexChanged.connect(self._on_profile_combo)
+
+    def _action(self, text: str, slot, shortcut: Any = None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
+        act = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                act.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        self.addAction(act)  # shortcuts work even when the menu bar is hidden
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        self.act_open = self._action("&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a contract")
+        self.act_sample = self._action("Open &Sample Contract", self.open_sample, "Ctrl+Shift+O")
+        self.act_reload = self._action("&Re-analyse", self.reanalyse, "F5", "Analyse the contract again")
+        m.addAction(self.act_open)
+        m.addAction(self.act_sample)
+        self.recent_menu = m.addMenu("Open &Recent")
+        m.addAction(self.act_reload)
+        m.addSeparator()
+        em = m.addMenu("&Export")
+        self.export_menu = em
+        self.act_export_report = self._action("Gap &Report…", self.export_report, "Ctrl+E")
+        self.act_export_annotated = self._action("&Annotated Contract…", self.export_annotated, "Ctrl+Shift+E")
+        self.act_export_change = self._action("&Change Request…", self.export_change_request)
+        self.act_export_portfolio = self._action("&Portfolio of All Reviews (CSV)…", self.export_portfolio)
+        for a in (self.act_export_report, self.act_export_annotated, self.act_export_change):
+            em.addAction(a)
+        em.addSeparator()
+        em.addAction(self.act_export_portfolio)
+        m.addSeparator()
+        self.act_close = self._action("&Close Contract", self.close_contract, QKeySequence.StandardKey.Close)
+        m.addAction(self.act_close)
+        m.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        r = mb.addMenu("&Review")
+        self.act_next_flag = self._action("&Next Flag", self.next_flag, "F8", "Go to the next missing or weak protection")
+        self.act_prev_flag = self._action("&Previous Flag", self.previous_flag, "Shift+F8")
+        self.act_show_evidence = self._action("Show &Evidence", self._show_current_evidence, "Ctrl+J")
+        r.addAction(self.act_next_flag)
+        r.addAction(self.act_prev_flag)
+        r.addAction(self.act_show_evidence)
+        r.addSeparator()
+        dm = r.addMenu("&Decide")
+        for i, d in enumerate(Decision, start=1):
+            dm.addAction(self._action(d.label, lambda _=False, d=d: self._decide_current(d), f"Ctrl+Alt+{i}"))
+        r.addSeparator()
+        self.profile_menu = r.addMenu("Pro&file")
+        self._rebuild_profile_menu()
+
+        v = mb.addMenu("&View")
+        v.addAction(self._action("Zoom &In", self.doc_view.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="]))
+        v.addAction(self._action("Zoom &Out", self.doc_view.zoom_out, QKeySequence.StandardKey.ZoomOut))
+        v.addAction(self._action("Fit &Width", self.doc_view.fit_width, "Ctrl+0"))
+        v.addSeparator()
+        v.addAction(self._action("Next Pa&ge", self.doc_view.next_page, "Ctrl+PgDown"))
+        v.addAction(self._action("Previous Pag&e", self.doc_view.previous_page, "Ctrl+PgUp"))
+        v.addAction(self._action("&Find in Document…", self.doc_view.focus_find, QKeySequence.StandardKey.Find))
+        v.addAction(self._action("Search Re&quirements…", self._focus_search, "Ctrl+K"))
+        v.addSeparator()
+        v.addAction(self._action("Focus &Checklist", self.tree.setFocus, "Ctrl+1"))
+        v.addAction(self._action("Focus &Document", lambda: self.doc_view.stack.currentWidget().setFocus(), "Ctrl+2"))
+        v.addAction(self._action("Focus De&tails", self.detail.setFocus, "Ctrl+3"))
+        v.addSeparator()
+        v.addAction(self._action("&Larger Text", lambda: self.change_font_size(+1), "Ctrl+Shift+="))
+        v.addAction(self._action("&Smaller Text", lambda: self.change_font_size(-1), "Ctrl+Shift+-"))
+        v.addAction(self._action("&Welcome Page", self.show_welcome, "Ctrl+Shift+W"))
+
+        t = mb.addMenu("&Tools")
+        t.addAction(self._action("&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences if not QKeySequence(QKeySequence.StandardKey.Preferences).isEmpty() else "Ctrl+,"))
+        h = mb.addMenu("&Help")
+        h.addAction(self._action("&About ContractReview", self.show_about, "F1"))
+        self._action("Cancel", self.cancel_job, "Esc")
+        self._update_actions()
+
+    # ================================================================== layout persistence
+    def _restore_layout(self) -> None:
+        geo = getattr(self.settings, "geometry_bytes", b"")
+        state = getattr(self.settings, "state_bytes", b"")
+        if geo:
+            self.restoreGeometry(QByteArray(geo))
+        else:
+            self.resize(1400, 860)
+        if state:
+            self.restoreState(QByteArray(state))
+        if self._gui_settings is not None:
+            split = self._gui_settings.value("splitter")
+            if isinstance(split, QByteArray) and not split.isEmpty():
+                self.splitter.restoreState(split)
+            size = self._gui_settings.value("font_size")
+            try:
+                if size:
+                    self.set_font_size(float(size))
+            except (TypeError, ValueError):
+                pass
+
+    def save_layout(self) -> None:
+        try:
+            self.settings = self.settings.with_window(bytes(self.saveGeometry().data()), bytes(self.saveState().data()))
+            self.services.save_settings(self.settings)
+        except Exception as exc:  # noqa: BLE001 - never lose the session over a settings file
+            self.statusBar().showMessage(f"Settings not saved: {exc}", 5000)
+        if self._gui_settings is not None:
+            self._gui_settings.setValue("splitter", self.splitter.saveState())
+            self._gui_settings.sync()
+
+    def set_font_size(self, points: float) -> None:
+        points = max(7.0, min(points, 28.0))
+        app = QApplication.instance()
+        font = QFont(app.font()) if app is not None else QFont()
+        font.setPointSizeF(points)
+        if app is not None:
+            app.setFont(font)
+        self.setFont(font)
+        if self._gui_settings is not None:
+            self._gui_settings.setValue("font_size", points)
+
+    def change_font_size(self, delta: int) -> None:
+        self.set_font_size(self.font().pointSizeF() + delta)
+
+    # ================================================================== opening
+    @property
+    def profile(self) -> str:
+        return getattr(self.settings, "profile", "default") or "default"
+
+    def _library(self, profile: str) -> Any:
+        lib_path = getattr(self.settings, "library_path", None)
+        if lib_path is None:
+            return None  # the core loads the bundled library for the profile
+        return self.services.load_library(profile, lib_path)
+
+    def is_busy(self) -> bool:
+        return self.job is not None and self.job.is_running()
+
+    def open_dialog(self) -> None:
+        start = str(Path(self.current_path).parent) if self.current_path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open contract", start, OPEN_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_sample(self) -> None:
+        from ..paths import sample_contract
+
+        path = sample_contract("pdf")
+        if not path.is_file():
+            self._error("Sample contract missing", f"{path.name}: the bundled sample contract is not installed.")
+            return
+        self.open_file(str(path))
+
+    def open_recent(self, summary: Any) -> None:
+        if summary is None:
+            return
+        if summary.path and Path(summary.path).is_file():
+            self.open_file(summary.path)
+            return
+        # The file moved or was deleted: show the stored review (findings, decisions) without pages.
+        try:
+            analysis = self.store.get_analysis(summary.id)
+        except ContractReviewError as exc:
+            self._error("Cannot open review", exc.message)
+            return
+        self.current_path = None
+        self.password = None
+        self.review_id = summary.id
+        self._show_analysis(analysis, persisted=True)
+        self.statusBar().showMessage(f"{summary.name}: the file is no longer at {summary.path}; showing the stored review.", 8000)
+
+    def open_file(self, path: str | Path, password: str | None = None) -> None:
+        """Ingest and analyse ``path`` on the worker; the result is saved and shown on this thread."""
+        path = str(path)
+        if self.is_busy():
+            self._abandon_job()
+        self.detail.flush()
+        self._t_open = time.perf_counter()
+        profile = self.profile
+        review = self.services.review
+
+        def factory():  # type: ignore[no-untyped-def]  # runs on the worker thread
+            return review(path, profile=profile, library=self._library(profile), password=password)
+
+        self._start(
+            factory,
+            f"Opening {Path(path).name}…",
+            on_finished=lambda analysis: self._on_opened(analysis, path, password),
+            on_failed=lambda exc: self._on_open_failed(exc, path, password),
+        )
+
+    def reanalyse(self, profile: str | None = None) -> None:
+        """Analyse the current document again (e.g. with another profile); decisions are kept."""
+        if self.analysis is None:
+            return
+        if self.is_busy():
+            self._abandon_job()
+        profile = profile or self.profile
+        doc = self.analysis.document
+        if not doc.text:
+            if self.current_path and Path(self.current_path).is_file():
+                self.open_file(self.current_path, self.password)
+            else:
+                self._error("Cannot re-analyse", f"{doc.name}: the contract text is not stored; open the file again.")
+            return
+        self.detail.flush()
+        self._t_open = time.perf_counter()
+        analyze = self.services.analyze
+        path, password = self.current_path, self.password
+
+        def factory():  # type: ignore[no-untyped-def]
+            return analyze(doc, profile=profile, library=self._library(profile))
+
+        self._start(
+            factory,
+            f"Re-analysing with profile {profile}…",
+            on_finished=lambda analysis: self._on_opened(analysis, path, password, keep_view=True),
+            on_failed=lambda exc: self._on_open_failed(exc, path or doc.name, password),
+        )
+
+    def _start(self, factory, message: str, *, on_finished, on_failed) -> None:  # type: ignore[no-untyped-def]
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(message)
+        self.progress.show()
+        self.cancel_btn.show()
+        self.statusBar().showMessage(message)
+        # A cancelled job may still report once; only the newest job's results are shown.
+        self._job_seq += 1
+        seq = self._job_seq
+
+        def current() -> bool:
+            return seq == self._job_seq
+
+        self.job = start_worker(
+            factory,
+            on_progress=lambda p: current() and self._on_progress(p),
+            on_finished=lambda v: current() and (self._job_done(), on_finished(v)),
+            on_failed=lambda e: current() and (self._job_done(), on_failed(e)),
+            on_cancelled=lambda: current() and self._on_cancelled(),
+            parent=self,
+        )
+        self._update_actions()
+        self.busyChanged.emit(True)
+
+    def _on_progress(self, p: Progress) -> None:
+        if p.total > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(p.fraction * 1000))
+        self.progress.setFormat(f"{p.message or p.stage} %p%" if p.total > 0 else (p.message or p.stage))
+        self.statusBar().showMessage(p.message or p.stage)
+
+    def _job_done(self) -> None:
+        self.progress.hide()
+        self.cancel_btn.hide()
+        self.statusBar().clearMessage()
+        self.job = None
+        self._update_actions()
+        self.busyChanged.emit(False)
+
+    def cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.statusBar().showMessage("Cancelling…")
+
+    def _abandon_job(self) -> None:
+        """Cancel the running job without waiting; its late results are ignored."""
+        if self.job is not None:
+            self.job.cancel()
+            self._old_jobs = [j for j in self._old_jobs if j.is_running()] + [self.job]
+            self._job_seq += 1
+            self.job = None
+
+    def _on_cancelled(self) -> None:
+        self._job_done()
+        self.statusBar().showMessage("Cancelled. Nothing was changed.", 5000)
+
+    def _on_opened(self, analysis: Analysis, path: str | None, password: str | None, keep_view: bool = False) -> None:
+        self.timings["analysis_s"] = time.perf_counter() - self._t_open
+        self.current_path = path
+        self.password = password
+        persisted = False
+        if self.store is not None:
+            try:
+                self.review_id = self.store.save_analysis(analysis, source_path=path)
+                persisted = True
+            except ContractReviewError as exc:
+                self.review_id = None
+                self._error("Review not saved", exc.message)
+        self._show_analysis(analysis, persisted=persisted, keep_view=keep_view)
+        if path:
+            try:
+                self.settings = self.settings.with_recent(path)
+                self.services.save_settings(self.settings)
+            except Exception:  # noqa: BLE001
+                pass
+            self.refresh_recent()
+        self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
+
+    def _on_open_failed(self, exc: BaseException, path: str, password: str | None) -> None:
+        name = Path(path).name
+        if isinstance(exc, EncryptedDocumentError):
+            prompt = (
+                f"{name}: that password is not correct. Try again:"
+                if exc.wrong_password or password
+                else f"{name} is protected by a password. Enter it to open the contract:"
+            )
+            text, ok = QInputDialog.getText(self, "Password needed", prompt, QLineEdit.EchoMode.Password)
+            if ok and text:
+                self.open_file(path, password=text)
+                return
+        elif isinstance(exc, NoTextLayerError):
+            self._warn(
+                "Scanned document",
+                f"{exc.message}\n\n{name} looks like a scanned image: it has no text for ContractReview to read. "
+                "OCR is not bundled with ContractReview. Run the file through an OCR tool (for example "
+                "ocrmypdf) and open the result, or ask the vendor for a text PDF or Word file.",
+            )
+        elif isinstance(exc, ContractReviewError):
+            self._error("Cannot open contract", exc.message)
+        else:
+            self._error("Unexpected error", f"{name}: {type(exc).__name__}: {exc}\n\nThe file was not opened; your other reviews are unaffected.")
+        self.openFailed.emit(exc)
+
+    # ================================================================== showing
+    def _show_analysis(self, analysis: Analysis, *, persisted: bool, keep_view: bool = False) -> None:
+        previous = self.current_requirement()
+        same_doc = keep_view and self.analysis is not None and self.analysis.document.sha256 == analysis.document.sha256
+        self.analysis = analysis
+        decisions = self._load_decisions(analysis)
+        self.model.set_analysis(analysis, decisions)
+        self._fill_categories(analysis)
+        self.counts_label.setText(counts_text(analysis.counts()))
+        if not same_doc:
+            self.stack.setCurrentWidget(self.splitter)  # laid out before fitting the page width
+            self.doc_view.set_document(analysis.document, source_path=self.current_path, password=self.password)
+            self.doc_view.fit_width()
+        self.doc_view.set_findings(analysis.findings)
+        self._expand_groups()
+        self._select_profile_in_combo(analysis.profile)
+        self.saved = persisted
+        self.stack.setCurrentWidget(self.splitter)
+        self._update_title()
+        self._update_actions()
+        if previous and self.model.index_for(previous).isValid():
+            self.select_requirement(previous)
+        else:
+            self.next_flag(from_start=True)
+        if analysis.document.warnings:
+            self.statusBar().showMessage("; ".join(analysis.document.warnings)[:300], 10000)
+        self.analysisShown.emit(analysis)
+
+    def _load_decisions(self, analysis: Analysis) -> dict[str, ReviewDecision]:
+        if self.store is None:
+            return {}
+        try:
+            return self.store.decisions(analysis.document.sha256, current=analysis)
+        except ContractReviewError as exc:
+            self.statusBar().showMessage(f"Decisions could not be read: {exc.message}", 8000)
+            return {}
+
+    def _fill_categories(self, analysis: Analysis) -> None:
+        current = self.category_filter.currentData()
+        self.category_filter.blockSignals(True)
+        self.category_filter.clear()
+        self.category_filter.addItem("All categories", None)
+        for cat in dict.fromkeys(f.category for f in analysis.findings):
+            self.category_filter.addItem(category_label(cat), cat)
+        idx = self.category_filter.findData(current)
+        self.category_filter.setCurrentIndex(max(0, idx))
+        self.category_filter.blockSignals(False)
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        sf = self.status_filter.currentData()
+        if sf is None:
+            self.proxy.set_statuses(None)
+        elif sf == "flags":
+            self.proxy.set_statuses([s for s in Status if s.is_flag])
+        else:
+            self.proxy.set_statuses([Status(sf)])
+        sev = self.severity_filter.currentData()
+        self.proxy.set_severities(None if sev is None else [Severity(sev)])
+        self.proxy.set_category(self.category_filter.currentData())
+        self.proxy.set_search(self.search.text())
+        self._expand_groups()
+
+    def _expand_groups(self) -> None:
+        for g in range(self.proxy.rowCount()):
+            self.tree.setFirstColumnSpanned(g, QModelIndex(), True)
+        self.tree.expandAll()
+
+    def clear_filters(self) -> None:
+        for combo in (self.status_filter, self.severity_filter, self.category_filter):
+            combo.setCurrentIndex(0)
+        self.search.clear()
+
+    def close_contract(self) -> None:
+        self.detail.flush()
+        if self.is_busy():
+            self.cancel_job()
+        self.analysis = None
+        self.review_id = None
+        self.current_path = None
+        self.password = None
+        self.model.set_analysis(None)
+        self.doc_view.set_document(None)
+        self.detail.set_finding(None)
+        self.counts_label.setText("")
+        self.saved = True
+        self.show_welcome()
+        self._update_title()
+        self._update_actions()
+
+    def show_welcome(self) -> None:
+        self.refresh_recent()
+        self.stack.setCurrentWidget(self.welcome)
+
+    def refresh_recent(self) -> None:
+        summaries: list[Any] = []
+        if self.store is not None:
+            try:
+                summaries = self.store.recent_documents(10)
+            except ContractReviewError as exc:
+                self.statusBar().showMessage(f"Recent reviews unavailable: {exc.message}", 8000)
+        self.welcome.set_recent(summaries)
+        self.recent_menu.clear() if hasattr(self, "recent_menu") else None
+        if hasattr(self, "recent_menu"):
+            for s in summaries:
+                act = self.recent_menu.addAction(s.name)
+                act.setToolTip(s.path)
+                act.triggered.connect(lambda _=False, s=s: self.open_recent(s))
+            self.recent_menu.setEnabled(bool(summaries))
+
+    def _update_title(self) -> None:
+        if self.analysis is None:
+            self.setWindowTitle(APP_TITLE)
+            return
+        state = "saved" if self.saved else "NOT saved"
+        self.setWindowTitle(f"{self.analysis.document.name} ({self.analysis.profile}) — {state} — {APP_TITLE}")
+
+    def _update_actions(self) -> None:
+        has = self.analysis is not None
+        busy = self.is_busy()
+        for act in (self.act_export_report, self.act_export_annotated, self.act_export_change, self.act_close,
+                    self.act_next_flag, self.act_prev_flag, self.act_reload):
+            act.setEnabled(has)
+        self.act_reload.setEnabled(has and not busy)
+        self.act_export_annotated.setEnabled(has and bool(self.current_path))
+        self.act_export_portfolio.setEnabled(self.store is not None)
+        self.profile_combo.setEnabled(not busy)
+
+    # ================================================================== selection
+    def current_requirement(self) -> str | None:
+        f = self.current_finding()
+        return f.requirement_id if f else None
+
+    def current_finding(self) -> Finding | None:
+        idx = self.tree.currentIndex()
+        if not idx.isValid():
+            return None
+        return idx.data(ROLE_FINDING)
+
+    def select_requirement(self, requirement_id: str) -> bool:
+        src = self.model.index_for(requirement_id)
+        if not src.isValid():
+            return False
+        idx = self.proxy.mapFromSource(src)
+        if not idx.isValid():  # hidden by a filter: clear the filters so the selection is visible
+            self.clear_filters()
+            idx = self.proxy.mapFromSource(src)
+        if self.tree.currentIndex() == idx:
+            self._on_current_changed(idx, QModelIndex())  # re-show evidence (user clicked it again)
+        self.tree.setCurrentIndex(idx)
+        self.tree.scrollTo(idx)
+        return True
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        finding = current.data(ROLE_FINDING) if current.isValid() else None
+        self.detail.set_finding(finding, self.model.decision_for(finding.requirement_id) if finding else None)
+        if finding is not None:
+            shown = self.doc_view.show_evidence(finding.requirement_id)
+            if not shown and finding.status is Status.MISSING:
+                self.statusBar().showMessage(f"{finding.title}: not found in the contract.", 4000)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        finding = index.data(ROLE_FINDING)
+        if finding is not None:
+            self.doc_view.show_evidence(finding.requirement_id)
+
+    def _show_current_evidence(self) -> None:
+        rid = self.current_requirement()
+        if rid:
+            self.doc_view.show_evidence(rid)
+
+    def _visible_findings(self) -> list[QModelIndex]:
+        out = []
+        for g in range(self.proxy.rowCount()):
+            parent = self.proxy.index(g, 0)
+            for r in range(self.proxy.rowCount(parent)):
+                out.append(self.proxy.index(r, 0, parent))
+        return out
+
+    def _step_flag(self, step: int, from_start: bool = False) -> bool:
+        rows = self._visible_findings()
+        flags = [i for i, idx in enumerate(rows) if idx.data(ROLE_FINDING).status.is_flag]
+        if not flags:
+            self.statusBar().showMessage("No flagged requirements in view.", 3000)
+            return False
+        cur = self.tree.currentIndex()
+        pos = next((i for i, idx in enumerate(rows) if idx == cur), None)
+        if from_start or pos is None:
+            target = flags[0] if step > 0 else flags[-1]
+        elif step > 0:
+            target = next((i for i in flags if i > pos), flags[0])
+        else:
+            target = next((i for i in reversed(flags) if i < pos), flags[-1])
+        self.tree.setCurrentIndex(rows[target])
+        self.tree.scrollTo(rows[target])
+        return True
+
+    def next_flag(self, from_start: bool = False) -> bool:
+        return self._step_flag(+1, from_start=bool(from_start))
+
+    def previous_flag(self) -> bool:
+        return self._step_flag(-1)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # ================================================================== decisions
+    def _decide_current(self, decision: Decision) -> None:
+        f = self.current_finding()
+        if f is None:
+            return
+        idx = self.detail.decision.findData(decision)
+        self.detail.decision.setCurrentIndex(idx)  # emits decisionEdited -> save_decision
+
+    def save_decision(self, requirement_id: str, decision: Decision, note: str) -> ReviewDecision | None:
+        """Write the decision through the store now (GUI thread), then show it as saved."""
+        if self.analysis is None:
+            return None
+        if self.store is None or self.review_id is None:
+            self.detail.mark_saved(False, "this review is not stored")
+            self.saved = False
+            self._update_title()
+            return None
+        finding = self.analysis.finding(requirement_id)
+        try:
+            from ..store import evidence_text_for
+
+            evidence = evidence_text_for(finding)
+        except ImportError:
+            evidence = "\n".join(e.text for e in finding.evidence) if finding else ""
+        try:
+            rd = self.store.set_decision(
+                self.analysis.document.sha256,
+                requirement_id,
+                decision,
+                note=note,
+                reviewer=getattr(self.settings, "reviewer_name", ""),
+                evidence_text=evidence,
+            )
+        except ContractReviewError as exc:
+            self.detail.mark_saved(False, exc.message)
+            self.saved = False
+            self._update_title()
+            return None
+        self.model.set_decision(rd)
+        if self.detail.finding is not None and self.detail.finding.requirement_id == requirement_id:
+            self.detail.show_decision(rd)
+            self.detail.mark_saved(True)
+        self.saved = True
+        self._update_title()
+        self.statusBar().showMessage(f"Saved: {rd.decision.label} for {finding.title if finding else requirement_id}", 3000)
+        return rd
+
+    # ================================================================== profiles
+    def _profiles(self) -> list[str]:
+        return self.services.list_profiles(getattr(self.settings, "library_path", None))
+
+    def _populate_profiles(self) -> None:
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        names = self._profiles()
+        if self.profile not in names:
+            names = [self.profile, *names]
+        for n in names:
+            self.profile_combo.addItem(n, n)
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(self.profile)))
+        self.profile_combo.blockSignals(False)
+
+    def _rebuild_profile_menu(self) -> None:
+        self.profile_menu.clear()
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for i in range(self.profile_combo.count()):
+            name = self.profile_combo.itemData(i)
+            act = self.profile_menu.addAction(name)
+            act.setCheckable(True)
+            act.setChecked(name == self.profile)
+            group.addAction(act)
+            act.triggered.connect(lambda _=False, n=name: self.switch_profile(n))
+
+    def _select_profile_in_combo(self, name: str) -> None:
+        idx = self.profile_combo.findData(name)
+        if idx < 0:
+            self.profile_combo.addItem(name, name)
+            idx = self.profile_combo.findData(name)
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.setCurrentIndex(idx)
+        self.profile_combo.blockSignals(False)
+
+    def _on_profile_combo(self) -> None:
+        name = self.profile_combo.currentData()
+        if name:
+            self.switch_profile(name)
+
+    def switch_profile(self, name: str) -> None:
+        """Use ``name`` from now on; the open contract is re-analysed in the background."""
+        if name == self.profile and (self.analysis is None or self.analysis.profile == name):
+            return
+        self.settings = replace(self.settings, profile=name)
+        try:
+            self.services.save_settings(self.settings)
+        except Exception:  # noqa: BLE001
+            pass
+        self._select_profile_in_combo(name)
+        self._rebuild_profile_menu()
+        if self.analysis is not None:
+            self.reanalyse(name)
+
+    # ================================================================== dialogs
+    def _error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    def _warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def show_about(self) -> None:
+        from ..cli import version_text
+
+        QMessageBox.about(
+            self,
+            "About ContractReview",
+            f"<b>ContractReview</b><br>{version_text()}<br><br>"
+            "Offline review of ed-tech vendor contracts for K-12 student-data protections.<br>"
+            "It flags gaps for a human reviewer; it is not legal advice.<br>Licensed under Apache-2.0.",
+        )
+
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.settings, self.font().pointSizeF(), self)
+        if dlg.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        old_lib = getattr(self.settings, "library_dir", "")
+        self.settings = dlg.result_settings()
+        try:
+            self.services.save_settings(self.settings)
+        except Exception as exc:  # noqa: BLE001
+            self._error("Settings not saved", str(exc))
+        self.set_font_size(dlg.font_size())
+        if self.settings.library_dir != old_lib:
+            self._populate_profiles()
+            self._rebuild_profile_menu()
+            if self.analysis is not None:
+                self.reanalyse()
+
+    # ================================================================== exports
+    def _decisions_now(self) -> dict[str, ReviewDecision]:
+        return self._load_decisions(self.analysis) if self.analysis is not None else {}
+
+    def _meta(self) -> ReportMeta:
+        return ReportMeta(
+            reviewer=getattr(self.settings, "reviewer_name", ""),
+            agreement=self.analysis.document.title or self.analysis.document.name if self.analysis else "",
+            date=date.today().isoformat(),
+            review_id=self.review_id,
+        )
+
+    def _save_path(self, title: str, suggested: str, filters: str) -> tuple[str, str]:
+        folder = getattr(self.settings, "last_export_dir", "") or (str(Path(self.current_path).parent) if self.current_path else "")
+        path, chosen = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested) if folder else suggested, filters)
+        if path:
+            try:
+                self.settings = replace(self.settings, last_export_dir=str(Path(path).parent))
+                self.services.save_settings(self.settings)
+            except Exception:  # noqa: BLE001
+                pass
+        return path, chosen
+
+    def _run_export(self, what: str, fn) -> Path | None:  # type: ignore[no-untyped-def]
+        try:
+            out = fn()
+        except ContractReviewError as exc:
+            self._error(f"{what} not written", exc.message)
+            return None
+        except ImportError:
+            self._error(f"{what} not available", "The export module is not installed in this build.")
+            return None
+        self.statusBar().showMessage(f"{what} written: {Path(out).name}", 6000)
+        return Path(out)
+
+    def _stem(self) -> str:
+        return Path(self.analysis.document.name).stem if self.analysis else "contract"
+
+    def export_report(self) -> Path | None:
+        if self.analysis is None:
+            return None
+        filters = ";;".join(REPORT_FILTERS.values())
+        path, chosen = self._save_path("Export gap report", f"{self._stem()}-review.docx", filters)
+        if not path:
+            return None
+        fmt = Path(path).suffix.lstrip(".").lower()
+        if fmt not in REPORT_FILTERS:
+            fmt = next((k for k, v in REPORT_FILTERS.items() if v == chosen), "docx")
+            path = str(Path(path).with_suffix("." + fmt))
+        analysis, decisions, meta = self.analysis, self._decisions_now(), self._meta()
+
+        def go() -> Path:
+            from ..export import export_report
+
+            return export_report(analysis, decisions, meta, fmt, Path(path))
+
+        return self._run_export("Report", go)
+
+    def export_annotated(self) -> Path | None:
+        if self.analysis is None or not self.current_path:
+            return None
+        suffix = Path(self.current_path).suffix.lower()
+        path, _ = self._save_path("Export annotated contract", f"{self._stem()}-annotated{suffix}", f"Same format (*{suffix})")
+        if not path:
+            return None
+        analysis, decisions, meta, src = self.analysis, self._decisions_now(), self._meta(), Path(self.current_path)
+
+        def go() -> Path:
+            from ..export import export_annotated
+
+            return export_annotated(analysis, decisions, meta, src, Path(path))
+
+        return self._run_export("Annotated contract", go)
+
+    def export_change_request(self) -> Path | None:
+        if self.analysis is None:
+            return None
+        path, _ = self._save_path("Export change request", f"{self._stem()}-change-request.docx", "Word (*.docx)")
+        if not path:
+            return None
+        analysis, decisions, meta = self.analysis, self._decisions_now(), self._meta()
+
+        def go() -> Path:
+            from ..export import export_change_request
+
+            return export_change_request(analysis, decisions, meta, Path(path))
+
+        return self._run_export("Change request", go)
+
+    def export_portfolio(self) -> Path | None:
+        if self.store is None:
+            return None
+        path, _ = self._save_path("Export portfolio", "contract-portfolio.csv", "CSV (*.csv)")
+        if not path:
+            return None
+        store = self.store
+
+        def go() -> Path:
+            from ..export import export_portfolio
+
+            rows = []
+            for s in store.recent_documents(limit=100000):
+                a = store.get_analysis(s.id)
+                rows.append((a, store.decisions(s.sha256, current=a)))
+            return export_portfolio(rows, Path(path))
+
+        return self._run_export("Portfolio", go)
+
+    # ================================================================== drag and drop / close
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_file(files[0]))
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.detail.flush()
+        for job in [self.job, *self._old_jobs]:
+            if job is not None:
+                job.cancel()
+                job.wait(10000)
+        self.save_layout()
+        super().closeEvent(event)
