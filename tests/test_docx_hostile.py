@@ -12,11 +12,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import docgen_docx as gen
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import docgen_docx as gen
 from contractreview.errors import (
     ContractReviewError,
     CorruptDocumentError,
@@ -28,13 +28,21 @@ from contractreview.ingest.docx import MAX_ZIP_MEMBERS, is_encrypted_ooxml, load
 from contractreview.limits import Limits
 
 
-def load(data: bytes, name: str = "vendor.docx", *, limits: Limits | None = None, original_view: bool = False):
+def load(
+    data: bytes, name: str = "vendor.docx", *, limits: Limits | None = None, original_view: bool = False
+):
     return load_docx(
-        Path(name), data, hashlib.sha256(data).hexdigest(), original_view=original_view, limits=limits or Limits()
+        Path(name),
+        data,
+        hashlib.sha256(data).hexdigest(),
+        original_view=original_view,
+        limits=limits or Limits(),
     )
 
 
-def refuses(error: type[ContractReviewError], data: bytes, name: str = "vendor.docx", *, match: str = "", limits=None):
+def refuses(
+    error: type[ContractReviewError], data: bytes, name: str = "vendor.docx", *, match: str = "", limits=None
+):
     """Assert the refusal: right type, file named, under 2 s and under 64 MB of Python allocations."""
     tracemalloc.start()
     t0 = time.perf_counter()
@@ -110,7 +118,12 @@ def test_docx_hostile_total_inflated_size_over_limit():
     # 6 MB of incompressible-ish filler: fine by ratio, too much for a 4 MB budget
     filler = hashlib.sha256(b"seed").digest() * (6 * 1024 * 1024 // 32)
     data = gen.raw_zip(members + [("word/media/filler.bin", filler)], level=0)
-    refuses(HostileDocumentError, data, limits=Limits(max_docx_uncompressed_bytes=4 * 1024 * 1024), match="zip bomb")
+    refuses(
+        HostileDocumentError,
+        data,
+        limits=Limits(max_docx_uncompressed_bytes=4 * 1024 * 1024),
+        match="zip bomb",
+    )
     load(data)  # the same file is fine under the default limits
 
 
@@ -144,11 +157,17 @@ def test_docx_hostile_dtd_in_comments_part_refused():
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         comments = zf.read("word/comments.xml")
     evil = comments.replace(b"?>", b'?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hostname">]>', 1)
-    refuses(HostileDocumentError, gen.rewrite_zip(data, replace={"word/comments.xml": evil}), match="comments.xml")
+    refuses(
+        HostileDocumentError, gen.rewrite_zip(data, replace={"word/comments.xml": evil}), match="comments.xml"
+    )
 
 
 def test_docx_hostile_deeply_nested_xml():
-    nested = "<w:sdt><w:sdtContent>" * 5000 + "<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + "</w:sdtContent></w:sdt>" * 5000
+    nested = (
+        "<w:sdt><w:sdtContent>" * 5000
+        + "<w:p><w:r><w:t>deep</w:t></w:r></w:p>"
+        + "</w:sdtContent></w:sdt>" * 5000
+    )
     xml = f'<?xml version="1.0"?><w:document {gen.NSDECL}><w:body>{nested}</w:body></w:document>'
     with pytest.raises(ContractReviewError) as info:
         load(gen.with_document_xml(xml), "deep.docx")
@@ -172,7 +191,11 @@ def test_docx_hostile_macro_content_type_only():
             b"officedocument.wordprocessingml.document.macroEnabled", b"ms-word.document.macroEnabled"
         )
 
-    refuses(HostileDocumentError, gen.rewrite_zip(gen.simple_docx(), replace={"[Content_Types].xml": ct}), match="macros")
+    refuses(
+        HostileDocumentError,
+        gen.rewrite_zip(gen.simple_docx(), replace={"[Content_Types].xml": ct}),
+        match="macros",
+    )
 
 
 def test_docx_hostile_external_relationships_warned_never_fetched(no_network):
@@ -208,7 +231,11 @@ def test_docx_is_encrypted_ooxml_false_for_others():
         ("zero-bytes", lambda: b"", "zip"),
         ("random", lambda: bytes(range(256)) * 40, "zip"),
         ("truncated", lambda: gen.simple_docx()[:3000], "zip"),
-        ("no-document-xml", lambda: gen.rewrite_zip(gen.simple_docx(), drop=["word/document.xml"]), "document.xml"),
+        (
+            "no-document-xml",
+            lambda: gen.rewrite_zip(gen.simple_docx(), drop=["word/document.xml"]),
+            "document.xml",
+        ),
         ("broken-xml", lambda: gen.with_document_xml(b"<w:document><w:body><w:p>"), "well-formed"),
         ("not-wordml", lambda: gen.with_document_xml(b"<html><body>hi</body></html>"), "document body"),
         (
@@ -254,7 +281,10 @@ with zipfile.ZipFile(io.BytesIO(_BASE)) as _zf:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(_BASE) - 1), st.integers(0, 255)), min_size=1, max_size=8), st.integers(100, len(_BASE)))
+@given(
+    st.lists(st.tuples(st.integers(0, len(_BASE) - 1), st.integers(0, 255)), min_size=1, max_size=8),
+    st.integers(100, len(_BASE)),
+)
 def test_docx_fuzz_zip_bytes_only_our_errors(flips, cut):
     data = bytearray(_BASE[:cut])
     for pos, value in flips:
@@ -269,7 +299,11 @@ def test_docx_fuzz_zip_bytes_only_our_errors(flips, cut):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(["word/document.xml", "word/numbering.xml"]),
-    st.lists(st.tuples(st.floats(0, 1), st.integers(0, 8), st.binary(min_size=0, max_size=12)), min_size=1, max_size=6),
+    st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 8), st.binary(min_size=0, max_size=12)),
+        min_size=1,
+        max_size=6,
+    ),
 )
 def test_docx_fuzz_xml_parts_only_our_errors(part, edits):
     """Mutations inside the XML (re-zipped, so they pass the CRC and reach the parser and numbering)."""

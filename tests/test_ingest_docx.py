@@ -11,18 +11,24 @@ import io
 import time
 from pathlib import Path
 
+import docgen_docx as gen
 import docx
 import pytest
 from docx.oxml import parse_xml
 
-import docgen_docx as gen
 from contractreview.domain import BlockKind, Format
 from contractreview.ingest.docx import format_number, load_docx
 from contractreview.limits import Limits
 
 
 def load(data: bytes, name: str = "contract.docx", **kw):
-    return load_docx(Path(name), data, hashlib.sha256(data).hexdigest(), original_view=kw.pop("original_view", False), limits=kw.pop("limits", Limits()))
+    return load_docx(
+        Path(name),
+        data,
+        hashlib.sha256(data).hexdigest(),
+        original_view=kw.pop("original_view", False),
+        limits=kw.pop("limits", Limits()),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +99,9 @@ def test_ingest_docx_offsets_exact_and_ordered(contract):
 
 
 def test_ingest_docx_headings_by_style(contract):
-    headings = [(b.style, contract.text[b.start : b.end]) for b in contract.blocks if b.kind is BlockKind.HEADING]
+    headings = [
+        (b.style, contract.text[b.start : b.end]) for b in contract.blocks if b.kind is BlockKind.HEADING
+    ]
     assert headings[0] == ("Title", "Student Data Privacy Agreement")
     assert ("Heading 1", "3. Breach Notification") in headings
     assert ("Heading 2", "Article I General Terms") in headings
@@ -103,14 +111,20 @@ def test_ingest_docx_headings_by_style(contract):
 
 
 def test_ingest_docx_tracked_changes_accepted_by_default(contract):
-    assert "3.1 The Provider shall notify the District within 72 hours of discovery of a breach." in contract.text
+    assert (
+        "3.1 The Provider shall notify the District within 72 hours of discovery of a breach."
+        in contract.text
+    )
     assert "ten (10) business days" not in contract.text
     assert any("tracked changes" in w for w in contract.warnings)
 
 
 def test_ingest_docx_tracked_changes_original_view(contract_bytes):
     doc = load(contract_bytes, original_view=True)
-    assert "3.1 The Provider shall notify the District within ten (10) business days of discovery of a breach." in doc.text
+    assert (
+        "3.1 The Provider shall notify the District within ten (10) business days of discovery of a breach."
+        in doc.text
+    )
     assert "72 hours" not in doc.text
     assert any("tracked changes" in w and "original" in w for w in doc.warnings)
 
@@ -176,7 +190,9 @@ def test_ingest_docx_multi_paragraph_cell_is_one_block():
 
 def test_ingest_docx_nums_sharing_an_abstract_continue_like_word():
     d = docx.Document()
-    gen.add_numbering(d, [gen.OUTLINE_ABSTRACT], [gen._num(301, 90), gen._num(302, 90), gen._num(303, 90, {0: 5})])
+    gen.add_numbering(
+        d, [gen.OUTLINE_ABSTRACT], [gen._num(301, 90), gen._num(302, 90), gen._num(303, 90, {0: 5})]
+    )
     gen.numbered(d, "first", 301)
     gen.numbered(d, "second", 301)
     gen.numbered(d, "continues through another num", 302)
@@ -189,7 +205,17 @@ def test_ingest_docx_nums_sharing_an_abstract_continue_like_word():
 def test_ingest_docx_deeper_levels_restart_after_parent():
     d = docx.Document()
     gen.add_numbering(d, [gen.OUTLINE_ABSTRACT], [gen._num(301, 90)])
-    for text, lvl in [("A", 0), ("a1", 1), ("a2", 1), ("B", 0), ("b1", 1), ("x", 2), ("y", 2), ("b2", 1), ("z", 2)]:
+    for text, lvl in [
+        ("A", 0),
+        ("a1", 1),
+        ("a2", 1),
+        ("B", 0),
+        ("b1", 1),
+        ("x", 2),
+        ("y", 2),
+        ("b2", 1),
+        ("z", 2),
+    ]:
         gen.numbered(d, text, 301, lvl)
     doc = load(gen.save(d))
     assert [b.label for b in doc.blocks] == ["1.", "1.1", "1.2", "2.", "2.1", "(a)", "(b)", "2.2", "(a)"]
@@ -227,7 +253,13 @@ def test_ingest_docx_numbering_through_heading_style():
 
 def test_ingest_docx_numbering_formats():
     assert [format_number(n, "lowerLetter") for n in (1, 26, 27, 28)] == ["a", "z", "aa", "bb"]
-    assert [format_number(n, "upperRoman") for n in (4, 9, 14, 40, 1999)] == ["IV", "IX", "XIV", "XL", "MCMXCIX"]
+    assert [format_number(n, "upperRoman") for n in (4, 9, 14, 40, 1999)] == [
+        "IV",
+        "IX",
+        "XIV",
+        "XL",
+        "MCMXCIX",
+    ]
     assert format_number(7, "decimalZero") == "07"
     assert format_number(3, "ordinalText") == "3"  # unknown formats fall back to decimal
 
@@ -236,9 +268,13 @@ def test_ingest_docx_field_codes_hidden_results_kept():
     d = docx.Document()
     p = d.add_paragraph("See ")
     p._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:fldChar w:fldCharType="begin"/></w:r>'))
-    p._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:instrText xml:space="preserve"> REF _Ref123 \\h </w:instrText></w:r>'))
+    p._p.append(
+        parse_xml(
+            f'<w:r {gen.NSDECL}><w:instrText xml:space="preserve"> REF _Ref123 \\h </w:instrText></w:r>'
+        )
+    )
     p._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    p._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:t>Section 4.2</w:t></w:r>'))
+    p._p.append(parse_xml(f"<w:r {gen.NSDECL}><w:t>Section 4.2</w:t></w:r>"))
     p._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:fldChar w:fldCharType="end"/></w:r>'))
     p.add_run(" for details.")
     doc = load(gen.save(d))
@@ -269,10 +305,14 @@ def test_ingest_docx_rendered_page_breaks_trusted():
     d = docx.Document()
     d.add_paragraph("Page one text.")
     p = d.add_paragraph()
-    p._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:lastRenderedPageBreak/><w:t>Page two starts here.</w:t></w:r>'))
+    p._p.append(
+        parse_xml(f"<w:r {gen.NSDECL}><w:lastRenderedPageBreak/><w:t>Page two starts here.</w:t></w:r>")
+    )
     long = d.add_paragraph()
     long._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:t xml:space="preserve">Runs over </w:t></w:r>'))
-    long._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:lastRenderedPageBreak/><w:t>onto page three.</w:t></w:r>'))
+    long._p.append(
+        parse_xml(f"<w:r {gen.NSDECL}><w:lastRenderedPageBreak/><w:t>onto page three.</w:t></w:r>")
+    )
     d.add_paragraph("Still page three. " * 400)  # far more than a page of text, but Word says otherwise
     doc = load(gen.save(d))
     pages = [b.page for b in doc.blocks]

@@ -63,7 +63,9 @@ CHARS_PER_LINE = 90
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE_RE = re.compile(rb"<!\s*DOCTYPE|<!\s*ENTITY", re.IGNORECASE)
-_DOCTYPE_UTF16 = [s.encode(enc) for s in ("<!DOCTYPE", "<!doctype", "<!ENTITY") for enc in ("utf-16-le", "utf-16-be")]
+_DOCTYPE_UTF16 = [
+    s.encode(enc) for s in ("<!DOCTYPE", "<!doctype", "<!ENTITY") for enc in ("utf-16-le", "utf-16-be")
+]
 _MACRO_CT = re.compile(rb"macroEnabled|vbaProject|vbaData", re.IGNORECASE)
 
 
@@ -124,12 +126,18 @@ class _Package:
             )
         lower = {name.lower(): name for name in self.members}
         if any(name.endswith("vbaproject.bin") or name.endswith("vbadata.xml") for name in lower):
-            raise HostileDocumentError("contains macros (vbaProject.bin); macro-enabled files are not opened", path)
+            raise HostileDocumentError(
+                "contains macros (vbaProject.bin); macro-enabled files are not opened", path
+            )
         if path.suffix.lower() in {".docm", ".dotm"}:
-            raise HostileDocumentError("contains macros (a macro-enabled .docm file); save it as .docx first", path)
+            raise HostileDocumentError(
+                "contains macros (a macro-enabled .docm file); save it as .docx first", path
+            )
         ct = self.members.get("[Content_Types].xml")
         if ct is not None and _MACRO_CT.search(self.read("[Content_Types].xml")):
-            raise HostileDocumentError("contains macros (macro-enabled content type); save it as .docx first", path)
+            raise HostileDocumentError(
+                "contains macros (macro-enabled content type); save it as .docx first", path
+            )
 
     def has(self, name: str) -> bool:
         return name in self.members
@@ -220,7 +228,11 @@ class _Package:
             target = rel.get("Target", "")
             external = rel.get("TargetMode", "") == "External"
             if not external:
-                target = normpath(target.lstrip("/")) if target.startswith("/") else normpath(pjoin(dirname(part), target))
+                target = (
+                    normpath(target.lstrip("/"))
+                    if target.startswith("/")
+                    else normpath(pjoin(dirname(part), target))
+                )
             out[rid] = (kind, target, external)
         return out
 
@@ -359,7 +371,9 @@ class _Numbering:
             return
         for an in root.iter(_w("abstractNum")):
             aid = an.get(_w("abstractNumId"), "")
-            self.abstract[aid] = {_int(lvl.get(_w("ilvl"))): _read_level(lvl) for lvl in an.findall(_w("lvl"))}
+            self.abstract[aid] = {
+                _int(lvl.get(_w("ilvl"))): _read_level(lvl) for lvl in an.findall(_w("lvl"))
+            }
             link = _val(an, "numStyleLink")
             if link:
                 self.style_link[aid] = link
@@ -435,7 +449,9 @@ class _Numbering:
         def sub(match: re.Match[str]) -> str:
             ref = int(match.group(1)) - 1
             lvl = levels.get(ref, _Level())
-            value = counters[ref] if 0 <= ref < 9 and counters[ref] is not None else self._start(num, levels, ref)
+            value = (
+                counters[ref] if 0 <= ref < 9 and counters[ref] is not None else self._start(num, levels, ref)
+            )
             fmt = "decimal" if level.is_lgl and lvl.fmt != "none" else lvl.fmt
             return format_number(int(value or 0), fmt)
 
@@ -650,7 +666,9 @@ class _Walker:
                 elif tag == _w("commentReference"):
                     marks.append((c.get(_w("id"), ""), "ref", length))
                 elif tag == _w("footnoteReference") or tag == _w("endnoteReference"):
-                    marks.append((c.get(_w("id"), ""), "fn" if tag == _w("footnoteReference") else "en", length))
+                    marks.append(
+                        (c.get(_w("id"), ""), "fn" if tag == _w("footnoteReference") else "en", length)
+                    )
                 elif tag == f"{{{MC_NS}}}AlternateContent":
                     continue
 
@@ -730,6 +748,9 @@ class _DocxReader:
         self.use_rendered = False
         self.page_size = LETTER
         self.section_pages: list[tuple[int, Any]] = []  # (first page, sectPr)
+        self.section_start = 1
+        self.styles = _Styles(None)
+        self.numbering = _Numbering(None, {})
 
     # -- package layout
     def main_part(self) -> str:
@@ -741,7 +762,9 @@ class _DocxReader:
                         return target
         if self.pkg.has("word/document.xml"):
             return "word/document.xml"
-        raise CorruptDocumentError("not a Word document: word/document.xml is missing from the zip", self.path)
+        raise CorruptDocumentError(
+            "not a Word document: word/document.xml is missing from the zip", self.path
+        )
 
     def check_external(self) -> None:
         linked: list[str] = []
@@ -776,7 +799,9 @@ class _DocxReader:
                 f"the document runs to more than {self.limits.max_pages} pages (limit)", self.path
             )
 
-    def paragraph(self, p: Any, *, kind_override: BlockKind | None = None, out: list[_Para] | None = None) -> None:
+    def paragraph(
+        self, p: Any, *, kind_override: BlockKind | None = None, out: list[_Para] | None = None
+    ) -> None:
         ppr = p.find(_w("pPr"))
         style_id = (_val(ppr, "pStyle") if ppr is not None else None) or self.styles.default_para
         if ppr is not None and ppr.find(_w("pageBreakBefore")) is not None and not self.use_rendered:
@@ -846,7 +871,8 @@ class _DocxReader:
             self._new_page()
         if self.builder.length > self.limits.max_text_chars:
             raise DocumentTooLargeError(
-                f"the document has more than {self.limits.max_text_chars:,} characters of text (limit)", self.path
+                f"the document has more than {self.limits.max_text_chars:,} characters of text (limit)",
+                self.path,
             )
 
     def table(self, tbl: Any) -> None:
@@ -941,7 +967,10 @@ class _DocxReader:
         out: list[Furniture] = []
         seen: set[tuple[str, BlockKind]] = set()
         for first_page, sect in self.section_pages:
-            for ref_tag, kind in (("headerReference", BlockKind.HEADER), ("footerReference", BlockKind.FOOTER)):
+            for ref_tag, kind in (
+                ("headerReference", BlockKind.HEADER),
+                ("footerReference", BlockKind.FOOTER),
+            ):
                 for ref in sect.findall(_w(ref_tag)):
                     rid = ref.get(f"{{{R_NS}}}id", "")
                     if rid not in rels or rels[rid][2] or not self.pkg.has(rels[rid][1]):
@@ -970,7 +999,11 @@ class _DocxReader:
             number = 0
             for cid, page in wanted:
                 note = notes.get(cid)
-                if note is None or note.get(_w("type")) in {"separator", "continuationSeparator", "continuationNotice"}:
+                if note is None or note.get(_w("type")) in {
+                    "separator",
+                    "continuationSeparator",
+                    "continuationNotice",
+                }:
                     continue
                 number += 1
                 label = str(number) if kind == "fn" else _roman(number)
@@ -980,7 +1013,12 @@ class _DocxReader:
                     continue
                 page_no = page if kind == "fn" else self.page
                 self.builder.add(
-                    text, page=page_no, kind=BlockKind.FOOTNOTE, style=part_kind, label=f"[{label}]", prefix=f"[{label}] "
+                    text,
+                    page=page_no,
+                    kind=BlockKind.FOOTNOTE,
+                    style=part_kind,
+                    label=f"[{label}]",
+                    prefix=f"[{label}] ",
                 )
 
     def comments(self, rels: dict[str, tuple[str, str, bool]]) -> list[Comment]:
@@ -1020,13 +1058,16 @@ class _DocxReader:
             raise CorruptDocumentError("word/document.xml is empty", self.path)
         self.check_external()
         rels = self.pkg.rels(main)
-        styles_part = next((t for (k, t, ext) in rels.values() if k == "styles" and not ext), "word/styles.xml")
+        styles_part = next(
+            (t for (k, t, ext) in rels.values() if k == "styles" and not ext), "word/styles.xml"
+        )
         numbering_part = next(
             (t for (k, t, ext) in rels.values() if k == "numbering" and not ext), "word/numbering.xml"
         )
         self.styles = _Styles(self.pkg.xml(styles_part) if self.pkg.has(styles_part) else None)
         self.numbering = _Numbering(
-            self.pkg.xml(numbering_part) if self.pkg.has(numbering_part) else None, self.styles.numbering_styles()
+            self.pkg.xml(numbering_part) if self.pkg.has(numbering_part) else None,
+            self.styles.numbering_styles(),
         )
         root = self.pkg.xml(main)
         body = root.find(_w("body"))
@@ -1034,7 +1075,6 @@ class _DocxReader:
             raise CorruptDocumentError("word/document.xml has no document body", self.path)
         # Trust Word's rendered page breaks when the file has them; otherwise estimate.
         self.use_rendered = next(body.iter(_w("lastRenderedPageBreak")), None) is not None
-        self.section_start = 1
         self.body(body)
         final_sect = body.find(_w("sectPr"))
         if final_sect is not None:
@@ -1053,10 +1093,16 @@ class _DocxReader:
             self.warnings.insert(
                 0,
                 "document contains tracked changes (unaccepted revisions); showing the "
-                + ("original text, revisions rejected" if self.walker.original_view else "text with all changes accepted"),
+                + (
+                    "original text, revisions rejected"
+                    if self.walker.original_view
+                    else "text with all changes accepted"
+                ),
             )
         if self.walker.hidden:
-            self.warnings.append(f"document contains hidden text ({self.walker.hidden} run(s)); it was left out")
+            self.warnings.append(
+                f"document contains hidden text ({self.walker.hidden} run(s)); it was left out"
+            )
         if not text.strip():
             self.warnings.append("document body has no text")
         w, h = self.page_size
@@ -1074,7 +1120,9 @@ class _DocxReader:
         )
 
 
-def load_docx(path: Path, data: bytes, sha256: str, *, original_view: bool = False, limits: Limits | None = None) -> Document:
+def load_docx(
+    path: Path, data: bytes, sha256: str, *, original_view: bool = False, limits: Limits | None = None
+) -> Document:
     """Read a DOCX already loaded into memory.
 
     :param original_view: show the text as it was before tracked changes (deletions kept, insertions dropped)
