@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sqlite3
 import stat
@@ -125,6 +126,9 @@ def test_store_round_trips_an_analysis_with_text_layout_and_highlights(db_path: 
             assert back.document.text[ev.start : ev.end] == ev.text
             assert back.document.boxes_for(ev.start, ev.end) == ev.boxes
     assert dict(back.finding("breach_notification").params) == {"breach_notice_max_hours": 72}
+    assert [f.sources for f in back.findings] == [f.sources for f in analysis.findings]
+    assert back.finding("breach_notification").sources[1].is_verified is False
+    assert [f.confidence for f in back.findings] == [0.75, 1.0, 1.0]
     assert back.key_terms["governing_law"] == "New York"
 
 
@@ -291,3 +295,32 @@ def test_store_keeps_a_text_less_analysis(db_path: Path) -> None:
         back = store.get_analysis(rid)
     assert back.document.text == "" and back.document.sha256 == doc.sha256
     assert back.findings[0].status is Status.MISSING
+
+
+def test_store_upgrades_a_version_1_database_keeping_its_reviews(db_path: Path) -> None:
+    """A file written before migration 2 opens, migrates and still reads its reviews and decisions."""
+    from sqlite_utils import Database
+
+    con = sqlite3.connect(db_path, isolation_level=None)
+    assert migrations.migrate(Database(con), target=1) == [1]
+    v1 = contract_v1()
+    from contractreview.serialize import analysis_to_dict
+
+    sha = v1.document.sha256
+    con.execute("INSERT INTO documents (sha256, name, path, format, pages, first_seen) VALUES (?, 'old.pdf', '', 'pdf', 2, 't')", (sha,))
+    con.execute(
+        "INSERT INTO reviews (uid, sha256, profile, started_at, finished_at, analysis_json) VALUES ('u1', ?, 'default', 't', 't', ?)",
+        (sha, json.dumps(analysis_to_dict(v1))),
+    )
+    con.execute("INSERT INTO findings (review_id, requirement_id, status) VALUES (1, 'breach_notification', 'weak')")
+    con.execute("INSERT INTO decisions (sha256, requirement_id, decision, created_at, updated_at) VALUES (?, 'x', 'waived', 't', 't')", (sha,))
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    con.close()
+    with open_store(db_path) as store:
+        assert store.schema_version == SCHEMA_VERSION == 2
+        assert migrations.applied(store.db) == [1, 2]
+        back = store.get_analysis(1)
+        assert [f.requirement_id for f in back.findings] == [f.requirement_id for f in v1.findings]
+        assert back.document.text == ""  # version-1 rows did not keep the text
+        assert store.decisions(sha)["x"].decision is Decision.WAIVED
+        assert store.check() == []

@@ -14,7 +14,7 @@ from test_store_support import contract_v1, contract_v2
 
 from contractreview.cli import main
 from contractreview.domain import Decision
-from contractreview.store import open_store
+from contractreview.store import SCHEMA_VERSION, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -99,7 +99,7 @@ def test_cli_store_check_healthy_then_damaged(db, capsys) -> None:
     proc = subprocess.run([sys.executable, "-m", "contractreview", "store", "check", "--db", str(path)],
                           capture_output=True, text=True, timeout=60, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
-    assert "OK (schema 1, 2 reviews" in proc.stdout
+    assert f"OK (schema {SCHEMA_VERSION}, 2 reviews" in proc.stdout
     con = sqlite3.connect(path)
     con.execute("INSERT INTO decisions (sha256, requirement_id, decision, created_at, updated_at)"
                 " VALUES ('0000', 'x', 'accept', 't', 't')")

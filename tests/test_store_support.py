@@ -21,6 +21,7 @@ from contractreview.domain import (
     Line,
     Page,
     Severity,
+    Source,
     Status,
 )
 
@@ -103,6 +104,9 @@ def make_analysis(
                 explanation=f"{rid}: {status.value} (rule {rid}.commit)",
                 evidence=ev,
                 params={"breach_notice_max_hours": 72} if rid == "breach_notification" else {},
+                sources=(Source("8 NYCRR 121.10(a)", "Part 121", "mandatory", "primary"),
+                         Source("SDPC NDPA v2 §5", "NDPA", "model", "unverified")),
+                confidence=0.75 if status is Status.WEAK else 1.0,
                 suggested_language="Vendor shall ...",
                 vendor_question="Will you ...?",
             )

@@ -90,6 +90,7 @@ def export_review(store: Store, review_id: int, dest: Path, *, include_contract:
         },
         "analysis": json.loads(row["analysis_json"]),
         "clauses": json.loads(row["clauses_json"] or "[]"),
+        "extra": json.loads(row["extra_json"] or "{}"),
         "decisions": [{"requirement_id": d["requirement_id"], **{k: d[k] for k in _DECISION_KEYS}} for d in decisions],
         "history": [
             {k: h[k] for k in ("uid", "at", "who", "action", "sha256", "requirement_id", "old_json", "new_json")}
@@ -127,6 +128,8 @@ def _load(src: Path) -> dict[str, Any]:
             raise ValueError("document.sha256 is not a SHA-256 hex digest")
         if analysis.get("schema") != ANALYSIS_SCHEMA or analysis["document"]["sha256"] != sha:
             raise ValueError("the analysis does not belong to the document")
+        if not isinstance(data.get("extra", {}), dict) or not isinstance(data.get("clauses", []), list):
+            raise ValueError("extra/clauses have the wrong type")
         if not review.get("uid"):
             raise ValueError("review.uid is missing")
         for d in data.get("decisions", []):
@@ -186,8 +189,8 @@ def import_review(store: Store, src: Path) -> int:
         else:
             cur = conn.execute(
                 "INSERT INTO reviews (uid, sha256, profile, library_version, library_fingerprint, tool_version,"
-                " started_at, finished_at, source_path, analysis_json, clauses_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " started_at, finished_at, source_path, analysis_json, clauses_json, extra_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review["uid"], sha, review.get("profile") or data["analysis"].get("profile", ""),
                     review.get("library_version") or "", review.get("library_fingerprint") or "",
@@ -195,6 +198,7 @@ def import_review(store: Store, src: Path) -> int:
                     review.get("finished_at") or now_iso(),
                     str(contract_path) if contract_path else (review.get("source_path") or ""),
                     json.dumps(data["analysis"]), json.dumps(data.get("clauses") or []),
+                    json.dumps(data.get("extra") or {}),
                 ),
             )
             review_id = int(cur.lastrowid or 0)

@@ -113,7 +113,16 @@ def _m001_initial(db: Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = ((1, "initial schema", _m001_initial),)
+def _m002_review_extras(db: Database) -> None:
+    # Finding fields analysis-v1 does not carry (full source records, classifier confidence), so a
+    # reopened review shows the same citations and verification labels as the live one.
+    db.execute("ALTER TABLE reviews ADD COLUMN extra_json TEXT NOT NULL DEFAULT '{}'")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    (1, "initial schema", _m001_initial),
+    (2, "reviews.extra_json for finding sources and confidence", _m002_review_extras),
+)
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -132,8 +141,8 @@ def applied(db: Database) -> list[int]:
     return [int(r[0]) for r in db.execute("SELECT id FROM _migrations ORDER BY id")]
 
 
-def migrate(db: Database) -> list[int]:
-    """Apply every pending migration; returns the ids applied now (empty when up to date).
+def migrate(db: Database, target: int | None = None) -> list[int]:
+    """Apply every pending migration (up to ``target``); returns the ids applied now.
 
     The connection must be in autocommit mode (``isolation_level=None``): transactions are explicit.
     Raises ``sqlite3.Error`` on failure (the caller turns it into a ``StoreError``) and ``ValueError``
@@ -141,6 +150,8 @@ def migrate(db: Database) -> list[int]:
     """
     done: list[int] = []
     for number, name, func in MIGRATIONS:
+        if target is not None and number > target:
+            break
         if schema_version(db) >= number:
             continue
         db.execute("BEGIN IMMEDIATE")

@@ -13,6 +13,7 @@ Durability rules (issue #5, #7):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -43,6 +44,7 @@ from ..domain import (
     Line,
     Page,
     ReviewDecision,
+    Source,
     Status,
 )
 from ..errors import SchemaTooNewError, StoreError
@@ -172,6 +174,36 @@ def document_from_layout(
         comments=tuple(Comment(a, t, int(s), int(e)) for a, t, s, e in layout.get("comments", ())),
         title=layout.get("title", ""),
     )
+
+
+def extras_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """Per-finding fields that analysis-v1 drops: full source records and confidence."""
+    return {
+        "findings": {
+            f.requirement_id: {
+                "sources": [[s.citation, s.name, s.status, s.verified] for s in f.sources],
+                "confidence": f.confidence,
+            }
+            for f in analysis.findings
+        }
+    }
+
+
+def apply_extras(analysis: Analysis, extras: Mapping[str, Any]) -> Analysis:
+    per = extras.get("findings") or {}
+    if not per:
+        return analysis
+    findings = []
+    for f in analysis.findings:
+        x = per.get(f.requirement_id)
+        if x:
+            f = dataclasses.replace(
+                f,
+                sources=tuple(Source(*map(str, s)) for s in x.get("sources", ())) or f.sources,
+                confidence=float(x.get("confidence", f.confidence)),
+            )
+        findings.append(f)
+    return dataclasses.replace(analysis, findings=tuple(findings))
 
 
 def clauses_to_list(clauses: tuple[Clause, ...]) -> list[list[Any]]:
@@ -399,8 +431,8 @@ class Store:
             self._upsert_document(conn, doc, path)
             cur = conn.execute(
                 "INSERT INTO reviews (uid, sha256, profile, library_version, library_fingerprint, tool_version,"
-                " started_at, finished_at, source_path, analysis_json, clauses_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " started_at, finished_at, source_path, analysis_json, clauses_json, extra_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     uid,
                     doc.sha256,
@@ -413,6 +445,7 @@ class Store:
                     path,
                     json.dumps(data),
                     json.dumps(clauses_to_list(analysis.clauses)),
+                    json.dumps(extras_to_dict(analysis)),
                 ),
             )
             review_id = int(cur.lastrowid or 0)
@@ -482,10 +515,8 @@ class Store:
             raise StoreError(f"review {review_id} cannot be read ({exc}).", self.path) from exc
         clauses = clauses_from_list(json.loads(row["clauses_json"] or "[]"))
         if clauses:
-            from dataclasses import replace
-
-            analysis = replace(analysis, clauses=clauses)
-        return analysis
+            analysis = dataclasses.replace(analysis, clauses=clauses)
+        return apply_extras(analysis, json.loads(row["extra_json"] or "{}"))
 
     def _summaries(self, where: str = "", params: tuple[Any, ...] = (), limit: int | None = None) -> list[ReviewSummary]:
         sql = (
