@@ -100,10 +100,10 @@ class _Package:
             zf = ZipFile(BytesIO(data))
             infos = zf.infolist()
         except (BadZipFile, LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
-            raise CorruptDocumentError(f"not a valid DOCX (zip) file ({exc})", path) from exc
+            raise CorruptDocumentError(f"not a valid DOCX (zip) file ({exc}).", path) from exc
         if len(infos) > MAX_ZIP_MEMBERS:
             raise HostileDocumentError(
-                f"the DOCX zip has {len(infos)} members (limit {MAX_ZIP_MEMBERS}); refusing to open it", path
+                f"the DOCX zip has {len(infos)} members (limit {MAX_ZIP_MEMBERS}); refusing to open it.", path
             )
         declared = 0
         self.members: dict[str, ZipInfo] = {}
@@ -114,29 +114,29 @@ class _Package:
                 if ratio > limits.max_docx_ratio:
                     raise HostileDocumentError(
                         f"zip bomb: part '{info.filename}' would inflate {ratio:,.0f}x to "
-                        f"{info.file_size:,} bytes (limit {limits.max_docx_ratio}x)",
+                        f"{info.file_size:,} bytes (limit {limits.max_docx_ratio}x).",
                         path,
                     )
             self.members[info.filename.lstrip("/")] = info
         if declared > limits.max_docx_uncompressed_bytes:
             raise HostileDocumentError(
                 f"zip bomb: the DOCX would inflate to {declared:,} bytes "
-                f"(limit {limits.max_docx_uncompressed_bytes:,})",
+                f"(limit {limits.max_docx_uncompressed_bytes:,}).",
                 path,
             )
         lower = {name.lower(): name for name in self.members}
         if any(name.endswith("vbaproject.bin") or name.endswith("vbadata.xml") for name in lower):
             raise HostileDocumentError(
-                "contains macros (vbaProject.bin); macro-enabled files are not opened", path
+                "contains macros (vbaProject.bin); macro-enabled files are not opened.", path
             )
         if path.suffix.lower() in {".docm", ".dotm"}:
             raise HostileDocumentError(
-                "contains macros (a macro-enabled .docm file); save it as .docx first", path
+                "contains macros (a macro-enabled .docm file); save it as .docx first.", path
             )
         ct = self.members.get("[Content_Types].xml")
         if ct is not None and _MACRO_CT.search(self.read("[Content_Types].xml")):
             raise HostileDocumentError(
-                "contains macros (macro-enabled content type); save it as .docx first", path
+                "contains macros (macro-enabled content type); save it as .docx first.", path
             )
 
     def has(self, name: str) -> bool:
@@ -146,16 +146,16 @@ class _Package:
         """Inflate one member, never past its declared size or the package budget."""
         info = self.members[name]
         if info.flag_bits & 0x1:
-            raise CorruptDocumentError(f"zip part '{name}' is encrypted", self.path)
+            raise CorruptDocumentError(f"zip part '{name}' is encrypted.", self.path)
         off = info.header_offset
         header = self.data[off : off + 30]
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise CorruptDocumentError(f"zip part '{name}' has a broken local header", self.path)
+            raise CorruptDocumentError(f"zip part '{name}' has a broken local header.", self.path)
         name_len, extra_len = struct.unpack("<HH", header[26:30])
         start = off + 30 + name_len + extra_len
         raw = self.data[start : start + info.compress_size]
         if len(raw) < info.compress_size:
-            raise CorruptDocumentError(f"zip part '{name}' is truncated", self.path)
+            raise CorruptDocumentError(f"zip part '{name}' is truncated.", self.path)
         budget = min(info.file_size, self.limits.max_docx_uncompressed_bytes - self.inflated)
         if info.compress_type == 0:
             out = raw
@@ -163,14 +163,14 @@ class _Package:
             out = self._inflate(name, raw, budget, info.file_size)
         else:
             raise CorruptDocumentError(
-                f"zip part '{name}' uses an unsupported compression method ({info.compress_type})", self.path
+                f"zip part '{name}' uses an unsupported compression method ({info.compress_type}).", self.path
             )
         if len(out) != info.file_size:
             raise CorruptDocumentError(
-                f"zip part '{name}' inflates to {len(out):,} bytes but declares {info.file_size:,}", self.path
+                f"zip part '{name}' inflates to {len(out):,} bytes but declares {info.file_size:,}.", self.path
             )
         if zlib.crc32(out) & 0xFFFFFFFF != info.CRC:
-            raise CorruptDocumentError(f"zip part '{name}' fails its CRC check", self.path)
+            raise CorruptDocumentError(f"zip part '{name}' fails its CRC check.", self.path)
         self.inflated += len(out)
         return out
 
@@ -195,11 +195,11 @@ class _Package:
                 if total > budget:
                     if total > declared:
                         raise HostileDocumentError(
-                            f"zip bomb: part '{name}' inflates past its declared size of {declared:,} bytes",
+                            f"zip bomb: part '{name}' inflates past its declared size of {declared:,} bytes.",
                             self.path,
                         )
                     raise HostileDocumentError(
-                        f"zip bomb: the DOCX inflates past {self.limits.max_docx_uncompressed_bytes:,} bytes",
+                        f"zip bomb: the DOCX inflates past {self.limits.max_docx_uncompressed_bytes:,} bytes.",
                         self.path,
                     )
                 chunks.append(piece)
@@ -207,10 +207,10 @@ class _Package:
                     break
                 if time.monotonic() > self.deadline:
                     raise DocumentTooLargeError(
-                        f"reading took longer than {self.limits.max_seconds:g} s", self.path
+                        f"reading took longer than {self.limits.max_seconds:g} s.", self.path
                     )
         except zlib.error as exc:
-            raise CorruptDocumentError(f"zip part '{name}' is corrupt ({exc})", self.path) from exc
+            raise CorruptDocumentError(f"zip part '{name}' is corrupt ({exc}).", self.path) from exc
         return b"".join(chunks)
 
     def xml(self, name: str) -> Any:
@@ -244,7 +244,7 @@ def _parse_xml(raw: bytes, name: str, path: Path) -> Any:
     if _DOCTYPE_RE.search(raw) or any(p in raw for p in _DOCTYPE_UTF16):
         raise HostileDocumentError(
             f"part '{name}' declares a DOCTYPE/entities (XML external entity or entity-expansion attack); "
-            "refusing to parse it",
+            "refusing to parse it.",
             path,
         )
     parser = etree.XMLParser(
@@ -259,12 +259,12 @@ def _parse_xml(raw: bytes, name: str, path: Path) -> Any:
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
-        raise CorruptDocumentError(f"part '{name}' is not well-formed XML ({exc})", path) from exc
+        raise CorruptDocumentError(f"part '{name}' is not well-formed XML ({exc}).", path) from exc
     if root is None:
-        raise CorruptDocumentError(f"part '{name}' is empty", path)
+        raise CorruptDocumentError(f"part '{name}' is empty.", path)
     info = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise HostileDocumentError(f"part '{name}' declares a DOCTYPE; refusing to parse it", path)
+        raise HostileDocumentError(f"part '{name}' declares a DOCTYPE; refusing to parse it.", path)
     return root
 
 
@@ -583,7 +583,7 @@ class _Walker:
     def _tick(self) -> None:
         self.count += 1
         if self.count % 500 == 0 and time.monotonic() > self.deadline:
-            raise DocumentTooLargeError(f"reading took longer than {self.limits.max_seconds:g} s", self.path)
+            raise DocumentTooLargeError(f"reading took longer than {self.limits.max_seconds:g} s.", self.path)
 
     def paragraph_text(self, p: Any) -> tuple[str, list[tuple[str, str, int]], list[int]]:
         """Text of one ``w:p``; comment marks; local offsets where a page break occurs."""
@@ -763,7 +763,7 @@ class _DocxReader:
         if self.pkg.has("word/document.xml"):
             return "word/document.xml"
         raise CorruptDocumentError(
-            "not a Word document: word/document.xml is missing from the zip", self.path
+            "not a Word document: word/document.xml is missing from the zip.", self.path
         )
 
     def check_external(self) -> None:
@@ -796,7 +796,7 @@ class _DocxReader:
         self.chars_on_page = 0
         if self.page > self.limits.max_pages:
             raise DocumentTooLargeError(
-                f"the document runs to more than {self.limits.max_pages} pages (limit)", self.path
+                f"the document runs to more than {self.limits.max_pages} pages (limit).", self.path
             )
 
     def paragraph(
@@ -871,7 +871,7 @@ class _DocxReader:
             self._new_page()
         if self.builder.length > self.limits.max_text_chars:
             raise DocumentTooLargeError(
-                f"the document has more than {self.limits.max_text_chars:,} characters of text (limit)",
+                f"the document has more than {self.limits.max_text_chars:,} characters of text (limit).",
                 self.path,
             )
 
@@ -1055,7 +1055,7 @@ class _DocxReader:
     def read(self) -> Document:
         main = self.main_part()
         if self.pkg.members[main].file_size == 0:
-            raise CorruptDocumentError("word/document.xml is empty", self.path)
+            raise CorruptDocumentError("word/document.xml is empty.", self.path)
         self.check_external()
         rels = self.pkg.rels(main)
         styles_part = next(
@@ -1072,7 +1072,7 @@ class _DocxReader:
         root = self.pkg.xml(main)
         body = root.find(_w("body"))
         if root.tag != _w("document") or body is None:
-            raise CorruptDocumentError("word/document.xml has no document body", self.path)
+            raise CorruptDocumentError("word/document.xml has no document body.", self.path)
         # Trust Word's rendered page breaks when the file has them; otherwise estimate.
         self.use_rendered = next(body.iter(_w("lastRenderedPageBreak")), None) is not None
         self.body(body)
@@ -1141,15 +1141,15 @@ def load_docx(
         )
     if data.startswith(_CFB_MAGIC):
         raise CorruptDocumentError(
-            "this is a legacy Word 97-2003 (.doc) or other OLE file, not a DOCX; save it as .docx first", path
+            "this is a legacy Word 97-2003 (.doc) or other OLE file, not a DOCX; save it as .docx first.", path
         )
     try:
         return _DocxReader(path, data, sha256, original_view, limits).read()
     except ContractReviewError:
         raise
     except RecursionError as exc:
-        raise HostileDocumentError("the document's XML is nested too deeply", path) from exc
+        raise HostileDocumentError("the document's XML is nested too deeply.", path) from exc
     except MemoryError as exc:
-        raise DocumentTooLargeError("the document is too large to read into memory", path) from exc
+        raise DocumentTooLargeError("the document is too large to read into memory.", path) from exc
     except Exception as exc:  # noqa: BLE001 - ingestion never raises anything but our own errors
-        raise CorruptDocumentError(f"the DOCX could not be read ({type(exc).__name__}: {exc})", path) from exc
+        raise CorruptDocumentError(f"the DOCX could not be read ({type(exc).__name__}: {exc}).", path) from exc
