@@ -44,7 +44,14 @@ from .nlp.durations import clock_start, outer_deadline, parse_durations
 from .nlp.sentences import split_sentences
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "nlp" / "weights.json"
-_SKIP_BLOCKS = {BlockKind.HEADER, BlockKind.FOOTER}
+_SKIP_BLOCKS = {BlockKind.HEADER, BlockKind.FOOTER, BlockKind.HEADING}
+_NUM_PREFIX = re.compile(r"^\W*(?:(?:section|article|§)\s*)?[\dIVXivx]+(?:\.\d+)*[.)]?\s*", re.IGNORECASE)
+
+
+def _is_heading_line(sentence: str, clause: Clause) -> bool:
+    head = clause.heading.strip().rstrip(".:").lower()
+    body = _NUM_PREFIX.sub("", sentence.strip()).rstrip(".:").lower()
+    return bool(head) and (body == head or sentence.strip().rstrip(".:").lower() == head)
 
 
 @lru_cache(maxsize=4)
@@ -174,6 +181,8 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     cands: list[tuple[int, int, int]] = []
     for s, e in sents:
         ci = bisect.bisect_right(starts, s) - 1 if starts else -1
+        if ci >= 0 and _is_heading_line(text[s:e], clauses[ci]):
+            continue  # a heading is context for the sentences below it, not evidence by itself
         if rx.search(text, s, e) or (ci >= 0 and ci in heading_reqs):
             cands.append((s, e, ci))
     feats.candidates = len(cands)
@@ -303,8 +312,9 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
             params["wording"] = nums["wording"]
             if parameter == "breach_notice_max_hours":
                 params["clock_start"] = nums["clock_start"]
-            if nums["hit"] not in relevant[:1]:
-                relevant.insert(0, nums["hit"]) if nums["hit"] in relevant else None
+            if nums["hit"] in relevant and relevant[0] is not nums["hit"]:
+                relevant.remove(nums["hit"])
+                relevant.insert(0, nums["hit"])  # the sentence stating the deadline is the best evidence
         if th is not None:
             params["threshold"] = th.value
             params["threshold_unit"] = th.unit
@@ -313,6 +323,12 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
             if parameter == "breach_notice_max_hours":
                 params["threshold_hours"] = th.value
         value = params.get(parameter)
+        if nums and value is not None and not ok:
+            # A firm deadline stated with a commitment word is itself the commitment ("shall notify ... within 24 hours").
+            h = nums["hit"].hit
+            if h.modal and not (h.hedges or h.refusals or h.denies):
+                ok = True
+                reasons = [r for r in reasons if "firm commitment" not in r and "hedged" not in r]
         if not nums or value is None:
             if rid in w["timeframe_required"]:
                 if ok:
@@ -321,7 +337,7 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
                 reasons.append(f"no fixed deadline (\"{wording}\")" if wording else "no fixed deadline is stated")
         elif th is not None and th.value is not None and value > th.value:
             ok = False
-            reasons.append(_over_threshold(parameter, value, th))
+            reasons.append(_over_threshold(parameter, value, th, params.get("wording", ""), library.profile.name))
         if parameter == "breach_notice_max_hours" and params.get("clock_start") in {"confirmation", "determination"}:
             need = (th.clock_start if th is not None and th.clock_start else "discovery")
             if need != params["clock_start"]:
@@ -337,12 +353,15 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
     return Decision(status, best, tuple(dict.fromkeys(reasons)), params)
 
 
-def _over_threshold(parameter: str, value: float, th: Threshold) -> str:
+def _over_threshold(parameter: str, value: float, th: Threshold, wording: str, profile: str) -> str:
     unit = "hours" if parameter.endswith("_hours") else "days"
     tv = th.value if th.value is None or not float(th.value).is_integer() else int(th.value)
-    basis = th.basis if th.is_law else f"project recommendation ({th.basis})" if th.basis else "project recommendation"
-    law = "required" if th.is_law else "recommended"
-    return f"{value:g} {unit} exceeds the {tv:g} {unit} {law} by the profile: {basis}"
+    stated = f"{value:g} {unit}" + (f" (\"{wording}\")" if wording else "")
+    if th.is_law:
+        return f"the contract allows {stated}; the {profile} profile requires at most {tv:g} {unit} ({th.basis})"
+    basis = f": {th.basis}" if th.basis else ""
+    return (f"the contract allows {stated}; the {profile} profile asks for at most {tv:g} {unit}, "
+            f"a project recommendation, not a legal requirement{basis}")
 
 
 def _weak_reasons(s: Scored) -> list[str]:
@@ -421,7 +440,7 @@ def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> s
 def _governing_law(text: str) -> str | None:
     m = re.search(
         r"governed\s+by\s+(?:and\s+construed\s+in\s+accordance\s+with\s+)?(?:and\s+interpreted\s+under\s+)?(?:the\s+)?"
-        r"(?:substantive\s+)?laws?\s+of\s+(?:the\s+)?(?:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?"
+        r"(?:substantive\s+)?laws?\s+of\s+(?:the\s+)?(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?"
         r"(?P<place>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})",
         text,
     )

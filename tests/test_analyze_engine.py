@@ -1,0 +1,173 @@
+"""analyze() on small contracts written by the tests: satisfied / weak / missing variants per profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contractreview.analyze import analyze
+from contractreview.domain import Status
+from contractreview.ingest import load_document
+from contractreview.library import load_library
+
+BASE = """# Data Privacy Agreement
+
+This Data Privacy Agreement is between the Springfield School District (the "District") and
+Acme Learning, Inc. (the "Provider").
+
+## 1. Purpose
+
+1.1 Provider shall use Student Data solely for the purpose of providing the Services to the District.
+
+## 2. Data Security
+
+2.1 Provider shall encrypt all Student Data in transit and at rest using AES-256 and TLS 1.2 or higher.
+
+{breach}
+
+## 4. Use of Data
+
+{sale}
+
+## 5. Return and Deletion
+
+{deletion}
+
+## 6. Governing Law
+
+6.1 This Agreement shall be governed by the laws of the State of New York.
+"""
+
+BREACH = {
+    "24h": "## 3. Data Breach\n\n3.1 Provider shall notify the District within twenty-four (24) hours of discovery of any breach of Student Data.",
+    "120h": "## 3. Data Breach\n\n3.1 Provider shall notify the District within five (5) days after discovery of any breach of Student Data.",
+    "240h": "## 3. Data Breach\n\n3.1 Provider shall notify the District within ten (10) days after discovery of any breach of Student Data.",
+    "promptly": "## 3. Data Breach\n\n3.1 Provider shall promptly notify the District of any breach of Student Data.",
+    "confirmed": "## 3. Data Breach\n\n3.1 Provider shall notify the District within forty-eight (48) hours after Provider confirms a breach of Student Data.",
+    "absent": "## 3. Support\n\n3.1 Provider shall answer support tickets within two business days.",
+}
+SALE = {
+    "no_sale": "4.1 Provider shall not sell, rent, lease or trade Student Data.",
+    "may_sell": "4.1 Provider may sell or share aggregated information with partners as part of a business transaction.",
+    "absent": "4.1 Provider shall keep the Services available during school hours.",
+}
+DELETION = {
+    "30d": "5.1 Upon written request of the District, Provider shall delete all Student Data within thirty (30) days of the request.",
+    "refused": "5.1 Provider is not required to delete Student Data upon request of the District and may retain it for its business purposes.",
+    "absent": "5.1 The District may terminate this Agreement for convenience.",
+}
+
+
+def _doc(tmp_path: Path, breach: str = "24h", sale: str = "no_sale", deletion: str = "30d"):
+    path = tmp_path / f"dpa_{breach}_{sale}_{deletion}.md"
+    path.write_text(BASE.format(breach=BREACH[breach], sale=SALE[sale], deletion=DELETION[deletion]), encoding="utf-8")
+    return load_document(path)
+
+
+def _status(tmp_path: Path, rid: str, profile: str = "default", **variant: str) -> Status:
+    analysis = analyze(_doc(tmp_path, **variant), profile=profile)
+    finding = analysis.finding(rid)
+    assert finding is not None
+    return finding.status
+
+
+@pytest.mark.parametrize(
+    ("variant", "profile", "expected"),
+    [
+        ("24h", "default", Status.SATISFIED),
+        ("240h", "default", Status.WEAK),
+        ("promptly", "default", Status.WEAK),
+        ("confirmed", "default", Status.WEAK),
+        ("absent", "default", Status.MISSING),
+        ("120h", "default", Status.WEAK),  # 120 h > 72 h project recommendation
+        ("120h", "ny", Status.SATISFIED),  # 120 h <= 168 h (7 days, NY Part 121)
+    ],
+)
+def test_analyze_breach_notice_statuses(tmp_path: Path, variant: str, profile: str, expected: Status) -> None:
+    assert _status(tmp_path, "breach_notice_deadline_to_lea", profile, breach=variant) is expected
+
+
+def test_analyze_breach_params_name_numbers_and_basis(tmp_path: Path) -> None:
+    analysis = analyze(_doc(tmp_path, breach="240h"), profile="default")
+    f = analysis.finding("breach_notice_deadline_to_lea")
+    assert f.params["breach_notice_max_hours"] == 240
+    assert f.params["threshold_hours"] == 72
+    assert f.params["threshold_is_law"] is False
+    assert "240 hours" in f.explanation and "72 hours" in f.explanation
+    assert "project recommendation" in f.explanation
+    assert analysis.key_terms["breach_notice_max_hours"] == 240
+    assert analysis.key_terms["breach_notice_clock_start"] == "discovery"
+    assert analysis.key_terms["governing_law"] == "New York"
+
+
+@pytest.mark.parametrize(("variant", "expected"), [("no_sale", Status.SATISFIED), ("may_sell", Status.WEAK), ("absent", Status.MISSING)])
+def test_analyze_sale_of_data(tmp_path: Path, variant: str, expected: Status) -> None:
+    assert _status(tmp_path, "no_sale_of_student_data", sale=variant) is expected
+
+
+@pytest.mark.parametrize(("variant", "expected"), [("30d", Status.SATISFIED), ("refused", Status.WEAK), ("absent", Status.MISSING)])
+def test_analyze_deletion_on_request(tmp_path: Path, variant: str, expected: Status) -> None:
+    assert _status(tmp_path, "deletion_on_lea_request", deletion=variant) is expected
+
+
+def test_analyze_deletion_days_key_term(tmp_path: Path) -> None:
+    analysis = analyze(_doc(tmp_path))
+    assert analysis.key_terms["deletion_after_request_days"] == 30
+
+
+def test_analyze_one_finding_per_requirement_with_exact_evidence(tmp_path: Path) -> None:
+    doc = _doc(tmp_path)
+    analysis = analyze(doc, profile="default")
+    ids = [f.requirement_id for f in analysis.findings]
+    assert ids == [r.id for r in load_library("default").requirements_for()]
+    for f in analysis.findings:
+        assert (f.status is Status.MISSING) == (not f.evidence)
+        for ev in f.evidence:
+            assert doc.text[ev.start : ev.end] == ev.text
+            assert ev.rule
+            assert ev.page == 1
+        assert f.explanation
+
+
+def test_analyze_explanation_names_clause_and_rule(tmp_path: Path) -> None:
+    analysis = analyze(_doc(tmp_path, breach="promptly"))
+    f = analysis.finding("breach_notice_deadline_to_lea")
+    assert f.evidence[0].clause.startswith("3")
+    assert "clause 3" in f.explanation and "page 1" in f.explanation and "rule " in f.explanation
+    assert "no fixed deadline" in f.explanation
+
+
+def test_analyze_pdf_evidence_has_boxes(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "dpa.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter)
+    y = 720
+    for line in ("1. Data Breach", "1.1 Provider shall notify the District within twenty-four (24) hours",
+                 "of discovery of any breach of Student Data.", "", "2. Sale", "2.1 Provider shall not sell Student Data."):
+        c.drawString(72, y, line)
+        y -= 18
+    c.showPage()
+    c.save()
+    doc = load_document(path)
+    analysis = analyze(doc)
+    f = analysis.finding("no_sale_of_student_data")
+    assert f.status is Status.SATISFIED
+    assert f.evidence[0].boxes and f.evidence[0].boxes[0][0] == 1
+
+
+def test_iter_analyze_yields_progress_then_returns(tmp_path: Path) -> None:
+    from contractreview.analyze import iter_analyze
+
+    gen = iter_analyze(_doc(tmp_path))
+    steps = []
+    while True:
+        try:
+            steps.append(next(gen))
+        except StopIteration as stop:
+            analysis = stop.value
+            break
+    assert steps and steps[-1].fraction == 1.0
+    assert len(analysis.findings) == 40
