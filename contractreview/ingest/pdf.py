@@ -109,9 +109,10 @@ def _frag(s: str, x0: float, top: float, x1: float, bottom: float, order: int) -
     s = s.translate(_TRANSLATE).rstrip()
     hyphen = False
     if s.endswith(_SOFT_HYPHEN):
-        hyphen = True
+        # "e-" + "business" is a compound, not a split word: keep one-letter prefixes hyphenated.
+        hyphen = len(s) >= 3 and s[-2].isalpha() and s[-3].isalpha()
         s = s[:-1] + "-"
-    elif len(s) >= 2 and s[-1] in _HYPHENS and s[-2].isalpha():
+    elif len(s) >= 3 and s[-1] in _HYPHENS and s[-2].isalpha() and s[-3].isalpha():
         hyphen = True
         if s[-1] != "-":
             s = s[:-1] + "-"
