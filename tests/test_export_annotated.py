@@ -271,3 +271,45 @@ def test_export_annotated_with_the_real_ingester(tmp_path, kind) -> None:
                 if f"[{rid}]" in c.text:
                     assert [p for p in paras if c.comment_id in _anchored_ids(p) and phrase in p.text]
         assert len(list(d.comments)) == 3
+
+
+def test_export_annotated_pdf_has_appearance_streams(pdf_case, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    src, analysis = pdf_case
+    out = export_annotated(analysis, {}, S.META, src, tmp_path / "ap.pdf")
+    highlights = [
+        a.get_object()
+        for p in PdfReader(str(out)).pages
+        for a in (p.get("/Annots") or [])
+        if a.get_object()["/Subtype"] == "/Highlight"
+    ]
+    assert highlights
+    for h in highlights:
+        stream = h["/AP"]["/N"].get_object()
+        data = stream.get_data().decode("ascii")
+        # one filled rectangle per quad (4 points = 8 numbers per line box)
+        assert data.count(" re f") == len(h["/QuadPoints"]) // 8
+        assert stream["/Resources"]["/ExtGState"]["/GS0"]["/BM"] == "/Multiply"
+
+
+def test_export_annotated_pdf_keeps_the_original_password(pdf_case, tmp_path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    from contractreview.export.annotated_pdf import annotate_pdf
+
+    src, analysis = pdf_case
+    locked = tmp_path / "locked.pdf"
+    w = PdfWriter(clone_from=PdfReader(str(src)))
+    w.encrypt(user_password="s3cret", algorithm="AES-256")
+    w.write(str(locked))
+    with pytest.raises(ExportError, match=r"locked\.pdf.*password"):
+        export_annotated(analysis, {}, S.META, locked, tmp_path / "x.pdf")
+    out, placed = annotate_pdf(
+        analysis, {}, S.META, locked, tmp_path / "annotated-locked.pdf", password="s3cret"
+    )
+    assert placed
+    r = PdfReader(str(out))
+    assert r.is_encrypted and r.decrypt("s3cret")
+    kinds = [a.get_object()["/Subtype"] for p in r.pages for a in (p.get("/Annots") or [])]
+    assert kinds.count("/Highlight") == len(placed)

@@ -178,7 +178,12 @@ def run(args: argparse.Namespace) -> int:
                 "the original contract of this review is not at its recorded place; export with the file path instead.",
                 source or analysis.document.name,
             )
-        written = export_annotated(analysis, decisions, meta, source, dest)
+        if args.password and source.suffix.lower() == ".pdf":
+            from ..export.annotated_pdf import annotate_pdf
+
+            written = annotate_pdf(analysis, decisions, meta, source, dest, password=args.password)[0]
+        else:
+            written = export_annotated(analysis, decisions, meta, source, dest)
     elif fmt == "request":
         written = export_change_request(analysis, decisions, meta, dest)
     else:

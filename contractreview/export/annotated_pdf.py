@@ -31,6 +31,40 @@ class PdfHighlight:
     rect: tuple[float, float, float, float]  # PDF user space, bottom-left origin
 
 
+def _appearance(writer, rect, boxes, colour: str):  # type: ignore[no-untyped-def]
+    """A normal appearance stream (multiply-blended fill of each line box).
+
+    Viewers that do not synthesise highlight appearances from /QuadPoints show this instead.
+    """
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    x0, y0, x1, y1 = rect
+    ops = [f"/GS0 gs {r:.3f} {g:.3f} {b:.3f} rg"]
+    ops += [
+        f"{bx0 - x0:.2f} {by0 - y0:.2f} {bx1 - bx0:.2f} {by1 - by0:.2f} re f" for bx0, by0, bx1, by1 in boxes
+    ]
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode("ascii"))
+    gs = DictionaryObject(
+        {NameObject("/Type"): NameObject("/ExtGState"), NameObject("/BM"): NameObject("/Multiply")}
+    )
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [FloatObject(0), FloatObject(0), FloatObject(x1 - x0), FloatObject(y1 - y0)]
+            ),
+            NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in (1, 0, 0, 1, 0, 0)]),
+            NameObject("/Resources"): DictionaryObject(
+                {NameObject("/ExtGState"): DictionaryObject({NameObject("/GS0"): gs})}
+            ),
+        }
+    )
+    return DictionaryObject({NameObject("/N"): writer._add_object(stream)})
+
+
 def _search_boxes(pdf, ev: Evidence) -> list[tuple[int, BBox]]:  # type: ignore[no-untyped-def]
     """Find the quote on its page (then anywhere) by its words; boxes per matched line."""
     words = tokens(ev.text)
@@ -75,9 +109,13 @@ def annotate_pdf(
     source = Path(source)
     try:
         reader = PdfReader(str(source))
-        if reader.is_encrypted and not reader.decrypt(password or ""):
+        encrypted = reader.is_encrypted
+        if encrypted and not reader.decrypt(password or ""):
             raise ExportError("is encrypted; give its password to annotate it", source)
         writer = PdfWriter(clone_from=reader)
+        if encrypted:
+            # The copy must stay as protected as the original: same password, AES-256.
+            writer.encrypt(user_password=password or "", algorithm="AES-256")
     except ExportError:
         raise
     except OSError as exc:
@@ -118,9 +156,11 @@ def annotate_pdf(
                     ys0: list[float] = []
                     xs1: list[float] = []
                     ys1: list[float] = []
+                    page_boxes_pdf: list[tuple[float, float, float, float]] = []
                     for b in page_boxes:
                         x0, x1 = left + b.x0, left + b.x1
                         y_top, y_bot = top - b.top, top - b.bottom
+                        page_boxes_pdf.append((x0, y_bot, x1, y_top))
                         quads += [FloatObject(v) for v in (x0, y_top, x1, y_top, x0, y_bot, x1, y_bot)]
                         xs0.append(x0)
                         xs1.append(x1)
@@ -133,6 +173,8 @@ def annotate_pdf(
                         highlight_color=_COLOURS.get(item.status.value, "ffcc33"),
                         printing=True,
                     )
+                    colour = _COLOURS.get(item.status.value, "ffcc33")
+                    hl[NameObject("/AP")] = _appearance(writer, rect, page_boxes_pdf, colour)
                     hl[NameObject("/Contents")] = TextStringObject(note)
                     hl[NameObject("/T")] = TextStringObject(author)
                     hl[NameObject("/Subj")] = TextStringObject(f"{item.title} ({item.status_label})")
