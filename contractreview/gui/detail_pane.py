@@ -198,7 +198,7 @@ class DetailPane(QScrollArea):
         self.decision.setToolTip("Saved as soon as you change it")
         self.decision.addItem("— not decided —", None)
         for d in Decision:
-            self.decision.addItem(d.label, d)
+            self.decision.addItem(d.label, d.value)  # Qt keeps the plain string
         self.decision.currentIndexChanged.connect(self._decision_changed)
         self.note = QPlainTextEdit()
         self.note.setAccessibleName("Decision note")
@@ -280,7 +280,7 @@ class DetailPane(QScrollArea):
         was = self._loading
         self._loading = True
         try:
-            idx = self.decision.findData(decision.decision) if decision else 0
+            idx = self.decision.findData(decision.decision.value) if decision else 0
             self.decision.setCurrentIndex(max(0, idx))
             self.note.setPlainText(decision.note if decision else "")
             self.evidence_badge.setVisible(bool(decision and decision.evidence_changed))
@@ -313,11 +313,15 @@ class DetailPane(QScrollArea):
             self._note_timer.stop()
             self._emit_decision()
 
+    def current_decision(self) -> Decision | None:
+        value = self.decision.currentData()
+        return Decision(value) if value else None
+
     def _emit_decision(self) -> None:
         self._note_timer.stop()
         if self.finding is None:
             return
-        decision = self.decision.currentData()
+        decision = self.current_decision()
         if decision is None:
             if self.note.toPlainText().strip():
                 self.saved_label.setText("Choose a decision to save the note")

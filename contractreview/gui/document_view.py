@@ -110,7 +110,9 @@ class _HighlightItem(QGraphicsRectItem):
         self.apply_style()
 
     def apply_style(self, flash: bool = False) -> None:
-        alpha = 170 if flash else (95 if self.emphasized else 70)
+        # satisfied evidence stays faint so the flags stand out on a busy page
+        base = 35 if self.hl.status is Status.SATISFIED else 70
+        alpha = 170 if flash else (110 if self.emphasized else base)
         self.setBrush(_brush_for(self.hl.status, alpha))
         self.setPen(_pen_for(self.hl.status, self.emphasized or flash))
 
@@ -437,7 +439,8 @@ class TextDocView(QPlainTextEdit):
             fmt = QTextCharFormat()
             current = hl.requirement_id == self._current
             r, g, b = HIGHLIGHT_COLORS[hl.status]
-            alpha = 200 if (current and flash) else (120 if current else 70)
+            base = 35 if hl.status is Status.SATISFIED else 70
+            alpha = 200 if (current and flash) else (120 if current else base)
             fmt.setBackground(QColor(r, g, b, alpha))
             # underline style differs per status (not colour alone)
             fmt.setUnderlineStyle(

@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([420, 600, 380])
+        self.splitter.setSizes([480, 560, 360])
         self.stack.addWidget(self.splitter)
         self.setCentralWidget(self.stack)
 
@@ -837,7 +837,7 @@ class MainWindow(QMainWindow):
         f = self.current_finding()
         if f is None:
             return
-        idx = self.detail.decision.findData(decision)
+        idx = self.detail.decision.findData(decision.value)
         self.detail.decision.setCurrentIndex(idx)  # emits decisionEdited -> save_decision
 
     def save_decision(self, requirement_id: str, decision: Decision, note: str) -> ReviewDecision | None:
