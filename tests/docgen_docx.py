@@ -101,9 +101,19 @@ def _run_xml(text: str, deleted: bool = False) -> str:
     return f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r>'
 
 
-def add_tracked_paragraph(document, pieces: Iterable[tuple[str, str]]):
-    """A paragraph of (kind, text) pieces where kind is "", "ins" or "del"."""
+def add_tracked_paragraph(document, pieces: Iterable[tuple[str, str]], *, mark: str = ""):
+    """A paragraph of (kind, text) pieces where kind is "", "ins" or "del".
+
+    ``mark="del"``/``"ins"`` also tracks the paragraph mark, as Word does when a whole paragraph is
+    deleted or inserted.
+    """
     p = document.add_paragraph()
+    if mark:
+        tag = "w:ins" if mark == "ins" else "w:del"
+        rpr = parse_xml(
+            f'<w:rPr {NSDECL}><{tag} w:id="699" w:author="Vendor Counsel" w:date="2026-11-02T10:00:00Z"/></w:rPr>'
+        )
+        p._p.get_or_add_pPr().append(rpr)
     for i, (kind, text) in enumerate(pieces):
         if kind == "":
             p.add_run(text)
@@ -130,6 +140,18 @@ def add_footnote_reference(paragraph, note_id: int) -> None:
             f'<w:footnoteReference w:id="{note_id}"/></w:r>'
         )
     )
+
+
+ENDNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"
+ENDNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
+
+
+def add_endnote_reference(paragraph, note_id: int) -> None:
+    paragraph._p.append(parse_xml(f'<w:r {NSDECL}><w:endnoteReference w:id="{note_id}"/></w:r>'))
+
+
+def endnotes_xml(notes: dict[int, str]) -> bytes:
+    return footnotes_xml(notes).replace(b"footnote", b"endnote")
 
 
 def footnotes_xml(notes: dict[int, str]) -> bytes:

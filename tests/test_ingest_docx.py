@@ -393,3 +393,99 @@ def test_ingest_docx_corpus_files(corpus_dir):
         doc = load_docx(path, data, hashlib.sha256(data).hexdigest(), original_view=False, limits=Limits())
         for b in doc.blocks:
             assert doc.text[b.start : b.end].strip()
+
+
+def test_ingest_docx_deleted_numbered_clause_renumbers_like_word():
+    """Accepting the deletion of clause 2 makes clause 3 the new 2; the original view keeps 1-2-3."""
+    d = docx.Document()
+    gen.add_numbering(d, [gen.OUTLINE_ABSTRACT], [gen._num(301, 90)])
+    gen.numbered(d, "Kept clause.", 301)
+    gone = gen.add_tracked_paragraph(d, [("del", "Vendor may sell aggregate data.")], mark="del")
+    gen.set_numbering(gone, 301, 0)
+    gen.numbered(d, "Last clause.", 301)
+    added = gen.add_tracked_paragraph(d, [("ins", "Vendor shall not sell data.")], mark="ins")
+    gen.set_numbering(added, 301, 0)
+    data = gen.save(d)
+    assert load(data).text.splitlines() == [
+        "1. Kept clause.",
+        "2. Last clause.",
+        "3. Vendor shall not sell data.",
+    ]
+    assert load(data, original_view=True).text.splitlines() == [
+        "1. Kept clause.",
+        "2. Vendor may sell aggregate data.",
+        "3. Last clause.",
+    ]
+
+
+def test_ingest_docx_empty_numbered_paragraph_still_counts():
+    d = docx.Document()
+    gen.add_numbering(d, [gen.OUTLINE_ABSTRACT], [gen._num(301, 90)])
+    gen.numbered(d, "One.", 301)
+    gen.numbered(d, "", 301)  # Word shows "2." on an empty line
+    gen.numbered(d, "Three.", 301)
+    assert load(gen.save(d)).text.splitlines() == ["1. One.", "3. Three."]
+
+
+def test_ingest_docx_endnotes_after_footnotes():
+    d = docx.Document()
+    p = d.add_paragraph("Body with an endnote.")
+    gen.add_endnote_reference(p, 2)
+    q = d.add_paragraph("And another.")
+    gen.add_endnote_reference(q, 3)
+    data = gen.add_part(
+        gen.save(d),
+        "word/endnotes.xml",
+        gen.endnotes_xml({2: "First endnote.", 3: "Second endnote."}),
+        gen.ENDNOTES_CT,
+        gen.ENDNOTES_REL,
+        "rIdEnd1",
+    )
+    doc = load(data)
+    notes = [(b.label, doc.text[b.start : b.end]) for b in doc.blocks if b.kind is BlockKind.FOOTNOTE]
+    assert notes == [("[i]", "[i] First endnote."), ("[ii]", "[ii] Second endnote.")]
+
+
+def test_ingest_docx_section_headers_on_their_pages():
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Master Agreement"
+    d.add_paragraph("Main terms.")
+    exhibit = d.add_section()
+    exhibit.header.is_linked_to_previous = False
+    exhibit.header.paragraphs[0].text = "Exhibit A - Data Inventory"
+    d.add_paragraph("Exhibit terms.")
+    doc = load(gen.save(d))
+    pages = {doc.text[b.start : b.end]: b.page for b in doc.blocks}
+    assert pages == {"Main terms.": 1, "Exhibit terms.": 2}  # a new-page section break
+    headers = {(f.text, f.page) for f in doc.furniture if f.kind is BlockKind.HEADER}
+    assert headers == {("Master Agreement", 1), ("Exhibit A - Data Inventory", 2)}
+
+
+def test_ingest_docx_field_spanning_paragraphs():
+    """A table-of-contents field: instructions hidden, results kept, even across paragraphs."""
+    d = docx.Document()
+    first = d.add_paragraph()
+    first._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    first._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:instrText> TOC \\o "1-3" </w:instrText></w:r>'))
+    first._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    first.add_run("1. Definitions\t2")
+    last = d.add_paragraph("2. Security\t3")
+    last._p.append(parse_xml(f'<w:r {gen.NSDECL}><w:fldChar w:fldCharType="end"/></w:r>'))
+    d.add_paragraph("Body text.")
+    doc = load(gen.save(d))
+    assert doc.text.splitlines() == ["1. Definitions\t2", "2. Security\t3", "Body text."]
+
+
+def test_ingest_docx_text_box_warned():
+    d = docx.Document()
+    p = d.add_paragraph("Before the box.")
+    p._p.append(
+        parse_xml(
+            f'<w:r {gen.NSDECL} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox>'
+            "<w:txbxContent><w:p><w:r><w:t>Boxed clause.</w:t></w:r></w:p></w:txbxContent>"
+            "</v:textbox></v:shape></w:pict></w:r>"
+        )
+    )
+    doc = load(gen.save(d))
+    assert doc.text == "Before the box."
+    assert any("text box" in w for w in doc.warnings)

@@ -167,7 +167,8 @@ class _Package:
             )
         if len(out) != info.file_size:
             raise CorruptDocumentError(
-                f"zip part '{name}' inflates to {len(out):,} bytes but declares {info.file_size:,}.", self.path
+                f"zip part '{name}' inflates to {len(out):,} bytes but declares {info.file_size:,}.",
+                self.path,
             )
         if zlib.crc32(out) & 0xFFFFFFFF != info.CRC:
             raise CorruptDocumentError(f"zip part '{name}' fails its CRC check.", self.path)
@@ -569,12 +570,19 @@ _DESCEND = {
 }  # fmt: skip
 
 
+_BOXES = {_w("drawing"), _w("pict"), _w("object"), f"{{{MC_NS}}}AlternateContent"}
+
+
 class _Walker:
     def __init__(self, original_view: bool, deadline: float, path: Path, limits: Limits) -> None:
         self.original_view = original_view
         self.tracked = 0
         self.hidden = 0
         self.rendered_breaks = 0
+        self.boxed = 0  # runs holding text boxes or shapes with text (not read)
+        # Complex fields (fldChar begin/separate/end) nest and may span paragraphs: a stack of
+        # "code"/"result" states; instruction text is never body text, results are.
+        self.fields: list[str] = []
         self.deadline = deadline
         self.path = path
         self.limits = limits
@@ -599,34 +607,34 @@ class _Walker:
                 parts.append(s)
                 length += len(s)
 
-        def walk(el: Any, in_field_code: list[bool]) -> None:
+        def walk(el: Any) -> None:
             for child in el:
                 tag = child.tag
                 if not isinstance(tag, str) or not tag.startswith("{" + W):
                     if isinstance(tag, str) and tag == f"{{{MC_NS}}}AlternateContent":
                         fallback = child.find(f"{{{MC_NS}}}Fallback")
                         if fallback is not None:
-                            walk(fallback, in_field_code)
+                            walk(fallback)
                     continue
                 local = tag[len(W) + 2 :]
                 if local == "r":
-                    run(child, in_field_code)
+                    run(child)
                 elif local in {"ins", "moveTo"}:
                     self.tracked += 1
                     if not self.original_view:
-                        walk(child, in_field_code)
+                        walk(child)
                 elif local in {"del", "moveFrom"}:
                     self.tracked += 1
                     if self.original_view:
-                        walk(child, in_field_code)
+                        walk(child)
                 elif local == "commentRangeStart":
                     marks.append((child.get(_w("id"), ""), "start", length))
                 elif local == "commentRangeEnd":
                     marks.append((child.get(_w("id"), ""), "end", length))
                 elif local in _DESCEND:
-                    walk(child, in_field_code)
+                    walk(child)
 
-        def run(r: Any, in_field_code: list[bool]) -> None:
+        def run(r: Any) -> None:
             rpr = r.find(_w("rPr"))
             if rpr is not None:
                 vanish = rpr.find(_w("vanish"))
@@ -637,10 +645,10 @@ class _Walker:
             for c in r:
                 tag = c.tag
                 if tag == _w("t"):
-                    if not in_field_code[0]:
+                    if "code" not in self.fields:
                         emit(c.text or "")
                 elif tag == _w("delText"):
-                    if self.original_view and not in_field_code[0]:
+                    if self.original_view and "code" not in self.fields:
                         emit(c.text or "")
                 elif tag == _w("tab") or tag == _w("ptab"):
                     emit("\t")
@@ -659,20 +667,23 @@ class _Walker:
                     breaks.append(-1 - length)  # negative: Word's rendered break
                 elif tag == _w("fldChar"):
                     kind = c.get(_w("fldCharType"))
-                    if kind == "begin":
-                        in_field_code[0] = True
-                    elif kind in {"separate", "end"}:
-                        in_field_code[0] = False
+                    if kind == "begin" and len(self.fields) < 64:
+                        self.fields.append("code")
+                    elif kind == "separate" and self.fields:
+                        self.fields[-1] = "result"
+                    elif kind == "end" and self.fields:
+                        self.fields.pop()
                 elif tag == _w("commentReference"):
                     marks.append((c.get(_w("id"), ""), "ref", length))
                 elif tag == _w("footnoteReference") or tag == _w("endnoteReference"):
                     marks.append(
                         (c.get(_w("id"), ""), "fn" if tag == _w("footnoteReference") else "en", length)
                     )
-                elif tag == f"{{{MC_NS}}}AlternateContent":
-                    continue
+                elif tag in _BOXES:
+                    if any((t.text or "").strip() for t in c.iter(_w("t"))):
+                        self.boxed += 1
 
-        walk(p, [False])
+        walk(p)
         return "".join(parts), marks, breaks
 
 
@@ -822,7 +833,14 @@ class _DocxReader:
         else:
             num_id, ilvl, defining_style = self.styles.num_pr(style_id)
         label = suffix = fmt = ""
-        if num_id and num_id != "0" and text.strip():
+        # A paragraph whose mark is a tracked deletion (accepted view) or insertion (original view)
+        # does not exist in that view, so it must not consume a list number; Word counts every other
+        # numbered paragraph, even an empty one.
+        mark = ppr.find(_w("rPr")) if ppr is not None else None
+        gone = mark is not None and mark.find(_w("ins" if self.walker.original_view else "del")) is not None
+        if mark is not None and (mark.find(_w("ins")) is not None or mark.find(_w("del")) is not None):
+            self.walker.tracked += 1
+        if num_id and num_id != "0" and (text.strip() or not gone):
             if ilvl is None:
                 ilvl = self.numbering.level_for_style(num_id, defining_style or style_id) or 0
             label, suffix, fmt = self.numbering.label(num_id, ilvl)
@@ -977,6 +995,7 @@ class _DocxReader:
                         continue
                     part = rels[rid][1]
                     root = self.pkg.xml(part)
+                    self.walker.fields = []
                     texts = [self.walker.paragraph_text(p)[0].strip() for p in root.iter(_w("p"))]
                     text = "\n".join(t for t in texts if t)
                     if text and (text, kind) not in seen:
@@ -996,6 +1015,7 @@ class _DocxReader:
             if part is None or not self.pkg.has(part):
                 continue
             notes = {n.get(_w("id"), ""): n for n in self.pkg.xml(part).iter(_w(tag))}
+            self.walker.fields = []
             number = 0
             for cid, page in wanted:
                 note = notes.get(cid)
@@ -1027,6 +1047,7 @@ class _DocxReader:
             return []
         out: list[Comment] = []
         end_of_text = self.builder.length
+        self.walker.fields = []
         for c in self.pkg.xml(part).iter(_w("comment")):
             cid = c.get(_w("id"), "")
             texts = [self.walker.paragraph_text(p)[0].strip() for p in c.iter(_w("p"))]
@@ -1099,6 +1120,10 @@ class _DocxReader:
                     else "text with all changes accepted"
                 ),
             )
+        if self.walker.boxed:
+            self.warnings.append(
+                f"document has {self.walker.boxed} text box(es) or shape(s) with text; that text was not read"
+            )
         if self.walker.hidden:
             self.warnings.append(
                 f"document contains hidden text ({self.walker.hidden} run(s)); it was left out"
@@ -1141,7 +1166,8 @@ def load_docx(
         )
     if data.startswith(_CFB_MAGIC):
         raise CorruptDocumentError(
-            "this is a legacy Word 97-2003 (.doc) or other OLE file, not a DOCX; save it as .docx first.", path
+            "this is a legacy Word 97-2003 (.doc) or other OLE file, not a DOCX; save it as .docx first.",
+            path,
         )
     try:
         return _DocxReader(path, data, sha256, original_view, limits).read()
@@ -1152,4 +1178,6 @@ def load_docx(
     except MemoryError as exc:
         raise DocumentTooLargeError("the document is too large to read into memory.", path) from exc
     except Exception as exc:  # noqa: BLE001 - ingestion never raises anything but our own errors
-        raise CorruptDocumentError(f"the DOCX could not be read ({type(exc).__name__}: {exc}).", path) from exc
+        raise CorruptDocumentError(
+            f"the DOCX could not be read ({type(exc).__name__}: {exc}).", path
+        ) from exc
