@@ -65,6 +65,11 @@ def match_number(line: str) -> NumberLabel | None:
     if not m:
         return None
     end = m.end()
+    if m.group("exhibit") or m.group("article") or m.group("section"):
+        # "Article 5 of this Agreement", "Attachment A and …" start sentences; they are references.
+        rest = line[end:].lstrip(" \t\u00a0")
+        if rest[:1].islower() or rest.startswith(("of ", "and ", "or ", "to ", "in ", "above", "below")):
+            return None
     if m.group("exhibit"):
         kind = m.group("exhibit").split()[0].capitalize()
         return NumberLabel("exhibit", f"{kind} {m.group('exn')}", 1, end)
@@ -76,6 +81,8 @@ def match_number(line: str) -> NumberLabel | None:
         return NumberLabel("decimal", num, num.count(".") + 1, end, parts)
     if m.group("dec"):
         num = m.group("decn")
+        if num.endswith(".0") and num.count(".") == 1:
+            num = num[:-2]  # "1.0 Definitions" is section 1 written the engineering way
         parts = tuple(re.findall(r"\([^)]+\)", m.group("decp") or ""))
         return NumberLabel("decimal", num, num.count(".") + 1, end, parts)
     if m.group("dec1"):
@@ -180,7 +187,7 @@ def _units(document: Document) -> list[_Unit]:
                 continue
             # Only strong numbering opens a clause inside a block (a wrapped line may start "(a)" by chance
             # only rarely, but "a." or "1)" too often).
-            if lab and lab.style in ("exhibit", "article", "decimal") and lab.label != "":
+            if lab and lab.style in ("article", "decimal") and lab.label != "":
                 if line_start > seg_start:
                     out.append(_Unit(seg_start, _rstrip_end(text, seg_start, line_start - 1), b.page, b.kind, current))
                 seg_start, current = line_start, lab

@@ -188,3 +188,34 @@ def test_ingest_pdf_speed_vs_bare_pdfium(tmp_path_factory: pytest.TempPathFactor
     print(f"\n64-page ingest: {t_ours * 1000:.0f} ms ({facts.pages / t_ours:.0f} pages/s); "
           f"bare pdfium get_text_range: {t_bare * 1000:.0f} ms; ratio {ratio:.2f}x; segment ≈ {t_seg * 1000:.0f} ms")
     assert ratio < 4.0
+
+
+def test_ingest_cli_json_offsets_and_boxes(contract: docgen.PdfFacts, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from contractreview.cli import main
+
+    assert main(["ingest", str(contract.path), "--json", "--lines"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == "contractreview/ingest-v1" and data["format"] == "pdf"
+    assert len(data["pages"]) == contract.pages
+    doc = load_document(contract.path)
+    assert [b["text"] for b in data["blocks"]] == [doc.text[b.start : b.end] for b in doc.blocks]
+    assert all(len(b["bbox"]) == 4 for b in data["blocks"])
+    numbers = [c["number"] for c in data["clauses"]]
+    assert "2.3" in numbers and "Article 2" in numbers
+    assert len(data["furniture"]) == 3 * contract.pages
+    assert len(data["lines"]) == len(doc.lines)
+
+
+def test_ingest_cli_text_output_and_errors(contract: docgen.PdfFacts, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from contractreview.cli import main
+
+    assert main(["ingest", str(contract.path)]) == 0
+    out = capsys.readouterr().out
+    assert f"Pages:     {contract.pages}" in out
+    assert "Article 2" in out and "DATA USE" in out
+    assert main(["ingest", str(tmp_path / "nope.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.pdf" in err and "does not exist" in err

@@ -302,8 +302,15 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
     sizes = [f.height for f in frags]
     typical_size = statistics.median(sizes)
     right_edge: dict[int, float] = defaultdict(float)
+    left_edge: dict[int, float] = defaultdict(lambda: 1e9)
     for f, c in zip(frags, cols, strict=True):
         right_edge[c] = max(right_edge[c], f.x1)
+        left_edge[c] = min(left_edge[c], f.x0)
+
+    def is_heading(f: _Frag, c: int) -> bool:
+        # Full-width capitals are a shouted paragraph (warranty disclaimers), not a heading.
+        return (len(f.text) < 80 and looks_like_heading(f.text)
+                and f.x1 - f.x0 < 0.7 * max(1.0, right_edge[c] - left_edge[c]))
 
     block_start = -1
     block_lines: list[tuple[int, int, _Frag]] = []
@@ -320,14 +327,15 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
 
     prev: _Frag | None = None
     prev_col = -1
+    prev_heading = False
     for f, c in zip(frags, cols, strict=True):
-        heading = looks_like_heading(f.text) and len(f.text) < 80
+        heading = is_heading(f, c)
         new_block = prev is None or c != prev_col
         if not new_block and prev is not None:
             gap = f.top - prev.bottom
             if gap > max(typical_gap * 1.6, typical_gap + 0.45 * typical_size) or gap < -prev.height:
                 new_block = True
-            elif heading or looks_like_heading(prev.text) or match_number(f.text) is not None:
+            elif heading or prev_heading or match_number(f.text) is not None:
                 new_block = True
             elif (prev.text.rstrip().endswith((".", ":", ";")) and prev.x1 < right_edge[c] - 0.15 * (right_edge[c] - f.x0)
                   and not prev.hyphen):
@@ -357,7 +365,7 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
         line = Line(start, asm.length, page_no, BBox(f.x0, f.top, f.x1, f.bottom))
         asm.lines.append(line)
         block_lines.append((start, asm.length, f))
-        prev, prev_col = f, c
+        prev, prev_col, prev_heading = f, c, heading
     close()
 
 
@@ -460,9 +468,13 @@ def load_pdf(path: Path, data: bytes, sha256: str, *, password: str | None, limi
                 body.append(f)
         ordered, cols = _column_order(body, width)
         _blocks_for_page(asm, page_no, ordered, cols)
-    if not title:
-        title = next((" ".join("".join(asm.parts)[b.start:b.end].split()) for b in asm.blocks
-                      if b.kind == BlockKind.HEADING), "")
+    heading_title = next((" ".join("".join(asm.parts)[b.start:b.end].split()) for b in asm.blocks
+                          if b.kind == BlockKind.HEADING and b.page <= 2), "")
+    # Metadata titles are often an editor's file name ("Microsoft Word - dpa_v3.doc"); the first heading
+    # on the page is what a reader calls the document.
+    body_start = " ".join("".join(asm.parts)[:5000].split()).lower()
+    if heading_title or len(title) > 100 or " ".join(title.split()).lower() not in body_start:
+        title = heading_title
     return Document(
         source_path=str(path),
         sha256=sha256,

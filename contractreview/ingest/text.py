@@ -146,14 +146,19 @@ def _plain_blocks(page_text: str, out: _Builder) -> None:
             out.add(para, kind)
             para.clear()
 
-    for line in page_text.split("\n"):
+    lines = page_text.split("\n")
+    for i, line in enumerate(lines):
         if not line.strip():
             flush()
             continue
-        if para and (match_number(line) is not None or looks_like_heading(line)):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        # A capitals line on its own is a heading; several in a row are a shouted paragraph (disclaimers).
+        heading = looks_like_heading(line) and not looks_like_heading(nxt) and not (
+            para and looks_like_heading(para[-1]))
+        if para and (match_number(line) is not None or heading):
             flush()
         para.append(line)
-        if len(para) == 1 and looks_like_heading(line):
+        if len(para) == 1 and heading:
             flush()
     flush()
 
