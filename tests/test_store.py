@@ -324,3 +324,44 @@ def test_store_upgrades_a_version_1_database_keeping_its_reviews(db_path: Path) 
         assert back.document.text == ""  # version-1 rows did not keep the text
         assert store.decisions(sha)["x"].decision is Decision.WAIVED
         assert store.check() == []
+
+
+def test_store_damaged_pages_are_reported_not_hidden(db_path: Path) -> None:
+    """Garbage written over the middle of a closed database: refused by name or reported by check()."""
+    v1 = contract_v1()
+    with open_store(db_path) as store:
+        for i in range(30):
+            store.save_analysis(dataclasses.replace(v1, profile=f"p{i}"))
+    assert not Path(f"{db_path}-wal").exists()  # checkpointed on close: the pages are in the main file
+    size = db_path.stat().st_size
+    with open(db_path, "r+b") as fh:
+        fh.seek(size // 2)
+        fh.write(b"\xde\xad\xbe\xef" * 1024)
+    try:
+        with open_store(db_path) as store:
+            problems = store.check()
+    except StoreError as exc:
+        assert db_path.name in str(exc)
+    else:
+        assert problems, "check() missed damaged pages"
+
+
+def test_store_unwritable_folder_is_a_store_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can write anywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(StoreError, match="reviews.sqlite3"):
+            open_store(locked / "sub" / "reviews.sqlite3")
+        with pytest.raises(StoreError, match="reviews.sqlite3"):
+            open_store(locked / "reviews.sqlite3")
+    finally:
+        locked.chmod(0o700)
+
+
+def test_store_path_under_a_file_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("x")
+    with pytest.raises(StoreError, match="reviews.sqlite3"):
+        open_store(tmp_path / "not-a-folder" / "reviews.sqlite3")

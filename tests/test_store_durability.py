@@ -25,8 +25,15 @@ from contractreview.domain import Decision
 from contractreview.store import open_store
 db, sha, tag, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 store = open_store(db)
+analysis = None
+if count:
+    from test_store_support import contract_v1
+    analysis = contract_v1()
 print("READY", flush=True)
 for i in range(count):
+    if i % 8 == 3:  # a bigger transaction: a whole review with findings and document text
+        review_id = store.save_analysis(analysis, source_path=f"/c/{tag}-{i}.pdf")
+        print("REVIEW", review_id, flush=True)
     rid = f"{tag}-{i}"
     print("BEGIN", rid, flush=True)
     store.set_decision(sha, rid, Decision.ACCEPT if i % 2 else Decision.NEEDS_NEGOTIATION,
@@ -38,14 +45,21 @@ print("DONE", flush=True)
 
 
 def _spawn(db: Path, sha: str, tag: str, count: int) -> subprocess.Popen[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    path = os.pathsep.join([str(REPO), str(REPO / "tests"), os.environ.get("PYTHONPATH", "")])
+    env = dict(os.environ, PYTHONPATH=path)
     return subprocess.Popen(
         [sys.executable, "-c", _WRITER, str(db), sha, tag, str(count)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
     )
 
 
-def _kill_and_collect(proc: subprocess.Popen[str], delay: float, *, wait_ready: bool) -> tuple[set[str], bool]:
+def _kill_and_collect(
+    proc: subprocess.Popen[str], delay: float, *, wait_ready: bool
+) -> tuple[set[str], bool]:
     """SIGKILL ``proc`` ``delay`` seconds after it is ready; returns (acknowledged ids, killed mid-write)."""
     lines: list[str] = []
     if wait_ready:
@@ -60,7 +74,8 @@ def _kill_and_collect(proc: subprocess.Popen[str], delay: float, *, wait_ready: 
     acked = {ln.split()[1] for ln in lines if ln.startswith("ACK ")}
     begun = [ln.split()[1] for ln in lines if ln.startswith("BEGIN ")]
     mid_write = bool(begun) and begun[-1] not in acked
-    return acked, mid_write
+    reviews = {int(ln.split()[1]) for ln in lines if ln.startswith("REVIEW ")}
+    return acked, mid_write, reviews
 
 
 @pytest.mark.slow
@@ -72,19 +87,25 @@ def test_store_survives_sigkill_of_a_writer_at_random_moments(tmp_path: Path) ->
     with open_store(db) as store:
         store.save_analysis(analysis)
     acknowledged: set[str] = set()
+    reviews: set[int] = set()
     kills = mid_writes = 0
     started = time.monotonic()
     for it in range(50):
         proc = _spawn(db, sha, f"w{it}", 100_000)
-        acked, mid = _kill_and_collect(proc, rng.uniform(0.0, 0.05), wait_ready=True)
+        acked, mid, saved = _kill_and_collect(proc, rng.uniform(0.0, 0.05), wait_ready=True)
         kills += 1
         mid_writes += mid
         acknowledged |= acked
+        reviews |= saved
         with open_store(db) as store:
             assert store.check() == [], f"iteration {it}"
             stored = set(store.decisions(sha))
+            review_ids = {s.id for s in store.list_reviews()}
+            if saved:
+                assert len(store.get_analysis(max(saved)).findings) == 3
         lost = acknowledged - stored
         assert not lost, f"iteration {it}: acknowledged decisions lost: {sorted(lost)[:5]}"
+        assert reviews <= review_ids, f"iteration {it}: acknowledged reviews lost"
     elapsed = time.monotonic() - started
     # Kills while a fresh database is being created and migrated.
     for it in range(6):
@@ -94,9 +115,11 @@ def test_store_survives_sigkill_of_a_writer_at_random_moments(tmp_path: Path) ->
         kills += 1
         with open_store(fresh) as store:  # a half-created file is finished, not refused
             assert store.check() == []
-    print(f"\ncrash test: {kills} kills, {mid_writes} mid-write, {len(acknowledged)} acknowledged decisions "
-          f"all present, {elapsed:.1f}s for the writer loop")
-    assert kills >= 50 and len(acknowledged) > 50
+    print(
+        f"\ncrash test: {kills} kills, {mid_writes} mid-write, {len(acknowledged)} acknowledged decisions and "
+        f"{len(reviews)} reviews all present, {elapsed:.1f}s for the writer loop"
+    )
+    assert kills >= 50 and len(acknowledged) > 50 and reviews
 
 
 def test_store_reader_and_second_writer_work_while_another_process_writes(tmp_path: Path) -> None:

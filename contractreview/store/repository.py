@@ -262,9 +262,11 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        existed = path.exists()
-        if not existed:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the review database ({exc.strerror}).", path) from exc
+        if not path.exists():
             _create_private_file(path)
         _sniff(path)
         old_umask = os.umask(0o077)
@@ -297,6 +299,10 @@ class Store:
             except StoreError:
                 self.close()
                 raise
+            except sqlite3.OperationalError as exc:
+                self.close()
+                raise StoreError(f"cannot use the review database ({exc}).", path,
+                                 "Check that the file and its folder are writable and not in use.") from exc
             except sqlite3.DatabaseError as exc:
                 self.close()
                 raise StoreError(f"is damaged or not a review database ({exc}).", path,
