@@ -273,10 +273,10 @@ class PdfPagesView(QGraphicsView):
 
     # ------------------------------------------------------------------ navigation
     def current_page(self) -> int:
-        """1-based page at the top third of the viewport."""
+        """1-based page at the middle of the viewport (where evidence is centred)."""
         if not self._page_rects:
             return 0
-        probe = self.mapToScene(self.viewport().width() // 2, self.viewport().height() // 3).y()
+        probe = self.mapToScene(self.viewport().width() // 2, self.viewport().height() // 2).y()
         for i, r in enumerate(self._page_rects):
             if probe < r.bottom() + PAGE_GAP:
                 return i + 1

@@ -147,7 +147,8 @@ class WelcomeView(QWidget):
 
 
 class MainWindow(QMainWindow):
-    analysisShown = Signal(object)  # Analysis, after the panes are filled  # noqa: N815
+    analysisReady = Signal(object)  # Analysis, as soon as the worker hands it over  # noqa: N815
+    analysisShown = Signal(object)  # Analysis, after it is saved and the panes are filled  # noqa: N815
     openFailed = Signal(object)  # exception, after its dialog  # noqa: N815
     busyChanged = Signal(bool)  # noqa: N815
 
@@ -579,7 +580,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Cancelled. Nothing was changed.", 5000)
 
     def _on_opened(self, analysis: Analysis, path: str | None, password: str | None, keep_view: bool = False) -> None:
-        self.timings["analysis_s"] = time.perf_counter() - self._t_open
+        t_ready = time.perf_counter()
+        self.timings["analysis_s"] = t_ready - self._t_open
+        self.analysisReady.emit(analysis)
         self.current_path = path
         self.password = password
         persisted = False
@@ -590,7 +593,11 @@ class MainWindow(QMainWindow):
             except ContractReviewError as exc:
                 self.review_id = None
                 self._error("Review not saved", exc.message)
+        t_saved = time.perf_counter()
+        self.timings["persist_s"] = t_saved - t_ready
         self._show_analysis(analysis, persisted=persisted, keep_view=keep_view)
+        self.timings["display_s"] = time.perf_counter() - t_saved
+        self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
         if path:
             try:
                 self.settings = self.settings.with_recent(path)
@@ -598,7 +605,6 @@ class MainWindow(QMainWindow):
             except Exception:  # noqa: BLE001
                 pass
             self.refresh_recent()
-        self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
 
     def _on_open_failed(self, exc: BaseException, path: str, password: str | None) -> None:
         name = Path(path).name
