@@ -89,6 +89,7 @@ class Features:
 
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     has_scope_patterns: set[str] = field(default_factory=set)
+    cue_weights: dict[str, float] = field(default_factory=dict)  # rule id -> weight (pattern "weight", default 1)
     sentences: int = 0
     candidates: int = 0
 
@@ -163,6 +164,7 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     patterns = library.all_patterns()
     feats = Features()
     feats.has_scope_patterns = {p["label"] for p in patterns if p.get("kind") == "scope"}
+    feats.cue_weights = {p["id"]: float(p.get("weight", 1.0)) for p in patterns if p.get("kind") == "cue"}
     wanted = {r.id for r in library.requirements_for()}
     text = document.text
     starts = [c.start for c in clauses]
@@ -245,9 +247,8 @@ class Decision:
 
 def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
     r, q = w["relevance"], w["quality"]
-    rel = r["cue"] * min(len(hit.cues), r["cue_cap"]) + r["heading"] * hit.heading + r["commit"] * bool(hit.commits)
-    if rid not in feats.has_scope_patterns or hit.scope:
-        rel += r["scope"]
+    cue = sum(feats.cue_weights.get(c, 1.0) for c in set(hit.cues))
+    rel = r["cue"] * min(cue, r["cue_cap"]) + r["heading"] * hit.heading + r["commit"] * bool(hit.commits)
     qual = (
         q["commit"] * bool(hit.commits)
         + q["modal"] * hit.modal
@@ -280,7 +281,13 @@ def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[
 def decide(rid: str, document: Document, feats: Features, library: Any, w: Mapping[str, Any]) -> Decision:
     hits = feats.hits.get(rid, [])
     scored = [score_hit(h, rid, feats, w) for h in hits]
-    relevant = [s for s in scored if s.relevance >= w["relevance"]["min_relevance"] and (s.hit.cues or s.hit.heading)]
+    need_scope = rid in feats.has_scope_patterns
+    relevant = [
+        s for s in scored
+        if s.relevance >= w["relevance"]["min_relevance"] and (s.hit.cues or s.hit.heading)
+        and (s.hit.scope or s.hit.heading or not need_scope)
+        and not (rid in w["notice_to_school"] and _users_only(s.hit))
+    ]
     if not relevant:
         return Decision(Status.MISSING, (), (), {})
     relevant.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))
@@ -343,14 +350,14 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
             if need != params["clock_start"]:
                 ok = False
                 reasons.append(f"the clock starts at {params['clock_start']}, not at {need}")
-    if rid in w["notice_to_school"]:
-        recips = set().union(*(s.hit.recipients for s in relevant[:3]))
-        if recips and "school" not in recips:
-            ok = False
-            reasons.append("the notice is owed to users or parents only, not to the school")
     status = Status.SATISFIED if ok else Status.WEAK
     best = tuple(relevant[: w["max_evidence"]])
     return Decision(status, best, tuple(dict.fromkeys(reasons)), params)
+
+
+def _users_only(h: Hit) -> bool:
+    """A notice owed only to users or parents is not a notice to the school."""
+    return bool(h.recipients) and "school" not in h.recipients
 
 
 def _over_threshold(parameter: str, value: float, th: Threshold, wording: str, profile: str) -> str:
