@@ -709,7 +709,8 @@ class Store:
                     raise StoreError(f"document {sha[:12]}… is not in this database.", self.path,
                                      "Review it first, then link the versions.")
             # Refuse cycles: walking back from the previous version must not reach the new one.
-            seen, cursor = {new_sha256}, previous_sha256
+            seen: set[str] = {new_sha256}
+            cursor: str | None = previous_sha256
             while cursor:
                 if cursor in seen:
                     raise StoreError("linking these versions would make a cycle.", self.path)
