@@ -15,6 +15,8 @@ import docgen_docx as gen
 import docx
 import pytest
 from docx.oxml import parse_xml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contractreview.domain import BlockKind, Format
 from contractreview.ingest.docx import format_number, load_docx
@@ -489,3 +491,53 @@ def test_ingest_docx_text_box_warned():
     doc = load(gen.save(d))
     assert doc.text == "Before the box."
     assert any("text box" in w for w in doc.warnings)
+
+
+def test_ingest_docx_comment_spanning_paragraphs():
+    d = docx.Document()
+    first = d.add_paragraph("Intro. ")
+    start_run = first.add_run("The Provider may share data")
+    second = d.add_paragraph()
+    end_run = second.add_run("with affiliates")
+    second.add_run(" for any purpose.")
+    d.add_comment([start_run, end_run], text="Too broad.", author="DR")
+    doc = load(gen.save(d))
+    c = doc.comments[0]
+    assert doc.text[c.start : c.end] == "The Provider may share data\nwith affiliates"
+
+
+def _reference_labels(levels: list[int]) -> list[str]:
+    """Hierarchical counting written independently of the reader: 1. / 1.1 / (a) / (i)."""
+    counters = [0, 0, 0, 0]
+    out = []
+    for lvl in levels:
+        counters[lvl] += 1
+        for deeper in range(lvl + 1, 4):
+            counters[deeper] = 0
+        # a level used before its parents shows the parents' start value (1)
+        shown = [c or 1 for c in counters]
+        if lvl == 0:
+            out.append(f"{shown[0]}.")
+        elif lvl == 1:
+            out.append(f"{shown[0]}.{shown[1]}")
+        elif lvl == 2:
+            out.append(f"({'abcdefghijklmnopqrstuvwxyz'[shown[2] - 1]})")
+        else:
+            romans = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+            out.append(f"({romans[shown[3] - 1]})")
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=1, max_size=12))
+def test_ingest_docx_property_outline_labels_and_offsets(levels):
+    d = docx.Document()
+    gen.add_numbering(d, [gen.OUTLINE_ABSTRACT], [gen._num(301, 90)])
+    for i, lvl in enumerate(levels):
+        gen.numbered(d, f"Clause text {i}.", 301, lvl)
+    doc = load(gen.save(d))
+    expected = _reference_labels(levels)
+    assert [b.label for b in doc.blocks] == expected
+    assert doc.text.splitlines() == [f"{label} Clause text {i}." for i, label in enumerate(expected)]
+    for b in doc.blocks:
+        assert doc.text[b.start : b.end].startswith(b.label + " ")
