@@ -20,7 +20,7 @@ _NUMBER_RE = re.compile(
         (?P<exhibit>(?:EXHIBIT|Exhibit|SCHEDULE|Schedule|APPENDIX|Appendix|ANNEX|Annex|ATTACHMENT|Attachment|
                       ADDENDUM|Addendum)\s+(?P<exn>[A-Z0-9]{1,4}(?:[-.]\d{1,2})?)\b[.:]?)
       | (?P<article>(?:ARTICLE|Article)\s+(?P<artn>[IVXLC]{1,6}|\d{1,3}|[A-Z])\b[.:]?)
-      | (?P<section>(?:SECTION|Section|§)\s*(?P<secn>\d{1,3}(?:\.\d{1,3})*)(?P<secp>(?:\([a-zA-Z0-9]{1,4}\))*)\.?)
+      | (?P<section>(?:SECTION|Section|CLAUSE|Clause|§)\s*(?P<secn>\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}\b)(?P<secp>(?:\([a-zA-Z0-9]{1,4}\))*)\.?)
       | (?P<dec>(?P<decn>\d{1,3}(?:\.\d{1,3})+)(?P<decp>(?:\([a-zA-Z0-9]{1,4}\))*)\.?)
       | (?P<dec1>(?P<dec1n>\d{1,3})[.)])
       | (?P<paren>\((?P<parn>[a-zA-Z]{1,2}|[ivxlcIVXLC]{1,6}|\d{1,2})\))
@@ -77,6 +77,8 @@ def match_number(line: str) -> NumberLabel | None:
         return NumberLabel("article", f"Article {m.group('artn')}", 1, end)
     if m.group("section"):
         num = m.group("secn")
+        if not num[0].isdigit():
+            return NumberLabel("article", f"{m.group('section').split()[0].capitalize()} {num}", 1, end)
         parts = tuple(re.findall(r"\([^)]+\)", m.group("secp") or ""))
         return NumberLabel("decimal", num, num.count(".") + 1, end, parts)
     if m.group("dec"):
@@ -160,6 +162,7 @@ class _Unit:
     page: int
     kind: BlockKind
     number: NumberLabel | None
+    style: str = ""
 
 
 def _units(document: Document) -> list[_Unit]:
@@ -171,7 +174,7 @@ def _units(document: Document) -> list[_Unit]:
             continue
         if b.label:
             lab = match_number(b.label + " x")
-            out.append(_Unit(b.start, b.end, b.page, b.kind, lab))
+            out.append(_Unit(b.start, b.end, b.page, b.kind, lab, b.style))
             continue
         seg_start = b.start
         pos = b.start
@@ -189,9 +192,10 @@ def _units(document: Document) -> list[_Unit]:
             # only rarely, but "a." or "1)" too often).
             if lab and lab.style in ("article", "decimal") and lab.label != "":
                 if line_start > seg_start:
-                    out.append(_Unit(seg_start, _rstrip_end(text, seg_start, line_start - 1), b.page, b.kind, current))
+                    out.append(_Unit(seg_start, _rstrip_end(text, seg_start, line_start - 1), b.page, b.kind, current,
+                                     b.style))
                 seg_start, current = line_start, lab
-        out.append(_Unit(seg_start, b.end, b.page, b.kind, current))
+        out.append(_Unit(seg_start, b.end, b.page, b.kind, current, b.style))
     return [u for u in out if text[u.start : u.end].strip()]
 
 
@@ -234,6 +238,10 @@ def segment(document: Document) -> tuple[Clause, ...]:
     for i, u in enumerate(units):
         raw = text[u.start : u.end]
         lab = u.number
+        if lab is not None and lab.style == "exhibit" and (
+            u.kind == BlockKind.LIST_ITEM or (u.kind != BlockKind.HEADING and ("\n" in raw or len(raw) > 100))
+        ):
+            lab = None  # "- Appendix A – Security Measures" in a list of contents is a reference
         is_heading = lab is None and (u.kind == BlockKind.HEADING or looks_like_heading(raw))
         if lab is None and not is_heading:
             if cur is None:
@@ -247,11 +255,12 @@ def segment(document: Document) -> tuple[Clause, ...]:
         flush()
         if lab is None:
             heading = " ".join(raw.split())
-            while stack and stack[-1].rank >= 1.5:
+            hrank = _heading_rank(u.style)
+            while stack and stack[-1].rank >= hrank:
                 stack.pop()
             in_exhibit = any(s.style == "exhibit" for s in stack)
             kind = "exhibit" if in_exhibit else ("definition" if _DEFINITIONS_HEADING.search(heading) else "section")
-            stack.append(_Level("heading", 1.5, heading[:60], "", kind))
+            stack.append(_Level("heading", hrank, heading[:60], "", kind))
             number = ""
         else:
             if lab.style == "exhibit" and not any(c.number for c in clauses) and not stack:
@@ -293,6 +302,15 @@ def segment(document: Document) -> tuple[Clause, ...]:
                    page=u.page, kind=kind)
     flush()
     return tuple(clauses)
+
+
+def _heading_rank(style: str) -> float:
+    """Unnumbered headings sit between articles and numbered sections; Markdown/Word heading levels
+    ("h2", "Heading 3") order them among themselves."""
+    m = re.search(r"(\d)$", style or "")
+    if m and (style.startswith("h") or "heading" in style.lower()):
+        return 1.0 + 0.1 * int(m.group(1))
+    return 1.5
 
 
 def _rank_for(lab: NumberLabel, stack: list[_Level]) -> tuple[float, str]:

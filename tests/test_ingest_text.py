@@ -102,3 +102,37 @@ def test_ingest_markdown_headings_lists_and_inline_markup(tmp_path: Path) -> Non
     assert (BlockKind.LIST_ITEM, "Backups expire\nafter 90 days.") in kinds
     assert (BlockKind.TABLE_CELL, "Notice | 72 hours") in kinds
     assert doc.title == "Privacy Policy"
+
+
+def test_ingest_markdown_front_matter_html_headings_and_pipe_tables(tmp_path: Path) -> None:
+    md = (
+        "---\ntitle: Vendor Data Agreement\nversions:\n  fpt: '*'\n---\n\n"
+        "## Security\n\nVendor encrypts data.\n\n"
+        "<p id=\"a\"><h1>Appendix A – Safeguards</h1></p>\n\n"
+        "Domain | Practice\n-------|---------|\nAccess | Least privilege\n\n"
+        "- Appendix B – listed in contents only\n"
+    )
+    doc = load_document(_write(tmp_path, "dpa.md", md.encode()))
+    assert doc.title == "Vendor Data Agreement"
+    assert "title:" not in doc.text and "fpt" not in doc.text
+    heads = [(b.style, doc.text[b.start : b.end]) for b in doc.blocks if b.kind == BlockKind.HEADING]
+    assert heads == [("h2", "Security"), ("h1", "Appendix A – Safeguards")]
+    cells = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == BlockKind.TABLE_CELL]
+    assert cells == ["Domain | Practice", "Access | Least privilege"]
+
+    from contractreview.segment import segment
+
+    clauses = segment(doc)
+    assert [c.number for c in clauses] == ["", "Appendix A"]
+    assert clauses[1].kind == "exhibit"
+    # the contents entry "Appendix B" stays inside Appendix A instead of opening an exhibit
+    assert doc.text[clauses[1].start : clauses[1].end].endswith("listed in contents only")
+
+
+def test_ingest_plain_text_capitals_paragraph_is_not_split(tmp_path: Path) -> None:
+    txt = ("7. WARRANTY\n\nTHE SERVICES ARE PROVIDED AS IS WITHOUT ANY\nWARRANTY OF ANY KIND EXPRESS OR IMPLIED\n"
+           "INCLUDING MERCHANTABILITY\n\n8. TERM\nThis agreement lasts one year.\n")
+    doc = load_document(_write(tmp_path, "w.txt", txt.encode()))
+    texts = [doc.text[b.start : b.end] for b in doc.blocks]
+    assert texts[1].startswith("THE SERVICES") and texts[1].endswith("MERCHANTABILITY")
+    assert doc.blocks[1].kind == BlockKind.PARAGRAPH

@@ -23,6 +23,7 @@ _ORDERED = re.compile(r"^(\s*)(\d{1,3}[.)])\s+(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HTML_HEADING = re.compile(r"^\s*(?:<[^>]+>\s*)*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 
 _INLINE = (
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -96,8 +97,8 @@ def load_text(path: Path, data: bytes, sha256: str, *, fmt: Format, limits: Limi
             _plain_blocks(page_text, builder)
     pages = tuple(Page(i, 612.0, 792.0, True) for i in range(1, len(raw_pages) + 1))
     body = "".join(builder.parts)
-    title = ""
-    for b in builder.blocks:
+    title = builder.title
+    for b in builder.blocks if not title else ():
         if b.kind == BlockKind.HEADING:
             title = body[b.start : b.end]
             break
@@ -121,8 +122,9 @@ class _Builder:
         self.length = 0
         self.blocks: list[Block] = []
         self.page = 1
+        self.title = ""
 
-    def add(self, lines: list[str], kind: BlockKind, label: str = "") -> None:
+    def add(self, lines: list[str], kind: BlockKind, label: str = "", style: str = "") -> None:
         # Trim each line; drop empty ones so a block never holds a blank line.
         content = "\n".join(ln.strip() for ln in lines if ln.strip())
         if not content:
@@ -133,7 +135,7 @@ class _Builder:
         start = self.length
         self.parts.append(content)
         self.length += len(content)
-        self.blocks.append(Block(start, self.length, self.page, kind, None, "", label))
+        self.blocks.append(Block(start, self.length, self.page, kind, None, style, label))
 
 
 def _plain_blocks(page_text: str, out: _Builder) -> None:
@@ -168,6 +170,16 @@ def _markdown_blocks(page_text: str, out: _Builder) -> None:
     para: list[str] = []
     para_kind = BlockKind.PARAGRAPH
     in_fence = False
+    in_table = False
+    # YAML front matter of saved web pages ("---\ntitle: …\n---") is metadata, not terms.
+    if lines and lines[0].strip() == "---":
+        for j in range(1, min(len(lines), 80)):
+            if lines[j].strip() in ("---", "..."):
+                for meta in lines[1:j]:
+                    if meta.startswith("title:") and not out.title:
+                        out.title = meta[6:].strip().strip("'\"")
+                lines = lines[j + 1 :]
+                break
 
     def flush() -> None:
         nonlocal para_kind
@@ -189,19 +201,32 @@ def _markdown_blocks(page_text: str, out: _Builder) -> None:
             continue
         if not line.strip():
             flush()
+            in_table = False
             continue
         m = _ATX.match(line)
         if m:
             flush()
-            out.add([_clean_inline(m.group(2))], BlockKind.HEADING)
+            out.add([_clean_inline(m.group(2))], BlockKind.HEADING, style=f"h{len(m.group(1))}")
+            continue
+        mh = _HTML_HEADING.match(line)
+        if mh:
+            flush()
+            out.add([_clean_inline(mh.group(2))], BlockKind.HEADING, style=f"h{mh.group(1)}")
             continue
         if _RULE.match(line) and not para:
             continue
         if para and len(para) == 1 and _SETEXT.match(line) and para_kind == BlockKind.PARAGRAPH:
             para_kind = BlockKind.HEADING
-            flush()
+            out.add([_clean_inline(para[0])], BlockKind.HEADING, style="h1" if "=" in line else "h2")
+            para.clear()
+            para_kind = BlockKind.PARAGRAPH
             continue
-        if line.lstrip().startswith("|"):
+        nxt = lines[i] if i < len(lines) else ""
+        if "|" in line and not in_table and _TABLE_SEP.match(nxt) and "|" in nxt:
+            in_table = True
+        if in_table and "|" not in line:
+            in_table = False
+        if line.lstrip().startswith("|") or in_table:
             flush()
             if not _TABLE_SEP.match(line):
                 cells = [c.strip() for c in line.strip().strip("|").split("|")]
