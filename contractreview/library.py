@@ -568,7 +568,9 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
                 if _check_requirement(stem, data, shown, problems, partial=False):
                     req_tables[stem] = (dict(data), shown)
     requirements = {rid: _requirement_from(data, shown) for rid, (data, shown) in req_tables.items()}
-    known = set(requirements)
+    # Ids of requirement files that exist but failed validation still count as known, so one bad file
+    # is reported once rather than again by every profile and pattern that names it.
+    known = set(requirements) | {stem for layer in layers for stem in layer.requirements}
 
     # Profiles: resolve per layer so an overlay can refine a built-in profile of the same name.
     resolved: dict[str, Profile] = {}

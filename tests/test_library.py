@@ -112,3 +112,480 @@ def test_library_missing_field_named(tmp_path: Path):
     assert "purpose_limitation.toml" in str(exc.value)
     problems = validate_library_dir(root)
     assert any("purpose_limitation.toml" in p and "vendor_question" in p for p in problems)
+
+
+# --------------------------------------------------------------------------- validation of broken libraries
+
+REQ_TOML = """schema_version = 1
+id = "a_req"
+title = "A test requirement title"
+category = "security"
+severity = "high"
+description = "A description long enough to be a description."
+why = "Why it matters to a district, in a sentence."
+parameters = ["breach_notice_max_hours"]
+weak_cues = ["where feasible"]
+suggested_language = "Vendor shall do the thing within 72 hours."
+vendor_question = "Will you do the thing?"
+
+[[sources]]
+citation = "8 NYCRR 121.10(a)"
+name = "8 NYCRR Part 121"
+status = "mandatory"
+verified = "primary"
+"""
+
+PROFILE_TOML = """schema_version = 1
+name = "default"
+label = "Test default"
+requirements = ["a_req"]
+
+[thresholds.breach_notice_max_hours]
+value = 72
+unit = "hours"
+basis = "test basis"
+verified = "recommendation"
+clock_start = "discovery"
+"""
+
+PATTERNS = (
+    '{"label": "a_req", "id": "a_req.cue.thing", "kind": "cue", "pattern": "thing"}\n'
+    '{"label": "a_req", "id": "a_req.weak.feasible", "kind": "weak", "pattern": [{"LOWER": "where"}, {"LOWER": "feasible"}]}\n'
+)
+
+
+def _make_base(root: Path) -> Path:
+    (root / "requirements").mkdir(parents=True)
+    (root / "profiles").mkdir()
+    (root / "patterns").mkdir()
+    (root / "library.toml").write_text(
+        'schema_version = 1\nkind = "base"\nname = "test"\nversion = "1.0"\n', encoding="utf-8"
+    )
+    (root / "requirements" / "a_req.toml").write_text(REQ_TOML, encoding="utf-8")
+    (root / "profiles" / "default.toml").write_text(PROFILE_TOML, encoding="utf-8")
+    (root / "patterns" / "a_req.jsonl").write_text(PATTERNS, encoding="utf-8")
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_library_minimal_base_is_valid(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    assert validate_library_dir(root) == []
+    lib = load_library_dir(root)
+    assert [r.id for r in lib.requirements_for()] == ["a_req"]
+    assert lib.patterns_for("a_req")[1]["pattern"] == [{"LOWER": "where"}, {"LOWER": "feasible"}]
+    assert lib.version == "1.0"
+
+
+BROKEN = [
+    # (file relative to the library, old text, new text, expected file in message, expected field)
+    (
+        "requirements/a_req.toml",
+        'category = "security"',
+        'category = "security"\ncolour = "red"',
+        "a_req.toml",
+        "colour",
+    ),
+    ("requirements/a_req.toml", 'id = "a_req"', 'id = "b_req"', "a_req.toml", "id"),
+    ("requirements/a_req.toml", 'severity = "high"', 'severity = "critical"', "a_req.toml", "severity"),
+    ("requirements/a_req.toml", 'category = "security"', 'category = "vibes"', "a_req.toml", "category"),
+    (
+        "requirements/a_req.toml",
+        'vendor_question = "Will you do the thing?"\n',
+        "",
+        "a_req.toml",
+        "vendor_question",
+    ),
+    (
+        "requirements/a_req.toml",
+        'verified = "primary"',
+        'verified = "probably"',
+        "a_req.toml",
+        "sources[0].verified",
+    ),
+    ("requirements/a_req.toml", "schema_version = 1", "schema_version = 2", "a_req.toml", "schema_version"),
+    ("library.toml", "schema_version = 1", "schema_version = 9", "library.toml", "schema_version"),
+    (
+        "profiles/default.toml",
+        'requirements = ["a_req"]',
+        'requirements = ["a_req", "nope"]',
+        "default.toml",
+        "requirements",
+    ),
+    (
+        "profiles/default.toml",
+        'requirements = ["a_req"]',
+        'requirements = ["a_req", "a_req"]',
+        "default.toml",
+        "requirements",
+    ),
+    (
+        "profiles/default.toml",
+        'unit = "hours"',
+        'unit = "weeks"',
+        "default.toml",
+        "thresholds.breach_notice_max_hours.unit",
+    ),
+    (
+        "profiles/default.toml",
+        'unit = "hours"',
+        'unit = "days"',
+        "default.toml",
+        "thresholds.breach_notice_max_hours.unit",
+    ),
+    (
+        "profiles/default.toml",
+        'verified = "recommendation"\n',
+        "",
+        "default.toml",
+        "thresholds.breach_notice_max_hours.verified",
+    ),
+    (
+        "profiles/default.toml",
+        "value = 72",
+        'value = "72"',
+        "default.toml",
+        "thresholds.breach_notice_max_hours.value",
+    ),
+    (
+        "profiles/default.toml",
+        'clock_start = "discovery"',
+        'clock_start = "whenever"',
+        "default.toml",
+        "thresholds.breach_notice_max_hours.clock_start",
+    ),
+    ("profiles/default.toml", 'name = "default"', 'name = "other"', "default.toml", "name"),
+    ("profiles/default.toml", 'requirements = ["a_req"]', 'extends = "ghost"', "default.toml", "extends"),
+    (
+        "patterns/a_req.jsonl",
+        '"label": "a_req", "id": "a_req.cue',
+        '"label": "zzz", "id": "a_req.cue',
+        "a_req.jsonl:1",
+        "label",
+    ),
+    ("patterns/a_req.jsonl", '"kind": "cue"', '"kind": "maybe"', "a_req.jsonl:1", "kind"),
+    ("patterns/a_req.jsonl", '"pattern": "thing"', '"pattern": 5', "a_req.jsonl:1", "pattern"),
+    ("patterns/a_req.jsonl", '"pattern": "thing"', '"pattern": ""', "a_req.jsonl:1", "pattern"),
+    ("patterns/a_req.jsonl", '{"LOWER": "where"}', '{"LOWR": "where"}', "a_req.jsonl:2", "pattern"),
+    (
+        "patterns/a_req.jsonl",
+        '{"LOWER": "where"}',
+        '{"LOWER": "where", "OP": "x"}',
+        "a_req.jsonl:2",
+        "pattern",
+    ),
+    ("patterns/a_req.jsonl", '"id": "a_req.weak.feasible"', '"id": "a_req.cue.thing"', "a_req.jsonl:2", "id"),
+    ("patterns/a_req.jsonl", '"kind": "cue", ', '"kind": "cue", "score": 3, ', "a_req.jsonl:1", "score"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "where", "field"), BROKEN, ids=[f"{b[0]}:{b[4]}" for b in BROKEN]
+)
+def test_library_validation_error_names_file_and_field(tmp_path: Path, rel, old, new, where, field):
+    root = _make_base(tmp_path / "lib")
+    _edit(root / rel, old, new)
+    with pytest.raises(LibraryValidationError) as exc:
+        load_library_dir(root)
+    assert exc.value.field == field
+    assert where in str(exc.value)
+    assert f"(field '{field}')" in str(exc.value)
+    problems = validate_library_dir(root)
+    assert any(where in p and f"'{field}'" in p for p in problems), problems
+
+
+def test_library_validation_unknown_severity_lists_allowed_values(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    _edit(root / "requirements/a_req.toml", 'severity = "high"', 'severity = "critical"')
+    (problem,) = validate_library_dir(root)
+    assert "critical" in problem and "high, medium, low" in problem
+
+
+def test_library_validation_newer_schema_says_update(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    _edit(root / "library.toml", "schema_version = 1", "schema_version = 9")
+    with pytest.raises(LibraryValidationError, match="newer than this ContractReview supports"):
+        load_library_dir(root)
+
+
+def test_library_validation_bad_toml_names_file(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    (root / "requirements" / "a_req.toml").write_text('id = "a_req"\ntitle = \n', encoding="utf-8")
+    problems = validate_library_dir(root)
+    assert any("a_req.toml" in p and "not valid TOML" in p for p in problems)
+
+
+def test_library_validation_bad_json_line_names_line(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    with (root / "patterns" / "a_req.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    problems = validate_library_dir(root)
+    assert any("a_req.jsonl:3" in p and "JSON" in p for p in problems), problems
+
+
+def test_library_validation_pattern_file_for_unknown_requirement(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    (root / "patterns" / "ghost.jsonl").write_text(
+        '{"label": "ghost", "id": "g", "kind": "cue", "pattern": "x"}\n', encoding="utf-8"
+    )
+    problems = validate_library_dir(root)
+    assert any("ghost.jsonl" in p and "requirement id" in p for p in problems)
+
+
+def test_library_validation_reports_every_problem(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    _edit(root / "requirements/a_req.toml", 'severity = "high"', 'severity = "urgent"')
+    _edit(root / "profiles/default.toml", 'unit = "hours"', 'unit = "fortnights"')
+    _edit(root / "patterns/a_req.jsonl", '"kind": "cue"', '"kind": "maybe"')
+    problems = validate_library_dir(root)
+    assert len(problems) >= 3
+    assert any("severity" in p for p in problems)
+    assert any("unit" in p for p in problems)
+    assert any("kind" in p for p in problems)
+
+
+def test_library_validation_missing_default_profile(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    (root / "profiles" / "default.toml").rename(root / "profiles" / "other.toml")
+    _edit(root / "profiles" / "other.toml", 'name = "default"', 'name = "other"')
+    assert any("default" in p for p in validate_library_dir(root))
+    with pytest.raises(LibraryValidationError, match="default"):
+        load_library_dir(root)
+
+
+def test_library_validation_extends_cycle(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    for a, b in (("x", "y"), ("y", "x")):
+        (root / "profiles" / f"{a}.toml").write_text(
+            f'schema_version = 1\nname = "{a}"\nlabel = "{a}"\nextends = "{b}"\n', encoding="utf-8"
+        )
+    problems = validate_library_dir(root)
+    assert any("x.toml" in p or "y.toml" in p for p in problems)
+
+
+def test_library_profile_extends_add_remove(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    (root / "requirements" / "b_req.toml").write_text(
+        REQ_TOML.replace('"a_req"', '"b_req"'), encoding="utf-8"
+    )
+    (root / "profiles" / "state.toml").write_text(
+        'schema_version = 1\nname = "state"\nlabel = "A state"\nextends = "default"\nadd = ["b_req"]\n'
+        '[thresholds.breach_notice_max_hours]\nvalue = 168\nunit = "hours"\nbasis = "7 days, statute"\n'
+        'verified = "primary"\nclock_start = "discovery"\n',
+        encoding="utf-8",
+    )
+    lib = load_library_dir(root, "state")
+    assert lib.profile.requirement_ids == ("a_req", "b_req")
+    th = lib.threshold("breach_notice_max_hours")
+    assert th.value == 168 and th.is_law
+    # the parent keeps its own threshold
+    assert lib.with_profile("default").threshold("breach_notice_max_hours").value == 72
+    _edit(root / "profiles" / "state.toml", 'add = ["b_req"]', 'add = ["b_req"]\nremove = ["a_req"]')
+    assert load_library_dir(root, "state").profile.requirement_ids == ("b_req",)
+
+
+# --------------------------------------------------------------------------- district overlays
+
+
+def _overlay(tmp_path: Path) -> Path:
+    user = tmp_path / "playbook"
+    (user / "requirements").mkdir(parents=True)
+    (user / "profiles").mkdir()
+    (user / "patterns").mkdir()
+    return user
+
+
+def test_library_user_folder_overrides_threshold(tmp_path: Path):
+    user = _overlay(tmp_path)
+    (user / "profiles" / "ny.toml").write_text(
+        'schema_version = 1\nname = "ny"\n[thresholds.breach_notice_max_hours]\nvalue = 48\nunit = "hours"\n'
+        'basis = "District board policy 8.3"\nclock_start = "discovery"\n',
+        encoding="utf-8",
+    )
+    base = load_library("ny")
+    lib = load_library("ny", user_dir=user)
+    th = lib.threshold("breach_notice_max_hours")
+    assert (th.value, th.verified, th.basis) == (48, "policy", "District board policy 8.3")
+    assert th.is_law is False, "a district's own number is policy, not law"
+    assert base.threshold("breach_notice_max_hours").value == 168
+    assert lib.profile.requirement_ids == base.profile.requirement_ids
+    assert lib.profile.label == base.profile.label
+    assert lib.version.startswith(base.version + "+user:")
+    assert len(lib.version.split("+user:")[1]) == 6
+    assert lib.fingerprint != base.fingerprint
+
+
+def test_library_user_folder_adds_requirement_profile_and_patterns(tmp_path: Path):
+    user = _overlay(tmp_path)
+    (user / "requirements" / "district_ai_use.toml").write_text(
+        REQ_TOML.replace('"a_req"', '"district_ai_use"').replace(
+            'parameters = ["breach_notice_max_hours"]\n', ""
+        ),
+        encoding="utf-8",
+    )
+    (user / "profiles" / "district.toml").write_text(
+        'schema_version = 1\nname = "district"\nlabel = "Our district playbook"\nextends = "default"\n'
+        'add = ["district_ai_use"]\nremove = ["record_correction"]\n',
+        encoding="utf-8",
+    )
+    (user / "patterns" / "district_ai_use.jsonl").write_text(
+        '{"label": "district_ai_use", "id": "district_ai_use.cue.ai", "kind": "cue", "pattern": "artificial intelligence"}\n',
+        encoding="utf-8",
+    )
+    assert validate_library_dir(user) == []
+    lib = load_library("district", user_dir=user)
+    ids = lib.profile.requirement_ids
+    assert ids[-1] == "district_ai_use" and "record_correction" not in ids and len(ids) == 40
+    assert lib.patterns_for("district_ai_use")[0]["id"] == "district_ai_use.cue.ai"
+    assert "district" in list_profiles(user_dir=user)
+    assert "district" not in list_profiles()
+    assert lib.requirements["district_ai_use"].origin == "playbook/requirements/district_ai_use.toml"
+
+
+def test_library_user_folder_overrides_requirement_fields(tmp_path: Path):
+    user = _overlay(tmp_path)
+    (user / "requirements" / "record_correction.toml").write_text(
+        'schema_version = 1\nid = "record_correction"\nseverity = "high"\n'
+        'suggested_language = "Vendor shall correct Student Data within ten days of District\'s instruction."\n',
+        encoding="utf-8",
+    )
+    base = load_library().requirements["record_correction"]
+    req = load_library(user_dir=user).requirements["record_correction"]
+    assert req.severity is Severity.HIGH and base.severity is Severity.LOW
+    assert req.suggested_language.startswith("Vendor shall correct Student Data within ten days")
+    assert req.title == base.title and req.sources == base.sources
+
+
+def test_library_user_folder_new_requirement_must_be_complete(tmp_path: Path):
+    user = _overlay(tmp_path)
+    (user / "requirements" / "half_done.toml").write_text(
+        'schema_version = 1\nid = "half_done"\n', encoding="utf-8"
+    )
+    problems = validate_library_dir(user)
+    assert any("half_done.toml" in p and "'title'" in p for p in problems)
+    with pytest.raises(LibraryValidationError, match="half_done.toml"):
+        load_library(user_dir=user)
+
+
+def test_library_user_folder_cannot_be_a_base(tmp_path: Path):
+    user = _overlay(tmp_path)
+    (user / "library.toml").write_text(
+        'schema_version = 1\nkind = "base"\nname = "x"\nversion = "1"\n', encoding="utf-8"
+    )
+    with pytest.raises(LibraryValidationError, match="overlay"):
+        load_library(user_dir=user)
+
+
+def test_library_user_folder_missing_is_an_error(tmp_path: Path):
+    with pytest.raises(LibraryValidationError, match="not a folder"):
+        load_library(user_dir=tmp_path / "nowhere")
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_library_cli_list_default(capsys):
+    from contractreview.cli import main
+
+    assert main(["library", "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "40 requirements" in out[0]
+    assert len(out) == 41
+    assert any(line.split()[0] == "breach_notice_deadline_to_lea" for line in out[1:])
+
+
+def test_library_cli_list_json_gdpr(capsys):
+    import json
+
+    from contractreview.cli import main
+
+    assert main(["library", "list", "--profile", "gdpr", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) == 19 and all(d["category"] == "gdpr_processor" for d in data)
+
+
+def test_library_cli_show_marks_unverified(capsys):
+    from contractreview.cli import main
+
+    assert main(["library", "show", "breach_notice_deadline_to_lea", "--profile", "il"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    il = next(line for line in lines if "105 ILCS 85/15(5)" in line and line.lstrip().startswith("- "))
+    assert "(unverified — not presented as law)" in il
+    ny = next(line for line in lines if line.lstrip().startswith("- 8 NYCRR 121.10(a)"))
+    assert "unverified" not in ny
+    threshold = next(line for line in lines if line.lstrip().startswith("- breach_notice_max_hours"))
+    assert "720 hours" in threshold and "not presented as law" in threshold
+    for heading in (
+        "Description:",
+        "Why it matters:",
+        "Sources:",
+        "Suggested language:",
+        "Question for the vendor:",
+    ):
+        assert heading in out
+
+
+def test_library_cli_show_ny_threshold_is_law(capsys):
+    from contractreview.cli import main
+
+    assert main(["library", "show", "breach_notice_deadline_to_lea", "--profile", "ny"]) == 0
+    threshold = next(
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.lstrip().startswith("- breach_notice_max_hours")
+    )
+    assert (
+        "168 hours after discovery" in threshold and "[primary]" in threshold and "not law" not in threshold
+    )
+
+
+def test_library_cli_show_unknown_id_exit_2(capsys):
+    from contractreview.cli import main
+
+    assert main(["library", "show", "breach_notice"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown requirement id 'breach_notice'" in err
+    assert "breach_notice_deadline_to_lea" in err  # suggestion
+
+
+def test_library_cli_validate(tmp_path: Path, capsys):
+    from contractreview.cli import main
+
+    root = _make_base(tmp_path / "lib")
+    assert main(["library", "validate", str(root)]) == 0
+    assert "valid" in capsys.readouterr().out
+    _edit(root / "requirements/a_req.toml", 'severity = "high"', 'severity = "critical"')
+    _edit(root / "profiles/default.toml", 'unit = "hours"', 'unit = "weeks"')
+    assert main(["library", "validate", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "lib/requirements/a_req.toml" in out and "'severity'" in out
+    assert "lib/profiles/default.toml" in out and "'thresholds.breach_notice_max_hours.unit'" in out
+    assert "2 problems found" in out
+
+
+def test_library_cli_profiles(capsys):
+    from contractreview.cli import main
+
+    assert main(["library", "profiles"]) == 0
+    out = capsys.readouterr().out
+    for name in ("default", "ferpa", "coppa", "ca", "ny", "il", "ct", "ndpa", "gdpr"):
+        assert f"\n{name}: " in out
+    assert "recommendation — not law" in out
+
+
+def test_library_cli_uses_user_folder(tmp_path: Path, capsys):
+    from contractreview.cli import main
+
+    user = _overlay(tmp_path)
+    (user / "profiles" / "default.toml").write_text(
+        'schema_version = 1\nname = "default"\nremove = ["record_correction"]\n', encoding="utf-8"
+    )
+    assert main(["library", "list", "--library-dir", str(user)]) == 0
+    out = capsys.readouterr().out
+    assert "39 requirements" in out and "+user:" in out
