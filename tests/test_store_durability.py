@@ -160,3 +160,17 @@ def test_store_reader_and_second_writer_work_while_another_process_writes(tmp_pa
         assert sum(1 for k in got if k.startswith("child-")) == 300
         assert sum(1 for k in got if k.startswith("parent-")) == mine
         assert store.check() == []
+
+
+def test_store_several_processes_creating_one_database_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "race.sqlite3"
+    procs = [_spawn(db, "0" * 64, f"r{i}", 0) for i in range(4)]
+    results = [p.communicate(timeout=60) for p in procs]
+    for p, (out, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0, err
+        assert out.split() == ["READY", "DONE"]
+    with open_store(db) as store:
+        from contractreview.store import migrations
+
+        assert migrations.applied(store.db) == [m[0] for m in migrations.MIGRATIONS]
+        assert store.check() == []
