@@ -313,3 +313,18 @@ def test_export_annotated_pdf_keeps_the_original_password(pdf_case, tmp_path) ->
     assert r.is_encrypted and r.decrypt("s3cret")
     kinds = [a.get_object()["/Subtype"] for p in r.pages for a in (p.get("/Annots") or [])]
     assert kinds.count("/Highlight") == len(placed)
+
+
+def test_export_locator_picks_the_right_repeated_paragraph() -> None:
+    from contractreview.export._locate import Locator
+
+    paras = ["Intro", "The Vendor shall delete data.", "Other text", "The Vendor shall delete data.", "End"]
+    # the ingester prefixed numbering labels the file holds as list numbering, not as text
+    full = "Intro\n1.1 The Vendor shall delete data.\nOther text\n1.2 The Vendor shall delete data.\nEnd"
+    loc = Locator(paras, full)
+    second = full.index("1.2 The Vendor")
+    assert loc.locate("1.2 The Vendor shall delete data.", second) == (3, 3)
+    assert loc.locate("1.1 The Vendor shall delete data.", full.index("1.1")) == (1, 1)
+    assert loc.locate("Other text\n1.2 The Vendor shall", full.index("Other")) == (2, 3)
+    assert loc.locate("nothing like this here", 0) is None
+    assert Locator(paras).locate("the vendor SHALL delete") == (1, 1)  # no text: first occurrence

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..domain import Analysis, ReportMeta, ReviewDecision
 from ..errors import ExportError
 from ._atomic import write_atomic
-from ._locate import locate
+from ._locate import Locator
 from ._text import xml_safe
 from .model import ReportItem, build_report
 
@@ -112,7 +112,7 @@ def annotate_docx(
     author = meta.reviewer or "ContractReview"
     paras = body_paragraphs(document)
     texts = [p.text for p in paras]
-    full_text = analysis.document.text
+    locator = Locator(texts, analysis.document.text)
     anchors: list[CommentAnchor] = []
     unplaced: list[str] = []
     evidence_by_req = {f.requirement_id: f.evidence for f in analysis.findings}
@@ -120,7 +120,7 @@ def annotate_docx(
     for item in model.flagged:
         ranges: list[tuple[int, int]] = []
         for ev in evidence_by_req.get(item.requirement_id, ()):
-            hit = locate(texts, ev.text, full_text=full_text, start=ev.start)
+            hit = locator.locate(ev.text, ev.start)
             if hit and hit not in ranges:
                 ranges.append(hit)
         if not ranges:
