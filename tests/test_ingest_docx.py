@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+import zipfile
 from pathlib import Path
 
 import docgen_docx as gen
@@ -541,3 +542,24 @@ def test_ingest_docx_property_outline_labels_and_offsets(levels):
     assert doc.text.splitlines() == [f"{label} Clause text {i}." for i, label in enumerate(expected)]
     for b in doc.blocks:
         assert doc.text[b.start : b.end].startswith(b.label + " ")
+
+
+def test_ingest_docx_strict_open_xml(contract_bytes):
+    """Word's "Strict Open XML Document" uses ISO 29500 strict namespaces for the same vocabulary."""
+    strict = {
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main": b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    }
+
+    def to_strict(body: bytes) -> bytes:
+        for old, new in strict.items():
+            body = body.replace(old, new)
+        return body
+
+    with zipfile.ZipFile(io.BytesIO(contract_bytes)) as zf:
+        names = [n for n in zf.namelist() if n.endswith((".xml", ".rels"))]
+    data = gen.rewrite_zip(contract_bytes, replace={n: to_strict for n in names})
+    assert b"purl.oclc.org" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    doc = load(data)
+    assert doc.text == load(contract_bytes).text
+    assert doc.comments and doc.furniture

@@ -66,6 +66,10 @@ _DOCTYPE_RE = re.compile(rb"<!\s*DOCTYPE|<!\s*ENTITY", re.IGNORECASE)
 _DOCTYPE_UTF16 = [
     s.encode(enc) for s in ("<!DOCTYPE", "<!doctype", "<!ENTITY") for enc in ("utf-16-le", "utf-16-be")
 ]
+_STRICT_NS = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", W.encode()),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships", R_NS.encode()),
+)
 _MACRO_CT = re.compile(rb"macroEnabled|vbaProject|vbaData", re.IGNORECASE)
 
 
@@ -248,6 +252,10 @@ def _parse_xml(raw: bytes, name: str, path: Path) -> Any:
             "refusing to parse it.",
             path,
         )
+    if b"purl.oclc.org/ooxml" in raw:
+        # "Strict Open XML" files use ISO 29500 strict namespaces; the vocabulary is the same.
+        for strict, transitional in _STRICT_NS:
+            raw = raw.replace(strict, transitional)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
