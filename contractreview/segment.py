@@ -123,23 +123,30 @@ def looks_like_heading(text: str) -> bool:
     return upper / len(letters) >= 0.8
 
 
+_TITLE_THEN_PERIOD = re.compile(
+    r"^([A-Z][\w'’/&-]*(?:\s+(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|a|an)){0,7})\.\s")
+_STRONG_START = ("ARTICLE", "Article", "SECTION", "Section", "CLAUSE", "Clause", "§")
+
+
 def _heading_after_number(rest: str) -> str:
     """The heading that follows a clause number on the same line, if the line reads like one."""
-    first_line = rest.strip().split("\n", 1)[0].strip()
+    rest = rest.strip()
+    cut = rest.find("\n")
+    single = cut < 0
+    first_line = (rest if single else rest[:cut]).strip()
     if not first_line:
         return ""
     for sep in (" – ", " - ", " — ", ": "):
         if sep in first_line[:3]:
             first_line = first_line.split(sep, 1)[-1]
     first_line = first_line.lstrip("–-—: ").strip()
-    single = "\n" not in rest.strip()
     if looks_like_heading(first_line) or (
         len(first_line) <= 60 and not first_line.endswith((",", ";")) and _title_case(first_line)
         and (not single or len(first_line.split()) <= 8)
     ):
         return first_line.rstrip(":.").strip()
     # "5.2 Data Security. Vendor shall ..." → "Data Security"
-    m = re.match(r"^([A-Z][\w'’/&-]*(?:\s+(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|a|an)){0,7})\.\s", first_line)
+    m = _TITLE_THEN_PERIOD.match(first_line)
     if m and len(m.group(1)) <= 60:
         return m.group(1)
     return ""
@@ -183,11 +190,13 @@ def _units(document: Document) -> list[_Unit]:
         for line in body.split("\n"):
             line_start = pos
             pos += len(line) + 1
-            lab = match_number(line)
             if first:
                 first = False
-                current = lab
+                current = match_number(line)
                 continue
+            head = line.lstrip(" \t\u00a0")[:1]
+            # Only strong numbering can open a clause mid-block; skip the regex for ordinary lines.
+            lab = match_number(line) if head.isdigit() or line.lstrip().startswith(_STRONG_START) else None
             # Only strong numbering opens a clause inside a block (a wrapped line may start "(a)" by chance
             # only rarely, but "a." or "1)" too often).
             if lab and lab.style in ("article", "decimal") and lab.label != "":
