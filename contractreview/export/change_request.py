@@ -69,7 +69,7 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
                 document.add_paragraph(_x(q.display), style="Quote")
         else:
             p.add_run("does not address this.")
-        if i.explanation:
+        if i.explanation and i.quotes:  # "does not address this" already says why for missing ones
             p = document.add_paragraph()
             p.add_run("Why: ").bold = True
             p.add_run(_x(i.explanation))
