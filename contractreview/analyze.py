@@ -249,9 +249,12 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
     r, q = w["relevance"], w["quality"]
     cue = sum(feats.cue_weights.get(c, 1.0) for c in set(hit.cues))
     rel = r["cue"] * min(cue, r["cue_cap"]) + r["heading"] * hit.heading + r["commit"] * bool(hit.commits)
+    # A commitment made by the school or the user ("the Client will indemnify the Provider") is not the vendor's.
+    vendor_bound = hit.subject not in ("school", "user")
     qual = (
-        q["commit"] * bool(hit.commits)
-        + q["modal"] * hit.modal
+        q["commit"] * (bool(hit.commits) and vendor_bound)
+        + q["modal"] * (hit.modal and vendor_bound)
+        - q.get("other_party", 0.0) * (not vendor_bound)
         - q["weak"] * bool(hit.weaks)
         - q["hedge"] * bool(hit.hedges)
         - q["deny"] * bool(hit.denies or hit.refusals)

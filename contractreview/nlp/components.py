@@ -197,6 +197,10 @@ SCHOOL_WORDS = ("school", "schools", "district", "districts", "lea", "leas", "cu
 USER_WORDS = ("you", "your", "parent", "parents", "user", "users", "student", "students", "guardian", "guardians",
               "eligible student", "individual", "individuals", "data subject", "data subjects", "child", "children",
               "affected individuals", "account holder", "teacher", "teachers", "learner", "learners", "member", "members")
+AUTHORITY_WORDS = ("supervisory authority", "supervisory authorities", "authority", "authorities", "regulator", "regulators",
+                   "law enforcement", "attorney general", "data protection authority", "government")
+_DATA_NOUNS = {"data", "records", "record", "information", "content", "pii", "personal", "papers", "work", "accounts",
+               "account", "profile", "profiles", "files", "submissions", "'s", "’s"}
 _MODALS = {"shall", "will", "must", "may", "agrees", "agree", "undertakes", "commits", "can", "might", "should", "is", "are",
            "does", "do", "has", "have", "reserves", "uses", "collects", "shares", "deletes", "retains", "sells", "notifies"}
 _NOTIFY = {"notify", "notifies", "notified", "notifying", "inform", "informs", "informed", "notice", "alert", "report",
@@ -207,11 +211,13 @@ class Roles:
     def __init__(self, nlp: Language, name: str, *, vendor: list[str], school: list[str], user: list[str]) -> None:
         self.name = name
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label, words in (("vendor", vendor), ("school", school), ("user", user)):
+        for label, words in (("vendor", vendor), ("school", school), ("user", user), ("authority", list(AUTHORITY_WORDS))):
             self.matcher.add(label, [nlp.make_doc(w) for w in words])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        # "Student Data", "School records", "your information": a party word used as a modifier names data, not a party.
+        spans = [sp for sp in spans if not (sp.end < len(doc) and doc[sp.end].lower_ in _DATA_NOUNS)]
         spans = _longest(spans)
         doc.spans["cr_role"] = spans
         # Subject: the last party named before the first modal/verb of obligation; an unknown capitalised
