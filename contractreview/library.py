@@ -435,7 +435,7 @@ def _check_threshold(
             f"{field}.clock_start",
         )
         ok = False
-    if not ok:
+    if not ok or not isinstance(unit, str) or not isinstance(basis, str) or not isinstance(verified, str):
         return None
     return Threshold(
         parameter=parameter,
@@ -580,6 +580,7 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
             _resolve_profile(name, pending, set(), resolved, known, problems, overlay=n > 0)
 
     patterns: dict[str, list[dict[str, Any]]] = {}
+    seen: dict[str, dict[str, str]] = {}  # stem -> rule id -> where it was first defined
     for layer in layers:
         for stem, items in layer.patterns.items():
             file_shown = _display(layer.root / "patterns" / f"{stem}.jsonl", layer.root)
@@ -588,19 +589,15 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
                     f"pattern file '{stem}.jsonl' does not name a requirement id (or '{COMMON_LABEL}')",
                     file_shown,
                 )
-            seen: dict[str, int] = {}
-            for obj, where, lineno in items:
+            rules = seen.setdefault(stem, {})
+            for obj, where, _lineno in items:
                 if not _check_pattern(obj, stem, where, known, problems):
                     continue
                 rule = obj["id"]
-                if rule in seen:
-                    problems.add(
-                        f"rule id '{rule}' is used twice in this file (first on line {seen[rule]})",
-                        where,
-                        "id",
-                    )
+                if rule in rules:
+                    problems.add(f"rule id '{rule}' is already defined at {rules[rule]}", where, "id")
                     continue
-                seen[rule] = lineno
+                rules[rule] = where
                 patterns.setdefault(stem, []).append(dict(obj))
 
     files = [(layer.root, f) for layer in layers for f in layer.files]

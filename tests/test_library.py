@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -589,3 +590,24 @@ def test_library_cli_uses_user_folder(tmp_path: Path, capsys):
     assert main(["library", "list", "--library-dir", str(user)]) == 0
     out = capsys.readouterr().out
     assert "39 requirements" in out and "+user:" in out
+
+
+def test_library_user_patterns_extend_builtin_and_rule_ids_stay_unique(tmp_path: Path):
+    user = _overlay(tmp_path)
+    builtin = load_library().patterns_for("purpose_limitation")
+    assert builtin, "the engine's pattern file for purpose_limitation is expected"
+    extra = {
+        "label": "purpose_limitation",
+        "id": "district.cue.sole_purpose",
+        "kind": "cue",
+        "pattern": "sole purpose",
+    }
+    (user / "patterns" / "purpose_limitation.jsonl").write_text(json.dumps(extra) + "\n", encoding="utf-8")
+    merged = load_library(user_dir=user).patterns_for("purpose_limitation")
+    assert merged[: len(builtin)] == builtin and merged[-1] == extra
+    clash = dict(extra, id=builtin[0]["id"])
+    (user / "patterns" / "purpose_limitation.jsonl").write_text(json.dumps(clash) + "\n", encoding="utf-8")
+    problems = validate_library_dir(user)
+    assert any(
+        "playbook/patterns/purpose_limitation.jsonl:1" in p and "already defined" in p for p in problems
+    )
