@@ -365,3 +365,19 @@ def test_store_path_under_a_file_is_a_store_error(tmp_path: Path) -> None:
     (tmp_path / "not-a-folder").write_text("x")
     with pytest.raises(StoreError, match="reviews.sqlite3"):
         open_store(tmp_path / "not-a-folder" / "reviews.sqlite3")
+
+
+def test_store_backup_is_a_consistent_private_copy(db_path: Path, tmp_path: Path) -> None:
+    v1 = contract_v1()
+    with open_store(db_path) as store:
+        rid = store.save_analysis(v1)
+        store.set_decision(v1.document.sha256, "data_deletion", Decision.ACCEPT, reviewer="Ana")
+        dest = store.backup(tmp_path / "backups" / "copy.sqlite3")
+        with pytest.raises(StoreError, match="onto itself"):
+            store.backup(db_path)
+    assert _mode(dest) == 0o600 and not list(dest.parent.glob("*.tmp"))
+    with open_store(dest) as copy:
+        assert copy.check() == []
+        assert copy.get_analysis(rid).document.text == v1.document.text
+        assert copy.decisions(v1.document.sha256)["data_deletion"].reviewer == "Ana"
+        assert len(copy.history(v1.document.sha256)) == 2

@@ -108,3 +108,12 @@ def test_cli_store_check_healthy_then_damaged(db, capsys) -> None:
     assert main(["store", "check", "--db", str(path)]) == 1
     err = capsys.readouterr().err
     assert "1 problem(s)" in err and "decisions" in err
+
+
+def test_cli_store_backup_writes_a_copy(db, tmp_path: Path, capsys) -> None:
+    path, _a, _b = db
+    out = tmp_path / "backup.sqlite3"
+    assert main(["store", "backup", str(out), "--db", str(path)]) == 0
+    assert "Wrote" in capsys.readouterr().out
+    assert main(["reviews", "list", "--db", str(out)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3

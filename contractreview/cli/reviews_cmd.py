@@ -74,6 +74,10 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     q = ss.add_parser("check", help="integrity and foreign-key check (exit 1 when problems are found)")
     add_db_option(q)
     q.set_defaults(func=cmd_check)
+    q = ss.add_parser("backup", help="write a consistent copy of the review database")
+    q.add_argument("file", metavar="FILE", help="backup file to write (owner-only permissions)")
+    add_db_option(q)
+    q.set_defaults(func=cmd_backup)
     s.set_defaults(func=lambda args: (s.print_help(), 0)[1])
 
 
@@ -273,4 +277,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
         return 1
     print(f"{name}: OK (schema {version}, {n_reviews} reviews, integrity and foreign keys checked)")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        dest = store.backup(Path(args.file))
+    print(f"Wrote {dest}")
     return 0

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sqlite3
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
@@ -761,6 +762,35 @@ class Store:
         from .handover import import_review
 
         return import_review(self, Path(src))
+
+    def backup(self, dest: Path | str) -> Path:
+        """A consistent copy of the database (SQLite online backup), written 0600 and renamed into place."""
+        dest = Path(dest).expanduser()
+        if dest.resolve() == self.path.resolve():
+            raise StoreError("cannot back up the review database onto itself.", dest)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup ({exc.strerror}).", dest) from exc
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            target = sqlite3.connect(str(tmp))
+            try:
+                with self._lock:
+                    self.conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+            finally:
+                target.close()
+            os.replace(tmp, dest)
+        except sqlite3.Error as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the backup ({exc}).", dest) from exc
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return dest
 
     # ------------------------------------------------------------------ health
 
