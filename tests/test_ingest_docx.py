@@ -563,3 +563,36 @@ def test_ingest_docx_strict_open_xml(contract_bytes):
     doc = load(data)
     assert doc.text == load(contract_bytes).text
     assert doc.comments and doc.furniture
+
+
+def test_ingest_docx_style_list_with_direct_level():
+    """numId from the style, ilvl given directly on the paragraph."""
+    d = docx.Document()
+    gen.add_numbering(d, [gen.OUTLINE_ABSTRACT], [gen._num(320, 90)])
+    style = d.styles.add_style("Clause", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    style.element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {gen.NSDECL}><w:numId w:val="320"/></w:numPr>')
+    )
+    d.add_paragraph("Top.", style="Clause")
+    sub = d.add_paragraph("Sub.", style="Clause")
+    sub._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {gen.NSDECL}><w:ilvl w:val="1"/></w:numPr>'))
+    assert load(gen.save(d)).text.splitlines() == ["1. Top.", "1.1 Sub."]
+
+
+def test_ingest_docx_table_rows_in_content_controls_and_comment_in_cell():
+    d = docx.Document()
+    table = d.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "Plain row"
+    cell_par = table.cell(1, 0).paragraphs[0]
+    cell_par.add_run("Retention: ")
+    anchored = cell_par.add_run("as long as necessary")
+    d.add_comment([anchored], text="Needs a limit.", author="DR")
+    # wrap the second row in a repeating-section content control
+    row = table.rows[1]._tr
+    sdt = parse_xml(f"<w:sdt {gen.NSDECL}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    row.addprevious(sdt)
+    sdt[1].append(row)
+    doc = load(gen.save(d))
+    assert block_texts(doc, BlockKind.TABLE_CELL) == ["Plain row", "Retention: as long as necessary"]
+    c = doc.comments[0]
+    assert doc.text[c.start : c.end] == "as long as necessary"

@@ -840,6 +840,8 @@ class _DocxReader:
                 ilvl = s_ilvl if s_num == num_id else None
         else:
             num_id, ilvl, defining_style = self.styles.num_pr(style_id)
+            if numpr is not None and numpr.find(_w("ilvl")) is not None:
+                ilvl = _int(_val(numpr, "ilvl"), 0)  # direct level on the style's list
         label = suffix = fmt = ""
         # A paragraph whose mark is a tracked deletion (accepted view) or insertion (original view)
         # does not exist in that view, so it must not consume a list number; Word counts every other
@@ -901,8 +903,15 @@ class _DocxReader:
                 self.path,
             )
 
+    def _rows(self, tbl: Any) -> Iterator[Any]:
+        for child in tbl:
+            if child.tag == _w("tr"):
+                yield child
+            elif child.tag in {_w("sdt"), _w("customXml"), _w("sdtContent")}:
+                yield from self._rows(child)
+
     def table(self, tbl: Any) -> None:
-        for tr in tbl.findall(_w("tr")):
+        for tr in self._rows(tbl):
             for tc in self._cells(tr):
                 paras: list[_Para] = []
                 self._cell_paragraphs(tc, paras)
@@ -951,7 +960,7 @@ class _DocxReader:
             if child.tag == _w("p"):
                 self.paragraph(child, kind_override=BlockKind.TABLE_CELL, out=out)
             elif child.tag == _w("tbl"):
-                for tr in child.findall(_w("tr")):
+                for tr in self._rows(child):
                     for tc in self._cells(tr):
                         self._cell_paragraphs(tc, out)
             elif child.tag in {_w("sdt"), _w("customXml"), _w("sdtContent")}:
