@@ -246,6 +246,10 @@ def _column_order(frags: list[_Frag], width: float) -> tuple[list[_Frag], list[i
     right = [f for f in frags if f.x0 >= gx0 and f.x0 > gutter - step]
     if len(left) < 3 or len(right) < 3 or min(len(left), len(right)) < 0.2 * len(frags):
         return frags, [0] * len(frags)
+    # A table whose last column holds ticks or amounts is not a second column of prose.
+    chars_l, chars_r = sum(len(f.text) for f in left), sum(len(f.text) for f in right)
+    if min(chars_l, chars_r) < 0.25 * (chars_l + chars_r):
+        return frags, [0] * len(frags)
     # The two sides must sit beside each other, not one above the other.
     overlap = min(max(f.bottom for f in left), max(f.bottom for f in right)) - max(
         min(f.top for f in left), min(f.top for f in right))
@@ -260,12 +264,12 @@ def _column_order(frags: list[_Frag], width: float) -> tuple[list[_Frag], list[i
 
     def flush_band() -> None:
         for c in (1, 2):
-            for f in sorted((f for f in band if col[id(f)] == c), key=lambda f: (f.top, f.x0)):
+            for f in sorted((f for f in band if col[id(f)] == c), key=lambda f: (round(f.top / 3), f.x0)):
                 ordered.append(f)
                 cols.append(c)
         band.clear()
 
-    for f in sorted(frags, key=lambda f: (f.top, f.x0)):
+    for f in sorted(frags, key=lambda f: (round(f.top / 3), f.x0)):
         if col[id(f)] == 0:
             flush_band()
             ordered.append(f)
