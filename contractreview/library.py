@@ -923,7 +923,9 @@ def load_library(profile: str = "default", *, user_dir: Path | str | None = None
     :raises UnknownProfileError: when ``profile`` does not exist.
     """
     root = builtin_library_dir()
-    user = Path(user_dir).resolve() if user_dir is not None else None
+    if isinstance(user_dir, str) and not user_dir.strip():
+        user_dir = None  # Settings.library_dir "" means the built-in library only
+    user = Path(user_dir).expanduser().resolve() if user_dir is not None else None
     key = (profile, str(root), str(user or ""), _stat_signature(root) + _stat_signature(user))
     with _CACHE_LOCK:
         hit = _CACHE.get(key)

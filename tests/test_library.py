@@ -611,3 +611,7 @@ def test_library_user_patterns_extend_builtin_and_rule_ids_stay_unique(tmp_path:
     assert any(
         "playbook/patterns/purpose_limitation.jsonl:1" in p and "already defined" in p for p in problems
     )
+
+
+def test_library_empty_user_dir_string_means_builtin():
+    assert load_library(user_dir="").version == load_library().version
