@@ -381,3 +381,13 @@ def test_store_backup_is_a_consistent_private_copy(db_path: Path, tmp_path: Path
         assert copy.get_analysis(rid).document.text == v1.document.text
         assert copy.decisions(v1.document.sha256)["data_deletion"].reviewer == "Ana"
         assert len(copy.history(v1.document.sha256)) == 2
+
+
+def test_store_check_notices_a_removed_audit_trigger(db_path: Path) -> None:
+    open_store(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    con.commit()
+    con.close()
+    with open_store(db_path) as store:
+        assert store.check() == ["audit: trigger audit_log_no_delete is missing, the audit log is not protected"]
