@@ -228,9 +228,10 @@ class Roles:
                 before = [sp for sp in spans if sp.end <= tok.i]
                 if before:
                     subject = before[-1].label_
-                elif tok.i > 0 and doc[tok.i - 1].text[:1].isupper() and doc[tok.i - 1].is_alpha:
-                    subject = "vendor"
-                elif tok.i > 0 and doc[tok.i - 1].is_upper and len(doc[tok.i - 1]) > 2:
+                elif tok.i > 0 and doc[tok.i - 1].lower_ not in _DATA_NOUNS and (
+                    (doc[tok.i - 1].text[:1].isupper() and doc[tok.i - 1].is_alpha)
+                    or (doc[tok.i - 1].is_upper and len(doc[tok.i - 1]) > 2)
+                ):
                     subject = "vendor"
                 break
         doc._.cr_subject = subject
