@@ -9,7 +9,7 @@ character of the body text, so every finding can name the clause it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .domain import Block, BlockKind, Clause, Document
 
@@ -179,10 +179,14 @@ def _units(document: Document) -> list[_Unit]:
     for b in document.blocks:
         if b.kind in (BlockKind.HEADER, BlockKind.FOOTER) or b.end <= b.start:
             continue
-        if b.label:
-            lab = match_number(b.label + " x")
-            out.append(_Unit(b.start, b.end, b.page, b.kind, lab, b.style))
-            continue
+        if b.label and b.label != "•":
+            # DOCX automatic numbering resolved by the reader; the text may or may not repeat it.
+            lab = match_number(b.label + " X")
+            if lab is not None:
+                shown = text.startswith(b.label, b.start)
+                lab = replace(lab, length=len(b.label) if shown else 0)
+                out.append(_Unit(b.start, b.end, b.page, b.kind, lab, b.style))
+                continue
         seg_start = b.start
         pos = b.start
         body = text[b.start : b.end]

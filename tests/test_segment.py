@@ -145,3 +145,30 @@ def test_segment_speed_64_pages() -> None:
     elapsed = time.perf_counter() - t
     assert len(clauses) == len(paras)
     assert elapsed < 0.1, elapsed  # target 30 ms; loose bound for shared CI machines
+
+
+def test_segment_uses_resolved_docx_labels() -> None:
+    # A DOCX reader resolves automatic numbering into Block.label; the text may start with it or not.
+    text = "5.2\tBreach Notice\n\nnotify the District within 72 hours\n\nHeading text"
+    blocks = (
+        Block(0, 17, 1, BlockKind.PARAGRAPH, label="5.2"),
+        Block(19, 54, 1, BlockKind.LIST_ITEM, label="(a)"),
+        Block(56, 68, 2, BlockKind.PARAGRAPH, label="•"),
+    )
+    doc = Document("x.docx", "0" * 64, Format.DOCX, text, (Page(1, 612, 792), Page(2, 612, 792)), blocks)
+    clauses = segment(doc)
+    assert [c.number for c in clauses] == ["5.2", "5.2(a)"]
+    assert clauses[0].heading == "Breach Notice"
+    assert clauses[1].path == "5.2 > (a)"
+    assert clauses[1].end == len(text)  # the bullet paragraph joins (a)
+
+
+def test_segment_heading_levels_nest() -> None:
+    doc = _doc(["Terms", "Privacy", "We never sell data.", "Security", "We encrypt data.", "Contact"],
+               kinds=[BlockKind.HEADING, BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.HEADING,
+                      BlockKind.PARAGRAPH, BlockKind.HEADING])
+    doc = Document(doc.source_path, doc.sha256, doc.format, doc.text, doc.pages, tuple(
+        Block(b.start, b.end, b.page, b.kind, style=st) for b, st in zip(doc.blocks, ["h1", "h2", "", "h2", "", "h1"],
+                                                                           strict=True)))
+    clauses = segment(doc)
+    assert [c.path for c in clauses] == ["Terms", "Terms > Privacy", "Terms > Security", "Contact"]
