@@ -615,3 +615,28 @@ def test_library_user_patterns_extend_builtin_and_rule_ids_stay_unique(tmp_path:
 
 def test_library_empty_user_dir_string_means_builtin():
     assert load_library(user_dir="").version == load_library().version
+
+
+def test_library_cli_show_every_requirement_as_json(capsys):
+    from contractreview.cli import main
+
+    lib = load_library()
+    for rid in lib.requirements:
+        assert main(["library", "show", rid, "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["id"] == rid and data["sources"] and data["suggested_language"]
+        for param, th in data["thresholds"].items():
+            assert param in data["parameters"] and th["unit"] in ("hours", "days", "months")
+
+
+def test_library_cli_module_imports_no_core_at_import_time():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contractreview.cli.library_cmd\n"
+        "heavy = [m for m in ('contractreview.library', 'spacy', 'PySide6') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
