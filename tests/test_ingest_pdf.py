@@ -219,3 +219,32 @@ def test_ingest_cli_text_output_and_errors(contract: docgen.PdfFacts, tmp_path: 
     assert main(["ingest", str(tmp_path / "nope.pdf")]) == 2
     err = capsys.readouterr().err
     assert "nope.pdf" in err and "does not exist" in err
+
+
+
+def test_ingest_pdf_property_roundtrip(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Random paragraphs (numbered, capitals, long) survive PDF → Document word for word, in order."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ", min_size=1, max_size=12)
+    para = st.tuples(
+        st.sampled_from(["", "1. ", "2.3 ", "(a) ", "ARTICLE 4 – ", "Section 7 "]),
+        st.lists(word, min_size=1, max_size=60),
+    ).map(lambda t: t[0] + " ".join(t[1]))
+    base = tmp_path_factory.mktemp("prop")
+    counter = iter(range(10_000))
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(para, min_size=1, max_size=30))
+    def check(paragraphs: list[str]) -> None:
+        facts = docgen.write_pdf(base / f"p{next(counter)}.pdf", paragraphs)
+        doc = load_document(facts.path)
+        assert _words(doc.text) == _words(" ".join(paragraphs))
+        _assert_offsets(doc)
+        for ln in doc.lines:
+            assert 1 <= ln.page <= len(doc.pages)
+            assert 0 <= ln.bbox.x0 < ln.bbox.x1 <= doc.pages[ln.page - 1].width
+            assert 0 <= ln.bbox.top < ln.bbox.bottom <= doc.pages[ln.page - 1].height
+
+    check()
