@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .domain import Block, BlockKind, Clause, Document
+from .domain import BlockKind, Clause, Document
 
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
 
@@ -29,7 +29,9 @@ _NUMBER_RE = re.compile(
     re.VERBOSE,
 )
 
-_QUOTED_DEFINITION = re.compile(r"^[\s\"“”'‘(]*[\"“'‘][^\"”’]{1,80}[\"”'’][\s)]*(?:shall\s+)?(?:means?|refers?|has the meaning|includes?)\b")
+_QUOTED_DEFINITION = re.compile(
+    r"^[\s\"“”'‘(]*[\"“'‘][^\"”’]{1,80}[\"”'’][\s)]*(?:shall\s+)?(?:means?|refers?|has the meaning|includes?)\b"
+)
 _DEFINITIONS_HEADING = re.compile(r"\bdefinitions?\b|\binterpretation\b|\bdefined terms\b", re.IGNORECASE)
 
 
@@ -99,7 +101,7 @@ def match_number(line: str) -> NumberLabel | None:
     if m.group("dot"):
         tok = m.group("dotn")
         rest = line[end:].lstrip()
-        if not rest or not (rest[:1].isupper() or rest[:1] in "\"“("):
+        if not rest or not (rest[:1].isupper() or rest[:1] in '"“('):
             return None  # "e. g." or an initial ("J. Smith") is not a clause number
         if len(tok) > 1 or tok in "IVXivx":
             style = "dot-roman" if tok.islower() else "dot-ROMAN"
@@ -124,7 +126,8 @@ def looks_like_heading(text: str) -> bool:
 
 
 _TITLE_THEN_PERIOD = re.compile(
-    r"^([A-Z][\w'’/&-]*(?:\s+(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|a|an)){0,7})\.\s")
+    r"^([A-Z][\w'’/&-]*(?:\s+(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|a|an)){0,7})\.\s"
+)
 _STRONG_START = ("ARTICLE", "Article", "SECTION", "Section", "CLAUSE", "Clause", "§")
 
 
@@ -141,7 +144,9 @@ def _heading_after_number(rest: str) -> str:
             first_line = first_line.split(sep, 1)[-1]
     first_line = first_line.lstrip("–-—: ").strip()
     if looks_like_heading(first_line) or (
-        len(first_line) <= 60 and not first_line.endswith((",", ";")) and _title_case(first_line)
+        len(first_line) <= 60
+        and not first_line.endswith((",", ";"))
+        and _title_case(first_line)
         and (not single or len(first_line.split()) <= 8)
     ):
         return first_line.rstrip(":.").strip()
@@ -159,7 +164,7 @@ def _title_case(s: str) -> bool:
     words = [w for w in s.rstrip(".:").split() if w.lower() not in _SMALL_WORDS]
     if not words or len(words) > 8:
         return False
-    return all(w[:1].isupper() or w[:1] in "\"“(" or w[:1].isdigit() for w in words)
+    return all(w[:1].isupper() or w[:1] in '"“(' or w[:1].isdigit() for w in words)
 
 
 @dataclass(slots=True)
@@ -205,8 +210,16 @@ def _units(document: Document) -> list[_Unit]:
             # only rarely, but "a." or "1)" too often).
             if lab and lab.style in ("article", "decimal") and lab.label != "":
                 if line_start > seg_start:
-                    out.append(_Unit(seg_start, _rstrip_end(text, seg_start, line_start - 1), b.page, b.kind, current,
-                                     b.style))
+                    out.append(
+                        _Unit(
+                            seg_start,
+                            _rstrip_end(text, seg_start, line_start - 1),
+                            b.page,
+                            b.kind,
+                            current,
+                            b.style,
+                        )
+                    )
                 seg_start, current = line_start, lab
         out.append(_Unit(seg_start, b.end, b.page, b.kind, current, b.style))
     return [u for u in out if text[u.start : u.end].strip()]
@@ -244,26 +257,45 @@ def segment(document: Document) -> tuple[Clause, ...]:
     def flush() -> None:
         if cur is not None:
             clauses.append(
-                Clause(cur["start"], cur["end"], cur["number"], cur["heading"], cur["path"], cur["level"],
-                       cur["page"], cur["kind"])
+                Clause(
+                    cur["start"],
+                    cur["end"],
+                    cur["number"],
+                    cur["heading"],
+                    cur["path"],
+                    cur["level"],
+                    cur["page"],
+                    cur["kind"],
+                )
             )
 
-    for i, u in enumerate(units):
+    for u in units:
         raw = text[u.start : u.end]
         lab = u.number
-        if lab is not None and lab.style == "exhibit" and (
-            u.kind == BlockKind.LIST_ITEM or (u.kind != BlockKind.HEADING and ("\n" in raw or len(raw) > 100))
+        if (
+            lab is not None
+            and lab.style == "exhibit"
+            and (
+                u.kind == BlockKind.LIST_ITEM
+                or (u.kind != BlockKind.HEADING and ("\n" in raw or len(raw) > 100))
+            )
         ):
             lab = None  # "- Appendix A – Security Measures" in a list of contents is a reference
         is_heading = lab is None and (u.kind == BlockKind.HEADING or looks_like_heading(raw))
         if lab is None and not is_heading:
             if cur is None:
-                cur = dict(start=u.start, end=u.end, number="", heading="", path="", level=0, page=u.page,
-                           kind="preamble")
+                cur = dict(
+                    start=u.start,
+                    end=u.end,
+                    number="",
+                    heading="",
+                    path="",
+                    level=0,
+                    page=u.page,
+                    kind="preamble",
+                )
             else:
                 cur["end"] = u.end
-                if cur["kind"] == "definition" or cur["kind"] == "section":
-                    pass
             continue
         flush()
         if lab is None:
@@ -272,7 +304,11 @@ def segment(document: Document) -> tuple[Clause, ...]:
             while stack and stack[-1].rank >= hrank:
                 stack.pop()
             in_exhibit = any(s.style == "exhibit" for s in stack)
-            kind = "exhibit" if in_exhibit else ("definition" if _DEFINITIONS_HEADING.search(heading) else "section")
+            kind = (
+                "exhibit"
+                if in_exhibit
+                else ("definition" if _DEFINITIONS_HEADING.search(heading) else "section")
+            )
             stack.append(_Level("heading", hrank, heading[:60], "", kind))
             number = ""
         else:
@@ -296,8 +332,19 @@ def segment(document: Document) -> tuple[Clause, ...]:
                 kind = parent_kind if parent_kind in ("exhibit", "definition") else "section"
             else:
                 shown = lab.label if lab.style.startswith("paren") else lab.label + "."
-                base = parent_number if parent_number and not parent_number.startswith(("Article", "Exhibit", "Schedule", "Appendix", "Annex", "Attachment", "Addendum")) else ""
-                number = (base + lab.label) if lab.style.startswith("paren") else (base + "." + lab.label if base else lab.label)
+                base = (
+                    parent_number
+                    if parent_number
+                    and not parent_number.startswith(
+                        ("Article", "Exhibit", "Schedule", "Appendix", "Annex", "Attachment", "Addendum")
+                    )
+                    else ""
+                )
+                number = (
+                    (base + lab.label)
+                    if lab.style.startswith("paren")
+                    else (base + "." + lab.label if base else lab.label)
+                )
                 kind = parent_kind if parent_kind in ("exhibit", "definition") else "section"
             heading = _heading_after_number(raw[lab.length :]) if lab.length <= len(raw) else ""
             if not heading and u.kind == BlockKind.HEADING and lab.length >= len(raw.split("\n")[0]):
@@ -307,12 +354,20 @@ def segment(document: Document) -> tuple[Clause, ...]:
             if kind == "section" and heading and _DEFINITIONS_HEADING.search(heading):
                 kind = "definition"
             stack.append(_Level(style, rank, shown, number, kind))
-        body = raw[lab.length:] if lab else raw
+        body = raw[lab.length :] if lab else raw
         if kind == "section" and _QUOTED_DEFINITION.match(body):
             kind = "definition"
         path = " > ".join(s.label for s in stack)
-        cur = dict(start=u.start, end=u.end, number=number, heading=heading, path=path, level=len(stack),
-                   page=u.page, kind=kind)
+        cur = dict(
+            start=u.start,
+            end=u.end,
+            number=number,
+            heading=heading,
+            path=path,
+            level=len(stack),
+            page=u.page,
+            kind=kind,
+        )
     flush()
     return tuple(clauses)
 
@@ -339,8 +394,12 @@ def _rank_for(lab: NumberLabel, stack: list[_Level]) -> tuple[float, str]:
     style = lab.style
     # "(i)" right after "(h)" is a letter, not a roman numeral.
     if style in ("paren-roman", "paren-ROMAN", "dot-roman", "dot-ROMAN"):
-        letter_style = {"paren-roman": "paren-lower", "paren-ROMAN": "paren-upper",
-                        "dot-roman": "dot-lower", "dot-ROMAN": "dot-upper"}[style]
+        letter_style = {
+            "paren-roman": "paren-lower",
+            "paren-ROMAN": "paren-upper",
+            "dot-roman": "dot-lower",
+            "dot-ROMAN": "dot-upper",
+        }[style]
         for s in reversed(stack):
             if s.style == style and _roman_value(lab.label) == _roman_value(s.label) + 1:
                 return s.rank, style

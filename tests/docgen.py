@@ -52,9 +52,20 @@ def _new_canvas(path: Path, pagesize: tuple[float, float] = LETTER) -> canvas.Ca
 
 def contract_paragraphs(articles: int = 4, sections: int = 3) -> list[str]:
     """Numbered contract text: "ARTICLE n – HEADING" then "n.m Sentence …" paragraphs."""
-    heads = ["DEFINITIONS", "DATA USE", "DATA SECURITY", "BREACH NOTICE", "DELETION", "AUDIT", "TERM", "GENERAL"]
-    out = ["DATA PRIVACY AGREEMENT",
-           "This Data Privacy Agreement is entered into by the School District and the Vendor named below."]
+    heads = [
+        "DEFINITIONS",
+        "DATA USE",
+        "DATA SECURITY",
+        "BREACH NOTICE",
+        "DELETION",
+        "AUDIT",
+        "TERM",
+        "GENERAL",
+    ]
+    out = [
+        "DATA PRIVACY AGREEMENT",
+        "This Data Privacy Agreement is entered into by the School District and the Vendor named below.",
+    ]
     for a in range(1, articles + 1):
         out.append(f"ARTICLE {a} – {heads[(a - 1) % len(heads)]}")
         for s in range(1, sections + 1):
@@ -133,8 +144,9 @@ def contract_pdf(path: Path, pages: int = 3, **kw: object) -> PdfFacts:
     return write_pdf(path, paras, min_pages=pages, **kw)  # type: ignore[arg-type]
 
 
-def two_column_pdf(path: Path, left: Sequence[str], right: Sequence[str], *, title: str = "",
-                   interleaved: bool = False) -> PdfFacts:
+def two_column_pdf(
+    path: Path, left: Sequence[str], right: Sequence[str], *, title: str = "", interleaved: bool = False
+) -> PdfFacts:
     """Two columns with a 36 pt gutter; ``interleaved`` draws row by row (left, right, left, …) so the
     content stream order is *not* the reading order."""
     width, height = LETTER
@@ -225,8 +237,11 @@ def encrypt_pdf(src: Path, dest: Path, user_password: str, owner_password: str |
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(str(src)))
-    writer.encrypt(user_password=user_password, owner_password=owner_password or user_password + "-owner",
-                   algorithm="AES-128")
+    writer.encrypt(
+        user_password=user_password,
+        owner_password=owner_password or user_password + "-owner",
+        algorithm="AES-128",
+    )
     with open(dest, "wb") as fh:
         writer.write(fh)
     return dest
@@ -234,21 +249,25 @@ def encrypt_pdf(src: Path, dest: Path, user_password: str, owner_password: str |
 
 def add_javascript_and_attachment(src: Path, dest: Path) -> Path:
     from pypdf import PdfReader, PdfWriter
-
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(str(src)))
     writer.add_attachment("payload.txt", b"not a contract")
     # Document-level JavaScript in the /Names tree, written by hand (pypdf 7 removed add_js).
-    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                               NameObject("/JS"): TextStringObject("app.alert('hello');")})
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hello');"),
+        }
+    )
     add = getattr(writer, "add_object", None) or writer._add_object
     ref = add(action)
     root = writer._root_object
     names = root.get("/Names")
     names = names.get_object() if names is not None else DictionaryObject()
     names[NameObject("/JavaScript")] = DictionaryObject(
-        {NameObject("/Names"): ArrayObject([TextStringObject("hello"), ref])})
+        {NameObject("/Names"): ArrayObject([TextStringObject("hello"), ref])}
+    )
     root[NameObject("/Names")] = names
     with open(dest, "wb") as fh:
         writer.write(fh)

@@ -8,11 +8,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import docgen
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import docgen
 from contractreview.domain import Format
 from contractreview.errors import (
     ContractReviewError,
@@ -30,7 +30,9 @@ from contractreview.limits import Limits
 @pytest.fixture(scope="module")
 def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("err") / "small.pdf"
-    docgen.write_pdf(path, ["1. Vendor shall protect Student Data.", "2. Vendor shall delete data on request."])
+    docgen.write_pdf(
+        path, ["1. Vendor shall protect Student Data.", "2. Vendor shall delete data on request."]
+    )
     return path
 
 
@@ -194,10 +196,13 @@ def test_ingest_errors_javascript_and_attachments_warn(tmp_path: Path, small_pdf
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cuts=st.lists(st.tuples(st.integers(0, 4000), st.binary(min_size=0, max_size=8)), max_size=6),
-       name=st.sampled_from(["a.pdf", "a.txt", "a.md", "a.docx", "a"]))
-def test_ingest_errors_mutated_pdf_only_raises_our_errors(tmp_path: Path, small_pdf: Path,
-                                                         cuts: list[tuple[int, bytes]], name: str) -> None:
+@given(
+    cuts=st.lists(st.tuples(st.integers(0, 4000), st.binary(min_size=0, max_size=8)), max_size=6),
+    name=st.sampled_from(["a.pdf", "a.txt", "a.md", "a.docx", "a"]),
+)
+def test_ingest_errors_mutated_pdf_only_raises_our_errors(
+    tmp_path: Path, small_pdf: Path, cuts: list[tuple[int, bytes]], name: str
+) -> None:
     data = bytearray(small_pdf.read_bytes())
     for pos, junk in cuts:
         pos = pos % max(1, len(data))

@@ -6,9 +6,9 @@ import re
 import time
 from pathlib import Path
 
+import docgen
 import pytest
 
-import docgen
 from contractreview.domain import BlockKind, Format
 from contractreview.ingest import load_document
 from contractreview.segment import segment
@@ -36,8 +36,9 @@ def _assert_offsets(doc) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def contract(tmp_path_factory: pytest.TempPathFactory) -> docgen.PdfFacts:
     path = tmp_path_factory.mktemp("pdf") / "contract.pdf"
-    return docgen.contract_pdf(path, pages=4, header="ACME DPA v2 – Confidential", footer="Acme Learning Inc.",
-                               page_numbers=True)
+    return docgen.contract_pdf(
+        path, pages=4, header="ACME DPA v2 – Confidential", footer="Acme Learning Inc.", page_numbers=True
+    )
 
 
 def test_ingest_pdf_text_fidelity_and_offsets(contract: docgen.PdfFacts) -> None:
@@ -63,7 +64,9 @@ def test_ingest_pdf_headers_footers_page_numbers_are_furniture(contract: docgen.
     footers = [f for f in doc.furniture if f.kind == BlockKind.FOOTER]
     assert [f.text for f in headers] == contract.headers
     assert sorted({f.page for f in footers}) == list(range(1, contract.pages + 1))
-    assert {f.text for f in footers} >= {f"Page {n} of {contract.pages}" for n in range(1, contract.pages + 1)}
+    assert {f.text for f in footers} >= {
+        f"Page {n} of {contract.pages}" for n in range(1, contract.pages + 1)
+    }
     assert len(doc.furniture) == 3 * contract.pages
 
 
@@ -101,8 +104,10 @@ def test_ingest_pdf_segments_into_numbered_clauses(contract: docgen.PdfFacts) ->
     doc = load_document(contract.path)
     clauses = segment(doc)
     numbers = [c.number for c in clauses if c.number]
-    expected = [p.split()[0] if not p.startswith("ARTICLE") else "Article " + p.split()[1]
-                for p in contract.paragraphs[2:]]
+    expected = [
+        p.split()[0] if not p.startswith("ARTICLE") else "Article " + p.split()[1]
+        for p in contract.paragraphs[2:]
+    ]
     assert numbers == expected
     c = next(c for c in clauses if c.number == "2.3")
     assert c.path == "Article 2 > 2.3"
@@ -112,12 +117,17 @@ def test_ingest_pdf_segments_into_numbered_clauses(contract: docgen.PdfFacts) ->
 
 @pytest.mark.parametrize("interleaved", [False, True])
 def test_ingest_pdf_two_column_reading_order(tmp_path: Path, interleaved: bool) -> None:
-    left = ["LEFT ONE the vendor encrypts student data at rest and in transit with current ciphers.",
-            "LEFT TWO the vendor deletes student data within thirty days after the agreement ends."]
-    right = ["RIGHT ONE the district may audit the vendor once a year after giving written notice.",
-             "RIGHT TWO the vendor reports any breach to the district within seventy two hours."]
-    facts = docgen.two_column_pdf(tmp_path / "cols.pdf", left, right, title="SERVICE TERMS",
-                                  interleaved=interleaved)
+    left = [
+        "LEFT ONE the vendor encrypts student data at rest and in transit with current ciphers.",
+        "LEFT TWO the vendor deletes student data within thirty days after the agreement ends.",
+    ]
+    right = [
+        "RIGHT ONE the district may audit the vendor once a year after giving written notice.",
+        "RIGHT TWO the vendor reports any breach to the district within seventy two hours.",
+    ]
+    facts = docgen.two_column_pdf(
+        tmp_path / "cols.pdf", left, right, title="SERVICE TERMS", interleaved=interleaved
+    )
     doc = load_document(facts.path)
     _assert_offsets(doc)
     assert _words(doc.text) == _words(" ".join(facts.paragraphs))
@@ -129,12 +139,15 @@ def test_ingest_pdf_two_column_reading_order(tmp_path: Path, interleaved: bool) 
 
 
 def test_ingest_pdf_dehyphenation_keeps_offsets(tmp_path: Path) -> None:
-    facts = docgen.hyphenated_pdf(tmp_path / "hy.pdf", [
-        "The Vendor shall provide reasonable protec-",
-        "tion for all student records and shall",
-        "maintain a well documented security pro-",
-        "gram reviewed each year by the District.",
-    ])
+    facts = docgen.hyphenated_pdf(
+        tmp_path / "hy.pdf",
+        [
+            "The Vendor shall provide reasonable protec-",
+            "tion for all student records and shall",
+            "maintain a well documented security pro-",
+            "gram reviewed each year by the District.",
+        ],
+    )
     doc = load_document(facts.path)
     assert "protection for all student records" in doc.text
     assert "security program reviewed" in doc.text
@@ -147,8 +160,10 @@ def test_ingest_pdf_dehyphenation_keeps_offsets(tmp_path: Path) -> None:
 
 
 def test_ingest_pdf_keeps_real_hyphens(tmp_path: Path) -> None:
-    facts = docgen.hyphenated_pdf(tmp_path / "hy2.pdf", ["Notice is due within seventy-two hours of a",
-                                                         "breach. Third-", "Party vendors are bound too."])
+    facts = docgen.hyphenated_pdf(
+        tmp_path / "hy2.pdf",
+        ["Notice is due within seventy-two hours of a", "breach. Third-", "Party vendors are bound too."],
+    )
     doc = load_document(facts.path)
     assert "seventy-two hours" in doc.text
     assert "Third-\nParty" in doc.text or "Third-Party" in doc.text
@@ -157,8 +172,12 @@ def test_ingest_pdf_keeps_real_hyphens(tmp_path: Path) -> None:
 def test_ingest_pdf_speed_vs_bare_pdfium(tmp_path_factory: pytest.TempPathFactory) -> None:
     import pypdfium2 as pdfium
 
-    facts = docgen.contract_pdf(tmp_path_factory.mktemp("speed") / "long.pdf", pages=64,
-                                header="ACME DPA – Confidential", page_numbers=True)
+    facts = docgen.contract_pdf(
+        tmp_path_factory.mktemp("speed") / "long.pdf",
+        pages=64,
+        header="ACME DPA – Confidential",
+        page_numbers=True,
+    )
     assert facts.pages >= 64
 
     def bare() -> int:
@@ -185,12 +204,16 @@ def test_ingest_pdf_speed_vs_bare_pdfium(tmp_path_factory: pytest.TempPathFactor
     t_ours = best(lambda: load_document(facts.path))
     t_seg = best(lambda: segment(load_document(facts.path))) - t_ours
     ratio = t_ours / t_bare
-    print(f"\n64-page ingest: {t_ours * 1000:.0f} ms ({facts.pages / t_ours:.0f} pages/s); "
-          f"bare pdfium get_text_range: {t_bare * 1000:.0f} ms; ratio {ratio:.2f}x; segment ≈ {t_seg * 1000:.0f} ms")
+    print(
+        f"\n64-page ingest: {t_ours * 1000:.0f} ms ({facts.pages / t_ours:.0f} pages/s); "
+        f"bare pdfium get_text_range: {t_bare * 1000:.0f} ms; ratio {ratio:.2f}x; segment ≈ {t_seg * 1000:.0f} ms"
+    )
     assert ratio < 4.0
 
 
-def test_ingest_cli_json_offsets_and_boxes(contract: docgen.PdfFacts, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_cli_json_offsets_and_boxes(
+    contract: docgen.PdfFacts, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     from contractreview.cli import main
@@ -208,8 +231,9 @@ def test_ingest_cli_json_offsets_and_boxes(contract: docgen.PdfFacts, capsys: py
     assert len(data["lines"]) == len(doc.lines)
 
 
-def test_ingest_cli_text_output_and_errors(contract: docgen.PdfFacts, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_cli_text_output_and_errors(
+    contract: docgen.PdfFacts, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from contractreview.cli import main
 
     assert main(["ingest", str(contract.path)]) == 0
@@ -219,7 +243,6 @@ def test_ingest_cli_text_output_and_errors(contract: docgen.PdfFacts, tmp_path: 
     assert main(["ingest", str(tmp_path / "nope.pdf")]) == 2
     err = capsys.readouterr().err
     assert "nope.pdf" in err and "does not exist" in err
-
 
 
 def test_ingest_pdf_property_roundtrip(tmp_path_factory: pytest.TempPathFactory) -> None:

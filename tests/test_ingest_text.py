@@ -13,7 +13,7 @@ from contractreview.ingest import load_document
 CONTRACT = (
     "DATA PRIVACY AGREEMENT\n\n"
     "1. Definitions\n"
-    "\"Student Data\" means any information about a student.\n\n"
+    '"Student Data" means any information about a student.\n\n'
     "2. Security\n"
     "2.1 Vendor shall encrypt Student Data at rest.\n"
     "2.2 Vendor shall notify the District within 72 hours of a breach.\n"
@@ -108,7 +108,7 @@ def test_ingest_markdown_front_matter_html_headings_and_pipe_tables(tmp_path: Pa
     md = (
         "---\ntitle: Vendor Data Agreement\nversions:\n  fpt: '*'\n---\n\n"
         "## Security\n\nVendor encrypts data.\n\n"
-        "<p id=\"a\"><h1>Appendix A – Safeguards</h1></p>\n\n"
+        '<p id="a"><h1>Appendix A – Safeguards</h1></p>\n\n'
         "Domain | Practice\n-------|---------|\nAccess | Least privilege\n\n"
         "- Appendix B – listed in contents only\n"
     )
@@ -130,8 +130,10 @@ def test_ingest_markdown_front_matter_html_headings_and_pipe_tables(tmp_path: Pa
 
 
 def test_ingest_plain_text_capitals_paragraph_is_not_split(tmp_path: Path) -> None:
-    txt = ("7. WARRANTY\n\nTHE SERVICES ARE PROVIDED AS IS WITHOUT ANY\nWARRANTY OF ANY KIND EXPRESS OR IMPLIED\n"
-           "INCLUDING MERCHANTABILITY\n\n8. TERM\nThis agreement lasts one year.\n")
+    txt = (
+        "7. WARRANTY\n\nTHE SERVICES ARE PROVIDED AS IS WITHOUT ANY\nWARRANTY OF ANY KIND EXPRESS OR IMPLIED\n"
+        "INCLUDING MERCHANTABILITY\n\n8. TERM\nThis agreement lasts one year.\n"
+    )
     doc = load_document(_write(tmp_path, "w.txt", txt.encode()))
     texts = [doc.text[b.start : b.end] for b in doc.blocks]
     assert texts[1].startswith("THE SERVICES") and texts[1].endswith("MERCHANTABILITY")

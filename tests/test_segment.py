@@ -11,7 +11,9 @@ from contractreview.domain import Block, BlockKind, Document, Format, Page
 from contractreview.segment import match_number, segment
 
 
-def _doc(paragraphs: list[str], kinds: list[BlockKind] | None = None, pages: list[int] | None = None) -> Document:
+def _doc(
+    paragraphs: list[str], kinds: list[BlockKind] | None = None, pages: list[int] | None = None
+) -> Document:
     text = ""
     blocks = []
     for i, p in enumerate(paragraphs):
@@ -22,8 +24,14 @@ def _doc(paragraphs: list[str], kinds: list[BlockKind] | None = None, pages: lis
         kind = kinds[i] if kinds else BlockKind.PARAGRAPH
         blocks.append(Block(start, len(text), pages[i] if pages else 1, kind))
     n_pages = max(pages) if pages else 1
-    return Document("x.txt", "0" * 64, Format.TXT, text, tuple(Page(i, 612, 792) for i in range(1, n_pages + 1)),
-                    tuple(blocks))
+    return Document(
+        "x.txt",
+        "0" * 64,
+        Format.TXT,
+        text,
+        tuple(Page(i, 612, 792) for i in range(1, n_pages + 1)),
+        tuple(blocks),
+    )
 
 
 def _by_number(clauses):  # type: ignore[no-untyped-def]
@@ -34,20 +42,23 @@ def _by_number(clauses):  # type: ignore[no-untyped-def]
 
 
 def test_segment_article_decimal_paren_paths() -> None:
-    doc = _doc([
-        "This Agreement is made between the District and Vendor.",
-        "ARTICLE V – DATA SECURITY",
-        "5.1 Encryption. Vendor shall encrypt all Student Data.",
-        "5.2 Breach Notice. Vendor shall:",
-        "(a) notify the District within 72 hours; and",
-        "(b) cooperate with the District.",
-        "(i) provide logs;",
-        "(ii) provide a report.",
-        "(c) pay notification costs.",
-        "5.3 Audits. The District may audit Vendor.",
-        "ARTICLE VI – TERM",
-        "6.1 This Agreement lasts three years.",
-    ], pages=[1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3])
+    doc = _doc(
+        [
+            "This Agreement is made between the District and Vendor.",
+            "ARTICLE V – DATA SECURITY",
+            "5.1 Encryption. Vendor shall encrypt all Student Data.",
+            "5.2 Breach Notice. Vendor shall:",
+            "(a) notify the District within 72 hours; and",
+            "(b) cooperate with the District.",
+            "(i) provide logs;",
+            "(ii) provide a report.",
+            "(c) pay notification costs.",
+            "5.3 Audits. The District may audit Vendor.",
+            "ARTICLE VI – TERM",
+            "6.1 This Agreement lasts three years.",
+        ],
+        pages=[1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3],
+    )
     clauses = segment(doc)
     got = _by_number(clauses)
     assert clauses[0].kind == "preamble" and clauses[0].number == ""
@@ -64,15 +75,17 @@ def test_segment_article_decimal_paren_paths() -> None:
 
 
 def test_segment_definitions_and_exhibits() -> None:
-    doc = _doc([
-        "1. Definitions",
-        "\"Student Data\" means information about a student.",
-        "1.1 \"Breach\" means unauthorized access.",
-        "2. Services",
-        "Vendor provides the Services.",
-        "EXHIBIT B",
-        "1. Approved subprocessors",
-    ])
+    doc = _doc(
+        [
+            "1. Definitions",
+            '"Student Data" means information about a student.',
+            '1.1 "Breach" means unauthorized access.',
+            "2. Services",
+            "Vendor provides the Services.",
+            "EXHIBIT B",
+            "1. Approved subprocessors",
+        ]
+    )
     clauses = segment(doc)
     got = _by_number(clauses)
     assert got["1"].kind == "definition"
@@ -87,8 +100,10 @@ def test_segment_definitions_and_exhibits() -> None:
 
 
 def test_segment_section_word_and_heading_blocks() -> None:
-    doc = _doc(["DATA SECURITY", "Vendor shall protect data.", "Section 3 Termination", "Either party may end it."],
-               kinds=[BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH])
+    doc = _doc(
+        ["DATA SECURITY", "Vendor shall protect data.", "Section 3 Termination", "Either party may end it."],
+        kinds=[BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH],
+    )
     clauses = segment(doc)
     assert clauses[0].heading == "DATA SECURITY" and clauses[0].number == ""
     assert clauses[1].number == "3" and clauses[1].heading == "Termination"
@@ -110,11 +125,29 @@ def test_segment_match_number_rejects_prose() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(
-    st.sampled_from(["1. Scope", "1.1 Terms", "(a) item", "(i) sub", "ARTICLE II", "Exhibit A", "DEFINITIONS",
-                     "Section 4.2 Data", "a. Lower", "IV. Roman"]),
-    st.text(alphabet="abc XYZ.\n()1", min_size=1, max_size=40),
-), min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "1. Scope",
+                    "1.1 Terms",
+                    "(a) item",
+                    "(i) sub",
+                    "ARTICLE II",
+                    "Exhibit A",
+                    "DEFINITIONS",
+                    "Section 4.2 Data",
+                    "a. Lower",
+                    "IV. Roman",
+                ]
+            ),
+            st.text(alphabet="abc XYZ.\n()1", min_size=1, max_size=40),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_segment_property_ordered_non_overlapping_covering(paragraphs: list[str]) -> None:
     paragraphs = [p.strip() or "x" for p in paragraphs]
     paragraphs = ["\n".join(ln.strip() or "y" for ln in p.split("\n")) for p in paragraphs]
@@ -136,8 +169,10 @@ def test_segment_speed_64_pages() -> None:
     for art in range(1, 17):
         paras.append(f"ARTICLE {art} – HEADING {art}")
         for sec in range(1, 9):
-            paras.append(f"{art}.{sec} The Vendor shall comply with the obligations of this section {sec}, "
-                         "including data minimisation, encryption and deletion within 30 days.")
+            paras.append(
+                f"{art}.{sec} The Vendor shall comply with the obligations of this section {sec}, "
+                "including data minimisation, encryption and deletion within 30 days."
+            )
             paras.extend([f"({x}) a sub-clause about the duties of the Vendor." for x in "abc"])
     doc = _doc(paras, pages=[1 + i * 64 // len(paras) for i in range(len(paras))])
     t = time.perf_counter()
@@ -164,11 +199,27 @@ def test_segment_uses_resolved_docx_labels() -> None:
 
 
 def test_segment_heading_levels_nest() -> None:
-    doc = _doc(["Terms", "Privacy", "We never sell data.", "Security", "We encrypt data.", "Contact"],
-               kinds=[BlockKind.HEADING, BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.HEADING,
-                      BlockKind.PARAGRAPH, BlockKind.HEADING])
-    doc = Document(doc.source_path, doc.sha256, doc.format, doc.text, doc.pages, tuple(
-        Block(b.start, b.end, b.page, b.kind, style=st) for b, st in zip(doc.blocks, ["h1", "h2", "", "h2", "", "h1"],
-                                                                           strict=True)))
+    doc = _doc(
+        ["Terms", "Privacy", "We never sell data.", "Security", "We encrypt data.", "Contact"],
+        kinds=[
+            BlockKind.HEADING,
+            BlockKind.HEADING,
+            BlockKind.PARAGRAPH,
+            BlockKind.HEADING,
+            BlockKind.PARAGRAPH,
+            BlockKind.HEADING,
+        ],
+    )
+    doc = Document(
+        doc.source_path,
+        doc.sha256,
+        doc.format,
+        doc.text,
+        doc.pages,
+        tuple(
+            Block(b.start, b.end, b.page, b.kind, style=st)
+            for b, st in zip(doc.blocks, ["h1", "h2", "", "h2", "", "h1"], strict=True)
+        ),
+    )
     clauses = segment(doc)
     assert [c.path for c in clauses] == ["Terms", "Terms > Privacy", "Terms > Security", "Contact"]

@@ -28,8 +28,11 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--json", action="store_true", help="print JSON (same as --format json)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--password", default=None, help="password of an encrypted PDF")
-    p.add_argument("--original", action="store_true",
-                   help="DOCX with tracked changes: the original text instead of the accepted view")
+    p.add_argument(
+        "--original",
+        action="store_true",
+        help="DOCX with tracked changes: the original text instead of the accepted view",
+    )
     p.add_argument("--lines", action="store_true", help="with --json: include every visual line with its box")
     p.add_argument("--text", action="store_true", help="text output: also print the full body text")
     p.set_defaults(func=run)
@@ -51,31 +54,53 @@ def document_to_dict(doc: Any, clauses: Any, *, lines: bool = False) -> dict[str
         "characters": len(text),
         "warnings": list(doc.warnings),
         "pages": [
-            {"number": p.number, "width": round(p.width, 2), "height": round(p.height, 2),
-             "has_text_layer": p.has_text_layer}
+            {
+                "number": p.number,
+                "width": round(p.width, 2),
+                "height": round(p.height, 2),
+                "has_text_layer": p.has_text_layer,
+            }
             for p in doc.pages
         ],
         "blocks": [
-            {"start": b.start, "end": b.end, "page": b.page, "kind": b.kind.value, "label": b.label,
-             "style": b.style, "bbox": _bbox(b.bbox), "text": text[b.start : b.end]}
+            {
+                "start": b.start,
+                "end": b.end,
+                "page": b.page,
+                "kind": b.kind.value,
+                "label": b.label,
+                "style": b.style,
+                "bbox": _bbox(b.bbox),
+                "text": text[b.start : b.end],
+            }
             for b in doc.blocks
         ],
         "clauses": [
-            {"start": c.start, "end": c.end, "number": c.number, "heading": c.heading, "path": c.path,
-             "level": c.level, "page": c.page, "kind": c.kind,
-             "boxes": [{"page": pg, "bbox": _bbox(bb)} for pg, bb in doc.boxes_for(c.start, c.end)[:1]]}
+            {
+                "start": c.start,
+                "end": c.end,
+                "number": c.number,
+                "heading": c.heading,
+                "path": c.path,
+                "level": c.level,
+                "page": c.page,
+                "kind": c.kind,
+                "boxes": [{"page": pg, "bbox": _bbox(bb)} for pg, bb in doc.boxes_for(c.start, c.end)[:1]],
+            }
             for c in clauses
         ],
         "furniture": [
-            {"text": f.text, "page": f.page, "kind": f.kind.value, "bbox": _bbox(f.bbox)} for f in doc.furniture
+            {"text": f.text, "page": f.page, "kind": f.kind.value, "bbox": _bbox(f.bbox)}
+            for f in doc.furniture
         ],
         "comments": [
             {"author": c.author, "text": c.text, "start": c.start, "end": c.end} for c in doc.comments
         ],
     }
     if lines:
-        out["lines"] = [{"start": ln.start, "end": ln.end, "page": ln.page, "bbox": _bbox(ln.bbox)}
-                        for ln in doc.lines]
+        out["lines"] = [
+            {"start": ln.start, "end": ln.end, "page": ln.page, "bbox": _bbox(ln.bbox)} for ln in doc.lines
+        ]
     return out
 
 
@@ -94,8 +119,11 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"{doc.name}  ({doc.format.value.upper()}, sha256 {doc.sha256[:12]}…)\n")
     if doc.title:
         out.write(f"Title:     {doc.title}\n")
-    out.write(f"Pages:     {len(doc.pages)}" + (f" (no text layer: {', '.join(map(str, no_text))})" if no_text else "")
-              + "\n")
+    out.write(
+        f"Pages:     {len(doc.pages)}"
+        + (f" (no text layer: {', '.join(map(str, no_text))})" if no_text else "")
+        + "\n"
+    )
     out.write(f"Text:      {len(doc.text):,} characters in {len(doc.blocks)} blocks\n")
     if doc.furniture:
         kinds = sorted({f.text for f in doc.furniture})

@@ -37,13 +37,16 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
     if st.st_size > limits.max_file_bytes:
         raise DocumentTooLargeError(
             f"the file is {st.st_size / 1e6:.1f} MB, more than the limit of {limits.max_file_bytes / 1e6:.0f} MB.",
-            path, "Raise CONTRACTREVIEW_MAX_FILE_BYTES if the file is trusted.")
+            path,
+            "Raise CONTRACTREVIEW_MAX_FILE_BYTES if the file is trusted.",
+        )
     try:
         with open(path, "rb") as fh:
             data = fh.read(limits.max_file_bytes + 1)
     except PermissionError as exc:
-        raise FileAccessError("permission denied when reading the file.", path,
-                              "Check that your account may read it.") from exc
+        raise FileAccessError(
+            "permission denied when reading the file.", path, "Check that your account may read it."
+        ) from exc
     except OSError as exc:
         raise FileAccessError(f"the file cannot be read ({exc.strerror or exc}).", path) from exc
     if len(data) > limits.max_file_bytes:
@@ -77,12 +80,16 @@ def load_document(
     found = sniff(data, path.name)
     if found.format is None:
         raise UnsupportedFormatError(
-            f"this is {found.foreign}, not a PDF, DOCX, text or Markdown file.", path,
-            "Save the contract as PDF or DOCX and open that.")
+            f"this is {found.foreign}, not a PDF, DOCX, text or Markdown file.",
+            path,
+            "Save the contract as PDF or DOCX and open that.",
+        )
     warnings: list[str] = []
     claimed = extension_format(path.name)
-    if claimed is not None and claimed != found.format and not (
-        {claimed, found.format} <= {Format.TXT, Format.MD}
+    if (
+        claimed is not None
+        and claimed != found.format
+        and not ({claimed, found.format} <= {Format.TXT, Format.MD})
     ):
         warnings.append(
             f"{path.name} is named like a {claimed.value.upper()} file but is a {found.format.value.upper()} file; "

@@ -34,8 +34,19 @@ _PAGE_NUMBER = re.compile(
 )
 _SOFT_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen it judged to be a line-end hyphenation
 _HYPHENS = ("-", "\u00ad", "\u2010", _SOFT_HYPHEN)
-_TRANSLATE = str.maketrans({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\x00": " ",
-                            "\ufeff": " ", "\u200b": " ", "\t": " ", "\x0c": " "})
+_TRANSLATE = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\x00": " ",
+        "\ufeff": " ",
+        "\u200b": " ",
+        "\t": " ",
+        "\x0c": " ",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -65,14 +76,21 @@ def _open(data: bytes, path: Path, password: str | None):  # type: ignore[no-unt
         code = getattr(exc, "err_code", None)
         if code == raw.FPDF_ERR_PASSWORD:
             if password:
-                raise EncryptedDocumentError("the password is wrong.", path, "Check it and try again.",
-                                             wrong_password=True) from exc
+                raise EncryptedDocumentError(
+                    "the password is wrong.", path, "Check it and try again.", wrong_password=True
+                ) from exc
             raise EncryptedDocumentError("the PDF is encrypted and needs a password.", path) from exc
         if code == raw.FPDF_ERR_SECURITY:
-            raise EncryptedDocumentError("the PDF uses an encryption scheme that cannot be opened.", path,
-                                         "Ask the vendor for an unencrypted copy.") from exc
-        raise CorruptDocumentError(f"the PDF is damaged and cannot be read ({exc}).", path,
-                                   "Ask the vendor for a fresh copy or re-save it from a PDF viewer.") from exc
+            raise EncryptedDocumentError(
+                "the PDF uses an encryption scheme that cannot be opened.",
+                path,
+                "Ask the vendor for an unencrypted copy.",
+            ) from exc
+        raise CorruptDocumentError(
+            f"the PDF is damaged and cannot be read ({exc}).",
+            path,
+            "Ask the vendor for a fresh copy or re-save it from a PDF viewer.",
+        ) from exc
 
 
 def _page_fragments(textpage, height: float) -> list[_Frag]:  # type: ignore[no-untyped-def]
@@ -157,7 +175,7 @@ def _split_line(textpage, text: str, start: int, end: int, rects, height: float,
         b = boxes[-1]
         boxes[-1] = (min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3]))
         prev = box
-    out = []
+    out: list[_Frag] = []
     for idx, box in zip(pieces, boxes, strict=True):
         s = "".join(text[i] for i in idx)
         if s.strip():
@@ -252,7 +270,8 @@ def _column_order(frags: list[_Frag], width: float) -> tuple[list[_Frag], list[i
         return frags, [0] * len(frags)
     # The two sides must sit beside each other, not one above the other.
     overlap = min(max(f.bottom for f in left), max(f.bottom for f in right)) - max(
-        min(f.top for f in left), min(f.top for f in right))
+        min(f.top for f in left), min(f.top for f in right)
+    )
     if overlap <= 0:
         return frags, [0] * len(frags)
     col: dict[int, int] = {}
@@ -301,7 +320,11 @@ class _Assembler:
 def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: list[int]) -> None:
     if not frags:
         return
-    gaps = [b.top - a.bottom for a, b in zip(frags, frags[1:], strict=False) if 0 <= b.top - a.bottom < 3 * a.height]
+    gaps = [
+        b.top - a.bottom
+        for a, b in zip(frags, frags[1:], strict=False)
+        if 0 <= b.top - a.bottom < 3 * a.height
+    ]
     typical_gap = statistics.median(gaps) if gaps else 2.0
     sizes = [f.height for f in frags]
     typical_size = statistics.median(sizes)
@@ -313,8 +336,11 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
 
     def is_heading(f: _Frag, c: int) -> bool:
         # Full-width capitals are a shouted paragraph (warranty disclaimers), not a heading.
-        return (len(f.text) < 80 and looks_like_heading(f.text)
-                and f.x1 - f.x0 < 0.7 * max(1.0, right_edge[c] - left_edge[c]))
+        return (
+            len(f.text) < 80
+            and looks_like_heading(f.text)
+            and f.x1 - f.x0 < 0.7 * max(1.0, right_edge[c] - left_edge[c])
+        )
 
     block_start = -1
     block_lines: list[tuple[int, int, _Frag]] = []
@@ -323,7 +349,9 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
     def close() -> None:
         nonlocal block_start, block_lines, block_kind
         if block_lines:
-            box = BBox(block_lines[0][2].x0, block_lines[0][2].top, block_lines[0][2].x1, block_lines[0][2].bottom)
+            box = BBox(
+                block_lines[0][2].x0, block_lines[0][2].top, block_lines[0][2].x1, block_lines[0][2].bottom
+            )
             for _, _, f in block_lines[1:]:
                 box = box.union(BBox(f.x0, f.top, f.x1, f.bottom))
             asm.blocks.append(Block(block_start, asm.length, page_no, block_kind, box))
@@ -341,10 +369,13 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
                 new_block = True
             elif heading or prev_heading or match_number(f.text) is not None:
                 new_block = True
-            elif (prev.text.rstrip().endswith((".", ":", ";")) and prev.x1 < right_edge[c] - 0.15 * (right_edge[c] - f.x0)
-                  and not prev.hyphen):
+            elif (
+                prev.text.rstrip().endswith((".", ":", ";"))
+                and prev.x1 < right_edge[c] - 0.15 * (right_edge[c] - f.x0)
+                and not prev.hyphen
+            ):
                 new_block = True
-        join_hyphen = (not new_block and prev is not None and prev.hyphen and f.text[:1].islower())
+        join_hyphen = not new_block and prev is not None and prev.hyphen and f.text[:1].islower()
         if new_block:
             close()
             block_start = asm.start_block()
@@ -360,10 +391,7 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
             asm.add_text("\n")
             if block_kind == BlockKind.HEADING:
                 block_kind = BlockKind.PARAGRAPH
-        s = f.text.strip() if new_block or not join_hyphen else f.text.lstrip()
-        s = s.rstrip()
-        if not new_block and not join_hyphen:
-            s = s.lstrip()
+        s = f.text.strip()
         start = asm.length
         asm.add_text(s)
         line = Line(start, asm.length, page_no, BBox(f.x0, f.top, f.x1, f.bottom))
@@ -373,8 +401,15 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
     close()
 
 
-def load_pdf(path: Path, data: bytes, sha256: str, *, password: str | None, limits: Limits,
-             warnings: list[str] | None = None) -> Document:
+def load_pdf(
+    path: Path,
+    data: bytes,
+    sha256: str,
+    *,
+    password: str | None,
+    limits: Limits,
+    warnings: list[str] | None = None,
+) -> Document:
     """Read a PDF into a ``Document``.
 
     :raises EncryptedDocumentError: a password is needed or wrong.
@@ -393,11 +428,16 @@ def load_pdf(path: Path, data: bytes, sha256: str, *, password: str | None, limi
         if n_pages == 0:
             raise CorruptDocumentError("the PDF has no pages.", path)
         if n_pages > limits.max_pages:
-            raise DocumentTooLargeError(f"the PDF has {n_pages} pages, more than the limit of {limits.max_pages}.",
-                                        path, "Split it or raise CONTRACTREVIEW_MAX_PAGES.")
+            raise DocumentTooLargeError(
+                f"the PDF has {n_pages} pages, more than the limit of {limits.max_pages}.",
+                path,
+                "Split it or raise CONTRACTREVIEW_MAX_PAGES.",
+            )
         try:
             if raw.FPDFDoc_GetJavaScriptActionCount(pdf.raw) > 0:
-                warns.append(f"{path.name} contains JavaScript; it was ignored (nothing in the file was run).")
+                warns.append(
+                    f"{path.name} contains JavaScript; it was ignored (nothing in the file was run)."
+                )
         except (AttributeError, pdfium.PdfiumError):  # pragma: no cover - older pdfium builds
             pass
         try:
@@ -416,7 +456,9 @@ def load_pdf(path: Path, data: bytes, sha256: str, *, password: str | None, limi
             if time.monotonic() - started > limits.max_seconds:
                 raise DocumentTooLargeError(
                     f"reading took longer than {limits.max_seconds:g} seconds (stopped at page {i + 1} of {n_pages}).",
-                    path, "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.")
+                    path,
+                    "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
+                )
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as exc:
@@ -425,12 +467,15 @@ def load_pdf(path: Path, data: bytes, sha256: str, *, password: str | None, limi
             if width * height > limits.max_page_area_pt2 or width <= 0 or height <= 0:
                 raise DocumentTooLargeError(
                     f"page {i + 1} measures {width / 72:.0f} × {height / 72:.0f} inches, beyond the page-size limit.",
-                    path)
+                    path,
+                )
             textpage = page.get_textpage()
             frags = _page_fragments(textpage, height)
             total_chars += sum(len(f.text) for f in frags)
             if total_chars > limits.max_text_chars:
-                raise DocumentTooLargeError(f"the text is longer than {limits.max_text_chars:,} characters.", path)
+                raise DocumentTooLargeError(
+                    f"the text is longer than {limits.max_text_chars:,} characters.", path
+                )
             has_text = bool(frags)
             if not has_text:
                 if _has_images(page, raw):
@@ -462,7 +507,9 @@ def load_pdf(path: Path, data: bytes, sha256: str, *, password: str | None, limi
     furniture_idx = _find_furniture(per_page)
     asm = _Assembler([], 0, [], [])
     furniture: list[Furniture] = []
-    for page_no, ((height, frags), drop, width) in enumerate(zip(per_page, furniture_idx, widths, strict=True), 1):
+    for page_no, ((height, frags), drop, width) in enumerate(
+        zip(per_page, furniture_idx, widths, strict=True), 1
+    ):
         body = []
         for i, f in enumerate(frags):
             if i in drop:
@@ -472,8 +519,14 @@ def load_pdf(path: Path, data: bytes, sha256: str, *, password: str | None, limi
                 body.append(f)
         ordered, cols = _column_order(body, width)
         _blocks_for_page(asm, page_no, ordered, cols)
-    heading_title = next((" ".join("".join(asm.parts)[b.start:b.end].split()) for b in asm.blocks
-                          if b.kind == BlockKind.HEADING and b.page <= 2), "")
+    heading_title = next(
+        (
+            " ".join("".join(asm.parts)[b.start : b.end].split())
+            for b in asm.blocks
+            if b.kind == BlockKind.HEADING and b.page <= 2
+        ),
+        "",
+    )
     # Metadata titles are often an editor's file name ("Microsoft Word - dpa_v3.doc"); the first heading
     # on the page is what a reader calls the document.
     body_start = " ".join("".join(asm.parts)[:5000].split()).lower()

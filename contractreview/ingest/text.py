@@ -36,8 +36,21 @@ _INLINE = (
     (re.compile(r"`([^`\n]+)`"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),
 )
-_ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&rsquo;": "’",
-             "&lsquo;": "‘", "&ldquo;": "“", "&rdquo;": "”", "&mdash;": "—", "&ndash;": "–", "&sect;": "§"}
+_ENTITIES = {
+    "&nbsp;": " ",
+    "&amp;": "&",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&quot;": '"',
+    "&#39;": "'",
+    "&rsquo;": "’",
+    "&lsquo;": "‘",
+    "&ldquo;": "“",
+    "&rdquo;": "”",
+    "&mdash;": "—",
+    "&ndash;": "–",
+    "&sect;": "§",
+}
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
@@ -57,12 +70,15 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
                     f"{path.name} is not UTF-8; it was read as Windows-1252 (check quotes and accented letters)."
                 )
     except UnicodeDecodeError as exc:
-        raise CorruptDocumentError(f"the text cannot be decoded ({exc.reason} at byte {exc.start}).", path) from exc
+        raise CorruptDocumentError(
+            f"the text cannot be decoded ({exc.reason} at byte {exc.start}).", path
+        ) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
-        raise UnsupportedFormatError("the file holds binary data, not text.", path,
-                                     "Open the original PDF or DOCX instead.")
+        raise UnsupportedFormatError(
+            "the file holds binary data, not text.", path, "Open the original PDF or DOCX instead."
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
@@ -75,8 +91,9 @@ def _clean_inline(s: str) -> str:
     return s
 
 
-def load_text(path: Path, data: bytes, sha256: str, *, fmt: Format, limits: Limits,
-              warnings: list[str] | None = None) -> Document:
+def load_text(
+    path: Path, data: bytes, sha256: str, *, fmt: Format, limits: Limits, warnings: list[str] | None = None
+) -> Document:
     """A ``Document`` from decoded plain text or Markdown."""
     text, dec_warnings = decode_text(data, path)
     if len(text) > limits.max_text_chars:
@@ -87,8 +104,9 @@ def load_text(path: Path, data: bytes, sha256: str, *, fmt: Format, limits: Limi
     builder = _Builder()
     raw_pages = text.split("\f")
     if len(raw_pages) > limits.max_pages:
-        raise DocumentTooLargeError(f"the file has {len(raw_pages)} pages (form feeds), more than {limits.max_pages}.",
-                                    path)
+        raise DocumentTooLargeError(
+            f"the file has {len(raw_pages)} pages (form feeds), more than {limits.max_pages}.", path
+        )
     for number, page_text in enumerate(raw_pages, start=1):
         builder.page = number
         if markdown:
@@ -155,8 +173,11 @@ def _plain_blocks(page_text: str, out: _Builder) -> None:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         # A capitals line on its own is a heading; several in a row are a shouted paragraph (disclaimers).
-        heading = looks_like_heading(line) and not looks_like_heading(nxt) and not (
-            para and looks_like_heading(para[-1]))
+        heading = (
+            looks_like_heading(line)
+            and not looks_like_heading(nxt)
+            and not (para and looks_like_heading(para[-1]))
+        )
         if para and (match_number(line) is not None or heading):
             flush()
         para.append(line)
