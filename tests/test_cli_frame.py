@@ -1,0 +1,41 @@
+"""The CLI frame: version text, help, and error mapping to exit code 2 with one line on stderr."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from contractreview import __version__
+from contractreview.cli import build_parser, main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_version_names_app_and_library(capsys) -> None:
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"contractreview {__version__} (clause library ")
+    assert "unknown" not in out, "clause library version could not be read"
+
+
+def test_every_documented_command_is_registered() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for command in ("ingest", "analyze", "eval", "library", "reviews", "store", "export", "gui", "demo"):
+        assert command in sub.choices, f"`contractreview {command}` is missing"
+
+
+def test_missing_file_is_one_line_on_stderr_and_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-contract.pdf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "contractreview", "analyze", str(missing), "--no-store"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "no-such-contract.pdf" in lines[0]
