@@ -212,8 +212,11 @@ def _png_bytes(w: int = 200, h: int = 260) -> bytes:
     return buf.getvalue()
 
 
-def scanned_pdf(path: Path, pages: int = 2, text_pages: Sequence[int] = ()) -> PdfFacts:
-    """Pages that carry only an image (a "scan"), except those in ``text_pages`` (1-based) which have text."""
+def scanned_pdf(path: Path, pages: int = 2, text_pages: Sequence[int] = (), stamp: bool = False) -> PdfFacts:
+    """Pages that carry only an image (a "scan"), except those in ``text_pages`` (1-based) which have text.
+
+    ``stamp`` adds a text-layer page number ("Page N") to every page, as scanning services do.
+    """
     from reportlab.lib.utils import ImageReader
 
     width, height = LETTER
@@ -228,6 +231,9 @@ def scanned_pdf(path: Path, pages: int = 2, text_pages: Sequence[int] = ()) -> P
             paras.append(line)
         else:
             c.drawImage(img, MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN)
+        if stamp:
+            c.setFont(FONT, 8)
+            c.drawCentredString(width / 2, 20, f"Page {n}")
         c.showPage()
     c.save()
     return PdfFacts(path, paras, pages=pages)

@@ -215,3 +215,13 @@ def test_ingest_errors_mutated_pdf_only_raises_our_errors(
         return
     for b in doc.blocks:
         assert 0 <= b.start <= b.end <= len(doc.text)
+
+
+def test_ingest_errors_scans_stamped_with_page_numbers(tmp_path: Path) -> None:
+    facts = docgen.scanned_pdf(tmp_path / "stamped.pdf", pages=3, stamp=True)
+    with pytest.raises(NoTextLayerError):
+        load_document(facts.path)
+    facts = docgen.scanned_pdf(tmp_path / "stamped2.pdf", pages=3, text_pages=[2], stamp=True)
+    doc = load_document(facts.path)
+    assert [p.has_text_layer for p in doc.pages] == [False, True, False]
+    assert any("page(s) 1, 3 " in w for w in doc.warnings)

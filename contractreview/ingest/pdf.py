@@ -446,11 +446,9 @@ def load_pdf(
         except pdfium.PdfiumError:  # pragma: no cover
             pass
 
-        pages: list[Page] = []
         per_page: list[tuple[float, list[_Frag]]] = []
-        widths: list[float] = []
-        scanned: list[int] = []
-        empty: list[int] = []
+        sizes: list[tuple[float, float]] = []
+        imaged: list[bool] = []
         total_chars = 0
         for i in range(n_pages):
             if time.monotonic() - started > limits.max_seconds:
@@ -476,17 +474,12 @@ def load_pdf(
                 raise DocumentTooLargeError(
                     f"the text is longer than {limits.max_text_chars:,} characters.", path
                 )
-            has_text = bool(frags)
-            if not has_text:
-                if _has_images(page, raw):
-                    scanned.append(i + 1)
-                else:
-                    empty.append(i + 1)
+            # Only pages with little text can be scans (possibly stamped with a page or Bates number).
+            imaged.append(sum(len(f.text) for f in frags) < 200 and _has_images(page, raw))
             textpage.close()
             page.close()
-            pages.append(Page(i + 1, float(width), float(height), has_text))
             per_page.append((float(height), frags))
-            widths.append(float(width))
+            sizes.append((float(width), float(height)))
         title = ""
         try:
             title = (pdf.get_metadata_value("Title") or "").strip()
@@ -495,21 +488,10 @@ def load_pdf(
     finally:
         pdf.close()
 
-    if not any(frags for _, frags in per_page):
-        what = "scanned images" if scanned else "no text"
-        raise NoTextLayerError(f"none of its {n_pages} page(s) has a text layer ({what}).", path)
-    if scanned:
-        warns.append(
-            f"{path.name}: page(s) {_page_list(scanned)} have no text layer (scanned images?) and were not analysed; "
-            "OCR them to include their text."
-        )
-
     furniture_idx = _find_furniture(per_page)
-    asm = _Assembler([], 0, [], [])
+    bodies: list[list[_Frag]] = []
     furniture: list[Furniture] = []
-    for page_no, ((height, frags), drop, width) in enumerate(
-        zip(per_page, furniture_idx, widths, strict=True), 1
-    ):
+    for page_no, ((height, frags), drop) in enumerate(zip(per_page, furniture_idx, strict=True), 1):
         body = []
         for i, f in enumerate(frags):
             if i in drop:
@@ -517,6 +499,27 @@ def load_pdf(
                 furniture.append(Furniture(f.text.strip(), page_no, kind, BBox(f.x0, f.top, f.x1, f.bottom)))
             else:
                 body.append(f)
+        bodies.append(body)
+    # A page is a scan when it carries an image and (apart from running furniture) almost no text.
+    scanned = [
+        n
+        for n, (body, img) in enumerate(zip(bodies, imaged, strict=True), 1)
+        if img and sum(len(f.text.strip()) for f in body) < 20
+    ]
+    pages = [
+        Page(n, w, h, bool(body) and n not in scanned)
+        for n, ((w, h), body) in enumerate(zip(sizes, bodies, strict=True), 1)
+    ]
+    if not any(p.has_text_layer for p in pages):
+        what = "scanned images" if scanned else "no text"
+        raise NoTextLayerError(f"none of its {n_pages} page(s) has a text layer ({what}).", path)
+    if scanned:
+        warns.append(
+            f"{path.name}: page(s) {_page_list(scanned)} have no text layer (scanned images?) and were not "
+            "analysed; OCR them to include their text."
+        )
+    asm = _Assembler([], 0, [], [])
+    for page_no, (body, (width, _height)) in enumerate(zip(bodies, sizes, strict=True), 1):
         ordered, cols = _column_order(body, width)
         _blocks_for_page(asm, page_no, ordered, cols)
     heading_title = next(
