@@ -123,6 +123,22 @@ _TOKEN_KEYS = {
     "LIKE_EMAIL", "SPACY", "SENT_START", "OP", "_",
 }  # fmt: skip
 _TOKEN_OPS = {"!", "?", "+", "*", "{"}
+_TOKEN_BOOL_PREFIXES = ("IS_", "LIKE_", "SENT_START", "SPACY")
+_TOKEN_OPERATORS = {
+    "IN",
+    "NOT_IN",
+    "REGEX",
+    "FUZZY",
+    "IS_SUBSET",
+    "IS_SUPERSET",
+    "INTERSECTS",
+    "==",
+    "!=",
+    ">=",
+    "<=",
+    ">",
+    "<",
+}
 
 
 # --------------------------------------------------------------------------- problems
@@ -131,8 +147,10 @@ _TOKEN_OPS = {"!", "?", "+", "*", "{"}
 class _Problems:
     """Collects validation problems; ``strict`` raises the first one instead."""
 
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, token_validator: Any = None) -> None:
         self.strict = strict
+        # spaCy's own token-pattern schema, used by validate_library_dir (importing spaCy costs ~1.5 s)
+        self.token_validator = token_validator
         self.items: list[LibraryValidationError] = []
 
     def add(self, reason: str, path: Path | str, field: str = "") -> None:
@@ -475,6 +493,9 @@ def _check_pattern(
         ok = False
     if "pattern" in obj:
         reason = _pattern_problem(obj["pattern"])
+        if not reason and isinstance(obj["pattern"], list) and problems.token_validator is not None:
+            errors = problems.token_validator(obj["pattern"])
+            reason = f"spaCy rejects the token pattern: {errors[0]}" if errors else ""
         if reason:
             problems.add(reason, where, "pattern")
             ok = False
@@ -499,8 +520,19 @@ def _pattern_problem(pattern: Any) -> str:
                 not isinstance(value, str) or (value not in _TOKEN_OPS and not value.startswith("{"))
             ):
                 return f"token {i}: unknown OP {value!r}"
+            if key in ("OP", "_"):
+                continue
+            expected: tuple[type, ...] = (
+                (bool,) if key.startswith(_TOKEN_BOOL_PREFIXES) else (int,) if key == "LENGTH" else (str,)
+            )
+            if not isinstance(value, (*expected, dict)) or (isinstance(value, bool) and bool not in expected):
+                return (
+                    f"token {i}: {key} must be a {expected[0].__name__} or an operator object, not {value!r}"
+                )
             if isinstance(value, dict):
                 for op, arg in value.items():
+                    if op not in _TOKEN_OPERATORS and not op.startswith("FUZZY"):
+                        return f"token {i}: {key} has unknown operator '{op}'"
                     if op in ("IN", "NOT_IN") and not isinstance(arg, list):
                         return f"token {i}: {key}.{op} must be a list"
                     if op == "REGEX":
@@ -963,7 +995,12 @@ def validate_library_dir(path: Path | str) -> list[str]:
     checked as a district overlay merged over the built-in library.
     """
     path = Path(path)
-    problems = _Problems(strict=False)
+    validator: Any = None
+    try:
+        from spacy.schemas import validate_token_pattern as validator
+    except ImportError:  # pragma: no cover - spaCy is a dependency; the light checks still run
+        pass
+    problems = _Problems(strict=False, token_validator=validator)
     kind = "overlay"
     lib_file = path / "library.toml"
     if lib_file.is_file():

@@ -280,6 +280,15 @@ BROKEN = [
         "a_req.jsonl:2",
         "pattern",
     ),
+    ("patterns/a_req.jsonl", '{"LOWER": "where"}', '{"LOWER": 5}', "a_req.jsonl:2", "pattern"),
+    ("patterns/a_req.jsonl", '{"LOWER": "where"}', '{"LOWER": {"REGX": "wh.*"}}', "a_req.jsonl:2", "pattern"),
+    (
+        "patterns/a_req.jsonl",
+        '{"LOWER": "where"}',
+        '{"LOWER": {"REGEX": "(unclosed"}}',
+        "a_req.jsonl:2",
+        "pattern",
+    ),
     ("patterns/a_req.jsonl", '"id": "a_req.weak.feasible"', '"id": "a_req.cue.thing"', "a_req.jsonl:2", "id"),
     ("patterns/a_req.jsonl", '"kind": "cue", ', '"kind": "cue", "score": 3, ', "a_req.jsonl:1", "score"),
 ]
@@ -640,3 +649,11 @@ def test_library_cli_module_imports_no_core_at_import_time():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_library_validate_uses_spacy_token_schema(tmp_path: Path):
+    """validate_library_dir also runs spaCy's own token-pattern schema (integers inside an IN list)."""
+    root = _make_base(tmp_path / "lib")
+    _edit(root / "patterns/a_req.jsonl", '{"LOWER": "where"}', '{"LOWER": {"IN": [1, 2]}}')
+    problems = validate_library_dir(root)
+    assert any("a_req.jsonl:2" in p and "spaCy rejects" in p and "'pattern'" in p for p in problems), problems
