@@ -225,3 +225,29 @@ def test_ingest_errors_scans_stamped_with_page_numbers(tmp_path: Path) -> None:
     doc = load_document(facts.path)
     assert [p.has_text_layer for p in doc.pages] == [False, True, False]
     assert any("page(s) 1, 3 " in w for w in doc.warnings)
+
+
+def test_ingest_errors_ocr_path_without_ocrmypdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from contractreview.ingest import load_document_with_ocr
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    facts = docgen.scanned_pdf(tmp_path / "scan.pdf", pages=1)
+    with pytest.raises(NoTextLayerError, match="ocrmypdf is not installed"):
+        load_document_with_ocr(facts.path)
+    # files that need no OCR load as usual, without calling the tool
+    text = docgen.write_pdf(tmp_path / "text.pdf", ["1. Vendor shall protect data."])
+    assert "protect data" in load_document_with_ocr(text.path).text
+
+
+@pytest.mark.slow
+def test_ingest_errors_ocr_path_with_ocrmypdf(tmp_path: Path) -> None:
+    from contractreview.ingest import load_document_with_ocr, ocr_available
+
+    if not ocr_available():
+        pytest.skip("ocrmypdf is not installed")
+    facts = docgen.scanned_pdf(tmp_path / "scan.pdf", pages=2, text_pages=[1])
+    doc = load_document_with_ocr(facts.path)
+    assert doc.source_path == str(facts.path)
+    assert any("OCR" in w for w in doc.warnings)

@@ -33,6 +33,11 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
         action="store_true",
         help="DOCX with tracked changes: the original text instead of the accepted view",
     )
+    p.add_argument(
+        "--ocr",
+        action="store_true",
+        help="run scanned pages through ocrmypdf first (must be installed separately)",
+    )
     p.add_argument("--lines", action="store_true", help="with --json: include every visual line with its box")
     p.add_argument("--text", action="store_true", help="text output: also print the full body text")
     p.set_defaults(func=run)
@@ -108,7 +113,12 @@ def run(args: argparse.Namespace) -> int:
     from ..ingest import load_document
     from ..segment import segment
 
-    doc = load_document(args.file, password=args.password, original_view=args.original)
+    if args.ocr:
+        from ..ingest import load_document_with_ocr
+
+        doc = load_document_with_ocr(args.file, password=args.password)
+    else:
+        doc = load_document(args.file, password=args.password, original_view=args.original)
     clauses = segment(doc)
     out = sys.stdout
     if args.json or args.format == "json":

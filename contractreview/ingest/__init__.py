@@ -21,7 +21,7 @@ from ..errors import (
 from ..limits import Limits
 from .sniff import extension_format, sniff
 
-__all__ = ["load_document", "read_bytes"]
+__all__ = ["load_document", "load_document_with_ocr", "ocr_available", "read_bytes"]
 
 
 def read_bytes(path: Path, limits: Limits) -> bytes:
@@ -120,3 +120,71 @@ def load_document(
         raise CorruptDocumentError("the file's structure is nested too deeply to read.", path) from exc
     except Exception as exc:  # noqa: BLE001 - the promise: only our own errors escape ingestion
         raise CorruptDocumentError(f"the file cannot be read ({type(exc).__name__}: {exc}).", path) from exc
+
+
+def ocr_available() -> bool:
+    """True when the ``ocrmypdf`` command is on PATH (an optional, separately installed tool)."""
+    import shutil
+
+    return shutil.which("ocrmypdf") is not None
+
+
+def load_document_with_ocr(
+    path: str | Path | os.PathLike[str],
+    *,
+    password: str | None = None,
+    limits: Limits | None = None,
+) -> Document:
+    """Like :func:`load_document`, but a PDF with scanned pages is first run through ``ocrmypdf``.
+
+    The OCRed copy lives in a temporary folder; the returned document keeps the original's path and
+    sha256 (so stored reviews stay keyed to the file the user has) and says in a warning that its text
+    came from OCR. Opt-in only: OCR text can be wrong, and reviewers must know.
+
+    :raises NoTextLayerError: when ``ocrmypdf`` is not installed or fails.
+    """
+    import subprocess
+    import tempfile
+    from dataclasses import replace
+
+    from ..errors import NoTextLayerError
+
+    path = Path(path)
+    limits = limits or Limits.from_env()
+    doc: Document | None = None
+    try:
+        doc = load_document(path, password=password, limits=limits)
+    except NoTextLayerError:
+        doc = None
+    if doc is not None and doc.format != Format.PDF:
+        return doc
+    if doc is not None and all(p.has_text_layer for p in doc.pages):
+        return doc
+    if not ocr_available():
+        raise NoTextLayerError(
+            "scanned pages need OCR, but ocrmypdf is not installed.",
+            path,
+            "Install ocrmypdf (https://ocrmypdf.readthedocs.io) or OCR the file in another program.",
+        )
+    original = read_bytes(path, limits)
+    with tempfile.TemporaryDirectory(prefix="contractreview-ocr-") as tmp:
+        out = Path(tmp) / "ocr.pdf"
+        cmd = ["ocrmypdf", "--skip-text", "--quiet", str(path), str(out)]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=limits.max_seconds)
+        except subprocess.TimeoutExpired as exc:
+            raise DocumentTooLargeError(
+                f"OCR took longer than {limits.max_seconds:g} seconds.", path
+            ) from exc
+        except (subprocess.CalledProcessError, OSError) as exc:
+            detail = getattr(exc, "stderr", b"") or b""
+            reason = detail.decode("utf-8", "replace").strip().splitlines()[-1:] or [str(exc)]
+            raise NoTextLayerError(f"OCR failed ({reason[0][:200]}).", path) from exc
+        ocred = load_document(out, password=password, limits=limits)
+    return replace(
+        ocred,
+        source_path=str(path),
+        sha256=hashlib.sha256(original).hexdigest(),
+        warnings=(f"{path.name}: text of scanned pages comes from OCR; check quotes against the page.",)
+        + tuple(w for w in ocred.warnings if "ocr.pdf" not in w),
+    )
