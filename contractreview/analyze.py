@@ -243,6 +243,8 @@ class Decision:
     best: tuple[Scored, ...]
     reasons: tuple[str, ...]
     params: Mapping[str, Any]
+    layer: str = "rules"
+    confidence: float = 1.0
 
 
 def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
@@ -281,19 +283,78 @@ def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[
     return best_vague or {}
 
 
-def decide(rid: str, document: Document, feats: Features, library: Any, w: Mapping[str, Any]) -> Decision:
-    hits = feats.hits.get(rid, [])
-    scored = [score_hit(h, rid, feats, w) for h in hits]
+def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> list[Scored]:
+    scored = [score_hit(h, rid, feats, w) for h in feats.hits.get(rid, [])]
     need_scope = rid in feats.has_scope_patterns
-    relevant = [
+    out = [
         s for s in scored
-        if s.relevance >= w["relevance"]["min_relevance"] and (s.hit.cues or s.hit.heading)
+        if s.relevance >= floor and (s.hit.cues or s.hit.heading)
         and (s.hit.scope or s.hit.heading or not need_scope)
         and not (rid in w["notice_to_school"] and _users_only(s.hit))
     ]
+    out.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))
+    return out
+
+
+FEATURE_NAMES = (
+    "bias", "max_relevance", "log_relevant", "top_quality", "any_commit", "commit_share", "any_weak", "weak_share",
+    "any_hedge_top", "any_deny", "any_exception_top", "heading", "modal_top", "deadline_ok", "deadline_bad", "strong_relevant",
+)
+
+
+def doc_vector(rel: list[Scored], w: Mapping[str, Any], deadline: int) -> list[float]:
+    """Document-level features of one requirement (inputs of the status model)."""
+    import math
+
+    if not rel:
+        return [1.0] + [0.0] * (len(FEATURE_NAMES) - 1)
+    top = rel[0]
+    n = len(rel)
+    top3 = rel[:3]
+    vendor = [s for s in rel if s.hit.subject not in ("school", "user")]
+    return [
+        1.0,
+        min(max(s.relevance for s in rel), 5.0) / 5.0,
+        math.log1p(n) / 3.0,
+        max(-3.0, min(3.0, top.quality)) / 3.0,
+        float(any(s.hit.commits for s in vendor)),
+        sum(bool(s.hit.commits) for s in rel) / n,
+        float(any(s.hit.weaks for s in rel)),
+        sum(bool(s.hit.weaks) for s in rel) / n,
+        float(any(s.hit.hedges for s in top3)),
+        float(any(s.hit.denies or s.hit.refusals for s in rel)),
+        float(any(s.hit.exceptions for s in top3)),
+        float(any(s.hit.heading for s in rel)),
+        float(top.hit.modal),
+        float(deadline > 0),
+        float(deadline < 0),
+        float(sum(s.relevance >= w["relevance"]["min_relevance"] for s in rel) > 0),
+    ]
+
+
+_CLASSES = (Status.SATISFIED, Status.WEAK, Status.MISSING)
+
+
+def model_status(vec: list[float], model: Mapping[str, Any]) -> tuple[Status, float]:
+    """Softmax over satisfied / weak / missing with the weights in ``weights.json`` (``model``)."""
+    import math
+
+    scores = [sum(a * b for a, b in zip(model["coef"][c.value], vec, strict=True)) for c in _CLASSES]
+    top = max(scores)
+    exps = [math.exp(x - top) for x in scores]
+    i = max(range(3), key=lambda k: scores[k])
+    return _CLASSES[i], exps[i] / sum(exps)
+
+
+def decide(rid: str, document: Document, feats: Features, library: Any, w: Mapping[str, Any]) -> Decision:
+    model = w.get("model")
+    floor = model["min_relevance"] if model else w["relevance"]["min_relevance"]
+    relevant = _relevant(rid, feats, w, floor)
     if not relevant:
         return Decision(Status.MISSING, (), (), {})
-    relevant.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))
+    strong = [s for s in relevant if s.relevance >= w["relevance"]["min_relevance"]]
+    if strong:
+        relevant = strong + [s for s in relevant if s not in strong]
     reasons: list[str] = []
     params: dict[str, Any] = {}
     top = relevant[0]
@@ -306,6 +367,8 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
     if not ok:
         reasons.extend(_weak_reasons(top))
 
+    deadline = 0  # +1 a fixed deadline within the profile's limit, -1 vague / too long / late clock start
+    blocked = False  # a hard rule forbids "satisfied"
     parameter = w["parameters"].get(rid)
     if parameter:
         nums = _numbers(rid, document.text, relevant, parameter)
@@ -333,29 +396,47 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
             if parameter == "breach_notice_max_hours":
                 params["threshold_hours"] = th.value
         value = params.get(parameter)
-        if nums and value is not None and not ok:
+        if nums and value is not None:
+            deadline = 1
             # A firm deadline stated with a commitment word is itself the commitment ("shall notify ... within 24 hours").
             h = nums["hit"].hit
-            if h.modal and not (h.hedges or h.refusals or h.denies):
+            if not ok and h.modal and not (h.hedges or h.refusals or h.denies):
                 ok = True
                 reasons = [r for r in reasons if "firm commitment" not in r and "hedged" not in r]
         if not nums or value is None:
             if rid in w["timeframe_required"]:
-                if ok:
-                    ok = False
+                blocked = True
+                deadline = -1
                 wording = nums.get("wording") if nums else None
                 reasons.append(f"no fixed deadline (\"{wording}\")" if wording else "no fixed deadline is stated")
         elif th is not None and th.value is not None and value > th.value:
-            ok = False
+            blocked = True
+            deadline = -1
             reasons.append(_over_threshold(parameter, value, th, params.get("wording", ""), library.profile.name))
         if parameter == "breach_notice_max_hours" and params.get("clock_start") in {"confirmation", "determination"}:
             need = (th.clock_start if th is not None and th.clock_start else "discovery")
             if need != params["clock_start"]:
-                ok = False
+                blocked = True
+                deadline = -1
                 reasons.append(f"the clock starts at {params['clock_start']}, not at {need}")
-    status = Status.SATISFIED if ok else Status.WEAK
+    layer = "rules"
+    confidence = 1.0
+    if model:
+        status, confidence = model_status(doc_vector(relevant, w, deadline), model)
+        layer = "classifier"
+        if status is Status.WEAK and not reasons:
+            reasons.extend(_weak_reasons(top) or ["the wording is not a firm commitment"])
+    else:
+        status = Status.SATISFIED if ok else Status.WEAK
+        if not strong:
+            status = Status.MISSING
+    if status is Status.SATISFIED and blocked:
+        status = Status.WEAK
+        layer = "rules"
+    if status is Status.MISSING:
+        return Decision(Status.MISSING, (), (), params, layer, confidence)
     best = tuple(relevant[: w["max_evidence"]])
-    return Decision(status, best, tuple(dict.fromkeys(reasons)), params)
+    return Decision(status, best, tuple(dict.fromkeys(reasons)), params, layer, confidence)
 
 
 def _users_only(h: Hit) -> bool:
@@ -526,8 +607,8 @@ def iter_analyze(
                 sources=tuple(req.sources),
                 suggested_language=req.suggested_language,
                 vendor_question=req.vendor_question,
-                layer="rules",
-                confidence=1.0,
+                layer=d.layer,
+                confidence=round(d.confidence, 3),
             )
         )
         yield Progress("analyze", i, total, req.title)
