@@ -252,7 +252,7 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
     cue = sum(feats.cue_weights.get(c, 1.0) for c in set(hit.cues))
     rel = r["cue"] * min(cue, r["cue_cap"]) + r["heading"] * hit.heading + r["commit"] * bool(hit.commits)
     # A commitment made by the school or the user ("the Client will indemnify the Provider") is not the vendor's.
-    vendor_bound = hit.subject not in ("school", "user")
+    vendor_bound = hit.subject not in ("school", "user") or rid in w.get("rights_of_school_or_user", ())
     qual = (
         q["commit"] * (bool(hit.commits) and vendor_bound)
         + q["modal"] * (hit.modal and vendor_bound)

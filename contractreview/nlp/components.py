@@ -201,8 +201,9 @@ AUTHORITY_WORDS = ("supervisory authority", "supervisory authorities", "authorit
                    "law enforcement", "attorney general", "data protection authority", "government")
 _DATA_NOUNS = {"data", "records", "record", "information", "content", "pii", "personal", "papers", "work", "accounts",
                "account", "profile", "profiles", "files", "submissions", "'s", "’s"}
-_MODALS = {"shall", "will", "must", "may", "agrees", "agree", "undertakes", "commits", "can", "might", "should", "is", "are",
-           "does", "do", "has", "have", "reserves", "uses", "collects", "shares", "deletes", "retains", "sells", "notifies"}
+_MODALS = {"shall", "will", "must", "may", "agrees", "agree", "undertakes", "commits", "can", "might", "should", "reserves",
+           "acknowledges", "warrants", "represents", "certifies", "uses", "collects", "shares", "deletes", "retains", "sells",
+           "notifies", "maintains", "does", "do", "cannot", "won't", "never"}
 _NOTIFY = {"notify", "notifies", "notified", "notifying", "inform", "informs", "informed", "notice", "alert", "report",
            "reports", "notification", "contact", "tell"}
 
@@ -241,6 +242,11 @@ class Roles:
                 for sp in spans:
                     if tok.i < sp.start <= tok.i + 6 and sp.label_ != "vendor":
                         recipients.add(sp.label_)
+                # Passive voice: "End users must be notified", "the District will be informed".
+                if tok.i > 0 and doc[tok.i - 1].lower_ in {"be", "are", "is", "been", "being"}:
+                    for sp in spans:
+                        if tok.i - 6 <= sp.start < tok.i - 1 and sp.label_ != "vendor":
+                            recipients.add(sp.label_)
         doc._.cr_recipients = tuple(sorted(recipients))
         return doc
 
