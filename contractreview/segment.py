@@ -408,8 +408,11 @@ def _rank_for(lab: NumberLabel, stack: list[_Level]) -> tuple[float, str]:
     for s in reversed(stack):
         if s.style == style:
             return s.rank, style
-    top = stack[-1].rank if stack else 1.5
-    return max(top, 1.5) + 1.0, style
+    if not stack or stack[-1].style in ("heading", "article", "exhibit"):
+        # Outline letters right under a heading ("A. PURPOSE") rank above decimals, so "1." nests in "A.".
+        base = stack[-1].rank if stack else 1.5
+        return max(base, 1.5) + 0.25, style
+    return max(stack[-1].rank, 1.5) + 1.0, style
 
 
 def _follows(previous_label: str, label: str) -> bool:

@@ -288,3 +288,20 @@ def giant_page_pdf(path: Path, side_inches: float = 250.0) -> PdfFacts:
     c.showPage()
     c.save()
     return PdfFacts(path, ["A page far larger than any contract page."], pages=1)
+
+
+def rows_pdf(path: Path, rows: Sequence[Sequence[tuple[float, str, str]]], size: float = SIZE) -> PdfFacts:
+    """Rows of (x, text, font) pieces, one row per ``LEADING``; an empty row leaves a blank line."""
+    width, height = LETTER
+    c = _new_canvas(path)
+    y = height - MARGIN
+    texts = []
+    for row in rows:
+        for x, text, font in row:
+            c.setFont(font, size)
+            c.drawString(x, y, text)
+            texts.append(text)
+        y -= LEADING
+    c.showPage()
+    c.save()
+    return PdfFacts(path, texts, pages=1)

@@ -202,13 +202,15 @@ def test_ingest_pdf_speed_vs_bare_pdfium(tmp_path_factory: pytest.TempPathFactor
 
     t_bare = best(bare)
     t_ours = best(lambda: load_document(facts.path))
-    t_seg = best(lambda: segment(load_document(facts.path))) - t_ours
+    doc = load_document(facts.path)
+    t_seg = best(lambda: segment(doc), 5)
     ratio = t_ours / t_bare
     print(
         f"\n64-page ingest: {t_ours * 1000:.0f} ms ({facts.pages / t_ours:.0f} pages/s); "
         f"bare pdfium get_text_range: {t_bare * 1000:.0f} ms; ratio {ratio:.2f}x; segment ≈ {t_seg * 1000:.0f} ms"
     )
     assert ratio < 4.0
+    assert t_seg < 0.1  # target 30 ms; loose for a shared machine
 
 
 def test_ingest_cli_json_offsets_and_boxes(
@@ -271,3 +273,31 @@ def test_ingest_pdf_property_roundtrip(tmp_path_factory: pytest.TempPathFactory)
             assert 0 <= ln.bbox.top < ln.bbox.bottom <= doc.pages[ln.page - 1].height
 
     check()
+
+
+def test_ingest_pdf_bold_headings_and_tabbed_numbers(tmp_path: Path) -> None:
+    body = "The Vendor shall encrypt Student Data at rest and in transit using current methods"
+    facts = docgen.rows_pdf(
+        tmp_path / "styled.pdf",
+        [
+            [(72, "A.", docgen.BOLD), (108, "SECURITY", docgen.BOLD)],
+            [(72, body, docgen.FONT)],
+            [(72, "and review them every year.", docgen.FONT)],
+            [],
+            [(72, "Data Retention", docgen.BOLD)],
+            [(72, "The Vendor deletes Student Data when the agreement ends.", docgen.FONT)],
+            [],
+            [(72, "B.", docgen.BOLD), (108, "TERM", docgen.BOLD)],
+            [(72, "This agreement lasts one year.", docgen.FONT)],
+        ],
+    )
+    doc = load_document(facts.path)
+    blocks = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
+    assert blocks[0] == (BlockKind.HEADING, "A. SECURITY")
+    assert (BlockKind.HEADING, "Data Retention") in blocks
+    assert (BlockKind.PARAGRAPH, body + "\nand review them every year.") in blocks
+    clauses = segment(doc)
+    assert [(c.number, c.heading) for c in clauses if c.number] == [("A", "SECURITY"), ("B", "TERM")]
+    retention = next(c for c in clauses if c.heading == "Data Retention")
+    assert retention.number == "" and retention.kind == "section"
+    assert doc.text[retention.start : retention.end].endswith("when the agreement ends.")

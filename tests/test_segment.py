@@ -223,3 +223,26 @@ def test_segment_heading_levels_nest() -> None:
     )
     clauses = segment(doc)
     assert [c.path for c in clauses] == ["Terms", "Terms > Privacy", "Terms > Security", "Contact"]
+
+
+def test_segment_outline_letters_contain_decimals() -> None:
+    doc = _doc(
+        [
+            "AGREEMENT",
+            "A. PURPOSE",
+            "The purpose is research.",
+            "B. RESPONSIBILITIES",
+            "1. Researcher shall protect data.",
+            "(a) encrypt it;",
+            "2. Researcher shall delete data.",
+            "C. TERM",
+            "One year.",
+        ]
+    )
+    got = _by_number(segment(doc))
+    assert got["A"].path == "AGREEMENT > A." and got["A"].heading == "PURPOSE"
+    # decimals keep their own number (documents cite "section 1", not "B.1")
+    assert got["1"].path == "AGREEMENT > B. > 1"
+    assert got["1(a)"].path == "AGREEMENT > B. > 1 > (a)"
+    assert got["2"].level == 3
+    assert got["C"].path == "AGREEMENT > C."

@@ -60,6 +60,8 @@ class _Frag:
     bottom: float
     order: int
     hyphen: bool = False  # ends in a line-end hyphen that should disappear if the next piece continues
+    bold: bool = False  # the line's first character is set in a bold face
+    size: float = 0.0  # font size of the first character (points)
 
     @property
     def height(self) -> float:
@@ -93,6 +95,33 @@ def _open(data: bytes, path: Path, password: str | None):  # type: ignore[no-unt
         ) from exc
 
 
+class _FontProbe:
+    """Bold and size of one character: one or two pdfium calls per line, never per character."""
+
+    def __init__(self, textpage) -> None:  # type: ignore[no-untyped-def]
+        import ctypes
+
+        import pypdfium2.raw as raw
+
+        self.raw = raw
+        self.tp = textpage.raw
+        self.buf = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+        self.flags_ref = ctypes.byref(self.flags)
+
+    def __call__(self, index: int) -> tuple[bool, float]:
+        raw = self.raw
+        size = float(raw.FPDFText_GetFontSize(self.tp, index))
+        if raw.FPDFText_GetFontWeight(self.tp, index) >= 600:
+            return True, size
+        # The standard 14 fonts have no weight; their names say it ("Helvetica-Bold").
+        if raw.FPDFText_GetFontInfo(self.tp, index, self.buf, 128, self.flags_ref) <= 0:
+            return False, size
+        name = self.buf.value.lower()
+        bold = any(w in name for w in (b"bold", b"black", b"heavy", b"semibold", b"demi"))
+        return bold or bool(self.flags.value & (1 << 18)), size
+
+
 def _page_fragments(textpage, height: float) -> list[_Frag]:  # type: ignore[no-untyped-def]
     """Visual lines of one page in pdfium's order (usually the content-stream order)."""
     n = textpage.count_chars()
@@ -102,6 +131,7 @@ def _page_fragments(textpage, height: float) -> list[_Frag]:  # type: ignore[no-
     if len(text) != n:  # astral characters: indices and string positions no longer agree
         text = text[:n].ljust(n)
     frags: list[_Frag] = []
+    probe = _FontProbe(textpage)
     pos = 0
     for m in _LINE_BREAK.finditer(text + "\r\n"):
         start, end = pos, m.start()
@@ -117,9 +147,15 @@ def _page_fragments(textpage, height: float) -> list[_Frag]:  # type: ignore[no-
             right = max(r[2] for r in rects)
             bottom = min(r[1] for r in rects)
             top = max(r[3] for r in rects)
-            frags.append(_frag(text[start:end], left, height - top, right, height - bottom, len(frags)))
+            frag = _frag(text[start:end], left, height - top, right, height - bottom, len(frags))
+            first = start + len(text[start:end]) - len(text[start:end].lstrip())
+            frag.bold, frag.size = probe(first)
+            frags.append(frag)
         else:
-            frags.extend(_split_line(textpage, text, start, end, rects, height, len(frags)))
+            pieces = _split_line(textpage, text, start, end, rects, height, len(frags))
+            for frag, first in pieces:
+                frag.bold, frag.size = probe(first)
+                frags.append(frag)
     return frags
 
 
@@ -149,7 +185,9 @@ def _needs_split(rects: list[tuple[float, float, float, float]]) -> bool:
     return False
 
 
-def _split_line(textpage, text: str, start: int, end: int, rects, height: float, order: int) -> list[_Frag]:  # type: ignore[no-untyped-def]
+def _split_line(
+    textpage, text: str, start: int, end: int, rects, height: float, order: int
+) -> list[tuple[_Frag, int]]:  # type: ignore[no-untyped-def]
     """Split one pdfium line at wide gaps or line changes, using per-character boxes (rare path)."""
     pieces: list[list[int]] = []
     boxes: list[tuple[float, float, float, float]] = []
@@ -175,11 +213,11 @@ def _split_line(textpage, text: str, start: int, end: int, rects, height: float,
         b = boxes[-1]
         boxes[-1] = (min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3]))
         prev = box
-    out: list[_Frag] = []
+    out: list[tuple[_Frag, int]] = []
     for idx, box in zip(pieces, boxes, strict=True):
         s = "".join(text[i] for i in idx)
         if s.strip():
-            out.append(_frag(s, box[0], height - box[3], box[2], height - box[1], order + len(out)))
+            out.append((_frag(s, box[0], height - box[3], box[2], height - box[1], order + len(out)), idx[0]))
     return out
 
 
@@ -317,9 +355,42 @@ class _Assembler:
         self.length += len(s)
 
 
+def _merge_labels(frags: list[_Frag], cols: list[int]) -> tuple[list[_Frag], list[int]]:
+    """Glue a lone clause number ("A.", "5.2") to the text set a tab stop away on the same row."""
+    out: list[_Frag] = []
+    out_cols: list[int] = []
+    i = 0
+    while i < len(frags):
+        f = frags[i]
+        if i + 1 < len(frags) and len(f.text) <= 10 and cols[i] == cols[i + 1]:
+            g = frags[i + 1]
+            same_row = abs(g.top - f.top) < 0.5 * f.height and g.x0 > f.x1
+            if same_row and match_number(f.text.strip() + " X") is not None:
+                merged = _Frag(
+                    f.text.strip() + " " + g.text.lstrip(),
+                    f.x0,
+                    min(f.top, g.top),
+                    g.x1,
+                    max(f.bottom, g.bottom),
+                    f.order,
+                    g.hyphen,
+                    f.bold or g.bold,
+                    max(f.size, g.size),
+                )
+                out.append(merged)
+                out_cols.append(cols[i])
+                i += 2
+                continue
+        out.append(f)
+        out_cols.append(cols[i])
+        i += 1
+    return out, out_cols
+
+
 def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: list[int]) -> None:
     if not frags:
         return
+    frags, cols = _merge_labels(frags, cols)
     gaps = [
         b.top - a.bottom
         for a, b in zip(frags, frags[1:], strict=False)
@@ -334,13 +405,20 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
         right_edge[c] = max(right_edge[c], f.x1)
         left_edge[c] = min(left_edge[c], f.x0)
 
-    def is_heading(f: _Frag, c: int) -> bool:
-        # Full-width capitals are a shouted paragraph (warranty disclaimers), not a heading.
-        return (
-            len(f.text) < 80
-            and looks_like_heading(f.text)
-            and f.x1 - f.x0 < 0.7 * max(1.0, right_edge[c] - left_edge[c])
-        )
+    font_sizes = [f.size for f in frags if f.size > 0]
+    body_font = statistics.median(font_sizes) if font_sizes else 0.0
+
+    def is_heading(f: _Frag, c: int, prev: _Frag | None, gap_before: bool) -> bool:
+        # Full-width lines are paragraph text even in capitals or bold (warranty disclaimers, notices).
+        if len(f.text) >= 100 or f.x1 - f.x0 >= 0.7 * max(1.0, right_edge[c] - left_edge[c]):
+            return False
+        if looks_like_heading(f.text):
+            return True
+        if len(f.text.split()) > 14 or f.text.rstrip().endswith((",", ";")) or not f.text[:1].isalnum():
+            return False
+        # A short bold or larger line that starts a paragraph is a heading ("Data Security").
+        starts = prev is None or gap_before or not (prev.bold or prev.size > body_font * 1.12)
+        return starts and (f.bold or (body_font > 0 and f.size > body_font * 1.12))
 
     block_start = -1
     block_lines: list[tuple[int, int, _Frag]] = []
@@ -361,11 +439,14 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
     prev_col = -1
     prev_heading = False
     for f, c in zip(frags, cols, strict=True):
-        heading = is_heading(f, c)
         new_block = prev is None or c != prev_col
-        if not new_block and prev is not None:
+        gap_break = False
+        if prev is not None and not new_block:
             gap = f.top - prev.bottom
-            if gap > max(typical_gap * 1.6, typical_gap + 0.45 * typical_size) or gap < -prev.height:
+            gap_break = gap > max(typical_gap * 1.6, typical_gap + 0.45 * typical_size) or gap < -prev.height
+        heading = is_heading(f, c, prev if not new_block else None, gap_break)
+        if not new_block and prev is not None:
+            if gap_break:
                 new_block = True
             elif heading or prev_heading or match_number(f.text) is not None:
                 new_block = True
