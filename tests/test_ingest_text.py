@@ -138,3 +138,22 @@ def test_ingest_plain_text_capitals_paragraph_is_not_split(tmp_path: Path) -> No
     texts = [doc.text[b.start : b.end] for b in doc.blocks]
     assert texts[1].startswith("THE SERVICES") and texts[1].endswith("MERCHANTABILITY")
     assert doc.blocks[1].kind == BlockKind.PARAGRAPH
+
+
+def test_ingest_saved_web_page_html(tmp_path: Path) -> None:
+    html = (
+        "<!DOCTYPE html><html><head><title>x</title><style>p{color:red}</style>"
+        "<script>alert('no')</script></head><body><nav><a href='/'>Home</a></nav>"
+        "<h1>Student Privacy Terms</h1><p>We <b>never</b> sell student data &amp; records.</p>"
+        "<h2>3. Deletion</h2><ul><li>Deleted within 30 days.</li><li>Backups expire.</li></ul>"
+        "<table><tr><td>Notice</td><td>72 hours</td></tr></table></body></html>"
+    )
+    doc = load_document(_write(tmp_path, "terms.html", html.encode()))
+    texts = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
+    assert texts[0] == (BlockKind.HEADING, "Student Privacy Terms")
+    assert (BlockKind.PARAGRAPH, "We never sell student data & records.") in texts
+    assert (BlockKind.HEADING, "3. Deletion") in texts
+    assert (BlockKind.LIST_ITEM, "Deleted within 30 days.") in texts
+    assert "alert" not in doc.text and "color" not in doc.text and "Home" not in doc.text
+    assert "Notice" in doc.text and "72 hours" in doc.text
+    assert any("web page" in w for w in doc.warnings)

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from ..domain import Format
 
-_TEXT_EXTENSIONS = {".txt": Format.TXT, ".text": Format.TXT, ".md": Format.MD, ".markdown": Format.MD}
+_TEXT_EXTENSIONS = {
+    ".txt": Format.TXT,
+    ".text": Format.TXT,
+    ".md": Format.MD,
+    ".markdown": Format.MD,
+    ".html": Format.MD,  # saved web pages are reduced to Markdown-like text by the text reader
+    ".htm": Format.MD,
+}
 _EXT_FORMAT = {".pdf": Format.PDF, ".docx": Format.DOCX, ".docm": Format.DOCX, **_TEXT_EXTENSIONS}
 
 # Magic numbers of formats people try to open that we do not read; the name goes into the message.

@@ -96,6 +96,10 @@ def load_text(
 ) -> Document:
     """A ``Document`` from decoded plain text or Markdown."""
     text, dec_warnings = decode_text(data, path)
+    if looks_html(text):
+        text = html_to_markdown(text)
+        fmt = Format.MD
+        dec_warnings.append(f"{path.name} is a web page (HTML); its text was read without layout.")
     if len(text) > limits.max_text_chars:
         raise DocumentTooLargeError(
             f"the text has {len(text):,} characters, more than the limit of {limits.max_text_chars:,}.", path
@@ -272,3 +276,79 @@ def _markdown_blocks(page_text: str, out: _Builder) -> None:
             flush()
         para.append(line)
     flush()
+
+
+_HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+def looks_html(text: str) -> bool:
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def html_to_markdown(text: str) -> str:
+    """A saved web page reduced to Markdown-like lines: headings, paragraphs, list items, table rows.
+
+    Scripts, styles and navigation chrome are dropped; nothing is fetched or executed.
+    """
+    from html.parser import HTMLParser
+
+    class _Reader(HTMLParser):
+        BLOCK = {
+            "p",
+            "div",
+            "section",
+            "article",
+            "br",
+            "tr",
+            "table",
+            "ul",
+            "ol",
+            "dl",
+            "dt",
+            "dd",
+            "blockquote",
+            "pre",
+            "hr",
+            "main",
+            "header",
+            "footer",
+            "aside",
+            "form",
+        }
+        SKIP = {"script", "style", "noscript", "template", "svg", "nav", "head", "button", "select"}
+
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.out: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in self.SKIP:
+                self.skip += 1
+            elif self.skip:
+                return
+            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.out.append("\n\n" + "#" * int(tag[1]) + " ")
+            elif tag == "li":
+                self.out.append("\n- ")
+            elif tag in ("td", "th"):
+                self.out.append(" | ")
+            elif tag in self.BLOCK:
+                self.out.append("\n\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.SKIP:
+                self.skip = max(0, self.skip - 1)
+            elif not self.skip and (tag in self.BLOCK or tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li")):
+                self.out.append("\n\n" if tag != "li" else "\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.out.append(re.sub(r"\s+", " ", data))
+
+    reader = _Reader()
+    reader.feed(text)
+    reader.close()
+    return "\n".join(ln.strip() for ln in "".join(reader.out).split("\n"))
