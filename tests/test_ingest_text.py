@@ -157,3 +157,54 @@ def test_ingest_saved_web_page_html(tmp_path: Path) -> None:
     assert "alert" not in doc.text and "color" not in doc.text and "Home" not in doc.text
     assert "Notice" in doc.text and "72 hours" in doc.text
     assert any("web page" in w for w in doc.warnings)
+
+
+def test_ingest_text_property_any_text_loads_with_exact_offsets(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from contractreview.errors import ContractReviewError
+    from contractreview.segment import segment
+
+    pieces = st.sampled_from(
+        [
+            "# ",
+            "## ",
+            "- ",
+            "1. ",
+            "(a) ",
+            "| a | b |\n|---|---|\n",
+            "\n",
+            "\n\n",
+            "**",
+            "[x](y)",
+            "ARTICLE II\n",
+            "\x0c",
+            "---\n",
+            "```\n",
+            "<h2>T</h2>",
+            "Section 3 ",
+            "   ",
+        ]
+    )
+    content = st.lists(st.one_of(pieces, st.text(max_size=30)), max_size=40).map("".join)
+    counter = iter(range(100_000))
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(content, st.sampled_from(["a.md", "a.txt", "a.html"]))
+    def check(body: str, name: str) -> None:
+        p = tmp_path / f"{next(counter)}-{name}"
+        p.write_bytes(body.encode("utf-8", "surrogatepass"))
+        try:
+            doc = load_document(p)
+        except ContractReviewError:
+            return
+        _check_offsets(doc)
+        for b in doc.blocks:
+            assert 1 <= b.page <= len(doc.pages)
+        prev = 0
+        for c in segment(doc):
+            assert prev <= c.start < c.end <= len(doc.text)
+            prev = c.end
+
+    check()
