@@ -301,3 +301,26 @@ def test_ingest_pdf_bold_headings_and_tabbed_numbers(tmp_path: Path) -> None:
     retention = next(c for c in clauses if c.heading == "Data Retention")
     assert retention.number == "" and retention.kind == "section"
     assert doc.text[retention.start : retention.end].endswith("when the agreement ends.")
+
+
+def test_ingest_pdf_ligatures_and_odd_spaces_become_plain_text(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))  # ships with reportlab
+    facts = docgen.rows_pdf(
+        tmp_path / "lig.pdf",
+        [[(72, "The con\ufb01dential \ufb02ow of data\u00a0is protected.", "Vera")]],
+    )
+    doc = load_document(facts.path)
+    assert doc.text == "The confidential flow of data is protected."
+    assert doc.lines and doc.lines[0].end == len(doc.text)
+
+
+def test_ingest_pdf_line_cleanup_unit() -> None:
+    # pdfium usually expands ligatures itself; some producers' fonts leave them (and odd spaces) in place.
+    from contractreview.ingest.pdf import _frag
+
+    f = _frag("con\ufb01dential\u00a0\ufb02ow\u200b\x02 protec-", 0, 0, 10, 10, 0)
+    assert f.text == "confidential flow  protec-" and f.hyphen
+    assert not _frag("see e-", 0, 0, 10, 10, 0).hyphen  # one-letter prefix: a compound, keep the hyphen

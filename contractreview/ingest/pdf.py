@@ -34,19 +34,26 @@ _PAGE_NUMBER = re.compile(
 )
 _SOFT_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen it judged to be a line-end hyphenation
 _HYPHENS = ("-", "\u00ad", "\u2010", _SOFT_HYPHEN)
-_TRANSLATE = str.maketrans(
-    {
-        "\u00a0": " ",
-        "\u2002": " ",
-        "\u2003": " ",
-        "\u2009": " ",
-        "\x00": " ",
-        "\ufeff": " ",
-        "\u200b": " ",
-        "\t": " ",
-        "\x0c": " ",
-    }
-)
+# Ligatures become letters ("conﬁdential" must match "confidential"); odd spaces become spaces.
+_LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+_SPACES = {
+    "\u00a0": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\ufeff": "",
+    "\u200b": "",
+}
+_TRANSLATE = str.maketrans({**{chr(c): " " for c in range(32)}, **_SPACES, **_LIGATURES})
 
 
 @dataclass(slots=True)
