@@ -181,6 +181,19 @@ def _frag(s: str, x0: float, top: float, x1: float, bottom: float, order: int) -
     return _Frag(s, x0, top, x1, bottom, order, hyphen)
 
 
+# Words that end a line with a hyphen because they are half of a compound, not of a split word. Number
+# words matter most: "seventy-two hours" must stay a duration the analysis can read.
+_COMPOUND_PREFIXES = frozenset(
+    "twenty thirty forty fifty sixty seventy eighty ninety one two three four five six seven eight nine ten "
+    "third non self opt well cross follow long short full part".split()
+)
+
+
+def _keeps_hyphen(line: str) -> bool:
+    words = line[:-1].split()
+    return bool(words) and words[-1].lower().strip("(\"'“‘") in _COMPOUND_PREFIXES
+
+
 def _needs_split(rects: list[tuple[float, float, float, float]]) -> bool:
     """True when a pdfium line holds pieces far apart: two columns, or two visual lines."""
     for a, b in zip(rects, rects[1:], strict=False):
@@ -468,6 +481,8 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
             close()
             block_start = asm.start_block()
             block_kind = BlockKind.HEADING if heading else BlockKind.PARAGRAPH
+        elif join_hyphen and _keeps_hyphen(prev.text if prev is not None else ""):
+            pass  # "seventy-" + "two hours": a compound broken at its hyphen; join it, hyphen kept
         elif join_hyphen:
             # "protec-" + "tion": drop the hyphen that the previous line added, keep offsets exact.
             asm.parts[-1] = asm.parts[-1][:-1]
