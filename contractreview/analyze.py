@@ -124,35 +124,67 @@ def _sentences(document: Document) -> list[tuple[int, int]]:
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-/]*")
 
 
-@lru_cache(maxsize=8)
-def _prefilter(patterns_key: str, words: tuple[str, ...]) -> re.Pattern[str]:
-    alts = sorted({re.escape(w) for w in words if len(w) > 1}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + ")", re.IGNORECASE)
+def _anchor_words(patterns: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """First literal words of cue patterns, split by weight: (strong, weak).
 
-
-def _anchor_words(patterns: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    """The first literal word of every cue pattern: a sentence without any of them cannot be a candidate."""
-    words: set[str] = set()
+    A sentence without a strong anchor and with fewer than two weak ones cannot reach the relevance
+    threshold, so it is never annotated.
+    """
+    strong: set[str] = set()
+    weak: set[str] = set()
     for p in patterns:
         if p.get("kind") != "cue":
             continue
+        bucket = strong if float(p.get("weight", 1.0)) >= 2.0 else weak
         pat = p["pattern"]
         if isinstance(pat, str):
-            m = _WORD.search(pat.lower())
-            if m:
-                words.add(m.group(0))
+            if pat.strip():
+                bucket.add(pat.strip().lower())  # the whole phrase: far more selective than its first word
         else:
             for tok in pat:
                 v = tok.get("LOWER")
                 if isinstance(v, str):
-                    words.add(v)
+                    bucket.add(v)
                     break
                 if isinstance(v, dict) and "IN" in v:
-                    words.update(v["IN"])
+                    bucket.update(v["IN"])
                     break
                 if tok.get("OP") not in ("?", "*"):
+                    strong.add("")  # an unanchored pattern: no cheap filter is safe
                     break
-    return tuple(sorted(words))
+    if "" in strong:
+        return ("",), ()
+    return tuple(sorted(strong)), tuple(sorted(weak - strong))
+
+
+class _Anchors:
+    """Fast membership test for anchor words and phrases (set lookups, no large regular expression)."""
+
+    def __init__(self, anchors: tuple[str, ...]) -> None:
+        self.everything = anchors == ("",)
+        self.single: set[str] = set()
+        self.phrases: dict[str, list[str]] = {}
+        for a in anchors:
+            a = " ".join(a.split())
+            ws = _WORD.findall(a)
+            if not ws:
+                continue
+            if len(ws) == 1 and ws[0] == a:
+                self.single.add(a)
+            else:
+                self.phrases.setdefault(ws[0], []).append(a)
+
+    def _hits(self, low: str, words: set[str]) -> set[str]:
+        found = words & self.single
+        for w in words & self.phrases.keys():
+            found.update(p for p in self.phrases[w] if p in low)
+        return found
+
+    def any(self, low: str, words: set[str]) -> bool:
+        return self.everything or bool(self._hits(low, words))
+
+    def count(self, low: str, words: set[str]) -> int:
+        return len(self._hits(low, words))
 
 
 def _spans(doc: Any, key: str) -> list[Any]:
@@ -179,13 +211,30 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
 
     sents = _sentences(document)
     feats.sentences = len(sents)
-    rx = _prefilter(library.fingerprint if hasattr(library, "fingerprint") else "", _anchor_words(patterns))
+    strong_words, weak_words = _anchor_words(patterns)
+    strong = _Anchors(strong_words)
+    weak_a = _Anchors(weak_words)
+    commit_a = _Anchors(tuple(sorted({p["pattern"].strip().lower() for p in patterns
+                                      if p.get("kind") == "commit" and p["label"] != "_common"
+                                      and isinstance(p["pattern"], str) and p["pattern"].strip()})))
     cands: list[tuple[int, int, int]] = []
     for s, e in sents:
         ci = bisect.bisect_right(starts, s) - 1 if starts else -1
-        if ci >= 0 and _is_heading_line(text[s:e], clauses[ci]):
+        sentence = text[s:e]
+        if ci >= 0 and _is_heading_line(sentence, clauses[ci]):
             continue  # a heading is context for the sentences below it, not evidence by itself
-        if rx.search(text, s, e) or (ci >= 0 and ci in heading_reqs):
+        # Cheap prefilter: a sentence can only be relevant with one strong cue, two weak ones, a weak one
+        # with a commitment phrase, or a matching clause heading; everything else never reaches spaCy.
+        if ci >= 0 and ci in heading_reqs:
+            cands.append((s, e, ci))
+            continue
+        low = " ".join(sentence.lower().split())
+        words = set(_WORD.findall(low))
+        if strong.any(low, words):
+            cands.append((s, e, ci))
+            continue
+        n_weak = weak_a.count(low, words)
+        if n_weak >= 2 or (n_weak and commit_a.any(low, words)):
             cands.append((s, e, ci))
     feats.candidates = len(cands)
 

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..analyze import WEIGHTS_PATH, FEATURE_NAMES, _relevant, decide, doc_vector, extract_features, load_weights, _segment
+from ..analyze import (
+    FEATURE_NAMES,
+    WEIGHTS_PATH,
+    _relevant,
+    _segment,
+    decide,
+    doc_vector,
+    extract_features,
+    load_weights,
+)
 from ..domain import Status
 from .labels import Gold, load_gold_dir, resolve_document
 from .metrics import Pair, status_scores

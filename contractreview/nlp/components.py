@@ -21,7 +21,6 @@ from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from .durations import clock_start, parse_durations
@@ -39,36 +38,49 @@ if not Span.has_extension("cr_outer"):
 
 
 class CueRuler:
-    """Library patterns split by kind into one SpanRuler each (ids = rule names)."""
+    """Library patterns (spaCy SpanRuler JSONL format) matched in one pass and split by kind.
+
+    One ``Matcher`` and one ``PhraseMatcher`` hold every pattern, keyed by rule name, so each rule id
+    travels with its span (``span.id_``) and the doc is scanned once instead of once per kind.
+    """
 
     def __init__(self, nlp: Language, name: str, *, phrase_matcher_attr: str = "LOWER") -> None:
-        self.name = name
-        # The rulers tokenise phrase patterns with a bare pipeline sharing the vocab: running the full
-        # pipeline (this component included) over every pattern would be slow and recursive.
-        import spacy
+        from spacy.matcher import Matcher
 
-        bare = spacy.blank(nlp.lang, vocab=nlp.vocab)
-        self.rulers = {
-            kind: SpanRuler(bare, name=f"{name}_{kind}", spans_key=key, phrase_matcher_attr=phrase_matcher_attr, overwrite=True)
-            for kind, key in SPAN_KEYS.items()
-        }
+        self.name = name
+        self.nlp = nlp
+        self.matcher = Matcher(nlp.vocab)
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=phrase_matcher_attr)
+        self.rules: dict[str, tuple[str, str]] = {}  # rule id -> (kind, label)
+        self._make_doc = nlp.make_doc  # tokeniser only: never run the full pipeline on a pattern
+
+    @property
+    def patterns(self) -> list[str]:
+        return list(self.rules)
 
     def add_patterns(self, patterns: Iterable[dict]) -> None:
-        by_kind: dict[str, list[dict]] = {k: [] for k in PATTERN_KINDS}
         for p in patterns:
             kind = p.get("kind", "cue")
-            if kind in by_kind:
-                by_kind[kind].append({"label": p["label"], "id": p["id"], "pattern": p["pattern"]})
-        for kind, pats in by_kind.items():
-            if pats:
-                self.rulers[kind].add_patterns(pats)
+            if kind not in SPAN_KEYS:
+                continue
+            rid = p["id"]
+            self.rules[rid] = (kind, p["label"])
+            if isinstance(p["pattern"], str):
+                self.phrase_matcher.add(rid, [self._make_doc(p["pattern"])])
+            else:
+                self.matcher.add(rid, [p["pattern"]])
 
     def __call__(self, doc: Doc) -> Doc:
-        for kind, ruler in self.rulers.items():
-            if ruler.patterns:
-                doc = ruler(doc)
-            else:
-                doc.spans[SPAN_KEYS[kind]] = []
+        found: dict[str, set[tuple[int, int, str]]] = {k: set() for k in PATTERN_KINDS}
+        strings = doc.vocab.strings
+        for match_id, start, end in list(self.matcher(doc)) + list(self.phrase_matcher(doc)):
+            rid = strings[match_id]
+            kind, _label = self.rules[rid]
+            found[kind].add((start, end, rid))
+        for kind, key in SPAN_KEYS.items():
+            doc.spans[key] = [
+                Span(doc, s, e, label=self.rules[rid][1], span_id=rid) for s, e, rid in sorted(found[kind])
+            ]
         return doc
 
 
@@ -170,7 +182,8 @@ class Durations:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for d in parse_durations(doc.text):
+        text = doc.text  # built from the tokens on every access: read it once
+        for d in parse_durations(text):
             span = doc.char_span(d.start, d.end, label=d.unit, alignment_mode="expand")
             if span is None:
                 continue
@@ -178,7 +191,7 @@ class Durations:
             span._.cr_outer = d.outer
             spans.append(span)
         doc.spans["cr_dur"] = spans
-        doc._.cr_clock = clock_start(doc.text)
+        doc._.cr_clock = clock_start(text)
         return doc
 
 

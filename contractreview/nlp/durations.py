@@ -53,6 +53,8 @@ _CLOCK = (
                               r"becom(?:es|ing)\s+aware|identif(?:y|ies|ied|ying|ication)|reasonabl[ey]\s+belie(?:f|ve|ves))\b",
                               re.IGNORECASE)),
 )
+_QUICK = re.compile(r"hour|hrs?\b|day|week|month|year|immediate|prompt|delay|soon|reasonable|expedit|timely|quickly",
+                    re.IGNORECASE)
 _HOURS = {"hour": 1, "hr": 1, "day": 24, "week": 168, "month": 24 * 30, "year": 24 * 365}
 
 
@@ -99,6 +101,8 @@ def _unit(raw: str) -> str:
 def parse_durations(text: str) -> list[Duration]:
     """Every deadline in ``text`` in order: numeric, immediate and vague ones."""
     found: list[Duration] = []
+    if not _QUICK.search(text):  # most sentences state no deadline: skip the large expressions
+        return found
     for m in DURATION_RE.finditer(text):
         if m.group("paren"):
             value = float(m.group("paren"))
