@@ -332,3 +332,28 @@ def test_ingest_pdf_line_cleanup_unit() -> None:
     f = _frag("con\ufb01dential\u00a0\ufb02ow\u200b\x02 protec-", 0, 0, 10, 10, 0)
     assert f.text == "confidential flow  protec-" and f.hyphen
     assert not _frag("see e-", 0, 0, 10, 10, 0).hyphen  # one-letter prefix: a compound, keep the hyphen
+
+
+def test_ingest_pdf_sentence_across_page_break(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "break.pdf"
+    c = canvas.Canvas(str(path), pagesize=LETTER)
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 720, "5.1 The Vendor shall notify the District of any breach and provide protec-")
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 720, "tion for the affected students without delay.")
+    c.drawString(72, 690, "5.2 The Vendor shall keep records.")
+    c.showPage()
+    c.save()
+    doc = load_document(path)
+    assert "provide protection for the affected" in doc.text
+    _assert_offsets(doc)
+    first = doc.blocks[0]
+    assert first.page == 1 and doc.text[first.start : first.end].endswith("without delay.")
+    start = doc.text.index("protection")
+    assert [p for p, _ in doc.boxes_for(start, start + len("protection"))] == [1, 2]
+    clauses = segment(doc)
+    assert [c.number for c in clauses] == ["5.1", "5.2"] and clauses[1].page == 2

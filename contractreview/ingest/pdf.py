@@ -363,6 +363,7 @@ class _Assembler:
     length: int
     blocks: list[Block]
     lines: list[Line]
+    last_frag: _Frag | None = None  # last body line of the previous page
 
     def start_block(self) -> int:
         if self.length:
@@ -443,25 +444,43 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
     block_start = -1
     block_lines: list[tuple[int, int, _Frag]] = []
     block_kind = BlockKind.PARAGRAPH
+    carried: Block | None = None  # a paragraph from the previous page that this page continues
 
     def close() -> None:
-        nonlocal block_start, block_lines, block_kind
-        if block_lines:
+        nonlocal block_start, block_lines, block_kind, carried
+        if carried is not None:
+            # The block keeps its first page and that page's box; Lines hold the boxes on this page.
+            asm.blocks.append(Block(carried.start, asm.length, carried.page, carried.kind, carried.bbox))
+        elif block_lines:
             box = BBox(
                 block_lines[0][2].x0, block_lines[0][2].top, block_lines[0][2].x1, block_lines[0][2].bottom
             )
             for _, _, f in block_lines[1:]:
                 box = box.union(BBox(f.x0, f.top, f.x1, f.bottom))
             asm.blocks.append(Block(block_start, asm.length, page_no, block_kind, box))
-        block_start, block_lines, block_kind = -1, [], BlockKind.PARAGRAPH
+        block_start, block_lines, block_kind, carried = -1, [], BlockKind.PARAGRAPH, None
 
     prev: _Frag | None = None
     prev_col = -1
     prev_heading = False
+    first = frags[0]
+    tail = asm.last_frag
+    if (
+        tail is not None
+        and asm.blocks
+        and asm.blocks[-1].kind == BlockKind.PARAGRAPH
+        and asm.blocks[-1].end == asm.length
+        and first.text[:1].islower()
+        and (tail.hyphen or not tail.text.rstrip().endswith((".", ":", ";", "!", "?")))
+    ):
+        # A sentence running over the page break: reopen the previous page's last paragraph.
+        carried = asm.blocks.pop()
+        block_start, block_kind = carried.start, carried.kind
+        prev, prev_col = tail, cols[0]
     for f, c in zip(frags, cols, strict=True):
         new_block = prev is None or c != prev_col
         gap_break = False
-        if prev is not None and not new_block:
+        if prev is not None and not new_block and not (carried is not None and f is first):
             gap = f.top - prev.bottom
             gap_break = gap > max(typical_gap * 1.6, typical_gap + 0.45 * typical_size) or gap < -prev.height
         heading = is_heading(f, c, prev if not new_block else None, gap_break)
@@ -474,6 +493,7 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
                 prev.text.rstrip().endswith((".", ":", ";"))
                 and prev.x1 < right_edge[c] - 0.15 * (right_edge[c] - f.x0)
                 and not prev.hyphen
+                and f is not first
             ):
                 new_block = True
         join_hyphen = not new_block and prev is not None and prev.hyphen and f.text[:1].islower()
@@ -489,7 +509,8 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
             asm.length -= 1
             last = asm.lines[-1]
             asm.lines[-1] = Line(last.start, last.end - 1, last.page, last.bbox)
-            block_lines[-1] = (block_lines[-1][0], block_lines[-1][1] - 1, block_lines[-1][2])
+            if block_lines:  # empty when the word was split across a page break
+                block_lines[-1] = (block_lines[-1][0], block_lines[-1][1] - 1, block_lines[-1][2])
         else:
             asm.add_text("\n")
             if block_kind == BlockKind.HEADING:
@@ -502,6 +523,7 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
         block_lines.append((start, asm.length, f))
         prev, prev_col, prev_heading = f, c, heading
     close()
+    asm.last_frag = prev
 
 
 def load_pdf(
