@@ -327,9 +327,16 @@ def segment(document: Document) -> tuple[Clause, ...]:
             elif lab.style == "article":
                 number, shown, kind = lab.label, lab.label, "section"
             elif lab.style == "decimal":
-                number = lab.label + "".join(lab.trailing)
-                shown = number
+                number = shown = lab.label
                 kind = parent_kind if parent_kind in ("exhibit", "definition") else "section"
+                if lab.trailing:
+                    # "5.2(a)" opens 5.2 and its (a): a following "(b)" is then a sibling of (a).
+                    rank = 2.0 + lab.depth - 1
+                    for part in lab.trailing:
+                        stack.append(_Level(style, rank, shown, number, kind))
+                        style = _paren_style(part.strip("()"))
+                        rank += 1.0
+                        shown, number = part, number + part
             else:
                 shown = lab.label if lab.style.startswith("paren") else lab.label + "."
                 base = (
@@ -390,7 +397,7 @@ def _rank_for(lab: NumberLabel, stack: list[_Level]) -> tuple[float, str]:
     if lab.style in _FIXED_RANK:
         return _FIXED_RANK[lab.style], lab.style
     if lab.style == "decimal":
-        return 2.0 + lab.depth - 1 + (0.5 * len(lab.trailing)), lab.style
+        return 2.0 + lab.depth - 1, lab.style
     style = lab.style
     # "(i)" right after "(h)" is a letter, not a roman numeral.
     if style in ("paren-roman", "paren-ROMAN", "dot-roman", "dot-ROMAN"):

@@ -246,3 +246,18 @@ def test_segment_outline_letters_contain_decimals() -> None:
     assert got["1(a)"].path == "AGREEMENT > B. > 1 > (a)"
     assert got["2"].level == 3
     assert got["C"].path == "AGREEMENT > C."
+
+
+def test_segment_glued_subclause_numbers_have_siblings() -> None:
+    doc = _doc(
+        [
+            "5.2(a) Vendor shall notify the District.",
+            "(b) Vendor shall cooperate.",
+            "(i) with logs;",
+            "5.3 Audits happen yearly.",
+        ]
+    )
+    clauses = segment(doc)
+    assert [c.number for c in clauses] == ["5.2(a)", "5.2(b)", "5.2(b)(i)", "5.3"]
+    assert [c.path for c in clauses] == ["5.2 > (a)", "5.2 > (b)", "5.2 > (b) > (i)", "5.3"]
+    assert [c.level for c in clauses] == [2, 2, 3, 1]
