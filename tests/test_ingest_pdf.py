@@ -208,8 +208,12 @@ def test_ingest_pdf_speed_vs_bare_pdfium(tmp_path_factory: pytest.TempPathFactor
             times.append(time.perf_counter() - t)
         return min(times)
 
-    t_bare = best(bare)
-    t_ours = best(lambda: load_document(facts.path))
+    # Interleave the two measurements so that load from other processes hits both alike.
+    bare_times, our_times = [], []
+    for _ in range(5):
+        bare_times.append(best(bare, 1))
+        our_times.append(best(lambda: load_document(facts.path), 1))
+    t_bare, t_ours = min(bare_times), min(our_times)
     doc = load_document(facts.path)
     t_seg = best(lambda: segment(doc), 5)
     ratio = t_ours / t_bare
@@ -217,8 +221,8 @@ def test_ingest_pdf_speed_vs_bare_pdfium(tmp_path_factory: pytest.TempPathFactor
         f"\n64-page ingest: {t_ours * 1000:.0f} ms ({facts.pages / t_ours:.0f} pages/s); "
         f"bare pdfium get_text_range: {t_bare * 1000:.0f} ms; ratio {ratio:.2f}x; segment ≈ {t_seg * 1000:.0f} ms"
     )
-    assert ratio < 4.0
-    assert t_seg < 0.1  # target 30 ms; loose for a shared machine
+    assert ratio < 4.0, (bare_times, our_times)
+    assert t_seg < 0.1, t_seg  # target 30 ms; loose for a shared machine
 
 
 def test_ingest_cli_json_offsets_and_boxes(

@@ -115,18 +115,25 @@ class _FontProbe:
         self.buf = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
         self.flags_ref = ctypes.byref(self.flags)
+        self.cache: dict[tuple[bytes, int], bool] = {}
 
     def __call__(self, index: int) -> tuple[bool, float]:
         raw = self.raw
         size = float(raw.FPDFText_GetFontSize(self.tp, index))
-        if raw.FPDFText_GetFontWeight(self.tp, index) >= 600:
-            return True, size
-        # The standard 14 fonts have no weight; their names say it ("Helvetica-Bold").
         if raw.FPDFText_GetFontInfo(self.tp, index, self.buf, 128, self.flags_ref) <= 0:
             return False, size
-        name = self.buf.value.lower()
-        bold = any(w in name for w in (b"bold", b"black", b"heavy", b"semibold", b"demi"))
-        return bold or bool(self.flags.value & (1 << 18)), size
+        key = (self.buf.value, self.flags.value)
+        bold = self.cache.get(key)
+        if bold is None:
+            # The standard 14 fonts report no weight; their names say it ("Helvetica-Bold").
+            name = key[0].lower()
+            bold = (
+                raw.FPDFText_GetFontWeight(self.tp, index) >= 600
+                or any(w in name for w in (b"bold", b"black", b"heavy", b"semibold", b"demi"))
+                or bool(key[1] & (1 << 18))
+            )
+            self.cache[key] = bold
+        return bold, size
 
 
 def _page_fragments(textpage, height: float) -> list[_Frag]:  # type: ignore[no-untyped-def]
