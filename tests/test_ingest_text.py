@@ -86,6 +86,7 @@ def test_ingest_markdown_headings_lists_and_inline_markup(tmp_path: Path) -> Non
     md = (
         "# Privacy Policy\n\n"
         "We **never** sell [student data](https://example.com/data).\n\n"
+        "**Sharing of Information**\n\n"
         "## Retention\n"
         "- We delete data within 30 days.\n"
         "- Backups expire\n  after 90 days.\n\n"
@@ -97,6 +98,7 @@ def test_ingest_markdown_headings_lists_and_inline_markup(tmp_path: Path) -> Non
     kinds = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
     assert kinds[0] == (BlockKind.HEADING, "Privacy Policy")
     assert (BlockKind.PARAGRAPH, "We never sell student data.") in kinds
+    assert (BlockKind.HEADING, "Sharing of Information") in kinds
     assert (BlockKind.HEADING, "Retention") in kinds
     assert (BlockKind.LIST_ITEM, "We delete data within 30 days.") in kinds
     assert (BlockKind.LIST_ITEM, "Backups expire\nafter 90 days.") in kinds

@@ -23,6 +23,7 @@ _ORDERED = re.compile(r"^(\s*)(\d{1,3}[.)])\s+(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)([^*_]{1,100}?)(?<=\S)\1\s*:?\s*$")
 _HTML_HEADING = re.compile(r"^\s*(?:<[^>]+>\s*)*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 
 _INLINE = (
@@ -119,11 +120,7 @@ def load_text(
             _plain_blocks(page_text, builder)
     pages = tuple(Page(i, 612.0, 792.0, True) for i in range(1, len(raw_pages) + 1))
     body = "".join(builder.parts)
-    title = builder.title
-    for b in builder.blocks if not title else ():
-        if b.kind == BlockKind.HEADING:
-            title = body[b.start : b.end]
-            break
+    title = builder.title or _title_from(body, builder.blocks)
     return Document(
         source_path=str(path),
         sha256=sha256,
@@ -134,6 +131,23 @@ def load_text(
         warnings=tuple((warnings or []) + dec_warnings),
         title=title,
     )
+
+
+_NOT_A_TITLE = re.compile(
+    r"^(effective|last (updated|modified|revised)|updated|revised|version)\b", re.IGNORECASE
+)
+
+
+def _title_from(body: str, blocks: list[Block]) -> str:
+    """The first top-level heading; else the first heading that is not a date line ("Effective Date: …")."""
+    headings = [b for b in blocks[:40] if b.kind == BlockKind.HEADING]
+    for b in headings:
+        if b.style in ("h1", "h2"):
+            return body[b.start : b.end]
+    for b in headings:
+        if not _NOT_A_TITLE.match(body[b.start : b.end]):
+            return body[b.start : b.end]
+    return ""
 
 
 class _Builder:
@@ -209,7 +223,11 @@ def _markdown_blocks(page_text: str, out: _Builder) -> None:
     def flush() -> None:
         nonlocal para_kind
         if para:
-            out.add([_clean_inline(p) for p in para], para_kind)
+            if para_kind == BlockKind.PARAGRAPH and len(para) == 1 and _BOLD_LINE.match(para[0]):
+                # A paragraph that is one short bold phrase is how saved web pages mark sub-headings.
+                out.add([_clean_inline(para[0]).rstrip(":")], BlockKind.HEADING, style="h6")
+            else:
+                out.add([_clean_inline(p) for p in para], para_kind)
             para.clear()
         para_kind = BlockKind.PARAGRAPH
 
