@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .domain import BlockKind, Clause, Document
+from .domain import BlockKind, Clause, Document, Format
 
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
 
@@ -85,6 +85,9 @@ def match_number(line: str) -> NumberLabel | None:
         return NumberLabel("decimal", num, num.count(".") + 1, end, parts)
     if m.group("dec"):
         num = m.group("decn")
+        rest = line[end:].lstrip(" \t\u00a0")
+        if rest[:1].islower() and not m.group("decp"):
+            return None  # "…under this Section\n2.5 will expire": a wrapped reference, not clause 2.5
         if num.endswith(".0") and num.count(".") == 1:
             num = num[:-2]  # "1.0 Definitions" is section 1 written the engineering way
         parts = tuple(re.findall(r"\([^)]+\)", m.group("decp") or ""))
@@ -281,7 +284,10 @@ def segment(document: Document) -> tuple[Clause, ...]:
             )
         ):
             lab = None  # "- Appendix A – Security Measures" in a list of contents is a reference
-        is_heading = lab is None and (u.kind == BlockKind.HEADING or looks_like_heading(raw))
+        # The PDF reader already judged headings with font and width; capitals alone may be a redaction stamp.
+        is_heading = lab is None and (
+            u.kind == BlockKind.HEADING or (document.format != Format.PDF and looks_like_heading(raw))
+        )
         if lab is None and not is_heading:
             if cur is None:
                 cur = dict(
@@ -315,7 +321,8 @@ def segment(document: Document) -> tuple[Clause, ...]:
             if lab.style == "exhibit" and not any(c.number for c in clauses) and not stack:
                 # "EXHIBIT 10.2" atop an SEC filing labels the whole agreement; it is not an attachment.
                 lab = NumberLabel("heading", lab.label, 1, lab.length)
-            rank, style = _rank_for(lab, stack)
+            titled = bool(_heading_after_number(raw[lab.length :])) if lab.length <= len(raw) else False
+            rank, style = _rank_for(lab, stack, titled=titled)
             while stack and stack[-1].rank >= rank:
                 stack.pop()
             parent_number = next((s.number for s in reversed(stack) if s.number), "")
@@ -388,7 +395,7 @@ def _heading_rank(style: str) -> float:
     return 1.5
 
 
-def _rank_for(lab: NumberLabel, stack: list[_Level]) -> tuple[float, str]:
+def _rank_for(lab: NumberLabel, stack: list[_Level], *, titled: bool = False) -> tuple[float, str]:
     """How deep a number sits, and its resolved style.
 
     Fixed for exhibits/articles/decimals; for letters and roman numerals learned from the stack, the way
@@ -415,11 +422,12 @@ def _rank_for(lab: NumberLabel, stack: list[_Level]) -> tuple[float, str]:
     for s in reversed(stack):
         if s.style == style:
             return s.rank, style
-    if not stack or stack[-1].style in ("heading", "article", "exhibit"):
-        # Outline letters right under a heading ("A. PURPOSE") rank above decimals, so "1." nests in "A.".
+    if titled and (not stack or stack[-1].style in ("heading", "article", "exhibit")):
+        # Outline letters with a title right under a heading ("A. PURPOSE") rank above decimals, so "1."
+        # nests in "A."; untitled ones ("A. Changepoint owns …" recitals) do not hold the decimals after.
         base = stack[-1].rank if stack else 1.5
         return max(base, 1.5) + 0.25, style
-    return max(stack[-1].rank, 1.5) + 1.0, style
+    return max(stack[-1].rank if stack else 1.5, 1.5) + 1.0, style
 
 
 def _follows(previous_label: str, label: str) -> bool:

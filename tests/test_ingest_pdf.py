@@ -361,3 +361,25 @@ def test_ingest_pdf_sentence_across_page_break(tmp_path: Path) -> None:
     assert [p for p, _ in doc.boxes_for(start, start + len("protection"))] == [1, 2]
     clauses = segment(doc)
     assert [c.number for c in clauses] == ["5.1", "5.2"] and clauses[1].page == 2
+
+
+def test_ingest_pdf_repeated_stamps_are_not_headings(tmp_path: Path) -> None:
+    rows: list[list[tuple[float, str, str]]] = []
+    for n in range(1, 4):
+        rows += [
+            [
+                (
+                    72,
+                    f"{n}.1 The Vendor shall keep Student Data confidential under clause {n}.1 at all times",
+                    docgen.FONT,
+                )
+            ],
+            [(72, "and for as long as the agreement lasts.", docgen.FONT)],
+            [],
+            [(150, "CONFIDENTIAL TREATMENT", docgen.BOLD)],
+            [],
+        ]
+    doc = load_document(docgen.rows_pdf(tmp_path / "stamps.pdf", rows).path)
+    stamps = [b for b in doc.blocks if doc.text[b.start : b.end] == "CONFIDENTIAL TREATMENT"]
+    assert len(stamps) == 3 and all(b.kind == BlockKind.PARAGRAPH for b in stamps)
+    assert [c.number for c in segment(doc)] == ["1.1", "2.1", "3.1"]

@@ -415,7 +415,9 @@ def _merge_labels(frags: list[_Frag], cols: list[int]) -> tuple[list[_Frag], lis
     return out, out_cols
 
 
-def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: list[int]) -> None:
+def _blocks_for_page(
+    asm: _Assembler, page_no: int, frags: list[_Frag], cols: list[int], stamps: frozenset[str] = frozenset()
+) -> None:
     if not frags:
         return
     frags, cols = _merge_labels(frags, cols)
@@ -440,6 +442,10 @@ def _blocks_for_page(asm: _Assembler, page_no: int, frags: list[_Frag], cols: li
         # Full-width lines are paragraph text even in capitals or bold (warranty disclaimers, notices).
         if len(f.text) >= 100 or f.x1 - f.x0 >= 0.7 * max(1.0, right_edge[c] - left_edge[c]):
             return False
+        if (body_font > 0 and 0 < f.size < 0.85 * body_font) or f.height < 0.6 * typical_size:
+            return False  # small print (captions, footnote markers) is never a heading
+        if f.text.strip() in stamps:
+            return False  # "CONFIDENTIAL TREATMENT" stamped all over a filing is not a heading
         if looks_like_heading(f.text):
             return True
         if len(f.text.split()) > 14 or f.text.rstrip().endswith((",", ";")) or not f.text[:1].isalnum():
@@ -650,10 +656,13 @@ def load_pdf(
             f"{path.name}: page(s) {_page_list(scanned)} have no text layer (scanned images?) and were not "
             "analysed; OCR them to include their text."
         )
+    # Short lines repeated verbatim mid-page three or more times are stamps, not headings.
+    seen = Counter(f.text.strip() for body in bodies for f in body if len(f.text) < 60)
+    stamps = frozenset(t for t, n in seen.items() if n >= 3)
     asm = _Assembler([], 0, [], [])
     for page_no, (body, (width, _height)) in enumerate(zip(bodies, sizes, strict=True), 1):
         ordered, cols = _column_order(body, width)
-        _blocks_for_page(asm, page_no, ordered, cols)
+        _blocks_for_page(asm, page_no, ordered, cols, stamps)
     heading_title = next(
         (
             " ".join("".join(asm.parts)[b.start : b.end].split())
