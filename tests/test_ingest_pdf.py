@@ -349,18 +349,25 @@ def test_ingest_pdf_sentence_across_page_break(tmp_path: Path) -> None:
     c.showPage()
     c.setFont("Helvetica", 10)
     c.drawString(72, 720, "tion for the affected students without delay.")
-    c.drawString(72, 690, "5.2 The Vendor shall keep records.")
+    c.drawString(72, 690, "5.2 The Vendor shall keep records of every")
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 720, "disclosure for three years.")
     c.showPage()
     c.save()
     doc = load_document(path)
     assert "provide protection for the affected" in doc.text
     _assert_offsets(doc)
-    first = doc.blocks[0]
-    assert first.page == 1 and doc.text[first.start : first.end].endswith("without delay.")
+    first, second = doc.blocks[0], doc.blocks[1]
+    assert first.page == 1 and doc.text[first.start : first.end].endswith("provide protec")
+    assert second.page == 2 and second.start == first.end  # one word, two pages: no paragraph break
+    assert doc.page_at(doc.text.index("without delay")) == 2
     start = doc.text.index("protection")
     assert [p for p, _ in doc.boxes_for(start, start + len("protection"))] == [1, 2]
     clauses = segment(doc)
     assert [c.number for c in clauses] == ["5.1", "5.2"] and clauses[1].page == 2
+    assert "keep records of every\ndisclosure for three years." in doc.text
+    assert doc.text[clauses[1].start : clauses[1].end].endswith("three years.")
 
 
 def test_ingest_pdf_repeated_stamps_are_not_headings(tmp_path: Path) -> None:

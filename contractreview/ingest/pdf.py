@@ -457,46 +457,42 @@ def _blocks_for_page(
     block_start = -1
     block_lines: list[tuple[int, int, _Frag]] = []
     block_kind = BlockKind.PARAGRAPH
-    carried: Block | None = None  # a paragraph from the previous page that this page continues
 
     def close() -> None:
-        nonlocal block_start, block_lines, block_kind, carried
-        if carried is not None:
-            # The block keeps its first page and that page's box; Lines hold the boxes on this page.
-            asm.blocks.append(Block(carried.start, asm.length, carried.page, carried.kind, carried.bbox))
-        elif block_lines:
+        nonlocal block_start, block_lines, block_kind
+        if block_lines:
             box = BBox(
                 block_lines[0][2].x0, block_lines[0][2].top, block_lines[0][2].x1, block_lines[0][2].bottom
             )
             for _, _, f in block_lines[1:]:
                 box = box.union(BBox(f.x0, f.top, f.x1, f.bottom))
             asm.blocks.append(Block(block_start, asm.length, page_no, block_kind, box))
-        block_start, block_lines, block_kind, carried = -1, [], BlockKind.PARAGRAPH, None
+        block_start, block_lines, block_kind = -1, [], BlockKind.PARAGRAPH
 
     prev: _Frag | None = None
     prev_col = -1
     prev_heading = False
     first = frags[0]
     tail = asm.last_frag
-    if (
+    # A sentence running over the page break: this page's first block follows the previous page's last
+    # one after a single "\n" (or nothing, to mend a hyphenated word) instead of a paragraph break.
+    continues = (
         tail is not None
-        and asm.blocks
+        and bool(asm.blocks)
         and asm.blocks[-1].kind == BlockKind.PARAGRAPH
         and asm.blocks[-1].end == asm.length
         and first.text[:1].islower()
         and (tail.hyphen or not tail.text.rstrip().endswith((".", ":", ";", "!", "?")))
-    ):
-        # A sentence running over the page break: reopen the previous page's last paragraph.
-        carried = asm.blocks.pop()
-        block_start, block_kind = carried.start, carried.kind
-        prev, prev_col = tail, cols[0]
+    )
     for f, c in zip(frags, cols, strict=True):
         new_block = prev is None or c != prev_col
         gap_break = False
-        if prev is not None and not new_block and not (carried is not None and f is first):
+        if prev is not None and not new_block:
             gap = f.top - prev.bottom
             gap_break = gap > max(typical_gap * 1.6, typical_gap + 0.45 * typical_size) or gap < -prev.height
-        heading = is_heading(f, c, prev if not new_block else None, gap_break)
+        heading = is_heading(f, c, prev if not new_block else None, gap_break) and not (
+            continues and f is first
+        )
         if not new_block and prev is not None:
             if gap_break:
                 new_block = True
@@ -506,24 +502,26 @@ def _blocks_for_page(
                 prev.text.rstrip().endswith((".", ":", ";"))
                 and prev.x1 < right_edge[c] - 0.15 * (right_edge[c] - f.x0)
                 and not prev.hyphen
-                and f is not first
             ):
                 new_block = True
         join_hyphen = not new_block and prev is not None and prev.hyphen and f.text[:1].islower()
         if new_block:
             close()
-            block_start = asm.start_block()
+            if continues and f is first and tail is not None:
+                if tail.hyphen and not _keeps_hyphen(tail.text):
+                    _drop_last_hyphen(asm)
+                elif not tail.hyphen:
+                    asm.add_text("\n")
+                block_start = asm.length
+            else:
+                block_start = asm.start_block()
             block_kind = BlockKind.HEADING if heading else BlockKind.PARAGRAPH
         elif join_hyphen and _keeps_hyphen(prev.text if prev is not None else ""):
             pass  # "seventy-" + "two hours": a compound broken at its hyphen; join it, hyphen kept
         elif join_hyphen:
             # "protec-" + "tion": drop the hyphen that the previous line added, keep offsets exact.
-            asm.parts[-1] = asm.parts[-1][:-1]
-            asm.length -= 1
-            last = asm.lines[-1]
-            asm.lines[-1] = Line(last.start, last.end - 1, last.page, last.bbox)
-            if block_lines:  # empty when the word was split across a page break
-                block_lines[-1] = (block_lines[-1][0], block_lines[-1][1] - 1, block_lines[-1][2])
+            _drop_last_hyphen(asm)
+            block_lines[-1] = (block_lines[-1][0], block_lines[-1][1] - 1, block_lines[-1][2])
         else:
             asm.add_text("\n")
             if block_kind == BlockKind.HEADING:
@@ -537,6 +535,17 @@ def _blocks_for_page(
         prev, prev_col, prev_heading = f, c, heading
     close()
     asm.last_frag = prev
+
+
+def _drop_last_hyphen(asm: _Assembler) -> None:
+    """Remove the hyphen that ends the text so far, trimming the last Line (and a closed block ending there)."""
+    asm.parts[-1] = asm.parts[-1][:-1]
+    asm.length -= 1
+    last = asm.lines[-1]
+    asm.lines[-1] = Line(last.start, last.end - 1, last.page, last.bbox)
+    if asm.blocks and asm.blocks[-1].end == asm.length + 1:
+        b = asm.blocks[-1]
+        asm.blocks[-1] = Block(b.start, b.end - 1, b.page, b.kind, b.bbox, b.style, b.label)
 
 
 def load_pdf(
