@@ -201,6 +201,14 @@ def test_packaging_spec_collects_data_and_hidden_imports() -> None:
     assert "CFBundleDocumentTypes" in text and "com.adobe.pdf" in text
 
 
+def test_issue_9_spec_never_strips_every_library() -> None:
+    """PyInstaller's strip=True breaks numpy's auditwheel-patched OpenBLAS ("not page-aligned")."""
+    text = (PACKAGING / "contractreview.spec").read_text(encoding="utf-8")
+    assert "strip=True" not in text
+    strip_set = text.split("STRIP_PACKAGES = {", 1)[1].split("}", 1)[0]
+    assert '"spacy"' in strip_set and "numpy" not in strip_set
+
+
 def test_packaging_bundle_data_paths_match_paths_module() -> None:
     """The spec's data destinations are the ones contractreview.paths resolves under the package."""
     from contractreview import paths
