@@ -390,3 +390,18 @@ def test_ingest_pdf_repeated_stamps_are_not_headings(tmp_path: Path) -> None:
     stamps = [b for b in doc.blocks if doc.text[b.start : b.end] == "CONFIDENTIAL TREATMENT"]
     assert len(stamps) == 3 and all(b.kind == BlockKind.PARAGRAPH for b in stamps)
     assert [c.number for c in segment(doc)] == ["1.1", "2.1", "3.1"]
+
+
+def test_ingest_pdf_long_running_footer_with_page_number(tmp_path: Path) -> None:
+    facts = docgen.contract_pdf(
+        tmp_path / "longfoot.pdf",
+        pages=3,
+        footer="Acme Learning Student Data Privacy Agreement, version 2.1 – page {page} of {pages}",
+    )
+    doc = load_document(facts.path)
+    assert "Acme Learning Student Data" not in doc.text
+    assert [f.text for f in doc.furniture] == facts.footers
+    # body clauses that differ only by their clause number stay in the text
+    assert (
+        "applies to clause 1.1 and survives" in doc.text and "applies to clause 1.2 and survives" in doc.text
+    )

@@ -248,12 +248,22 @@ def _split_line(
     return out
 
 
-def _norm_furniture(s: str) -> str:
-    """Comparison key for running lines: short ones ignore digits ("Page 3", "Rev. 2 – p. 7"); long
-    ones must repeat exactly, or boilerplate sentences that differ by a clause number would vanish."""
+def _norm_furniture(s: str, page_no: int) -> str:
+    """Comparison key for running lines.
+
+    Short lines ignore all digits ("Page 3", "Rev. 2 – p. 7"). Long lines ignore only numbers that can be
+    the page number (within two of the physical page, for unnumbered cover pages) and "of N" totals;
+    other numbers must repeat exactly, or boilerplate sentences that differ by a clause number would vanish.
+    """
     words = s.lower().split()
     joined = " ".join(words)
-    return re.sub(r"\d+", "#", joined) if len(words) <= 6 else joined
+    if len(words) <= 6:
+        return re.sub(r"\d+", "#", joined)
+
+    def page_like(m: re.Match[str]) -> str:
+        return "#" if abs(int(m.group(0)) - page_no) <= 2 else m.group(0)
+
+    return re.sub(r"(?<![\d.])\d{1,4}(?![\d.]\d)", page_like, re.sub(r"\bof \d+", "of #", joined))
 
 
 def _find_furniture(pages: list[tuple[float, list[_Frag]]]) -> list[set[int]]:
@@ -265,14 +275,14 @@ def _find_furniture(pages: list[tuple[float, list[_Frag]]]) -> list[set[int]]:
     # Running furniture sits at the same height on every page; body lines that happen to repeat do not.
     zone_keys: list[dict[int, tuple[str, str, int]]] = []
     counts: Counter[tuple[str, str, int]] = Counter()
-    for height, frags in pages:
+    for page_no, (height, frags) in enumerate(pages, 1):
         keys: dict[int, tuple[str, str, int]] = {}
         if frags:
             for i, f in enumerate(frags):
                 if f.bottom <= 0.12 * height:
-                    keys[i] = ("top", _norm_furniture(f.text), round(f.top / 6))
+                    keys[i] = ("top", _norm_furniture(f.text, page_no), round(f.top / 6))
                 elif f.top >= 0.88 * height:
-                    keys[i] = ("bottom", _norm_furniture(f.text), round((height - f.bottom) / 6))
+                    keys[i] = ("bottom", _norm_furniture(f.text, page_no), round((height - f.bottom) / 6))
         zone_keys.append(keys)
         counts.update(set(keys.values()))
     with_text = sum(1 for _, f in pages if f)
