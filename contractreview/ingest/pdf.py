@@ -291,7 +291,9 @@ def _find_furniture(pages: list[tuple[float, list[_Frag]]]) -> list[set[int]]:
     for (_height, frags), keys in zip(pages, zone_keys, strict=True):
         drop: set[int] = set()
         for i, key in keys.items():
-            if (with_text >= 2 and counts[key] >= need) or _PAGE_NUMBER.match(frags[i].text):
+            # A long line matched only by blinding its page number needs three pages to count as running.
+            enough = need if "#" not in key[1] or len(key[1].split()) <= 6 else max(3, need)
+            if (with_text >= 2 and counts[key] >= enough) or _PAGE_NUMBER.match(frags[i].text):
                 drop.add(i)
         out.append(drop)
     return out
