@@ -251,3 +251,20 @@ def test_ingest_errors_ocr_path_with_ocrmypdf(tmp_path: Path) -> None:
     doc = load_document_with_ocr(facts.path)
     assert doc.source_path == str(facts.path)
     assert any("OCR" in w for w in doc.warnings)
+
+
+def test_ingest_cli_password_and_errors(
+    tmp_path: Path, small_pdf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from contractreview.cli import main
+
+    enc = docgen.encrypt_pdf(small_pdf, tmp_path / "locked.pdf", "s3cret")
+    assert main(["ingest", str(enc)]) == 2
+    assert "locked.pdf" in capsys.readouterr().err
+    assert main(["ingest", str(enc), "--password", "nope"]) == 2
+    assert "wrong" in capsys.readouterr().err
+    assert main(["ingest", str(enc), "--password", "s3cret", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["name"] == "locked.pdf" and [c["number"] for c in data["clauses"]] == ["1", "2"]
