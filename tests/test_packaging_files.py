@@ -211,6 +211,35 @@ def test_issue_9_spec_never_strips_every_library() -> None:
     assert '"spacy"' in strip_set and "numpy" not in strip_set
 
 
+def test_packaging_spacy_hook_keeps_english_and_drops_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """packaging/hooks/hook-spacy.py, run against stand-in PyInstaller helpers (PyInstaller is not needed)."""
+    import types
+
+    calls: dict[str, object] = {}
+
+    def collect_submodules(package, filter=None):  # noqa: A002 - PyInstaller's own parameter name
+        calls["package"], calls["filter"] = package, filter
+        return ["spacy.lang.en"]
+
+    def collect_data_files(package):
+        return [("a", "spacy"), ("b", "spacy/tests/lang"), ("c", "spacy/lang/de"), ("d", "spacy/lang/en")]
+
+    fake = types.ModuleType("PyInstaller.utils.hooks")
+    fake.collect_submodules, fake.collect_data_files = collect_submodules, collect_data_files  # type: ignore[attr-defined]
+    for name in ("PyInstaller", "PyInstaller.utils"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", fake)
+    hook = _load(PACKAGING / "hooks" / "hook-spacy.py", "_cr_hook_spacy")
+    wanted = calls["filter"]
+    assert calls["package"] == "spacy" and callable(wanted)
+    assert wanted("spacy.lang") and wanted("spacy.lang.en") and wanted("spacy.lang.en.stop_words")
+    assert wanted("spacy.lang.char_classes")  # shared by every language
+    assert wanted("spacy.pipeline.span_ruler")
+    assert not wanted("spacy.tests") and not wanted("spacy.tests.lang.test_initialize")
+    assert not wanted("spacy.lang.de")
+    assert [src for src, _ in hook.datas] == ["a", "d"]
+
+
 def test_packaging_bundle_data_paths_match_paths_module() -> None:
     """The spec's data destinations are the ones contractreview.paths resolves under the package."""
     from contractreview import paths
