@@ -159,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             return run_screenshot(window, app, args.screenshot, args.file)
         window.show()
+        window.warm_up()
         for w in warnings_seen:
             window.statusBar().showMessage(w, 10000)
         if args.file:

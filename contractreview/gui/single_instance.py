@@ -20,6 +20,7 @@ import getpass
 import hashlib
 import json
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -40,10 +41,30 @@ def server_name_for(app_id: str) -> str:
     return f"{safe}-{digest}"
 
 
+class _PrimaryCheck:
+    """What ``guard.is_primary`` evaluates to: call it, or truth-test it, and get the same decision.
+
+    ``if not guard.is_primary:`` (parentheses forgotten) would otherwise test a bound method, which is
+    always true, and silently turn the guard off.
+    """
+
+    __slots__ = ("_decide",)
+
+    def __init__(self, decide: Callable[[], bool]) -> None:
+        self._decide = decide
+
+    def __call__(self) -> bool:
+        return self._decide()
+
+    def __bool__(self) -> bool:
+        return self._decide()
+
+
 class SingleInstance(QObject):
     """Guard for ``app_id``; decide with :meth:`is_primary`, then listen or :meth:`send`."""
 
     file_received = Signal(str)
+    message_received = Signal(str)  # alias of file_received, for callers that use that name
     activation_requested = Signal()
 
     def __init__(self, app_id: str, parent: QObject | None = None) -> None:
@@ -55,8 +76,13 @@ class SingleInstance(QObject):
         self._buffers: dict[QLocalSocket, bytearray] = {}
 
     # --- deciding ---------------------------------------------------------------------------------
-    def is_primary(self) -> bool:
-        """True when this process is the first instance (it now listens); False when one is running."""
+    @property
+    def is_primary(self) -> _PrimaryCheck:
+        """``is_primary()``: True when this process is the first instance (it now listens), False when
+        one is already running. Decided once, on first use."""
+        return _PrimaryCheck(self._is_primary)
+
+    def _is_primary(self) -> bool:
         if self._primary is None:
             self._primary = self._decide()
         return self._primary
@@ -165,6 +191,7 @@ class SingleInstance(QObject):
         self.activation_requested.emit()
         if message["open"]:
             self.file_received.emit(message["open"])
+            self.message_received.emit(message["open"])
 
     def close(self) -> None:
         """Stop listening (the socket file is removed), e.g. when the main window closes."""

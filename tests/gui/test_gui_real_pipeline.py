@@ -130,6 +130,8 @@ def test_real_event_loop_stays_responsive_on_300_page_pdf(qtbot, store, tmp_path
     path = tmp_path / "long.pdf"
     make_pdf(path, pages=300)
     win = real_window(qtbot, store)
+    win.warm_up()  # as app.main does at start-up
+    qtbot.waitUntil(lambda: "warm_up_frozen_objects" in win.timings, timeout=60000)
     ticks: list[float] = []
     ready: list[float] = []
     timer = QTimer()
