@@ -59,7 +59,7 @@ def _venv_bin(name: str) -> Path:
 
 def ensure_build_venv() -> Path:
     """The build environment, installed from pyproject.toml (project + ``bundle`` extra)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older python3
         sys.exit(f"ContractReview needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     python = _venv_bin("python")
@@ -82,8 +82,18 @@ def build(python: Path) -> float:
     start = time.monotonic()
     subprocess.check_call(
         [
-            str(python), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-            "--distpath", str(DIST), "--workpath", str(WORK), str(SPEC),
+            str(python),
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(WORK),
+            str(SPEC),
         ],
         cwd=ROOT,
     )
@@ -99,7 +109,8 @@ def clean_env(scratch: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "CONDA"))}
     venvs = {str(VENV), str(ROOT / ".venv")}
     path_parts = [
-        p for p in env.get("PATH", "").split(os.pathsep)
+        p
+        for p in env.get("PATH", "").split(os.pathsep)
         if p and not any(p.startswith(v) for v in venvs) and "pyenv" not in p
     ]
     env["PATH"] = os.pathsep.join(path_parts or [os.defpath])
@@ -132,7 +143,9 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-def _run(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float) -> tuple[subprocess.CompletedProcess[str], float]:
+def _run(
+    cmd: list[str], env: dict[str, str], cwd: Path, timeout: float
+) -> tuple[subprocess.CompletedProcess[str], float]:
     start = time.monotonic()
     try:
         proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
@@ -172,8 +185,13 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
         # 1. --version
         proc, secs = _run([*offline, str(cli), "--version"], env, scratch, 120)
         text = proc.stdout.strip()
-        ok = proc.returncode == 0 and text.startswith("contractreview ") and "clause library" in text \
-            and "built " in text and "source checkout" not in text
+        ok = (
+            proc.returncode == 0
+            and text.startswith("contractreview ")
+            and "clause library" in text
+            and "built " in text
+            and "source checkout" not in text
+        )
         checks["version"] = {"ok": ok, "seconds": round(secs, 2), "output": text or proc.stderr[-500:]}
         if not ok:
             failures.append(f"--version: rc={proc.returncode} {text or proc.stderr[-500:]}")
@@ -211,15 +229,32 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
             # or pattern file lost in bundling would show up here as a different status.
             if python is not None and found:
                 ref = subprocess.run(
-                    [str(python), "-m", "contractreview", "analyze", str(ROOT / "resources" / "sample" / f"sample_dpa.{fmt}"),
-                     "--format", "json", "--no-store"],
-                    env={**os.environ, "CONTRACTREVIEW_DATA_DIR": env["CONTRACTREVIEW_DATA_DIR"],
-                         "CONTRACTREVIEW_CONFIG_DIR": env["CONTRACTREVIEW_CONFIG_DIR"]},
-                    cwd=ROOT, capture_output=True, text=True, timeout=600,
+                    [
+                        str(python),
+                        "-m",
+                        "contractreview",
+                        "analyze",
+                        str(ROOT / "resources" / "sample" / f"sample_dpa.{fmt}"),
+                        "--format",
+                        "json",
+                        "--no-store",
+                    ],
+                    env={
+                        **os.environ,
+                        "CONTRACTREVIEW_DATA_DIR": env["CONTRACTREVIEW_DATA_DIR"],
+                        "CONTRACTREVIEW_CONFIG_DIR": env["CONTRACTREVIEW_CONFIG_DIR"],
+                    },
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
                 )
                 if ref.returncode == 0:
-                    differ = {k: (v, found.get(k)) for k, v in statuses_of(json.loads(ref.stdout)).items()
-                              if found.get(k) != v}
+                    differ = {
+                        k: (v, found.get(k))
+                        for k, v in statuses_of(json.loads(ref.stdout)).items()
+                        if found.get(k) != v
+                    }
                     check["same_as_source"] = not differ
                     if differ:
                         problems.append(f"statuses differ from the source run (source, bundle): {differ}")
@@ -233,12 +268,16 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
 
         # 3. the GUI, offscreen, on the bundled sample
         shot = scratch / "bundle-gui.png"
-        proc, secs = _run([*offline, str(gui), "--offscreen-screenshot", str(shot), str(sample)], env, scratch, 300)
+        proc, secs = _run(
+            [*offline, str(gui), "--offscreen-screenshot", str(shot), str(sample)], env, scratch, 300
+        )
         check = {"ok": False, "seconds": round(secs, 2)}
         checks["gui_screenshot"] = check
         if proc.returncode != 0 or not shot.exists():
-            failures.append(f"gui screenshot: rc={proc.returncode}, file written: {shot.exists()}: "
-                            f"{proc.stderr.strip()[-800:]}")
+            failures.append(
+                f"gui screenshot: rc={proc.returncode}, file written: {shot.exists()}: "
+                f"{proc.stderr.strip()[-800:]}"
+            )
         else:
             try:
                 width, height = png_size(shot)
@@ -247,14 +286,19 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
             else:
                 check.update(width=width, height=height, bytes=shot.stat().st_size)
                 if width < 400 or height < 300 or shot.stat().st_size < 5_000:
-                    failures.append(f"gui screenshot too small or empty: {width}x{height}, {shot.stat().st_size} bytes")
+                    failures.append(
+                        f"gui screenshot too small or empty: {width}x{height}, {shot.stat().st_size} bytes"
+                    )
                 else:
                     check["ok"] = True
                 if screenshot is not None:
                     screenshot.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(shot, screenshot)
-                    check["saved_to"] = str(screenshot.resolve().relative_to(ROOT)) \
-                        if screenshot.resolve().is_relative_to(ROOT) else screenshot.name
+                    check["saved_to"] = (
+                        str(screenshot.resolve().relative_to(ROOT))
+                        if screenshot.resolve().is_relative_to(ROOT)
+                        else screenshot.name
+                    )
     return failures
 
 
@@ -262,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-build", action="store_true", help="smoke-test the existing bundle only")
     parser.add_argument("--no-smoke", action="store_true", help="build only")
-    parser.add_argument("--no-compare", action="store_true", help="do not compare findings with a run from source")
+    parser.add_argument(
+        "--no-compare", action="store_true", help="do not compare findings with a run from source"
+    )
     parser.add_argument("--screenshot", type=Path, help="also save the bundled GUI screenshot here")
     args = parser.parse_args(argv)
 

@@ -27,8 +27,17 @@ PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # ICNS element types holding PNG data, by pixel size (https://en.wikipedia.org/wiki/Apple_Icon_Image_format)
 ICNS_TYPES = (
-    (b"icp4", 16), (b"icp5", 32), (b"icp6", 64), (b"ic07", 128), (b"ic08", 256), (b"ic09", 512),
-    (b"ic10", 1024), (b"ic11", 32), (b"ic12", 64), (b"ic13", 256), (b"ic14", 512),
+    (b"icp4", 16),
+    (b"icp5", 32),
+    (b"icp6", 64),
+    (b"ic07", 128),
+    (b"ic08", 256),
+    (b"ic09", 512),
+    (b"ic10", 1024),
+    (b"ic11", 32),
+    (b"ic12", 64),
+    (b"ic13", 256),
+    (b"ic14", 512),
 )
 
 
@@ -92,7 +101,9 @@ def main() -> int:
         (ICONS / f"contractreview-{size}.png").write_bytes(png(size))
     (ICONS / "contractreview.ico").write_bytes(ico_bytes({s: png(s) for s in ICO_SIZES}))
     (ICONS / "contractreview.icns").write_bytes(icns_bytes([(kind, png(size)) for kind, size in ICNS_TYPES]))
-    print(f"make_icons: wrote {len(PNG_SIZES)} PNGs, contractreview.ico and contractreview.icns in resources/icons/")
+    print(
+        f"make_icons: wrote {len(PNG_SIZES)} PNGs, contractreview.ico and contractreview.icns in resources/icons/"
+    )
     return 0
 
 

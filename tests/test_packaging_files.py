@@ -141,7 +141,9 @@ def test_packaging_ico_holds_png_entries_16_to_256() -> None:
     assert (reserved, kind) == (0, 1) and count >= 4
     sizes = set()
     for i in range(count):
-        w, h, _c, _r, _planes, bpp, length, offset = struct.unpack("<BBBBHHII", data[6 + 16 * i : 22 + 16 * i])
+        w, h, _c, _r, _planes, bpp, length, offset = struct.unpack(
+            "<BBBBHHII", data[6 + 16 * i : 22 + 16 * i]
+        )
         size = w or 256
         assert _png_dims(data[offset : offset + length]) == (size, h or 256)
         assert offset + length <= len(data) and bpp == 32
@@ -204,7 +206,13 @@ def test_packaging_spec_collects_data_and_hidden_imports() -> None:
 def test_issue_9_spec_never_strips_every_library() -> None:
     """PyInstaller's strip=True breaks numpy's auditwheel-patched OpenBLAS ("not page-aligned")."""
     text = (PACKAGING / "contractreview.spec").read_text(encoding="utf-8")
-    strip_args = [k.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call) for k in n.keywords if k.arg == "strip"]
+    strip_args = [
+        k.value
+        for n in ast.walk(ast.parse(text))
+        if isinstance(n, ast.Call)
+        for k in n.keywords
+        if k.arg == "strip"
+    ]
     assert len(strip_args) == 3  # EXE, EXE, COLLECT
     assert all(isinstance(v, ast.Constant) and v.value is False for v in strip_args)
     strip_set = text.split("STRIP_PACKAGES = {", 1)[1].split("}", 1)[0]
@@ -252,8 +260,12 @@ def test_packaging_bundle_data_paths_match_paths_module() -> None:
 def test_packaging_entry_scripts_call_the_project_entry_points() -> None:
     cli = ast.parse((PACKAGING / "entry_cli.py").read_text(encoding="utf-8"))
     gui = ast.parse((PACKAGING / "entry_gui.py").read_text(encoding="utf-8"))
-    cli_imports = {(n.module, a.name) for n in ast.walk(cli) if isinstance(n, ast.ImportFrom) for a in n.names}
-    gui_imports = {(n.module, a.name) for n in ast.walk(gui) if isinstance(n, ast.ImportFrom) for a in n.names}
+    cli_imports = {
+        (n.module, a.name) for n in ast.walk(cli) if isinstance(n, ast.ImportFrom) for a in n.names
+    }
+    gui_imports = {
+        (n.module, a.name) for n in ast.walk(gui) if isinstance(n, ast.ImportFrom) for a in n.names
+    }
     assert ("contractreview.cli", "main") in cli_imports
     assert ("contractreview.gui.app", "main") in gui_imports
     # The same entry points as the wheel's console/gui scripts.
@@ -266,13 +278,17 @@ def test_packaging_bundle_extra_declares_pyinstaller() -> None:
     import tomllib
 
     data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    assert any(d.lower().startswith("pyinstaller") for d in data["project"]["optional-dependencies"]["bundle"])
+    assert any(
+        d.lower().startswith("pyinstaller") for d in data["project"]["optional-dependencies"]["bundle"]
+    )
 
 
 # --- build_bundle.py helpers -----------------------------------------------------------------------
 
 
-def test_packaging_build_bundle_clean_env_hides_venvs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_packaging_build_bundle_clean_env_hides_venvs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bb = _load(PACKAGING / "build_bundle.py", "_cr_build_bundle")
     venv_bin = str(REPO / ".venv" / "bin")
     monkeypatch.setenv("PATH", os.pathsep.join([venv_bin, str(bb.VENV / "bin"), "/usr/bin", "/bin"]))
@@ -304,7 +320,7 @@ def _fake_bundle(root: Path) -> Path:
     shutil.copytree(ICONS, bundle / "_internal" / "contractreview" / "resources" / "icons")
     for name in ("contractreview", "contractreview-gui"):
         exe = bundle / name
-        exe.write_text(f"#!/bin/sh\necho {name} \"$@\"\n")
+        exe.write_text(f'#!/bin/sh\necho {name} "$@"\n')
         exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     return bundle
 
@@ -316,7 +332,9 @@ def test_packaging_install_user_installs_and_uninstalls_under_home(tmp_path: Pat
     home.mkdir()
     env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     script = LINUX / "install-user.sh"
-    proc = subprocess.run(["sh", str(script), str(bundle)], env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["sh", str(script), str(bundle)], env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     local = home / ".local"
     lib = local / "lib" / "contractreview"
@@ -333,7 +351,9 @@ def test_packaging_install_user_installs_and_uninstalls_under_home(tmp_path: Pat
     # Nothing outside HOME was written: the fake bundle is untouched and no other folder appeared.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle", "home"]
 
-    proc = subprocess.run(["sh", str(script), "--uninstall"], env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["sh", str(script), "--uninstall"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert not lib.exists() and not (local / "bin" / "contractreview").exists()
     assert not (local / "share" / "applications" / DESKTOP.name).exists()
@@ -344,7 +364,10 @@ def test_packaging_install_user_installs_and_uninstalls_under_home(tmp_path: Pat
 def test_packaging_install_user_refuses_missing_bundle(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     proc = subprocess.run(
-        ["sh", str(LINUX / "install-user.sh"), str(tmp_path / "nope")], env=env, capture_output=True, text=True
+        ["sh", str(LINUX / "install-user.sh"), str(tmp_path / "nope")],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1 and "no bundle" in proc.stderr
     assert not (tmp_path / ".local" / "lib").exists()
@@ -368,8 +391,15 @@ def test_packaging_windows_installer_is_per_user_with_associations() -> None:
 
 def test_packaging_macos_recipe_documents_types_signing_and_notarisation() -> None:
     readme = (PACKAGING / "macos" / "README.md").read_text(encoding="utf-8")
-    for needle in ("CFBundleDocumentTypes", "com.adobe.pdf", "org.openxmlformats.wordprocessingml.document",
-                   "codesign", "notarytool", "stapler", "~/Applications"):
+    for needle in (
+        "CFBundleDocumentTypes",
+        "com.adobe.pdf",
+        "org.openxmlformats.wordprocessingml.document",
+        "codesign",
+        "notarytool",
+        "stapler",
+        "~/Applications",
+    ):
         assert needle in readme, needle
     plist = ET.parse(PACKAGING / "macos" / "entitlements.plist").getroot()
     assert plist.tag == "plist"

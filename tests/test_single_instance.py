@@ -40,6 +40,20 @@ def test_single_instance_first_launch_is_primary_second_is_not(primary, app_id) 
     assert second.is_primary() is False  # decided once
 
 
+def test_single_instance_truth_test_without_call_gives_same_decision(primary, app_id) -> None:  # type: ignore[no-untyped-def]
+    """``if not guard.is_primary:`` must not silently mean "always primary" (a bound method is truthy)."""
+    second = SingleInstance(app_id)
+    assert not second.is_primary
+    assert second.is_primary() is False
+    assert primary.is_primary and primary.is_primary() is True
+
+
+def test_single_instance_message_received_alias(qtbot, primary, app_id) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(primary.message_received, timeout=5000) as blocker:
+        assert SingleInstance(app_id).send("/alias.pdf")
+    assert blocker.args == ["/alias.pdf"]
+
+
 def test_single_instance_send_delivers_path_to_primary(qtbot, primary, app_id, tmp_path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "Vendor DPA (v2)\nodd name é.pdf"
     second = SingleInstance(app_id)
@@ -76,7 +90,7 @@ def test_single_instance_ignores_garbage(qtbot, primary, app_id) -> None:  # typ
     raw = QLocalSocket()
     raw.connectToServer(primary.server_name)
     assert raw.waitForConnected(1000)
-    raw.write(b"not json\n{\"open\": 5}\n\xff\xfe\n")
+    raw.write(b'not json\n{"open": 5}\n\xff\xfe\n')
     raw.waitForBytesWritten(1000)
     raw.disconnectFromServer()
     # then a good message still gets through

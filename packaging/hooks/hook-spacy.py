@@ -37,5 +37,8 @@ datas = [
     (src, dest)
     for src, dest in collect_data_files("spacy")
     if not dest.replace("\\", "/").startswith("spacy/tests")
-    and not (dest.replace("\\", "/").startswith("spacy/lang/") and not dest.replace("\\", "/").startswith("spacy/lang/en"))
+    and not (
+        dest.replace("\\", "/").startswith("spacy/lang/")
+        and not dest.replace("\\", "/").startswith("spacy/lang/en")
+    )
 ]
