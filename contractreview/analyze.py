@@ -577,22 +577,50 @@ def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> s
     return f"{lead}. Weak: {why}."
 
 
-def _governing_law(text: str) -> str | None:
-    m = re.search(
-        r"governed\s+by\s+(?:and\s+construed\s+in\s+accordance\s+with\s+)?(?:and\s+interpreted\s+under\s+)?(?:the\s+)?"
-        r"(?:substantive\s+)?laws?\s+of\s+(?:the\s+)?(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?"
-        r"(?P<place>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})",
-        text,
-    )
-    if not m:
-        m = re.search(r"(?P<place>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+)?(?:govern|applies|apply)", text)
-    if not m:
+_ADJECTIVE_LAW = {
+    "french": "France", "dutch": "Netherlands", "german": "Germany", "english": "England", "irish": "Ireland",
+    "norwegian": "Norway", "swiss": "Switzerland", "belgian": "Belgium", "spanish": "Spain", "italian": "Italy",
+    "swedish": "Sweden", "danish": "Denmark", "finnish": "Finland", "austrian": "Austria", "polish": "Poland",
+    "luxembourg": "Luxembourg", "portuguese": "Portugal", "canadian": "Canada", "australian": "Australia",
+}
+_PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
+_LAW_PATTERNS = (
+    re.compile(r"governed\s+by(?:[^.;]{0,80}?)\s+(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s*of\s*(?:the\s*)?"
+               r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?" + _PLACE),
+    re.compile(r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?(?i:state\s+of\s+)?" + _PLACE
+               + r"(?:[^.;]{0,200}?)\s+(?:will|shall)\s+(?:apply|govern)"),
+    re.compile(r"governed\s+by\s+(?:the\s+)?(?P<adj>[A-Z][a-z]+)\s+law\b"),
+    re.compile(r"(?P<place2>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+|will\s+)?(?:govern|governs|applies|apply)\b"),
+)
+_NOT_PLACES = {"the", "this", "such", "applicable", "any", "all", "local", "federal", "united", "its", "your"}
+
+
+def _clean_place(raw: str) -> str | None:
+    place = re.sub(r"\s+(?:and|of)$", "", raw.strip())
+    place = re.sub(r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law|Laws|Shall|Will|Without)\b.*$", "", place)
+    if not place or place.split()[0].lower() in _NOT_PLACES - {"united"}:
         return None
-    place = m.group("place").strip()
-    place = re.sub(r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law)\b.*$", "", place)
-    if place.lower() in {"united states", "the united states"} or place.lower().startswith("united states"):
+    if place.lower().startswith("united states"):
         return "United States"
     return place
+
+
+def _governing_law(text: str) -> str | None:
+    """The place whose law governs, as named; None when absent or when several are named (conditional lists)."""
+    places: list[str] = []
+    for rx in _LAW_PATTERNS:
+        for m in rx.finditer(text):
+            gd = m.groupdict()
+            if gd.get("adj"):
+                place = _ADJECTIVE_LAW.get(gd["adj"].lower())
+            else:
+                place = _clean_place(gd.get("place") or gd.get("place2") or "")
+            if place:
+                places.append(place)
+    distinct = list(dict.fromkeys(places))
+    if len(distinct) == 1:
+        return distinct[0]
+    return None
 
 
 def key_terms(document: Document, decisions: Mapping[str, Decision], feats: Features, library: Any,

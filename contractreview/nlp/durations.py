@@ -43,7 +43,8 @@ VAGUE_RE = re.compile(
 )
 OUTER_RE = re.compile(
     r"\b(?:in\s+any\s+event|in\s+no\s+event|no\s+later\s+than|not\s+later\s+than|not\s+exceeding|no\s+more\s+than|"
-    r"not\s+to\s+exceed|at\s+the\s+latest|but\s+(?:in\s+any\s+case\s+)?within)\b",
+    r"not\s+to\s+exceed|at\s+the\s+latest|but\s+(?:in\s+any\s+case\s+)?within|in\s+no\s+case|in\s+any\s+case|"
+    r"no\s+greater\s+than|not\s+greater\s+than|no\s+longer\s+than|not\s+longer\s+than)\b",
     re.IGNORECASE,
 )
 _CLOCK = (
