@@ -1,0 +1,55 @@
+"""`contractreview eval` on the shared corpus: the figures reached, minus a small margin (skips without ../shared)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contractreview.evaluation import evaluate, format_report, load_gold_dir
+
+REPO = Path(__file__).resolve().parent.parent
+MARGIN = 0.03
+
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def report(corpus_dir: Path) -> dict:
+    golds = load_gold_dir(corpus_dir / "labels") + load_gold_dir(REPO / "eval" / "labels", split="heldout")
+    return evaluate(golds, [corpus_dir])
+
+
+def test_eval_corpus_all_documents_found(report: dict) -> None:
+    assert report["missing_documents"] == []
+    assert report["splits"]["dev"]["documents"] == 11
+    assert report["splits"]["heldout"]["documents"] >= 4
+
+
+def test_eval_corpus_dev_figures(report: dict) -> None:
+    dev = report["splits"]["dev"]
+    eng = dev["systems"]["engine"]
+    assert eng["n"] == 440
+    assert eng["accuracy"] >= 0.686 - MARGIN
+    assert eng["macro_f1"] >= 0.685 - MARGIN
+    assert eng["per_status"]["missing"]["recall"] >= 0.76 - MARGIN
+    assert eng["per_status"]["satisfied"]["recall"] >= 0.71 - MARGIN
+    assert dev["key_terms"]["accuracy"] >= 0.80 - MARGIN
+    # The engine must beat every baseline printed next to it.
+    for name, sc in dev["systems"].items():
+        if name != "engine":
+            assert eng["accuracy"] > sc["accuracy"], name
+            assert eng["macro_f1"] > sc["macro_f1"], name
+
+
+def test_eval_corpus_heldout_figures(report: dict) -> None:
+    held = report["splits"]["heldout"]["systems"]["engine"]
+    assert held["accuracy"] >= 0.613 - MARGIN
+    assert held["per_status"]["missing"]["recall"] >= 0.86 - MARGIN
+
+
+def test_eval_corpus_report_prints_baselines_side_by_side(report: dict) -> None:
+    text = format_report(report)
+    for name in ("engine", "cue_only", "keyword", "all_missing", "all_satisfied"):
+        assert f"\n{name}" in text
+    assert "confusion" in text and "key terms exact match" in text
