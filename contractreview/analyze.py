@@ -314,12 +314,39 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
     return Scored(hit, rel, qual)
 
 
+_NOTICE_PERIOD = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|prior\s+notice)",
+                            re.IGNORECASE)
+_NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
+_DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov)\w*", re.IGNORECASE)
+
+
+def _deadlines(sent: str, parameter: str) -> list[Any]:
+    """Durations of ``sent`` that can be the requirement's deadline (notice periods of termination are not)."""
+    out = []
+    if parameter.startswith("deletion") and _NOT_DELETED.search(sent):
+        return out  # "log back in within 24 hours and your account will not be deleted"
+    for d in parse_durations(sent):
+        after = sent[d.end : d.end + 30]
+        before = sent[max(0, d.start - 12) : d.start].lower()
+        if _NOTICE_PERIOD.match(after) or "at least" in before:
+            continue  # "upon 30 days' written notice", "at least 30 days before": a notice period, not a deadline
+        out.append(d)
+    if parameter.startswith("deletion") and len([d for d in out if d.hours is not None]) > 1:
+        # Several periods: the one nearest to the deletion verb is the deletion deadline.
+        verbs = [m.start() for m in _DELETE_WORD.finditer(sent)]
+        if verbs:
+            numeric = [d for d in out if d.hours is not None]
+            best = min(numeric, key=lambda d: min(abs(d.start - v) for v in verbs))
+            out = [best]
+    return out
+
+
 def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[str, Any]:
     """The deadline stated for ``rid``: the best-scoring relevant sentence that states one."""
     best_vague: dict[str, Any] | None = None
     for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
         sent = text[sc.hit.start : sc.hit.end]
-        durs = parse_durations(sent)
+        durs = _deadlines(sent, parameter)
         if not durs:
             continue
         d = outer_deadline(durs)
