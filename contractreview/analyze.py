@@ -205,7 +205,8 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     heading_reqs: dict[int, set[str]] = {}
     head_idx = [i for i, c in enumerate(clauses) if c.heading.strip()]
     for i, hdoc in zip(head_idx, nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256), strict=True):
-        labels = {sp.label_ for sp in _spans(hdoc, "cr_cue")} & wanted
+        # Only a specific cue makes a heading topical ("Data Breach"), not a generic word ("Changes").
+        labels = {sp.label_ for sp in _spans(hdoc, "cr_cue") if feats.cue_weights.get(sp.id_, 1.0) >= 2.0} & wanted
         if labels:
             heading_reqs[i] = labels
 
