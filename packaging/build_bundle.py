@@ -16,7 +16,9 @@ without network when ``unshare`` allows it:
 1. ``contractreview --version`` names the app and clause-library versions and the build date;
 2. ``contractreview analyze <bundled sample> --format json --no-store`` prints analysis-v1 JSON with
    one finding per requirement, and the statuses equal those of the same command run from source;
-3. ``contractreview-gui --offscreen-screenshot PNG <bundled sample>`` writes a non-empty screenshot.
+3. ``contractreview-gui --offscreen-screenshot PNG <bundled sample>`` writes a non-empty screenshot;
+4. a second ``contractreview-gui <sample.docx>`` launch hands the file to the running window and exits,
+   and the first window reviews it (found with ``contractreview reviews list``).
 
 It prints the bundle size and timings and writes them to ``build/bundle-report.json``. Exit status is
 0 only when the build and every smoke check succeed.
@@ -299,7 +301,64 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
                         if screenshot.resolve().is_relative_to(ROOT)
                         else screenshot.name
                     )
+        # 4. single instance: a second launch hands its file to the running window and exits
+        t0 = time.monotonic()
+        check_si = _single_instance_check(gui, cli, internal, env, scratch)
+        check_si["seconds"] = round(time.monotonic() - t0, 2)
+        checks["single_instance"] = check_si
+        if not check_si["ok"]:
+            failures.append(f"single instance: {check_si.get('error')}")
     return failures
+
+
+def _single_instance_check(gui: Path, cli: Path, internal: Path, env: dict[str, str], scratch: Path) -> dict:  # type: ignore[type-arg]
+    """Start the bundled GUI, launch it again with the DOCX sample, and find that review in its store."""
+    check: dict = {"ok": False}  # type: ignore[type-arg]
+    tmpdir = scratch / "si-tmp"
+    tmpdir.mkdir()
+    env = {**env, "TMPDIR": str(tmpdir), "CONTRACTREVIEW_DATA_DIR": str(scratch / "si-data")}
+    docx = internal / "contractreview" / "resources" / "sample" / "sample_dpa.docx"
+    start = time.monotonic()
+    log = (scratch / "si-primary.log").open("w")
+    primary = subprocess.Popen([str(gui)], env=env, cwd=scratch, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any(p.is_socket() for p in tmpdir.rglob("*")):
+            if primary.poll() is not None:
+                check["error"] = f"first window exited with {primary.returncode}"
+                return check
+            time.sleep(0.2)
+        else:
+            if not any(p.is_socket() for p in tmpdir.rglob("*")):
+                check["error"] = "first window never listened for a second launch"
+                return check
+        check["primary_listening_s"] = round(time.monotonic() - start, 2)
+        second, secs = _run([str(gui), str(docx)], env, scratch, 60)
+        check["second_launch_s"] = round(secs, 2)
+        if second.returncode != 0:
+            check["error"] = f"second launch exited with {second.returncode}: {second.stderr.strip()[-300:]}"
+            return check
+        if primary.poll() is not None:
+            check["error"] = "the first window closed"
+            return check
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            listing, _ = _run([str(cli), "reviews", "list", "--json"], env, scratch, 60)
+            if "sample_dpa.docx" in listing.stdout:
+                check["opened_in_first_window_s"] = round(time.monotonic() - start, 2)
+                check["ok"] = True
+                return check
+            time.sleep(1)
+        check["error"] = "the handed-over file was not reviewed by the first window within 120 s"
+        return check
+    finally:
+        primary.terminate()
+        try:
+            primary.wait(15)
+        except subprocess.TimeoutExpired:
+            primary.kill()
+            primary.wait()
+        log.close()
 
 
 def main(argv: list[str] | None = None) -> int:
