@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ..errors import ContractReviewError
     from ..store import open_store
 
-    instance = None
+    guard = None
     if not args.screenshot:
         try:
             from .single_instance import SingleInstance  # written by the packaging engineer
@@ -133,13 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             SingleInstance = None  # noqa: N806
         if SingleInstance is not None:
             try:
-                instance = SingleInstance("contractreview-gui")
-                if hasattr(instance, "is_primary") and not instance.is_primary:
-                    if args.file and hasattr(instance, "send"):
-                        instance.send(str(Path(args.file).resolve()))
-                    return 0
+                guard = SingleInstance("org.contractreview.ContractReview")
+                if not guard.is_primary():
+                    # Another window is running: hand it the file (or just raise it) and quit.
+                    return 0 if guard.send(str(Path(args.file).resolve()) if args.file else "") else 1
             except Exception:  # noqa: BLE001 - a second window is better than no window
-                instance = None
+                guard = None
 
     settings, warnings_seen = load_user_settings()
     if args.profile:
@@ -150,11 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "Review database unavailable", f"{exc.message}\n\nReviews will not be saved this session.")
         store = None
     window = create_window(store, settings)
-    if instance is not None and hasattr(instance, "message_received"):
-        try:
-            instance.message_received.connect(lambda p: window.open_file(str(p)))
-        except Exception:  # noqa: BLE001
-            pass
+    if guard is not None:
+        guard.file_received.connect(lambda p: p and window.open_file(p))
+        guard.activation_requested.connect(lambda: (window.showNormal(), window.raise_(), window.activateWindow()))
     try:
         if args.screenshot:
             return run_screenshot(window, app, args.screenshot, args.file)
@@ -166,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.open_file(args.file)
         return int(app.exec())
     finally:
+        if guard is not None:
+            guard.close()
         if store is not None:
             store.close()
 

@@ -46,11 +46,13 @@ def describe_terms(params: Mapping[str, Any]) -> list[str]:
     """Plain-English lines for a finding's extracted numbers.
 
     ``{"breach_notice_max_hours": 240, "clock_start": "confirmation", "threshold_hours": 72}`` ->
-    ``["Notice within 240 hours after confirmation", "Profile limit: 72 hours ..."]``.
+    ``["Notice within 240 hours after confirmation", "Profile limit: 72 hours"]``.
     """
     p = dict(params)
     lines: list[str] = []
     clock = p.pop("clock_start", None) or p.pop("breach_notice_clock_start", None)
+    wording = p.pop("wording", None)
+    said = f" (the contract says “{wording}”)" if wording else ""
     if "breach_notice_max_hours" in p:
         hours = p.pop("breach_notice_max_hours")
         if hours is None:
@@ -61,7 +63,8 @@ def describe_terms(params: Mapping[str, Any]) -> list[str]:
             text = f"Notice within {_plural(hours, 'hour')}"
         if clock:
             text += f" after {clock}"
-        lines.append(text)
+        lines.append(text + said)
+        said = ""
     elif clock:
         lines.append(f"Clock starts at {clock}")
     for key, label in (
@@ -70,24 +73,35 @@ def describe_terms(params: Mapping[str, Any]) -> list[str]:
     ):
         if key in p:
             v = p.pop(key)
-            lines.append(label.format(_plural(v, "day")) if v is not None else label.format("an unstated time"))
+            text = label.format(_plural(v, "day")) if v is not None else label.format("an unstated time")
+            lines.append(text + said)
+            said = ""
     basis = p.pop("threshold_basis", "")
     is_law = p.pop("threshold_is_law", None)
-    for key, unit in (("threshold_hours", "hour"), ("threshold_days", "day")):
-        if key in p:
-            v = p.pop(key)
-            text = f"Profile limit: {_plural(v, unit)}"
-            if basis:
-                text += f" ({basis})"
-            if is_law is False:
-                text += " — a recommendation, not a legal requirement"
-            lines.append(text)
-    if basis and not any(line.startswith("Profile limit") for line in lines):
+    limit = None
+    if "threshold_hours" in p:
+        limit = _plural(p.pop("threshold_hours"), "hour")
+        p.pop("threshold", None)
+        p.pop("threshold_unit", None)
+    elif "threshold" in p:
+        unit = str(p.pop("threshold_unit", "") or "").rstrip("s")
+        value = p.pop("threshold")
+        limit = _plural(value, unit) if unit else _num(value)
+    elif "threshold_days" in p:
+        limit = _plural(p.pop("threshold_days"), "day")
+    if limit is not None:
+        lines.append(f"Profile limit: {limit}")
+    if basis:
         lines.append(f"Basis: {basis}")
+    if is_law is False and limit is not None:
+        lines.append("This limit is a recommendation, not a legal requirement.")
+    if said:
+        lines.append(f"Wording: “{wording}”")
     for key, value in p.items():
         if value in (None, "", [], {}):
             continue
-        lines.append(f"{key.replace('_', ' ').capitalize()}: {_num(value) if not isinstance(value, (list, tuple)) else ', '.join(map(str, value))}")
+        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else _num(value)
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {shown}")
     return lines
 
 
@@ -116,6 +130,7 @@ class DetailPane(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
         self.setAccessibleName("Finding details")
         self.finding: Finding | None = None
         self._loading = False
@@ -182,6 +197,10 @@ class DetailPane(QScrollArea):
         self.copy_btn = QPushButton("&Copy suggested language")
         self.copy_btn.setToolTip("Copy the suggested clause to the clipboard")
         self.copy_btn.clicked.connect(self.copy_language)
+        self._copy_timer = QTimer(self)
+        self._copy_timer.setSingleShot(True)
+        self._copy_timer.setInterval(1500)
+        self._copy_timer.timeout.connect(lambda: self.copy_btn.setText("&Copy suggested language"))
         self.language_box.body.addWidget(self.language)
         self.language_box.body.addWidget(self.copy_btn, 0, Qt.AlignmentFlag.AlignLeft)
         c.addWidget(self.language_box)
@@ -250,7 +269,8 @@ class DetailPane(QScrollArea):
                 where = ", ".join(x for x in (f"clause {ev.clause}" if ev.clause else "", f"page {ev.page}") if x)
                 more = f"\n(+{len(finding.evidence) - 1} more passage(s) highlighted)" if len(finding.evidence) > 1 else ""
                 rule = f"\nRule: {ev.rule}" if ev.rule else ""
-                self.evidence.setText(f"“{ev.text.strip()}”\n— {where}{rule}{more}")
+                quote = " ".join(ev.text.split())  # PDF line breaks inside a sentence read as spaces
+                self.evidence.setText(f"“{quote}”\n— {where}{rule}{more}")
                 self.evidence_box.show()
             else:
                 self.evidence_box.hide()
@@ -295,7 +315,7 @@ class DetailPane(QScrollArea):
     def copy_language(self) -> None:
         QGuiApplication.clipboard().setText(self.language.toPlainText())
         self.copy_btn.setText("Copied ✓")
-        QTimer.singleShot(1500, lambda: self.copy_btn.setText("&Copy suggested language"))
+        self._copy_timer.start()  # a child timer: it dies with the pane, unlike a bare singleShot
 
     # ------------------------------------------------------------------ editing
     def _decision_changed(self) -> None:

@@ -439,8 +439,8 @@ class TextDocView(QPlainTextEdit):
             fmt = QTextCharFormat()
             current = hl.requirement_id == self._current
             r, g, b = HIGHLIGHT_COLORS[hl.status]
-            base = 35 if hl.status is Status.SATISFIED else 70
-            alpha = 200 if (current and flash) else (120 if current else base)
+            base = 35 if hl.status is Status.SATISFIED else 60
+            alpha = 220 if (current and flash) else (150 if current else base)
             fmt.setBackground(QColor(r, g, b, alpha))
             # underline style differs per status (not colour alone)
             fmt.setUnderlineStyle(
@@ -554,7 +554,8 @@ class DocumentView(QWidget):
         self.page_spin.valueChanged.connect(self._on_page_spin)
         self.page_total = QLabel("of 1")
         self.find_edit = QLineEdit()
-        self.find_edit.setPlaceholderText("Find in document (Ctrl+F)")
+        self.find_edit.setPlaceholderText("Find (Ctrl+F)")
+        self.find_edit.setToolTip("Find in document (Ctrl+F); Enter for the next match")
         self.find_edit.setAccessibleName("Find in document")
         self.find_edit.setClearButtonEnabled(True)
         self.find_edit.returnPressed.connect(self.find_next)

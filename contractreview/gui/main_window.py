@@ -106,7 +106,9 @@ class WelcomeView(QWidget):
         row.addStretch(1)
         col.addLayout(row)
         hint = QLabel("…or drop a PDF, DOCX, TXT or Markdown file anywhere on this window.")
-        hint.setStyleSheet("color: palette(mid);")
+        hf = hint.font()
+        hf.setItalic(True)
+        hint.setFont(hf)
         col.addWidget(hint)
         col.addSpacing(16)
         self.recent_label = QLabel("&Recent reviews")
@@ -117,6 +119,7 @@ class WelcomeView(QWidget):
         self.recent = QListWidget()
         self.recent.setAccessibleName("Recent reviews")
         self.recent.setMinimumHeight(160)
+        self.recent.setSpacing(3)
         self.recent.itemActivated.connect(lambda item: self.recentActivated.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.recent_label.setBuddy(self.recent)
         col.addWidget(self.recent)
@@ -255,8 +258,11 @@ class MainWindow(QMainWindow):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_STATUS, COL_SEVERITY, COL_DECISION):
+        for col in (COL_STATUS, COL_SEVERITY):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_DECISION, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_DECISION, 96)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         lv.addWidget(self.tree, 1)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
         self.severity_filter.currentIndexChanged.connect(self._apply_filters)
@@ -282,7 +288,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([480, 560, 360])
+        self.splitter.setSizes([540, 520, 340])
         self.stack.addWidget(self.splitter)
         self.setCentralWidget(self.stack)
 
@@ -1138,7 +1144,7 @@ class MainWindow(QMainWindow):
         files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_file(files[0]))
+            QTimer.singleShot(0, self, lambda: self.open_file(files[0]))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.detail.flush()
