@@ -268,3 +268,85 @@ def test_ingest_cli_password_and_errors(
     assert main(["ingest", str(enc), "--password", "s3cret", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["name"] == "locked.pdf" and [c["number"] for c in data["clauses"]] == ["1", "2"]
+
+
+# --------------------------------------------------------------------------- QA additions (#2, #7)
+
+
+def test_ingest_errors_encrypted_docx_asks_for_password_not_format(tmp_path: Path) -> None:
+    """Word saves a password-protected .docx as an OLE container; that must read as 'password', not '.doc'."""
+    import docgen_docx
+
+    p = tmp_path / "locked vendor DPA.docx"
+    p.write_bytes(docgen_docx.encrypted_ooxml())
+    with pytest.raises(EncryptedDocumentError) as exc:
+        load_document(p)
+    msg = str(exc.value)
+    assert "locked vendor DPA.docx" in msg and "password" in msg
+    assert "legacy" not in msg and ".doc)" not in msg
+    # Whatever it is named: the content decides.
+    q = tmp_path / "renamed.pdf"
+    q.write_bytes(p.read_bytes())
+    with pytest.raises(EncryptedDocumentError, match="renamed.pdf"):
+        load_document(q)
+
+
+def test_ingest_errors_legacy_doc_still_unsupported(tmp_path: Path) -> None:
+    import struct
+
+    # A CFB whose directory names a WordDocument stream, no EncryptionInfo: a genuine Word 97 file.
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HH", 0x3E, 3)).ljust(512, b"\x00")
+    name = "WordDocument\x00".encode("utf-16-le")
+    p = tmp_path / "old.doc"
+    p.write_bytes(header + name.ljust(512, b"\x00") + bytes(1024))
+    with pytest.raises(UnsupportedFormatError, match="legacy Word"):
+        load_document(p)
+
+
+def _many_pages_pdf(path: Path, pages: int) -> Path:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(612, 792))
+    for n in range(1, pages + 1):
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 400, f"{n}. The Vendor shall protect Student Data under section {n}.")
+        c.drawString(72, 386, f"Duty {n} covers {('records', 'logs', 'backups', 'exports')[n % 4]} kept for the District.")
+        c.setFont("Helvetica", 8)
+        c.drawCentredString(306, 30, f"Page {n} of {pages}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_ingest_errors_thousand_page_pdf(tmp_path: Path) -> None:
+    """Issue #7: a 1,000-page PDF loads within the default limits, in bounded time, or is refused by max_pages."""
+    import time
+
+    p = _many_pages_pdf(tmp_path / "thousand.pdf", 1000)
+    t0 = time.perf_counter()
+    doc = load_document(p)
+    elapsed = time.perf_counter() - t0
+    assert len(doc.pages) == 1000
+    assert "section 1000." in doc.text and "section 1." in doc.text
+    assert elapsed < 30, f"1,000 pages took {elapsed:.1f} s"
+    with pytest.raises(DocumentTooLargeError) as exc:
+        load_document(p, limits=Limits(max_pages=999))
+    assert "thousand.pdf" in str(exc.value) and "1000" in str(exc.value).replace(",", "")
+
+
+def test_ingest_errors_text_only_in_header_band_is_not_called_scanned(tmp_path: Path) -> None:
+    """Regression: one numbered line near the top of every page was all taken as running headers,
+    and the PDF was refused as having 'no text layer' although every page has text."""
+    from reportlab.pdfgen import canvas
+
+    p = tmp_path / "short-pages.pdf"
+    c = canvas.Canvas(str(p), pagesize=(612, 792))
+    for n in range(1, 6):
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 720, f"{n}. The Vendor shall protect Student Data under section {n}.")
+        c.showPage()
+    c.save()
+    doc = load_document(p)
+    assert all(pg.has_text_layer for pg in doc.pages)
+    for n in range(1, 6):
+        assert f"under section {n}." in doc.text

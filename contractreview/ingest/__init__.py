@@ -15,6 +15,7 @@ from ..errors import (
     ContractReviewError,
     CorruptDocumentError,
     DocumentTooLargeError,
+    EncryptedDocumentError,
     FileAccessError,
     UnsupportedFormatError,
 )
@@ -77,6 +78,16 @@ def load_document(
     limits = limits or Limits.from_env()
     data = read_bytes(path, limits)
     sha256 = hashlib.sha256(data).hexdigest()
+    from .docx import is_encrypted_ooxml
+
+    if is_encrypted_ooxml(data):
+        # Word saves a password-protected .docx as an OLE container, which the sniff below would call a
+        # legacy .doc file; the user needs to hear "password", not "wrong format".
+        raise EncryptedDocumentError(
+            "the Word document is password-protected, and encrypted DOCX files cannot be opened here.",
+            path,
+            "Remove the password in Word (File > Info > Protect Document > Encrypt with Password) and open the copy.",
+        )
     found = sniff(data, path.name)
     if found.format is None:
         raise UnsupportedFormatError(

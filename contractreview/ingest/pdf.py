@@ -648,6 +648,10 @@ def load_pdf(
         pdf.close()
 
     furniture_idx = _find_furniture(per_page)
+    if not any(len(drop) < len(frags) for (_h, frags), drop in zip(per_page, furniture_idx, strict=True)):
+        # Every line on every page looked like a running header or footer (e.g. one numbered line per
+        # page). Dropping them all would call a PDF with text "scanned"; keep them as body text instead.
+        furniture_idx = [set() for _ in per_page]
     bodies: list[list[_Frag]] = []
     furniture: list[Furniture] = []
     for page_no, ((height, frags), drop) in enumerate(zip(per_page, furniture_idx, strict=True), 1):
