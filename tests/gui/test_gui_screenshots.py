@@ -66,7 +66,7 @@ def test_screenshot_main_view_with_flag_selected(qtbot, store, shots, fmt):
     assert win.detail.saved_label.text() == "✓ Saved"
     assert win.grab().save(str(shots / f"main_{fmt}.png"))
     if fmt == "pdf":
-        assert win.detail.grab().save(str(shots / "detail_pane.png"))
+        assert win.detail.widget().grab().save(str(shots / "detail_pane.png"))  # the whole pane, unscrolled
     win.close()
 
 
