@@ -175,9 +175,30 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
             failures.append(f"missing from the bundle: {needed.relative_to(BUNDLE)}")
     if failures:
         return failures
+    # Test and development tools must not ship, nor the build machine's paths.
+    dev = sorted(
+        p.name
+        for p in internal.iterdir()
+        if p.name.split("-")[0].lower()
+        in {
+            "pytest",
+            "_pytest",
+            "pytestqt",
+            "hypothesis",
+            "mypy",
+            "ruff",
+            "pyinstrument",
+            "pyinstaller",
+            "atheris",
+        }
+    )
+    leaked = [p.name for p in internal.rglob("direct_url.json")]
+    checks_pre = {"ok": not dev and not leaked, "seconds": 0.0, "dev_tools": dev, "direct_url_files": leaked}
+    if dev or leaked:
+        failures.append(f"bundle contents: dev tools {dev}, build-path metadata {leaked}")
     offline = _offline_prefix()
     report["offline_namespace"] = bool(offline)
-    checks: dict[str, dict] = {}  # type: ignore[type-arg]
+    checks: dict[str, dict] = {"contents": checks_pre}  # type: ignore[type-arg]
     report["checks"] = checks
 
     with tempfile.TemporaryDirectory(prefix="cr-bundle-smoke-") as tmp:
