@@ -193,7 +193,9 @@ def _spans(doc: Any, key: str) -> list[Any]:
 
 def extract_features(document: Document, clauses: tuple[Clause, ...], library: Any, nlp: Any) -> Features:
     """Annotate candidate sentences and group what they say by requirement."""
-    patterns = library.all_patterns()
+    from .nlp import profile_patterns
+
+    patterns = profile_patterns(library)
     feats = Features()
     feats.has_scope_patterns = {p["label"] for p in patterns if p.get("kind") == "scope"}
     feats.cue_weights = {p["id"]: float(p.get("weight", 1.0)) for p in patterns if p.get("kind") == "cue"}

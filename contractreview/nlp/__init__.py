@@ -20,6 +20,7 @@ __all__ = [
     "get_pipeline",
     "outer_deadline",
     "parse_durations",
+    "profile_patterns",
     "split_sentences",
 ]
 
@@ -47,16 +48,28 @@ def build_pipeline(library: Any = None, *, patterns: Iterable[dict] | None = Non
     nlp = spacy.blank("en")
     for name, factory in COMPONENTS.items():
         nlp.add_pipe(factory, name=name)
-    pats = list(patterns) if patterns is not None else (list(library.all_patterns()) if library is not None else [])
+    pats = list(patterns) if patterns is not None else (profile_patterns(library) if library is not None else [])
     nlp.get_pipe("contractreview_cues").add_patterns(pats)
     nlp.meta["name"] = "contractreview_review"
     nlp.meta["library_fingerprint"] = getattr(library, "fingerprint", "")
     return nlp
 
 
+def profile_patterns(library: Any) -> list[dict]:
+    """Patterns of the active profile's requirements plus the shared ``_common`` ones.
+
+    Other profiles' patterns (e.g. the 19 GDPR requirements when reviewing under ``default``) would only
+    cost time: no finding reads them.
+    """
+    wanted = {r.id for r in library.requirements_for()} | {"_common"}
+    return [p for p in library.all_patterns() if p.get("label") in wanted]
+
+
 def get_pipeline(library: Any):
-    """The cached pipeline for this library (keyed by its fingerprint)."""
-    key = str(getattr(library, "fingerprint", "") or id(library))
+    """The cached pipeline for this library and profile (keyed by fingerprint and requirement set)."""
+    profile = getattr(getattr(library, "profile", None), "name", "")
+    ids = ",".join(sorted(r.id for r in library.requirements_for())) if hasattr(library, "requirements_for") else ""
+    key = f"{getattr(library, 'fingerprint', '') or id(library)}|{profile}|{hash(ids)}"
     with _LOCK:
         nlp = _CACHE.get(key)
         if nlp is None:
