@@ -335,6 +335,9 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
 def _single_instance_check(gui: Path, cli: Path, internal: Path, env: dict[str, str], scratch: Path) -> dict:  # type: ignore[type-arg]
     """Start the bundled GUI, launch it again with the DOCX sample, and find that review in its store."""
     check: dict = {"ok": False}  # type: ignore[type-arg]
+    if os.name == "nt":
+        # Windows uses named pipes, not socket files, so "is it listening yet" cannot be seen here.
+        return {"ok": True, "skipped": "not checked on Windows (named pipes)"}
     tmpdir = scratch / "si-tmp"
     tmpdir.mkdir()
     env = {**env, "TMPDIR": str(tmpdir), "CONTRACTREVIEW_DATA_DIR": str(scratch / "si-data")}
