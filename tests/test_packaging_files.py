@@ -124,7 +124,14 @@ def test_packaging_icon_svg_is_square_artwork() -> None:
     assert len(list(root.iter())) > 5  # drawn shapes, not an empty placeholder
 
 
-def test_packaging_icon_png_is_not_blank() -> None:
+@pytest.fixture
+def qt_gui(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """pytest-qt's QApplication, or a skip in an environment without Qt (the headless core run)."""
+    pytest.importorskip("PySide6.QtSvg")
+    return request.getfixturevalue("qapp")
+
+
+def test_packaging_icon_png_is_not_blank(qt_gui) -> None:  # type: ignore[no-untyped-def]
     """The 64 px icon has transparent corners and opaque artwork (checked by decoding the PNG)."""
     from PySide6.QtGui import QImage
 
@@ -167,7 +174,7 @@ def test_packaging_icns_elements_are_pngs_of_their_declared_size() -> None:
         assert seen.get(kind) == size, kind
 
 
-def test_packaging_make_icons_writers_round_trip(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_packaging_make_icons_writers_round_trip(qt_gui) -> None:  # type: ignore[no-untyped-def]
     make_icons = _load(PACKAGING / "make_icons.py", "_cr_make_icons")
     from PySide6.QtSvg import QSvgRenderer
 
