@@ -328,3 +328,22 @@ def test_export_locator_picks_the_right_repeated_paragraph() -> None:
     assert loc.locate("Other text\n1.2 The Vendor shall", full.index("Other")) == (2, 3)
     assert loc.locate("nothing like this here", 0) is None
     assert Locator(paras).locate("the vendor SHALL delete") == (1, 1)  # no text: first occurrence
+
+
+def test_export_annotated_pdf_notes_decode_in_pdfplumber(pdf_case, tmp_path) -> None:
+    """Regression: non-ASCII notes ("—", "é") were written in PDFDocEncoding, and pdfplumber's
+    annotation parser raised UnicodeDecodeError on the annotated copy of a real CUAD contract."""
+    import pdfplumber
+
+    src, analysis = pdf_case
+    meta = dataclasses.replace(S.META, reviewer="José Núñez — Legal")
+    out = export_annotated(analysis, S.make_decisions(), meta, src, tmp_path / "accents.pdf")
+    with pdfplumber.open(str(out)) as pdf:
+        annots = [a for page in pdf.pages for a in page.annots]
+    highlights = [a for a in annots if a["data"].get("Subtype") and a["data"]["Subtype"].name == "Highlight"]
+    assert highlights
+    for a in highlights:
+        assert a["title"] == "José Núñez — Legal"
+        assert "[" in (a["contents"] or "")
+    notes = [a for a in annots if a["data"]["Subtype"].name == "Text"]
+    assert notes and "—" in notes[0]["contents"]

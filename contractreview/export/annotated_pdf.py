@@ -104,7 +104,7 @@ def annotate_pdf(
     """Write the highlighted copy; returns the path and every highlight placed."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Highlight, Popup, Text
-    from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
 
     source = Path(source)
     try:
@@ -175,10 +175,10 @@ def annotate_pdf(
                     )
                     colour = _COLOURS.get(item.status.value, "ffcc33")
                     hl[NameObject("/AP")] = _appearance(writer, rect, page_boxes_pdf, colour)
-                    hl[NameObject("/Contents")] = TextStringObject(note)
-                    hl[NameObject("/T")] = TextStringObject(author)
-                    hl[NameObject("/Subj")] = TextStringObject(f"{item.title} ({item.status_label})")
-                    hl[NameObject("/NM")] = TextStringObject(
+                    hl[NameObject("/Contents")] = _pdf_text(note)
+                    hl[NameObject("/T")] = _pdf_text(author)
+                    hl[NameObject("/Subj")] = _pdf_text(f"{item.title} ({item.status_label})")
+                    hl[NameObject("/NM")] = _pdf_text(
                         f"contractreview-{item.requirement_id}-{page_no}-{len(placed)}"
                     )
                     ref = writer.add_annotation(page_number=page_no - 1, annotation=hl)
@@ -211,7 +211,8 @@ def annotate_pdf(
         mb = writer.pages[0].mediabox
         rect = (float(mb.left) + 10, float(mb.top) - 34, float(mb.left) + 34, float(mb.top) - 10)
         sticky = Text(rect=rect, text="\n".join(lines), open=False)
-        sticky[NameObject("/T")] = TextStringObject(author)
+        sticky[NameObject("/Contents")] = _pdf_text("\n".join(lines))
+        sticky[NameObject("/T")] = _pdf_text(author)
         sticky[NameObject("/Name")] = NameObject("/Comment")
         writer.add_annotation(page_number=0, annotation=sticky)
 
@@ -220,6 +221,23 @@ def annotate_pdf(
 
     path = write_atomic(Path(dest), _save, refuse=(source,))
     return path, placed
+
+
+def _pdf_text(value: str):
+    """A PDF text string readers agree on: ASCII as is, anything else UTF-16BE with a byte-order mark.
+
+    pypdf would write "—" or "é" in PDFDocEncoding, which is valid PDF but which some readers
+    (pdfplumber's annotation parser among them) fail to decode; UTF-16BE with BOM reads everywhere.
+    """
+    from pypdf.generic import TextStringObject
+
+    text = TextStringObject(value)
+    if not value.isascii():
+        import codecs
+
+        text.autodetect_utf16 = True
+        text.utf16_bom = codecs.BOM_UTF16_BE
+    return text
 
 
 def write_annotated_pdf(
