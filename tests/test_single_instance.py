@@ -130,6 +130,18 @@ def test_single_instance_stale_socket_from_crash_is_replaced(qtbot, app_id) -> N
         stale.unlink(missing_ok=True)
 
 
+def test_single_instance_lost_race_keeps_the_winner(qtbot, primary, app_id, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two launches at once: the one whose listen fails must defer to the winner, not delete its socket."""
+    late = SingleInstance(app_id)
+    answers = iter([False])  # its first probe ran just before the winner started listening
+    real_probe = late._another_is_listening
+    monkeypatch.setattr(late, "_another_is_listening", lambda: next(answers, None) or real_probe())
+    assert late.is_primary() is False
+    with qtbot.waitSignal(primary.file_received, timeout=5000) as blocker:
+        assert SingleInstance(app_id).send("/still-the-winner.pdf")
+    assert blocker.args == ["/still-the-winner.pdf"]
+
+
 def test_single_instance_names_differ_per_app_and_are_short(app_id) -> None:
     assert server_name_for(app_id) != server_name_for(app_id + "x")
     assert server_name_for(app_id) == server_name_for(app_id)

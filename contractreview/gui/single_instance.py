@@ -94,10 +94,14 @@ class SingleInstance(QObject):
         # Only the same user may hand us files.
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.server_name):
-            # A socket file left by a crashed instance: nobody answered above, so it is stale.
+            # Either another launch started listening since the probe above (two files double-clicked
+            # at once), or a crashed instance left its socket file. Ask again before removing anything:
+            # removing a live instance's socket would give two windows.
+            if self._another_is_listening():
+                server.deleteLater()
+                return False
             QLocalServer.removeServer(self.server_name)
             if not server.listen(self.server_name):
-                # Lost a race with another launch that just started listening.
                 if self._another_is_listening():
                     server.deleteLater()
                     return False
