@@ -306,7 +306,8 @@ class DetailPane(QScrollArea):
             self.evidence_badge.setVisible(bool(decision and decision.evidence_changed))
             if decision and (decision.reviewer or decision.updated_at):
                 who = f" by {decision.reviewer}" if decision.reviewer else ""
-                self.decided_by.setText(f"Recorded{who} {decision.updated_at}".strip())
+                when = decision.updated_at[:16].replace("T", " ") + " UTC" if decision.updated_at else ""
+                self.decided_by.setText(f"Recorded{who} {when}".strip())
             else:
                 self.decided_by.setText("")
         finally:
