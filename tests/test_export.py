@@ -251,3 +251,39 @@ def test_export_report_with_every_requirement_satisfied(analysis, tmp_path) -> N
     assert (
         "Missing and weak protections (0)" in body and "every requirement of the profile is satisfied" in body
     )
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "html", "md"])
+def test_export_heading_labels_keep_their_capitals(analysis, tmp_path, fmt) -> None:
+    """Regression: quotes located by a heading were shown as "California consumer privacy act (ccpa) /
+    california privacy , page 1" because the label went through str.capitalize()."""
+    import dataclasses
+
+    f = analysis.findings[0]
+    evs = tuple(dataclasses.replace(e, clause="California Consumer Privacy Act (CCPA) / California Privacy ")
+                for e in f.evidence)
+    a = dataclasses.replace(analysis, findings=(dataclasses.replace(f, evidence=evs),) + analysis.findings[1:])
+    out = export_report(a, {}, S.META, fmt, tmp_path / f"caps.{fmt}")
+    if fmt == "docx":
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    elif fmt == "pdf":
+        import pdfplumber
+
+        with pdfplumber.open(str(out)) as pdf:
+            text = " ".join((p.extract_text() or "") for p in pdf.pages)
+        text = " ".join(text.split())
+    else:
+        text = html.unescape(out.read_text(encoding="utf-8"))
+    assert "California Consumer Privacy Act (CCPA) / California Privacy, page" in text
+    assert "consumer privacy act" not in text and "Privacy , page" not in text
+
+
+def test_export_where_names_short_labels_as_clauses() -> None:
+    from contractreview.export.model import Quote
+
+    assert Quote("x", "B", 1).where == "clause B, page 1"
+    assert Quote("x", "(a)", 2).where_sentence == "Clause (a), page 2"
+    assert Quote("x", "Data Retention and Deletion", 4).where_sentence == "Data Retention and Deletion, page 4"
+    assert Quote("x", "", 5).where_sentence == "Page 5"

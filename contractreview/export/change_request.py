@@ -64,7 +64,7 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
         p = document.add_paragraph()
         p.add_run("Current agreement: ").bold = True
         if i.quotes:
-            p.add_run(_x(f"{i.quotes[0].where.capitalize()} reads:"))
+            p.add_run(_x(f"{i.quotes[0].where_sentence} reads:"))
             for q in i.quotes:
                 document.add_paragraph(_x(q.display), style="Quote")
         else:

@@ -42,7 +42,7 @@ def _item(document, i: ReportItem) -> None:  # type: ignore[no-untyped-def]
         document.add_paragraph(_x(i.explanation))
     if i.quotes:
         for q in i.quotes:
-            document.add_paragraph().add_run(_x(q.where.capitalize() + ":")).italic = True
+            document.add_paragraph().add_run(_x(q.where_sentence + ":")).italic = True
             document.add_paragraph(_x(q.display), style="Quote")
     else:
         document.add_paragraph().add_run("No evidence found in the contract.").italic = True

@@ -39,7 +39,7 @@ def _item_html(i: ReportItem) -> str:
         parts.append(f'<p class="explanation">{_e(i.explanation)}</p>')
     if i.quotes:
         for q in i.quotes:
-            parts.append(f'<p class="where">{_e(q.where.capitalize())}:</p>')
+            parts.append(f'<p class="where">{_e(q.where_sentence)}:</p>')
             parts.append(f'<blockquote class="evidence">{_e(q.display)}</blockquote>')
     else:
         parts.append('<p class="where">No evidence found in the contract.</p>')

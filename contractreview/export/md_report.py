@@ -37,7 +37,7 @@ def _item_md(i: ReportItem) -> list[str]:
         out.append("**Evidence:**")
         out.append("")
         for q in i.quotes:
-            out.append(f"*{_esc(q.where.capitalize())}:*")
+            out.append(f"*{_esc(q.where_sentence)}:*")
             out.append("")
             out += _quote(q.display)
             out.append("")

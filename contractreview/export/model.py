@@ -55,10 +55,19 @@ class Quote:
     @property
     def where(self) -> str:
         parts = []
-        if self.clause:
-            parts.append(f"clause {self.clause}" if self.clause[:1].isdigit() else self.clause)
+        clause = " ".join(self.clause.split())
+        if clause:
+            # "5.2", "(a)", "B", "IV" are clause numbers; anything longer is a heading, shown as is.
+            is_number = clause[:1].isdigit() or (" " not in clause and len(clause) <= 6)
+            parts.append(f"clause {clause}" if is_number else clause)
         parts.append(f"page {self.page}")
         return ", ".join(parts)
+
+    @property
+    def where_sentence(self) -> str:
+        """:attr:`where` starting with a capital, the rest untouched ("CCPA" stays "CCPA")."""
+        w = self.where
+        return w[:1].upper() + w[1:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,7 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
         out.append(Paragraph(_p(i.explanation), st["body"]))
     if i.quotes:
         for q in i.quotes:
-            out.append(Paragraph(_p(q.where.capitalize() + ":"), st["italic"]))
+            out.append(Paragraph(_p(q.where_sentence + ":"), st["italic"]))
             out.append(Paragraph(_p(q.display), st["quote"]))
     else:
         out.append(Paragraph("No evidence found in the contract.", st["italic"]))
