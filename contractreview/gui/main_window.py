@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -703,6 +704,9 @@ class MainWindow(QMainWindow):
             self.select_requirement(previous)
         else:
             self.next_flag(from_start=True)
+        focused = QApplication.focusWidget()
+        if not isinstance(focused, (QLineEdit, QPlainTextEdit)) or not focused.isVisible():
+            self.tree.setFocus()  # keyboard users land on the checklist: arrows, F8, Enter work at once
         if analysis.document.warnings:
             self.statusBar().showMessage("; ".join(analysis.document.warnings)[:300], 10000)
         self.analysisShown.emit(analysis)

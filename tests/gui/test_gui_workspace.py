@@ -265,3 +265,56 @@ def test_workspace_splitter_layout_is_remembered(qtbot, store, core):
     win2 = build_window(qtbot, store, core)
     assert win2.splitter.sizes() == sizes
     win2.close()
+
+
+def test_workspace_keyboard_only_from_welcome_to_highlighted_flag(qtbot, store, contract, monkeypatch):
+    """Welcome view -> keyboard opens a contract -> F8 walks flags -> Enter shows the evidence."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from .contracts import HandCore
+
+    path, doc = contract
+    core = HandCore({str(path): doc})
+    win = build_window(qtbot, store, core)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    win.activateWindow()
+    win.welcome.open_btn.setFocus()
+    with qtbot.waitSignal(win.analysisShown, timeout=10000):
+        qtbot.keyClick(win.welcome.open_btn, Qt.Key.Key_Space)  # the focused button
+    assert win.tree.hasFocus() or win.focusWidget() is win.tree
+    first = win.current_requirement()
+    assert win.current_finding().status.is_flag
+    qtbot.keyClick(win.tree, Qt.Key.Key_F8)
+    assert win.current_requirement() != first
+    qtbot.keyClick(win.tree, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
+    assert win.current_requirement() == first == "breach_notification"
+    qtbot.keyClick(win.tree, Qt.Key.Key_Return)
+    assert win.doc_view.pdf.is_flashing()
+    assert win.doc_view.pdf.highlight_items("breach_notification")[0].emphasized
+    # decide from the keyboard: Ctrl+Alt+2 = Needs negotiation, saved at once
+    qtbot.keyClick(win.tree, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert store.decisions(doc.sha256)["breach_notification"].decision is Decision.NEEDS_NEGOTIATION
+    win.close()
+
+
+def test_workspace_recent_review_of_moved_file_opens_from_the_store(qtbot, window, contract):
+    path, doc = contract
+    open_and_wait(qtbot, window, path)
+    window.select_requirement("no_targeted_advertising")
+    window.detail.decision.setCurrentIndex(window.detail.decision.findData(Decision.WAIVED.value))
+    window.close_contract()
+    path.rename(path.with_name("moved.pdf"))
+    window.refresh_recent()
+    summary = window.welcome.recent.item(0).data(Qt.ItemDataRole.UserRole)
+    with qtbot.waitSignal(window.analysisShown, timeout=5000):
+        window.welcome.recentActivated.emit(summary)
+    assert window.analysis.document.sha256 == doc.sha256
+    assert window.model.counts()[Status.MISSING] == 1
+    assert window.model.decision_for("no_targeted_advertising").decision is Decision.WAIVED
+    # pages cannot be rendered without the file; the stored text (if the store keeps it) is shown instead
+    if window.analysis.document.text:
+        assert window.doc_view.stack.currentWidget() is window.doc_view.text
+        assert window.doc_view.text.toPlainText() == doc.text
+    else:
+        assert window.doc_view.stack.currentWidget() is window.doc_view.empty
+    assert "no longer" in window.statusBar().currentMessage()
