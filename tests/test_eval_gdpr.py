@@ -63,7 +63,19 @@ def _write_corpus(path: Path, dpas: list[tuple[str, list[tuple[str, str]]]]) -> 
     """Write a CSV shaped like the corpus: (dpa name, [(sentence, label), ...]) in document order."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["", "ID", "DPA", "Sentence", "Requirement-1", "Requirement-2", "Requirement-3", "dataset_type", "target"])
+        w.writerow(
+            [
+                "",
+                "ID",
+                "DPA",
+                "Sentence",
+                "Requirement-1",
+                "Requirement-2",
+                "Requirement-3",
+                "dataset_type",
+                "target",
+            ]
+        )
         n = 0
         for name, sentences in dpas:
             for i, (sentence, label) in enumerate(sentences):
@@ -73,7 +85,11 @@ def _write_corpus(path: Path, dpas: list[tuple[str, list[tuple[str, str]]]]) -> 
 
 
 def _complete() -> list[tuple[str, str]]:
-    return [(FILLER[0], "other"), (FILLER[1], "other")] + [(s, LABEL_OF[rid]) for rid, s in COMPLETE.items()] + [(FILLER[2], "other")]
+    return (
+        [(FILLER[0], "other"), (FILLER[1], "other")]
+        + [(s, LABEL_OF[rid]) for rid, s in COMPLETE.items()]
+        + [(FILLER[2], "other")]
+    )
 
 
 def _bare() -> list[tuple[str, str]]:
@@ -86,7 +102,11 @@ def small_corpus(tmp_path: Path) -> Path:
 
 
 def test_gdpr_label_table_matches_shared_ids(requirements_dir: Path) -> None:
-    rows = [line.split("\t") for line in (requirements_dir / "gdpr_art28_ids.tsv").read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    rows = [
+        line.split("\t")
+        for line in (requirements_dir / "gdpr_art28_ids.tsv").read_text(encoding="utf-8").splitlines()[1:]
+        if line.strip()
+    ]
     assert {r[2]: r[0] for r in rows} == dict(CORPUS_LABELS)
     assert set(OBSERVED_LABELS.values()) == set(CORPUS_LABELS.values())  # a permutation, nothing dropped
 
@@ -108,14 +128,28 @@ def test_gdpr_pattern_file_per_requirement(rid: str) -> None:
     for r in rows:
         if isinstance(r["pattern"], list):
             assert all(not str(t.get("OP", "")).startswith("{") for t in r["pattern"])
-            assert isinstance(r["pattern"][0].get("LOWER"), (str, dict)), "the first token is the prefilter's anchor"
+            assert isinstance(r["pattern"][0].get("LOWER"), (str, dict)), (
+                "the first token is the prefilter's anchor"
+            )
 
 
 def test_gdpr_load_dpas_orders_and_unions_labels(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["", "ID", "DPA", "Sentence", "Requirement-1", "Requirement-2", "Requirement-3", "dataset_type", "target"])
+        w.writerow(
+            [
+                "",
+                "ID",
+                "DPA",
+                "Sentence",
+                "Requirement-1",
+                "Requirement-2",
+                "Requirement-3",
+                "dataset_type",
+                "target",
+            ]
+        )
         w.writerow([1, 5, "Online 10", "Second sentence.", "other", "R26", "other", "train", "other"])
         w.writerow([2, 2, "Online 10", "First sentence.", "R12", "other", "other", "train", "R12"])
         w.writerow([3, 1, "Online 9", "Only sentence.", "R7", "other", "R29", "train", "R7"])
@@ -129,8 +163,14 @@ def test_gdpr_load_dpas_orders_and_unions_labels(tmp_path: Path) -> None:
 
 def test_gdpr_observed_map_moves_only_r19_to_r22(tmp_path: Path) -> None:
     path = _write_corpus(tmp_path / "c.csv", [("Online 1", [("A sentence.", "R22"), ("Another.", "R10")])])
-    assert load_dpas(path)[0].present == {"gdpr_assist_prior_consultation", "gdpr_subprocessor_prior_authorization"}
-    assert load_dpas(path, "observed")[0].present == {"gdpr_assist_dpia", "gdpr_subprocessor_prior_authorization"}
+    assert load_dpas(path)[0].present == {
+        "gdpr_assist_prior_consultation",
+        "gdpr_subprocessor_prior_authorization",
+    }
+    assert load_dpas(path, "observed")[0].present == {
+        "gdpr_assist_dpia",
+        "gdpr_subprocessor_prior_authorization",
+    }
 
 
 def test_gdpr_load_dpas_errors_name_the_file(tmp_path: Path) -> None:
@@ -156,7 +196,9 @@ def test_gdpr_scores_count_missing_as_positive() -> None:
     assert e["precision"] == 0.5 and e["recall"] == 0.5 and e["accuracy"] == 0.5
     assert s["all_missing"]["overall"]["recall"] == 1.0 and s["all_missing"]["overall"]["precision"] == 0.5
     assert s["all_present"]["overall"]["precision"] is None and s["all_present"]["overall"]["accuracy"] == 0.5
-    assert s["engine"]["per_requirement"][rid_a]["fp"] == 1 and s["engine"]["per_requirement"][rid_a]["fn"] == 1
+    assert (
+        s["engine"]["per_requirement"][rid_a]["fp"] == 1 and s["engine"]["per_requirement"][rid_a]["fn"] == 1
+    )
 
 
 def test_gdpr_engine_finds_every_requirement_of_a_complete_dpa(small_corpus: Path) -> None:
@@ -219,4 +261,10 @@ def test_gdpr_corpus_figures(corpus_dir: Path) -> None:
 
 
 # Figures measured on all 61 DPAs with the default ("tsv") label map; see docs/evaluation-gdpr.md.
-FIGURES = {"precision": 0.635, "recall": 0.501, "accuracy": 0.745, "heldout_precision": 0.556, "heldout_recall": 0.395}
+FIGURES = {
+    "precision": 0.635,
+    "recall": 0.501,
+    "accuracy": 0.745,
+    "heldout_precision": 0.556,
+    "heldout_recall": 0.395,
+}

@@ -20,12 +20,18 @@ def register(sub: Any) -> None:
         description="Rebuild each data processing agreement from its labelled sentences, analyse it with the "
         "gdpr profile and score the 'missing' flags against the labels, next to keyword and trivial baselines.",
     )
-    p.add_argument("--csv", metavar="PATH", help="the corpus CSV (default: ../shared/corpus/gdpr_dpa/train_set.csv)")
+    p.add_argument(
+        "--csv", metavar="PATH", help="the corpus CSV (default: ../shared/corpus/gdpr_dpa/train_set.csv)"
+    )
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N agreements (by id)")
-    p.add_argument("--label-map", choices=("tsv", "observed"), default="tsv",
-                   help="how corpus labels R19-R22 are read: as in the shared id table (tsv, default) or as the "
-                   "labelled sentences read (observed)")
+    p.add_argument(
+        "--label-map",
+        choices=("tsv", "observed"),
+        default="tsv",
+        help="how corpus labels R19-R22 are read: as in the shared id table (tsv, default) or as the "
+        "labelled sentences read (observed)",
+    )
     p.set_defaults(func=run)
 
 

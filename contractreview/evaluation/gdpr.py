@@ -75,7 +75,10 @@ KEYWORDS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "gdpr_documented_instructions": (("documented instructions",),),
     "gdpr_legal_requirement_notice": (("legal requirement",),),
     "gdpr_personnel_confidentiality": (("confidentiality", "persons"), ("confidentiality", "personnel")),
-    "gdpr_security_measures": (("technical and organisational measures",), ("technical and organizational measures",)),
+    "gdpr_security_measures": (
+        ("technical and organisational measures",),
+        ("technical and organizational measures",),
+    ),
     "gdpr_assist_data_subject_rights": (("assist", "data subject"),),
     "gdpr_assist_security": (("assist", "security of processing"),),
     "gdpr_assist_breach_notification_authority": (("assist", "supervisory authorit", "breach"),),
@@ -133,10 +136,22 @@ class Counts:
     def scores(self) -> dict[str, Any]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else None
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else None
-        f1 = 2 * p * r / (p + r) if p is not None and r is not None and p + r else (0.0 if p is not None or r is not None else None)
+        f1 = (
+            2 * p * r / (p + r)
+            if p is not None and r is not None and p + r
+            else (0.0 if p is not None or r is not None else None)
+        )
         acc = (self.tp + self.tn) / self.n if self.n else None
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn, "precision": p, "recall": r,
-                "f1": f1, "accuracy": acc}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": p,
+            "recall": r,
+            "f1": f1,
+            "accuracy": acc,
+        }
 
 
 @dataclass(slots=True)
@@ -175,7 +190,8 @@ def load_dpas(csv_path: Path | str, label_map: str = "tsv") -> list[Dpa]:
         need = {"ID", "DPA", "Sentence"}
         if not need <= cols or not cols & set(LABEL_COLUMNS):
             raise InputError(
-                "this is not the GDPR DPA corpus: it needs the columns ID, DPA, Sentence and Requirement-1.", path
+                "this is not the GDPR DPA corpus: it needs the columns ID, DPA, Sentence and Requirement-1.",
+                path,
             )
         rows: dict[str, list[tuple[int, str]]] = {}
         labels: dict[str, set[str]] = {}
@@ -197,7 +213,12 @@ def load_dpas(csv_path: Path | str, label_map: str = "tsv") -> list[Dpa]:
         except (csv.Error, UnicodeDecodeError) as exc:
             raise InputError(f"the GDPR DPA corpus is not a readable CSV file ({exc}).", path) from exc
     dpas = [
-        Dpa(name, _number(name), tuple(s for _, s in sorted(sents, key=lambda t: t[0]) if s), frozenset(labels[name]))
+        Dpa(
+            name,
+            _number(name),
+            tuple(s for _, s in sorted(sents, key=lambda t: t[0]) if s),
+            frozenset(labels[name]),
+        )
         for name, sents in rows.items()
     ]
     if not dpas:
@@ -221,8 +242,13 @@ def document_for(dpa: Dpa) -> Any:
     from ..limits import Limits
 
     data = dpa.text.encode("utf-8")
-    return load_text(Path(f"{dpa.name}.txt"), data, hashlib.sha256(data).hexdigest(), fmt=Format.TXT,
-                     limits=Limits.from_env())
+    return load_text(
+        Path(f"{dpa.name}.txt"),
+        data,
+        hashlib.sha256(data).hexdigest(),
+        fmt=Format.TXT,
+        limits=Limits.from_env(),
+    )
 
 
 def predict_missing(dpa: Dpa, library: Any) -> frozenset[str]:
@@ -271,8 +297,14 @@ def evaluate_gdpr(
         t = time.perf_counter()
         pred = predict_missing(dpa, library)
         report.results.append(
-            DpaResult(dpa.name, split_of(i, dev_count), dpa.present, pred, keyword_missing(dpa),
-                      time.perf_counter() - t)
+            DpaResult(
+                dpa.name,
+                split_of(i, dev_count),
+                dpa.present,
+                pred,
+                keyword_missing(dpa),
+                time.perf_counter() - t,
+            )
         )
     report.seconds = time.perf_counter() - t0
     return report
@@ -281,13 +313,19 @@ def evaluate_gdpr(
 # --------------------------------------------------------------------------- scores
 
 
-def counts(results: Iterable[DpaResult], rid: str, predicted: Callable[[DpaResult], frozenset[str]]) -> Counts:
+def counts(
+    results: Iterable[DpaResult], rid: str, predicted: Callable[[DpaResult], frozenset[str]]
+) -> Counts:
     c = Counts()
     for r in results:
         gold_missing = rid not in r.present
         pred_missing = rid in predicted(r)
-        c = c + Counts(int(pred_missing and gold_missing), int(pred_missing and not gold_missing),
-                       int(not pred_missing and gold_missing), int(not pred_missing and not gold_missing))
+        c = c + Counts(
+            int(pred_missing and gold_missing),
+            int(pred_missing and not gold_missing),
+            int(not pred_missing and gold_missing),
+            int(not pred_missing and not gold_missing),
+        )
     return c
 
 
@@ -301,14 +339,20 @@ SYSTEMS: Mapping[str, Callable[[DpaResult], frozenset[str]]] = {
 
 def scores_for(results: Sequence[DpaResult], rids: Sequence[str] = REQUIREMENT_IDS) -> dict[str, Any]:
     """Overall (micro) and per-requirement scores of every system on ``results``."""
-    out: dict[str, Any] = {"documents": len(results), "pairs": len(results) * len(rids),
-                           "gold_missing": sum(rid not in r.present for r in results for rid in rids)}
+    out: dict[str, Any] = {
+        "documents": len(results),
+        "pairs": len(results) * len(rids),
+        "gold_missing": sum(rid not in r.present for r in results for rid in rids),
+    }
     for name, fn in SYSTEMS.items():
         per = {rid: counts(results, rid, fn) for rid in rids}
         total = Counts()
         for c in per.values():
             total = total + c
-        out[name] = {"overall": total.scores(), "per_requirement": {rid: c.scores() for rid, c in per.items()}}
+        out[name] = {
+            "overall": total.scores(),
+            "per_requirement": {rid: c.scores() for rid, c in per.items()},
+        }
     return out
 
 
@@ -325,8 +369,13 @@ def gdpr_report_dict(report: GdprReport) -> dict[str, Any]:
         "dev": scores_for([r for r in res if r.split == "dev"]),
         "heldout": scores_for([r for r in res if r.split == "heldout"]),
         "documents": [
-            {"name": r.name, "split": r.split, "present": sorted(r.present),
-             "predicted_missing": sorted(r.predicted_missing), "seconds": round(r.seconds, 3)}
+            {
+                "name": r.name,
+                "split": r.split,
+                "present": sorted(r.present),
+                "predicted_missing": sorted(r.predicted_missing),
+                "seconds": round(r.seconds, 3),
+            }
             for r in res
         ],
     }
@@ -339,31 +388,41 @@ def _f(x: float | None) -> str:
 def format_gdpr_report(report: GdprReport) -> str:
     """Plain-text tables: overall per split, then per requirement on all DPAs."""
     d = gdpr_report_dict(report)
-    lines = [f"GDPR Art. 28 missing-requirement detection, profile '{PROFILE}', "
-             f"{len(report.results)} DPAs, labels read with the '{report.label_map}' map, {report.seconds:.1f} s"]
+    lines = [
+        f"GDPR Art. 28 missing-requirement detection, profile '{PROFILE}', "
+        f"{len(report.results)} DPAs, labels read with the '{report.label_map}' map, {report.seconds:.1f} s"
+    ]
     for split in ("all", "dev", "heldout"):
         s = d[split]
         if not s["documents"]:
             continue
         lines.append("")
-        lines.append(f"[{split}] {s['documents']} DPAs x {len(REQUIREMENT_IDS)} = {s['pairs']} pairs, "
-                     f"{s['gold_missing']} missing")
+        lines.append(
+            f"[{split}] {s['documents']} DPAs x {len(REQUIREMENT_IDS)} = {s['pairs']} pairs, "
+            f"{s['gold_missing']} missing"
+        )
         lines.append(f"  {'system':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}   tp  fp  fn   tn")
         for name in SYSTEMS:
             o = s[name]["overall"]
-            lines.append(f"  {name:<12} {_f(o['precision']):>6} {_f(o['recall']):>6} {_f(o['f1']):>6} "
-                         f"{_f(o['accuracy']):>6} {o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['tn']:>5}")
+            lines.append(
+                f"  {name:<12} {_f(o['precision']):>6} {_f(o['recall']):>6} {_f(o['f1']):>6} "
+                f"{_f(o['accuracy']):>6} {o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['tn']:>5}"
+            )
     s = d["all"]
     if s["documents"]:
         lines.append("")
         lines.append("[all] per requirement (engine | keyword baseline | all_missing precision)")
-        lines.append(f"  {'requirement':<42} {'miss':>4} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}"
-                     f" | {'kw F1':>6} {'kw acc':>6} | {'allM p':>6}")
+        lines.append(
+            f"  {'requirement':<42} {'miss':>4} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}"
+            f" | {'kw F1':>6} {'kw acc':>6} | {'allM p':>6}"
+        )
         for rid in REQUIREMENT_IDS:
             e = s["engine"]["per_requirement"][rid]
             k = s["keyword"]["per_requirement"][rid]
             a = s["all_missing"]["per_requirement"][rid]
-            lines.append(f"  {rid:<42} {e['tp'] + e['fn']:>4} {_f(e['precision']):>6} {_f(e['recall']):>6} "
-                         f"{_f(e['f1']):>6} {_f(e['accuracy']):>6} | {_f(k['f1']):>6} {_f(k['accuracy']):>6} | "
-                         f"{_f(a['precision']):>6}")
+            lines.append(
+                f"  {rid:<42} {e['tp'] + e['fn']:>4} {_f(e['precision']):>6} {_f(e['recall']):>6} "
+                f"{_f(e['f1']):>6} {_f(e['accuracy']):>6} | {_f(k['f1']):>6} {_f(k['accuracy']):>6} | "
+                f"{_f(a['precision']):>6}"
+            )
     return "\n".join(lines)
