@@ -236,29 +236,29 @@ class Roles:
         doc.spans["cr_role"] = spans
         # Subject: the last party named before the first modal/verb of obligation; an unknown capitalised
         # name there ("ClassLink shall") is the vendor, since the contracts reviewed are the vendor's.
+        lowers = [t.lower_ for t in doc]  # one pass over the tokens; the loops below read this list
         subject = None
-        for tok in doc:
-            if tok.lower_ in _MODALS:
-                before = [sp for sp in spans if sp.end <= tok.i]
+        for i, low in enumerate(lowers):
+            if low in _MODALS:
+                before = [sp for sp in spans if sp.end <= i]
                 if before:
                     subject = before[-1].label_
-                elif tok.i > 0 and doc[tok.i - 1].lower_ not in _DATA_NOUNS and (
-                    (doc[tok.i - 1].text[:1].isupper() and doc[tok.i - 1].is_alpha)
-                    or (doc[tok.i - 1].is_upper and len(doc[tok.i - 1]) > 2)
-                ):
-                    subject = "vendor"
+                elif i > 0 and lowers[i - 1] not in _DATA_NOUNS:
+                    prev = doc[i - 1]
+                    if (prev.text[:1].isupper() and prev.is_alpha) or (prev.is_upper and len(prev) > 2):
+                        subject = "vendor"
                 break
         doc._.cr_subject = subject
         recipients: set[str] = set()
-        for tok in doc:
-            if tok.lower_ in _NOTIFY:
+        for i, low in enumerate(lowers):
+            if low in _NOTIFY:
                 for sp in spans:
-                    if tok.i < sp.start <= tok.i + 6 and sp.label_ != "vendor":
+                    if i < sp.start <= i + 6 and sp.label_ != "vendor":
                         recipients.add(sp.label_)
                 # Passive voice: "End users must be notified", "the District will be informed".
-                if tok.i > 0 and doc[tok.i - 1].lower_ in {"be", "are", "is", "been", "being"}:
+                if i > 0 and lowers[i - 1] in {"be", "are", "is", "been", "being"}:
                     for sp in spans:
-                        if tok.i - 6 <= sp.start < tok.i - 1 and sp.label_ != "vendor":
+                        if i - 6 <= sp.start < i - 1 and sp.label_ != "vendor":
                             recipients.add(sp.label_)
         doc._.cr_recipients = tuple(sorted(recipients))
         return doc
