@@ -111,3 +111,46 @@ def test_export_cli_analyses_a_file_now(tmp_path, capsys) -> None:
     assert code == 0, capsys.readouterr().err
     text = out.read_text(encoding="utf-8")
     assert "# Contract review: gap summary" in text and "Not legal advice" in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "md", "csv", "json", "html", "request"])
+def test_export_cli_never_overwrites_the_reviewed_contract(stored, tmp_path, capsys, fmt) -> None:
+    """Regression: 'export ID -f pdf -o <the contract>.pdf' replaced the contract with the gap summary."""
+    db, rid, src, _ = stored
+    before = S.sha256(src)
+    code = main(["export", str(rid), "--db", str(db), "-f", fmt, "-o", str(src)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "contract.pdf" in err[0] and "overwrite" in err[0]
+    assert S.sha256(src) == before
+    assert sorted(p.name for p in src.parent.iterdir() if p.name.startswith(".contract")) == []
+
+
+def test_export_cli_annotated_keeps_the_contracts_kind(stored, tmp_path, capsys) -> None:
+    """Regression: an annotated copy of a PDF asked for as '.docx' was a PDF file named .docx."""
+    db, rid, _, _ = stored
+    wrong = tmp_path / "annotated.docx"
+    assert main(["export", str(rid), "--db", str(db), "-f", "annotated", "-o", str(wrong)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "annotated.docx" in err[0] and ".pdf" in err[0]
+    assert not wrong.exists()
+    right = tmp_path / "annotated.pdf"
+    assert main(["export", str(rid), "--db", str(db), "-f", "annotated", "-o", str(right)]) == 0
+    assert right.read_bytes().startswith(b"%PDF-")
+
+
+def test_export_cli_default_annotated_name_follows_content(tmp_path, monkeypatch, capsys) -> None:
+    """A DOCX a vendor renamed to .pdf gets an annotated copy named .docx (it is a DOCX)."""
+    src = S.make_docx_contract(tmp_path / "contract.docx")
+    renamed = tmp_path / "vendor-dpa.pdf"
+    renamed.write_bytes(src.read_bytes())
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    monkeypatch.chdir(outdir)
+    monkeypatch.setenv("CONTRACTREVIEW_DATA_DIR", str(tmp_path / "data"))
+    assert main(["export", str(renamed), "-f", "annotated", "--db", str(tmp_path / "none.db")]) == 0
+    written = [p.name for p in outdir.iterdir()]
+    assert written == ["vendor-dpa-annotated.docx"]
+    import zipfile
+
+    assert "word/comments.xml" in zipfile.ZipFile(outdir / written[0]).namelist()

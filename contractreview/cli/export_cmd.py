@@ -129,7 +129,9 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
 def _default_output(analysis, fmt: str, source: Path | None) -> Path:  # type: ignore[no-untyped-def]
     stem = Path(analysis.document.name or "contract").stem or "contract"
     if fmt == "annotated":
-        suffix = (source.suffix if source else "") or ".pdf"
+        # The copy has the contract's real kind, whatever its name says (vendors rename DOCX to .pdf).
+        kind = getattr(analysis.document.format, "value", "") or ""
+        suffix = f".{kind}" if kind in ("pdf", "docx") else ((source.suffix if source else "") or ".pdf")
         return Path(f"{stem}-annotated{suffix.lower()}")
     if fmt == "request":
         return Path(f"{stem}-change-request.docx")

@@ -156,7 +156,7 @@ def _cmd_show(args: Any) -> int:
             if close
             else "List them with: contractreview library list"
         )
-        raise ContractReviewError(f"unknown requirement id '{args.id}'", None, hint)
+        raise ContractReviewError(f"unknown requirement id '{args.id}'.", None, hint)
     data = _requirement_dict(lib, req)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))

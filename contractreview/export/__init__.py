@@ -25,6 +25,28 @@ __all__ = [
 ]
 
 
+def _refuse_original(dest: Path, *analyses: Analysis) -> None:
+    """An export must never land on a contract it was made from (the original is only ever read)."""
+    import os
+
+    dest = Path(dest)
+    if not dest.exists():
+        return
+    for analysis in analyses:
+        src = analysis.document.source_path
+        if not src:
+            continue
+        try:
+            same = os.path.samefile(dest, src)
+        except OSError:
+            continue
+        if same:
+            raise ExportError(
+                "is the contract this review was made from; refusing to overwrite it. Choose another output file.",
+                dest,
+            )
+
+
 def export_report(
     analysis: Analysis,
     decisions: Mapping[str, ReviewDecision],
@@ -43,6 +65,7 @@ def export_report(
         fmt = "md"
     if fmt not in REPORT_FORMATS:
         raise ExportError(f"unknown report format '{fmt}' (choose one of {', '.join(REPORT_FORMATS)})", dest)
+    _refuse_original(dest, analysis)
     model = build_report(analysis, decisions, meta)
     if fmt == "docx":
         from .docx_report import write_docx as writer
@@ -75,7 +98,15 @@ def export_annotated(
         with open(source, "rb") as fh:
             head = fh.read(1024)
     except OSError as exc:
-        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc})", source) from exc
+        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc}).", source) from exc
+    kind = ".pdf" if b"%PDF-" in head else ".docx" if head.startswith(b"PK") else ""
+    suffix = Path(dest).suffix.lower()
+    if kind and suffix in (".pdf", ".docx", ".docm") and not (suffix == kind or {suffix, kind} == {".docx", ".docm"}):
+        raise ExportError(
+            f"an annotated copy of a {kind[1:].upper()} contract is a {kind[1:].upper()} file; "
+            f"name the output ...{kind}.",
+            dest,
+        )
     if b"%PDF-" in head:  # PDF readers accept the header anywhere in the first KB
         from .annotated_pdf import write_annotated_pdf
 
@@ -85,7 +116,7 @@ def export_annotated(
 
         return write_annotated_docx(analysis, decisions, meta, source, Path(dest))
     raise ExportError(
-        "annotated copies can be made of PDF and DOCX contracts only; export a report instead", source
+        "annotated copies can be made of PDF and DOCX contracts only; export a report instead.", source
     )
 
 
@@ -95,6 +126,7 @@ def export_change_request(
     """Write the change-request addendum draft (DOCX) for the vendor."""
     from .change_request import write_change_request
 
+    _refuse_original(dest, analysis)
     return write_change_request(analysis, decisions, meta, Path(dest))
 
 
@@ -102,4 +134,6 @@ def export_portfolio(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]
     """Write one CSV row per contract × requirement with status and decision."""
     from .portfolio import write_portfolio
 
+    rows = list(rows)
+    _refuse_original(Path(dest), *(analysis for analysis, _ in rows))
     return write_portfolio(rows, Path(dest))

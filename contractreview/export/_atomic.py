@@ -24,17 +24,17 @@ def atomic_path(dest: Path, *, refuse: tuple[Path, ...] = ()) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             if dest.exists() and os.path.samefile(dest, other):
                 raise ExportError(
-                    "refusing to overwrite the original contract; choose another output file", dest
+                    "refusing to overwrite the original contract. Choose another output file.", dest
                 )
     if dest.is_dir():
-        raise ExportError("is a folder; give a file name for the export", dest)
+        raise ExportError("is a folder; give a file name for the export.", dest)
     parent = dest.parent if str(dest.parent) else Path(".")
     if not parent.is_dir():
-        raise ExportError(f"the folder {parent.name or parent} does not exist", dest)
+        raise ExportError(f"the folder {parent.name or parent} does not exist. Create it or choose another output folder.", dest)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise ExportError(f"cannot write in this folder ({exc.strerror or exc})", dest) from exc
+        raise ExportError(f"cannot write in this folder ({exc.strerror or exc}).", dest) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -47,7 +47,7 @@ def atomic_path(dest: Path, *, refuse: tuple[Path, ...] = ()) -> Iterator[Path]:
         raise
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
-        raise ExportError(f"could not be written ({exc.strerror or exc})", dest) from exc
+        raise ExportError(f"could not be written ({exc.strerror or exc}).", dest) from exc
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

@@ -104,9 +104,9 @@ def annotate_docx(
         data = source.read_bytes()
         document = docx.Document(io.BytesIO(data))
     except OSError as exc:
-        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc})", source) from exc
+        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc}).", source) from exc
     except Exception as exc:  # noqa: BLE001 - python-docx raises many types for broken packages
-        raise ExportError(f"is not a DOCX file python-docx can annotate ({exc})", source) from exc
+        raise ExportError(f"is not a DOCX file that can be annotated ({exc}).", source) from exc
 
     model = build_report(analysis, decisions, meta)
     author = meta.reviewer or "ContractReview"

@@ -111,7 +111,7 @@ def annotate_pdf(
         reader = PdfReader(str(source))
         encrypted = reader.is_encrypted
         if encrypted and not reader.decrypt(password or ""):
-            raise ExportError("is encrypted; give its password to annotate it", source)
+            raise ExportError("is encrypted; give its password (--password) to annotate it.", source)
         writer = PdfWriter(clone_from=reader)
         if encrypted:
             # The copy must stay as protected as the original: same password, AES-256.
@@ -119,9 +119,9 @@ def annotate_pdf(
     except ExportError:
         raise
     except OSError as exc:
-        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc})", source) from exc
+        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc}).", source) from exc
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
-        raise ExportError(f"is not a PDF pypdf can annotate ({exc})", source) from exc
+        raise ExportError(f"is not a PDF that can be annotated ({exc}).", source) from exc
 
     model = build_report(analysis, decisions, meta)
     author = meta.reviewer or "ContractReview"
