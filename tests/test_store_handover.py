@@ -158,3 +158,25 @@ def test_store_handover_rejects_a_tampered_contract(alice, bob, tmp_path: Path) 
     with pytest.raises(StoreError, match="does not match"):
         bob.import_review(dest)
     assert bob.list_reviews() == []
+
+
+def test_store_handover_never_overwrites_the_contract_or_the_database(alice, tmp_path: Path) -> None:
+    """Regression: 'reviews export 1 <the contract>.docx' replaced the contract with the JSON hand-over,
+    and the database file itself could be named as the destination."""
+    src = tmp_path / "Vendor DPA.pdf"
+    blob = _pdf(src, [BREACH_WEAK, DELETE_OK])
+    v1 = contract_v1()
+    doc = dataclasses.replace(v1.document, sha256=hashlib.sha256(blob).hexdigest(), source_path=str(src))
+    rid = alice.save_analysis(dataclasses.replace(v1, document=doc), source_path=str(src))
+    with pytest.raises(StoreError, match="Vendor DPA.pdf.*contract") as exc:
+        alice.export_review(rid, src)
+    assert "overwrite" in str(exc.value)
+    assert src.read_bytes() == blob
+    with pytest.raises(StoreError, match="reviews.sqlite3.*database"):
+        alice.export_review(rid, alice.path)
+    assert alice.check() == []
+    assert alice.get_analysis(rid).document.sha256 == doc.sha256
+    assert [p.name for p in src.parent.iterdir() if p.name.endswith(".tmp")] == []
+    # an ordinary destination still works, and replacing an earlier hand-over is fine
+    out = alice.export_review(rid, tmp_path / "handover.json")
+    assert alice.export_review(rid, out) == out and json.loads(out.read_text())["schema"] == HANDOVER_SCHEMA

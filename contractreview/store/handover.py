@@ -50,6 +50,22 @@ def _write_private_atomic(dest: Path, payload: bytes) -> Path:
     return dest
 
 
+def _refuse_protected(dest: Path, store: Store, contract_paths: list[str | None]) -> None:
+    """A hand-over file must not replace the contract it describes nor the review database itself."""
+    if not dest.exists():
+        return
+    db = Path(store.path)
+    protected = [(p, "the contract this review was made from") for p in contract_paths if p]
+    protected += [(db, "the review database"), (Path(f"{db}-wal"), "the review database's journal")]
+    for other, what in protected:
+        try:
+            same = os.path.samefile(dest, other)
+        except OSError:
+            continue
+        if same:
+            raise StoreError(f"is {what}; refusing to overwrite it. Choose another file for the hand-over.", dest)
+
+
 def export_review(store: Store, review_id: int, dest: Path, *, include_contract: bool = False) -> Path:
     row = store._review_row(review_id)
     sha = row["sha256"]
@@ -98,6 +114,7 @@ def export_review(store: Store, review_id: int, dest: Path, *, include_contract:
         ],
     }
     data_out = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    _refuse_protected(dest, store, [row["source_path"], doc_row["path"]])
     try:
         return _write_private_atomic(dest, data_out)
     except OSError as exc:
