@@ -154,3 +154,15 @@ def test_export_cli_default_annotated_name_follows_content(tmp_path, monkeypatch
     import zipfile
 
     assert "word/comments.xml" in zipfile.ZipFile(outdir / written[0]).namelist()
+
+
+@pytest.mark.parametrize("extra", [[], ["--portfolio"]])
+def test_export_cli_never_overwrites_the_review_database(stored, capsys, extra) -> None:
+    db, rid, _, _ = stored
+    before = db.read_bytes()
+    assert main(["export", str(rid), *extra, "--db", str(db), "-f", "csv", "-o", str(db)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "reviews.db" in err[0] and "database" in err[0]
+    assert db.read_bytes() == before
+    with store_mod.open_store(db) as store:
+        assert store.check() == [] and store.get_analysis(rid)

@@ -126,6 +126,21 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
     return analysis, decisions, None, path
 
 
+def _refuse_database(dest: Path, db: Path) -> None:
+    """Exports must not replace the review database (or its journal) that holds every decision."""
+    import os
+
+    from ..errors import ExportError
+
+    for other in (db, Path(f"{db}-wal")):
+        try:
+            same = dest.exists() and os.path.samefile(dest, other)
+        except OSError:
+            same = False
+        if same:
+            raise ExportError("is the review database; refusing to overwrite it. Choose another output file.", dest)
+
+
 def _default_output(analysis, fmt: str, source: Path | None) -> Path:  # type: ignore[no-untyped-def]
     stem = Path(analysis.document.name or "contract").stem or "contract"
     if fmt == "annotated":
@@ -156,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
         for target in args.targets:
             analysis, decisions, _, _ = load_target(target, args)
             rows.append((analysis, decisions))
+        _refuse_database(out or Path("portfolio.csv"), _db_path(args))
         written = export_portfolio(rows, out or Path("portfolio.csv"))
         print(written)
         return 0
@@ -174,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
         review_id=review_id,
     )
     dest = out or _default_output(analysis, fmt, source)
+    _refuse_database(dest, _db_path(args))
     if fmt == "annotated":
         if source is None or not source.is_file():
             raise ExportError(
