@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from pathlib import Path
 
@@ -130,16 +131,42 @@ def test_single_instance_stale_socket_from_crash_is_replaced(qtbot, app_id) -> N
         stale.unlink(missing_ok=True)
 
 
-def test_single_instance_lost_race_keeps_the_winner(qtbot, primary, app_id, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Two launches at once: the one whose listen fails must defer to the winner, not delete its socket."""
-    late = SingleInstance(app_id)
-    answers = iter([False])  # its first probe ran just before the winner started listening
-    real_probe = late._another_is_listening
-    monkeypatch.setattr(late, "_another_is_listening", lambda: next(answers, None) or real_probe())
-    assert late.is_primary() is False
-    with qtbot.waitSignal(primary.file_received, timeout=5000) as blocker:
-        assert SingleInstance(app_id).send("/still-the-winner.pdf")
-    assert blocker.args == ["/still-the-winner.pdf"]
+def test_single_instance_simultaneous_launches_elect_one_primary(app_id, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Several launches at the same moment (files double-clicked together): exactly one becomes primary."""
+    start_at = time.time() + 3.0
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from PySide6.QtCore import QCoreApplication
+        from contractreview.gui.single_instance import SingleInstance
+        probe = SingleInstance._another_is_listening
+        def slow_probe(self):  # a busy machine: time passes between "nobody there" and listening
+            answer = probe(self)
+            time.sleep(0.3)
+            return answer
+        SingleInstance._another_is_listening = slow_probe
+        app = QCoreApplication(sys.argv)
+        guard = SingleInstance({app_id!r})
+        while time.time() < {start_at!r}:
+            time.sleep(0.001)
+        print("primary" if guard.is_primary() else "second", flush=True)
+        sys.stdin.read()  # stay up, as a window would, until every launch has decided
+        """
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    try:
+        results = [p.stdout.readline().strip() for p in procs]  # type: ignore[union-attr]
+    finally:
+        for p in procs:
+            p.stdin.close()  # type: ignore[union-attr]
+            p.wait(timeout=30)
+    assert sorted(results) == ["primary", "second", "second", "second"], results
 
 
 def test_single_instance_names_differ_per_app_and_are_short(app_id) -> None:

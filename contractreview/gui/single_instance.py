@@ -21,12 +21,14 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtCore import QByteArray, QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 CONNECT_TIMEOUT_MS = 500
 WRITE_TIMEOUT_MS = 2000
+LOCK_TIMEOUT_MS = 5000
 MAX_MESSAGE_BYTES = 64 * 1024  # a path; anything longer is not ours
 
 
@@ -88,24 +90,29 @@ class SingleInstance(QObject):
         return self._primary
 
     def _decide(self) -> bool:
+        # Double-clicking several files at once starts several launches together. Probe-then-listen is
+        # only safe one launch at a time: Qt's listen() with socket options binds in a private folder
+        # and renames onto the name, silently replacing a live server's socket. A lock file (stale
+        # locks of crashed launches are detected by PID) makes the decision one at a time.
+        lock = QLockFile(str(Path(QDir.tempPath()) / f"{self.server_name}.lock"))
+        locked = lock.tryLock(LOCK_TIMEOUT_MS)
+        try:
+            return self._probe_then_listen()
+        finally:
+            if locked:
+                lock.unlock()
+
+    def _probe_then_listen(self) -> bool:
         if self._another_is_listening():
             return False
         server = QLocalServer(self)
         # Only the same user may hand us files.
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.server_name):
-            # Either another launch started listening since the probe above (two files double-clicked
-            # at once), or a crashed instance left its socket file. Ask again before removing anything:
-            # removing a live instance's socket would give two windows.
-            if self._another_is_listening():
-                server.deleteLater()
-                return False
+            # A socket file left by a crashed instance (nobody answered the probe): remove and retry.
             QLocalServer.removeServer(self.server_name)
             if not server.listen(self.server_name):
-                if self._another_is_listening():
-                    server.deleteLater()
-                    return False
-                # Cannot listen and nobody is there (e.g. no writable temp folder): run unguarded.
+                # Cannot listen at all (e.g. no writable temp folder): run unguarded.
                 server.deleteLater()
                 return True
         server.newConnection.connect(self._on_new_connection)
