@@ -391,3 +391,21 @@ def test_store_check_notices_a_removed_audit_trigger(db_path: Path) -> None:
     con.close()
     with open_store(db_path) as store:
         assert store.check() == ["audit: trigger audit_log_no_delete is missing, the audit log is not protected"]
+
+
+def test_store_folder_it_creates_is_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #7 (data at rest): the data folder the store creates holds contract copies named after
+    vendors' files; other accounts must not list it. An existing folder keeps its mode."""
+    monkeypatch.setenv("CONTRACTREVIEW_DATA_DIR", str(tmp_path / "fresh" / "data"))
+    old = os.umask(0o022)
+    try:
+        with open_store() as store:
+            store.save_analysis(contract_v1())
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "fresh" / "data") == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    open_store(shared / "reviews.sqlite3").close()
+    assert _mode(shared) == 0o755

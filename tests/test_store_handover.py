@@ -180,3 +180,22 @@ def test_store_handover_never_overwrites_the_contract_or_the_database(alice, tmp
     # an ordinary destination still works, and replacing an earlier hand-over is fine
     out = alice.export_review(rid, tmp_path / "handover.json")
     assert alice.export_review(rid, out) == out and json.loads(out.read_text())["schema"] == HANDOVER_SCHEMA
+
+
+def test_store_handover_contract_copies_folder_is_owner_only(alice, bob, tmp_path: Path) -> None:
+    import os
+
+    src = tmp_path / "Vendor DPA.pdf"
+    blob = _pdf(src, [BREACH_WEAK, DELETE_OK])
+    v1 = contract_v1()
+    doc = dataclasses.replace(v1.document, sha256=hashlib.sha256(blob).hexdigest(), source_path=str(src))
+    rid = alice.save_analysis(dataclasses.replace(v1, document=doc))
+    dest = alice.export_review(rid, tmp_path / "with.json", include_contract=True)
+    old = os.umask(0o022)
+    try:
+        new_id = bob.import_review(dest)
+    finally:
+        os.umask(old)
+    copy = Path(bob.get_summary(new_id).path)
+    assert copy.parent.name == "contracts"
+    assert _mode(copy.parent) == 0o700 and _mode(copy) == 0o600

@@ -76,7 +76,7 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
         p = document.add_paragraph()
         p.add_run("Requested change: ").bold = True
         p.add_run(
-            "add the following language" if not i.quotes else "replace or supplement the wording above with"
+            "add the following language:" if not i.quotes else "replace or supplement the wording above with:"
         )
         document.add_paragraph(
             _x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote"

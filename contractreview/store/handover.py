@@ -33,7 +33,8 @@ _DECISION_KEYS = ("decision", "note", "reviewer", "created_at", "updated_at", "e
 
 def _write_private_atomic(dest: Path, payload: bytes) -> Path:
     """Write ``payload`` to ``dest`` through a 0600 temp file in the same folder and ``os.replace``."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    # A folder we create (e.g. the store's "contracts" copies) is owner-only: names are vendors' file names.
+    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

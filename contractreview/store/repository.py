@@ -264,7 +264,7 @@ class Store:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only when we create it
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the review database ({exc.strerror}).", path) from exc
         if not path.exists():
