@@ -312,7 +312,7 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
         - q["weak"] * bool(hit.weaks)
         - q["hedge"] * bool(hit.hedges)
         - q["deny"] * bool(hit.denies or hit.refusals)
-        - q["exception"] * bool(hit.exceptions)
+        - q["exception"] * (bool(hit.exceptions) and not hit.commits)  # "shall not … other than for school purposes" is the protection
     )
     return Scored(hit, rel, qual)
 
