@@ -162,7 +162,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
 def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> Path:
     """Write the settings atomically (temp file + rename), readable by the owner only."""
     target = Path(path) if path is not None else settings_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # recent files name contracts: owner-only
     data = asdict(settings)
     data["recent_files"] = list(settings.recent_files)
     data["schema"] = SETTINGS_SCHEMA

@@ -92,3 +92,17 @@ def test_settings_wrong_field_types_keep_the_good_fields() -> None:
 def test_settings_invalid_base64_window_state_is_empty() -> None:
     assert Settings(window_geometry="***").geometry_bytes == b""
     assert decode_bytes("") == b""
+
+
+def test_settings_folder_created_owner_only(tmp_path: Path) -> None:
+    """Issue #7: the settings name recent contracts; a config folder we create is 0700."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        path = save_settings(Settings(reviewer_name="Ana").with_recent("/contracts/vendor.pdf"))
+    finally:
+        os.umask(old)
+    assert path.parent == tmp_path / "config"
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
