@@ -350,3 +350,50 @@ def test_ingest_errors_text_only_in_header_band_is_not_called_scanned(tmp_path: 
     assert all(pg.has_text_layer for pg in doc.pages)
     for n in range(1, 6):
         assert f"under section {n}." in doc.text
+
+
+def _hostile_inputs(tmp: Path, small_pdf: Path) -> dict[str, Path]:
+    import docgen_docx as g
+
+    made: dict[str, bytes] = {
+        "zero.pdf": b"",
+        "truncated.pdf": small_pdf.read_bytes()[:300],
+        "locked.docx": g.encrypted_ooxml(),
+        "bomb.docx": g.raw_zip_prepacked([g.zero_bomb_member("word/document.xml", 3)]),
+        "xxe.docx": g.xxe_docx(),
+        "laughs.docx": g.billion_laughs_docx(),
+        "macros.docm": g.macro_docx(),
+        "random.docx": bytes(range(256)) * 20,
+        "latin1.txt": b"\x00\x01binary\xff" * 50,
+        "old.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1536),
+    }
+    out = {}
+    for name, data in made.items():
+        (tmp / name).write_bytes(data)
+        out[name] = tmp / name
+    out["missing.pdf"] = tmp / "missing.pdf"
+    (tmp / "a folder.pdf").mkdir()
+    out["a folder.pdf"] = tmp / "a folder.pdf"
+    enc = docgen.encrypt_pdf(small_pdf, tmp / "locked.pdf", "s3cret")
+    out["locked.pdf"] = enc
+    return out
+
+
+def test_ingest_cli_hostile_inputs_exit_2_with_one_line_naming_the_file(
+    tmp_path: Path, small_pdf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue #7: every bad input gives exit 2 and exactly one stderr line naming the file and the reason,
+    and no contract text or traceback."""
+    from contractreview.cli import main
+
+    capsys.readouterr()
+    for name, path in _hostile_inputs(tmp_path, small_pdf).items():
+        code = main(["ingest", str(path)])
+        cap = capsys.readouterr()
+        lines = cap.err.strip().splitlines()
+        assert code == 2, (name, cap.err)
+        assert len(lines) == 1, (name, lines)
+        assert name in lines[0], (name, lines[0])
+        assert "Traceback" not in cap.err and cap.out == ""
+        reason = lines[0].split(name, 1)[1]
+        assert len(reason.strip(" :.")) > 10, (name, lines[0])
