@@ -166,3 +166,28 @@ def test_export_cli_never_overwrites_the_review_database(stored, capsys, extra) 
     assert db.read_bytes() == before
     with store_mod.open_store(db) as store:
         assert store.check() == [] and store.get_analysis(rid)
+
+
+def test_export_cli_logs_no_contract_text_unless_debug(tmp_path, capsys, caplog) -> None:
+    """Issue #7: ingest, analysis, store and export log no contract text at INFO and above."""
+    import logging
+
+    pytest.importorskip("contractreview.analyze")
+    import docx
+
+    marker = "Zyxwvut Quillfeather Academy"
+    d = docx.Document()
+    d.add_paragraph("1. Definitions")
+    d.add_paragraph(f"1.1 Provider shall notify {marker} of any breach of Student Data within 30 days.")
+    d.add_paragraph(f"1.2 Provider shall delete Student Data of {marker} on request.")
+    src = tmp_path / "secret.docx"
+    d.save(str(src))
+    db = tmp_path / "reviews.db"
+    caplog.set_level(logging.INFO)
+    for fmt, suffix in (("md", ".md"), ("annotated", ".docx"), ("json", ".json")):
+        assert main(["export", str(src), "--db", str(db), "-f", fmt, "-o", str(tmp_path / f"out{suffix}")]) == 0
+    assert main(["reviews", "list", "--db", str(db)]) in (0, None)
+    assert main(["ingest", str(src)]) == 0
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert not [m for m in logged if "Quillfeather" in m]
+    assert "Quillfeather" not in capsys.readouterr().err
