@@ -254,7 +254,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         negs = _spans(doc, "cr_neg")
         hedges = tuple(sp.text.lower() for sp in _spans(doc, "cr_hedge") if sp.label_ == "hedge")
         refusals = tuple(sp.text.lower() for sp in negs if sp.label_ == "refusal")
-        exceptions = tuple(sp.text.lower().split(" ")[0] for sp in negs if sp.label_ == "exception")
+        # Carve-out triggers; "^" marks one that opens the sentence ("Except as otherwise permitted by law, …").
+        exceptions = tuple(("^" if sp.start <= 2 else "") + " ".join(sp.text.lower().split()[:2])
+                           for sp in negs if sp.label_ == "exception")
         heads = heading_reqs.get(ci, set())
         reqs = (set(by_kind["cue"]) | heads) & wanted
         for rid in reqs:
@@ -312,7 +314,7 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
         - q["weak"] * bool(hit.weaks)
         - q["hedge"] * bool(hit.hedges)
         - q["deny"] * bool(hit.denies or hit.refusals)
-        - q["exception"] * (bool(hit.exceptions) and not hit.commits)  # "shall not … other than for school purposes" is the protection
+        - q["exception"] * _carves_out(hit)
     )
     return Scored(hit, rel, qual)
 
@@ -360,6 +362,22 @@ def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[
             return info
         best_vague = best_vague or info
     return best_vague or {}
+
+
+_BROAD_CARVE_OUTS = ("unless", "notwithstanding", "to the", "subject to", "except as", "save as")
+
+
+def _carves_out(hit: Hit) -> bool:
+    """A carve-out that weakens the sentence.
+
+    "shall not … other than for school purposes" or "… except for subprocessors" inside a commitment is
+    the protection itself; "unless", "subject to", "to the extent" or a sentence-opening exception is not.
+    """
+    if not hit.exceptions:
+        return False
+    if not hit.commits:
+        return True
+    return any(e.startswith("^") or e.startswith(_BROAD_CARVE_OUTS) for e in hit.exceptions)
 
 
 def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> list[Scored]:
@@ -544,7 +562,7 @@ def _weak_reasons(s: Scored) -> list[str]:
     if h.weaks:
         out.append(f"it uses weak wording ({_rule_words(h.weaks[0])})")
     if h.exceptions:
-        out.append(f"it carves out exceptions (\"{h.exceptions[0]}\")")
+        out.append(f"it carves out exceptions (\"{h.exceptions[0].lstrip('^')}\")")
     if not h.commits:
         out.append("no firm commitment to the protection was found")
     return out
