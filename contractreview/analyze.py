@@ -48,6 +48,12 @@ _SKIP_BLOCKS = {BlockKind.HEADER, BlockKind.FOOTER, BlockKind.HEADING}
 _NUM_PREFIX = re.compile(r"^\W*(?:(?:section|article|§)\s*)?[\dIVXivx]+(?:\.\d+)*[.)]?\s*", re.IGNORECASE)
 
 
+def _looks_like_title(sentence: str) -> bool:
+    """A short line without closing punctuation ("Right to audit", "4. DATA BREACH") is a title."""
+    text = sentence.strip()
+    return bool(text) and len(text.split()) <= 6 and text[-1] not in ".;:!?)" and not any(ch.isdigit() for ch in text[-3:])
+
+
 def _is_heading_line(sentence: str, clause: Clause) -> bool:
     head = clause.heading.strip().rstrip(".:").lower()
     body = _NUM_PREFIX.sub("", sentence.strip()).rstrip(".:").lower()
@@ -224,7 +230,7 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     for s, e in sents:
         ci = bisect.bisect_right(starts, s) - 1 if starts else -1
         sentence = text[s:e]
-        if ci >= 0 and _is_heading_line(sentence, clauses[ci]):
+        if (ci >= 0 and _is_heading_line(sentence, clauses[ci])) or _looks_like_title(sentence):
             continue  # a heading is context for the sentences below it, not evidence by itself
         # Cheap prefilter: a sentence can only be relevant with one strong cue, two weak ones, a weak one
         # with a commitment phrase, or a matching clause heading; everything else never reaches spaCy.
