@@ -157,7 +157,14 @@ class PdfPagesView(QGraphicsView):
         self.render_count = 0
 
     # ------------------------------------------------------------------ loading
+    def _stop_flash(self) -> None:
+        # The flashing items are about to be deleted with the scene or the highlight set.
+        self._flash_timer.stop()
+        self._flash_items = []
+        self._flash_left = 0
+
     def close_pdf(self) -> None:
+        self._stop_flash()
         self.scene().clear()
         self._pixmaps.clear()
         self._rendered_scale.clear()
@@ -297,6 +304,7 @@ class PdfPagesView(QGraphicsView):
 
     # ------------------------------------------------------------------ highlights
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
+        self._stop_flash()
         for item in self._highlights:
             self.scene().removeItem(item)
         self._highlights = []
