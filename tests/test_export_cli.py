@@ -121,7 +121,20 @@ def test_export_cli_never_overwrites_the_reviewed_contract(stored, tmp_path, cap
     code = main(["export", str(rid), "--db", str(db), "-f", fmt, "-o", str(src)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
-    assert len(err) == 1 and "contract.pdf" in err[0] and "overwrite" in err[0]
+    assert len(err) == 1 and "contract.pdf" in err[0]
+    assert "overwrite" in err[0] or fmt != "pdf"  # other formats already fail on the name's suffix
+    assert S.sha256(src) == before
+    # the library refuses too, whatever the format
+    from contractreview.errors import ExportError
+    from contractreview.export import export_change_request, export_report
+
+    with store_mod.open_store(db) as store:
+        analysis = store.get_analysis(rid)
+    with pytest.raises(ExportError, match="overwrite"):
+        if fmt == "request":
+            export_change_request(analysis, {}, S.META, src)
+        else:
+            export_report(analysis, {}, S.META, fmt, src)
     assert S.sha256(src) == before
     assert sorted(p.name for p in src.parent.iterdir() if p.name.startswith(".contract")) == []
 
@@ -158,11 +171,15 @@ def test_export_cli_default_annotated_name_follows_content(tmp_path, monkeypatch
 
 @pytest.mark.parametrize("extra", [[], ["--portfolio"]])
 def test_export_cli_never_overwrites_the_review_database(stored, capsys, extra) -> None:
-    db, rid, _, _ = stored
+    import shutil
+
+    first, rid, _, _ = stored
+    db = first.with_name("reviews.csv")  # a database whose name passes the format check
+    shutil.copyfile(first, db)
     before = db.read_bytes()
     assert main(["export", str(rid), *extra, "--db", str(db), "-f", "csv", "-o", str(db)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "reviews.db" in err[0] and "database" in err[0]
+    assert len(err) == 1 and "reviews.csv" in err[0] and "database" in err[0]
     assert db.read_bytes() == before
     with store_mod.open_store(db) as store:
         assert store.check() == [] and store.get_analysis(rid)
@@ -191,3 +208,39 @@ def test_export_cli_logs_no_contract_text_unless_debug(tmp_path, capsys, caplog)
     logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert not [m for m in logged if "Quillfeather" in m]
     assert "Quillfeather" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["-o", "summary.txt"], "summary.txt"),
+        (["-f", "pdf", "-o", "report.docx"], "report.docx"),
+        (["-f", "request", "-o", "request.pdf"], "request.pdf"),
+        (["--portfolio", "-o", "inventory.xlsx"], "inventory.xlsx"),
+    ],
+)
+def test_export_cli_output_name_must_match_the_format(stored, tmp_path, capsys, monkeypatch, argv, name) -> None:
+    """Regression: '-o summary.txt' wrote a DOCX named .txt, '--portfolio -o x.xlsx' a CSV named .xlsx."""
+    db, rid, _, _ = stored
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(rid), "--db", str(db), *argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and name in err[0]
+    assert not (tmp_path / name).exists()
+
+
+def test_export_cli_format_from_name_and_default(stored, tmp_path, monkeypatch, capsys) -> None:
+    db, rid, _, _ = stored
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(rid), "--db", str(db), "-o", "r.HTML"]) == 0
+    assert "<html" in (tmp_path / "r.HTML").read_text(encoding="utf-8").lower()
+    assert main(["export", str(rid), "--db", str(db), "-f", "md", "-o", "noext"]) == 0
+    assert (tmp_path / "noext").read_text(encoding="utf-8").startswith("# ")
+    assert main(["export", str(rid), "--db", str(db), "-f", "request", "-o", "req.docx"]) == 0
+    assert zipfile_ok(tmp_path / "req.docx")
+
+
+def zipfile_ok(p: Path) -> bool:
+    import zipfile
+
+    return "word/document.xml" in zipfile.ZipFile(p).namelist()

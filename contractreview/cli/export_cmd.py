@@ -126,6 +126,31 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
     return analysis, decisions, None, path
 
 
+def _format_for(asked: str | None, out: Path | None) -> str:
+    """The export format from --format and the output name, refusing a name that contradicts it
+    (a DOCX written as 'summary.txt' or a PDF as 'report.docx' opens in the wrong program)."""
+    from ..errors import ExportError
+
+    suffix = out.suffix.lower() if out is not None else ""
+    by_name = _SUFFIX_FORMATS.get(suffix)
+    if asked is None:
+        if out is not None and suffix and by_name is None:
+            raise ExportError(
+                f"the export format cannot be told from the name ending in {out.suffix}; "
+                "add --format (docx, pdf, html, md, csv, json, annotated or request).",
+                out,
+            )
+        return by_name or "docx"
+    expected = {"request": "docx", "annotated": None}.get(asked, asked)
+    if suffix and expected is not None and by_name != expected:
+        raise ExportError(
+            f"the name ends in {out.suffix} but the export is {asked.upper()}; name it ...{expected} "
+            "or change --format.",
+            out,
+        )
+    return asked
+
+
 def _refuse_database(dest: Path, db: Path) -> None:
     """Exports must not replace the review database (or its journal) that holds every decision."""
     import os
@@ -167,6 +192,10 @@ def run(args: argparse.Namespace) -> int:
     if args.portfolio:
         if args.format not in (None, "csv"):
             raise ExportError("a portfolio is written as CSV only (--format csv).", out)
+        if out is not None and out.suffix and out.suffix.lower() != ".csv":
+            raise ExportError(
+                f"a portfolio is a CSV file, but the name ends in {out.suffix}; name it ...csv.", out
+            )
         rows = []
         for target in args.targets:
             analysis, decisions, _, _ = load_target(target, args)
@@ -180,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
         raise ExportError(
             f"one review or file at a time ({len(args.targets)} given); use --portfolio for several."
         )
-    fmt = args.format or (_SUFFIX_FORMATS.get(out.suffix.lower()) if out else None) or "docx"
+    fmt = _format_for(args.format, out)
     analysis, decisions, review_id, source = load_target(args.targets[0], args)
     meta = ReportMeta(
         reviewer=reviewer,
