@@ -287,3 +287,23 @@ def test_export_where_names_short_labels_as_clauses() -> None:
     assert Quote("x", "(a)", 2).where_sentence == "Clause (a), page 2"
     assert Quote("x", "Data Retention and Deletion", 4).where_sentence == "Data Retention and Deletion, page 4"
     assert Quote("x", "", 5).where_sentence == "Page 5"
+
+
+def test_export_sweeps_temp_files_a_killed_export_left(analysis, tmp_path) -> None:
+    """Issue #7: a temp file from an export killed mid-write is removed by the next export to that name;
+    a fresh one (a concurrent export) and other files are left alone."""
+    import time
+
+    dest = tmp_path / "gap.md"
+    stale = tmp_path / ".gap.md.abc123.tmp"
+    stale.write_text("half a report")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".gap.md.def456.tmp"
+    fresh.write_text("being written")
+    other = tmp_path / ".notes.md.abc123.tmp"
+    other.write_text("not ours")
+    os.utime(other, (old, old))
+    export_report(analysis, {}, S.META, "md", dest)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([".gap.md.def456.tmp", ".notes.md.abc123.tmp", "gap.md"])

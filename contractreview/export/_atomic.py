@@ -11,6 +11,41 @@ from pathlib import Path
 from ..errors import ExportError
 
 
+STALE_TEMP_SECONDS = 15 * 60
+
+
+def sweep_stale_temps(folder: Path, name: str, *, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Remove temporary files a killed export of ``name`` left in ``folder`` (issue #7: temp files are
+    removed after a crash on the next run). Only our own pattern (``.NAME.<random>.tmp``), only files
+    untouched for ``older_than`` seconds, so a concurrent export's temp file is never taken."""
+    import time
+
+    removed = 0
+    now = time.time()
+    try:
+        candidates = list(Path(folder).glob(f".{glob_escape(name)}.*.tmp"))
+    except OSError:
+        return 0
+    for p in candidates:
+        try:
+            st = p.lstat()
+            if p.is_symlink() or not p.is_file() or now - st.st_mtime < older_than:
+                continue
+            if hasattr(os, "getuid") and st.st_uid != os.getuid():
+                continue
+            p.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
 @contextlib.contextmanager
 def atomic_path(dest: Path, *, refuse: tuple[Path, ...] = ()) -> Iterator[Path]:
     """Yield a temporary path next to ``dest``; on success it replaces ``dest`` with mode 0600.
@@ -31,6 +66,7 @@ def atomic_path(dest: Path, *, refuse: tuple[Path, ...] = ()) -> Iterator[Path]:
     parent = dest.parent if str(dest.parent) else Path(".")
     if not parent.is_dir():
         raise ExportError(f"the folder {parent.name or parent} does not exist. Create it or choose another output folder.", dest)
+    sweep_stale_temps(parent, dest.name)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
