@@ -51,7 +51,12 @@ _NUM_PREFIX = re.compile(r"^\W*(?:(?:section|article|§)\s*)?[\dIVXivx]+(?:\.\d+
 def _looks_like_title(sentence: str) -> bool:
     """A short line without closing punctuation ("Right to audit", "4. DATA BREACH") is a title."""
     text = sentence.strip()
-    return bool(text) and len(text.split()) <= 6 and text[-1] not in ".;:!?)" and not any(ch.isdigit() for ch in text[-3:])
+    return (
+        bool(text)
+        and len(text.split()) <= 6
+        and text[-1] not in ".;:!?)"
+        and not any(ch.isdigit() for ch in text[-3:])
+    )
 
 
 def _is_heading_line(sentence: str, clause: Clause) -> bool:
@@ -95,7 +100,9 @@ class Features:
 
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     has_scope_patterns: set[str] = field(default_factory=set)
-    cue_weights: dict[str, float] = field(default_factory=dict)  # rule id -> weight (pattern "weight", default 1)
+    cue_weights: dict[str, float] = field(
+        default_factory=dict
+    )  # rule id -> weight (pattern "weight", default 1)
     sentences: int = 0
     candidates: int = 0
 
@@ -212,9 +219,13 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     # Headings first: a clause headed "Data Breach" makes its sentences candidates for breach requirements.
     heading_reqs: dict[int, set[str]] = {}
     head_idx = [i for i, c in enumerate(clauses) if c.heading.strip()]
-    for i, hdoc in zip(head_idx, nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256), strict=True):
+    for i, hdoc in zip(
+        head_idx, nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256), strict=True
+    ):
         # Only a specific cue makes a heading topical ("Data Breach"), not a generic word ("Changes").
-        labels = {sp.label_ for sp in _spans(hdoc, "cr_cue") if feats.cue_weights.get(sp.id_, 1.0) >= 2.0} & wanted
+        labels = {
+            sp.label_ for sp in _spans(hdoc, "cr_cue") if feats.cue_weights.get(sp.id_, 1.0) >= 2.0
+        } & wanted
         if labels:
             heading_reqs[i] = labels
 
@@ -223,9 +234,20 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     strong_words, weak_words = _anchor_words(patterns)
     strong = _Anchors(strong_words)
     weak_a = _Anchors(weak_words)
-    commit_a = _Anchors(tuple(sorted({p["pattern"].strip().lower() for p in patterns
-                                      if p.get("kind") == "commit" and p["label"] != "_common"
-                                      and isinstance(p["pattern"], str) and p["pattern"].strip()})))
+    commit_a = _Anchors(
+        tuple(
+            sorted(
+                {
+                    p["pattern"].strip().lower()
+                    for p in patterns
+                    if p.get("kind") == "commit"
+                    and p["label"] != "_common"
+                    and isinstance(p["pattern"], str)
+                    and p["pattern"].strip()
+                }
+            )
+        )
+    )
     cands: list[tuple[int, int, int]] = []
     for s, e in sents:
         ci = bisect.bisect_right(starts, s) - 1 if starts else -1
@@ -247,7 +269,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
             cands.append((s, e, ci))
     feats.candidates = len(cands)
 
-    for (s, e, ci), doc in zip(cands, nlp.pipe((text[s:e] for s, e, _ in cands), batch_size=128), strict=True):
+    for (s, e, ci), doc in zip(
+        cands, nlp.pipe((text[s:e] for s, e, _ in cands), batch_size=128), strict=True
+    ):
         by_kind: dict[str, dict[str, list[str]]] = {}
         for kind in ("cue", "commit", "weak", "deny", "scope"):
             d: dict[str, list[str]] = {}
@@ -261,8 +285,11 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         hedges = tuple(sp.text.lower() for sp in _spans(doc, "cr_hedge") if sp.label_ == "hedge")
         refusals = tuple(sp.text.lower() for sp in negs if sp.label_ == "refusal")
         # Carve-out triggers; "^" marks one that opens the sentence ("Except as otherwise permitted by law, …").
-        exceptions = tuple(("^" if sp.start <= 2 else "") + " ".join(sp.text.lower().split()[:2])
-                           for sp in negs if sp.label_ == "exception")
+        exceptions = tuple(
+            ("^" if sp.start <= 2 else "") + " ".join(sp.text.lower().split()[:2])
+            for sp in negs
+            if sp.label_ == "exception"
+        )
         heads = heading_reqs.get(ci, set())
         reqs = (set(by_kind["cue"]) | heads) & wanted
         for rid in reqs:
@@ -325,9 +352,13 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
     return Scored(hit, rel, qual)
 
 
-_NOTICE_PERIOD = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|prior\s+notice)",
-                            re.IGNORECASE)
-_NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
+_NOTICE_PERIOD = re.compile(
+    r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|prior\s+notice)",
+    re.IGNORECASE,
+)
+_NOT_DELETED = re.compile(
+    r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE
+)
 _DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov)\w*", re.IGNORECASE)
 
 
@@ -390,8 +421,10 @@ def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> 
     scored = [score_hit(h, rid, feats, w) for h in feats.hits.get(rid, [])]
     need_scope = rid in feats.has_scope_patterns
     out = [
-        s for s in scored
-        if s.relevance >= floor and (s.hit.cues or s.hit.heading)
+        s
+        for s in scored
+        if s.relevance >= floor
+        and (s.hit.cues or s.hit.heading)
         and (s.hit.scope or s.hit.heading or not need_scope)
         and not (rid in w["notice_to_school"] and _users_only(s.hit))
     ]
@@ -400,8 +433,22 @@ def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> 
 
 
 FEATURE_NAMES = (
-    "bias", "max_relevance", "log_relevant", "top_quality", "any_commit", "commit_share", "any_weak", "weak_share",
-    "any_hedge_top", "any_deny", "any_exception_top", "heading", "modal_top", "deadline_ok", "deadline_bad", "strong_relevant",
+    "bias",
+    "max_relevance",
+    "log_relevant",
+    "top_quality",
+    "any_commit",
+    "commit_share",
+    "any_weak",
+    "weak_share",
+    "any_hedge_top",
+    "any_deny",
+    "any_exception_top",
+    "heading",
+    "modal_top",
+    "deadline_ok",
+    "deadline_bad",
+    "strong_relevant",
 )
 
 
@@ -466,7 +513,7 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
         worst = min(relevant, key=lambda s: s.quality)
         if top.quality - w["deny_anywhere_penalty"] < w["satisfied_threshold"] and ok:
             ok = False
-            reasons.append(f"another sentence refuses or limits it (\"{_short(document.text, worst.hit)}\")")
+            reasons.append(f'another sentence refuses or limits it ("{_short(document.text, worst.hit)}")')
     if not ok:
         reasons.extend(_weak_reasons(top))
 
@@ -511,13 +558,20 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
                 blocked = True
                 deadline = -1
                 wording = nums.get("wording") if nums else None
-                reasons.append(f"no fixed deadline (\"{wording}\")" if wording else "no fixed deadline is stated")
+                reasons.append(
+                    f'no fixed deadline ("{wording}")' if wording else "no fixed deadline is stated"
+                )
         elif th is not None and th.value is not None and value > th.value:
             blocked = True
             deadline = -1
-            reasons.append(_over_threshold(parameter, value, th, params.get("wording", ""), library.profile.name))
-        if parameter == "breach_notice_max_hours" and params.get("clock_start") in {"confirmation", "determination"}:
-            need = (th.clock_start if th is not None and th.clock_start else "discovery")
+            reasons.append(
+                _over_threshold(parameter, value, th, params.get("wording", ""), library.profile.name)
+            )
+        if parameter == "breach_notice_max_hours" and params.get("clock_start") in {
+            "confirmation",
+            "determination",
+        }:
+            need = th.clock_start if th is not None and th.clock_start else "discovery"
             if need != params["clock_start"]:
                 blocked = True
                 deadline = -1
@@ -550,32 +604,38 @@ def _users_only(h: Hit) -> bool:
 def _over_threshold(parameter: str, value: float, th: Threshold, wording: str, profile: str) -> str:
     unit = "hours" if parameter.endswith("_hours") else "days"
     tv = th.value if th.value is None or not float(th.value).is_integer() else int(th.value)
-    stated = f"{value:g} {unit}" + (f" (\"{wording}\")" if wording else "")
+    stated = f"{value:g} {unit}" + (f' ("{wording}")' if wording else "")
     if th.is_law:
-        return f"the contract allows {stated}; the {profile} profile requires at most {tv:g} {unit} ({th.basis})"
+        return (
+            f"the contract allows {stated}; the {profile} profile requires at most {tv:g} {unit} ({th.basis})"
+        )
     basis = f": {th.basis}" if th.basis else ""
-    return (f"the contract allows {stated}; the {profile} profile asks for at most {tv:g} {unit}, "
-            f"a project recommendation, not a legal requirement{basis}")
+    return (
+        f"the contract allows {stated}; the {profile} profile asks for at most {tv:g} {unit}, "
+        f"a project recommendation, not a legal requirement{basis}"
+    )
 
 
 def _weak_reasons(s: Scored) -> list[str]:
     h = s.hit
     out: list[str] = []
     if h.refusals or h.denies:
-        out.append(f"it refuses or disclaims it (\"{(h.refusals or h.denies)[0].split('.')[-1].replace('_', ' ')}\")")
+        out.append(
+            f'it refuses or disclaims it ("{(h.refusals or h.denies)[0].split(".")[-1].replace("_", " ")}")'
+        )
     if h.hedges:
-        out.append(f"it is hedged (\"{h.hedges[0]}\")")
+        out.append(f'it is hedged ("{h.hedges[0]}")')
     if h.weaks:
         out.append(f"it uses weak wording ({_rule_words(h.weaks[0])})")
     if h.exceptions:
-        out.append(f"it carves out exceptions (\"{h.exceptions[0].lstrip('^')}\")")
+        out.append(f'it carves out exceptions ("{h.exceptions[0].lstrip("^")}")')
     if not h.commits:
         out.append("no firm commitment to the protection was found")
     return out
 
 
 def _rule_words(rule: str) -> str:
-    return "\"" + rule.rsplit(".", 1)[-1].replace("_", " ") + "\""
+    return '"' + rule.rsplit(".", 1)[-1].replace("_", " ") + '"'
 
 
 def _short(text: str, h: Hit, n: int = 90) -> str:
@@ -610,8 +670,11 @@ def _evidence(document: Document, clauses: tuple[Clause, ...], s: Scored, rid: s
 
 
 def _place(ev: Evidence) -> str:
-    where = f"clause {ev.clause}" if ev.clause and any(ch.isdigit() for ch in ev.clause[:4]) else (
-        f"\"{ev.clause}\"" if ev.clause else "the text")
+    where = (
+        f"clause {ev.clause}"
+        if ev.clause and any(ch.isdigit() for ch in ev.clause[:4])
+        else (f'"{ev.clause}"' if ev.clause else "the text")
+    )
     return f"{where}, page {ev.page}"
 
 
@@ -621,7 +684,7 @@ def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> s
     ev = evidence[0]
     quote = " ".join(ev.text.split())
     quote = quote if len(quote) <= 160 else quote[:159] + "…"
-    lead = f"{req.title}: {_place(ev)} (rule {ev.rule}) says \"{quote}\""
+    lead = f'{req.title}: {_place(ev)} (rule {ev.rule}) says "{quote}"'
     if d.status is Status.SATISFIED:
         extra = ""
         if d.params.get("wording"):
@@ -632,26 +695,50 @@ def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> s
 
 
 _ADJECTIVE_LAW = {
-    "french": "France", "dutch": "Netherlands", "german": "Germany", "english": "England", "irish": "Ireland",
-    "norwegian": "Norway", "swiss": "Switzerland", "belgian": "Belgium", "spanish": "Spain", "italian": "Italy",
-    "swedish": "Sweden", "danish": "Denmark", "finnish": "Finland", "austrian": "Austria", "polish": "Poland",
-    "luxembourg": "Luxembourg", "portuguese": "Portugal", "canadian": "Canada", "australian": "Australia",
+    "french": "France",
+    "dutch": "Netherlands",
+    "german": "Germany",
+    "english": "England",
+    "irish": "Ireland",
+    "norwegian": "Norway",
+    "swiss": "Switzerland",
+    "belgian": "Belgium",
+    "spanish": "Spain",
+    "italian": "Italy",
+    "swedish": "Sweden",
+    "danish": "Denmark",
+    "finnish": "Finland",
+    "austrian": "Austria",
+    "polish": "Poland",
+    "luxembourg": "Luxembourg",
+    "portuguese": "Portugal",
+    "canadian": "Canada",
+    "australian": "Australia",
 }
 _PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
 _LAW_PATTERNS = (
-    re.compile(r"governed\s+by(?:[^.;]{0,80}?)\s+(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s*of\s*(?:the\s*)?"
-               r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?" + _PLACE),
-    re.compile(r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?(?i:state\s+of\s+)?" + _PLACE
-               + r"(?:[^.;]{0,200}?)\s+(?:will|shall)\s+(?:apply|govern)"),
+    re.compile(
+        r"governed\s+by(?:[^.;]{0,80}?)\s+(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s*of\s*(?:the\s*)?"
+        r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?" + _PLACE
+    ),
+    re.compile(
+        r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?(?i:state\s+of\s+)?"
+        + _PLACE
+        + r"(?:[^.;]{0,200}?)\s+(?:will|shall)\s+(?:apply|govern)"
+    ),
     re.compile(r"governed\s+by\s+(?:the\s+)?(?P<adj>[A-Z][a-z]+)\s+law\b"),
-    re.compile(r"(?P<place2>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+|will\s+)?(?:govern|governs|applies|apply)\b"),
+    re.compile(
+        r"(?P<place2>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+|will\s+)?(?:govern|governs|applies|apply)\b"
+    ),
 )
 _NOT_PLACES = {"the", "this", "such", "applicable", "any", "all", "local", "federal", "united", "its", "your"}
 
 
 def _clean_place(raw: str) -> str | None:
     place = re.sub(r"\s+(?:and|of)$", "", raw.strip())
-    place = re.sub(r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law|Laws|Shall|Will|Without)\b.*$", "", place)
+    place = re.sub(
+        r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law|Laws|Shall|Will|Without)\b.*$", "", place
+    )
     if not place or place.split()[0].lower() in _NOT_PLACES - {"united"}:
         return None
     if place.lower().startswith("united states"):
@@ -677,8 +764,9 @@ def _governing_law(text: str) -> str | None:
     return None
 
 
-def key_terms(document: Document, decisions: Mapping[str, Decision], feats: Features, library: Any,
-              w: Mapping[str, Any]) -> dict[str, Any]:
+def key_terms(
+    document: Document, decisions: Mapping[str, Decision], feats: Features, library: Any, w: Mapping[str, Any]
+) -> dict[str, Any]:
     out: dict[str, Any] = {k: None for k in KEY_TERMS}
     text = document.text
     bd = decisions.get("breach_notice_deadline_to_lea")
@@ -691,8 +779,10 @@ def key_terms(document: Document, decisions: Mapping[str, Decision], feats: Feat
                 if cs:
                     break
         out["breach_notice_clock_start"] = cs
-    for rid, term in (("deletion_on_lea_request", "deletion_after_request_days"),
-                      ("deletion_or_return_at_contract_end", "deletion_after_termination_days")):
+    for rid, term in (
+        ("deletion_on_lea_request", "deletion_after_request_days"),
+        ("deletion_or_return_at_contract_end", "deletion_after_termination_days"),
+    ):
         dd = decisions.get(rid)
         if dd and dd.status is not Status.MISSING:
             out[term] = dd.params.get(term)

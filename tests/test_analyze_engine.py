@@ -61,7 +61,9 @@ DELETION = {
 
 def _doc(tmp_path: Path, breach: str = "24h", sale: str = "no_sale", deletion: str = "30d"):
     path = tmp_path / f"dpa_{breach}_{sale}_{deletion}.md"
-    path.write_text(BASE.format(breach=BREACH[breach], sale=SALE[sale], deletion=DELETION[deletion]), encoding="utf-8")
+    path.write_text(
+        BASE.format(breach=BREACH[breach], sale=SALE[sale], deletion=DELETION[deletion]), encoding="utf-8"
+    )
     return load_document(path)
 
 
@@ -101,12 +103,17 @@ def test_analyze_breach_params_name_numbers_and_basis(tmp_path: Path) -> None:
     assert analysis.key_terms["governing_law"] == "New York"
 
 
-@pytest.mark.parametrize(("variant", "expected"), [("no_sale", Status.SATISFIED), ("may_sell", Status.WEAK), ("absent", Status.MISSING)])
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [("no_sale", Status.SATISFIED), ("may_sell", Status.WEAK), ("absent", Status.MISSING)],
+)
 def test_analyze_sale_of_data(tmp_path: Path, variant: str, expected: Status) -> None:
     assert _status(tmp_path, "no_sale_of_student_data", sale=variant) is expected
 
 
-@pytest.mark.parametrize(("variant", "expected"), [("30d", Status.SATISFIED), ("refused", Status.WEAK), ("absent", Status.MISSING)])
+@pytest.mark.parametrize(
+    ("variant", "expected"), [("30d", Status.SATISFIED), ("refused", Status.WEAK), ("absent", Status.MISSING)]
+)
 def test_analyze_deletion_on_request(tmp_path: Path, variant: str, expected: Status) -> None:
     assert _status(tmp_path, "deletion_on_lea_request", deletion=variant) is expected
 
@@ -145,8 +152,14 @@ def test_analyze_pdf_evidence_has_boxes(tmp_path: Path) -> None:
     path = tmp_path / "dpa.pdf"
     c = canvas.Canvas(str(path), pagesize=letter)
     y = 720
-    for line in ("1. Data Breach", "1.1 Provider shall notify the District within twenty-four (24) hours",
-                 "of discovery of any breach of Student Data.", "", "2. Sale", "2.1 Provider shall not sell Student Data."):
+    for line in (
+        "1. Data Breach",
+        "1.1 Provider shall notify the District within twenty-four (24) hours",
+        "of discovery of any breach of Student Data.",
+        "",
+        "2. Sale",
+        "2.1 Provider shall not sell Student Data.",
+    ):
         c.drawString(72, y, line)
         y -= 18
     c.showPage()

@@ -12,8 +12,12 @@ from contractreview.evaluation.metrics import locate, normalised_index
 
 
 def test_eval_status_scores_by_hand() -> None:
-    pairs = [Pair("d", "a", "satisfied", "satisfied"), Pair("d", "b", "weak", "satisfied"),
-             Pair("d", "c", "missing", "missing"), Pair("d", "e", "missing", "weak")]
+    pairs = [
+        Pair("d", "a", "satisfied", "satisfied"),
+        Pair("d", "b", "weak", "satisfied"),
+        Pair("d", "c", "missing", "missing"),
+        Pair("d", "e", "missing", "weak"),
+    ]
     sc = status_scores(pairs)
     assert sc["accuracy"] == 0.5
     assert sc["per_status"]["satisfied"]["precision"] == 0.5
@@ -31,8 +35,13 @@ def test_eval_needs_review_counts_as_weak() -> None:
 
 
 def test_eval_key_terms_exact_match() -> None:
-    rows = [({"breach_notice_max_hours": 72, "governing_law": "New York"}, {"breach_notice_max_hours": 72.0, "governing_law": "new york"}),
-            ({"breach_notice_max_hours": None}, {"breach_notice_max_hours": 24})]
+    rows = [
+        (
+            {"breach_notice_max_hours": 72, "governing_law": "New York"},
+            {"breach_notice_max_hours": 72.0, "governing_law": "new york"},
+        ),
+        ({"breach_notice_max_hours": None}, {"breach_notice_max_hours": 24}),
+    ]
     sc = key_term_scores(rows, ("breach_notice_max_hours", "governing_law"))
     assert sc["n"] == 3 and sc["accuracy"] == pytest.approx(2 / 3)
 
@@ -41,7 +50,11 @@ def test_eval_locate_quote_ignores_whitespace_and_quote_style() -> None:
     text = "Provider  shall\nnotify the District’s office within 72 hours."
     norm, idx = normalised_index(text)
     span = locate("shall notify the District's office", norm, idx)
-    assert span is not None and text[span[0]:span[1]].startswith("shall") and text[span[0]:span[1]].endswith("office")
+    assert (
+        span is not None
+        and text[span[0] : span[1]].startswith("shall")
+        and text[span[0] : span[1]].endswith("office")
+    )
 
 
 def test_eval_labels_resolve_by_path_then_stem(tmp_path: Path) -> None:
@@ -51,8 +64,12 @@ def test_eval_labels_resolve_by_path_then_stem(tmp_path: Path) -> None:
     (docs / "other.md").write_text("text", encoding="utf-8")
     labels = tmp_path / "labels"
     labels.mkdir()
-    (labels / "a.json").write_text(json.dumps({"doc": "a", "path": "vendor/dpa.md", "labels": {"x": {"status": "weak"}}}))
-    (labels / "other.json").write_text(json.dumps({"doc": "other", "labels": {"x": {"status": "needs_review"}}}))
+    (labels / "a.json").write_text(
+        json.dumps({"doc": "a", "path": "vendor/dpa.md", "labels": {"x": {"status": "weak"}}})
+    )
+    (labels / "other.json").write_text(
+        json.dumps({"doc": "other", "labels": {"x": {"status": "needs_review"}}})
+    )
     golds = load_gold_dir(labels)
     assert [g.doc for g in golds] == ["a", "other"]
     assert resolve_document(golds[0], [docs]) == docs / "vendor" / "dpa.md"

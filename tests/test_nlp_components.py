@@ -8,8 +8,12 @@ from contractreview.nlp import build_pipeline, split_sentences
 
 PATTERNS = [
     {"label": "no_sale_of_student_data", "id": "sale.cue.sell", "kind": "cue", "pattern": "sell"},
-    {"label": "no_sale_of_student_data", "id": "sale.commit.not_sell", "kind": "commit",
-     "pattern": [{"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "sell"}]},
+    {
+        "label": "no_sale_of_student_data",
+        "id": "sale.commit.not_sell",
+        "kind": "commit",
+        "pattern": [{"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "sell"}],
+    },
     {"label": "no_sale_of_student_data", "id": "sale.weak.merger", "kind": "weak", "pattern": "merger"},
 ]
 
@@ -20,8 +24,13 @@ def nlp():
 
 
 def test_nlp_pipeline_has_the_named_components(nlp) -> None:
-    assert nlp.pipe_names == ["contractreview_cues", "contractreview_negation", "contractreview_hedges",
-                              "contractreview_durations", "contractreview_roles"]
+    assert nlp.pipe_names == [
+        "contractreview_cues",
+        "contractreview_negation",
+        "contractreview_hedges",
+        "contractreview_durations",
+        "contractreview_roles",
+    ]
 
 
 def test_nlp_cues_name_the_rule(nlp) -> None:
@@ -101,7 +110,9 @@ def test_nlp_durations_component_sets_hours_and_clock(nlp) -> None:
         ("Provider must notify the supervisory authority.", "vendor", ("authority",)),
     ],
 )
-def test_nlp_roles_subject_and_recipients(nlp, sentence: str, subject: str | None, recipients: tuple[str, ...]) -> None:
+def test_nlp_roles_subject_and_recipients(
+    nlp, sentence: str, subject: str | None, recipients: tuple[str, ...]
+) -> None:
     doc = nlp(sentence)
     assert doc._.cr_subject == subject
     assert doc._.cr_recipients == recipients

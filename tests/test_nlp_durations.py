@@ -38,8 +38,17 @@ def test_nlp_durations_forms(text: str, hours: float) -> None:
     assert _hours(text) == hours
 
 
-@pytest.mark.parametrize("text", ["promptly", "without undue delay", "as soon as practicable", "as soon as reasonably possible",
-                                  "within a reasonable time", "in a timely manner"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "promptly",
+        "without undue delay",
+        "as soon as practicable",
+        "as soon as reasonably possible",
+        "within a reasonable time",
+        "in a timely manner",
+    ],
+)
 def test_nlp_durations_vague_wording_has_no_hours(text: str) -> None:
     d = outer_deadline(parse_durations(f"Provider shall notify the District {text}."))
     assert d is not None and d.vague and d.hours is None
@@ -65,7 +74,9 @@ def test_nlp_durations_clock_start(text: str, start: str | None) -> None:
     assert clock_start(text) == start
 
 
-_NUMBER_WORDS = sorted((w, n) for w, n in WORD_NUMBERS.items() if n > 0 and " " not in w and w not in {"a", "an", "hundred"})
+_NUMBER_WORDS = sorted(
+    (w, n) for w, n in WORD_NUMBERS.items() if n > 0 and " " not in w and w not in {"a", "an", "hundred"}
+)
 
 
 @given(st.sampled_from(_NUMBER_WORDS), st.sampled_from(["hours", "days", "weeks"]), st.booleans())

@@ -46,6 +46,8 @@ def test_patterns_compile_into_the_pipeline() -> None:
 
     rows = [r for p in FILES for r in _rows(p)]
     nlp = build_pipeline(patterns=rows)
-    doc = nlp("Provider shall not sell, rent or lease Student Data and will notify the District within 72 hours of a data breach.")
+    doc = nlp(
+        "Provider shall not sell, rent or lease Student Data and will notify the District within 72 hours of a data breach."
+    )
     labels = {s.label_ for s in doc.spans["cr_cue"]}
     assert {"no_sale_of_student_data", "breach_notice_deadline_to_lea"} <= labels

@@ -17,14 +17,24 @@ _HEADINGS = {"missing": "MISSING", "weak": "WEAK", "needs_review": "NEEDS REVIEW
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("analyze", help="review a contract against a profile's requirements",
-                       description="Review contracts (PDF, DOCX, text, Markdown) for student-data protections.")
+    p = sub.add_parser(
+        "analyze",
+        help="review a contract against a profile's requirements",
+        description="Review contracts (PDF, DOCX, text, Markdown) for student-data protections.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="contract file(s)")
     p.add_argument("--profile", default="default", help="requirement profile (default: %(default)s)")
-    p.add_argument("--library-dir", "--library", dest="library_dir", metavar="DIR",
-                   help="a district's own clause-library folder layered over the built-in one")
+    p.add_argument(
+        "--library-dir",
+        "--library",
+        dest="library_dir",
+        metavar="DIR",
+        help="a district's own clause-library folder layered over the built-in one",
+    )
     p.add_argument("--format", choices=("text", "table", "json", "md"), default="text", help="output format")
-    p.add_argument("--fail-on", choices=("missing", "weak"), help="exit 1 when a finding at this level (or worse) exists")
+    p.add_argument(
+        "--fail-on", choices=("missing", "weak"), help="exit 1 when a finding at this level (or worse) exists"
+    )
     p.add_argument("--password", help="password of an encrypted PDF")
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
     add_db_option(p)
@@ -32,8 +42,14 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def analyze_one(path: str | Path, *, profile: str = "default", library_dir: str | Path | None = None,
-                password: str | None = None, show_progress: bool = False) -> Analysis:
+def analyze_one(
+    path: str | Path,
+    *,
+    profile: str = "default",
+    library_dir: str | Path | None = None,
+    password: str | None = None,
+    show_progress: bool = False,
+) -> Analysis:
     """Ingest and analyse one file (the unit of work of single and batch runs)."""
     from ..library import load_library
     from ..pipeline import iter_review
@@ -49,7 +65,9 @@ def analyze_one(path: str | Path, *, profile: str = "default", library_dir: str 
                 progress_bar(name, 1.0)
             return stop.value
         if show_progress:
-            progress_bar(f"{name}: {step.stage}", 0.1 + 0.9 * step.fraction if step.stage == "analyze" else 0.05)
+            progress_bar(
+                f"{name}: {step.stage}", 0.1 + 0.9 * step.fraction if step.stage == "analyze" else 0.05
+            )
 
 
 def fails(analysis: Analysis, level: str | None) -> bool:
@@ -87,13 +105,20 @@ def render_text(analysis: Analysis) -> str:
 
 def render_md(analysis: Analysis) -> str:
     doc = analysis.document
-    out = [f"# Review of {doc.name}", "", f"Profile **{analysis.profile}**, clause library {analysis.library_version}.", ""]
+    out = [
+        f"# Review of {doc.name}",
+        "",
+        f"Profile **{analysis.profile}**, clause library {analysis.library_version}.",
+        "",
+    ]
     out += ["| Status | Requirement | Severity | Clause | Page | Reason |", "|---|---|---|---|---|---|"]
     for status in STATUS_ORDER:
         for f in [f for f in analysis.findings if f.status.value == status]:
             ev = f.evidence[0] if f.evidence else None
             reason = f.explanation.replace("|", "\\|").replace("\n", " ")
-            out.append(f"| {status} | {f.title} | {f.severity.value} | {ev.clause if ev else ''} | {ev.page if ev else ''} | {reason} |")
+            out.append(
+                f"| {status} | {f.title} | {f.severity.value} | {ev.clause if ev else ''} | {ev.page if ev else ''} | {reason} |"
+            )
     return "\n".join(out) + "\n"
 
 
@@ -121,8 +146,13 @@ def run(args: Any) -> int:
 
     analyses = []
     for f in args.files:
-        a = analyze_one(f, profile=args.profile, library_dir=args.library_dir, password=args.password,
-                        show_progress=args.output is not None or args.format == "text")
+        a = analyze_one(
+            f,
+            profile=args.profile,
+            library_dir=args.library_dir,
+            password=args.password,
+            show_progress=args.output is not None or args.format == "text",
+        )
         if not args.no_store:
             _store(a, args.db, str(Path(f).resolve()))
         analyses.append(a)

@@ -14,12 +14,25 @@ DEFAULT_SHARED = REPO.parent / "shared" / "corpus"
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("eval", help="score the engine on labelled documents (with baselines)",
-                       description="Score satisfied/weak/missing decisions and key terms against gold labels.")
-    p.add_argument("--labels", "--gold", dest="labels", action="append", metavar="DIR",
-                   help="folder of gold label JSON files (repeatable; default: ../shared/corpus/labels and eval/labels)")
-    p.add_argument("--docs", action="append", metavar="DIR",
-                   help="folder the labels' document paths are relative to (default: ../shared/corpus)")
+    p = sub.add_parser(
+        "eval",
+        help="score the engine on labelled documents (with baselines)",
+        description="Score satisfied/weak/missing decisions and key terms against gold labels.",
+    )
+    p.add_argument(
+        "--labels",
+        "--gold",
+        dest="labels",
+        action="append",
+        metavar="DIR",
+        help="folder of gold label JSON files (repeatable; default: ../shared/corpus/labels and eval/labels)",
+    )
+    p.add_argument(
+        "--docs",
+        action="append",
+        metavar="DIR",
+        help="folder the labels' document paths are relative to (default: ../shared/corpus)",
+    )
     p.add_argument("--profile", default="default", help="profile to score (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.set_defaults(func=run)
@@ -39,15 +52,22 @@ def run(args: Any) -> int:
     from ..evaluation import evaluate, format_report, load_gold_dir
 
     if args.labels:
-        dirs = [(Path(d), "heldout" if Path(d).resolve() == (REPO / "eval" / "labels").resolve() else "dev") for d in args.labels]
+        dirs = [
+            (Path(d), "heldout" if Path(d).resolve() == (REPO / "eval" / "labels").resolve() else "dev")
+            for d in args.labels
+        ]
     else:
         dirs = default_label_dirs()
     if not dirs:
         raise InputError("no label folders found; pass --labels DIR", "labels")
     golds = [g for d, split in dirs for g in load_gold_dir(d, split=split)]
     docs = [Path(d) for d in args.docs] if args.docs else [DEFAULT_SHARED]
-    report = evaluate(golds, docs, profile=args.profile,
-                      on_document=lambda i, n, name: progress_bar(f"eval {name}", i / max(n, 1)))
+    report = evaluate(
+        golds,
+        docs,
+        profile=args.profile,
+        on_document=lambda i, n, name: progress_bar(f"eval {name}", i / max(n, 1)),
+    )
     progress_bar("eval", 1.0)
     if args.json:
         sys.stdout.write(json.dumps(report, indent=2, default=str) + "\n")

@@ -20,7 +20,11 @@ from ..analyze import Features, score_hit
 def _keyword_rx(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![a-z0-9])")
+    return re.compile(
+        r"(?<![a-z0-9])(?:"
+        + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+        + r")(?![a-z0-9])"
+    )
 
 
 def cue_words(library: Any, rid: str) -> tuple[str, ...]:
@@ -38,7 +42,11 @@ def keyword(text: str, library: Any, rid: str) -> str:
 
 def cue_only(feats: Features, rid: str, w: Mapping[str, Any]) -> str:
     hits = feats.hits.get(rid, [])
-    relevant = [h for h in hits if score_hit(h, rid, feats, w).relevance >= w["relevance"]["min_relevance"] and (h.cues or h.heading)]
+    relevant = [
+        h
+        for h in hits
+        if score_hit(h, rid, feats, w).relevance >= w["relevance"]["min_relevance"] and (h.cues or h.heading)
+    ]
     if not relevant:
         return "missing"
     return "satisfied" if any(h.commits for h in relevant) else "weak"

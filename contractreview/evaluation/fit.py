@@ -88,7 +88,15 @@ def dataset(prepared: Sequence[Prepared], library: Any, w: Mapping[str, Any], fl
     return np.array(X, dtype=float), np.array(y), np.array(groups), keys
 
 
-def train(X, y, *, l2: float = 0.05, epochs: int = 3000, lr: float = 0.5, class_weight: Sequence[float] | None = None):
+def train(
+    X,
+    y,
+    *,
+    l2: float = 0.05,
+    epochs: int = 3000,
+    lr: float = 0.5,
+    class_weight: Sequence[float] | None = None,
+):
     import numpy as np
 
     n, k = X.shape
@@ -154,10 +162,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     prepared = prepare(load_gold_dir(labels), [docs], library)
     kw = {"l2": 0.02, "class_weight": (1.2, 1.0, 1.0)}
     lodo = leave_documents_out(prepared, library, w, 1.0, **kw)
-    print(f"leave-one-document-out: accuracy {lodo['accuracy']:.3f} macro-F1 {lodo['macro_f1']:.3f} "
-          + " ".join(f"{s}:{v['precision']:.2f}/{v['recall']:.2f}" for s, v in lodo["per_status"].items()))
+    print(
+        f"leave-one-document-out: accuracy {lodo['accuracy']:.3f} macro-F1 {lodo['macro_f1']:.3f} "
+        + " ".join(f"{s}:{v['precision']:.2f}/{v['recall']:.2f}" for s, v in lodo["per_status"].items())
+    )
     model = fit(prepared, library, w, 1.0, **kw)
-    model["leave_one_document_out"] = {"accuracy": round(lodo["accuracy"], 3), "macro_f1": round(lodo["macro_f1"], 3)}
+    model["leave_one_document_out"] = {
+        "accuracy": round(lodo["accuracy"], 3),
+        "macro_f1": round(lodo["macro_f1"], 3),
+    }
     if write:
         w["model"] = model
         WEIGHTS_PATH.write_text(json.dumps(w, indent=2) + "\n", encoding="utf-8")

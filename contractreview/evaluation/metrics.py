@@ -55,9 +55,15 @@ def per_requirement(pairs: Sequence[Pair]) -> dict[str, dict[str, Any]]:
     out: dict[str, list[Pair]] = {}
     for x in pairs:
         out.setdefault(x.requirement_id, []).append(x)
-    return {rid: {"n": len(ps), "accuracy": sum(p.gold == p.pred for p in ps) / len(ps),
-                  "gold": _counts(p.gold for p in ps), "pred": _counts(p.pred for p in ps)}
-            for rid, ps in sorted(out.items())}
+    return {
+        rid: {
+            "n": len(ps),
+            "accuracy": sum(p.gold == p.pred for p in ps) / len(ps),
+            "gold": _counts(p.gold for p in ps),
+            "pred": _counts(p.pred for p in ps),
+        }
+        for rid, ps in sorted(out.items())
+    }
 
 
 def _counts(values: Iterable[str]) -> dict[str, int]:
@@ -75,7 +81,9 @@ def same_term(gold: Any, pred: Any) -> bool:
     return str(gold).strip().lower() == str(pred).strip().lower()
 
 
-def key_term_scores(rows: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]], terms: Sequence[str]) -> dict[str, Any]:
+def key_term_scores(
+    rows: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]], terms: Sequence[str]
+) -> dict[str, Any]:
     per = {t: [0, 0] for t in terms}
     for gold, pred in rows:
         for t in terms:
@@ -84,8 +92,11 @@ def key_term_scores(rows: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
                 per[t][0] += same_term(gold[t], pred.get(t))
     total = sum(v[1] for v in per.values())
     ok = sum(v[0] for v in per.values())
-    return {"accuracy": ok / total if total else 0.0, "n": total,
-            "per_term": {t: (v[0] / v[1] if v[1] else 0.0) for t, v in per.items()}}
+    return {
+        "accuracy": ok / total if total else 0.0,
+        "n": total,
+        "per_term": {t: (v[0] / v[1] if v[1] else 0.0) for t, v in per.items()},
+    }
 
 
 # --------------------------------------------------------------------------- evidence overlap
@@ -112,7 +123,9 @@ def normalised_index(text: str) -> tuple[str, list[int]]:
 
 
 def _fold(ch: str) -> str:
-    return {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}.get(ch, ch).lower()
+    return {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}.get(
+        ch, ch
+    ).lower()
 
 
 def locate(quote: str, norm: str, idx: list[int]) -> tuple[int, int] | None:

@@ -43,7 +43,9 @@ def _evidence_overlap(analysis: Analysis, gold: Gold) -> tuple[int, int]:
     return hits, total
 
 
-def evaluate_document(gold: Gold, path: Path, *, library: Any, weights: Mapping[str, Any] | None = None) -> DocResult:
+def evaluate_document(
+    gold: Gold, path: Path, *, library: Any, weights: Mapping[str, Any] | None = None
+) -> DocResult:
     from ..analyze import analyze, extract_features, load_weights
     from ..ingest import load_document
     from ..nlp import get_pipeline
@@ -64,7 +66,8 @@ def evaluate_document(gold: Gold, path: Path, *, library: Any, weights: Mapping[
             preds[name][rid] = status
     for system in SYSTEMS:
         res.pairs[system] = [
-            Pair(gold.doc, rid, lab.status, preds[system].get(rid, "missing")) for rid, lab in sorted(gold.labels.items())
+            Pair(gold.doc, rid, lab.status, preds[system].get(rid, "missing"))
+            for rid, lab in sorted(gold.labels.items())
         ]
     res.key_terms = {k: analysis.key_terms.get(k) for k in KEY_TERMS}
     res.evidence_hits, res.evidence_total = _evidence_overlap(analysis, gold)
@@ -93,7 +96,11 @@ def evaluate(
             results.append(DocResult(gold=gold, document_path="", error="document not found"))
             continue
         results.append(evaluate_document(gold, path, library=library))
-    report: dict[str, Any] = {"profile": library.profile.name, "library_version": library.version, "splits": {}}
+    report: dict[str, Any] = {
+        "profile": library.profile.name,
+        "library_version": library.version,
+        "splits": {},
+    }
     for split in sorted({g.split for g in golds}):
         rs = [r for r in results if r.gold.split == split and not r.error]
         report["splits"][split] = summarise(rs)
@@ -113,7 +120,9 @@ def summarise(rs: Sequence[DocResult]) -> dict[str, Any]:
         out["per_document"][r.gold.doc] = {
             "accuracy": sum(p.gold == p.pred for p in ps) / len(ps) if ps else 0.0,
             "n": len(ps),
-            "key_terms": {k: [r.gold.params.get(k), r.key_terms.get(k)] for k in KEY_TERMS if k in r.gold.params},
+            "key_terms": {
+                k: [r.gold.params.get(k), r.key_terms.get(k)] for k in KEY_TERMS if k in r.gold.params
+            },
         }
     out["key_terms"] = key_term_scores(((r.gold.params, r.key_terms) for r in rs), KEY_TERMS)
     hits = sum(r.evidence_hits for r in rs)
@@ -126,19 +135,26 @@ def format_report(report: Mapping[str, Any]) -> str:
     lines: list[str] = [f"Profile {report['profile']} · clause library {report['library_version']}"]
     for split, s in report["splits"].items():
         lines.append("")
-        lines.append(f"== {split} set: {s['documents']} documents, {s['systems']['engine']['n']} requirement pairs ==")
+        lines.append(
+            f"== {split} set: {s['documents']} documents, {s['systems']['engine']['n']} requirement pairs =="
+        )
         lines.append(f"{'system':<14}{'acc':>7}{'macroF1':>9}{'sat P/R':>13}{'weak P/R':>13}{'miss P/R':>13}")
         for system, sc in s["systems"].items():
             ps = sc["per_status"]
-            cells = "".join(f"{ps[k]['precision']:>6.2f}/{ps[k]['recall']:<5.2f} " for k in ("satisfied", "weak", "missing"))
+            cells = "".join(
+                f"{ps[k]['precision']:>6.2f}/{ps[k]['recall']:<5.2f} "
+                for k in ("satisfied", "weak", "missing")
+            )
             lines.append(f"{system:<14}{sc['accuracy']:>7.3f}{sc['macro_f1']:>9.3f}  {cells}")
         m = s["systems"]["engine"]["confusion"]
         lines.append("engine confusion (rows gold, columns predicted: satisfied weak missing):")
         for g in ("satisfied", "weak", "missing"):
             lines.append(f"  {g:<10}" + "".join(f"{m[g][p]:>6}" for p in ("satisfied", "weak", "missing")))
         kt = s["key_terms"]
-        lines.append(f"key terms exact match: {kt['accuracy']:.3f} (n={kt['n']}) "
-                     + ", ".join(f"{k}={v:.2f}" for k, v in kt["per_term"].items()))
+        lines.append(
+            f"key terms exact match: {kt['accuracy']:.3f} (n={kt['n']}) "
+            + ", ".join(f"{k}={v:.2f}" for k, v in kt["per_term"].items())
+        )
         ev = s["evidence_overlap"]
         lines.append(f"evidence overlaps a gold quote: {ev['rate']:.3f} ({ev['hits']}/{ev['n']})")
         lines.append("per document (engine accuracy):")
@@ -147,8 +163,10 @@ def format_report(report: Mapping[str, Any]) -> str:
         lines.append("per requirement (engine accuracy; gold s/w/m → predicted s/w/m):")
         for rid, d in s["per_requirement"].items():
             g, p = d["gold"], d["pred"]
-            lines.append(f"  {rid:<42}{d['accuracy']:.2f}  {g['satisfied']}/{g['weak']}/{g['missing']} → "
-                         f"{p['satisfied']}/{p['weak']}/{p['missing']}")
+            lines.append(
+                f"  {rid:<42}{d['accuracy']:.2f}  {g['satisfied']}/{g['weak']}/{g['missing']} → "
+                f"{p['satisfied']}/{p['weak']}/{p['missing']}"
+            )
     if report.get("missing_documents"):
         lines.append("")
         lines.append("documents not found: " + ", ".join(report["missing_documents"]))

@@ -39,7 +39,9 @@ _CACHE: dict[str, Any] = {}
 _LOCK = threading.Lock()
 
 
-def build_pipeline(library: Any = None, *, patterns: Iterable[dict] | None = None):  # -> spacy.language.Language
+def build_pipeline(
+    library: Any = None, *, patterns: Iterable[dict] | None = None
+):  # -> spacy.language.Language
     """A fresh pipeline fed with ``library.all_patterns()`` (or ``patterns``)."""
     import spacy
 
@@ -48,7 +50,9 @@ def build_pipeline(library: Any = None, *, patterns: Iterable[dict] | None = Non
     nlp = spacy.blank("en")
     for name, factory in COMPONENTS.items():
         nlp.add_pipe(factory, name=name)
-    pats = list(patterns) if patterns is not None else (profile_patterns(library) if library is not None else [])
+    pats = (
+        list(patterns) if patterns is not None else (profile_patterns(library) if library is not None else [])
+    )
     nlp.get_pipe("contractreview_cues").add_patterns(pats)
     nlp.meta["name"] = "contractreview_review"
     nlp.meta["library_fingerprint"] = getattr(library, "fingerprint", "")
@@ -68,7 +72,11 @@ def profile_patterns(library: Any) -> list[dict]:
 def get_pipeline(library: Any):
     """The cached pipeline for this library and profile (keyed by fingerprint and requirement set)."""
     profile = getattr(getattr(library, "profile", None), "name", "")
-    ids = ",".join(sorted(r.id for r in library.requirements_for())) if hasattr(library, "requirements_for") else ""
+    ids = (
+        ",".join(sorted(r.id for r in library.requirements_for()))
+        if hasattr(library, "requirements_for")
+        else ""
+    )
     key = f"{getattr(library, 'fingerprint', '') or id(library)}|{profile}|{hash(ids)}"
     with _LOCK:
         nlp = _CACHE.get(key)

@@ -91,19 +91,68 @@ def make_cues(nlp: Language, name: str, *, phrase_matcher_attr: str) -> CueRuler
 
 # --------------------------------------------------------------------------- negation / exceptions
 
-NEGATION_TRIGGERS = ("shall not", "will not", "must not", "may not", "cannot", "can not", "does not", "do not", "never",
-                     "won't", "will never", "shall never", "no", "not", "nor", "neither")
-EXCEPTION_TRIGGERS = ("except", "except as", "unless", "other than", "notwithstanding", "to the extent", "provided that",
-                      "provided, however", "subject to", "save that", "save as", "excluding", "with the exception of")
-REFUSAL_TRIGGERS = ("is not required to", "are not required to", "not obligated to", "no obligation to", "not responsible for",
-                    "not be responsible", "not be liable", "not liable for", "disclaims", "makes no representation",
-                    "cannot guarantee", "does not guarantee", "do not guarantee", "cannot comply", "will not be able",
-                    "may not be able", "not able to", "no duty to", "under no obligation", "is unable to")
+NEGATION_TRIGGERS = (
+    "shall not",
+    "will not",
+    "must not",
+    "may not",
+    "cannot",
+    "can not",
+    "does not",
+    "do not",
+    "never",
+    "won't",
+    "will never",
+    "shall never",
+    "no",
+    "not",
+    "nor",
+    "neither",
+)
+EXCEPTION_TRIGGERS = (
+    "except",
+    "except as",
+    "unless",
+    "other than",
+    "notwithstanding",
+    "to the extent",
+    "provided that",
+    "provided, however",
+    "subject to",
+    "save that",
+    "save as",
+    "excluding",
+    "with the exception of",
+)
+REFUSAL_TRIGGERS = (
+    "is not required to",
+    "are not required to",
+    "not obligated to",
+    "no obligation to",
+    "not responsible for",
+    "not be responsible",
+    "not be liable",
+    "not liable for",
+    "disclaims",
+    "makes no representation",
+    "cannot guarantee",
+    "does not guarantee",
+    "do not guarantee",
+    "cannot comply",
+    "will not be able",
+    "may not be able",
+    "not able to",
+    "no duty to",
+    "under no obligation",
+    "is unable to",
+)
 _SCOPE_END = re.compile(r"[;:,.]|\b(?:and|but|or)\b")
 
 
 class Negation:
-    def __init__(self, nlp: Language, name: str, *, negations: list[str], exceptions: list[str], refusals: list[str]) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, negations: list[str], exceptions: list[str], refusals: list[str]
+    ) -> None:
         self.name = name
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for label, phrases in (("negation", negations), ("exception", exceptions), ("refusal", refusals)):
@@ -124,25 +173,96 @@ class Negation:
 
 @Language.factory(
     "contractreview_negation",
-    default_config={"negations": list(NEGATION_TRIGGERS), "exceptions": list(EXCEPTION_TRIGGERS), "refusals": list(REFUSAL_TRIGGERS)},
+    default_config={
+        "negations": list(NEGATION_TRIGGERS),
+        "exceptions": list(EXCEPTION_TRIGGERS),
+        "refusals": list(REFUSAL_TRIGGERS),
+    },
 )
-def make_negation(nlp: Language, name: str, *, negations: list[str], exceptions: list[str], refusals: list[str]) -> Negation:
+def make_negation(
+    nlp: Language, name: str, *, negations: list[str], exceptions: list[str], refusals: list[str]
+) -> Negation:
     return Negation(nlp, name, negations=negations, exceptions=exceptions, refusals=refusals)
 
 
 # --------------------------------------------------------------------------- hedges
 
-HEDGES = ("commercially reasonable", "reasonable efforts", "reasonable steps", "reasonably practicable", "best efforts",
-          "where feasible", "where practicable", "where possible", "where appropriate", "if possible", "at its discretion",
-          "at our discretion", "in its discretion", "in our discretion", "sole discretion", "from time to time",
-          "as soon as practicable", "as soon as possible", "without undue delay", "except as described in our privacy policy",
-          "endeavour", "endeavor", "endeavours", "endeavors", "strive", "strives", "try to", "tries to", "seek to", "seeks to",
-          "aim to", "aims to", "intend to", "to the extent possible", "to the extent practicable", "as appropriate",
-          "reserve the right", "reserves the right", "generally", "typically", "we may", "may", "might", "could",
-          "as we deem", "as it deems", "designed to", "attempt to", "attempts to")
-_PERMITTED = {"school", "district", "lea", "customer", "client", "controller", "institution", "you", "parent", "parents",
-              "user", "users", "student", "students", "guardian", "guardians", "board", "agency", "individuals", "teacher",
-              "teachers", "administrator", "administrators"}
+HEDGES = (
+    "commercially reasonable",
+    "reasonable efforts",
+    "reasonable steps",
+    "reasonably practicable",
+    "best efforts",
+    "where feasible",
+    "where practicable",
+    "where possible",
+    "where appropriate",
+    "if possible",
+    "at its discretion",
+    "at our discretion",
+    "in its discretion",
+    "in our discretion",
+    "sole discretion",
+    "from time to time",
+    "as soon as practicable",
+    "as soon as possible",
+    "without undue delay",
+    "except as described in our privacy policy",
+    "endeavour",
+    "endeavor",
+    "endeavours",
+    "endeavors",
+    "strive",
+    "strives",
+    "try to",
+    "tries to",
+    "seek to",
+    "seeks to",
+    "aim to",
+    "aims to",
+    "intend to",
+    "to the extent possible",
+    "to the extent practicable",
+    "as appropriate",
+    "reserve the right",
+    "reserves the right",
+    "generally",
+    "typically",
+    "we may",
+    "may",
+    "might",
+    "could",
+    "as we deem",
+    "as it deems",
+    "designed to",
+    "attempt to",
+    "attempts to",
+)
+_PERMITTED = {
+    "school",
+    "district",
+    "lea",
+    "customer",
+    "client",
+    "controller",
+    "institution",
+    "you",
+    "parent",
+    "parents",
+    "user",
+    "users",
+    "student",
+    "students",
+    "guardian",
+    "guardians",
+    "board",
+    "agency",
+    "individuals",
+    "teacher",
+    "teachers",
+    "administrator",
+    "administrators",
+}
 
 
 class Hedges:
@@ -202,30 +322,168 @@ def make_durations(nlp: Language, name: str, *, business_day_factor: float) -> D
 
 # --------------------------------------------------------------------------- roles
 
-VENDOR_WORDS = ("we", "us", "our", "provider", "vendor", "company", "contractor", "processor", "operator", "supplier",
-                "service provider", "licensor", "consultant", "researcher", "recipient", "data processor", "subprocessor")
-SCHOOL_WORDS = ("school", "schools", "district", "districts", "lea", "leas", "customer", "customers", "client", "clients",
-                "controller", "institution", "institutions", "educational agency", "education agency", "board",
-                "school district", "educational institution", "data controller", "licensee", "account owner", "sfusd")
-USER_WORDS = ("you", "your", "parent", "parents", "user", "users", "student", "students", "guardian", "guardians",
-              "eligible student", "individual", "individuals", "data subject", "data subjects", "child", "children",
-              "affected individuals", "account holder", "teacher", "teachers", "learner", "learners", "member", "members")
-AUTHORITY_WORDS = ("supervisory authority", "supervisory authorities", "authority", "authorities", "regulator", "regulators",
-                   "law enforcement", "attorney general", "data protection authority", "government")
-_DATA_NOUNS = {"data", "records", "record", "information", "content", "pii", "personal", "papers", "work", "accounts",
-               "account", "profile", "profiles", "files", "submissions", "'s", "’s"}
-_MODALS = {"shall", "will", "must", "may", "agrees", "agree", "undertakes", "commits", "can", "might", "should", "reserves",
-           "acknowledges", "warrants", "represents", "certifies", "uses", "collects", "shares", "deletes", "retains", "sells",
-           "notifies", "maintains", "does", "do", "cannot", "won't", "never"}
-_NOTIFY = {"notify", "notifies", "notified", "notifying", "inform", "informs", "informed", "notice", "alert", "report",
-           "reports", "notification", "contact", "tell"}
+VENDOR_WORDS = (
+    "we",
+    "us",
+    "our",
+    "provider",
+    "vendor",
+    "company",
+    "contractor",
+    "processor",
+    "operator",
+    "supplier",
+    "service provider",
+    "licensor",
+    "consultant",
+    "researcher",
+    "recipient",
+    "data processor",
+    "subprocessor",
+)
+SCHOOL_WORDS = (
+    "school",
+    "schools",
+    "district",
+    "districts",
+    "lea",
+    "leas",
+    "customer",
+    "customers",
+    "client",
+    "clients",
+    "controller",
+    "institution",
+    "institutions",
+    "educational agency",
+    "education agency",
+    "board",
+    "school district",
+    "educational institution",
+    "data controller",
+    "licensee",
+    "account owner",
+    "sfusd",
+)
+USER_WORDS = (
+    "you",
+    "your",
+    "parent",
+    "parents",
+    "user",
+    "users",
+    "student",
+    "students",
+    "guardian",
+    "guardians",
+    "eligible student",
+    "individual",
+    "individuals",
+    "data subject",
+    "data subjects",
+    "child",
+    "children",
+    "affected individuals",
+    "account holder",
+    "teacher",
+    "teachers",
+    "learner",
+    "learners",
+    "member",
+    "members",
+)
+AUTHORITY_WORDS = (
+    "supervisory authority",
+    "supervisory authorities",
+    "authority",
+    "authorities",
+    "regulator",
+    "regulators",
+    "law enforcement",
+    "attorney general",
+    "data protection authority",
+    "government",
+)
+_DATA_NOUNS = {
+    "data",
+    "records",
+    "record",
+    "information",
+    "content",
+    "pii",
+    "personal",
+    "papers",
+    "work",
+    "accounts",
+    "account",
+    "profile",
+    "profiles",
+    "files",
+    "submissions",
+    "'s",
+    "’s",
+}
+_MODALS = {
+    "shall",
+    "will",
+    "must",
+    "may",
+    "agrees",
+    "agree",
+    "undertakes",
+    "commits",
+    "can",
+    "might",
+    "should",
+    "reserves",
+    "acknowledges",
+    "warrants",
+    "represents",
+    "certifies",
+    "uses",
+    "collects",
+    "shares",
+    "deletes",
+    "retains",
+    "sells",
+    "notifies",
+    "maintains",
+    "does",
+    "do",
+    "cannot",
+    "won't",
+    "never",
+}
+_NOTIFY = {
+    "notify",
+    "notifies",
+    "notified",
+    "notifying",
+    "inform",
+    "informs",
+    "informed",
+    "notice",
+    "alert",
+    "report",
+    "reports",
+    "notification",
+    "contact",
+    "tell",
+}
 
 
 class Roles:
-    def __init__(self, nlp: Language, name: str, *, vendor: list[str], school: list[str], user: list[str]) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, vendor: list[str], school: list[str], user: list[str]
+    ) -> None:
         self.name = name
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label, words in (("vendor", vendor), ("school", school), ("user", user), ("authority", list(AUTHORITY_WORDS))):
+        for label, words in (
+            ("vendor", vendor),
+            ("school", school),
+            ("user", user),
+            ("authority", list(AUTHORITY_WORDS)),
+        ):
             self.matcher.add(label, [nlp.make_doc(w) for w in words])
 
     def __call__(self, doc: Doc) -> Doc:

@@ -13,8 +13,28 @@ import re
 from dataclasses import dataclass
 
 _UNITS = {
-    "ones": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-             "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"],
+    "ones": [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ],
     "tens": ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"],
 }
 WORD_NUMBERS: dict[str, int] = {w: i for i, w in enumerate(_UNITS["ones"])}
@@ -24,14 +44,29 @@ for _i, _t in enumerate(_UNITS["tens"]):
         for _j in range(1, 10):
             WORD_NUMBERS[f"{_t}-{_j and _UNITS['ones'][_j]}"] = _i * 10 + _j
             WORD_NUMBERS[f"{_t} {_UNITS['ones'][_j]}"] = _i * 10 + _j
-WORD_NUMBERS.update({"a": 1, "an": 1, "one hundred": 100, "hundred": 100, "a hundred": 100, "one hundred twenty": 120,
-                     "three hundred sixty-five": 365, "one hundred eighty": 180, "ninety (90)": 90})
+WORD_NUMBERS.update(
+    {
+        "a": 1,
+        "an": 1,
+        "one hundred": 100,
+        "hundred": 100,
+        "a hundred": 100,
+        "one hundred twenty": 120,
+        "three hundred sixty-five": 365,
+        "one hundred eighty": 180,
+        "ninety (90)": 90,
+    }
+)
 
-_WORDS_RE = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS if w not in {"a", "an"}), key=len, reverse=True))
+_WORDS_RE = "|".join(
+    sorted((re.escape(w) for w in WORD_NUMBERS if w not in {"a", "an"}), key=len, reverse=True)
+)
 _UNIT_RE = r"(?P<biz>business\s+|working\s+|calendar\s+)?(?P<unit>hours?|hrs?|days?|weeks?|months?|years?)"
 # "seventy-two (72) hours", "72 hours", "seventy-two hours", "a 48-hour", "(72) hours"
 DURATION_RE = re.compile(
-    rf"\b(?:(?P<word>{_WORDS_RE})\s*(?:\(\s*(?P<paren>\d{{1,4}})\s*\)\s*)?|(?P<num>\d{{1,4}})\s*(?:-\s*)?)" + _UNIT_RE + r"\b",
+    rf"\b(?:(?P<word>{_WORDS_RE})\s*(?:\(\s*(?P<paren>\d{{1,4}})\s*\)\s*)?|(?P<num>\d{{1,4}})\s*(?:-\s*)?)"
+    + _UNIT_RE
+    + r"\b",
     re.IGNORECASE,
 )
 IMMEDIATE_RE = re.compile(r"\bimmediate(?:ly)?\b", re.IGNORECASE)
@@ -50,12 +85,19 @@ OUTER_RE = re.compile(
 _CLOCK = (
     ("confirmation", re.compile(r"\bconfirm(?:s|ed|ing|ation)?\b", re.IGNORECASE)),
     ("determination", re.compile(r"\bdetermin(?:e|es|ed|ing|ation)\b", re.IGNORECASE)),
-    ("discovery", re.compile(r"\b(?:discover(?:s|ed|y|ing)?|aware(?:ness)?|learn(?:s|ed|ing)?|knowledge|detect(?:s|ed|ion|ing)?|"
-                              r"becom(?:es|ing)\s+aware|identif(?:y|ies|ied|ying|ication)|reasonabl[ey]\s+belie(?:f|ve|ves))\b",
-                              re.IGNORECASE)),
+    (
+        "discovery",
+        re.compile(
+            r"\b(?:discover(?:s|ed|y|ing)?|aware(?:ness)?|learn(?:s|ed|ing)?|knowledge|detect(?:s|ed|ion|ing)?|"
+            r"becom(?:es|ing)\s+aware|identif(?:y|ies|ied|ying|ication)|reasonabl[ey]\s+belie(?:f|ve|ves))\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
-_QUICK = re.compile(r"hour|hrs?\b|day|week|month|year|immediate|prompt|delay|soon|reasonable|expedit|timely|quickly",
-                    re.IGNORECASE)
+_QUICK = re.compile(
+    r"hour|hrs?\b|day|week|month|year|immediate|prompt|delay|soon|reasonable|expedit|timely|quickly",
+    re.IGNORECASE,
+)
 _HOURS = {"hour": 1, "hr": 1, "day": 24, "week": 168, "month": 24 * 30, "year": 24 * 365}
 
 
@@ -113,7 +155,17 @@ def parse_durations(text: str) -> list[Duration]:
             value = float(WORD_NUMBERS[re.sub(r"\s+", " ", m.group("word").lower())])
         biz = (m.group("biz") or "").strip().lower() in {"business", "working"}
         before = text[max(0, m.start() - 40) : m.start()]
-        found.append(Duration(m.start(), m.end(), m.group(0), value, _unit(m.group("unit")), biz, bool(OUTER_RE.search(before))))
+        found.append(
+            Duration(
+                m.start(),
+                m.end(),
+                m.group(0),
+                value,
+                _unit(m.group("unit")),
+                biz,
+                bool(OUTER_RE.search(before)),
+            )
+        )
     for m in IMMEDIATE_RE.finditer(text):
         found.append(Duration(m.start(), m.end(), m.group(0), 0.0, "immediate"))
     for m in VAGUE_RE.finditer(text):
