@@ -117,3 +117,18 @@ def test_cli_store_backup_writes_a_copy(db, tmp_path: Path, capsys) -> None:
     assert "Wrote" in capsys.readouterr().out
     assert main(["reviews", "list", "--db", str(out)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+def test_cli_reviews_diff_says_when_documents_are_not_linked_versions(db, capsys) -> None:
+    """A diff of two unrelated contracts listed every change as if one revised the other; it now
+    names both documents and says they are not linked, until `reviews link` records it."""
+    path, a, b = db
+    assert main(["reviews", "diff", str(a), str(b), "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "vendor-dpa-rev2.pdf" in out.splitlines()[0]
+    assert "different documents, not linked" in out and f"reviews link {b} {a}" in out
+    assert main(["reviews", "link", str(b), str(a), "--db", str(path)]) == 0
+    capsys.readouterr()
+    for old, new in ((a, b), (b, a), (a, a)):
+        assert main(["reviews", "diff", str(old), str(new), "--db", str(path)]) == 0
+        assert "not linked" not in capsys.readouterr().out

@@ -202,14 +202,33 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _versions_linked(store, old_sha: str, new_sha: str) -> bool:  # type: ignore[no-untyped-def]
+    """True when both reviews are of one document, or one is an earlier version of the other."""
+    for a, b in ((old_sha, new_sha), (new_sha, old_sha)):
+        seen, cur = set(), b
+        while cur and cur not in seen and len(seen) < 1000:
+            if cur == a:
+                return True
+            seen.add(cur)
+            cur = store.previous_version(cur)
+    return False
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     with _open(args) as store:
         diff = store.diff_reviews(args.old, args.new)
+        old_s, new_s = store.get_summary(args.old), store.get_summary(args.new)
+        linked = _versions_linked(store, old_s.sha256, new_s.sha256)
     if args.json:
         _print_json({k: getattr(diff, k) for k in ("old_id", "new_id", "improved", "worsened", "unchanged",
                                                    "changed_evidence", "added", "removed", "changed_clauses")})
         return 0
-    print(f"Review {diff.old_id} -> review {diff.new_id}")
+    print(f"Review {diff.old_id} ({old_s.name}, {old_s.profile}) -> review {diff.new_id} ({new_s.name}, {new_s.profile})")
+    if not linked:
+        print(
+            "Note: these are different documents, not linked as versions "
+            f"(link them with 'contractreview reviews link {diff.new_id} {diff.old_id}' if one revises the other)."
+        )
     for title, rows in (("Improved", diff.improved), ("Worse", diff.worsened)):
         print(f"{title}: {len(rows)}")
         for rid, old, new in rows:
