@@ -132,3 +132,24 @@ def test_cli_reviews_diff_says_when_documents_are_not_linked_versions(db, capsys
     for old, new in ((a, b), (b, a), (a, a)):
         assert main(["reviews", "diff", str(old), str(new), "--db", str(path)]) == 0
         assert "not linked" not in capsys.readouterr().out
+
+
+def test_cli_reviews_show_prints_explanations_and_notes_in_full(tmp_path: Path, capsys) -> None:
+    """The explanation (clause, page, quoted words) was cut at 100 characters with '…'."""
+    import dataclasses
+
+    v1 = contract_v1()
+    long_expl = "Clause 9.4, page 7 says " + " ".join(f"word{i}" for i in range(60)) + " END-OF-EXPLANATION."
+    f0 = dataclasses.replace(v1.findings[0], explanation=long_expl)
+    analysis = dataclasses.replace(v1, findings=(f0, *v1.findings[1:]))
+    path = tmp_path / "full.sqlite3"
+    note = "Counsel: " + " ".join(f"n{i}" for i in range(40)) + " NOTE-END"
+    with open_store(path) as store:
+        rid = store.save_analysis(analysis)
+        store.set_decision(v1.document.sha256, f0.requirement_id, Decision.ACCEPT, note=note, reviewer="Ana")
+    assert main(["reviews", "show", str(rid), "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert "END-OF-EXPLANATION." in out and "NOTE-END" in out
+    assert " ".join(out.split()).count("word59 END-OF-EXPLANATION.") == 1
+    assert max(len(line) for line in out.splitlines() if "word" in line) <= 100

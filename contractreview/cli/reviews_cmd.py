@@ -114,6 +114,16 @@ def _short(text: str, width: int = 100) -> str:
     return one if len(one) <= width else one[: width - 1] + "…"
 
 
+def _wrapped(text: str, lead: str = "", width: int = 100) -> str:
+    import textwrap
+
+    one = re.sub(r"\s+", " ", text).strip()
+    return textwrap.fill(
+        one, width=width, initial_indent="    " + lead, subsequent_indent="    " + " " * len(lead),
+        break_long_words=False, break_on_hyphens=False,
+    )
+
+
 def _resolve_sha(store, ref: str) -> str:  # type: ignore[no-untyped-def]
     from ..errors import StoreError
 
@@ -195,10 +205,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             if d.evidence_changed:
                 mark += " (EVIDENCE CHANGED since the decision)"
         print(f"[{f.status.value.upper():<9}] {f.requirement_id} ({f.severity.value}){mark}")
+        # The explanation is the reviewer's reason (clause, page, rule, quoted words): shown in full.
         if f.explanation:
-            print(f"    {_short(f.explanation)}")
+            print(_wrapped(f.explanation))
         if d is not None and d.note:
-            print(f"    note: {_short(d.note)}")
+            print(_wrapped(d.note, "note: "))
     return 0
 
 
