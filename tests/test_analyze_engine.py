@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contractreview.analyze import analyze
 from contractreview.domain import Status
@@ -184,3 +186,35 @@ def test_iter_analyze_yields_progress_then_returns(tmp_path: Path) -> None:
             break
     assert steps and steps[-1].fraction == 1.0
     assert len(analysis.findings) == 40
+
+
+_CLAUSES = [
+    "Provider shall not sell, rent or lease Student Data.",
+    "Provider may share aggregated information with partners from time to time.",
+    "Provider shall notify the District within 48 hours after discovery of a data breach.",
+    "Upon written request of the District, Provider shall delete Student Data within 30 days.",
+    "Provider is not required to delete backups.",
+    "The District may audit Provider once per year.",
+    "Student Data is the property of the District.",
+    "Provider shall encrypt Student Data in transit and at rest.",
+    "These terms may be changed at any time by posting a new version.",
+]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.sampled_from(_CLAUSES), min_size=1, max_size=6),
+    st.sampled_from(["\n\n", "\n\n## Section\n\n"]),
+)
+def test_analyze_evidence_offsets_always_match_text(tmp_path: Path, clauses: list[str], sep: str) -> None:
+    """Whatever the contract, every evidence span is exactly the document text at its offsets."""
+    path = tmp_path / "generated.md"
+    body = sep.join(f"{i + 1}. {c}" for i, c in enumerate(clauses))
+    path.write_text(f"# Agreement\n\n{body}\n", encoding="utf-8")
+    doc = load_document(path)
+    analysis = analyze(doc)
+    assert len(analysis.findings) == 40
+    for f in analysis.findings:
+        for ev in f.evidence:
+            assert doc.text[ev.start : ev.end] == ev.text
+            assert ev.start < ev.end
