@@ -264,7 +264,7 @@ def test_gdpr_corpus_figures(corpus_dir: Path) -> None:
 FIGURES = {
     "precision": 0.639,
     "recall": 0.491,
-    "accuracy": 0.746,
+    "accuracy": 0.745,
     "heldout_precision": 0.543,
     "heldout_recall": 0.386,
 }
