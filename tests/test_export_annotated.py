@@ -347,3 +347,33 @@ def test_export_annotated_pdf_notes_decode_in_pdfplumber(pdf_case, tmp_path) -> 
         assert "[" in (a["contents"] or "")
     notes = [a for a in annots if a["data"]["Subtype"].name == "Text"]
     assert notes and "—" in notes[0]["contents"]
+
+
+def test_export_annotated_pdf_drops_the_vendors_javascript(pdf_case, tmp_path) -> None:
+    """Issue #7: a vendor PDF with document JavaScript and an auto-run action gave an annotated copy
+    still carrying both; the copy keeps pages, highlights and attachments but no scripts."""
+    import docgen
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    src, analysis = pdf_case
+    js = docgen.add_javascript_and_attachment(src, tmp_path / "scripted.pdf")
+    w = PdfWriter(clone_from=PdfReader(str(js)))
+    w._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+    w.pages[0][NameObject("/AA")] = DictionaryObject()
+    with open(js, "wb") as fh:
+        w.write(fh)
+    before = S.sha256(js)
+    root_in = PdfReader(str(js)).trailer["/Root"]
+    assert "/JavaScript" in root_in["/Names"] and "/OpenAction" in root_in
+    out = export_annotated(analysis, {}, S.META, js, tmp_path / "clean.pdf")
+    assert S.sha256(js) == before
+    reader = PdfReader(str(out))
+    root = reader.trailer["/Root"]
+    assert "/JavaScript" not in root.get("/Names", {}) and "/OpenAction" not in root and "/AA" not in root
+    assert all("/AA" not in p for p in reader.pages)
+    assert "/EmbeddedFiles" in root["/Names"]
+    assert b"app.alert" not in out.read_bytes()
+    assert sum(1 for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object()["/Subtype"] == "/Highlight") == 2

@@ -123,6 +123,7 @@ def annotate_pdf(
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
         raise ExportError(f"is not a PDF that can be annotated ({exc}).", source) from exc
 
+    _strip_scripts(writer)
     model = build_report(analysis, decisions, meta)
     author = meta.reviewer or "ContractReview"
     evidence_by_req = {f.requirement_id: f.evidence for f in analysis.findings}
@@ -221,6 +222,44 @@ def annotate_pdf(
 
     path = write_atomic(Path(dest), _save, refuse=(source,))
     return path, placed
+
+
+_ACTIVE_ACTIONS = ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm", "/URI", "/GoToR", "/GoToE")
+
+
+def _is_active_action(obj) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        obj = obj.get_object()
+        return hasattr(obj, "get") and str(obj.get("/S", "")) in _ACTIVE_ACTIONS
+    except Exception:  # noqa: BLE001 - a broken action is dropped like an active one
+        return True
+
+
+def _strip_scripts(writer) -> int:  # type: ignore[no-untyped-def]
+    """Remove document JavaScript and automatic actions from the copy (issue #7): the annotated copy
+    goes to colleagues and counsel and must not carry a vendor file's scripts. Text, pages, links a
+    reader clicks and embedded files are kept; returns how many entries were removed."""
+    from pypdf.generic import NameObject
+
+    removed = 0
+    root = writer._root_object
+    names = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        if "/JavaScript" in names:
+            del names[NameObject("/JavaScript")]
+            removed += 1
+    if "/OpenAction" in root and _is_active_action(root["/OpenAction"]):
+        del root[NameObject("/OpenAction")]
+        removed += 1
+    if "/AA" in root:
+        del root[NameObject("/AA")]
+        removed += 1
+    for page in writer.pages:
+        if "/AA" in page:
+            del page[NameObject("/AA")]
+            removed += 1
+    return removed
 
 
 def _pdf_text(value: str):
