@@ -16,6 +16,12 @@ from .contracts import HandCore, make_docx, make_pdf  # noqa: E402
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+@pytest.fixture(autouse=True)
+def _own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own settings folder, so gui.ini (splitter, text size) does not leak between tests."""
+    monkeypatch.setenv("CONTRACTREVIEW_CONFIG_DIR", str(tmp_path / "config"))
+
+
 @pytest.fixture()
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "reviews.sqlite3"

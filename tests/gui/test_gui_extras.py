@@ -113,3 +113,17 @@ def test_extras_every_control_has_an_accessible_name_or_text(qtbot, window, cont
 def test_extras_menus_show_shortcuts_for_core_actions(window):
     for act in (window.act_open, window.act_next_flag, window.act_prev_flag, window.act_export_report):
         assert not act.shortcut().isEmpty(), act.text()
+
+
+def test_extras_text_size_is_applied_and_remembered(qtbot, store, core):
+    from .conftest import build_window
+
+    win = build_window(qtbot, store, core)
+    base = win.font().pointSizeF()
+    win.change_font_size(+2)
+    assert win.font().pointSizeF() == base + 2
+    win.close()
+    win2 = build_window(qtbot, store, core)
+    assert win2.font().pointSizeF() == base + 2
+    win2.set_font_size(base)  # leave the shared QApplication font as it was
+    win2.close()

@@ -165,3 +165,15 @@ def test_real_open_to_first_finding_on_64_page_pdf(qtbot, store, tmp_path):
           f"save {win.timings['persist_s'] * 1000:.0f} ms, display {win.timings['display_s'] * 1000:.0f} ms)")
     assert elapsed < 60
     win.close()
+
+
+def test_real_welcome_sample_button_opens_the_bundled_contract(qtbot, store, sample_expected):
+    from PySide6.QtCore import Qt
+
+    win = real_window(qtbot, store)
+    assert win.stack.currentWidget() is win.welcome
+    with qtbot.waitSignal(win.analysisShown, timeout=60000) as sig:
+        qtbot.mouseClick(win.welcome.sample_btn, Qt.MouseButton.LeftButton)
+    assert sig.args[0].document.name == "sample_dpa.pdf"
+    assert win.current_finding() is not None and win.current_finding().status.is_flag
+    win.close()
