@@ -504,7 +504,8 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
         return Decision(Status.MISSING, (), (), {})
     strong = [s for s in relevant if s.relevance >= w["relevance"]["min_relevance"]]
     if strong:
-        relevant = strong + [s for s in relevant if s not in strong]
+        strong_ids = {id(s) for s in strong}  # identity, not dataclass equality: O(n), not O(n^2)
+        relevant = strong + [s for s in relevant if id(s) not in strong_ids]
     reasons: list[str] = []
     params: dict[str, Any] = {}
     top = relevant[0]
