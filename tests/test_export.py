@@ -307,3 +307,27 @@ def test_export_sweeps_temp_files_a_killed_export_left(analysis, tmp_path) -> No
     export_report(analysis, {}, S.META, "md", dest)
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([".gap.md.def456.tmp", ".notes.md.abc123.tmp", "gap.md"])
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "html", "md", "csv", "json"])
+def test_export_file_name_that_is_not_utf8(analysis, tmp_path, fmt) -> None:
+    """Regression: exporting a contract named with undecodable bytes (b'ok\\xfe.md') crashed with
+    UnicodeEncodeError; the name is shown with U+FFFD."""
+    import dataclasses
+
+    doc = dataclasses.replace(analysis.document, source_path=os.fsdecode(b"/c/ok\xfe vendor.pdf"))
+    a = dataclasses.replace(analysis, document=doc)
+    out = export_report(a, {}, S.META, fmt, tmp_path / f"weird.{fmt}")
+    assert out.stat().st_size > 0
+    if fmt in ("html", "md", "json"):  # the CSV gap summary has no document column
+        assert "ok\ufffd vendor.pdf" in html.unescape(out.read_text(encoding="utf-8-sig"))
+
+
+def test_export_portfolio_file_name_that_is_not_utf8(analysis, tmp_path) -> None:
+    import dataclasses
+
+    from contractreview.export import export_portfolio
+
+    doc = dataclasses.replace(analysis.document, source_path=os.fsdecode(b"/c/ok\xfe.pdf"))
+    out = export_portfolio([(dataclasses.replace(analysis, document=doc), {})], tmp_path / "p.csv")
+    assert "ok\ufffd.pdf" in out.read_text(encoding="utf-8-sig")

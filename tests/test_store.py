@@ -409,3 +409,19 @@ def test_store_folder_it_creates_is_owner_only(tmp_path: Path, monkeypatch: pyte
     shared.chmod(0o755)
     open_store(shared / "reviews.sqlite3").close()
     assert _mode(shared) == 0o755
+
+
+def test_store_saves_a_contract_whose_file_name_is_not_utf8(db_path: Path) -> None:
+    """Regression: a file named with undecodable bytes (b'ok\\xfe.md' on Linux) crashed `analyze` with a
+    UnicodeEncodeError traceback while saving; it is stored with U+FFFD in the name."""
+    v1 = contract_v1()
+    bad_path = os.fsdecode(b"/contracts/ok\xfe vendor.pdf")
+    doc = dataclasses.replace(v1.document, source_path=bad_path)
+    analysis = dataclasses.replace(v1, document=doc)
+    with open_store(db_path) as store:
+        rid = store.save_analysis(analysis, source_path=bad_path)
+        summary = store.get_summary(rid)
+        assert summary.name == "ok\ufffd vendor.pdf" and summary.path.endswith("ok\ufffd vendor.pdf")
+        back = store.get_analysis(rid)
+        assert [f.status for f in back.findings] == [f.status for f in v1.findings]
+        assert store.check() == []

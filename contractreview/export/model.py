@@ -198,6 +198,12 @@ def sort_flagged(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]
     return [f for _, f in indexed]
 
 
+def printable_name(name: str) -> str:
+    """A file name fit for a report: bytes that were not UTF-8 (Linux names read with surrogateescape)
+    become U+FFFD, since no exporter can write lone surrogates."""
+    return re.sub("[\ud800-\udfff]", "\ufffd", name)
+
+
 def build_report(
     analysis: Analysis,
     decisions: Mapping[str, ReviewDecision] | None = None,
@@ -221,7 +227,7 @@ def build_report(
     agreement = meta.agreement or doc.title
     return ReportModel(
         title="Contract review: gap summary",
-        document_name=doc.name,
+        document_name=printable_name(doc.name),
         sha256=doc.sha256,
         vendor=meta.vendor,
         agreement=agreement,

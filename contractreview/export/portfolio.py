@@ -13,6 +13,7 @@ from pathlib import Path
 from ..domain import Analysis, ReviewDecision
 from ._atomic import write_atomic
 from .data_report import safe_cell
+from .model import printable_name
 
 PORTFOLIO_COLUMNS = (
     "document",
@@ -43,7 +44,7 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
             ev = f.evidence[0] if f.evidence else None
             out.append(
                 [
-                    doc.name,
+                    printable_name(doc.name),
                     doc.sha256,
                     doc.title,
                     analysis.profile,

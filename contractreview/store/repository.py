@@ -256,6 +256,18 @@ def _restrict_mode(path: Path) -> None:
             pass  # not ours to change (read-only share): opening still works
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(*texts: str) -> bool:
+    return any(_SURROGATE.search(t) for t in texts if t)
+
+
+def _storable(text: str) -> str:
+    """``text`` with lone surrogates (undecodable file-name bytes) as U+FFFD; same length."""
+    return _SURROGATE.sub("\ufffd", text) if text else text
+
+
 class Store:
     """Review history in one SQLite file. Use as a context manager or call :meth:`close`."""
 
@@ -431,6 +443,12 @@ class Store:
         """Store one analysis as a new review (the document row is keyed by sha256); returns its id."""
         doc = analysis.document
         path = source_path if source_path is not None else doc.source_path
+        if _has_surrogates(doc.name, doc.source_path, path or "", doc.text):
+            # A file name that is not valid UTF-8 (Linux bytes read with surrogateescape) cannot go into
+            # SQLite as is; U+FFFD keeps every string's length, so offsets into the text stay right.
+            doc = dataclasses.replace(doc, source_path=_storable(doc.source_path), text=_storable(doc.text))
+            analysis = dataclasses.replace(analysis, document=doc)
+            path = _storable(path) if path is not None else None
         data = analysis_to_dict(analysis, boxes=True)
         finished = now_iso()
         uid = uuid.uuid4().hex
