@@ -785,8 +785,8 @@ class MainWindow(QMainWindow):
             except ContractReviewError as exc:
                 self.statusBar().showMessage(f"Recent reviews unavailable: {exc.message}", 8000)
         self.welcome.set_recent(summaries)
-        self.recent_menu.clear() if hasattr(self, "recent_menu") else None
-        if hasattr(self, "recent_menu"):
+        if hasattr(self, "recent_menu"):  # the menus are built after the first call
+            self.recent_menu.clear()
             for s in summaries:
                 act = self.recent_menu.addAction(s.name)
                 act.setToolTip(s.path)
