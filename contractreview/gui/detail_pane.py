@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import Decision, Finding, ReviewDecision
+from ..domain import Decision, Finding, ReviewDecision, Status
 from ..serialize import source_citation
 from .status_style import SEVERITY_LABELS, STATUS_COLORS, status_icon, status_text
 
@@ -271,6 +271,11 @@ class DetailPane(QScrollArea):
                 rule = f"\nRule: {ev.rule}" if ev.rule else ""
                 quote = " ".join(ev.text.split())  # PDF line breaks inside a sentence read as spaces
                 self.evidence.setText(f"“{quote}”\n— {where}{rule}{more}")
+                self.show_evidence_btn.show()
+                self.evidence_box.show()
+            elif finding.status is Status.MISSING:
+                self.evidence.setText("Not found: no clause in the contract addresses this protection.")
+                self.show_evidence_btn.hide()
                 self.evidence_box.show()
             else:
                 self.evidence_box.hide()

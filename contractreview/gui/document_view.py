@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFont,
     QImage,
     QKeySequence,
     QPainter,
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import BBox, Document, Finding, Format, Status
+from ..domain import BBox, BlockKind, Document, Finding, Format, Status
 from .status_style import HIGHLIGHT_COLORS, STATUS_LABELS
 
 PAGE_GAP = 14.0  # points between pages
@@ -416,6 +417,17 @@ class TextDocView(QPlainTextEdit):
         self._current = None
         self._find = None
 
+    def mark_headings(self, document: Document) -> None:
+        """Headings in bold, so the flowing text keeps the contract's structure."""
+        fmt = QTextCharFormat()
+        fmt.setFontWeight(QFont.Weight.Bold)
+        for b in document.blocks:
+            if b.kind is BlockKind.HEADING and b.end > b.start:
+                cur = QTextCursor(self.document())
+                cur.setPosition(self.qpos(b.start))
+                cur.setPosition(self.qpos(b.end), QTextCursor.MoveMode.KeepAnchor)
+                cur.mergeCharFormat(fmt)
+
     def qpos(self, offset: int) -> int:
         """Python string offset -> QTextDocument position (UTF-16 units)."""
         offset = max(0, min(offset, len(self._text)))
@@ -629,6 +641,7 @@ class DocumentView(QWidget):
                 self.stack.setCurrentWidget(self.pdf)
         elif document.text:
             self.text.set_text(document.text)
+            self.text.mark_headings(document)
             self.stack.setCurrentWidget(self.text)
         else:
             self.empty.setText("The contract text is not stored with this review. Open the file to see it.")

@@ -93,6 +93,10 @@ def paragraphs(pages: int = 3) -> list[str]:
     return out
 
 
+def _kind(para: str) -> BlockKind:
+    return BlockKind.HEADING if para[:2].rstrip(".").isdigit() and len(para) < 40 else BlockKind.PARAGRAPH
+
+
 def make_pdf(path: Path, pages: int = 3, *, password: str | None = None) -> Document:
     """Draw the contract with reportlab; return the Document with exact line boxes."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -135,8 +139,7 @@ def make_pdf(path: Path, pages: int = 3, *, password: str | None = None) -> Docu
             text_parts.append(ln)
             offset += len(ln)
             y -= LEADING
-        kind = BlockKind.HEADING if para[:2].rstrip(".").isdigit() and len(para) < 40 else BlockKind.PARAGRAPH
-        blocks.append(Block(bstart, offset, page, kind, bbox))
+        blocks.append(Block(bstart, offset, page, _kind(para), bbox))
         y -= LEADING * 0.5
     c.showPage()
     c.save()
@@ -166,7 +169,7 @@ def make_docx(path: Path) -> Document:
     text = "\n".join(paras)
     blocks, off = [], 0
     for p in paras:
-        blocks.append(Block(off, off + len(p), 1))
+        blocks.append(Block(off, off + len(p), 1, _kind(p)))
         off += len(p) + 1
     return Document(
         source_path=str(path),

@@ -46,7 +46,10 @@ def test_detail_pane_shows_sources_marks_unverified_and_copies(qtbot):
     assert "Weak" in pane.status_line.text() and "High" in pane.status_line.text()
     qtbot.mouseClick(pane.copy_btn, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "Provider shall notify the District within 72 hours of discovery."
-    assert not pane.evidence_box.isVisibleTo(pane)  # no evidence: the section is hidden
+    assert not pane.evidence_box.isVisibleTo(pane)  # a weak finding without evidence: no section
+    pane.set_finding(_finding(status=Status.MISSING))
+    assert pane.evidence_box.isVisibleTo(pane) and "Not found" in pane.evidence.text()
+    assert not pane.show_evidence_btn.isVisibleTo(pane)
 
 
 def test_detail_pane_emits_decision_at_once_and_note_after_pause(qtbot):

@@ -231,6 +231,14 @@ def test_workspace_docx_shows_flowing_text_with_highlights(qtbot, window, docx_c
     sels = text_view.extraSelections()
     spans = {(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in sels}
     assert (ev.start, ev.end) in spans
+    # headings keep the contract's structure in bold; body text stays regular
+    heading = next(b for b in doc.blocks if b.kind.value == "heading")
+    body = next(b for b in doc.blocks if b.kind.value == "paragraph")
+    c = text_view.textCursor()
+    c.setPosition(heading.start + 1)
+    assert c.charFormat().font().bold()
+    c.setPosition(body.start + 1)
+    assert not c.charFormat().font().bold()
     # clicking inside another highlight selects that finding
     other = window.analysis.finding("no_sale_of_student_data").evidence[0]
     c = text_view.textCursor()
