@@ -880,7 +880,7 @@ class ClauseLibrary:
             return self.profiles[name]
         except KeyError:
             raise UnknownProfileError(
-                f"unknown profile '{name}' (available: {', '.join(self.profiles)})",
+                f"unknown profile '{name}' (available: {', '.join(self.profiles)}).",
                 None,
                 "List them with: contractreview library profiles",
             ) from None

@@ -657,3 +657,15 @@ def test_library_validate_uses_spacy_token_schema(tmp_path: Path):
     _edit(root / "patterns/a_req.jsonl", '{"LOWER": "where"}', '{"LOWER": {"IN": [1, 2]}}')
     problems = validate_library_dir(root)
     assert any("a_req.jsonl:2" in p and "spaCy rejects" in p and "'pattern'" in p for p in problems), problems
+
+
+def test_library_cli_unknown_names_are_one_sentence_line(capsys) -> None:
+    """The hint ran into the reason without a full stop ("... ny) List them with: ...")."""
+    from contractreview.cli import main
+
+    assert main(["library", "list", "--profile", "nosuch"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'nosuch'" in err[0] and "). List them with" in err[0]
+    assert main(["library", "show", "no_such_requirement"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'no_such_requirement'." in err[0]
