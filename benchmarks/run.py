@@ -209,11 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick:
         batch_dir = work / "batch"
         batch_dir.mkdir()
-        for i in range(8):
-            write_pdf(batch_dir / f"vendor{i:02d}.pdf", 12 + i)
+        for i in range(12):
+            write_pdf(batch_dir / f"vendor{i:02d}.pdf", 16 + 2 * i)
         t1, _ = wall([*exe, "analyze", str(batch_dir), "--jobs", "1", "--no-store", "--format", "json"], 1)
         t2, _ = wall([*exe, "analyze", str(batch_dir), "--jobs", "2", "--no-store", "--format", "json"], 1)
-        batch = {"files": 8, "jobs1_s": t1, "jobs2_s": t2, "speedup": t1 / t2}
+        batch = {"files": 12, "jobs1_s": t1, "jobs2_s": t2, "speedup": t1 / t2}
 
     table = render(rows, help_s, batch, reps)
     print("\n" + table)

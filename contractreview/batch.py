@@ -159,8 +159,10 @@ def iter_batch(
             items.append(BatchItem(str(path), "failed", str(payload)))
 
     args = (profile, library_dir, db)
+    # Built here once: forked workers (Linux) inherit the pipeline; spawned ones (Windows, macOS) build it
+    # in their initializer.
+    _init_worker(profile, library_dir)
     if jobs <= 1 or len(todo) <= 1:
-        _init_worker(profile, library_dir)
         for path in todo:
             state, payload = review_file(str(path), *args)
             record(path, state, payload)

@@ -14,17 +14,20 @@ def iter_review(
     profile: str = "default",
     library: object | None = None,
     password: str | None = None,
+    ocr: bool = False,
 ) -> Generator[Progress, None, Analysis]:
     """Load ``path`` and analyse it, yielding ``Progress``; returns the ``Analysis``.
 
-    Closing the generator (the GUI's Cancel) stops the work between steps.
+    Closing the generator (the GUI's Cancel) stops the work between steps. ``ocr`` runs scanned PDF pages
+    through ``ocrmypdf`` first when it is installed (opt-in: OCR text can be wrong).
     :raises ContractReviewError: for any input the project cannot read (never anything else on purpose).
     """
     from .analyze import iter_analyze
-    from .ingest import load_document
+    from .ingest import load_document, load_document_with_ocr
 
     yield Progress("ingest", 0, 1, f"Reading {Path(path).name}")
-    document = load_document(path, password=password)
+    loader = load_document_with_ocr if ocr else load_document
+    document = loader(path, password=password)
     yield Progress("ingest", 1, 1, f"Read {len(document.pages)} pages")
     analysis = yield from iter_analyze(document, profile=profile, library=library)
     return analysis

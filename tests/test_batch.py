@@ -69,3 +69,26 @@ def test_one_job_and_two_jobs_agree(tmp_path: Path) -> None:
     status = lambda r: {(a.document.sha256, f.requirement_id, f.status) for a in r.analyses for f in a.findings}  # noqa: E731
     assert status(one) == status(two)
     assert all(a.document.text == "" for a in two.analyses), "batch results should not carry contract text"
+
+
+def test_cli_batch_lists_bad_files_writes_portfolio_and_skips_on_rerun(tmp_path: Path) -> None:
+    import csv
+    import subprocess
+    import sys
+
+    inv = _inventory(tmp_path)
+    db, portfolio = tmp_path / "r.db", tmp_path / "inventory.csv"
+    cmd = [sys.executable, "-m", "contractreview", "analyze", str(inv), "--jobs", "2", "--db", str(db),
+           "--portfolio", str(portfolio)]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 2, first.stderr  # one bad file
+    assert "3 reviewed, 0 already reviewed (skipped), 1 could not be read" in first.stdout
+    errors = [line for line in first.stderr.splitlines() if line.startswith("contractreview: error:")]
+    assert len(errors) == 1 and "broken.pdf" in errors[0]
+    with portfolio.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 3 * 40
+    assert {r["document"] for r in rows} == {"vendor_a.pdf", "vendor_b.docx", "vendor_c.md"}
+    assert {r["status"] for r in rows} <= {"satisfied", "weak", "missing", "needs_review"}
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert "0 reviewed, 3 already reviewed (skipped), 1 could not be read" in again.stdout

@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
         help="review a contract against a profile's requirements",
         description="Review contracts (PDF, DOCX, text, Markdown) for student-data protections.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="contract file(s)")
+    p.add_argument("files", nargs="+", metavar="FILE_OR_DIR",
+                   help="contract file(s); folders are searched for PDF, DOCX, TXT and MD files (batch mode)")
     p.add_argument("--profile", default="default", help="requirement profile (default: %(default)s)")
     p.add_argument(
         "--library-dir",
@@ -39,6 +40,13 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
     add_db_option(p)
     p.add_argument("--no-store", action="store_true", help="do not save the review in the database")
+    p.add_argument("--ocr", action="store_true", help="OCR scanned PDF pages first (needs ocrmypdf installed)")
+    batch = p.add_argument_group("batch mode (a folder, --jobs or --portfolio)")
+    batch.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="analyse in N parallel processes (default 1)")
+    batch.add_argument("--portfolio", metavar="CSV", help="write the contracts x requirements table here")
+    batch.add_argument("--no-skip", action="store_true",
+                       help="review again files already reviewed with this profile and library version")
     p.set_defaults(func=run)
 
 
@@ -49,13 +57,14 @@ def analyze_one(
     library_dir: str | Path | None = None,
     password: str | None = None,
     show_progress: bool = False,
+    ocr: bool = False,
 ) -> Analysis:
     """Ingest and analyse one file (the unit of work of single and batch runs)."""
     from ..library import load_library
     from ..pipeline import iter_review
 
     library = load_library(profile, user_dir=Path(library_dir) if library_dir else None)
-    gen = iter_review(path, profile=profile, library=library, password=password)
+    gen = iter_review(path, profile=profile, library=library, password=password, ocr=ocr)
     name = Path(path).name
     while True:
         try:
@@ -132,18 +141,94 @@ def render(analysis: Analysis, fmt: str) -> str:
     return render_text(analysis)
 
 
-def _store(analysis: Analysis, db: str | None, source: str) -> None:
-    try:
-        from ..store import open_store
-    except ImportError:  # the store module is optional at this stage
-        return
+def _store(analysis: Analysis, db: str | None, source: str, fingerprint: str = "") -> None:
+    from ..store import open_store
+
     with open_store(db) as store:
-        store.save_analysis(analysis, source_path=source)
+        store.save_analysis(analysis, source_path=source, library_fingerprint=fingerprint)
+
+
+def _is_batch(args: Any) -> bool:
+    return bool(args.jobs or args.portfolio or any(Path(f).is_dir() for f in args.files))
+
+
+def run_batch(args: Any) -> int:
+    """Many contracts: parallel workers, skip what the store already has, list bad files at the end."""
+    from ..batch import collect_files, iter_batch
+    from ..settings import default_db_path
+
+    files = collect_files(args.files)
+    if not files:
+        print("contractreview: no contract files (PDF, DOCX, TXT, MD) found", file=sys.stderr)
+        return 2
+    db = None if args.no_store else str(args.db or default_db_path())
+    gen = iter_batch(files, jobs=args.jobs or 1, profile=args.profile, library_dir=args.library_dir, db=db,
+                     skip_reviewed=not args.no_skip)
+    while True:
+        try:
+            step = next(gen)
+        except StopIteration as stop:
+            result = stop.value
+            break
+        progress_bar(f"{step.done}/{step.total} {step.message}", step.fraction)
+    if args.portfolio:
+        _write_portfolio(result, db, Path(args.portfolio))
+    if args.format == "json":
+        import dataclasses
+
+        text = json.dumps([dataclasses.asdict(i) for i in result.items], indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_batch(result)
+    if args.output:
+        _write(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    failed = result.by_state("failed")
+    for item in failed:
+        print(f"contractreview: error: {item.reason}", file=sys.stderr)
+    if failed:
+        return 2
+    return 1 if any(fails(a, args.fail_on) for a in result.analyses) else 0
+
+
+def render_batch(result: Any) -> str:
+    lines = [f"{'file':<48} {'result':<9} missing  weak  satisfied"]
+    for item in result.items:
+        name = Path(item.path).name[:47]
+        if item.state == "failed":
+            lines.append(f"{name:<48} {'FAILED':<9} {item.reason}")
+            continue
+        c = item.counts
+        lines.append(f"{name:<48} {item.state:<9} {c.get('missing', 0):>7} {c.get('weak', 0):>5} {c.get('satisfied', 0):>10}")
+    done, skipped, failed = (len(result.by_state(s)) for s in ("done", "skipped", "failed"))
+    lines.append(f"\n{done} reviewed, {skipped} already reviewed (skipped), {failed} could not be read")
+    return "\n".join(lines) + "\n"
+
+
+def _write_portfolio(result: Any, db: str | None, dest: Path) -> None:
+    """Portfolio rows for every reviewed or skipped file, with the reviewers' decisions from the store."""
+    from ..export import export_portfolio
+
+    rows = []
+    if db is not None:
+        from ..store import open_store
+
+        with open_store(db) as store:
+            for item in result.items:
+                if item.review_id is not None:
+                    analysis = store.get_analysis(item.review_id)
+                    rows.append((analysis, store.decisions(analysis.document.sha256, analysis)))
+    else:
+        rows = [(a, {}) for a in result.analyses]
+    export_portfolio(rows, dest)
+    print(f"portfolio: {dest} ({len(rows)} contracts)", file=sys.stderr)
 
 
 def run(args: Any) -> int:
     from ..serialize import analysis_to_dict
 
+    if _is_batch(args):
+        return run_batch(args)
     analyses = []
     for f in args.files:
         a = analyze_one(
@@ -152,9 +237,13 @@ def run(args: Any) -> int:
             library_dir=args.library_dir,
             password=args.password,
             show_progress=args.output is not None or args.format == "text",
+            ocr=args.ocr,
         )
         if not args.no_store:
-            _store(a, args.db, str(Path(f).resolve()))
+            from ..library import load_library
+
+            library = load_library(args.profile, user_dir=Path(args.library_dir) if args.library_dir else None)
+            _store(a, args.db, str(Path(f).resolve()), library.fingerprint)
         analyses.append(a)
     if args.format == "json" and len(analyses) > 1:
         text = json.dumps([analysis_to_dict(a) for a in analyses], indent=2, ensure_ascii=False) + "\n"
