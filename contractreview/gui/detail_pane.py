@@ -125,6 +125,7 @@ def _wrap_label(text: str = "", name: str = "") -> QLabel:
 
 class DetailPane(QScrollArea):
     decisionEdited = Signal(str, object, str)  # requirement_id, Decision, note  # noqa: N815
+    decisionCleared = Signal(str)  # requirement_id: back to "not decided"  # noqa: N815
     showEvidenceRequested = Signal(str)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -134,6 +135,7 @@ class DetailPane(QScrollArea):
         self.setAccessibleName("Finding details")
         self.finding: Finding | None = None
         self._loading = False
+        self._had_decision = False
         body = QWidget()
         self.setWidget(body)
         lay = QVBoxLayout(body)
@@ -305,6 +307,7 @@ class DetailPane(QScrollArea):
         was = self._loading
         self._loading = True
         try:
+            self._had_decision = decision is not None
             idx = self.decision.findData(decision.decision.value) if decision else 0
             self.decision.setCurrentIndex(max(0, idx))
             self.note.setPlainText(decision.note if decision else "")
@@ -349,9 +352,14 @@ class DetailPane(QScrollArea):
             return
         decision = self.current_decision()
         if decision is None:
+            if self._had_decision:
+                self._had_decision = False
+                self.decisionCleared.emit(self.finding.requirement_id)
+                return
             if self.note.toPlainText().strip():
                 self.saved_label.setText("Choose a decision to save the note")
             return
+        self._had_decision = True
         self.decisionEdited.emit(self.finding.requirement_id, decision, self.note.toPlainText())
 
     def mark_saved(self, ok: bool, message: str = "") -> None:

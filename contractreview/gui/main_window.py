@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         self.doc_view.highlightClicked.connect(self.select_requirement)
         self.detail = DetailPane(self)
         self.detail.decisionEdited.connect(self.save_decision)
+        self.detail.decisionCleared.connect(self.clear_decision)
         self.detail.showEvidenceRequested.connect(self.doc_view.show_evidence)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -936,6 +937,21 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.statusBar().showMessage(f"Saved: {rd.decision.label} for {finding.title if finding else requirement_id}", 3000)
         return rd
+
+    def clear_decision(self, requirement_id: str) -> bool:
+        """Withdraw a decision ("— not decided —"); the audit log keeps the old one."""
+        if self.analysis is None or self.store is None or self.review_id is None:
+            return False
+        try:
+            self.store.clear_decision(self.analysis.document.sha256, requirement_id,
+                                      reviewer=getattr(self.settings, "reviewer_name", ""))
+        except (ContractReviewError, AttributeError) as exc:
+            self.detail.mark_saved(False, getattr(exc, "message", str(exc)))
+            return False
+        self.model.clear_decision(requirement_id)
+        self.detail.show_decision(None)
+        self.detail.mark_saved(True)
+        return True
 
     # ================================================================== profiles
     def _profiles(self) -> list[str]:

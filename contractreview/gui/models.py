@@ -74,6 +74,12 @@ class FindingsModel(QAbstractItemModel):
         if idx.isValid():
             self.dataChanged.emit(idx, idx)
 
+    def clear_decision(self, requirement_id: str) -> None:
+        self._decisions.pop(requirement_id, None)
+        idx = self.index_for(requirement_id, COL_DECISION)
+        if idx.isValid():
+            self.dataChanged.emit(idx, idx)
+
     def decision_for(self, requirement_id: str) -> ReviewDecision | None:
         return self._decisions.get(requirement_id)
 

@@ -326,3 +326,18 @@ def test_workspace_recent_review_of_moved_file_opens_from_the_store(qtbot, windo
     else:
         assert window.doc_view.stack.currentWidget() is window.doc_view.empty
     assert "no longer" in window.statusBar().currentMessage()
+
+
+def test_workspace_decision_can_be_withdrawn(qtbot, window, contract):
+    path, doc = contract
+    open_and_wait(qtbot, window, path)
+    window.select_requirement("subprocessor_obligations")
+    combo = window.detail.decision
+    combo.setCurrentIndex(combo.findData(Decision.ACCEPT.value))
+    assert "subprocessor_obligations" in window.store.decisions(doc.sha256)
+    combo.setCurrentIndex(0)  # "— not decided —"
+    assert "subprocessor_obligations" not in window.store.decisions(doc.sha256)
+    assert window.model.decision_for("subprocessor_obligations") is None
+    assert window.detail.saved_label.text() == "✓ Saved"
+    actions = [h.get("action") for h in window.store.history(doc.sha256, "subprocessor_obligations")]
+    assert "decision_cleared" in actions
