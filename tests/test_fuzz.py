@@ -115,11 +115,10 @@ def test_mutated_clause_text(tmp_path_factory: pytest.TempPathFactory, text: str
     _load(tmp_path_factory.mktemp("txt"), text.encode("utf-8", "surrogatepass"), "clauses.txt")
 
 
-@pytest.mark.parametrize(
-    "path", sorted(REGRESSIONS.glob("*")) if REGRESSIONS.is_dir() else [], ids=lambda p: p.name
-)
-def test_saved_regressions(tmp_path: Path, path: Path) -> None:
-    _load(tmp_path, path.read_bytes(), path.name)
+def test_saved_regressions(tmp_path: Path) -> None:
+    """Replay every saved crasher (none found so far; the folder holds them when one is)."""
+    for path in sorted(REGRESSIONS.glob("*")) if REGRESSIONS.is_dir() else []:
+        _load(tmp_path, path.read_bytes(), path.name)
 
 
 def test_seed_documents_analyse_cleanly(tmp_path: Path) -> None:
