@@ -257,15 +257,7 @@ def run(args: Any) -> int:
 
 
 def _write(dest: Path, text: str) -> None:
-    import os
-    import tempfile
+    """Atomic, owner-only write shared with the exporters (temp file in the folder, then rename)."""
+    from ..export._atomic import write_text_atomic
 
-    from ..errors import ExportError
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=dest.parent or Path("."), prefix=f".{dest.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise ExportError(f"cannot write the report ({exc.strerror or exc})", dest) from exc
+    write_text_atomic(dest, text)
