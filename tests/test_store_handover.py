@@ -199,3 +199,39 @@ def test_store_handover_contract_copies_folder_is_owner_only(alice, bob, tmp_pat
     copy = Path(bob.get_summary(new_id).path)
     assert copy.parent.name == "contracts"
     assert _mode(copy.parent) == 0o700 and _mode(copy) == 0o600
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["finding_without_id", "history_not_list", "history_strings", "deep_json", "findings_not_list"],
+)
+def test_store_handover_damaged_structure_is_a_store_error_and_leaves_nothing(
+    alice, bob, tmp_path: Path, damage: str
+) -> None:
+    """Regression: these hand-over files crashed `reviews import` with KeyError/AttributeError/
+    RecursionError tracebacks; now a StoreError naming the file, with no review, row or contract copy."""
+    src = tmp_path / "c.pdf"
+    blob = _pdf(src, [BREACH_WEAK, DELETE_OK])
+    v1 = contract_v1()
+    doc = dataclasses.replace(v1.document, sha256=hashlib.sha256(blob).hexdigest(), source_path=str(src))
+    rid = alice.save_analysis(dataclasses.replace(v1, document=doc))
+    good = alice.export_review(rid, tmp_path / "good.json", include_contract=True)
+    data = json.loads(good.read_text())
+    bad = tmp_path / f"{damage}.json"
+    if damage == "deep_json":
+        bad.write_text('{"schema": "%s", "document": %s%s}' % (HANDOVER_SCHEMA, "[" * 100_000, "]" * 100_000))
+    else:
+        if damage == "finding_without_id":
+            data["analysis"]["findings"] = [{"status": "missing"}]
+        elif damage == "history_not_list":
+            data["history"] = "nope"
+        elif damage == "history_strings":
+            data["history"] = ["a", "b"]
+        elif damage == "findings_not_list":
+            data["analysis"]["findings"] = 7
+        bad.write_text(json.dumps(data))
+    with pytest.raises(StoreError, match=f"{damage}.json"):
+        bob.import_review(bad)
+    assert bob.list_reviews() == [] and bob.check() == []
+    assert not (bob.path.parent / "contracts").exists()
+    assert bob.import_review(good)  # the intact file still imports

@@ -136,6 +136,8 @@ def _load(src: Path) -> dict[str, Any]:
         raise StoreError(f"cannot be read ({exc.strerror}).", src) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise StoreError(f"is not a hand-over file (not valid JSON: {exc}).", src) from exc
+    except RecursionError as exc:
+        raise StoreError("is not a hand-over file (JSON nested too deeply).", src) from exc
     if not isinstance(data, dict) or data.get("schema") != HANDOVER_SCHEMA:
         schema = data.get("schema") if isinstance(data, dict) else None
         raise StoreError(f"is not a {HANDOVER_SCHEMA} file (schema={schema!r}).", src)
@@ -153,7 +155,19 @@ def _load(src: Path) -> dict[str, Any]:
         for d in data.get("decisions", []):
             Decision(d["decision"])
             d["requirement_id"]  # noqa: B018 - presence check
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # Everything the import reads later, checked before anything is written (no contract copy or
+        # half-imported review is left behind by a damaged file).
+        from ..serialize import analysis_from_dict
+
+        analysis_from_dict(analysis)
+        for f in analysis.get("findings", []):
+            f["requirement_id"], f["status"]  # noqa: B018 - presence check
+        history = data.get("history", [])
+        if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
+            raise ValueError("history is not a list of entries")
+        if not isinstance(data.get("decisions", []), list):
+            raise ValueError("decisions is not a list")
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
         raise StoreError(f"is an incomplete or damaged hand-over file ({exc}).", src) from exc
     return data
 
