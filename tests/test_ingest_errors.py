@@ -397,3 +397,31 @@ def test_ingest_cli_hostile_inputs_exit_2_with_one_line_naming_the_file(
         assert "Traceback" not in cap.err and cap.out == ""
         reason = lines[0].split(name, 1)[1]
         assert len(reason.strip(" :.")) > 10, (name, lines[0])
+
+
+def test_ingest_ocr_sweeps_work_folders_a_killed_run_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #7: temp files are removed after a crash on the next run. An OCR work folder holds a copy
+    of a contract; a stale one is removed, a fresh one (another run) and unrelated folders are kept."""
+    import tempfile
+    import time
+
+    from contractreview.ingest import load_document_with_ocr
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale = tmp_path / "contractreview-ocr-abc"
+    stale.mkdir()
+    (stale / "ocr.pdf").write_bytes(b"%PDF-1.4 contract copy")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    fresh = tmp_path / "contractreview-ocr-def"
+    fresh.mkdir()
+    other = tmp_path / "someone-else"
+    other.mkdir()
+    os.utime(other, (old, old))
+    txt = tmp_path / "terms.txt"
+    txt.write_text("1. The Vendor shall protect Student Data.\n", encoding="utf-8")
+    doc = load_document_with_ocr(txt)
+    assert "protect Student Data" in doc.text
+    assert not stale.exists() and fresh.exists() and other.exists()

@@ -133,6 +133,36 @@ def load_document(
         raise CorruptDocumentError(f"the file cannot be read ({type(exc).__name__}: {exc}).", path) from exc
 
 
+OCR_TEMP_PREFIX = "contractreview-ocr-"
+
+
+def sweep_stale_ocr_dirs(older_than: float = 3600.0) -> int:
+    """Remove OCR work folders (they hold a copy of a contract) that a killed run left in the temp
+    folder (issue #7). Only our prefix, only our own, only untouched for ``older_than`` seconds."""
+    import shutil
+    import tempfile
+    import time
+
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob(OCR_TEMP_PREFIX + "*"))
+    except OSError:
+        return 0
+    for d in entries:
+        try:
+            st = d.lstat()
+            if d.is_symlink() or not d.is_dir() or now - st.st_mtime < older_than:
+                continue
+            if hasattr(os, "getuid") and st.st_uid != os.getuid():
+                continue
+            shutil.rmtree(d)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def ocr_available() -> bool:
     """True when the ``ocrmypdf`` command is on PATH (an optional, separately installed tool)."""
     import shutil
@@ -162,6 +192,7 @@ def load_document_with_ocr(
 
     path = Path(path)
     limits = limits or Limits.from_env()
+    sweep_stale_ocr_dirs()
     doc: Document | None = None
     try:
         doc = load_document(path, password=password, limits=limits)
@@ -178,7 +209,7 @@ def load_document_with_ocr(
             "Install ocrmypdf (https://ocrmypdf.readthedocs.io) or OCR the file in another program.",
         )
     original = read_bytes(path, limits)
-    with tempfile.TemporaryDirectory(prefix="contractreview-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=OCR_TEMP_PREFIX) as tmp:
         out = Path(tmp) / "ocr.pdf"
         cmd = ["ocrmypdf", "--skip-text", "--quiet", str(path), str(out)]
         try:
