@@ -59,6 +59,23 @@ def _looks_like_title(sentence: str) -> bool:
     )
 
 
+# A definition ("1.2 "Security Incident" means the unauthorized access to, acquisition of ...") says what a
+# word means, not what anyone promises: it is no evidence of an obligation (except for requirements whose
+# protection *is* a definition, listed in ``weights.json`` as ``definitions_count_for``).
+_DEFINITION = re.compile(
+    r"""^\W*(?:(?:section|article|§)\s*)?(?:[\dIVXivx]+(?:\.\d+)*[.)]?\s*)?(?:\([a-z0-9]{1,3}\)\s*)?"""
+    r"""(?:as\s+used\s+(?:in|herein)[^,]{0,40},\s*)?(?:the\s+(?:term|terms)\s+)?"""
+    r"""["“'‘][^"”’\n]{1,60}["”'’](?:\s*(?:,|or|and)\s*["“'‘][^"”’\n]{1,60}["”'’]){0,3}\s*(?:\([^)]{0,40}\)\s*)?,?\s*"""
+    r"""(?:means|shall\s+mean|refers\s+to|shall\s+refer\s+to|is\s+defined\s+as|has\s+the\s+meaning|"""
+    r"""shall\s+have\s+the\s+meaning|includes|shall\s+include)\b""",
+    re.IGNORECASE,
+)
+
+
+def _is_definition(sentence: str) -> bool:
+    return bool(_DEFINITION.match(sentence))
+
+
 def _is_heading_line(sentence: str, clause: Clause) -> bool:
     head = clause.heading.strip().rstrip(".:").lower()
     body = _NUM_PREFIX.sub("", sentence.strip()).rstrip(".:").lower()
@@ -92,6 +109,7 @@ class Hit:
     exceptions: tuple[str, ...] = ()
     subject: str | None = None
     recipients: tuple[str, ...] = ()
+    context_scope: bool = False  # the previous sentence of the same clause has the requirement's scope words
 
 
 @dataclass(slots=True)
@@ -168,6 +186,15 @@ def _anchor_words(patterns: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...
     if "" in strong:
         return ("",), ()
     return tuple(sorted(strong)), tuple(sorted(weak - strong))
+
+
+def _scope_phrases(patterns: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """Phrase scope patterns by requirement (token patterns are only matched by spaCy)."""
+    out: dict[str, set[str]] = {}
+    for p in patterns:
+        if p.get("kind") == "scope" and isinstance(p["pattern"], str) and p["pattern"].strip():
+            out.setdefault(p["label"], set()).add(p["pattern"].strip().lower())
+    return out
 
 
 class _Anchors:
@@ -248,8 +275,19 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
             )
         )
     )
+    scope_a = {
+        rid: _Anchors(tuple(sorted(words)))
+        for rid, words in _scope_phrases(patterns).items()
+        if rid in wanted
+    }
+    prev_of: dict[int, tuple[int, int, int]] = {}
     cands: list[tuple[int, int, int]] = []
+    last: tuple[int, int, int] | None = None
     for s, e in sents:
+        ci_prev = last
+        last = (s, e, bisect.bisect_right(starts, s) - 1 if starts else -1)
+        if ci_prev is not None:
+            prev_of[s] = ci_prev
         ci = bisect.bisect_right(starts, s) - 1 if starts else -1
         sentence = text[s:e]
         if (ci >= 0 and _is_heading_line(sentence, clauses[ci])) or _looks_like_title(sentence):
@@ -269,13 +307,36 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
             cands.append((s, e, ci))
     feats.candidates = len(cands)
 
+    w = load_weights()
+    definitions_count = set(w.get("definitions_count_for", ()))
     for (s, e, ci), doc in zip(
         cands, nlp.pipe((text[s:e] for s, e, _ in cands), batch_size=128), strict=True
     ):
+        definition = _is_definition(text[s:e])
+        prev = prev_of.get(s)
+        prev_low = prev_words = None
+        if prev is not None and prev[2] == ci and ci >= 0:
+            prev_low = " ".join(text[prev[0] : prev[1]].lower().split())
+            prev_words = set(_WORD.findall(prev_low))
+        commit_end: dict[str, int] = {}
+        for sp in _spans(doc, "cr_commit"):
+            commit_end[sp.label_] = min(commit_end.get(sp.label_, sp.end), sp.end)
+        scope_tokens: dict[str, set[int]] = {}
+        for sp in _spans(doc, "cr_scope"):
+            scope_tokens.setdefault(sp.label_, set()).update(range(sp.start, sp.end))
         by_kind: dict[str, dict[str, list[str]]] = {}
         for kind in ("cue", "commit", "weak", "deny", "scope"):
             d: dict[str, list[str]] = {}
             for sp in _spans(doc, f"cr_{kind}"):
+                if (
+                    kind == "weak"
+                    and sp.label_ in commit_end
+                    and sp.start >= commit_end[sp.label_]
+                    and scope_tokens.get(sp.label_, set()) & set(range(sp.start, sp.end))
+                ):
+                    # Subject matter named after the commitment is its object, not a hedge: "This
+                    # Agreement takes precedence over any terms of service, privacy policy or ...".
+                    continue
                 d.setdefault(sp.label_, []).append(sp.id_ or sp.text.lower())
             by_kind[kind] = d
         common = by_kind["commit"].get("_common", [])
@@ -292,6 +353,8 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         )
         heads = heading_reqs.get(ci, set())
         reqs = (set(by_kind["cue"]) | heads) & wanted
+        if definition:
+            reqs &= definitions_count
         for rid in reqs:
             hit = Hit(
                 start=s,
@@ -309,6 +372,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
                 exceptions=exceptions,
                 subject=doc._.cr_subject,
                 recipients=tuple(doc._.cr_recipients),
+                context_scope=bool(
+                    prev_low is not None and rid in scope_a and scope_a[rid].any(prev_low, prev_words or set())
+                ),
             )
             feats.hits.setdefault(rid, []).append(hit)
     return feats
@@ -420,12 +486,16 @@ def _carves_out(hit: Hit) -> bool:
 def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> list[Scored]:
     scored = [score_hit(h, rid, feats, w) for h in feats.hits.get(rid, [])]
     need_scope = rid in feats.has_scope_patterns
+    # The context a scope pattern asks for may sit in the previous sentence of the same numbered clause
+    # ("... or as required by law. If Provider receives a subpoena ..., Provider shall notify the District");
+    # only a sentence with the requirement's own commitment wording borrows it (a bare topic word next to
+    # a scoped sentence is too little).
     out = [
         s
         for s in scored
         if s.relevance >= floor
         and (s.hit.cues or s.hit.heading)
-        and (s.hit.scope or s.hit.heading or not need_scope)
+        and (s.hit.scope or s.hit.heading or not need_scope or (s.hit.commits and s.hit.context_scope))
         and not (rid in w["notice_to_school"] and _users_only(s.hit))
     ]
     out.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))

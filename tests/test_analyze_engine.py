@@ -218,3 +218,44 @@ def test_analyze_evidence_offsets_always_match_text(tmp_path: Path, clauses: lis
         for ev in f.evidence:
             assert doc.text[ev.start : ev.end] == ev.text
             assert ev.start < ev.end
+
+
+def _analyse_text(tmp_path: Path, body: str):
+    path = tmp_path / "mechanism.md"
+    path.write_text("# Service Terms\n\n" + body, encoding="utf-8")
+    return analyze(load_document(path))
+
+
+def test_definition_sentence_is_not_evidence_of_an_obligation(tmp_path: Path) -> None:
+    body = (
+        '1.1 "Data Incident" means any unauthorized acquisition of, or access to, Pupil Records.\n\n'
+        "1.2 The Company shall keep Pupil Records on servers located in the United States.\n"
+    )
+    finding = _analyse_text(tmp_path, body).finding("successor_entity_bound")
+    assert finding is not None and finding.status is Status.MISSING, finding.explanation
+    # The same words stated as an obligation are evidence.
+    body2 = "1.1 In the event of a merger or acquisition of the Company, any successor shall be bound by these terms.\n"
+    found = _analyse_text(tmp_path, body2).finding("successor_entity_bound")
+    assert found is not None and found.status is not Status.MISSING
+
+
+def test_documents_named_after_a_precedence_commitment_are_not_a_hedge(tmp_path: Path) -> None:
+    body = (
+        "7.4 This Addendum shall prevail over any privacy policy, online terms or end-user license "
+        "accepted by a teacher or a pupil.\n"
+    )
+    finding = _analyse_text(tmp_path, body).finding("dpa_precedence_over_clickwrap")
+    assert finding is not None and finding.status is Status.SATISFIED, finding.explanation
+    hedged = "7.4 In case of a conflict, our Privacy Policy shall prevail over this Addendum.\n"
+    weak = _analyse_text(tmp_path, hedged).finding("dpa_precedence_over_clickwrap")
+    assert weak is not None and weak.status is not Status.SATISFIED, weak.explanation
+
+
+def test_notice_in_the_sentence_after_the_context(tmp_path: Path) -> None:
+    body = (
+        "3.2 The Company will not release Pupil Records to anyone except as required by law. "
+        "Should the Company be served with a warrant or subpoena for Pupil Records, the Company shall "
+        "notify the School District promptly so that it may seek a protective order.\n"
+    )
+    finding = _analyse_text(tmp_path, body).finding("compelled_disclosure_notice")
+    assert finding is not None and finding.status is not Status.MISSING, finding.explanation
