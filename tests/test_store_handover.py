@@ -219,7 +219,8 @@ def test_store_handover_damaged_structure_is_a_store_error_and_leaves_nothing(
     data = json.loads(good.read_text())
     bad = tmp_path / f"{damage}.json"
     if damage == "deep_json":
-        bad.write_text('{"schema": "%s", "document": %s%s}' % (HANDOVER_SCHEMA, "[" * 100_000, "]" * 100_000))
+        nested = "[" * 100_000 + "]" * 100_000
+        bad.write_text(f'{{"schema": "{HANDOVER_SCHEMA}", "document": {nested}}}')
     else:
         if damage == "finding_without_id":
             data["analysis"]["findings"] = [{"status": "missing"}]

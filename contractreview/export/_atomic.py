@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ..errors import ExportError
 
-
 STALE_TEMP_SECONDS = 15 * 60
 
 
