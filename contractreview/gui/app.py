@@ -83,6 +83,15 @@ def _ensure_app(argv: Sequence[str]) -> Any:
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(["contractreview-gui", *argv])
+    from PySide6.QtGui import QIcon
+
+    from ..paths import resources_dir
+
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("contractreview-*.png")):
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
+    QGuiApplication.setDesktopFileName("org.contractreview.ContractReview")
     app.setApplicationName("ContractReview")
     app.setOrganizationName("ContractReview")
     app.setApplicationDisplayName("ContractReview")
@@ -94,11 +103,13 @@ def run_screenshot(window: Any, app: Any, png: str, file: str | None, timeout_ms
     from PySide6.QtCore import QEventLoop, QTimer
 
     window.resize(1400, 860)
+    window.non_interactive = True
     window.show()
+    failed: list[BaseException] = []
     if file:
         loop = QEventLoop()
         window.analysisShown.connect(lambda _a: loop.quit())
-        window.openFailed.connect(lambda _e: loop.quit())
+        window.openFailed.connect(lambda e: (failed.append(e), loop.quit()))
         QTimer.singleShot(timeout_ms, loop.quit)
         QTimer.singleShot(0, lambda: window.open_file(file))
         loop.exec()
@@ -106,7 +117,7 @@ def run_screenshot(window: Any, app: Any, png: str, file: str | None, timeout_ms
         app.processEvents()
     ok = window.grab().save(png)
     window.close()
-    return 0 if ok else 1
+    return 0 if ok and not failed else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

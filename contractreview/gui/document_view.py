@@ -117,6 +117,13 @@ class _HighlightItem(QGraphicsRectItem):
         self.setBrush(_brush_for(self.hl.status, alpha))
         self.setPen(_pen_for(self.hl.status, self.emphasized or flash))
 
+    def paint(self, painter, option, widget=None) -> None:  # type: ignore[no-untyped-def]
+        # Multiply keeps the page's black text black under the tint, however strong the emphasis.
+        painter.save()
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+        super().paint(painter, option, widget)
+        painter.restore()
+
     def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self._view.highlightClicked.emit(self.hl.requirement_id)
         event.accept()

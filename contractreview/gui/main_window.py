@@ -6,6 +6,7 @@ globals. Long work runs on a worker thread (``worker.py``); the store is only us
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import replace
 from datetime import date
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         self.store = services.store
         self.settings = services.settings
         self.analysis: Analysis | None = None
+        # Offscreen screenshot / smoke runs: problems go to stderr instead of modal dialogs nobody can close.
+        self.non_interactive = False
         self.review_id: int | None = None
         self.current_path: str | None = None
         self.password: str | None = None
@@ -522,8 +525,10 @@ class MainWindow(QMainWindow):
         self._show_analysis(analysis, persisted=True)
         self.statusBar().showMessage(f"{summary.name}: the file is no longer at {summary.path}; showing the stored review.", 8000)
 
-    def open_file(self, path: str | Path, password: str | None = None) -> None:
-        """Ingest and analyse ``path`` on the worker; the result is saved and shown on this thread."""
+    def open_file(self, path: str | Path, password: str | None = None, *, ocr: bool = False) -> None:
+        """Ingest and analyse ``path`` on the worker; the result is saved and shown on this thread.
+
+        ``ocr`` (offered after a scanned PDF when ocrmypdf is installed) OCRs scanned pages first."""
         path = str(path)
         if self.is_busy():
             self._abandon_job()
@@ -533,6 +538,8 @@ class MainWindow(QMainWindow):
         review = self.services.review
 
         def factory():  # type: ignore[no-untyped-def]  # runs on the worker thread
+            if ocr:
+                return review(path, profile=profile, library=self._library(profile), password=password, ocr=True)
             return review(path, profile=profile, library=self._library(profile), password=password)
 
         self._start(
@@ -658,7 +665,9 @@ class MainWindow(QMainWindow):
 
     def _on_open_failed(self, exc: BaseException, path: str, password: str | None) -> None:
         name = Path(path).name
-        if isinstance(exc, EncryptedDocumentError):
+        if isinstance(exc, EncryptedDocumentError) and self.non_interactive:
+            self._error("Password needed", exc.message)
+        elif isinstance(exc, EncryptedDocumentError):
             prompt = (
                 f"{name}: that password is not correct. Try again:"
                 if exc.wrong_password or password
@@ -667,6 +676,17 @@ class MainWindow(QMainWindow):
             text, ok = QInputDialog.getText(self, "Password needed", prompt, QLineEdit.EchoMode.Password)
             if ok and text:
                 self.open_file(path, password=text)
+                return
+        elif isinstance(exc, NoTextLayerError) and _ocr_available() and not self.non_interactive:
+            answer = QMessageBox.question(
+                self,
+                "Scanned document",
+                f"{exc.message}\n\n{name} looks like a scanned image. ocrmypdf is installed on this computer: "
+                "run OCR on a temporary copy and review the recognised text? OCR text can contain errors; "
+                "check every quote against the page.",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.open_file(path, password=password, ocr=True)
                 return
         elif isinstance(exc, NoTextLayerError):
             self._warn(
@@ -1010,9 +1030,15 @@ class MainWindow(QMainWindow):
 
     # ================================================================== dialogs
     def _error(self, title: str, text: str) -> None:
+        if self.non_interactive:
+            print(f"contractreview-gui: {title}: {text}", file=sys.stderr)
+            return
         QMessageBox.critical(self, title, text)
 
     def _warn(self, title: str, text: str) -> None:
+        if self.non_interactive:
+            print(f"contractreview-gui: {title}: {text}", file=sys.stderr)
+            return
         QMessageBox.warning(self, title, text)
 
     def show_about(self) -> None:
@@ -1174,3 +1200,9 @@ class MainWindow(QMainWindow):
                 job.wait(10000)
         self.save_layout()
         super().closeEvent(event)
+
+
+def _ocr_available() -> bool:
+    from ..ingest import ocr_available
+
+    return ocr_available()

@@ -16,10 +16,11 @@ ReviewFactory = Callable[..., Generator[Progress, None, Analysis]]  # (path, *, 
 AnalyzeFactory = Callable[..., Generator[Progress, None, Analysis]]  # (document, *, profile, library)
 
 
-def _default_review(path: str | Path, *, profile: str, library: Any = None, password: str | None = None):  # type: ignore[no-untyped-def]
+def _default_review(path: str | Path, *, profile: str, library: Any = None, password: str | None = None,  # type: ignore[no-untyped-def]
+                    ocr: bool = False):
     from ..pipeline import iter_review
 
-    return iter_review(path, profile=profile, library=library, password=password)
+    return iter_review(path, profile=profile, library=library, password=password, ocr=ocr)
 
 
 def _default_analyze(document: Document, *, profile: str, library: Any = None):  # type: ignore[no-untyped-def]

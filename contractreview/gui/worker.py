@@ -129,7 +129,10 @@ class WorkerHandle:
             return False
 
     def wait(self, ms: int = 30000) -> bool:
+        """Block until the thread ends. ``quit`` first: the worker's own ``done -> quit`` is queued to the GUI
+        thread, which is the thread blocked here, so without it the wait would run into its timeout."""
         try:
+            self.thread.quit()  # thread-safe; honoured by exec() even if it has not started yet
             return self.thread.wait(ms)
         except RuntimeError:
             return True
