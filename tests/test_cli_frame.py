@@ -39,3 +39,18 @@ def test_missing_file_is_one_line_on_stderr_and_exit_2(tmp_path: Path) -> None:
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert "no-such-contract.pdf" in lines[0]
+
+
+def test_analyze_refuses_to_write_its_report_over_the_contract(tmp_path: Path) -> None:
+    from contractreview.paths import sample_contract
+
+    contract = tmp_path / "vendor.md"
+    contract.write_bytes(sample_contract("md").read_bytes())
+    before = contract.read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "contractreview", "analyze", str(contract), "--no-store", "-o", str(contract)],
+        capture_output=True, text=True, timeout=120, cwd=REPO,
+    )
+    assert proc.returncode == 2
+    assert "vendor.md" in proc.stderr and "overwrite" in proc.stderr
+    assert contract.read_bytes() == before

@@ -180,7 +180,7 @@ def run_batch(args: Any) -> int:
     else:
         text = render_batch(result)
     if args.output:
-        _write(Path(args.output), text)
+        _write(Path(args.output), text, refuse=_protected(args))
     else:
         sys.stdout.write(text)
     failed = result.by_state("failed")
@@ -250,14 +250,30 @@ def run(args: Any) -> int:
     else:
         text = "\n".join(render(a, args.format) for a in analyses)
     if args.output:
-        _write(Path(args.output), text)
+        _write(Path(args.output), text, refuse=_protected(args))
     else:
         sys.stdout.write(text)
     return 1 if any(fails(a, args.fail_on) for a in analyses) else 0
 
 
-def _write(dest: Path, text: str) -> None:
-    """Atomic, owner-only write shared with the exporters (temp file in the folder, then rename)."""
-    from ..export._atomic import write_text_atomic
+def _write(dest: Path, text: str, *, refuse: tuple[Path, ...] = ()) -> None:
+    """Atomic, owner-only write shared with the exporters (temp file in the folder, then rename); never onto
+    one of the ``refuse`` files (the contracts analysed, the review database)."""
+    from ..export._atomic import write_atomic
 
-    write_text_atomic(dest, text)
+    def _w(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomic(dest, _w, refuse=refuse)
+
+
+def _protected(args: Any) -> tuple[Path, ...]:
+    from ..batch import collect_files
+
+    paths = list(collect_files(args.files))
+    if not args.no_store:
+        from ..settings import default_db_path
+
+        db = Path(args.db) if args.db else default_db_path()
+        paths += [db, Path(f"{db}-wal")]
+    return tuple(paths)
