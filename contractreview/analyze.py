@@ -65,7 +65,8 @@ def _looks_like_title(sentence: str) -> bool:
 _DEFINITION = re.compile(
     r"""^\W*(?:(?:section|article|§)\s*)?(?:[\dIVXivx]+(?:\.\d+)*[.)]?\s*)?(?:\([a-z0-9]{1,3}\)\s*)?"""
     r"""(?:as\s+used\s+(?:in|herein)[^,]{0,40},\s*)?(?:the\s+(?:term|terms)\s+)?"""
-    r"""["“'‘][^"”’\n]{1,60}["”'’](?:\s*(?:,|or|and)\s*["“'‘][^"”’\n]{1,60}["”'’]){0,3}\s*(?:\([^)]{0,40}\)\s*)?,?\s*"""
+    r"""(?:["“][^"”\n]{1,60}["”]|['‘][^'’\n]{1,60}['’])"""
+    r"""(?:\s*(?:,|or|and)\s*(?:["“][^"”\n]{1,60}["”]|['‘][^'’\n]{1,60}['’])){0,3}\s*(?:\([^)]{0,40}\)\s*)?,?\s*"""
     r"""(?:means|shall\s+mean|refers\s+to|shall\s+refer\s+to|is\s+defined\s+as|has\s+the\s+meaning|"""
     r"""shall\s+have\s+the\s+meaning|includes|shall\s+include)\b""",
     re.IGNORECASE,
@@ -267,7 +268,7 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
                 {
                     p["pattern"].strip().lower()
                     for p in patterns
-                    if p.get("kind") == "commit"
+                    if p.get("kind") in ("commit", "weak", "deny")
                     and p["label"] != "_common"
                     and isinstance(p["pattern"], str)
                     and p["pattern"].strip()
@@ -293,7 +294,8 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         if (ci >= 0 and _is_heading_line(sentence, clauses[ci])) or _looks_like_title(sentence):
             continue  # a heading is context for the sentences below it, not evidence by itself
         # Cheap prefilter: a sentence can only be relevant with one strong cue, two weak ones, a weak one
-        # with a commitment phrase, or a matching clause heading; everything else never reaches spaCy.
+        # with a requirement's commitment, hedge or refusal phrase, or a matching clause heading;
+        # everything else never reaches spaCy.
         if ci >= 0 and ci in heading_reqs:
             cands.append((s, e, ci))
             continue
@@ -403,7 +405,13 @@ class Decision:
 def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
     r, q = w["relevance"], w["quality"]
     cue = sum(feats.cue_weights.get(c, 1.0) for c in set(hit.cues))
-    rel = r["cue"] * min(cue, r["cue_cap"]) + r["heading"] * hit.heading + r["commit"] * bool(hit.commits)
+    rel = (
+        r["cue"] * min(cue, r["cue_cap"])
+        + r["heading"] * hit.heading
+        + r["commit"] * bool(hit.commits)
+        # Wording that hedges or refuses *this* protection addresses it too ("we may modify these terms").
+        + r.get("weak", 0.0) * bool(hit.weaks or hit.denies)
+    )
     # A commitment made by the school or the user ("the Client will indemnify the Provider") is not the vendor's.
     vendor_bound = hit.subject not in ("school", "user") or rid in w.get("rights_of_school_or_user", ())
     qual = (

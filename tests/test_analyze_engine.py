@@ -259,3 +259,12 @@ def test_notice_in_the_sentence_after_the_context(tmp_path: Path) -> None:
     )
     finding = _analyse_text(tmp_path, body).finding("compelled_disclosure_notice")
     assert finding is not None and finding.status is not Status.MISSING, finding.explanation
+
+
+def test_a_refusal_of_the_protection_is_weak_not_missing(tmp_path: Path) -> None:
+    body = "12.3 The Company may update the Terms at any time, effective upon posting.\n"
+    finding = _analyse_text(tmp_path, body).finding("no_unilateral_terms_changes")
+    assert finding is not None and finding.status is Status.WEAK, finding.explanation
+    unrelated = "12.3 The Company may update the software at any time.\n"
+    other = _analyse_text(tmp_path, unrelated).finding("no_unilateral_terms_changes")
+    assert other is not None and other.status is Status.MISSING, other.explanation
