@@ -79,6 +79,13 @@ def run_demo(args: Any) -> int:
     print(NO_DISPLAY_MESSAGE)
     from ..pipeline import review
 
+    from ..store import open_store
+
     analysis = review(sample, profile=args.profile)
     print(render_terminal(analysis))
+    with open_store(args.db) as store:  # the same embedded SQLite store the desktop app uses
+        review_id = store.save_analysis(analysis, source_path=str(sample))
+        where = store.path
+    print(f"Saved as review {review_id} in {where}.")
+    print(f"Next: `contractreview reviews show {review_id}`, `contractreview export {review_id} --format pdf -o gaps.pdf`.")
     return 0

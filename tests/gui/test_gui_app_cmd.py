@@ -27,18 +27,20 @@ def test_app_cmd_has_display(env, platform, expected):
     assert has_display(env, platform) is expected
 
 
-def test_app_cmd_demo_without_display_prints_analysis(capsys, monkeypatch):
-    pytest.importorskip("contractreview.analyze")
+def test_app_cmd_demo_without_display_prints_analysis_and_stores_it(capsys, monkeypatch, tmp_path):
     from contractreview.cli import main
-    from contractreview.paths import sample_contract
+    from contractreview.store import open_store
 
-    if not sample_contract("pdf").is_file():
-        pytest.skip("sample not built")
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    assert main(["demo"]) == 0
+    db = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == NO_DISPLAY_MESSAGE
     assert "sample_dpa.pdf" in out and "missing" in out.lower()
+    with open_store(db) as store:
+        (review,) = store.list_reviews()
+        assert review.name == "sample_dpa.pdf"
+        assert f"Saved as review {review.id}" in out
 
 
 def test_app_gui_args_parsed_without_argparse():
