@@ -133,3 +133,34 @@ def test_nlp_sentences_offsets_cover_text_in_order() -> None:
     assert spans == sorted(spans)
     assert all(text[s:e].strip() == text[s:e] for s, e in spans)
     assert [text[s:e] for s, e in spans][-1] == "Four"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Provider does not sell, rent or lease Student Data.",
+        "We don't sell your data, and we never trade it.",
+        "Vendor will notify the   District within 72hours of discovery.",
+        "Vendor shall notify the District within Twenty-Four (24) hours.",
+        "The company shall cooperate fully with any investigation by the school.",
+        "Data may be used solely for providing the service.",
+        "Nothing here is relevant to any rule at all.",
+    ],
+)
+def test_nlp_cues_skipping_the_token_matcher_never_loses_a_match(sentence: str) -> None:
+    """The word pre-check only skips the token Matcher when no token pattern can match."""
+    from contractreview.library import load_library
+    from contractreview.nlp import profile_patterns
+
+    patterns = profile_patterns(load_library("default"))
+    nlp = build_pipeline(patterns=patterns)
+    ruler = nlp.get_pipe("contractreview_cues")
+    doc = nlp.make_doc(sentence)
+    full = sorted((doc.vocab.strings[m], s, e) for m, s, e in ruler.matcher(doc))
+    annotated = ruler(nlp.make_doc(sentence))
+    got = {
+        (sp.id_, sp.start, sp.end)
+        for key in ("cr_cue", "cr_commit", "cr_weak", "cr_deny", "cr_scope")
+        for sp in annotated.spans[key]
+    }
+    assert all(m in got for m in full), (full, got)

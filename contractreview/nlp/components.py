@@ -52,6 +52,9 @@ class CueRuler:
         self.matcher = Matcher(nlp.vocab)
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=phrase_matcher_attr)
         self.rules: dict[str, tuple[str, str]] = {}  # rule id -> (kind, label)
+        # Per token pattern, the words some token must equal (one set per non-optional literal token): a
+        # doc whose text contains none of one set's words cannot match, so the Matcher is skipped.
+        self._required: list[tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = []
         self._make_doc = nlp.make_doc  # tokeniser only: never run the full pipeline on a pattern
 
     @property
@@ -68,12 +71,23 @@ class CueRuler:
             if isinstance(p["pattern"], str):
                 self.phrase_matcher.add(rid, [self._make_doc(p["pattern"])])
             else:
-                self.matcher.add(rid, [p["pattern"]])
+                pattern = _simplify(p["pattern"])
+                self.matcher.add(rid, [pattern])
+                self._required.append(_required_words(pattern))
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, set[tuple[int, int, str]]] = {k: set() for k in PATTERN_KINDS}
         strings = doc.vocab.strings
-        for match_id, start, end in list(self.matcher(doc)) + list(self.phrase_matcher(doc)):
+        matches = list(self.phrase_matcher(doc))
+        if self._required:
+            low = doc.text.lower()
+            words = set(_RUNS.findall(low))
+            if any(
+                all((simple & words) or any(w in low for w in other) for simple, other in req)
+                for req in self._required
+            ):
+                matches += list(self.matcher(doc))
+        for match_id, start, end in matches:
             rid = strings[match_id]
             kind, _label = self.rules[rid]
             found[kind].add((start, end, rid))
@@ -82,6 +96,51 @@ class CueRuler:
                 Span(doc, s, e, label=self.rules[rid][1], span_id=rid) for s, e, rid in sorted(found[kind])
             ]
         return doc
+
+
+_ALTERNATION = re.compile(r"^\^\(([\w' -]+(?:\|[\w' -]+)*)\)\$$")
+
+
+def _simplify(pattern: list[dict]) -> list[dict]:
+    """The same token pattern with cheaper predicates: ``{"REGEX": "^(a|b)$"}`` on LOWER becomes ``{"IN": [...]}``.
+
+    A plain alternation of words is exactly a set lookup; spaCy evaluates a regular expression per token.
+    """
+    out = []
+    for tok in pattern:
+        v = tok.get("LOWER")
+        if isinstance(v, dict) and set(v) == {"REGEX"}:
+            m = _ALTERNATION.match(v["REGEX"])
+            if m and not any(ch in m.group(1) for ch in "\\.*+?[]{}"):
+                tok = {**tok, "LOWER": {"IN": m.group(1).split("|")}}
+        out.append(tok)
+    return out
+
+
+_RUNS = re.compile(r"[a-z]+|[0-9]+")
+
+
+def _required_words(pattern: list[dict]) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """Word sets of the pattern's mandatory literal tokens (LOWER/ORTH/TEXT equal to or IN a list).
+
+    Each set is split into plain words (all letters or all digits: a token equal to one is a whole run of
+    letters or digits of the text) and other literals ("n't", "twenty-four"), tested as substrings.
+    """
+    sets = []
+    for tok in pattern:
+        if tok.get("OP", "1") not in ("1", "!", "+") or tok.get("OP") == "!":
+            continue
+        for key in ("LOWER", "ORTH", "TEXT", "NORM"):
+            v = tok.get(key)
+            if isinstance(v, str):
+                sets.append({v.lower()})
+            elif isinstance(v, dict) and set(v) == {"IN"}:
+                sets.append({str(x).lower() for x in v["IN"]})
+    out = []
+    for ws in sets:
+        simple = frozenset(w for w in ws if w.isalpha() and w.isascii() or w.isdigit())
+        out.append((simple, tuple(sorted(ws - simple))))
+    return tuple(out)
 
 
 @Language.factory("contractreview_cues", default_config={"phrase_matcher_attr": "LOWER"})
