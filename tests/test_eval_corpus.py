@@ -30,10 +30,10 @@ def test_eval_corpus_dev_figures(report: dict) -> None:
     dev = report["splits"]["dev"]
     eng = dev["systems"]["engine"]
     assert eng["n"] == 440
-    assert eng["accuracy"] >= 0.820 - MARGIN
-    assert eng["macro_f1"] >= 0.816 - MARGIN
-    assert eng["per_status"]["missing"]["recall"] >= 0.90 - MARGIN
-    assert eng["per_status"]["satisfied"]["recall"] >= 0.80 - MARGIN
+    assert eng["accuracy"] >= 0.816 - MARGIN
+    assert eng["macro_f1"] >= 0.810 - MARGIN
+    assert eng["per_status"]["missing"]["recall"] >= 0.89 - MARGIN
+    assert eng["per_status"]["satisfied"]["recall"] >= 0.78 - MARGIN
     assert dev["key_terms"]["accuracy"] >= 0.909 - MARGIN
     # The engine must beat every baseline printed next to it.
     for name, sc in dev["systems"].items():
@@ -44,7 +44,8 @@ def test_eval_corpus_dev_figures(report: dict) -> None:
 
 def test_eval_corpus_heldout_figures(report: dict) -> None:
     held = report["splits"]["heldout"]["systems"]["engine"]
-    assert held["accuracy"] >= 0.656 - MARGIN
+    assert held["accuracy"] >= 0.681 - MARGIN
+    assert held["macro_f1"] >= 0.621 - MARGIN
     assert held["per_status"]["missing"]["recall"] >= 0.87 - MARGIN
 
 
