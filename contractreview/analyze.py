@@ -334,7 +334,7 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         for sp in _spans(doc, "cr_scope"):
             scope_tokens.setdefault(sp.label_, set()).update(range(sp.start, sp.end))
         by_kind: dict[str, dict[str, list[str]]] = {}
-        for kind in ("cue", "commit", "weak", "deny", "scope"):
+        for kind in ("cue", "commit", "weak", "deny", "scope", "exclude"):
             d: dict[str, list[str]] = {}
             for sp in _spans(doc, f"cr_{kind}"):
                 if (
@@ -364,6 +364,8 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         reqs = (set(by_kind["cue"]) | heads) & wanted
         if definition:
             reqs &= definitions_count
+        # An "exclude" pattern stops the sentence counting for its requirement.
+        reqs -= set(by_kind["exclude"])
         for rid in reqs:
             hit = Hit(
                 start=s,

@@ -268,3 +268,37 @@ def test_a_refusal_of_the_protection_is_weak_not_missing(tmp_path: Path) -> None
     unrelated = "12.3 The Company may update the software at any time.\n"
     other = _analyse_text(tmp_path, unrelated).finding("no_unilateral_terms_changes")
     assert other is not None and other.status is Status.MISSING, other.explanation
+
+
+class _LibraryWithExtraPatterns:
+    """The real clause library plus a few patterns (as a user overlay would add them)."""
+
+    def __init__(self, base, extra: list[dict]) -> None:
+        self._base = base
+        self._extra = extra
+        self.fingerprint = base.fingerprint + "+extra" + str(len(extra))
+
+    def all_patterns(self) -> list[dict]:
+        return list(self._base.all_patterns()) + self._extra
+
+    def __getattr__(self, name: str):
+        return getattr(self._base, name)
+
+
+def test_exclude_pattern_stops_a_sentence_counting_for_its_requirement(tmp_path: Path) -> None:
+    from contractreview.analyze import _segment, extract_features
+    from contractreview.nlp import get_pipeline
+
+    path = tmp_path / "exclude.md"
+    path.write_text("# Terms\n\n4.1 Provider shall not sell, rent or trade Student Data.\n", encoding="utf-8")
+    document = load_document(path)
+    base = load_library("default")
+    rid = "no_sale_of_student_data"
+    plain = extract_features(document, _segment(document), base, get_pipeline(base))
+    assert plain.hits.get(rid)
+    extra = [{"label": rid, "id": f"{rid}.exclude.test_rent", "kind": "exclude", "pattern": "rent or trade"}]
+    lib = _LibraryWithExtraPatterns(base, extra)
+    excluded = extract_features(document, _segment(document), lib, get_pipeline(lib))
+    assert not excluded.hits.get(rid)
+    # Other requirements of the same sentence are untouched.
+    assert {k for k in plain.hits if k != rid} == set(excluded.hits)

@@ -25,7 +25,9 @@ from spacy.tokens import Doc, Span
 
 from .durations import clock_start, parse_durations
 
-PATTERN_KINDS = ("cue", "commit", "weak", "deny", "scope")
+# "exclude": wording that stops a sentence counting for one requirement (e.g. a GDPR Art. 28(3)(h) audit
+# clause is not an Art. 28(3)(f) assistance clause). The library accepts it once its PATTERN_KINDS lists it.
+PATTERN_KINDS = ("cue", "commit", "weak", "deny", "scope", "exclude")
 SPAN_KEYS = {kind: f"cr_{kind}" for kind in PATTERN_KINDS}
 
 for _name, _default in (("cr_clock", None), ("cr_subject", None), ("cr_recipients", ())):
