@@ -49,7 +49,7 @@ __all__ = [
 
 SCHEMA_VERSION = 1  # newest schema this code understands
 
-PATTERN_KINDS: tuple[str, ...] = ("cue", "commit", "weak", "deny", "scope")
+PATTERN_KINDS: tuple[str, ...] = ("cue", "commit", "weak", "deny", "scope", "exclude")
 COMMON_LABEL = "_common"
 
 CATEGORIES: tuple[str, ...] = (

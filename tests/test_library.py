@@ -83,7 +83,7 @@ def test_library_load_is_cached_and_notices_edits(tmp_path: Path):
 
 
 def test_library_patterns_kinds_constant():
-    assert set(PATTERN_KINDS) == {"cue", "commit", "weak", "deny", "scope"}
+    assert set(PATTERN_KINDS) == {"cue", "commit", "weak", "deny", "scope", "exclude"}
 
 
 def _copy_builtin(tmp_path: Path) -> Path:

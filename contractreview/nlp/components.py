@@ -23,11 +23,11 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from ..library import PATTERN_KINDS  # one list of kinds, validated by the library
 from .durations import clock_start, parse_durations
 
-# "exclude": wording that stops a sentence counting for one requirement (e.g. a GDPR Art. 28(3)(h) audit
-# clause is not an Art. 28(3)(f) assistance clause). The library accepts it once its PATTERN_KINDS lists it.
-PATTERN_KINDS = ("cue", "commit", "weak", "deny", "scope", "exclude")
+# Kinds: cue, commit, weak, deny, scope and "exclude" (wording that stops a sentence counting for one
+# requirement, e.g. a GDPR Art. 28(3)(h) audit clause is not an Art. 28(3)(f) assistance clause).
 SPAN_KEYS = {kind: f"cr_{kind}" for kind in PATTERN_KINDS}
 
 for _name, _default in (("cr_clock", None), ("cr_subject", None), ("cr_recipients", ())):
