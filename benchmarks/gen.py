@@ -74,7 +74,7 @@ def write_docx(dest: Path, pages: int) -> Path:
     import docx
 
     document = docx.Document()
-    for n, (kind, text) in enumerate(paragraphs(pages)):
+    for n, (kind, text) in enumerate(paragraphs(pages, per_page=6)):
         if kind == "para":
             document.add_paragraph(text)
         else:
