@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import BBox, BlockKind, Document, Finding, Format, Status
+from ..pdfium_guard import PDFIUM_LOCK
 from .status_style import HIGHLIGHT_COLORS, STATUS_LABELS
 
 PAGE_GAP = 14.0  # points between pages
@@ -181,7 +182,8 @@ class PdfPagesView(QGraphicsView):
         self._page_rects.clear()
         if self._pdf is not None:
             try:
-                self._pdf.close()
+                with PDFIUM_LOCK:
+                    self._pdf.close()
             except Exception:  # noqa: BLE001
                 pass
         self._pdf = None
@@ -190,15 +192,19 @@ class PdfPagesView(QGraphicsView):
         import pypdfium2 as pdfium
 
         self.close_pdf()
-        self._pdf = pdfium.PdfDocument(path, password=password)
+        with PDFIUM_LOCK:
+            self._pdf = pdfium.PdfDocument(path, password=password)
+            count = len(self._pdf)
         y = PAGE_GAP
         pages = document.pages or tuple()
-        count = len(self._pdf)
         for i in range(count):
             if i < len(pages):
                 w, h = pages[i].width, pages[i].height
             else:
-                w, h = self._pdf[i].get_size()
+                with PDFIUM_LOCK:
+                    page = self._pdf[i]
+                    w, h = page.get_size()
+                    page.close()
             rect = QRectF(0, y, w, h)
             self._page_rects.append(rect)
             sheet = self.scene().addRect(rect, QPen(QColor("#555")), QBrush(QColor("white")))
@@ -263,15 +269,17 @@ class PdfPagesView(QGraphicsView):
 
     def _render_page(self, index: int, scale: float) -> None:
         assert self._pdf is not None
-        page = self._pdf[index]
-        try:
-            bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
-            image = QImage(
-                bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888,
-            ).copy()  # copy: the pdfium buffer is freed with the bitmap
-        finally:
-            page.close()
+        with PDFIUM_LOCK:  # the worker thread may be inside pdfium reading another PDF
+            page = self._pdf[index]
+            try:
+                bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
+                image = QImage(
+                    bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                    QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888,
+                ).copy()  # copy: the pdfium buffer is freed with the bitmap
+                bitmap.close()
+            finally:
+                page.close()
         self.render_count += 1
         item = self._pixmaps.get(index)
         if item is None:

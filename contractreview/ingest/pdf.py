@@ -579,73 +579,76 @@ def load_pdf(
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    from ..pdfium_guard import PDFIUM_LOCK
+
     started = time.monotonic()
     warns = list(warnings or [])
-    pdf = _open(data, path, password)
-    try:
-        n_pages = len(pdf)
-        if n_pages == 0:
-            raise CorruptDocumentError("the PDF has no pages.", path)
-        if n_pages > limits.max_pages:
-            raise DocumentTooLargeError(
-                f"the PDF has {n_pages} pages, more than the limit of {limits.max_pages}.",
-                path,
-                "Split it or raise CONTRACTREVIEW_MAX_PAGES.",
-            )
+    with PDFIUM_LOCK:  # pdfium is not thread-safe (the GUI may be rendering pages meanwhile)
+        pdf = _open(data, path, password)
         try:
-            if raw.FPDFDoc_GetJavaScriptActionCount(pdf.raw) > 0:
-                warns.append(
-                    f"{path.name} contains JavaScript; it was ignored (nothing in the file was run)."
-                )
-        except (AttributeError, pdfium.PdfiumError):  # pragma: no cover - older pdfium builds
-            pass
-        try:
-            if pdf.count_attachments() > 0:
-                warns.append(f"{path.name} has embedded files; they were not opened or analysed.")
-        except pdfium.PdfiumError:  # pragma: no cover
-            pass
-
-        per_page: list[tuple[float, list[_Frag]]] = []
-        sizes: list[tuple[float, float]] = []
-        imaged: list[bool] = []
-        total_chars = 0
-        for i in range(n_pages):
-            if time.monotonic() - started > limits.max_seconds:
+            n_pages = len(pdf)
+            if n_pages == 0:
+                raise CorruptDocumentError("the PDF has no pages.", path)
+            if n_pages > limits.max_pages:
                 raise DocumentTooLargeError(
-                    f"reading took longer than {limits.max_seconds:g} seconds (stopped at page {i + 1} of {n_pages}).",
+                    f"the PDF has {n_pages} pages, more than the limit of {limits.max_pages}.",
                     path,
-                    "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
+                    "Split it or raise CONTRACTREVIEW_MAX_PAGES.",
                 )
             try:
-                page = pdf[i]
-            except pdfium.PdfiumError as exc:
-                raise CorruptDocumentError(f"page {i + 1} is damaged ({exc}).", path) from exc
-            width, height = page.get_size()
-            if width * height > limits.max_page_area_pt2 or width <= 0 or height <= 0:
-                raise DocumentTooLargeError(
-                    f"page {i + 1} measures {width / 72:.0f} × {height / 72:.0f} inches, beyond the page-size limit.",
-                    path,
-                )
-            textpage = page.get_textpage()
-            frags = _page_fragments(textpage, height)
-            total_chars += sum(len(f.text) for f in frags)
-            if total_chars > limits.max_text_chars:
-                raise DocumentTooLargeError(
-                    f"the text is longer than {limits.max_text_chars:,} characters.", path
-                )
-            # Only pages with little text can be scans (possibly stamped with a page or Bates number).
-            imaged.append(sum(len(f.text) for f in frags) < 200 and _has_images(page, raw))
-            textpage.close()
-            page.close()
-            per_page.append((float(height), frags))
-            sizes.append((float(width), float(height)))
-        title = ""
-        try:
-            title = (pdf.get_metadata_value("Title") or "").strip()
-        except (pdfium.PdfiumError, KeyError, AttributeError):  # pragma: no cover
+                if raw.FPDFDoc_GetJavaScriptActionCount(pdf.raw) > 0:
+                    warns.append(
+                        f"{path.name} contains JavaScript; it was ignored (nothing in the file was run)."
+                    )
+            except (AttributeError, pdfium.PdfiumError):  # pragma: no cover - older pdfium builds
+                pass
+            try:
+                if pdf.count_attachments() > 0:
+                    warns.append(f"{path.name} has embedded files; they were not opened or analysed.")
+            except pdfium.PdfiumError:  # pragma: no cover
+                pass
+
+            per_page: list[tuple[float, list[_Frag]]] = []
+            sizes: list[tuple[float, float]] = []
+            imaged: list[bool] = []
+            total_chars = 0
+            for i in range(n_pages):
+                if time.monotonic() - started > limits.max_seconds:
+                    raise DocumentTooLargeError(
+                        f"reading took longer than {limits.max_seconds:g} seconds (stopped at page {i + 1} of {n_pages}).",
+                        path,
+                        "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
+                    )
+                try:
+                    page = pdf[i]
+                except pdfium.PdfiumError as exc:
+                    raise CorruptDocumentError(f"page {i + 1} is damaged ({exc}).", path) from exc
+                width, height = page.get_size()
+                if width * height > limits.max_page_area_pt2 or width <= 0 or height <= 0:
+                    raise DocumentTooLargeError(
+                        f"page {i + 1} measures {width / 72:.0f} × {height / 72:.0f} inches, beyond the page-size limit.",
+                        path,
+                    )
+                textpage = page.get_textpage()
+                frags = _page_fragments(textpage, height)
+                total_chars += sum(len(f.text) for f in frags)
+                if total_chars > limits.max_text_chars:
+                    raise DocumentTooLargeError(
+                        f"the text is longer than {limits.max_text_chars:,} characters.", path
+                    )
+                # Only pages with little text can be scans (possibly stamped with a page or Bates number).
+                imaged.append(sum(len(f.text) for f in frags) < 200 and _has_images(page, raw))
+                textpage.close()
+                page.close()
+                per_page.append((float(height), frags))
+                sizes.append((float(width), float(height)))
             title = ""
-    finally:
-        pdf.close()
+            try:
+                title = (pdf.get_metadata_value("Title") or "").strip()
+            except (pdfium.PdfiumError, KeyError, AttributeError):  # pragma: no cover
+                title = ""
+        finally:
+            pdf.close()
 
     furniture_idx = _find_furniture(per_page)
     if not any(len(drop) < len(frags) for (_h, frags), drop in zip(per_page, furniture_idx, strict=True)):
