@@ -613,6 +613,10 @@ def load_pdf(
             imaged: list[bool] = []
             total_chars = 0
             for i in range(n_pages):
+                if i:  # let a waiting thread (the GUI rendering a page) in between pages
+                    PDFIUM_LOCK.release()
+                    time.sleep(0)
+                    PDFIUM_LOCK.acquire()
                 if time.monotonic() - started > limits.max_seconds:
                     raise DocumentTooLargeError(
                         f"reading took longer than {limits.max_seconds:g} seconds (stopped at page {i + 1} of {n_pages}).",
