@@ -1,10 +1,13 @@
 """Screenshots for the README and docs (docs/screenshots/*.png), taken from real flows on the sample.
 
 Each test also checks pixels, not whole images: the status text is rendered and the selected evidence
-is on screen. Regenerate with ``pytest tests/gui/test_gui_screenshots.py``.
+is on screen. The PNGs go to a temporary folder; regenerate the committed ones with
+``CONTRACTREVIEW_UPDATE_SCREENSHOTS=1 pytest tests/gui/test_gui_screenshots.py``.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -19,7 +22,9 @@ pytest.importorskip("contractreview.analyze")
 
 
 @pytest.fixture()
-def shots():
+def shots(tmp_path):
+    if os.environ.get("CONTRACTREVIEW_UPDATE_SCREENSHOTS") != "1":
+        return tmp_path  # a test run must not rewrite the documentation's images
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
