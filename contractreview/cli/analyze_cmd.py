@@ -108,7 +108,8 @@ def render_text(analysis: Analysis) -> str:
                 ev = f.evidence[0]
                 where = f" [clause {ev.clause or '-'}, p. {ev.page}]"
             lines.append(f"  - {f.title} ({f.severity.value}){where}")
-            lines.append(f"      {f.explanation}")
+            reason = f.explanation.removeprefix(f"{f.title}: ")  # the title is on the line above
+            lines.append(f"      {reason[:1].upper()}{reason[1:]}")
     return "\n".join(lines) + "\n"
 
 
