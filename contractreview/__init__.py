@@ -1,6 +1,8 @@
 """ContractReview: offline review of ed-tech vendor contracts for student-data protections.
 
-The façade keeps imports lazy so that ``contractreview --help`` stays fast.
+The façade keeps imports lazy so that ``contractreview --help`` stays fast. ``analyze`` and ``segment`` are
+not re-exported here: they share their names with their modules, and Python rebinds a package attribute to
+the submodule once it is imported. Use ``from contractreview.analyze import analyze`` (and ``segment``).
 """
 
 from __future__ import annotations
@@ -12,24 +14,24 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "load_document",
-    "segment",
-    "analyze",
     "iter_analyze",
+    "review",
+    "iter_review",
     "load_library",
     "ClauseLibrary",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analyze import analyze, iter_analyze
+    from .analyze import iter_analyze
     from .ingest import load_document
     from .library import ClauseLibrary, load_library
-    from .segment import segment
+    from .pipeline import iter_review, review
 
 _LAZY = {
     "load_document": ("contractreview.ingest", "load_document"),
-    "segment": ("contractreview.segment", "segment"),
-    "analyze": ("contractreview.analyze", "analyze"),
     "iter_analyze": ("contractreview.analyze", "iter_analyze"),
+    "review": ("contractreview.pipeline", "review"),
+    "iter_review": ("contractreview.pipeline", "iter_review"),
     "load_library": ("contractreview.library", "load_library"),
     "ClauseLibrary": ("contractreview.library", "ClauseLibrary"),
 }

@@ -54,3 +54,17 @@ def test_analyze_refuses_to_write_its_report_over_the_contract(tmp_path: Path) -
     assert proc.returncode == 2
     assert "vendor.md" in proc.stderr and "overwrite" in proc.stderr
     assert contract.read_bytes() == before
+
+
+def test_every_facade_name_is_the_function_or_class_it_names() -> None:
+    import subprocess as sp
+
+    code = (
+        "import contractreview, inspect, contractreview.analyze, contractreview.segment\n"
+        "for name in contractreview.__all__[1:]:\n"
+        "    obj = getattr(contractreview, name)\n"
+        "    assert inspect.isfunction(obj) or inspect.isclass(obj), (name, obj)\n"
+        "print('ok')\n"
+    )
+    proc = sp.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
