@@ -40,7 +40,7 @@ from .domain import (
     Status,
     Threshold,
 )
-from .nlp.durations import clock_start, outer_deadline, parse_durations
+from .nlp.durations import clock_start, clock_start_after, outer_deadline, parse_durations
 from .nlp.sentences import split_sentences
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "nlp" / "weights.json"
@@ -479,7 +479,7 @@ def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[
         d = outer_deadline(durs)
         if d is None:
             continue
-        info = {"hours": d.hours, "wording": d.text, "clock_start": clock_start(sent), "hit": sc}
+        info = {"hours": d.hours, "wording": d.text, "clock_start": clock_start_after(sent, d.start), "hit": sc}
         if d.hours is not None:
             return info
         best_vague = best_vague or info

@@ -86,3 +86,35 @@ def test_nlp_durations_round_trip(word_n: tuple[str, int], unit: str, with_digit
     text = f"within {word} ({n}) {unit}" if with_digits else f"within {word} {unit}"
     per = {"hours": 1, "days": 24, "weeks": 168}[unit]
     assert _hours(text) == n * per
+
+
+# Regressions from the final review: each of these once gave a wrong number or clock start.
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("within seventy\u2013two hours after discovery", 72.0),  # en dash in the number word
+        ("within forty\u2011eight hours", 48.0),  # non-breaking hyphen
+        ("within 1,000 days", 24000.0),
+        ("within 1.5 hours", 1.5),
+        ("within 48 (forty-eight) hours", 48.0),
+        ("within 72h of discovery", 72.0),
+        ("within 24 hours after discovery, and shall provide a final written report no later than 30 days", 24.0),
+        ("within twenty-four (24) hours, and will update the District every 7 days", 24.0),
+        ("within 72 hours, unless a delay of up to 30 days is requested by law enforcement", 72.0),
+        ("promptly, and in any event within 24 hours", 24.0),
+    ],
+)
+def test_binding_deadline_regressions(text: str, hours: float) -> None:
+    from contractreview.nlp.durations import outer_deadline, parse_durations
+
+    d = outer_deadline(parse_durations(text))
+    assert d is not None and d.hours == hours
+
+
+def test_clock_start_is_read_right_after_the_deadline() -> None:
+    from contractreview.nlp.durations import clock_start_after
+
+    text = "Provider shall notify the District within 72 hours after discovery, and shall confirm such notice in writing."
+    assert clock_start_after(text, text.index("72")) == "discovery"
+    text = "Provider shall notify the District within 10 business days after it confirms the breach."
+    assert clock_start_after(text, text.index("10")) == "confirmation"

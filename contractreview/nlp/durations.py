@@ -61,10 +61,10 @@ WORD_NUMBERS.update(
 _WORDS_RE = "|".join(
     sorted((re.escape(w) for w in WORD_NUMBERS if w not in {"a", "an"}), key=len, reverse=True)
 )
-_UNIT_RE = r"(?P<biz>business\s+|working\s+|calendar\s+)?(?P<unit>hours?|hrs?|days?|weeks?|months?|years?)"
+_UNIT_RE = r"(?P<biz>business\s+|working\s+|calendar\s+)?(?P<unit>hours?|hrs?|h|days?|weeks?|months?|years?)"
 # "seventy-two (72) hours", "72 hours", "seventy-two hours", "a 48-hour", "(72) hours"
 DURATION_RE = re.compile(
-    rf"\b(?:(?P<word>{_WORDS_RE})\s*(?:\(\s*(?P<paren>\d{{1,4}})\s*\)\s*)?|(?P<num>\d{{1,4}})\s*(?:-\s*)?)"
+    rf"\b(?:(?P<word>{_WORDS_RE})\s*(?:\(\s*(?P<paren>\d{{1,4}})\s*\)\s*)?|(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d{{1,4}}(?:\.\d+)?)\s*(?:\(\s*[a-z][a-z\- ]*\s*\)\s*)?(?:-\s*)?)"
     + _UNIT_RE
     + r"\b",
     re.IGNORECASE,
@@ -95,7 +95,7 @@ _CLOCK = (
     ),
 )
 _QUICK = re.compile(
-    r"hour|hrs?\b|day|week|month|year|immediate|prompt|delay|soon|reasonable|expedit|timely|quickly",
+    r"hour|hrs?\b|\dh\b|day|week|month|year|immediate|prompt|delay|soon|reasonable|expedit|timely|quickly",
     re.IGNORECASE,
 )
 _HOURS = {"hour": 1, "hr": 1, "day": 24, "week": 168, "month": 24 * 30, "year": 24 * 365}
@@ -135,14 +135,20 @@ class Duration:
 
 def _unit(raw: str) -> str:
     raw = raw.lower()
+    if raw == "h":
+        return "hour"
     for u in ("hour", "hr", "day", "week", "month", "year"):
         if raw.startswith(u):
             return "hour" if u == "hr" else u
     return raw
 
 
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+
+
 def parse_durations(text: str) -> list[Duration]:
     """Every deadline in ``text`` in order: numeric, immediate and vague ones."""
+    text = text.translate(_DASHES)  # "seventy–two" (en dash) reads as "seventy-two"; length unchanged
     found: list[Duration] = []
     if not _QUICK.search(text):  # most sentences state no deadline: skip the large expressions
         return found
@@ -150,7 +156,7 @@ def parse_durations(text: str) -> list[Duration]:
         if m.group("paren"):
             value = float(m.group("paren"))
         elif m.group("num"):
-            value = float(m.group("num"))
+            value = float(m.group("num").replace(",", ""))
         else:
             value = float(WORD_NUMBERS[re.sub(r"\s+", " ", m.group("word").lower())])
         biz = (m.group("biz") or "").strip().lower() in {"business", "working"}
@@ -175,17 +181,21 @@ def parse_durations(text: str) -> list[Duration]:
 
 
 def outer_deadline(durations: list[Duration]) -> Duration | None:
-    """The binding limit: an explicit outer limit wins, else the longest numeric one, else a vague one.
+    """The binding limit: an outer limit after a vague promise, else the first numeric one, else a vague one.
 
     "Promptly, and in any event within 24 hours" → the 24 hours; "promptly" alone → the vague duration.
     """
     numeric = [d for d in durations if d.hours is not None]
+    if not numeric:
+        return durations[0] if durations else None
+    # An outer limit binds when it caps a softer promise stated before it ("promptly, and in any event
+    # within 24 hours"). Otherwise the first deadline is the duty's own; later figures in the same
+    # sentence are usually other duties (a final report in 30 days, updates every 7 days, a permitted
+    # law-enforcement delay).
     outer = [d for d in numeric if d.outer]
-    if outer:
-        return max(outer, key=lambda d: d.hours or 0.0)
-    if numeric:
-        return max(numeric, key=lambda d: d.hours or 0.0)
-    return durations[0] if durations else None
+    if outer and any(v.vague and v.start < outer[0].start for v in durations):
+        return outer[0]
+    return numeric[0]
 
 
 def clock_start(text: str) -> str | None:
@@ -203,3 +213,14 @@ def clock_start(text: str) -> str | None:
         if name in names:
             return name
     return "discovery"
+
+
+def clock_start_after(text: str, pos: int, window: int = 120) -> str | None:
+    """The trigger named right after a deadline ("within 72 hours after discovery ...") rather than anywhere
+    in the sentence, where a later duty ("... and shall confirm the notice in writing") would be misread as
+    the clock start; falls back to :func:`clock_start` on the whole sentence."""
+    near = text[pos : pos + window]
+    hits = [(m.start(), name) for name, rx in _CLOCK if (m := rx.search(near))]
+    if hits:
+        return min(hits)[1]
+    return clock_start(text)
