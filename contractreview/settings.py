@@ -12,11 +12,12 @@ import base64
 import binascii
 import json
 import os
-import tempfile
 import warnings
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from .privatefile import write_private_atomic
 
 APP_NAME = "ContractReview"
 SETTINGS_FILE = "settings.json"
@@ -162,22 +163,9 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
 def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> Path:
     """Write the settings atomically (temp file + rename), readable by the owner only."""
     target = Path(path) if path is not None else settings_path()
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # recent files name contracts: owner-only
     data = asdict(settings)
     data["recent_files"] = list(settings.recent_files)
     data["schema"] = SETTINGS_SCHEMA
     payload = json.dumps(data, indent=2, sort_keys=True).encode("utf-8") + b"\n"
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=target.parent)  # mkstemp is 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_private_atomic(target, payload)
     return target

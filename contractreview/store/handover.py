@@ -14,12 +14,12 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain import Decision
 from ..errors import StoreError
+from ..privatefile import write_private_atomic
 from ..serialize import SCHEMA as ANALYSIS_SCHEMA
 from .repository import _parse_time, now_iso
 
@@ -29,26 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 HANDOVER_SCHEMA = "contractreview/handover-v1"
 MAX_HANDOVER_BYTES = 512 * 1024 * 1024
 _DECISION_KEYS = ("decision", "note", "reviewer", "created_at", "updated_at", "evidence_text")
-
-
-def _write_private_atomic(dest: Path, payload: bytes) -> Path:
-    """Write ``payload`` to ``dest`` through a 0600 temp file in the same folder and ``os.replace``."""
-    # A folder we create (e.g. the store's "contracts" copies) is owner-only: names are vendors' file names.
-    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return dest
 
 
 def _refuse_protected(dest: Path, store: Store, contract_paths: list[str | None]) -> None:
@@ -117,7 +97,7 @@ def export_review(store: Store, review_id: int, dest: Path, *, include_contract:
     data_out = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
     _refuse_protected(dest, store, [row["source_path"], doc_row["path"]])
     try:
-        return _write_private_atomic(dest, data_out)
+        return write_private_atomic(dest, data_out)
     except OSError as exc:
         raise StoreError(f"cannot write the hand-over file ({exc.strerror}).", dest) from exc
 
@@ -191,7 +171,7 @@ def import_review(store: Store, src: Path) -> int:
             raise StoreError("carries a contract copy that does not match its SHA-256.", src)
         contract_path = _contract_copy_path(store, sha, doc.get("name") or "contract")
         if not contract_path.exists():
-            _write_private_atomic(contract_path, blob)
+            write_private_atomic(contract_path, blob)
 
     with store.transaction() as conn:
         existing = conn.execute("SELECT path FROM documents WHERE sha256 = ?", (sha,)).fetchone()
