@@ -114,6 +114,7 @@ class Hit:
     subject: str | None = None
     recipients: tuple[str, ...] = ()
     context_scope: bool = False  # the previous sentence of the same clause has the requirement's scope words
+    heading_scope: bool = False  # the heading of its clause (or of an enclosing one) names the subject
 
 
 @dataclass(slots=True)
@@ -286,6 +287,26 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         for rid, words in _scope_phrases(patterns).items()
         if rid in wanted
     }
+    # The subject a clause heading names ("5. Personal Data Breaches") scopes every sentence under it,
+    # including those of its sub-clauses. Only phrases count here: a single scope word ("data",
+    # "notice", "users") names no subject in a heading such as "Privacy Notice".
+    phrase_scope_a = {
+        rid: _Anchors(tuple(sorted(w for w in words if " " in w.strip())))
+        for rid, words in _scope_phrases(patterns).items()
+        if rid in wanted and any(" " in w.strip() for w in words)
+    }
+    heading_scope: dict[int, set[str]] = {}
+    open_heads: list[tuple[int, str]] = []  # (level, heading) of the enclosing clauses
+    for i, c in enumerate(clauses):
+        while open_heads and open_heads[-1][0] >= c.level:
+            open_heads.pop()
+        open_heads.append((c.level, c.heading.strip()))
+        hlow = " ".join(" ".join(h for _, h in open_heads if h).lower().split())
+        if hlow:
+            hwords = set(_WORD.findall(hlow))
+            rids = {rid for rid, anchors in phrase_scope_a.items() if anchors.any(hlow, hwords)}
+            if rids:
+                heading_scope[i] = rids
     prev_of: dict[int, tuple[int, int, int]] = {}
     cands: list[tuple[int, int, int]] = []
     last: tuple[int, int, int] | None = None
@@ -388,6 +409,7 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
                     and rid in scope_a
                     and scope_a[rid].any(prev_low, prev_words or set())
                 ),
+                heading_scope=rid in heading_scope.get(ci, ()),
             )
             feats.hits.setdefault(rid, []).append(hit)
     return feats
@@ -514,7 +536,13 @@ def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> 
         for s in scored
         if s.relevance >= floor
         and (s.hit.cues or s.hit.heading)
-        and (s.hit.scope or s.hit.heading or not need_scope or (s.hit.commits and s.hit.context_scope))
+        and (
+            s.hit.scope
+            or s.hit.heading
+            or s.hit.heading_scope
+            or not need_scope
+            or (s.hit.commits and s.hit.context_scope)
+        )
         and not (rid in w["notice_to_school"] and _users_only(s.hit))
     ]
     out.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))

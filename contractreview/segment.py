@@ -104,8 +104,12 @@ def match_number(line: str) -> NumberLabel | None:
     if m.group("dot"):
         tok = m.group("dotn")
         rest = line[end:].lstrip()
-        if not rest or not (rest[:1].isupper() or rest[:1] in '"“('):
-            return None  # "e. g." or an initial ("J. Smith") is not a clause number
+        closing_paren = m.group("dot").endswith(")")
+        if not rest or not (
+            rest[:1].isupper() or rest[:1] in '"“(' or (closing_paren and rest[:1].isalpha())
+        ):
+            # "e. g." or an initial ("J. Smith") is not a clause number; "b) neither access nor use" is one.
+            return None
         if len(tok) > 1 or tok in "IVXivx":
             style = "dot-roman" if tok.islower() else "dot-ROMAN"
             if len(tok) == 1 and tok not in "IVXivx":

@@ -302,3 +302,19 @@ def test_exclude_pattern_stops_a_sentence_counting_for_its_requirement(tmp_path:
     assert not excluded.hits.get(rid)
     # Other requirements of the same sentence are untouched.
     assert {k for k in plain.hits if k != rid} == set(excluded.hits)
+
+
+def test_a_clause_heading_scopes_the_sentences_under_it(tmp_path: Path) -> None:
+    # The sentence names neither a breach nor an incident type the scope patterns know; its heading does.
+    under = "## 5. Personal Data Breaches\n\nIf Acme learns of an event affecting the data, Acme shall notify the District without undue delay.\n"
+    finding = _analyse_text(tmp_path, under).finding("breach_notice_deadline_to_lea")
+    assert finding is not None and finding.status is Status.WEAK, finding.explanation
+    assert "without undue delay" in finding.evidence[0].text
+    # The same sentence under an unrelated heading is not about breach notice at all.
+    elsewhere = under.replace("Personal Data Breaches", "Support Requests")
+    other = _analyse_text(tmp_path, elsewhere).finding("breach_notice_deadline_to_lea")
+    assert other is not None and other.status is Status.MISSING, other.explanation
+    # A one-word scope term in a heading ("Notice") names no subject.
+    generic = under.replace("Personal Data Breaches", "Privacy Notice")
+    third = _analyse_text(tmp_path, generic).finding("breach_notice_deadline_to_lea")
+    assert third is not None and third.status is Status.MISSING, third.explanation

@@ -210,3 +210,40 @@ def test_ingest_text_property_any_text_loads_with_exact_offsets(tmp_path: Path) 
             prev = c.end
 
     check()
+
+
+WRAPPED = (
+    "1. Processing\n\n"
+    "The Processor shall process the personal data of the Controller only on documented\n\n"
+    "instructions and solely to the extent that such processing is necessary to provide the\n\n"
+    "Services described in the Agreement, and for no other purpose whatsoever under this DPA.\n\n"
+    "2. Security\n\n"
+    "The Processor shall implement appropriate technical and organisational measures that\n\n"
+    "protect the personal data against accidental or unlawful destruction, loss or alteration.\n\n"
+    "a) encryption of the personal data in transit and at rest where this is appropriate,\n\n"
+    "b) regular testing of the effectiveness of those measures by an independent auditor.\n\n"
+    "The Processor shall keep a record of every access to the personal data by its staff and\n\n"
+    "make that record available to the Controller within ten business days of a request.\n"
+)
+
+
+def test_ingest_text_rejoins_lines_separated_by_blank_lines(tmp_path: Path) -> None:
+    doc = load_document(_write(tmp_path, "wrapped.md", WRAPPED.encode("utf-8")))
+    _check_offsets(doc)
+    texts = [doc.text[b.start : b.end] for b in doc.blocks]
+    joined = [t for t in texts if t.startswith("The Processor shall process")]
+    assert joined and joined[0].endswith("for no other purpose whatsoever under this DPA."), texts
+    # Numbered headings and list items still start their own blocks.
+    assert "2. Security" in texts
+    assert any(t.startswith("b) regular testing") for t in texts), texts
+    assert any("broken sentences were joined" in w and "wrapped.md" in w for w in doc.warnings)
+
+
+def test_ingest_text_leaves_ordinary_paragraphs_alone(tmp_path: Path) -> None:
+    doc = load_document(_write(tmp_path, "dpa.txt", CONTRACT.encode("utf-8")))
+    assert doc.warnings == ()
+    prose = "\n\n".join(
+        f"Paragraph {i} of the agreement states a complete obligation of the provider here." for i in range(8)
+    )
+    doc2 = load_document(_write(tmp_path, "prose.md", prose.encode("utf-8")))
+    assert len(doc2.blocks) == 8 and doc2.warnings == ()

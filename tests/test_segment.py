@@ -122,6 +122,9 @@ def test_segment_match_number_rejects_prose() -> None:
     assert match_number("e.g. the vendor") is None
     assert match_number("2024") is None
     assert match_number("5.2(a) Vendor shall").label == "5.2"
+    # A letter with a closing parenthesis is a list item even before a lower-case word; a dot is not.
+    assert match_number("b) neither access nor use the data").label == "b"
+    assert match_number("b. neither access") is None
 
 
 @settings(max_examples=60, deadline=None)

@@ -106,6 +106,12 @@ def load_text(
             f"the text has {len(text):,} characters, more than the limit of {limits.max_text_chars:,}.", path
         )
     markdown = fmt == Format.MD
+    text, rejoined = unwrap_blank_line_paragraphs(text)
+    if rejoined:
+        dec_warnings.append(
+            f"{path.name} has a blank line after most lines (text copied out of a PDF); "
+            f"{rejoined:,} broken sentences were joined back together."
+        )
     builder = _Builder()
     raw_pages = text.split("\f")
     if len(raw_pages) > limits.max_pages:
@@ -148,6 +154,56 @@ def _title_from(body: str, blocks: list[Block]) -> str:
         if not _NOT_A_TITLE.match(body[b.start : b.end]):
             return body[b.start : b.end]
     return ""
+
+
+_OPEN_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_NOT_CONTINUATION = re.compile(r"^\s*(?:#|\||[-*+•]\s|>|```|~~~)")
+# Share of long paragraphs that end mid-sentence above which a text counts as hard-wrapped with blank lines.
+WRAPPED_SHARE = 0.5
+_MIN_WRAPPED_LINE = 40
+
+
+def unwrap_blank_line_paragraphs(text: str) -> tuple[str, int]:
+    """Join sentences that a blank line after every line has cut into separate paragraphs.
+
+    Text copied out of a PDF often reaches us with a blank line after each printed line, so that "solely
+    to the" and "extent that such assistance is necessary" become two paragraphs and no sentence is whole.
+    When at least :data:`WRAPPED_SHARE` of the long paragraphs end mid-sentence, a blank line is dropped
+    wherever the paragraph before it ends without closing punctuation and the one after it does not
+    start a heading, list item, table row or numbered clause. Ordinary text is returned unchanged.
+    Returns the text and the number of joins.
+    """
+    paras = re.split(r"(\n[ \t]*\n(?:[ \t]*\n)*)", text)
+    bodies = paras[0::2]
+    long = [b for b in bodies if len(b.rstrip().rsplit("\n", 1)[-1].strip()) >= _MIN_WRAPPED_LINE]
+    if len(long) < 5:
+        return text, 0
+    open_end = sum(1 for b in long if not _OPEN_END.search(b))
+    if open_end / len(long) < WRAPPED_SHARE:
+        return text, 0
+    out = [bodies[0]]
+    joins = 0
+    for i in range(1, len(bodies)):
+        prev, cur, sep = bodies[i - 1], bodies[i], paras[2 * i - 1]
+        last = prev.rstrip().rsplit("\n", 1)[-1].strip()
+        first = cur.lstrip().split("\n", 1)[0]
+        join = (
+            "\f" not in sep
+            and len(last) >= _MIN_WRAPPED_LINE
+            and not _OPEN_END.search(last)
+            and not looks_like_heading(last)
+            and first.strip() != ""
+            and not _NOT_CONTINUATION.match(first)
+            and match_number(first.strip()) is None
+            and not looks_like_heading(first)
+        )
+        if join:
+            out.append("\n")
+            joins += 1
+        else:
+            out.append(sep)
+        out.append(cur)
+    return "".join(out), joins
 
 
 class _Builder:
