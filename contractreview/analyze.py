@@ -337,6 +337,7 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
 
     w = load_weights()
     definitions_count = set(w.get("definitions_count_for", ()))
+    prohibitions = frozenset(w.get("prohibitions", ())) & wanted
     for (s, e, ci), doc in zip(
         cands,
         nlp.pipe((text[s:e] for s, e, _ in cands), batch_size=128, disable=_UNUSED_COMPONENTS),
@@ -351,12 +352,16 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         commit_end: dict[str, int] = {}
         for sp in _spans(doc, "cr_commit"):
             commit_end[sp.label_] = min(commit_end.get(sp.label_, sp.end), sp.end)
+        negated_use = _negated_use_cues(doc, prohibitions)
         scope_tokens: dict[str, set[int]] = {}
         for sp in _spans(doc, "cr_scope"):
             scope_tokens.setdefault(sp.label_, set()).update(range(sp.start, sp.end))
         by_kind: dict[str, dict[str, list[str]]] = {}
         for kind in ("cue", "commit", "weak", "deny", "scope", "exclude"):
             d: dict[str, list[str]] = {}
+            if kind == "commit":
+                for rid in negated_use:
+                    d.setdefault(rid, []).append(f"{rid}.commit.negated_use")
             for sp in _spans(doc, f"cr_{kind}"):
                 if (
                     kind == "weak"
@@ -413,6 +418,51 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
             )
             feats.hits.setdefault(rid, []).append(hit)
     return feats
+
+
+_NEGATORS = frozenset({"not", "never", "n't"})
+_USE_VERBS = frozenset(
+    "use used disclose disclosed sell sold share shared process processed rent rented trade traded lease "
+    "leased collect collected market utilize utilized transfer transferred license licensed provide "
+    "provided".split()
+)
+_NEGATION_REACH = 40  # tokens between "not use" and the protected subject
+
+
+def _negated_use_cues(doc: Any, prohibitions: frozenset[str]) -> set[str]:
+    """Prohibition requirements whose cue sits inside a negated use verb's reach.
+
+    "[We pledge to] not use or disclose student information collected through a school service
+    (whether personal or otherwise) for behavioral targeting of advertisements" forbids targeted
+    advertising although "not" and "behavioral" are 14 words apart: a cue of a prohibition requirement
+    that follows "not/never (be) <use verb>" in the same sentence makes the sentence a commitment to it.
+    """
+    if not prohibitions:
+        return set()
+    cues = [sp for sp in _spans(doc, "cr_cue") if sp.label_ in prohibitions]
+    if not cues:
+        return set()
+    starts = []
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if tok.lower_ not in _NEGATORS:
+            continue
+        j = i + 1
+        while (
+            j < n
+            and j <= i + 3
+            and doc[j].lower_ in ("be", "been", "to", "directly", "otherwise", "knowingly")
+        ):
+            j += 1
+        if j < n and doc[j].lower_ in _USE_VERBS:
+            starts.append(j)
+    if not starts:
+        return set()
+    out = set()
+    for sp in cues:
+        if any(st < sp.start <= st + _NEGATION_REACH for st in starts):
+            out.add(sp.label_)
+    return out
 
 
 # --------------------------------------------------------------------------- decision
@@ -501,7 +551,12 @@ def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[
         d = outer_deadline(durs)
         if d is None:
             continue
-        info = {"hours": d.hours, "wording": d.text, "clock_start": clock_start_after(sent, d.start), "hit": sc}
+        info = {
+            "hours": d.hours,
+            "wording": d.text,
+            "clock_start": clock_start_after(sent, d.start),
+            "hit": sc,
+        }
         if d.hours is not None:
             return info
         best_vague = best_vague or info

@@ -318,3 +318,16 @@ def test_a_clause_heading_scopes_the_sentences_under_it(tmp_path: Path) -> None:
     generic = under.replace("Personal Data Breaches", "Privacy Notice")
     third = _analyse_text(tmp_path, generic).finding("breach_notice_deadline_to_lea")
     assert third is not None and third.status is Status.MISSING, third.explanation
+
+
+def test_a_negated_use_reaching_a_prohibited_purpose_is_a_commitment(tmp_path: Path) -> None:
+    body = (
+        "4.2 Provider pledges to not use or disclose student information collected through the school "
+        "service (whether personal information or otherwise) for behavioral targeting of advertisements.\n"
+    )
+    finding = _analyse_text(tmp_path, body).finding("no_targeted_advertising")
+    assert finding is not None and finding.status is Status.SATISFIED, finding.explanation
+    # Without the negation the same words describe what the provider does.
+    allowed = body.replace("to not use or disclose", "to use and disclose")
+    other = _analyse_text(tmp_path, allowed).finding("no_targeted_advertising")
+    assert other is not None and other.status is not Status.SATISFIED, other.explanation
