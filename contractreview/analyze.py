@@ -485,6 +485,18 @@ class Decision:
     confidence: float = 1.0
 
 
+# One-word hedges any sentence may contain: they weaken a sentence about the protection but do not make a
+# sentence about something else relevant to it ("we may share information ... with law enforcement").
+_GENERIC_WEAK = frozenset(
+    "may might could except unless appropriate reasonably reasonable generally typically including direct "
+    "best strive".split()
+)
+
+
+def _generic_weak(rule_id: str) -> bool:
+    return rule_id.rsplit(".weak.", 1)[-1].split(".")[0] in _GENERIC_WEAK
+
+
 def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
     r, q = w["relevance"], w["quality"]
     cue = sum(feats.cue_weights.get(c, 1.0) for c in set(hit.cues))
@@ -493,7 +505,7 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
         + r["heading"] * hit.heading
         + r["commit"] * bool(hit.commits)
         # Wording that hedges or refuses *this* protection addresses it too ("we may modify these terms").
-        + r.get("weak", 0.0) * bool(hit.weaks or hit.denies)
+        + r.get("weak", 0.0) * bool(hit.denies or any(not _generic_weak(x) for x in hit.weaks))
     )
     # A commitment made by the school or the user ("the Client will indemnify the Provider") is not the vendor's.
     vendor_bound = hit.subject not in ("school", "user") or rid in w.get("rights_of_school_or_user", ())
