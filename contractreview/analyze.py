@@ -232,6 +232,14 @@ class _Anchors:
         return len(self._hits(low, words))
 
 
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u00a0": " "})
+
+
+def _one_line(sentence: str) -> str:
+    """``sentence`` with line breaks, tabs and no-break spaces as plain spaces (its length unchanged)."""
+    return sentence.translate(_LINE_BREAKS)
+
+
 def _spans(doc: Any, key: str) -> list[Any]:
     return list(doc.spans[key]) if key in doc.spans else []
 
@@ -340,7 +348,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     prohibitions = frozenset(w.get("prohibitions", ())) & wanted
     for (s, e, ci), doc in zip(
         cands,
-        nlp.pipe((text[s:e] for s, e, _ in cands), batch_size=128, disable=_UNUSED_COMPONENTS),
+        # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
+        # must match "reserves the right to update"); same length, so token offsets stay exact.
+        nlp.pipe((_one_line(text[s:e]) for s, e, _ in cands), batch_size=128, disable=_UNUSED_COMPONENTS),
         strict=True,
     ):
         definition = _is_definition(text[s:e])

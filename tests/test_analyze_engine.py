@@ -331,3 +331,15 @@ def test_a_negated_use_reaching_a_prohibited_purpose_is_a_commitment(tmp_path: P
     allowed = body.replace("to not use or disclose", "to use and disclose")
     other = _analyse_text(tmp_path, allowed).finding("no_targeted_advertising")
     assert other is not None and other.status is not Status.SATISFIED, other.explanation
+
+
+def test_a_line_break_inside_a_phrase_does_not_hide_it(tmp_path: Path) -> None:
+    # Hard-wrapped text (and every PDF) breaks lines mid-phrase; the patterns must read across the break.
+    one_line = "1.1 Provider shall use Student Data solely for the purpose of providing the Services to the District.\n"
+    wrapped = one_line.replace("solely for the ", "solely for the\n")
+    a = _analyse_text(tmp_path, one_line).finding("purpose_limitation")
+    b = _analyse_text(tmp_path, wrapped).finding("purpose_limitation")
+    assert a is not None and b is not None
+    assert a.status is Status.SATISFIED, a.explanation
+    assert b.status is a.status, b.explanation
+    assert "solely for the\npurpose" in b.evidence[0].text
