@@ -345,7 +345,11 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
 
     w = load_weights()
     definitions_count = set(w.get("definitions_count_for", ()))
-    prohibitions = frozenset(w.get("prohibitions", ())) & wanted
+    # Prohibition requirements and the verbs a negation must govern for them ("not sell" forbids a sale,
+    # not a disclosure).
+    prohibitions = {
+        rid: frozenset(verbs) for rid, verbs in dict(w.get("prohibitions", {})).items() if rid in wanted
+    }
     for (s, e, ci), doc in zip(
         cands,
         # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
@@ -430,47 +434,55 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     return feats
 
 
-_NEGATORS = frozenset({"not", "never", "n't"})
-_USE_VERBS = frozenset(
-    "use used disclose disclosed sell sold share shared process processed rent rented trade traded lease "
-    "leased collect collected market utilize utilized transfer transferred license licensed provide "
-    "provided".split()
-)
+_NEGATORS = frozenset({"not", "never", "n't", "nor"})
 _NEGATION_REACH = 40  # tokens between "not use" and the protected subject
+_BETWEEN_NEGATION_AND_VERB = frozenset(
+    {"be", "been", "to", "directly", "otherwise", "knowingly", "ever", "will", "shall", "we", "do", "does"}
+)
+_ANY_VERB = frozenset(
+    "use used process processed utilize utilized disclose disclosed share shared transfer transferred provide "
+    "provided release released make sell sold rent rented lease leased trade traded license licensed market "
+    "collect collected".split()
+)
 
 
-def _negated_use_cues(doc: Any, prohibitions: frozenset[str]) -> set[str]:
-    """Prohibition requirements whose cue sits inside a negated use verb's reach.
+def _negated_use_cues(doc: Any, prohibitions: Mapping[str, frozenset[str]]) -> set[str]:
+    """Prohibition requirements whose cue sits inside the reach of a negated verb of that requirement.
 
     "[We pledge to] not use or disclose student information collected through a school service
     (whether personal or otherwise) for behavioral targeting of advertisements" forbids targeted
     advertising although "not" and "behavioral" are 14 words apart: a cue of a prohibition requirement
-    that follows "not/never (be) <use verb>" in the same sentence makes the sentence a commitment to it.
+    that follows "not/never (be) <verb>" in the same sentence, with a verb listed for that requirement
+    (or one joined to it by "or"/"and": "not use or disclose"), makes the sentence a commitment to it.
     """
     if not prohibitions:
         return set()
     cues = [sp for sp in _spans(doc, "cr_cue") if sp.label_ in prohibitions]
     if not cues:
         return set()
-    starts = []
+    negated: list[tuple[int, int, set[str]]] = []  # (first verb, first token after the verbs, the verbs)
     n = len(doc)
     for i, tok in enumerate(doc):
         if tok.lower_ not in _NEGATORS:
             continue
         j = i + 1
-        while (
-            j < n
-            and j <= i + 3
-            and doc[j].lower_ in ("be", "been", "to", "directly", "otherwise", "knowingly")
-        ):
+        while j < n and j <= i + 3 and doc[j].lower_ in _BETWEEN_NEGATION_AND_VERB:
             j += 1
-        if j < n and doc[j].lower_ in _USE_VERBS:
-            starts.append(j)
-    if not starts:
-        return set()
+        verbs: set[str] = set()
+        first = j
+        while j < n and (doc[j].lower_ in _ANY_VERB or (verbs and doc[j].lower_ in ("or", "and", ","))):
+            if doc[j].lower_ in _ANY_VERB:
+                verbs.add(doc[j].lower_)
+            j += 1
+        if verbs:
+            negated.append((first, j, verbs))
     out = set()
     for sp in cues:
-        if any(st < sp.start <= st + _NEGATION_REACH for st in starts):
+        allowed = prohibitions[sp.label_]
+        # The cue may be the verb itself ("nor will we market to students").
+        if any(
+            first <= sp.start <= end + _NEGATION_REACH and verbs & allowed for first, end, verbs in negated
+        ):
             out.add(sp.label_)
     return out
 

@@ -343,3 +343,17 @@ def test_a_line_break_inside_a_phrase_does_not_hide_it(tmp_path: Path) -> None:
     assert a.status is Status.SATISFIED, a.explanation
     assert b.status is a.status, b.explanation
     assert "solely for the\npurpose" in b.evidence[0].text
+
+
+def test_a_negated_verb_only_commits_to_the_prohibition_it_names(tmp_path: Path) -> None:
+    body = "4.1 We do not sell student personal information to third parties.\n"
+    analysis = _analyse_text(tmp_path, body)
+    sale = analysis.finding("no_sale_of_student_data")
+    assert sale is not None and sale.status is Status.SATISFIED, sale.explanation
+    # Not selling to third parties is not a promise never to disclose to them.
+    redisclosure = analysis.finding("no_redisclosure_without_authorization")
+    assert redisclosure is not None and redisclosure.status is not Status.SATISFIED, redisclosure.explanation
+    # The cue may be the negated verb itself.
+    market = _analyse_text(tmp_path, "4.2 We will not sell data, nor will we market to students using it.\n")
+    finding = market.finding("no_marketing_to_students_or_parents")
+    assert finding is not None and finding.status is Status.SATISFIED, finding.explanation
