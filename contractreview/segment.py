@@ -150,11 +150,19 @@ def _heading_after_number(rest: str) -> str:
         if sep in first_line[:3]:
             first_line = first_line.split(sep, 1)[-1]
     first_line = first_line.lstrip("–-—: ").strip()
-    if looks_like_heading(first_line) or (
-        len(first_line) <= 60
-        and not first_line.endswith((",", ";"))
-        and _title_case(first_line)
-        and (not single or len(first_line.split()) <= 8)
+    if (
+        looks_like_heading(first_line)
+        or (
+            len(first_line) <= 60
+            and not first_line.endswith((",", ";"))
+            and (
+                _title_case(first_line)
+                # A one-line numbered block of a few words in sentence case is a heading too ("6. Location and
+                # transfer of Personal Data"), as long as it does not end like a sentence.
+                or (single and first_line[:1].isupper() and not first_line.endswith((".", "?", "!")))
+            )
+            and (not single or len(first_line.split()) <= 8)
+        )
     ):
         return first_line.rstrip(":.").strip()
     # "5.2 Data Security. Vendor shall ..." → "Data Security"

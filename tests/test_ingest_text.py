@@ -247,3 +247,22 @@ def test_ingest_text_leaves_ordinary_paragraphs_alone(tmp_path: Path) -> None:
     )
     doc2 = load_document(_write(tmp_path, "prose.md", prose.encode("utf-8")))
     assert len(doc2.blocks) == 8 and doc2.warnings == ()
+
+
+def test_markdown_escaped_clause_numbers_and_sentence_case_headings(tmp_path: Path) -> None:
+    from contractreview.segment import segment
+
+    text = (
+        "# Data Processing Agreement\n\n"
+        "9\\. Data subject rights\n\n"
+        "The Processor shall assist the Controller with requests from data subjects.\n\n"
+        "10\\. Deletion and return of Personal Data\n\n"
+        "Upon expiry of the Services the Processor shall delete all Personal Data within thirty days.\n"
+    )
+    doc = load_document(_write(tmp_path, "escaped.md", text.encode("utf-8")))
+    clauses = segment(doc)
+    headed = {c.number: c.heading for c in clauses if c.number}
+    assert headed.get("9") == "Data subject rights", headed
+    assert headed.get("10") == "Deletion and return of Personal Data", headed
+    body = [c for c in clauses if c.number == "10"][0]
+    assert "shall delete all Personal Data" in doc.text[body.start : body.end]

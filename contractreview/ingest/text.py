@@ -161,6 +161,8 @@ _NOT_CONTINUATION = re.compile(r"^\s*(?:#|\||[-*+•]\s|>|```|~~~)")
 # Share of long paragraphs that end mid-sentence above which a text counts as hard-wrapped with blank lines.
 WRAPPED_SHARE = 0.5
 _MIN_WRAPPED_LINE = 40
+_MD_NUMBER_ESCAPE = re.compile(r"^(\s*\(?[0-9A-Za-z]{1,3})\\([.)])")  # "10\. Scope" at a line start
+_MD_ESCAPE = re.compile(r"\\([.)\]])")  # "10\. Deletion" is how Markdown writes "10. Deletion"
 
 
 def unwrap_blank_line_paragraphs(text: str) -> tuple[str, int]:
@@ -185,13 +187,18 @@ def unwrap_blank_line_paragraphs(text: str) -> tuple[str, int]:
     joins = 0
     for i in range(1, len(bodies)):
         prev, cur, sep = bodies[i - 1], bodies[i], paras[2 * i - 1]
-        last = prev.rstrip().rsplit("\n", 1)[-1].strip()
-        first = cur.lstrip().split("\n", 1)[0]
+        prev_lines = prev.strip().split("\n")
+        last = prev_lines[-1].strip()
+        first = _MD_ESCAPE.sub(r"\1", cur.lstrip().split("\n", 1)[0])
+        numbered_heading = (
+            len(prev_lines) == 1 and len(last) <= 90 and match_number(_MD_ESCAPE.sub(r"\1", last)) is not None
+        )
         join = (
             "\f" not in sep
             and len(last) >= _MIN_WRAPPED_LINE
             and not _OPEN_END.search(last)
             and not looks_like_heading(last)
+            and not numbered_heading
             and first.strip() != ""
             and not _NOT_CONTINUATION.match(first)
             and match_number(first.strip()) is None
@@ -289,7 +296,7 @@ def _markdown_blocks(page_text: str, out: _Builder) -> None:
 
     i = 0
     while i < len(lines):
-        line = lines[i]
+        line = _MD_NUMBER_ESCAPE.sub(r"\1\2", lines[i])
         i += 1
         if _FENCE.match(line):
             flush()
