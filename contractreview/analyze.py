@@ -755,11 +755,17 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
         value = params.get(parameter)
         if nums and value is not None:
             deadline = 1
-            # A firm deadline stated with a commitment word is itself the commitment ("shall notify ... within 24 hours").
+            # A firm deadline stated with a commitment word is itself the commitment ("shall notify ... within
+            # 24 hours"), also when a vaguer timing word comes first ("without undue delay, and in any event
+            # within 48 hours"): the fixed number is the outer limit.
             h = nums["hit"].hit
-            if not ok and h.modal and not (h.hedges or h.refusals or h.denies):
+            if not ok and h.modal and not (h.refusals or h.denies) and _only_timing_words(h):
                 ok = True
-                reasons = [r for r in reasons if "firm commitment" not in r and "hedged" not in r]
+                reasons = [
+                    r
+                    for r in reasons
+                    if "firm commitment" not in r and "hedged" not in r and "weak wording" not in r
+                ]
         if not nums or value is None:
             if rid in w["timeframe_required"]:
                 blocked = True
@@ -801,6 +807,25 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
         return Decision(Status.MISSING, (), (), params, layer, confidence)
     best = tuple(relevant[: w["max_evidence"]])
     return Decision(status, best, tuple(dict.fromkeys(reasons)), params, layer, confidence)
+
+
+_TIMING_WORDS = (
+    "without undue delay",
+    "without delay",
+    "promptly",
+    "as soon as",
+    "immediately",
+    "expeditiously",
+    "timely",
+    "most expedient",
+    "as quickly as",
+)
+
+
+def _only_timing_words(h: Hit) -> bool:
+    """Every hedge and weak wording of the sentence is a vague time ("promptly"), nothing else."""
+    words = list(h.hedges) + [x.rsplit(".weak.", 1)[-1].split(".")[0].replace("_", " ") for x in h.weaks]
+    return all(any(t in w for t in _TIMING_WORDS) for w in words)
 
 
 def _users_only(h: Hit) -> bool:

@@ -357,3 +357,17 @@ def test_a_negated_verb_only_commits_to_the_prohibition_it_names(tmp_path: Path)
     market = _analyse_text(tmp_path, "4.2 We will not sell data, nor will we market to students using it.\n")
     finding = market.finding("no_marketing_to_students_or_parents")
     assert finding is not None and finding.status is Status.SATISFIED, finding.explanation
+
+
+def test_a_vague_time_capped_by_a_fixed_deadline_is_satisfied(tmp_path: Path) -> None:
+    body = (
+        "## 3. Data Breach\n\n3.1 Provider shall notify the District without undue delay, and in any event "
+        "within forty-eight (48) hours after discovery of any breach of Student Data.\n"
+    )
+    finding = _analyse_text(tmp_path, body).finding("breach_notice_deadline_to_lea")
+    assert finding is not None and finding.status is Status.SATISFIED, finding.explanation
+    assert finding.params["breach_notice_max_hours"] == 48
+    # Without the outer limit the same words are a hedge.
+    vague = body.replace(", and in any event within forty-eight (48) hours after discovery", "")
+    weak = _analyse_text(tmp_path, vague).finding("breach_notice_deadline_to_lea")
+    assert weak is not None and weak.status is Status.WEAK, weak.explanation
