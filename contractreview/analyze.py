@@ -553,6 +553,16 @@ _NOT_DELETED = re.compile(
 _DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov)\w*", re.IGNORECASE)
 
 
+_REQUEST_EVENT = re.compile(r"\b(?:request|requests|requested|instruction|instructions|direction|demand)\b")
+_END_EVENT = re.compile(
+    r"\b(?:termination|terminated|expiry|expiration|expires|end of|conclusion|completion|cessation)\b"
+)
+_DELETION_EVENTS = {
+    "deletion_after_request_days": (_REQUEST_EVENT, _END_EVENT),
+    "deletion_after_termination_days": (_END_EVENT, _REQUEST_EVENT),
+}
+
+
 def _deadlines(sent: str, parameter: str) -> list[Any]:
     """Durations of ``sent`` that can be the requirement's deadline (notice periods of termination are not)."""
     out = []
@@ -564,6 +574,23 @@ def _deadlines(sent: str, parameter: str) -> list[Any]:
         if _NOTICE_PERIOD.match(after) or "at least" in before:
             continue  # "upon 30 days' written notice", "at least 30 days before": a notice period, not a deadline
         out.append(d)
+    if parameter in _DELETION_EVENTS and len([d for d in out if d.hours is not None]) > 1:
+        # "within 10 days of the District's request, and in any event no later than 90 days after
+        # termination": each period belongs to the event named right after it.
+        own, other = _DELETION_EVENTS[parameter]
+
+        def event(d: Any) -> str:
+            after = sent[d.end : d.end + 60].lower()
+            o, t = own.search(after), other.search(after)
+            if o and (not t or o.start() < t.start()):
+                return "own"
+            return "other" if t else ""
+
+        tagged = [(d, event(d)) for d in out]
+        if any(e == "own" for _, e in tagged):
+            out = [d for d, e in tagged if e == "own" or d.hours is None]
+        elif any(e == "other" for _, e in tagged):
+            out = [d for d, e in tagged if e != "other"]
     if parameter.startswith("deletion") and len([d for d in out if d.hours is not None]) > 1:
         # Several periods: the one nearest to the deletion verb is the deletion deadline.
         verbs = [m.start() for m in _DELETE_WORD.finditer(sent)]

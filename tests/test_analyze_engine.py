@@ -371,3 +371,14 @@ def test_a_vague_time_capped_by_a_fixed_deadline_is_satisfied(tmp_path: Path) ->
     vague = body.replace(", and in any event within forty-eight (48) hours after discovery", "")
     weak = _analyse_text(tmp_path, vague).finding("breach_notice_deadline_to_lea")
     assert weak is not None and weak.status is Status.WEAK, weak.explanation
+
+
+def test_each_deletion_period_belongs_to_the_event_named_after_it(tmp_path: Path) -> None:
+    body = (
+        "## 5. Return and Deletion\n\n5.1 Provider shall delete Student Data within ten (10) days of the "
+        "District's written request, and in any event no later than ninety (90) days after termination of "
+        "the Agreement.\n"
+    )
+    analysis = _analyse_text(tmp_path, body)
+    assert analysis.key_terms["deletion_after_request_days"] == 10
+    assert analysis.key_terms["deletion_after_termination_days"] == 90
