@@ -988,6 +988,15 @@ def list_profiles(user_dir: Path | str | None = None) -> list[str]:
     return sorted(names, key=lambda n: (n != "default", n))
 
 
+def _has_library_files(path: Path) -> bool:
+    return (
+        (path / "library.toml").is_file()
+        or any((path / "requirements").glob("*.toml"))
+        or any((path / "profiles").glob("*.toml"))
+        or any((path / "patterns").glob("*.jsonl"))
+    )
+
+
 def validate_library_dir(path: Path | str) -> list[str]:
     """Every problem in the library folder ``path`` (empty list: valid).
 
@@ -1010,6 +1019,12 @@ def validate_library_dir(path: Path | str) -> list[str]:
             kind = "overlay"  # _read_layer reports the broken file
     if not path.is_dir():
         problems.add("is not a folder", str(path))
+    elif not _has_library_files(path):
+        problems.add(
+            "holds no clause-library files (library.toml, requirements/*.toml, profiles/*.toml or "
+            "patterns/*.jsonl); nothing was checked",
+            str(path),
+        )
     elif kind == "base":
         merged, _ = _build(path, None, problems)
         if "default" not in merged.profiles and not (path / "profiles" / "default.toml").is_file():

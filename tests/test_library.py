@@ -669,3 +669,15 @@ def test_library_cli_unknown_names_are_one_sentence_line(capsys) -> None:
     assert main(["library", "show", "no_such_requirement"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'no_such_requirement'." in err[0]
+
+
+def test_library_validate_refuses_a_folder_without_library_files(tmp_path: Path, capsys):
+    from contractreview.cli import main
+    from contractreview.library import validate_library_dir
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "readme.txt").write_text("not a library", encoding="utf-8")
+    problems = validate_library_dir(tmp_path)
+    assert len(problems) == 1 and "holds no clause-library files" in problems[0]
+    assert main(["library", "validate", str(tmp_path)]) == 1
+    assert "nothing was checked" in capsys.readouterr().out

@@ -78,7 +78,6 @@ def run_demo(args: Any) -> int:
         return main(_gui_argv(str(sample), args))
     print(NO_DISPLAY_MESSAGE)
     from ..pipeline import review
-
     from ..store import open_store
 
     analysis = review(sample, profile=args.profile)
