@@ -22,19 +22,19 @@ def report(corpus_dir: Path) -> dict:
 
 def test_eval_corpus_all_documents_found(report: dict) -> None:
     assert report["missing_documents"] == []
-    assert report["splits"]["dev"]["documents"] == 11
-    assert report["splits"]["heldout"]["documents"] >= 4
+    assert report["splits"]["dev"]["documents"] == 15
+    assert report["splits"]["heldout"]["documents"] >= 3
 
 
 def test_eval_corpus_dev_figures(report: dict) -> None:
     dev = report["splits"]["dev"]
     eng = dev["systems"]["engine"]
-    assert eng["n"] == 440
-    assert eng["accuracy"] >= 0.816 - MARGIN
-    assert eng["macro_f1"] >= 0.810 - MARGIN
-    assert eng["per_status"]["missing"]["recall"] >= 0.89 - MARGIN
-    assert eng["per_status"]["satisfied"]["recall"] >= 0.78 - MARGIN
-    assert dev["key_terms"]["accuracy"] >= 0.909 - MARGIN
+    assert eng["n"] == 600
+    assert eng["accuracy"] >= 0.855 - MARGIN
+    assert eng["macro_f1"] >= 0.854 - MARGIN
+    assert eng["per_status"]["missing"]["recall"] >= 0.914 - MARGIN
+    assert eng["per_status"]["satisfied"]["recall"] >= 0.881 - MARGIN
+    assert dev["key_terms"]["accuracy"] >= 0.933 - MARGIN
     # The engine must beat every baseline printed next to it.
     for name, sc in dev["systems"].items():
         if name != "engine":
@@ -44,9 +44,9 @@ def test_eval_corpus_dev_figures(report: dict) -> None:
 
 def test_eval_corpus_heldout_figures(report: dict) -> None:
     held = report["splits"]["heldout"]["systems"]["engine"]
-    assert held["accuracy"] >= 0.681 - MARGIN
-    assert held["macro_f1"] >= 0.621 - MARGIN
-    assert held["per_status"]["missing"]["recall"] >= 0.87 - MARGIN
+    assert held["accuracy"] >= 0.642 - MARGIN
+    assert held["macro_f1"] >= 0.605 - MARGIN
+    assert held["per_status"]["missing"]["recall"] >= 0.756 - MARGIN
 
 
 def test_eval_corpus_report_prints_baselines_side_by_side(report: dict) -> None:
