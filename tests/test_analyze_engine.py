@@ -304,20 +304,26 @@ def test_exclude_pattern_stops_a_sentence_counting_for_its_requirement(tmp_path:
     assert {k for k in plain.hits if k != rid} == set(excluded.hits)
 
 
+def _finding(tmp_path: Path, body: str, rid: str):
+    finding = _analyse_text(tmp_path, body).finding(rid)
+    assert finding is not None, rid
+    return finding
+
+
 def test_a_clause_heading_scopes_the_sentences_under_it(tmp_path: Path) -> None:
     # The sentence names neither a breach nor an incident type the scope patterns know; its heading does.
     under = "## 5. Personal Data Breaches\n\nIf Acme learns of an event affecting the data, Acme shall notify the District without undue delay.\n"
-    finding = _analyse_text(tmp_path, under).finding("breach_notice_deadline_to_lea")
-    assert finding is not None and finding.status is Status.WEAK, finding.explanation
+    finding = _finding(tmp_path, under, "breach_notice_deadline_to_lea")
+    assert finding.status is Status.WEAK, finding.explanation
     assert "without undue delay" in finding.evidence[0].text
     # The same sentence under an unrelated heading is not about breach notice at all.
     elsewhere = under.replace("Personal Data Breaches", "Support Requests")
-    other = _analyse_text(tmp_path, elsewhere).finding("breach_notice_deadline_to_lea")
-    assert other is not None and other.status is Status.MISSING, other.explanation
+    other = _finding(tmp_path, elsewhere, "breach_notice_deadline_to_lea")
+    assert other.status is Status.MISSING, other.explanation
     # A one-word scope term in a heading ("Notice") names no subject.
     generic = under.replace("Personal Data Breaches", "Privacy Notice")
-    third = _analyse_text(tmp_path, generic).finding("breach_notice_deadline_to_lea")
-    assert third is not None and third.status is Status.MISSING, third.explanation
+    third = _finding(tmp_path, generic, "breach_notice_deadline_to_lea")
+    assert third.status is Status.MISSING, third.explanation
 
 
 def test_a_negated_use_reaching_a_prohibited_purpose_is_a_commitment(tmp_path: Path) -> None:
@@ -325,12 +331,12 @@ def test_a_negated_use_reaching_a_prohibited_purpose_is_a_commitment(tmp_path: P
         "4.2 Provider pledges to not use or disclose student information collected through the school "
         "service (whether personal information or otherwise) for behavioral targeting of advertisements.\n"
     )
-    finding = _analyse_text(tmp_path, body).finding("no_targeted_advertising")
-    assert finding is not None and finding.status is Status.SATISFIED, finding.explanation
+    finding = _finding(tmp_path, body, "no_targeted_advertising")
+    assert finding.status is Status.SATISFIED, finding.explanation
     # Without the negation the same words describe what the provider does.
     allowed = body.replace("to not use or disclose", "to use and disclose")
-    other = _analyse_text(tmp_path, allowed).finding("no_targeted_advertising")
-    assert other is not None and other.status is not Status.SATISFIED, other.explanation
+    other = _finding(tmp_path, allowed, "no_targeted_advertising")
+    assert other.status is not Status.SATISFIED, other.explanation
 
 
 def test_a_line_break_inside_a_phrase_does_not_hide_it(tmp_path: Path) -> None:
@@ -364,13 +370,13 @@ def test_a_vague_time_capped_by_a_fixed_deadline_is_satisfied(tmp_path: Path) ->
         "## 3. Data Breach\n\n3.1 Provider shall notify the District without undue delay, and in any event "
         "within forty-eight (48) hours after discovery of any breach of Student Data.\n"
     )
-    finding = _analyse_text(tmp_path, body).finding("breach_notice_deadline_to_lea")
-    assert finding is not None and finding.status is Status.SATISFIED, finding.explanation
+    finding = _finding(tmp_path, body, "breach_notice_deadline_to_lea")
+    assert finding.status is Status.SATISFIED, finding.explanation
     assert finding.params["breach_notice_max_hours"] == 48
     # Without the outer limit the same words are a hedge.
     vague = body.replace(", and in any event within forty-eight (48) hours after discovery", "")
-    weak = _analyse_text(tmp_path, vague).finding("breach_notice_deadline_to_lea")
-    assert weak is not None and weak.status is Status.WEAK, weak.explanation
+    weak = _finding(tmp_path, vague, "breach_notice_deadline_to_lea")
+    assert weak.status is Status.WEAK, weak.explanation
 
 
 def test_each_deletion_period_belongs_to_the_event_named_after_it(tmp_path: Path) -> None:
