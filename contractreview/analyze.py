@@ -515,8 +515,13 @@ _GENERIC_WEAK = frozenset(
 )
 
 
+def _weak_words(rule_id: str) -> str:
+    """The words of a weak-wording rule id ("purpose_limitation.weak.such_as.2" → "such as")."""
+    return rule_id.rsplit(".weak.", 1)[-1].split(".")[0].replace("_", " ")
+
+
 def _generic_weak(rule_id: str) -> bool:
-    return rule_id.rsplit(".weak.", 1)[-1].split(".")[0] in _GENERIC_WEAK
+    return _weak_words(rule_id) in _GENERIC_WEAK
 
 
 def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
@@ -851,7 +856,7 @@ _TIMING_WORDS = (
 
 def _only_timing_words(h: Hit) -> bool:
     """Every hedge and weak wording of the sentence is a vague time ("promptly"), nothing else."""
-    words = list(h.hedges) + [x.rsplit(".weak.", 1)[-1].split(".")[0].replace("_", " ") for x in h.weaks]
+    words = list(h.hedges) + [_weak_words(x) for x in h.weaks]
     return all(any(t in w for t in _TIMING_WORDS) for w in words)
 
 
