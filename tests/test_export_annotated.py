@@ -377,3 +377,43 @@ def test_export_annotated_pdf_drops_the_vendors_javascript(pdf_case, tmp_path) -
     assert "/EmbeddedFiles" in root["/Names"]
     assert b"app.alert" not in out.read_bytes()
     assert sum(1 for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object()["/Subtype"] == "/Highlight") == 2
+
+
+def test_export_annotated_docx_drops_remote_template_and_linked_pictures(docx_case, tmp_path) -> None:
+    """Issue #7 follow-up: an annotated copy kept the vendor's remote template (fetched by Word when the file
+    opens) and linked pictures; the copy keeps hyperlinks and comments but nothing that reaches out."""
+    import base64
+
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    src, analysis = docx_case
+    d = docx.Document(str(src))
+    rt = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    settings = d.part._settings_part
+    tid = settings.rels.get_or_add_ext_rel(rt + "attachedTemplate", "http://template.invalid/t.dotm")
+    etree.SubElement(settings.element, qn("w:attachedTemplate")).set(qn("r:id"), tid)
+    png = tmp_path / "dot.png"
+    png.write_bytes(
+        base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        )
+    )
+    d.paragraphs[0].add_run().add_picture(str(png))
+    blip = next(d.element.body.iter(qn("a:blip")))
+    lid = d.part.rels.get_or_add_ext_rel(rt + "image", "http://pictures.invalid/p.png")
+    blip.set(qn("r:link"), lid)
+    d.part.rels.get_or_add_ext_rel(rt + "hyperlink", "https://vendor.invalid/terms")
+    remote = tmp_path / "remote.docx"
+    d.save(str(remote))
+
+    out = export_annotated(analysis, S.make_decisions(), S.META, remote, tmp_path / "annotated.docx")
+    with zipfile.ZipFile(out) as z:
+        rels = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".rels"))
+        body = z.read("word/document.xml").decode("utf-8") + z.read("word/settings.xml").decode("utf-8")
+    assert "template.invalid" not in rels and "pictures.invalid" not in rels
+    assert "vendor.invalid" in rels  # a hyperlink opens only when the reader clicks it
+    assert "attachedTemplate" not in body and f'r:link="{lid}"' not in body
+    back = docx.Document(str(out))
+    assert len(back.comments) > 0

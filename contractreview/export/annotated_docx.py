@@ -148,8 +148,46 @@ def annotate_docx(
             c = _add(document, runs, lines, author)
             anchors.append(CommentAnchor("", c.comment_id, target, target))
 
+    strip_remote_references(document)
     path = write_atomic(Path(dest), lambda tmp: document.save(str(tmp)), refuse=(source,))
     return path, anchors
+
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def strip_remote_references(document) -> list[str]:  # type: ignore[no-untyped-def]
+    """Remove what would make Word reach out to the network when the annotated copy is opened.
+
+    A vendor's DOCX may name a remote template (``w:attachedTemplate`` in the settings part, a known way to
+    run code from a server when the file opens), linked pictures, frames or linked objects. The copy we
+    hand back keeps clickable hyperlinks (they open only when the reader clicks) and drops every other
+    external relationship together with the attributes and elements that point at it. Returns the kinds
+    removed ("attachedTemplate", "image", ...).
+    """
+    removed: list[str] = []
+    for part in document.part.package.iter_parts():
+        external = {
+            rid: rel.reltype.rsplit("/", 1)[-1]
+            for rid, rel in part.rels.items()
+            if rel.is_external and not rel.reltype.endswith("/hyperlink")
+        }
+        if not external:
+            continue
+        element = getattr(part, "_element", None)
+        if element is not None:
+            for el in list(element.iter()):
+                for attr, value in list(el.attrib.items()):
+                    if attr.startswith(f"{{{_R_NS}}}") and value in external:
+                        parent = el.getparent()
+                        if el.tag.endswith("}attachedTemplate") and parent is not None:
+                            parent.remove(el)  # the element is nothing but the pointer
+                            break
+                        del el.attrib[attr]
+        for rid, kind in external.items():
+            part.rels.pop(rid)
+            removed.append(kind)
+    return removed
 
 
 def write_annotated_docx(
