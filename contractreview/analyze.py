@@ -918,10 +918,15 @@ def _where(document: Document, clauses: tuple[Clause, ...], h: Hit) -> tuple[str
     return "", page
 
 
-def _evidence(document: Document, clauses: tuple[Clause, ...], s: Scored, rid: str) -> Evidence:
+def _evidence(
+    document: Document, clauses: tuple[Clause, ...], s: Scored, rid: str, satisfied: bool = False
+) -> Evidence:
     h = s.hit
     clause, page = _where(document, clauses, h)
-    rule = (h.commits or h.denies or h.weaks or h.cues or (f"{rid}.heading",))[0]
+    # The rule named is the one behind the verdict: a satisfied finding is not "because of" the vague
+    # timing word a fixed deadline overrides.
+    order = (h.commits, h.cues, h.denies, h.weaks) if satisfied else (h.commits, h.denies, h.weaks, h.cues)
+    rule = next((r[0] for r in order if r), f"{rid}.heading")
     return Evidence(
         text=document.text[h.start : h.end],
         start=h.start,
@@ -1078,7 +1083,9 @@ def iter_analyze(
     for i, req in enumerate(requirements, start=2):
         d = decide(req.id, document, feats, library, w)
         decisions[req.id] = d
-        evidence = tuple(_evidence(document, clauses, s, req.id) for s in d.best)
+        evidence = tuple(
+            _evidence(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
+        )
         findings.append(
             Finding(
                 requirement_id=req.id,

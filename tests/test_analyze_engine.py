@@ -373,6 +373,8 @@ def test_a_vague_time_capped_by_a_fixed_deadline_is_satisfied(tmp_path: Path) ->
     finding = _finding(tmp_path, body, "breach_notice_deadline_to_lea")
     assert finding.status is Status.SATISFIED, finding.explanation
     assert finding.params["breach_notice_max_hours"] == 48
+    # The rule named is the one behind the verdict, not the vague timing word the deadline overrides.
+    assert ".weak." not in finding.evidence[0].rule, finding.evidence[0].rule
     # Without the outer limit the same words are a hedge.
     vague = body.replace(", and in any event within forty-eight (48) hours after discovery", "")
     weak = _finding(tmp_path, vague, "breach_notice_deadline_to_lea")
