@@ -465,6 +465,8 @@ def _negated_use_cues(doc: Any, prohibitions: Mapping[str, frozenset[str]]) -> s
     for i, tok in enumerate(doc):
         if tok.lower_ not in _NEGATORS:
             continue
+        if i and doc[i - 1].lower_ in ("have", "has", "had"):
+            continue  # "we have not sold": a statement about the past, not a promise
         j = i + 1
         while j < n and j <= i + 3 and doc[j].lower_ in _BETWEEN_NEGATION_AND_VERB:
             j += 1
