@@ -22,19 +22,19 @@ def report(corpus_dir: Path) -> dict:
 
 def test_eval_corpus_all_documents_found(report: dict) -> None:
     assert report["missing_documents"] == []
-    assert report["splits"]["dev"]["documents"] == 15
+    assert report["splits"]["dev"]["documents"] == 19
     assert report["splits"]["heldout"]["documents"] >= 3
 
 
 def test_eval_corpus_dev_figures(report: dict) -> None:
     dev = report["splits"]["dev"]
     eng = dev["systems"]["engine"]
-    assert eng["n"] == 600
-    assert eng["accuracy"] >= 0.855 - MARGIN
-    assert eng["macro_f1"] >= 0.854 - MARGIN
-    assert eng["per_status"]["missing"]["recall"] >= 0.914 - MARGIN
-    assert eng["per_status"]["satisfied"]["recall"] >= 0.881 - MARGIN
-    assert dev["key_terms"]["accuracy"] >= 0.933 - MARGIN
+    assert eng["n"] == 760
+    assert eng["accuracy"] >= 0.854 - MARGIN
+    assert eng["macro_f1"] >= 0.845 - MARGIN
+    assert eng["per_status"]["missing"]["recall"] >= 0.92 - MARGIN
+    assert eng["per_status"]["satisfied"]["recall"] >= 0.861 - MARGIN
+    assert dev["key_terms"]["accuracy"] >= 0.947 - MARGIN
     # The engine must beat every baseline printed next to it.
     for name, sc in dev["systems"].items():
         if name != "engine":
@@ -45,8 +45,8 @@ def test_eval_corpus_dev_figures(report: dict) -> None:
 def test_eval_corpus_heldout_figures(report: dict) -> None:
     held = report["splits"]["heldout"]["systems"]["engine"]
     assert held["accuracy"] >= 0.642 - MARGIN
-    assert held["macro_f1"] >= 0.605 - MARGIN
-    assert held["per_status"]["missing"]["recall"] >= 0.756 - MARGIN
+    assert held["macro_f1"] >= 0.606 - MARGIN
+    assert held["per_status"]["missing"]["recall"] >= 0.778 - MARGIN
 
 
 def test_eval_corpus_report_prints_baselines_side_by_side(report: dict) -> None:
