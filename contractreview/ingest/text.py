@@ -162,7 +162,6 @@ _NOT_CONTINUATION = re.compile(r"^\s*(?:#|\||[-*+•]\s|>|```|~~~)")
 WRAPPED_SHARE = 0.5
 _MIN_WRAPPED_LINE = 40
 _MD_NUMBER_ESCAPE = re.compile(r"^(\s*\(?[0-9A-Za-z]{1,3})\\([.)])")  # "10\. Scope" at a line start
-_MD_ESCAPE = re.compile(r"\\([.)\]])")  # "10\. Deletion" is how Markdown writes "10. Deletion"
 
 
 def unwrap_blank_line_paragraphs(text: str) -> tuple[str, int]:
@@ -189,13 +188,14 @@ def unwrap_blank_line_paragraphs(text: str) -> tuple[str, int]:
         prev, cur, sep = bodies[i - 1], bodies[i], paras[2 * i - 1]
         prev_lines = prev.strip().split("\n")
         last = prev_lines[-1].strip()
-        first = _MD_ESCAPE.sub(r"\1", cur.lstrip().split("\n", 1)[0])
+        first = _MD_NUMBER_ESCAPE.sub(r"\1\2", cur.lstrip().split("\n", 1)[0])
         numbered_heading = (
-            len(prev_lines) == 1 and len(last) <= 90 and match_number(_MD_ESCAPE.sub(r"\1", last)) is not None
+            len(prev_lines) == 1
+            and len(last) <= 90
+            and match_number(_MD_NUMBER_ESCAPE.sub(r"\1\2", last)) is not None
         )
         join = (
-            "\f" not in sep
-            and len(last) >= _MIN_WRAPPED_LINE
+            len(last) >= _MIN_WRAPPED_LINE
             and not _OPEN_END.search(last)
             and not looks_like_heading(last)
             and not numbered_heading
