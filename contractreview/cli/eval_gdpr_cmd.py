@@ -25,13 +25,6 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N agreements (by id)")
-    p.add_argument(
-        "--label-map",
-        choices=("tsv", "observed"),
-        default="tsv",
-        help="how corpus labels R19-R22 are read: as in the shared id table (tsv, default) or as the "
-        "labelled sentences read (observed)",
-    )
     p.set_defaults(func=run)
 
 
@@ -47,7 +40,6 @@ def run(args: Any) -> int:
     report = evaluate_gdpr(
         path,
         limit=args.limit,
-        label_map=args.label_map,
         on_document=lambda i, n, name: progress_bar(f"eval-gdpr {name}", i / max(n, 1)),
     )
     progress_bar("eval-gdpr", 1.0)

@@ -28,20 +28,22 @@ DEV_COUNT = 40
 LABEL_COLUMNS = ("Requirement-1", "Requirement-2", "Requirement-3", "target")
 
 # Corpus label -> requirement id (column ``corpus_label`` of ../shared/requirements/gdpr_art28_ids.tsv;
-# the test checks this table against that file).
+# the test checks this table against that file). R13 marks only the "unless required by law" exception and
+# maps to no requirement; R19-R22 follow what the labelled sentences say (prior consultation, breach notice
+# to the authority, communication to data subjects, impact assessments), as the corrected table does.
 CORPUS_LABELS: Mapping[str, str] = {
     "R10": "gdpr_subprocessor_prior_authorization",
     "R11": "gdpr_subprocessor_change_notice",
     "R12": "gdpr_documented_instructions",
-    "R13": "gdpr_legal_requirement_notice",
+    "R14": "gdpr_legal_requirement_notice",
     "R15": "gdpr_personnel_confidentiality",
     "R16": "gdpr_security_measures",
     "R17": "gdpr_assist_data_subject_rights",
     "R18": "gdpr_assist_security",
-    "R19": "gdpr_assist_breach_notification_authority",
-    "R20": "gdpr_assist_breach_communication_subjects",
-    "R21": "gdpr_assist_dpia",
-    "R22": "gdpr_assist_prior_consultation",
+    "R20": "gdpr_assist_breach_notification_authority",
+    "R21": "gdpr_assist_breach_communication_subjects",
+    "R22": "gdpr_assist_dpia",
+    "R19": "gdpr_assist_prior_consultation",
     "R23": "gdpr_return_or_delete_at_end",
     "R24": "gdpr_infringing_instruction_notice",
     "R25": "gdpr_compliance_information",
@@ -50,22 +52,7 @@ CORPUS_LABELS: Mapping[str, str] = {
     "R28": "gdpr_liable_for_subprocessors",
     "R29": "gdpr_security_risk_assessment",
 }
-REQUIREMENT_IDS: tuple[str, ...] = tuple(CORPUS_LABELS.values())
-
-# What the labelled sentences of the development DPAs actually say for R19-R22 (read by us, see
-# docs/evaluation-gdpr.md): R19 sentences are about prior consultation of the supervisory authority, R20
-# about notifying a breach to the authority (often "and/or the data subjects"), R21 about communicating a
-# breach to the data subjects, R22 about data protection impact assessments. The shared table (and
-# LABEL_MAPPING_inferred.tsv, marked "verify") assigns them in Art. 28(3)(f) order instead. The default
-# follows the shared table; ``label_map="observed"`` scores with the observed reading.
-OBSERVED_LABELS: Mapping[str, str] = {
-    **CORPUS_LABELS,
-    "R19": "gdpr_assist_prior_consultation",
-    "R20": "gdpr_assist_breach_notification_authority",
-    "R21": "gdpr_assist_breach_communication_subjects",
-    "R22": "gdpr_assist_dpia",
-}
-LABEL_MAPS: Mapping[str, Mapping[str, str]] = {"tsv": CORPUS_LABELS, "observed": OBSERVED_LABELS}
+REQUIREMENT_IDS: tuple[str, ...] = tuple(CORPUS_LABELS.values())  # the gdpr profile's order
 
 # The keyword baseline: a requirement is present when one sentence contains every word of one group
 # (the obvious words of the Art. 28 text, nothing tuned).
@@ -159,7 +146,6 @@ class GdprReport:
     results: list[DpaResult] = field(default_factory=list)
     seconds: float = 0.0
     library_version: str = ""
-    label_map: str = "tsv"
 
     def to_dict(self) -> dict[str, Any]:
         return gdpr_report_dict(self)
@@ -173,13 +159,13 @@ def _number(name: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def load_dpas(csv_path: Path | str, label_map: str = "tsv") -> list[Dpa]:
+def load_dpas(csv_path: Path | str) -> list[Dpa]:
     """The DPAs of ``train_set.csv``, sorted by their numeric id, each with its sentences in order.
 
     :raises InputError: the file is missing or does not have the corpus columns.
     """
     path = Path(csv_path)
-    mapping = LABEL_MAPS[label_map]
+    mapping = CORPUS_LABELS
     try:
         fh = path.open(encoding="utf-8", newline="")
     except OSError as exc:
@@ -277,19 +263,18 @@ def evaluate_gdpr(
     limit: int | None = None,
     library: Any = None,
     dev_count: int = DEV_COUNT,
-    label_map: str = "tsv",
     on_document: Callable[[int, int, str], None] | None = None,
 ) -> GdprReport:
     """Analyse every DPA (or the first ``limit`` by id) and collect predictions next to the labels."""
     from ..library import load_library
 
-    dpas = load_dpas(csv_path, label_map)
+    dpas = load_dpas(csv_path)
     if limit is not None:
         dpas = dpas[: max(0, limit)]
     library = library if library is not None else load_library(PROFILE)
     if getattr(getattr(library, "profile", None), "name", PROFILE) != PROFILE:
         library = library.with_profile(PROFILE)
-    report = GdprReport(library_version=getattr(library, "version", ""), label_map=label_map)
+    report = GdprReport(library_version=getattr(library, "version", ""))
     t0 = time.perf_counter()
     for i, dpa in enumerate(dpas):
         if on_document:
@@ -364,7 +349,6 @@ def gdpr_report_dict(report: GdprReport) -> dict[str, Any]:
         "library_version": report.library_version,
         "seconds": round(report.seconds, 2),
         "positive_class": "missing",
-        "label_map": report.label_map,
         "all": scores_for(res),
         "dev": scores_for([r for r in res if r.split == "dev"]),
         "heldout": scores_for([r for r in res if r.split == "heldout"]),
@@ -390,7 +374,7 @@ def format_gdpr_report(report: GdprReport) -> str:
     d = gdpr_report_dict(report)
     lines = [
         f"GDPR Art. 28 missing-requirement detection, profile '{PROFILE}', "
-        f"{len(report.results)} DPAs, labels read with the '{report.label_map}' map, {report.seconds:.1f} s"
+        f"{len(report.results)} DPAs, {report.seconds:.1f} s"
     ]
     for split in ("all", "dev", "heldout"):
         s = d[split]
