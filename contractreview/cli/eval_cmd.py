@@ -33,6 +33,11 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help="folder the labels' document paths are relative to (default: ../shared/corpus)",
     )
+    p.add_argument(
+        "--frozen",
+        action="store_true",
+        help="score the frozen held-out split (eval/frozen) instead, as a whole only: once per release",
+    )
     p.add_argument("--profile", default="default", help="profile to score (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.set_defaults(func=run)
@@ -51,7 +56,9 @@ def run(args: Any) -> int:
     from ..errors import InputError
     from ..evaluation import evaluate, format_report, load_gold_dir
 
-    if args.labels:
+    if args.frozen:
+        dirs = [(REPO / "eval" / "frozen", "frozen")]
+    elif args.labels:
         dirs = [
             (Path(d), "heldout" if Path(d).resolve() == (REPO / "eval" / "labels").resolve() else "dev")
             for d in args.labels

@@ -27,7 +27,8 @@ class Gold:
     labels: Mapping[str, GoldLabel]
     params: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # label file
-    split: str = "dev"  # dev | heldout
+    split: str = "dev"  # dev | heldout | frozen
+    kind: str = ""  # dpa | privacy_policy | terms_of_service | ... (as the label file says)
 
 
 def _status(value: str) -> str:
@@ -54,6 +55,7 @@ def load_gold_file(path: Path, *, split: str = "dev") -> Gold:
         params=dict(data.get("params") or {}),
         source=path.name,
         split=data.get("split", split),
+        kind=str(data.get("kind", "") or ""),
     )
 
 

@@ -12,6 +12,10 @@ from . import baselines
 from .labels import Gold, resolve_document
 from .metrics import Pair, key_term_scores, locate, normalised_index, overlaps, per_requirement, status_scores
 
+# A frozen held-out split is scored only as a whole (and per document kind): no per-document or
+# per-requirement lines, so nobody reads its errors pair by pair and tunes on them.
+WHOLE_ONLY_SPLITS = frozenset({"frozen"})
+
 SYSTEMS = ("engine", "cue_only", "keyword", "all_missing", "all_satisfied", "all_weak")
 
 
@@ -103,16 +107,30 @@ def evaluate(
     }
     for split in sorted({g.split for g in golds}):
         rs = [r for r in results if r.gold.split == split and not r.error]
-        report["splits"][split] = summarise(rs)
+        report["splits"][split] = summarise(rs, whole_only=split in WHOLE_ONLY_SPLITS)
     report["missing_documents"] = [r.gold.doc for r in results if r.error]
     return report
 
 
-def summarise(rs: Sequence[DocResult]) -> dict[str, Any]:
+def summarise(rs: Sequence[DocResult], *, whole_only: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"documents": len(rs), "systems": {}, "per_document": {}, "per_requirement": {}}
     for system in SYSTEMS:
         pairs = [p for r in rs for p in r.pairs.get(system, [])]
         out["systems"][system] = status_scores(pairs)
+    kinds = sorted({r.gold.kind or "unknown" for r in rs})
+    out["per_kind"] = {
+        k: {
+            "documents": sum((r.gold.kind or "unknown") == k for r in rs),
+            "engine": status_scores(
+                [p for r in rs if (r.gold.kind or "unknown") == k for p in r.pairs.get("engine", [])]
+            ),
+        }
+        for k in kinds
+    }
+    out["key_terms"] = key_term_scores(((r.gold.params, r.key_terms) for r in rs), KEY_TERMS)
+    if whole_only:
+        out["whole_only"] = True
+        return out
     engine_pairs = [p for r in rs for p in r.pairs.get("engine", [])]
     out["per_requirement"] = per_requirement(engine_pairs)
     for r in rs:
@@ -124,7 +142,6 @@ def summarise(rs: Sequence[DocResult]) -> dict[str, Any]:
                 k: [r.gold.params.get(k), r.key_terms.get(k)] for k in KEY_TERMS if k in r.gold.params
             },
         }
-    out["key_terms"] = key_term_scores(((r.gold.params, r.key_terms) for r in rs), KEY_TERMS)
     hits = sum(r.evidence_hits for r in rs)
     total = sum(r.evidence_total for r in rs)
     out["evidence_overlap"] = {"rate": hits / total if total else 0.0, "hits": hits, "n": total}
@@ -155,6 +172,17 @@ def format_report(report: Mapping[str, Any]) -> str:
             f"key terms exact match: {kt['accuracy']:.3f} (n={kt['n']}) "
             + ", ".join(f"{k}={v:.2f}" for k, v in kt["per_term"].items())
         )
+        lines.append("per document kind (engine):")
+        for k, d in s["per_kind"].items():
+            e = d["engine"]
+            lines.append(
+                f"  {k:<20}{d['documents']:>3} docs  acc {e['accuracy']:.3f}  macro-F1 {e['macro_f1']:.3f}"
+            )
+        if s.get("whole_only"):
+            lines.append(
+                "(frozen held-out split: scored as a whole only, no per-document or per-requirement lines)"
+            )
+            continue
         ev = s["evidence_overlap"]
         lines.append(f"evidence overlaps a gold quote: {ev['rate']:.3f} ({ev['hits']}/{ev['n']})")
         lines.append("per document (engine accuracy):")
