@@ -22,6 +22,7 @@ from .privatefile import write_private_atomic
 APP_NAME = "ContractReview"
 SETTINGS_FILE = "settings.json"
 DB_FILE = "reviews.sqlite3"
+DEMO_DB_FILE = "demo-reviews.sqlite3"  # the bundled sample's reviews, kept apart from the user's own
 SETTINGS_SCHEMA = 1
 MAX_RECENT_FILES = 10
 
@@ -52,6 +53,11 @@ def data_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / DB_FILE
+
+
+def demo_db_path() -> Path:
+    """Where ``contractreview demo`` (the README's ``run``) keeps the sample's review: never the user's store."""
+    return data_dir() / DEMO_DB_FILE
 
 
 def settings_path() -> Path:

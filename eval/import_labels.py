@@ -110,6 +110,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--docs", type=Path, required=True, help="folder the document path is relative to")
     ap.add_argument("--path", required=True, help="the document, relative to --docs")
     ap.add_argument("--split", default="dev")
+    ap.add_argument("--text", type=Path, help="the text the annotator read, when the document is a PDF (its text twin)")
     ap.add_argument(
         "--manifest", type=Path, help="a MANIFEST.tsv with file, repo, path, commit, licence, kind"
     )
@@ -122,7 +123,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     data = json.loads(args.labels.read_text(encoding="utf-8"))
-    doc_text = (args.docs / args.path).read_text(encoding="utf-8", errors="replace")
+    doc_text = (args.text or (args.docs / args.path)).read_text(encoding="utf-8", errors="replace")
     core = [x.strip() for x in args.core_ids.read_text(encoding="utf-8").splitlines() if x.strip()]
     row = manifest_row(args.manifest, Path(args.path).name)
     meta = {

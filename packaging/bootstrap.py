@@ -15,6 +15,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -33,18 +34,48 @@ def _wanted_stamp() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
+def _pip(python: Path, args: list[str], label: str) -> None:
+    """Run pip, printing one line per package it collects, so a first install is never silent."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [str(python), "-m", "pip", *args, "--progress-bar", "off", "--disable-pip-version-check"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+    assert proc.stdout is not None
+    collected = 0
+    tail: list[str] = []
+    for line in proc.stdout:
+        tail = (tail + [line.rstrip()])[-30:]
+        if line.startswith("Collecting "):
+            collected += 1
+            print(f"  [{time.monotonic() - t0:5.0f} s] {label}: {line.split()[1]}", flush=True)
+        elif line.startswith("Installing collected packages"):
+            print(f"  [{time.monotonic() - t0:5.0f} s] {label}: unpacking {collected} packages ...", flush=True)
+    if proc.wait() != 0:
+        print("\n".join(tail), file=sys.stderr)
+        raise SystemExit(f"bootstrap: pip failed while {label} (exit {proc.returncode}); its last lines are above.")
+    print(f"  {label}: done in {time.monotonic() - t0:.0f} s", flush=True)
+
+
 def ensure_venv() -> Path:
     if sys.version_info < (3, 11):
         sys.exit(f"ContractReview needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     python = _bin("python")
     if STAMP.exists() and python.exists() and STAMP.read_text().strip() == _wanted_stamp():
         return python
+    print(
+        "First run: setting up ContractReview in .venv/ (about 1-3 minutes and about 700 MB, "
+        "most of it spaCy and Qt; later runs start at once).",
+        flush=True,
+    )
     if not python.exists():
-        print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
+        print("  creating the virtual environment ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing ContractReview and its test tools (first run only) ...", flush=True)
-    subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"])
+    _pip(python, ["install", "--upgrade", "pip"], "updating pip")
+    _pip(python, ["install", "-e", f"{ROOT}[test,gui]"], "installing ContractReview")
     STAMP.write_text(_wanted_stamp())
     return python
 

@@ -71,7 +71,7 @@ def ensure_build_venv() -> Path:
         print(f"Creating the build environment in {VENV.relative_to(ROOT)}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing ContractReview with the 'bundle' extra into it ...", flush=True)
-    subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[bundle]"])
+    subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[bundle,gui]"])
     STAMP.write_text(wanted)
     return python
 

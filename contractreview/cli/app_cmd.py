@@ -48,6 +48,12 @@ def _gui_argv(file: str | None, args: Any) -> list[str]:
 
 
 def run_gui(args: Any) -> int:
+    from ..errors import DisplayUnavailableError
+    from ..gui.preflight import check
+
+    problem = check()
+    if problem:
+        raise DisplayUnavailableError(problem)
     from ..gui.app import main
 
     return main(_gui_argv(args.file, args))
@@ -68,14 +74,24 @@ def render_terminal(analysis: Any) -> str:
 def run_demo(args: Any) -> int:
     from ..errors import FileAccessError
     from ..paths import sample_contract
+    from ..settings import demo_db_path
+
+    if not getattr(args, "db", None):
+        # The sample's review goes to a demo database, so a first run never adds to the user's own reviews.
+        args.db = str(demo_db_path())
 
     sample = sample_contract("pdf")
     if not sample.is_file():
         raise FileAccessError("the bundled sample contract is not installed.", sample)
     if has_display():
-        from ..gui.app import main
+        from ..gui.preflight import check
 
-        return main(_gui_argv(str(sample), args))
+        problem = check()
+        if not problem:
+            from ..gui.app import main
+
+            return main(_gui_argv(str(sample), args))
+        print(f"The desktop app cannot start: {problem}", file=sys.stderr)
     print(NO_DISPLAY_MESSAGE)
     from ..pipeline import review
     from ..store import open_store
@@ -85,6 +101,10 @@ def run_demo(args: Any) -> int:
     with open_store(args.db) as store:  # the same embedded SQLite store the desktop app uses
         review_id = store.save_analysis(analysis, source_path=str(sample))
         where = store.path
-    print(f"Saved as review {review_id} in {where}.")
-    print(f"Next: `contractreview reviews show {review_id}`, `contractreview export {review_id} --format pdf -o gaps.pdf`.")
+    print(f"Saved as review {review_id} in the demo database {where} (your own reviews are kept elsewhere).")
+    print(
+        f"Next: `contractreview reviews show {review_id} --db {where}`, "
+        f"`contractreview export {review_id} --db {where} --format pdf -o gaps.pdf`, "
+        "or `contractreview analyze YOUR_CONTRACT.pdf`."
+    )
     return 0

@@ -129,6 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from .preflight import check
+
+    problem = check()
+    if problem:
+        # Qt would abort the process with a core dump; say why in one line instead.
+        print(f"contractreview-gui: error: {problem}", file=sys.stderr)
+        return 2
     app = _ensure_app([])
 
     from PySide6.QtWidgets import QMessageBox
