@@ -161,7 +161,12 @@ def test_gdpr_load_dpas_orders_and_unions_labels(tmp_path: Path) -> None:
 
 def test_gdpr_labels_read_as_the_corrected_table(tmp_path: Path) -> None:
     """R22 is an impact assessment, R14 the legal-requirement notice; R13 (the exception alone) is no duty."""
-    rows = [("A sentence.", "R22"), ("Another.", "R10"), ("Third.", "R14"), ("Unless the law requires.", "R13")]
+    rows = [
+        ("A sentence.", "R22"),
+        ("Another.", "R10"),
+        ("Third.", "R14"),
+        ("Unless the law requires.", "R13"),
+    ]
     path = _write_corpus(tmp_path / "c.csv", [("Online 1", rows)])
     assert load_dpas(path)[0].present == {
         "gdpr_assist_dpia",
@@ -283,3 +288,53 @@ def test_gdpr_firm_clauses_are_satisfied_with_evidence() -> None:
         ev = by_id[rid].evidence
         assert ev and all(document.text[e.start : e.end] == e.text for e in ev)
         assert any(sentence in e.text or e.text in sentence for e in ev), rid
+
+
+def _presence_file(folder: Path, name: str, values: dict[str, str]) -> None:
+    duties = {rid: {"presence": values.get(rid, "present"), "sentences": [1]} for rid in REQUIREMENT_IDS}
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name.replace(' ', '_')}.json").write_text(
+        json.dumps({"dpa": name, "duties": duties}), "utf-8"
+    )
+
+
+def test_issue_20_presence_gold_scores_absent_as_missing_and_leaves_borderline_out(tmp_path: Path) -> None:
+    from contractreview.evaluation.gdpr import load_presence, presence_scores
+
+    a, b, c = REQUIREMENT_IDS[:3]
+    _presence_file(tmp_path / "p", "d1", {a: "absent", b: "borderline"})
+    presence = load_presence(tmp_path / "p")
+    # the engine calls a (absent: tp), b (borderline: not counted) and c (present: fp) missing
+    results = [
+        DpaResult("d1", "dev", frozenset(), frozenset({a, b, c}), frozenset(), 0.0, presence["d1"]),
+        DpaResult("d2", "dev", frozenset(), frozenset(REQUIREMENT_IDS), frozenset(), 0.0),  # no presence gold
+    ]
+    s = presence_scores(results)
+    assert s["documents"] == 1 and s["borderline"] == 1 and s["pairs"] == len(REQUIREMENT_IDS) - 1
+    o = s["engine"]["overall"]
+    assert (o["tp"], o["fp"], o["fn"]) == (1, 1, 0)
+    assert s["all_missing"]["overall"]["precision"] == pytest.approx(1 / (len(REQUIREMENT_IDS) - 1))
+
+
+def test_issue_20_presence_files_are_checked(tmp_path: Path) -> None:
+    from contractreview.evaluation.gdpr import load_presence
+
+    _presence_file(tmp_path / "p", "d1", {REQUIREMENT_IDS[0]: "maybe"})
+    with pytest.raises(InputError, match="presence 'maybe'"):
+        load_presence(tmp_path / "p")
+    bad = tmp_path / "q"
+    bad.mkdir()
+    (bad / "x.json").write_text(json.dumps({"dpa": "x", "duties": {"gdpr_audits": "present"}}), "utf-8")
+    with pytest.raises(InputError, match="exactly the 19 gdpr duties"):
+        load_presence(bad)
+
+
+def test_issue_20_eval_gdpr_reports_presence_first_with_the_sentence_labels_as_footnote(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    path = small_corpus
+    _presence_file(tmp_path / "p", "Online 2", {rid: "absent" for rid in REQUIREMENT_IDS[:5]})
+    report = evaluate_gdpr(path, presence_dir=tmp_path / "p")
+    text = format_gdpr_report(report)
+    assert text.index("[presence gold] 1 DPAs") < text.index("Footnote") < text.index("[all]")
+    assert gdpr_report_dict(report)["presence"]["gold_missing"] == 5

@@ -11,6 +11,7 @@ from ._common import progress_bar
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CSV = REPO.parent / "shared" / "corpus" / "gdpr_dpa" / "train_set.csv"
+DEFAULT_PRESENCE = REPO / "eval" / "gdpr_presence"
 
 
 def register(sub: Any) -> None:
@@ -25,6 +26,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N agreements (by id)")
+    p.add_argument(
+        "--presence",
+        metavar="DIR",
+        help="presence-level gold labels (default: eval/gdpr_presence when it exists)",
+    )
     p.set_defaults(func=run)
 
 
@@ -37,9 +43,13 @@ def run(args: Any) -> int:
         raise InputError("--limit must be at least 1.", path)
     if not path.is_file():
         raise InputError("the GDPR DPA corpus was not found (pass --csv PATH).", path)
+    presence = (
+        Path(args.presence) if args.presence else (DEFAULT_PRESENCE if DEFAULT_PRESENCE.is_dir() else None)
+    )
     report = evaluate_gdpr(
         path,
         limit=args.limit,
+        presence_dir=presence,
         on_document=lambda i, n, name: progress_bar(f"eval-gdpr {name}", i / max(n, 1)),
     )
     progress_bar("eval-gdpr", 1.0)

@@ -14,6 +14,7 @@ were written against, the others are held out and reported separately.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -104,6 +105,8 @@ class DpaResult:
     predicted_missing: frozenset[str]
     keyword_missing: frozenset[str]
     seconds: float
+    # Presence-level gold (duty id -> present | absent | borderline), when the DPA was relabelled at that level.
+    presence: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ class GdprReport:
     results: list[DpaResult] = field(default_factory=list)
     seconds: float = 0.0
     library_version: str = ""
+    presence_source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return gdpr_report_dict(self)
@@ -212,6 +216,45 @@ def load_dpas(csv_path: Path | str) -> list[Dpa]:
     return sorted(dpas, key=lambda d: (d.number, d.name))
 
 
+PRESENCE_VALUES = ("present", "absent", "borderline")
+
+
+def load_presence(directory: Path | str) -> dict[str, dict[str, str]]:
+    """Presence-level gold per DPA name: ``{"Online 1": {duty id: present | absent | borderline}}``.
+
+    One JSON file per DPA (``{"dpa": name, "duties": {id: {"presence": ..., "sentences": [n, ...]}}}``), ids and
+    sentence numbers only. Every file must judge all 19 duties.
+
+    :raises InputError: a file is unreadable, names an unknown duty, misses one, or has an unknown value.
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise InputError("the presence labels folder does not exist.", folder)
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            duties = data["duties"]
+            name = str(data["dpa"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"cannot read the presence label file ({exc}).", path) from exc
+        unknown = set(duties) - set(REQUIREMENT_IDS)
+        if unknown or set(REQUIREMENT_IDS) - set(duties):
+            raise InputError(
+                f"the file must judge exactly the {len(REQUIREMENT_IDS)} gdpr duties "
+                f"(unknown: {sorted(unknown)[:3]}, missing: {sorted(set(REQUIREMENT_IDS) - set(duties))[:3]}).",
+                path,
+            )
+        row: dict[str, str] = {}
+        for rid, lab in duties.items():
+            value = str(lab.get("presence", "") if isinstance(lab, Mapping) else lab)
+            if value not in PRESENCE_VALUES:
+                raise InputError(f"duty '{rid}' has presence {value!r}.", path)
+            row[rid] = value
+        out[name] = row
+    return out
+
+
 def split_of(index: int, dev_count: int = DEV_COUNT) -> str:
     return "dev" if index < dev_count else "heldout"
 
@@ -264,17 +307,22 @@ def evaluate_gdpr(
     library: Any = None,
     dev_count: int = DEV_COUNT,
     on_document: Callable[[int, int, str], None] | None = None,
+    presence_dir: Path | str | None = None,
 ) -> GdprReport:
     """Analyse every DPA (or the first ``limit`` by id) and collect predictions next to the labels."""
     from ..library import load_library
 
     dpas = load_dpas(csv_path)
+    presence = load_presence(presence_dir) if presence_dir is not None else {}
     if limit is not None:
         dpas = dpas[: max(0, limit)]
     library = library if library is not None else load_library(PROFILE)
     if getattr(getattr(library, "profile", None), "name", PROFILE) != PROFILE:
         library = library.with_profile(PROFILE)
-    report = GdprReport(library_version=getattr(library, "version", ""))
+    report = GdprReport(
+        library_version=getattr(library, "version", ""),
+        presence_source=Path(presence_dir).name if presence_dir is not None else "",
+    )
     t0 = time.perf_counter()
     for i, dpa in enumerate(dpas):
         if on_document:
@@ -289,6 +337,7 @@ def evaluate_gdpr(
                 pred,
                 keyword_missing(dpa),
                 time.perf_counter() - t,
+                presence.get(dpa.name),
             )
         )
     report.seconds = time.perf_counter() - t0
@@ -341,6 +390,45 @@ def scores_for(results: Sequence[DpaResult], rids: Sequence[str] = REQUIREMENT_I
     return out
 
 
+def presence_scores(results: Sequence[DpaResult], rids: Sequence[str] = REQUIREMENT_IDS) -> dict[str, Any]:
+    """Missing-duty detection against presence-level gold: absent = missing, present = present, borderline
+    left out. Only DPAs that carry presence labels count."""
+    judged = [r for r in results if r.presence is not None]
+    out: dict[str, Any] = {
+        "documents": len(judged),
+        "pairs": sum(1 for r in judged for rid in rids if r.presence and r.presence[rid] != "borderline"),
+        "borderline": sum(
+            1 for r in judged for rid in rids if r.presence and r.presence[rid] == "borderline"
+        ),
+        "gold_missing": sum(1 for r in judged for rid in rids if r.presence and r.presence[rid] == "absent"),
+    }
+    for name, fn in SYSTEMS.items():
+        per: dict[str, Counts] = {}
+        for rid in rids:
+            c = Counts()
+            for r in judged:
+                value = r.presence[rid] if r.presence else "borderline"
+                if value == "borderline":
+                    continue
+                gold_missing = value == "absent"
+                pred_missing = rid in fn(r)
+                c = c + Counts(
+                    int(pred_missing and gold_missing),
+                    int(pred_missing and not gold_missing),
+                    int(not pred_missing and gold_missing),
+                    int(not pred_missing and not gold_missing),
+                )
+            per[rid] = c
+        total = Counts()
+        for c in per.values():
+            total = total + c
+        out[name] = {
+            "overall": total.scores(),
+            "per_requirement": {rid: c.scores() for rid, c in per.items()},
+        }
+    return out
+
+
 def gdpr_report_dict(report: GdprReport) -> dict[str, Any]:
     res = report.results
     return {
@@ -349,6 +437,8 @@ def gdpr_report_dict(report: GdprReport) -> dict[str, Any]:
         "library_version": report.library_version,
         "seconds": round(report.seconds, 2),
         "positive_class": "missing",
+        "presence": presence_scores(res),
+        "presence_source": report.presence_source,
         "all": scores_for(res),
         "dev": scores_for([r for r in res if r.split == "dev"]),
         "heldout": scores_for([r for r in res if r.split == "heldout"]),
@@ -376,6 +466,31 @@ def format_gdpr_report(report: GdprReport) -> str:
         f"GDPR Art. 28 missing-requirement detection, profile '{PROFILE}', "
         f"{len(report.results)} DPAs, {report.seconds:.1f} s"
     ]
+    pr = d["presence"]
+    if pr["documents"]:
+        lines.append("")
+        lines.append(
+            f"[presence gold] {pr['documents']} DPAs relabelled at presence level: {pr['pairs']} judged pairs, "
+            f"{pr['gold_missing']} absent, {pr['borderline']} borderline left out"
+        )
+        lines.append(f"  {'system':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}   tp  fp  fn   tn")
+        for name in SYSTEMS:
+            o = pr[name]["overall"]
+            lines.append(
+                f"  {name:<12} {_f(o['precision']):>6} {_f(o['recall']):>6} {_f(o['f1']):>6} "
+                f"{_f(o['accuracy']):>6} {o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['tn']:>5}"
+            )
+        lines.append("  per duty (engine; absent/judged, fp = present duties called missing):")
+        for rid in REQUIREMENT_IDS:
+            e = pr["engine"]["per_requirement"][rid]
+            lines.append(
+                f"    {rid:<42} absent {e['tp'] + e['fn']:>2}/{e['tp'] + e['fp'] + e['fn'] + e['tn']:<3} fp {e['fp']:>2} fn {e['fn']:>2}"
+            )
+        lines.append("")
+        lines.append(
+            "Footnote: the figures below score against the corpus's sentence labels, which mark occurrences, "
+            "not presence (a duty stated in an unlabelled sentence counts as missing)."
+        )
     for split in ("all", "dev", "heldout"):
         s = d[split]
         if not s["documents"]:
