@@ -115,6 +115,7 @@ def main(argv: list[str]) -> int:
         "--manifest", type=Path, help="a MANIFEST.tsv with file, repo, path, commit, licence, kind"
     )
     ap.add_argument("--vendor", default="")
+    ap.add_argument("--kind", default="", help="agreement | dpa | dpa_template | privacy_policy | terms_of_service")
     ap.add_argument("--core-ids", type=Path, required=True)
     ap.add_argument(
         "--annotator",
@@ -127,7 +128,7 @@ def main(argv: list[str]) -> int:
     core = [x.strip() for x in args.core_ids.read_text(encoding="utf-8").splitlines() if x.strip()]
     row = manifest_row(args.manifest, Path(args.path).name)
     meta = {
-        "kind": row.get("kind", ""),
+        "kind": args.kind or row.get("kind", ""),
         "licence": row.get("licence", ""),
         "source": f"{row['repo']}: {row['path']} @ {row['commit'][:12]}" if row else "",
         "vendor": args.vendor,
