@@ -28,19 +28,19 @@ from typing import Any
 
 from . import __version__
 from .domain import (
-    KEY_TERMS,
     Analysis,
     BlockKind,
     Clause,
     Document,
     Evidence,
     Finding,
+    KeyTerm,
     Progress,
     Requirement,
     Status,
     Threshold,
 )
-from .nlp.durations import clock_start, clock_start_after, outer_deadline, parse_durations
+from .engine import keyterms as _kt
 from .nlp.sentences import split_sentences
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "nlp" / "weights.json"
@@ -550,85 +550,14 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
     return Scored(hit, rel, qual)
 
 
-_NOTICE_PERIOD = re.compile(
-    r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|prior\s+notice)",
-    re.IGNORECASE,
-)
-_NOT_DELETED = re.compile(
-    r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE
-)
-_DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov)\w*", re.IGNORECASE)
-
-
-_REQUEST_EVENT = re.compile(r"\b(?:request|requests|requested|instruction|instructions|direction|demand)\b")
-_END_EVENT = re.compile(
-    r"\b(?:termination|terminated|expiry|expiration|expires|end of|conclusion|completion|cessation)\b"
-)
-_DELETION_EVENTS = {
-    "deletion_after_request_days": (_REQUEST_EVENT, _END_EVENT),
-    "deletion_after_termination_days": (_END_EVENT, _REQUEST_EVENT),
-}
-
-
 def _deadlines(sent: str, parameter: str) -> list[Any]:
-    """Durations of ``sent`` that can be the requirement's deadline (notice periods of termination are not)."""
-    out = []
-    if parameter.startswith("deletion") and _NOT_DELETED.search(sent):
-        return out  # "log back in within 24 hours and your account will not be deleted"
-    for d in parse_durations(sent):
-        after = sent[d.end : d.end + 30]
-        before = sent[max(0, d.start - 12) : d.start].lower()
-        if _NOTICE_PERIOD.match(after) or "at least" in before:
-            continue  # "upon 30 days' written notice", "at least 30 days before": a notice period, not a deadline
-        out.append(d)
-    if parameter in _DELETION_EVENTS and len([d for d in out if d.hours is not None]) > 1:
-        # "within 10 days of the District's request, and in any event no later than 90 days after
-        # termination": each period belongs to the event named right after it.
-        own, other = _DELETION_EVENTS[parameter]
-
-        def event(d: Any) -> str:
-            after = sent[d.end : d.end + 60].lower()
-            o, t = own.search(after), other.search(after)
-            if o and (not t or o.start() < t.start()):
-                return "own"
-            return "other" if t else ""
-
-        tagged = [(d, event(d)) for d in out]
-        if any(e == "own" for _, e in tagged):
-            out = [d for d, e in tagged if e == "own" or d.hours is None]
-        elif any(e == "other" for _, e in tagged):
-            out = [d for d, e in tagged if e != "other"]
-    if parameter.startswith("deletion") and len([d for d in out if d.hours is not None]) > 1:
-        # Several periods: the one nearest to the deletion verb is the deletion deadline.
-        verbs = [m.start() for m in _DELETE_WORD.finditer(sent)]
-        if verbs:
-            numeric = [d for d in out if d.hours is not None]
-            best = min(numeric, key=lambda d: min(abs(d.start - v) for v in verbs))
-            out = [best]
-    return out
+    """Durations of ``sent`` that can be the requirement's deadline (see :func:`engine.keyterms.deadlines`)."""
+    return _kt.deadlines(sent, parameter)
 
 
 def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[str, Any]:
     """The deadline stated for ``rid``: the best-scoring relevant sentence that states one."""
-    best_vague: dict[str, Any] | None = None
-    for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
-        sent = text[sc.hit.start : sc.hit.end]
-        durs = _deadlines(sent, parameter)
-        if not durs:
-            continue
-        d = outer_deadline(durs)
-        if d is None:
-            continue
-        info = {
-            "hours": d.hours,
-            "wording": d.text,
-            "clock_start": clock_start_after(sent, d.start),
-            "hit": sc,
-        }
-        if d.hours is not None:
-            return info
-        best_vague = best_vague or info
-    return best_vague or {}
+    return _kt.numbers(text, scored, parameter)
 
 
 _BROAD_CARVE_OUTS = ("unless", "notwithstanding", "to the", "subject to", "except as", "save as")
@@ -835,6 +764,7 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
         if not strong:
             status = Status.MISSING
     if status is Status.SATISFIED and blocked:
+        params["deadline_blocked"] = True  # the figure alone stops "satisfied" (a corrected one re-checks it)
         status = Status.WEAK
         layer = "rules"
     if status is Status.MISSING:
@@ -965,100 +895,16 @@ def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> s
     return f"{lead}. Weak: {why}."
 
 
-_ADJECTIVE_LAW = {
-    "french": "France",
-    "dutch": "Netherlands",
-    "german": "Germany",
-    "english": "England",
-    "irish": "Ireland",
-    "norwegian": "Norway",
-    "swiss": "Switzerland",
-    "belgian": "Belgium",
-    "spanish": "Spain",
-    "italian": "Italy",
-    "swedish": "Sweden",
-    "danish": "Denmark",
-    "finnish": "Finland",
-    "austrian": "Austria",
-    "polish": "Poland",
-    "luxembourg": "Luxembourg",
-    "portuguese": "Portugal",
-    "canadian": "Canada",
-    "australian": "Australia",
-}
-_PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
-_LAW_PATTERNS = (
-    re.compile(
-        r"governed\s+by(?:[^.;]{0,80}?)\s+(?:the\s+)?(?:substantive\s+|internal\s+)?laws?\s*of\s*(?:the\s*)?"
-        r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+)?" + _PLACE
-    ),
-    re.compile(
-        r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?(?i:state\s+of\s+)?"
-        + _PLACE
-        + r"(?:[^.;]{0,200}?)\s+(?:will|shall)\s+(?:apply|govern)"
-    ),
-    re.compile(r"governed\s+by\s+(?:the\s+)?(?P<adj>[A-Z][a-z]+)\s+law\b"),
-    re.compile(
-        r"(?P<place2>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+|will\s+)?(?:govern|governs|applies|apply)\b"
-    ),
-)
-_NOT_PLACES = {"the", "this", "such", "applicable", "any", "all", "local", "federal", "united", "its", "your"}
-
-
-def _clean_place(raw: str) -> str | None:
-    place = re.sub(r"\s+(?:and|of)$", "", raw.strip())
-    place = re.sub(
-        r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law|Laws|Shall|Will|Without)\b.*$", "", place
-    )
-    if not place or place.split()[0].lower() in _NOT_PLACES - {"united"}:
-        return None
-    if place.lower().startswith("united states"):
-        return "United States"
-    return place
-
-
 def _governing_law(text: str) -> str | None:
-    """The place whose law governs, as named; None when absent or when several are named (conditional lists)."""
-    places: list[str] = []
-    for rx in _LAW_PATTERNS:
-        for m in rx.finditer(text):
-            gd = m.groupdict()
-            if gd.get("adj"):
-                place = _ADJECTIVE_LAW.get(gd["adj"].lower())
-            else:
-                place = _clean_place(gd.get("place") or gd.get("place2") or "")
-            if place:
-                places.append(place)
-    distinct = list(dict.fromkeys(places))
-    if len(distinct) == 1:
-        return distinct[0]
-    return None
+    """The place whose law governs, as named (see :func:`engine.keyterms.read_governing_law`)."""
+    return _kt.governing_law(text)
 
 
 def key_terms(
-    document: Document, decisions: Mapping[str, Decision], feats: Features, library: Any, w: Mapping[str, Any]
-) -> dict[str, Any]:
-    out: dict[str, Any] = {k: None for k in KEY_TERMS}
-    text = document.text
-    bd = decisions.get("breach_notice_deadline_to_lea")
-    if bd and bd.status is not Status.MISSING:
-        out["breach_notice_max_hours"] = bd.params.get("breach_notice_max_hours")
-        cs = bd.params.get("clock_start")
-        if cs is None:
-            for s in bd.best:
-                cs = clock_start(text[s.hit.start : s.hit.end])
-                if cs:
-                    break
-        out["breach_notice_clock_start"] = cs
-    for rid, term in (
-        ("deletion_on_lea_request", "deletion_after_request_days"),
-        ("deletion_or_return_at_contract_end", "deletion_after_termination_days"),
-    ):
-        dd = decisions.get(rid)
-        if dd and dd.status is not Status.MISSING:
-            out[term] = dd.params.get(term)
-    out["governing_law"] = _governing_law(text)
-    return out
+    document: Document, clauses: tuple[Clause, ...], decisions: Mapping[str, Decision], feats: Features
+) -> tuple[KeyTerm, ...]:
+    """The five key terms with their event, party and sentence (:mod:`contractreview.engine.keyterms`)."""
+    return _kt.read_key_terms(document, clauses, decisions, feats.hits)
 
 
 def iter_analyze(
@@ -1106,7 +952,7 @@ def iter_analyze(
             )
         )
         yield Progress("analyze", i, total, req.title)
-    terms = key_terms(document, decisions, feats, library, w)
+    readings = key_terms(document, clauses, decisions, feats)
     yield Progress("analyze", total, total, "Done")
     return Analysis(
         document=document,
@@ -1115,7 +961,8 @@ def iter_analyze(
         library_version=library.version,
         tool_version=__version__,
         findings=tuple(findings),
-        key_terms=terms,
+        key_terms=_kt.values(readings),
+        key_term_readings=readings,
     )
 
 

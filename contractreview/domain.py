@@ -312,6 +312,9 @@ class Analysis:
     tool_version: str
     findings: tuple[Finding, ...]
     key_terms: Mapping[str, Any] = field(default_factory=_frozen_map)
+    # The same terms with what they are attached to (event, party, sentence); empty for analyses read
+    # from JSON written before they existed.
+    key_term_readings: tuple[KeyTerm, ...] = ()
 
     def counts(self) -> dict[Status, int]:
         out = {s: 0 for s in Status}
@@ -323,6 +326,12 @@ class Analysis:
         for f in self.findings:
             if f.requirement_id == requirement_id:
                 return f
+        return None
+
+    def key_term(self, name: str) -> KeyTerm | None:
+        for k in self.key_term_readings:
+            if k.name == name:
+                return k
         return None
 
 
@@ -347,6 +356,65 @@ KEY_TERMS: tuple[str, ...] = (
     "deletion_after_termination_days",
     "governing_law",
 )
+
+
+class KeyTermState(StrEnum):
+    STATED = "stated"  # a value read from (or corrected against) the contract
+    VAGUE = "vague"  # the topic is addressed without a fixed figure ("promptly", "upon request")
+    NOT_STATED = "not_stated"  # the contract states no such term: an explicit outcome, not a gap in reading
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTerm:
+    """One key term as read from the contract, with the event and party it is attached to.
+
+    ``value`` is what ``Analysis.key_terms[name]`` holds (hours, days, a clock-start word or a place).
+    ``evidence`` is the sentence it came from, so every displayed value links to its text. A reviewer's
+    correction keeps the engine's reading in ``original_value`` and is never presented as the engine's.
+    """
+
+    name: str  # one of KEY_TERMS
+    value: Any = None
+    state: KeyTermState = KeyTermState.NOT_STATED
+    unit: str = ""  # hours | days | "" (clock start, governing law)
+    event: str = ""  # what starts the clock: discovery | confirmation | determination | request | termination
+    party: str = ""  # to whom it is owed: school | parents/users | "" when not applicable
+    wording: str = ""  # the words the value was read from ("seventy-two (72) hours")
+    evidence: Evidence | None = None  # the sentence
+    requirement_id: str = ""  # the requirement whose profile threshold checks it
+    finding: str = ""  # one plain-English line; says "Not stated" when nothing is stated
+    venue: str = ""  # governing law only: the courts named, kept apart from the law
+    seat: str = ""  # governing law only: the arbitration seat
+    corrected_by: str = ""  # reviewer who corrected the value ("" = read by the engine)
+    corrected_at: str = ""
+    original_value: Any = None  # the engine's reading, kept when a reviewer corrected it
+    note: str = ""  # the reviewer's note on a correction
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.corrected_by or self.corrected_at)
+
+    @property
+    def display(self) -> str:
+        """The value for people: "72 hours", "30 days", "California", "Not stated"."""
+        if self.value is None:
+            return "Vague (no fixed figure)" if self.state is KeyTermState.VAGUE else "Not stated"
+        if self.unit and isinstance(self.value, (int, float)):
+            v = int(self.value) if float(self.value).is_integer() else self.value
+            return f"{v} {self.unit[:-1] if v == 1 else self.unit}"
+        return str(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTermCorrection:
+    """A reviewer's correction of one key term of one document (kept across re-analyses)."""
+
+    name: str
+    value: Any  # None = the reviewer says the contract states no such term
+    reviewer: str = ""
+    note: str = ""
+    updated_at: str = ""
+    original_value: Any = None  # what the engine read when the correction was made
 
 
 # --------------------------------------------------------------------------- review

@@ -1,0 +1,779 @@
+"""Key terms: the figures a procurement officer copies into the district's vendor record.
+
+One component reads the five terms of the requirement facts README ("Conventions for key terms") and says,
+for each, what it is attached to:
+
+- ``breach_notice_max_hours`` with its clock start (discovery / confirmation / determination) and the party
+  the notice is owed to (the school, or only parents and users, which is no notice to the school);
+- ``deletion_after_request_days`` and ``deletion_after_termination_days``, each from the clock of its own
+  event (a request, the end of the agreement), never from a neighbouring figure about backups, access
+  requests, notice periods, support, invoices or renewals;
+- ``governing_law``, kept apart from the venue (courts) and the arbitration seat.
+
+"Not stated" is an explicit outcome with its own finding line. Every stated value carries the sentence
+it came from (offsets into ``Document.text``), so the GUI and every export link the value to its text.
+
+A reviewer's correction (:class:`~contractreview.domain.KeyTermCorrection`) replaces the engine's
+reading, re-runs the profile threshold check of the requirement it belongs to, and is marked as the
+reviewer's wherever it is shown (:func:`apply_corrections`).
+
+Pure Python over the features :mod:`contractreview.analyze` already computed: no spaCy objects here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain import (
+    KEY_TERMS,
+    Analysis,
+    Clause,
+    Document,
+    Evidence,
+    Finding,
+    KeyTerm,
+    KeyTermCorrection,
+    KeyTermState,
+    Status,
+)
+from ..nlp.durations import Duration, clock_start, clock_start_after, outer_deadline, parse_durations
+
+# --------------------------------------------------------------------------- vocabulary
+
+BREACH_HOURS = "breach_notice_max_hours"
+BREACH_CLOCK = "breach_notice_clock_start"
+DELETION_REQUEST = "deletion_after_request_days"
+DELETION_END = "deletion_after_termination_days"
+GOVERNING_LAW = "governing_law"
+
+#: The requirement whose profile threshold checks each term ("" = no threshold).
+TERM_REQUIREMENT: Mapping[str, str] = {
+    BREACH_HOURS: "breach_notice_deadline_to_lea",
+    BREACH_CLOCK: "breach_notice_deadline_to_lea",
+    DELETION_REQUEST: "deletion_on_lea_request",
+    DELETION_END: "deletion_or_return_at_contract_end",
+    GOVERNING_LAW: "",
+}
+#: The threshold parameter each requirement is checked with.
+REQUIREMENT_PARAMETER: Mapping[str, str] = {
+    "breach_notice_deadline_to_lea": BREACH_HOURS,
+    "deletion_on_lea_request": DELETION_REQUEST,
+    "deletion_or_return_at_contract_end": DELETION_END,
+}
+TERM_LABELS: Mapping[str, str] = {
+    BREACH_HOURS: "Breach notice to the school",
+    BREACH_CLOCK: "Breach notice clock starts at",
+    DELETION_REQUEST: "Deletion after the school's request",
+    DELETION_END: "Deletion after the agreement ends",
+    GOVERNING_LAW: "Governing law",
+}
+TERM_UNITS: Mapping[str, str] = {BREACH_HOURS: "hours", DELETION_REQUEST: "days", DELETION_END: "days"}
+CLOCK_STARTS = ("discovery", "confirmation", "determination", "other")
+
+_NOTICE_PERIOD = re.compile(
+    r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|prior\s+notice)",
+    re.IGNORECASE,
+)
+# "sixty (60) days before the end of the term": a notice window, not a deadline after an event.
+_BEFORE_EVENT = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:before|prior\s+to|in\s+advance)\b", re.IGNORECASE)
+_NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
+_DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov|shred)\w*", re.IGNORECASE)
+_DESTROY_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|remov|shred)\w*", re.IGNORECASE)
+_REQUEST_EVENT = re.compile(
+    r"\b(?:request|requests|requested|instruction|instructions|instructed|direction|directed|demand)\b",
+    re.IGNORECASE,
+)
+_END_EVENT = re.compile(
+    r"\b(?:termination|terminated|terminates|expiry|expiration|expires|expired|end\s+of|conclusion|completion|"
+    r"cessation|ends)\b",
+    re.IGNORECASE,
+)
+_BACKUP = re.compile(r"\b(?:back-?\s?ups?|backed[\s-]up|archiv\w*|disaster[\s-]recovery|snapshots?)\b", re.IGNORECASE)
+_CONDITION = re.compile(r"\b(?:if|unless|in\s+case)\b", re.IGNORECASE)
+_FRAGMENT_BREAK = re.compile(r";|:\s|\.\s")
+_NOTIFY = re.compile(r"\b(?:notif\w*|notice|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*)\b", re.IGNORECASE)
+_PARTY_SCHOOL = re.compile(
+    r"\b(?:district|school|lea|customer|client|controller|institution|educational\s+agency|"
+    r"education\s+agency|board|university|college|licensee|subscriber)s?\b",
+    re.IGNORECASE,
+)
+_PARTY_USER = re.compile(
+    r"\b(?:parents?|guardians?|users?|students?|individuals?|data\s+subjects?|consumers?|account\s+holders?|"
+    r"persons?|families|family)\b",
+    re.IGNORECASE,
+)
+_PARTY_AUTHORITY = re.compile(
+    r"\b(?:authorit(?:y|ies)|regulators?|law\s+enforcement|attorney\s+general|commissioner)\b", re.IGNORECASE
+)
+_AWARE = re.compile(r"\b(?:becom\w*\s+aware|became\s+aware|is\s+aware|discover\w*|learn\w*)\b", re.IGNORECASE)
+_VENDOR = re.compile(r"\b(?:provider|vendor|processor|company|contractor|we|us|operator|supplier)\b", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def _fragment_start(sent: str, pos: int) -> int:
+    """Start of the clause fragment (after the last ';', ': ' or '. ') that holds ``pos``."""
+    last = 0
+    for m in _FRAGMENT_BREAK.finditer(sent, 0, pos):
+        last = m.end()
+    return last
+
+
+def _clip(after: str) -> str:
+    """Text after a figure up to the next clause break (a new duty starts there)."""
+    m = re.search(r";|:\s|\.\s|,\s*(?:and|or|but|provided|except)\b", after)
+    return after[: m.start()] if m else after
+
+
+def deletion_event(sent: str, d: Duration) -> str:
+    """The event a deletion period runs from: ``request``, ``termination`` or "" when none is named.
+
+    The event named right after the figure wins ("within 10 days of such request", "90 days after
+    termination"); otherwise the nearest one named before it in the same fragment ("Upon termination of
+    this Agreement, Provider shall delete ... within sixty (60) days").
+    """
+    after = _clip(sent[d.end : d.end + 80])
+    req, end = _REQUEST_EVENT.search(after), _END_EVENT.search(after)
+    if req or end:
+        return "request" if req and (not end or req.start() < end.start()) else "termination"
+    before = sent[_fragment_start(sent, d.start) : d.start]
+    last: tuple[int, str] = (-1, "")
+    for rx, name in ((_REQUEST_EVENT, "request"), (_END_EVENT, "termination")):
+        for m in rx.finditer(before):
+            last = max(last, (m.start(), name))
+    return last[1]
+
+
+def _breach_party(sent: str, d: Duration) -> str:
+    """Who the notice with this deadline is owed to: school, parents/users, authority or "" (not said)."""
+    head = sent[_fragment_start(sent, d.start) : d.start]
+    verbs = list(_NOTIFY.finditer(head))
+    span = head[verbs[-1].end() :] if verbs else ""
+    if not span and verbs:
+        return ""
+    if not verbs:
+        # Passive voice: "the District shall be notified within 72 hours"
+        span = head
+    if _PARTY_SCHOOL.search(span):
+        return "school"
+    if _PARTY_USER.search(span):
+        return "parents/users"
+    if _PARTY_AUTHORITY.search(span):
+        return "authority"
+    return ""
+
+
+def _schools_own_clock(sent: str, d: Duration) -> bool:
+    """"... no later than 72 hours after the Client becomes aware": the school's own duty (to an authority)."""
+    window = sent[d.end : d.end + 70]
+    m = _AWARE.search(window)
+    if not m:
+        return False
+    who = window[: m.start()]
+    return bool(_PARTY_SCHOOL.search(who)) and not _VENDOR.search(who)
+
+
+def _in_condition(sent: str, d: Duration) -> bool:
+    """"If we do not receive consent within 7 days, ... is deleted": the figure belongs to the condition."""
+    head = sent[: d.start]
+    conds = list(_CONDITION.finditer(head))
+    if not conds:
+        return False
+    between = head[conds[-1].end() :]
+    return not re.search(r"[,;:]", between) and not _DELETE_WORD.search(between)
+
+
+def deadlines(sent: str, parameter: str) -> list[Duration]:
+    """Durations of ``sent`` that can be ``parameter``'s deadline, with every distractor removed.
+
+    Dropped: notice periods ("upon 30 days' written notice", "at least 60 days before"), figures of a
+    condition ("if ... within 7 days"), backup-only periods, breach deadlines owed only to parents, users or
+    an authority or running from the school's own awareness, and deletion periods whose clock is the other
+    event (the request clock is not the termination clock, and the reverse).
+    """
+    out: list[Duration] = []
+    deletion = parameter.startswith("deletion")
+    if deletion and (_NOT_DELETED.search(sent) or not _DELETE_WORD.search(sent)):
+        return out  # "your account will not be deleted"; a figure in a sentence that deletes nothing
+    for d in parse_durations(sent):
+        after = sent[d.end : d.end + 30]
+        before = sent[max(0, d.start - 12) : d.start].lower()
+        if _NOTICE_PERIOD.match(after) or _BEFORE_EVENT.match(after) or "at least" in before:
+            continue
+        if deletion:
+            if _in_condition(sent, d):
+                continue
+            frag = sent[_fragment_start(sent, d.start) : d.start]
+            if _BACKUP.search(frag[-90:]):
+                continue  # backup rotation limits are backup_copy_limits, not the deletion deadline
+        elif parameter == BREACH_HOURS:
+            if _breach_party(sent, d) in {"parents/users", "authority"} or _schools_own_clock(sent, d):
+                continue
+        out.append(d)
+    if deletion:
+        own = "request" if parameter == DELETION_REQUEST else "termination"
+        tagged = [(d, deletion_event(sent, d)) for d in out]
+        out = [d for d, e in tagged if e in {own, ""} or d.hours is None]
+        if any(e == own for d, e in tagged if d.hours is not None):
+            out = [d for d, e in tagged if e == own or d.hours is None]
+        numeric = [d for d in out if d.hours is not None]
+        if len(numeric) > 1:
+            # Returned first, destroyed later: the destruction deadline counts. Otherwise the period nearest
+            # to the deletion verb is the deletion deadline.
+            verbs = [m.start() for m in _DESTROY_WORD.finditer(sent)] or [
+                m.start() for m in _DELETE_WORD.finditer(sent)
+            ]
+            best = min(numeric, key=lambda d: min(abs(d.start - v) for v in verbs))
+            out = [best]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """The deadline one sentence states for a parameter."""
+
+    hours: float | None
+    wording: str
+    clock_start: str | None
+    start: int  # sentence offsets in the document text
+    end: int
+    scored: Any  # the analysis' scored sentence it came from
+
+
+def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated | None:
+    """The deadline stated for a requirement: the best-scoring relevant sentence that states a fixed one,
+    else the best vague one ("promptly"), else None."""
+    best_vague: Stated | None = None
+    for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
+        sent = text[sc.hit.start : sc.hit.end]
+        durs = deadlines(sent, parameter)
+        if not durs:
+            continue
+        d = outer_deadline(durs)
+        if d is None:
+            continue
+        info = Stated(d.hours, d.text, clock_start_after(sent, d.start), sc.hit.start, sc.hit.end, sc)
+        if d.hours is not None:
+            return info
+        best_vague = best_vague or info
+    return best_vague
+
+
+def numbers(text: str, scored: Sequence[Any], parameter: str) -> dict[str, Any]:
+    """:func:`stated_deadline` in the dict shape ``analyze.decide`` reads."""
+    st = stated_deadline(text, scored, parameter)
+    if st is None:
+        return {}
+    return {"hours": st.hours, "wording": st.wording, "clock_start": st.clock_start, "hit": st.scored}
+
+
+# --------------------------------------------------------------------------- governing law
+
+_ADJECTIVE_LAW = {
+    "french": "France",
+    "dutch": "Netherlands",
+    "german": "Germany",
+    "english": "England",
+    "irish": "Ireland",
+    "norwegian": "Norway",
+    "swiss": "Switzerland",
+    "belgian": "Belgium",
+    "spanish": "Spain",
+    "italian": "Italy",
+    "swedish": "Sweden",
+    "danish": "Denmark",
+    "finnish": "Finland",
+    "austrian": "Austria",
+    "polish": "Poland",
+    "luxembourg": "Luxembourg",
+    "portuguese": "Portugal",
+    "canadian": "Canada",
+    "australian": "Australia",
+}
+_PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
+_STATE_OF = r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+|province\s+of\s+)?"
+_LAWS_OF = r"(?:the\s+)?(?:substantive\s+|internal\s+|applicable\s+)?laws?\s*(?:in\s+force\s+)?of\s*(?:the\s*)?"
+# "subject to" / "in accordance with" name the governing law only when the agreement itself is the
+# subject ("This Agreement is subject to the laws of Ireland"), not data ("information may be subject to
+# United States law") or a duty ("we process data in accordance with the laws of ...").
+_AGREEMENT_IS = (
+    r"(?i:agreement|terms|contract|addendum|dpa|terms\s+of\s+(?:use|service))\W+(?:\w+\W+){0,4}?"
+    r"(?i:is|are|shall\s+be|will\s+be)\s+"
+)
+_GOVERN_VERB = (
+    r"(?:governed\s+by|construed\s+(?:in\s+accordance\s+with|under|pursuant\s+to)|interpreted\s+"
+    r"(?:in\s+accordance\s+with|under)|" + _AGREEMENT_IS + r"(?:subject\s+to|in\s+accordance\s+with))"
+)
+# (pattern, strong): a strong pattern names the law that governs the agreement in so many words.
+_LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (re.compile(r"governed\s+by(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
+    (re.compile(_GOVERN_VERB + r"\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
+    (
+        re.compile(
+            r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?" + _STATE_OF + _PLACE
+            + r"(?:[^.;]{0,200}?)\s+(?:will|shall)\s+(?:apply|govern)"
+        ),
+        False,
+    ),
+    (re.compile(r"(?:governed\s+by|" + _AGREEMENT_IS + r"subject\s+to)\s+(?:the\s+)?(?P<adj>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+law\b"), True),
+    (
+        re.compile(
+            r"(?P<place2>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+|will\s+)?"
+            r"(?:govern|governs|applies|apply)\b"
+        ),
+        False,
+    ),
+)
+_VENUE_PATTERNS = (
+    re.compile(r"\bcourts?\b[^.;]{0,60}?\b(?:located\s+|sitting\s+|situated\s+)?in\s+(?:the\s+)?" + _STATE_OF + _PLACE),
+    re.compile(r"\bcourts?\s+of\s+(?:the\s+)?" + _STATE_OF + _PLACE),
+    re.compile(r"\bvenue\b[^.;]{0,60}?\bin\s+(?:the\s+)?" + _STATE_OF + _PLACE),
+)
+_SEAT_PATTERNS = (
+    re.compile(r"\barbitra\w*[^.;]{0,120}?\b(?:seated|held|conducted|take\s+place|located)\s+in\s+" + _STATE_OF + _PLACE),
+    re.compile(r"\bseat\s+of\s+(?:the\s+)?arbitration\s+(?:shall\s+be|will\s+be|is)\s+(?:in\s+)?" + _STATE_OF + _PLACE),
+    re.compile(r"\barbitration\s+in\s+" + _STATE_OF + _PLACE),
+)
+_NOT_PLACES = {
+    "the", "this", "such", "applicable", "any", "all", "local", "federal", "its", "your", "state", "country",
+    "jurisdiction", "province", "member", "where", "which", "whose", "customer", "client", "district", "company",
+}  # fmt: skip
+_TRAILING = re.compile(
+    r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law|Laws|Shall|Will|Including|Except|For|To|Any|Or)\b.*$"
+)
+
+
+def _clean_place(raw: str) -> str | None:
+    place = re.sub(r"\s+(?:and|of)$", "", raw.strip())
+    place = _TRAILING.sub("", place)
+    place = re.sub(r"\s+(?:and|of)$", "", place)
+    if not place or place.split()[0].lower() in _NOT_PLACES:
+        return None
+    if place.lower().startswith("united states"):
+        return "United States"
+    return place
+
+
+@dataclass(frozen=True, slots=True)
+class LawReading:
+    law: str | None
+    start: int = -1  # the sentence (or match) the law was read from
+    end: int = -1
+    wording: str = ""
+    venue: str = ""
+    seat: str = ""
+
+
+def _first_place(patterns: Iterable[re.Pattern[str]], text: str) -> str:
+    for rx in patterns:
+        for m in rx.finditer(text):
+            place = _clean_place(m.group("place"))
+            if place:
+                return place
+    return ""
+
+
+def read_governing_law(text: str) -> LawReading:
+    """The place whose law governs, as named, with the venue and arbitration seat kept apart.
+
+    None when no law is named, or when several are named by equally strong wording (conditional lists:
+    "the laws of Ireland if you live in the EU, otherwise the laws of California").
+    """
+    found: list[tuple[str, bool, int, int, str]] = []
+    for rx, strong in _LAW_PATTERNS:
+        for m in rx.finditer(text):
+            gd = m.groupdict()
+            if gd.get("adj"):
+                adj = gd["adj"]
+                place = _ADJECTIVE_LAW.get(adj.lower()) or _clean_place(adj)
+            else:
+                place = _clean_place(gd.get("place") or gd.get("place2") or "")
+            if place:
+                found.append((place, strong, m.start(), m.end(), m.group(0)))
+    strong_places = list(dict.fromkeys(p for p, s, *_ in found if s))
+    places = strong_places or list(dict.fromkeys(p for p, *_ in found))
+    if len(places) != 1:
+        return LawReading(None)
+    place = places[0]
+    _, _, s, e, wording = next(f for f in found if f[0] == place and (f[1] or not strong_places))
+    # The venue and seat are read around the governing-law clause (the same paragraph), or anywhere.
+    para_s = text.rfind("\n\n", 0, s) + 1
+    para_e = text.find("\n\n", e)
+    para = text[para_s : para_e if para_e >= 0 else len(text)]
+    venue = _first_place(_VENUE_PATTERNS, para) or _first_place(_VENUE_PATTERNS, text)
+    seat = _first_place(_SEAT_PATTERNS, para) or _first_place(_SEAT_PATTERNS, text)
+    return LawReading(place, s, e, " ".join(wording.split()), venue, seat)
+
+
+def governing_law(text: str) -> str | None:
+    return read_governing_law(text).law
+
+
+# --------------------------------------------------------------------------- reading the five terms
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` (for the governing-law match, read by regex on the text)."""
+    s = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    m = re.search(r"\.(?:\s|$)|\n", text[end:])
+    e = end + (m.start() + 1 if m else len(text) - end)
+    return s, min(e, len(text))
+
+
+def _evidence(document: Document, clauses: Sequence[Clause], start: int, end: int, rule: str) -> Evidence:
+    clause = ""
+    starts = [c.start for c in clauses]
+    import bisect
+
+    i = bisect.bisect_right(starts, start) - 1
+    if 0 <= i < len(clauses):
+        c = clauses[i]
+        clause = c.number or c.heading[:60]
+    # Trim surrounding whitespace so the highlight is the sentence itself.
+    raw = document.text[start:end]
+    start += len(raw) - len(raw.lstrip())
+    end -= len(raw) - len(raw.rstrip())
+    return Evidence(
+        text=document.text[start:end],
+        start=start,
+        end=end,
+        page=document.page_at(start),
+        clause=clause,
+        rule=rule,
+        boxes=document.boxes_for(start, end),
+    )
+
+
+def _value(hours: float | None, unit: str) -> float | int | None:
+    if hours is None:
+        return None
+    v = hours / 24.0 if unit == "days" else hours
+    return int(v) if float(v).is_integer() else round(v, 1)
+
+
+def _place(ev: Evidence | None) -> str:
+    if ev is None:
+        return ""
+    where = f"clause {ev.clause}" if ev.clause and any(ch.isdigit() for ch in ev.clause[:4]) else "the text"
+    return f"{where}, page {ev.page}"
+
+
+def _users_only_notice(text: str, hits: Iterable[Any]) -> tuple[Any, Duration] | None:
+    """A breach notice with a fixed deadline owed only to parents or users (for the "not stated" line)."""
+    for h in hits:
+        sent = text[h.start : h.end]
+        for d in parse_durations(sent):
+            if d.hours is not None and _breach_party(sent, d) == "parents/users":
+                return h, d
+    return None
+
+
+def read_key_terms(
+    document: Document,
+    clauses: Sequence[Clause],
+    decisions: Mapping[str, Any],
+    hits: Mapping[str, Sequence[Any]],
+) -> tuple[KeyTerm, ...]:
+    """The five key terms of ``document``, each with its event, party, sentence and finding line.
+
+    ``decisions`` are the analysis' per-requirement decisions (``status``, ``best`` scored sentences and
+    ``params``): a deadline is a key term only where the finding of its requirement quotes it, so the
+    key-terms table and the findings never disagree. ``hits`` are every candidate sentence per requirement
+    (used to say why a term is not stated, e.g. a notice owed only to parents).
+    """
+    text = document.text
+    out: dict[str, KeyTerm] = {}
+
+    # ---- breach notice: hours, clock start, recipient
+    rid = TERM_REQUIREMENT[BREACH_HOURS]
+    bd = decisions.get(rid)
+    st = stated_deadline(text, list(bd.best), BREACH_HOURS) if bd and bd.status is not Status.MISSING else None
+    if st is not None:
+        ev = _evidence(document, clauses, st.start, st.end, f"{rid}.key_term")
+        hours = _value(st.hours, "hours")
+        clock = st.clock_start
+        where = _place(ev)
+        if hours is not None:
+            finding = f"Breach notice to the school within {hours:g} hours"
+            finding += f" after {clock}" if clock else " (the event that starts the clock is not named)"
+            finding += f' ("{st.wording}", {where}).'
+            out[BREACH_HOURS] = KeyTerm(
+                BREACH_HOURS, hours, KeyTermState.STATED, "hours", clock or "", "school", st.wording, ev, rid,
+                finding,
+            )
+        else:
+            out[BREACH_HOURS] = KeyTerm(
+                BREACH_HOURS, None, KeyTermState.VAGUE, "hours", clock or "", "school", st.wording, ev, rid,
+                f'Not stated as a fixed figure: breach notice to the school "{st.wording}" ({where}).',
+            )
+    elif bd and bd.status is not Status.MISSING:
+        # Notice to the school with no timing word at all: its clock start may still be named.
+        first = bd.best[0].hit if bd.best else None
+        ev = _evidence(document, clauses, first.start, first.end, f"{rid}.key_term") if first else None
+        out[BREACH_HOURS] = KeyTerm(
+            BREACH_HOURS, None, KeyTermState.VAGUE, "hours", "", "school", "", ev, rid,
+            f"Not stated: the breach notice to the school ({_place(ev)}) sets no deadline.",
+        )
+    else:
+        users = _users_only_notice(text, hits.get(rid, ()))
+        if users is not None:
+            h, d = users
+            ev = _evidence(document, clauses, h.start, h.end, f"{rid}.key_term")
+            out[BREACH_HOURS] = KeyTerm(
+                BREACH_HOURS, None, KeyTermState.NOT_STATED, "hours", "", "parents/users", d.text, ev, rid,
+                f'Not stated: the breach notice within "{d.text}" ({_place(ev)}) is owed to parents/users, '
+                "not to the school.",
+            )
+        else:
+            out[BREACH_HOURS] = KeyTerm(
+                BREACH_HOURS, None, KeyTermState.NOT_STATED, "hours", requirement_id=rid,
+                finding="Not stated: the contract names no breach notice to the school.",
+            )
+    # Clock start: of the deadline's own sentence, else of any sentence the finding quotes.
+    bh = out[BREACH_HOURS]
+    clock = bh.event or None
+    clock_ev = bh.evidence
+    if clock is None and bd and bd.status is not Status.MISSING:
+        for s in bd.best:
+            clock = clock_start(text[s.hit.start : s.hit.end])
+            if clock:
+                clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
+                break
+    if clock:
+        out[BREACH_CLOCK] = KeyTerm(
+            BREACH_CLOCK, clock, KeyTermState.STATED, "", clock, "school", clock, clock_ev, rid,
+            f"The breach-notice clock starts at {clock} ({_place(clock_ev)}).",
+        )
+    else:
+        out[BREACH_CLOCK] = KeyTerm(
+            BREACH_CLOCK, None, KeyTermState.NOT_STATED, requirement_id=rid,
+            finding="Not stated: no event (discovery, confirmation, determination) starts a breach-notice clock.",
+        )
+
+    # ---- deletion after request / after the agreement ends
+    for term, event in ((DELETION_REQUEST, "request"), (DELETION_END, "termination")):
+        rid = TERM_REQUIREMENT[term]
+        dd = decisions.get(rid)
+        label = "the school's request" if event == "request" else "the end of the agreement"
+        st = stated_deadline(text, list(dd.best), term) if dd and dd.status is not Status.MISSING else None
+        if st is not None:
+            ev = _evidence(document, clauses, st.start, st.end, f"{rid}.key_term")
+            days = _value(st.hours, "days")
+            if days is not None:
+                out[term] = KeyTerm(
+                    term, days, KeyTermState.STATED, "days", event, "school", st.wording, ev, rid,
+                    f'Deletion within {days:g} days after {label} ("{st.wording}", {_place(ev)}).',
+                )
+            else:
+                out[term] = KeyTerm(
+                    term, None, KeyTermState.VAGUE, "days", event, "school", st.wording, ev, rid,
+                    f'Not stated as a fixed figure: deletion after {label} "{st.wording}" ({_place(ev)}).',
+                )
+        elif dd and dd.status is not Status.MISSING:
+            first = dd.best[0].hit if dd.best else None
+            ev = _evidence(document, clauses, first.start, first.end, f"{rid}.key_term") if first else None
+            out[term] = KeyTerm(
+                term, None, KeyTermState.VAGUE, "days", event, "school", "", ev, rid,
+                f"Not stated: deletion after {label} is addressed ({_place(ev)}) with no deadline.",
+            )
+        else:
+            out[term] = KeyTerm(
+                term, None, KeyTermState.NOT_STATED, "days", event, requirement_id=rid,
+                finding=f"Not stated: the contract sets no deletion after {label}.",
+            )
+
+    # ---- governing law, venue and arbitration seat kept apart
+    law = read_governing_law(text)
+    extra = "".join(
+        [f"; courts named: {law.venue}" if law.venue else "", f"; arbitration seat: {law.seat}" if law.seat else ""]
+    )
+    if law.law:
+        s, e = _sentence_bounds(text, law.start, law.end)
+        ev = _evidence(document, clauses, s, e, "governing_law.key_term")
+        out[GOVERNING_LAW] = KeyTerm(
+            GOVERNING_LAW, law.law, KeyTermState.STATED, "", "", "", law.wording, ev, "",
+            f"Governed by the law of {law.law} ({_place(ev)}){extra}.", law.venue, law.seat,
+        )
+    else:
+        out[GOVERNING_LAW] = KeyTerm(
+            GOVERNING_LAW, None, KeyTermState.NOT_STATED, venue=law.venue, seat=law.seat,
+            finding=f"Not stated: the contract names no single governing law{extra}.",
+        )
+    return tuple(out[k] for k in KEY_TERMS)
+
+
+def values(readings: Iterable[KeyTerm]) -> dict[str, Any]:
+    """``{name: value}`` for ``Analysis.key_terms`` (every term present, None when not stated)."""
+    out: dict[str, Any] = {k: None for k in KEY_TERMS}
+    for k in readings:
+        out[k.name] = k.value
+    return out
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def threshold_text(term: KeyTerm | str, finding: Finding | None) -> str:
+    """The profile threshold a term is checked against, as stored on its requirement's finding."""
+    name = term if isinstance(term, str) else term.name
+    if finding is None or name == GOVERNING_LAW:
+        return "" if name != GOVERNING_LAW else "no threshold (recorded for the vendor record)"
+    p = finding.params
+    if name == BREACH_CLOCK:
+        return "clock must start at discovery" if p.get("threshold") is not None else ""
+    value = p.get("threshold")
+    if value is None:
+        return "no threshold in this profile"
+    unit = p.get("threshold_unit") or TERM_UNITS.get(name, "")
+    v = int(value) if float(value).is_integer() else value
+    kind = "law" if p.get("threshold_is_law") else "project recommendation"
+    return f"≤ {v} {unit} ({kind})"
+
+
+def check(term: KeyTerm, finding: Finding | None) -> str:
+    """How the term compares with its threshold: within / exceeds / no fixed figure / not stated / ""."""
+    if term.name in (GOVERNING_LAW,) or finding is None:
+        return ""
+    if term.name == BREACH_CLOCK:
+        if term.value is None:
+            return ""
+        return "late clock start" if term.value in {"confirmation", "determination"} else "within"
+    limit = finding.params.get("threshold")
+    if term.value is None:
+        return "no fixed figure" if term.state is KeyTermState.VAGUE else "not stated"
+    if limit is None:
+        return ""
+    return "within" if float(term.value) <= float(limit) else "exceeds"
+
+
+# --------------------------------------------------------------------------- reviewer corrections
+
+
+def parse_value(name: str, raw: str | None) -> Any:
+    """A reviewer's typed value for ``name``: a number for deadlines, a clock word, a place; "" / "none" /
+    "not stated" mean the contract states no such term.
+
+    :raises ValueError: with a message for people when the value does not fit the term.
+    """
+    if name not in KEY_TERMS:
+        raise ValueError(f"unknown key term {name!r}; one of: {', '.join(KEY_TERMS)}")
+    text = (raw or "").strip()
+    if text.lower() in {"", "none", "null", "not stated", "not_stated", "-"}:
+        return None
+    if name in TERM_UNITS:
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-z ]*)", text.lower())
+        if not m:
+            raise ValueError(f"{TERM_LABELS[name]} must be a number of {TERM_UNITS[name]} (e.g. 72)")
+        number, unit = float(m.group(1)), m.group(2).strip()
+        hours = {"": None, "h": 1, "hour": 1, "hours": 1, "d": 24, "day": 24, "days": 24, "week": 168, "weeks": 168}
+        if unit not in hours:
+            raise ValueError(f"unknown unit {unit!r} for {TERM_LABELS[name]} (use hours, days or weeks)")
+        factor = hours[unit]
+        if factor is not None:
+            number = number * factor / (24.0 if TERM_UNITS[name] == "days" else 1.0)
+        return int(number) if number.is_integer() else round(number, 1)
+    if name == BREACH_CLOCK:
+        if text.lower() not in CLOCK_STARTS:
+            raise ValueError(f"the clock start must be one of: {', '.join(CLOCK_STARTS)}")
+        return text.lower()
+    return " ".join(text.split())
+
+
+def _blank(name: str) -> KeyTerm:
+    return KeyTerm(name, None, KeyTermState.NOT_STATED, TERM_UNITS.get(name, ""), requirement_id=TERM_REQUIREMENT[name])
+
+
+def _recheck(f: Finding, terms: Mapping[str, KeyTerm], clock_needed: str) -> Finding:
+    """Re-run the threshold check of one requirement with the reviewer's corrected figures."""
+    parameter = REQUIREMENT_PARAMETER.get(f.requirement_id)
+    if parameter is None:
+        return f
+    t = terms.get(parameter)
+    clock_t = terms.get(BREACH_CLOCK) if parameter == BREACH_HOURS else None
+    changed = [x for x in (t, clock_t) if x is not None and x.corrected]
+    if not changed:
+        return f
+    params = dict(f.params)
+    value = t.value if t is not None else params.get(parameter)
+    params[parameter] = value
+    if clock_t is not None:
+        params["clock_start"] = clock_t.value
+    params["corrected_by_reviewer"] = changed[0].corrected_by or "reviewer"
+    params["engine_values"] = {x.name: x.original_value for x in changed}
+    limit = params.get("threshold")
+    unit = params.get("threshold_unit") or TERM_UNITS[parameter]
+    problems: list[str] = []
+    if value is None:
+        problems.append("no fixed deadline is stated")
+    elif limit is not None and float(value) > float(limit):
+        lv = int(limit) if float(limit).is_integer() else limit
+        problems.append(f"{value:g} {unit} is longer than the profile's {lv} {unit}")
+    if clock_t is not None and clock_t.value in {"confirmation", "determination"} and clock_t.value != clock_needed:
+        problems.append(f"the clock starts at {clock_t.value}, not at {clock_needed}")
+    status = f.status
+    if problems and status is Status.SATISFIED:
+        status = Status.WEAK
+    elif not problems and status is Status.WEAK and f.params.get("deadline_blocked"):
+        status = Status.SATISFIED  # the figure was the only objection, and the reviewer corrected it
+    elif status is Status.MISSING and value is not None:
+        status = Status.NEEDS_REVIEW  # the reviewer found a figure where the engine found no clause
+    shown = ", ".join(f"{TERM_LABELS[x.name].lower()} {x.display}" for x in changed)
+    engine = ", ".join(
+        f"{'not stated' if x.original_value is None else x.original_value}" for x in changed
+    )
+    verdict = "; ".join(problems) if problems else "within the profile's threshold"
+    explanation = (
+        f"{f.explanation} Corrected by the reviewer: {shown} (the engine read {engine}); "
+        f"threshold re-checked: {verdict}."
+    )
+    return dataclasses.replace(f, status=status, params=params, explanation=explanation)
+
+
+def apply_corrections(
+    analysis: Analysis, corrections: Mapping[str, KeyTermCorrection], *, clock_needed: str = "discovery"
+) -> Analysis:
+    """``analysis`` with the reviewer's key-term corrections in place of the engine's readings.
+
+    Each corrected term keeps the engine's value in ``original_value`` and is marked with the reviewer;
+    the finding of the requirement it belongs to is re-checked against the profile threshold stored on it.
+    Corrections of a term the document no longer has a reading for still apply (re-analysis of the same
+    document keeps them).
+    """
+    if not corrections:
+        return analysis
+    current = {k.name: k for k in analysis.key_term_readings}
+    terms: dict[str, KeyTerm] = {}
+    for name in KEY_TERMS:
+        k = current.get(name) or dataclasses.replace(_blank(name), value=analysis.key_terms.get(name))
+        c = corrections.get(name)
+        if c is not None:
+            original = k.original_value if k.corrected else k.value
+            who = c.reviewer or "reviewer"
+            k = dataclasses.replace(
+                k,
+                value=c.value,
+                state=KeyTermState.NOT_STATED if c.value is None else KeyTermState.STATED,
+                corrected_by=who,
+                corrected_at=c.updated_at or "now",
+                original_value=original,
+                note=c.note,
+                finding=(
+                    f"Corrected by the reviewer ({who}): "
+                    + ("not stated" if c.value is None else dataclasses.replace(k, value=c.value).display)
+                    + f"; the engine read {'not stated' if original is None else original}."
+                    + (f" Note: {c.note}" if c.note else "")
+                ),
+            )
+        terms[name] = k
+    findings = tuple(_recheck(f, terms, clock_needed) for f in analysis.findings)
+    return dataclasses.replace(
+        analysis,
+        key_terms=values(terms.values()),
+        key_term_readings=tuple(terms[k] for k in KEY_TERMS),
+        findings=findings,
+    )
