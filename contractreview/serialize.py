@@ -16,6 +16,8 @@ from .domain import (
     Evidence,
     Finding,
     Format,
+    KeyTerm,
+    KeyTermState,
     Page,
     Severity,
     Source,
@@ -73,8 +75,57 @@ def analysis_to_dict(analysis: Analysis, *, boxes: bool = False) -> dict[str, An
             "warnings": list(doc.warnings),
         },
         "key_terms": key_terms,
+        # Added within analysis-v1 (readers ignore unknown keys): each key term with its event, party,
+        # sentence and threshold finding, and whether a reviewer corrected it.
+        "key_term_details": [key_term_to_dict(k, boxes=boxes) for k in analysis.key_term_readings],
         "findings": [finding_to_dict(f, boxes=boxes) for f in analysis.findings],
     }
+
+
+def key_term_to_dict(k: KeyTerm, *, boxes: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": k.name,
+        "value": k.value,
+        "state": k.state.value,
+        "unit": k.unit,
+        "event": k.event,
+        "party": k.party,
+        "wording": k.wording,
+        "evidence": evidence_to_dict(k.evidence, boxes=boxes) if k.evidence else None,
+        "requirement_id": k.requirement_id,
+        "finding": k.finding,
+        "venue": k.venue,
+        "seat": k.seat,
+        "corrected_by_reviewer": k.corrected,
+    }
+    if k.corrected:
+        out.update(
+            {"corrected_by": k.corrected_by, "corrected_at": k.corrected_at, "engine_value": k.original_value,
+             "note": k.note}
+        )
+    return out
+
+
+def key_term_from_dict(d: Mapping[str, Any]) -> KeyTerm:
+    ev = d.get("evidence")
+    return KeyTerm(
+        name=d["name"],
+        value=d.get("value"),
+        state=KeyTermState(d.get("state", "not_stated")),
+        unit=d.get("unit", ""),
+        event=d.get("event", ""),
+        party=d.get("party", ""),
+        wording=d.get("wording", ""),
+        evidence=evidence_from_dict(ev) if ev else None,
+        requirement_id=d.get("requirement_id", ""),
+        finding=d.get("finding", ""),
+        venue=d.get("venue", ""),
+        seat=d.get("seat", ""),
+        corrected_by=d.get("corrected_by", ""),
+        corrected_at=d.get("corrected_at", ""),
+        original_value=d.get("engine_value"),
+        note=d.get("note", ""),
+    )
 
 
 def _source_from_str(text: str) -> Source:
@@ -136,4 +187,5 @@ def analysis_from_dict(data: Mapping[str, Any], *, document: Document | None = N
         tool_version=data["tool_version"],
         findings=tuple(finding_from_dict(f) for f in data["findings"]),
         key_terms=dict(data.get("key_terms", {})),
+        key_term_readings=tuple(key_term_from_dict(k) for k in data.get("key_term_details") or ()),
     )

@@ -405,3 +405,21 @@ def test_ingest_pdf_long_running_footer_with_page_number(tmp_path: Path) -> None
     assert (
         "applies to clause 1.1 and survives" in doc.text and "applies to clause 1.2 and survives" in doc.text
     )
+
+
+def test_issue_15_a_bracketed_figure_wrapped_to_the_next_line_is_not_an_item_label(tmp_path: Path) -> None:
+    facts = docgen.hyphenated_pdf(
+        tmp_path / "wrap.pdf",
+        [
+            "3.1 Upon termination of this Agreement, Provider shall delete all Student Data within sixty",
+            "(60) days and certify the deletion in writing.",
+            "",
+            "3.2 The Provider shall, as follows:",
+            "(a) return the data.",
+        ],
+    )
+    doc = load_document(facts.path)
+    assert "within sixty\n(60) days" in doc.text  # one paragraph, the line break kept
+    # A real item label after a line that ends the lead-in still starts its own block.
+    assert any(b.start == doc.text.index("(a) return") for b in doc.blocks)
+    _assert_offsets(doc)

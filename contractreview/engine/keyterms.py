@@ -40,7 +40,7 @@ from ..domain import (
     KeyTermState,
     Status,
 )
-from ..nlp.durations import Duration, clock_start, clock_start_after, outer_deadline, parse_durations
+from ..nlp.durations import _CLOCK, Duration, clock_start, clock_start_after, outer_deadline, parse_durations
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -168,14 +168,16 @@ def _breach_party(sent: str, d: Duration) -> str:
     return ""
 
 
+_SCHOOL_AWARE = re.compile(
+    r"\b(?:after|from|upon|when|once|of)\s+(?:the\s+)?" + _PARTY_SCHOOL.pattern[2:-2] + r"\s+(?:\w+\s+){0,2}?"
+    r"(?:becomes?\s+aware|became\s+aware|is\s+aware|discovers?|learns?|identifies)\b",
+    re.IGNORECASE,
+)
+
+
 def _schools_own_clock(sent: str, d: Duration) -> bool:
     """"... no later than 72 hours after the Client becomes aware": the school's own duty (to an authority)."""
-    window = sent[d.end : d.end + 70]
-    m = _AWARE.search(window)
-    if not m:
-        return False
-    who = window[: m.start()]
-    return bool(_PARTY_SCHOOL.search(who)) and not _VENDOR.search(who)
+    return bool(_SCHOOL_AWARE.match(sent[d.end : d.end + 80].lstrip(" ,")))
 
 
 def _in_condition(sent: str, d: Duration) -> bool:
@@ -398,7 +400,7 @@ def read_governing_law(text: str) -> LawReading:
     strong_places = list(dict.fromkeys(p for p, s, *_ in found if s))
     places = strong_places or list(dict.fromkeys(p for p, *_ in found))
     if len(places) != 1:
-        return LawReading(None)
+        return LawReading(None, venue=_first_place(_VENUE_PATTERNS, text), seat=_first_place(_SEAT_PATTERNS, text))
     place = places[0]
     _, _, s, e, wording = next(f for f in found if f[0] == place and (f[1] or not strong_places))
     # The venue and seat are read around the governing-law clause (the same paragraph), or anywhere.
@@ -473,6 +475,15 @@ def _users_only_notice(text: str, hits: Iterable[Any]) -> tuple[Any, Duration] |
     return None
 
 
+def _clock_words(sentence: str, clock: str) -> str:
+    """The words of ``sentence`` that name the clock start ("becoming aware", "confirms")."""
+    for name, rx in _CLOCK:
+        m = rx.search(sentence) if name == clock else None
+        if m:
+            return m.group(0)
+    return clock
+
+
 def read_key_terms(
     document: Document,
     clauses: Sequence[Clause],
@@ -545,8 +556,9 @@ def read_key_terms(
                 clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
                 break
     if clock:
+        words = _clock_words(clock_ev.text, clock) if clock_ev else clock
         out[BREACH_CLOCK] = KeyTerm(
-            BREACH_CLOCK, clock, KeyTermState.STATED, "", clock, "school", clock, clock_ev, rid,
+            BREACH_CLOCK, clock, KeyTermState.STATED, "", clock, "school", words, clock_ev, rid,
             f"The breach-notice clock starts at {clock} ({_place(clock_ev)}).",
         )
     else:

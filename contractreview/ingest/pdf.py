@@ -508,7 +508,9 @@ def _blocks_for_page(
         if not new_block and prev is not None:
             if gap_break:
                 new_block = True
-            elif heading or prev_heading or match_number(f.text) is not None:
+            elif heading or prev_heading:
+                new_block = True
+            elif match_number(f.text) is not None and not _runs_on(prev, f, right_edge[c]):
                 new_block = True
             elif (
                 prev.text.rstrip().endswith((".", ":", ";"))
@@ -547,6 +549,19 @@ def _blocks_for_page(
         prev, prev_col, prev_heading = f, c, heading
     close()
     asm.last_frag = prev
+
+
+_FIGURE_RUNS_ON = re.compile(r"^\(\d{1,4}\)\s+[a-z]")
+
+
+def _runs_on(prev: _Frag, f: _Frag, right: float) -> bool:
+    """"... within sixty" + "(60) days.": a figure in brackets that wrapped to the next line, not an item
+    label: the previous line runs to the right edge without closing punctuation and a lower-case word follows."""
+    return (
+        bool(_FIGURE_RUNS_ON.match(f.text.strip()))
+        and not prev.text.rstrip().endswith((".", ":", ";"))
+        and prev.x1 >= right - 0.15 * max(1.0, right - f.x0)
+    )
 
 
 def _drop_last_hyphen(asm: _Assembler) -> None:
