@@ -75,3 +75,27 @@ def test_eval_labels_resolve_by_path_then_stem(tmp_path: Path) -> None:
     assert resolve_document(golds[0], [docs]) == docs / "vendor" / "dpa.md"
     assert resolve_document(golds[1], [docs]) == docs / "other.md"
     assert golds[1].labels["x"].status == "weak"
+
+
+def test_issue_15_eval_reports_key_terms_per_document_and_terms_reported_where_none() -> None:
+    from contractreview.domain import KEY_TERMS
+    from contractreview.evaluation.labels import Gold
+    from contractreview.evaluation.runner import DocResult, format_report, summarise
+
+    none = {k: None for k in KEY_TERMS}
+    stated = dict(none, deletion_after_termination_days=30, governing_law="Ireland")
+    rs = [
+        DocResult(Gold("a", "", {}, params=stated), "a.md", key_terms=dict(stated)),
+        DocResult(Gold("b", "", {}, params=none), "b.md", key_terms=dict(none, breach_notice_max_hours=72)),
+        DocResult(Gold("c", "", {}, params=stated), "c.md", key_terms=dict(none)),
+    ]
+    s = summarise(rs)
+    assert s["key_terms"]["n"] == 15 and s["key_terms"]["accuracy"] == pytest.approx(12 / 15)
+    assert s["key_terms"]["per_term"]["governing_law"] == pytest.approx(2 / 3)
+    fr = s["key_terms"]["reported_where_none"]
+    assert (fr["documents"], fr["of_documents"], fr["terms"], fr["of_terms"]) == (1, 3, 1, 11)
+    assert s["per_document"]["b"]["key_terms_reported_where_none"] == ["breach_notice_max_hours"]
+    assert s["per_document"]["c"]["key_terms_exact"]["governing_law"] is False
+    text = format_report({"profile": "default", "library_version": "x", "splits": {"dev": s}})
+    assert "key term reported where the gold says none: 0.333 of documents (1/3" in text
+    assert "b" in text and "key terms ! + + + +" in text and "key terms + + + x x" in text

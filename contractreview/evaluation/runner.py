@@ -10,7 +10,16 @@ from typing import Any
 from ..domain import KEY_TERMS, Analysis
 from . import baselines
 from .labels import Gold, resolve_document
-from .metrics import Pair, key_term_scores, locate, normalised_index, overlaps, per_requirement, status_scores
+from .metrics import (
+    Pair,
+    key_term_scores,
+    locate,
+    normalised_index,
+    overlaps,
+    per_requirement,
+    same_term,
+    status_scores,
+)
 
 # A frozen held-out split is scored only as a whole (and per document kind): no per-document or
 # per-requirement lines, so nobody reads its errors pair by pair and tunes on them.
@@ -128,6 +137,24 @@ def summarise(rs: Sequence[DocResult], *, whole_only: bool = False) -> dict[str,
         for k in kinds
     }
     out["key_terms"] = key_term_scores(((r.gold.params, r.key_terms) for r in rs), KEY_TERMS)
+    # A key term reported where the gold says the document states none: the error a procurement officer
+    # copies into the vendor record (a summary figure, so frozen splits report it too).
+    false_docs = false_pairs = none_pairs = 0
+    reported_where_none: dict[str, list[str]] = {}
+    for r in rs:
+        labelled = [k for k in KEY_TERMS if k in r.gold.params]
+        false = [k for k in labelled if r.gold.params[k] is None and r.key_terms.get(k) is not None]
+        reported_where_none[r.gold.doc] = false
+        none_pairs += sum(r.gold.params[k] is None for k in labelled)
+        false_pairs += len(false)
+        false_docs += bool(false)
+    out["key_terms"]["reported_where_none"] = {
+        "documents": false_docs,
+        "of_documents": len(rs),
+        "rate": false_docs / len(rs) if rs else 0.0,
+        "terms": false_pairs,
+        "of_terms": none_pairs,
+    }
     if whole_only:
         out["whole_only"] = True
         return out
@@ -135,17 +162,27 @@ def summarise(rs: Sequence[DocResult], *, whole_only: bool = False) -> dict[str,
     out["per_requirement"] = per_requirement(engine_pairs)
     for r in rs:
         ps = r.pairs.get("engine", [])
+        labelled = [k for k in KEY_TERMS if k in r.gold.params]
         out["per_document"][r.gold.doc] = {
             "accuracy": sum(p.gold == p.pred for p in ps) / len(ps) if ps else 0.0,
             "n": len(ps),
-            "key_terms": {
-                k: [r.gold.params.get(k), r.key_terms.get(k)] for k in KEY_TERMS if k in r.gold.params
-            },
+            "key_terms": {k: [r.gold.params.get(k), r.key_terms.get(k)] for k in labelled},
+            "key_terms_exact": {k: same_term(r.gold.params[k], r.key_terms.get(k)) for k in labelled},
+            "key_terms_reported_where_none": reported_where_none[r.gold.doc],
         }
     hits = sum(r.evidence_hits for r in rs)
     total = sum(r.evidence_total for r in rs)
     out["evidence_overlap"] = {"rate": hits / total if total else 0.0, "hits": hits, "n": total}
     return out
+
+
+_TERM_ABBR = {
+    "breach_notice_max_hours": "hours",
+    "breach_notice_clock_start": "clock",
+    "deletion_after_request_days": "request",
+    "deletion_after_termination_days": "termination",
+    "governing_law": "law",
+}
 
 
 def format_report(report: Mapping[str, Any]) -> str:
@@ -172,6 +209,11 @@ def format_report(report: Mapping[str, Any]) -> str:
             f"key terms exact match: {kt['accuracy']:.3f} (n={kt['n']}) "
             + ", ".join(f"{k}={v:.2f}" for k, v in kt["per_term"].items())
         )
+        fr = kt["reported_where_none"]
+        lines.append(
+            f"key term reported where the gold says none: {fr['rate']:.3f} of documents "
+            f"({fr['documents']}/{fr['of_documents']}; {fr['terms']} of {fr['of_terms']} unstated terms)"
+        )
         lines.append("per document kind (engine):")
         for k, d in s["per_kind"].items():
             e = d["engine"]
@@ -185,9 +227,20 @@ def format_report(report: Mapping[str, Any]) -> str:
             continue
         ev = s["evidence_overlap"]
         lines.append(f"evidence overlaps a gold quote: {ev['rate']:.3f} ({ev['hits']}/{ev['n']})")
-        lines.append("per document (engine accuracy):")
+        lines.append(
+            "per document (engine accuracy; key terms exact, in the order "
+            + " ".join(_TERM_ABBR[k] for k in KEY_TERMS)
+            + "; + right, x wrong, . not labelled; ! reported where the gold says none):"
+        )
         for doc, d in s["per_document"].items():
-            lines.append(f"  {doc:<34}{d['accuracy']:.3f}")
+            exact = d.get("key_terms_exact", {})
+            marks = " ".join(
+                ("+" if exact[k] else ("!" if k in d.get("key_terms_reported_where_none", ()) else "x"))
+                if k in exact
+                else "."
+                for k in KEY_TERMS
+            )
+            lines.append(f"  {doc:<34}{d['accuracy']:.3f}  key terms {marks}")
         lines.append("per requirement (engine accuracy; gold s/w/m → predicted s/w/m):")
         for rid, d in s["per_requirement"].items():
             g, p = d["gold"], d["pred"]
