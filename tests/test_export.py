@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from contractreview.domain import Status
+from contractreview.domain import KEY_TERMS, Status
 from contractreview.errors import ExportError
 from contractreview.export import export_report
 from contractreview.export.model import build_report
@@ -192,6 +192,8 @@ def test_export_csv_and_json_reports(analysis, tmp_path) -> None:
     out = export_report(analysis, S.make_decisions(), S.META, "csv", tmp_path / "gap.csv")
     with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    assert [r["requirement_id"] for r in rows[:5]] == [f"key_term.{k}" for k in KEY_TERMS]  # at the top
+    rows = rows[5:]
     assert [r["requirement_id"] for r in rows] == EXPECTED_ORDER + ["deletion_on_request"]
     by_id = {r["requirement_id"]: r for r in rows}
     for rid, q in _quotes(analysis).items():

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from ._atomic import write_atomic, write_text_atomic
-from .model import ReportItem, ReportModel, report_to_dict
+from .model import KeyTermRow, ReportItem, ReportModel, report_to_dict
 
 CSV_COLUMNS = (
     "number",
@@ -64,14 +64,39 @@ def _row(i: ReportItem) -> list[str]:
     ]
 
 
+def _key_term_row(k: KeyTermRow) -> list[str]:
+    return [
+        "",
+        f"key_term.{k.name}",
+        k.label,
+        "key term",
+        "",
+        k.check,
+        "corrected" if k.corrected else "",
+        f"corrected by the reviewer; the engine read {k.engine_value}" if k.corrected else "",
+        k.corrected_by,
+        "",
+        k.quote.clause if k.quote else "",
+        str(k.quote.page) if k.quote else "",
+        k.quote.text if k.quote else "",
+        k.threshold,
+        f"{k.value}. {k.finding}",
+        "",
+        "",
+    ]
+
+
 def write_csv(model: ReportModel, dest: Path) -> Path:
-    """One row per requirement: flagged ones first in report order, then satisfied ones."""
+    """The key terms, then one row per requirement: flagged ones first in report order, then satisfied ones."""
 
     def _w(tmp: Path) -> None:
         # utf-8-sig so Excel on Windows reads accents correctly.
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(CSV_COLUMNS)
+            # The key terms come first, one row each ("key_term.<name>"), as at the top of every summary.
+            for k in model.key_terms:
+                w.writerow([safe_cell(c) for c in _key_term_row(k)])
             for item in (*model.flagged, *model.satisfied):
                 w.writerow([safe_cell(c) for c in _row(item)])
 

@@ -76,6 +76,10 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
     document.add_paragraph().add_run(_x(model.disclaimer)).italic = True
     _table(document, None, [[k, v] for k, v in model.title_block()])
 
+    document.add_heading("Key terms", level=1)
+    kh, krows = model.key_term_rows()
+    _table(document, kh, krows)
+
     document.add_heading("At a glance", level=1)
     header, rows = model.count_rows()
     _table(document, header, rows)

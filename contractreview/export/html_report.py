@@ -62,6 +62,9 @@ def _item_html(i: ReportItem) -> str:
     return "\n".join(parts)
 
 
+_CORRECTED = ' class="corrected"'
+
+
 def render_html(model: ReportModel) -> str:
     header, rows = model.count_rows()
     tb = "\n".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in model.title_block())
@@ -70,6 +73,26 @@ def render_html(model: ReportModel) -> str:
         + "".join(f"<th>{_e(h)}</th>" for h in header)
         + "</tr>\n"
         + "\n".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
+    )
+    kh, krows = model.key_term_rows()
+    flagged_ids = {i.requirement_id for i in (*model.flagged, *model.satisfied)}
+
+    def _source(k: object, cell: str) -> str:
+        # The quoted sentence links to the finding that quotes it (its requirement's section).
+        rid = getattr(k, "requirement_id", "")
+        if rid and rid in flagged_ids and getattr(k, "quote", None) is not None:
+            return f'<a href="#req-{_e(rid)}">{_e(cell)}</a>'
+        return _e(cell)
+
+    key_terms = (
+        "<tr>"
+        + "".join(f"<th>{_e(h)}</th>" for h in kh)
+        + "</tr>\n"
+        + "\n".join(
+            f'<tr data-key-term="{_e(k.name)}"{_CORRECTED if k.corrected else ""}>'
+            f"<td>{_e(r[0])}</td><td>{_e(r[1])}</td><td>{_source(k, r[2])}</td><td>{_e(r[3])}</td></tr>"
+            for k, r in zip(model.key_terms, krows, strict=True)
+        )
     )
     flagged = (
         "\n".join(_item_html(i) for i in model.flagged) or "<p>None: every requirement is satisfied.</p>"
@@ -93,6 +116,10 @@ def render_html(model: ReportModel) -> str:
 <p class="disclaimer">{_e(model.disclaimer)}</p>
 <table class="title-block">
 {tb}
+</table>
+<h2>Key terms</h2>
+<table class="key-terms">
+{key_terms}
 </table>
 <h2>At a glance</h2>
 <table class="glance">

@@ -62,6 +62,11 @@ def render_markdown(model: ReportModel) -> str:
     out = [f"# {_esc(model.title)}", "", f"*{_esc(model.disclaimer)}*", ""]
     out += ["| | |", "|---|---|"]
     out += [f"| {label} | {_cell(value)} |" for label, value in model.title_block()]
+    out += ["", "## Key terms", ""]
+    header, rows = model.key_term_rows()
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "---|" * len(header))
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
     out += ["", "## At a glance", ""]
     header, rows = model.count_rows()
     out.append("| " + " | ".join(header) + " |")

@@ -6,13 +6,14 @@ the same order; renderers only decide how it looks.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import __version__
-from ..domain import Analysis, Finding, ReportMeta, ReviewDecision, Severity, Status
+from ..domain import KEY_TERMS, Analysis, Finding, KeyTerm, ReportMeta, ReviewDecision, Severity, Status
 from ..serialize import source_citation
 
 DISCLAIMER = (
@@ -115,6 +116,40 @@ class ReportItem:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyTermRow:
+    """One key term at the top of a report: value, the sentence it came from, its threshold check."""
+
+    name: str
+    label: str
+    value: str  # "72 hours after discovery (to the school)", "Not stated"
+    quote: Quote | None  # the sentence, where it is
+    threshold: str  # the profile threshold it is checked against ("≤ 72 hours (project recommendation)")
+    check: str  # within | exceeds | no fixed figure | not stated | late clock start | ""
+    finding: str
+    requirement_id: str = ""
+    corrected_by: str = ""  # "" = read by the engine
+    engine_value: str = ""  # the engine's reading, shown next to a reviewer's correction
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.corrected_by)
+
+    @property
+    def value_text(self) -> str:
+        """The value with the reviewer's mark when corrected."""
+        if not self.corrected:
+            return self.value
+        return f"{self.value} — corrected by the reviewer ({self.corrected_by}; the engine read {self.engine_value})"
+
+    @property
+    def source_text(self) -> str:
+        """Where the value comes from, quoted: "Clause 2.1, page 1: “…”"."""
+        if self.quote is None:
+            return "not stated in the contract" if not self.corrected else "reviewer's correction"
+        return f"{self.quote.where_sentence}: “{self.quote.display}”"
+
+
+@dataclass(frozen=True, slots=True)
 class ReportModel:
     title: str
     document_name: str
@@ -132,6 +167,16 @@ class ReportModel:
     satisfied: tuple[ReportItem, ...]
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # status -> severity -> n
     disclaimer: str = DISCLAIMER
+    key_terms: tuple[KeyTermRow, ...] = ()
+
+    def key_term_rows(self) -> tuple[list[str], list[list[str]]]:
+        """The key-terms table shown at the top of every gap summary: header row and one row per term."""
+        header = ["Key term", "Value", "From the contract", "Checked against"]
+        rows = [
+            [k.label, k.value_text, k.source_text, " — ".join(x for x in (k.threshold, k.check) if x)]
+            for k in self.key_terms
+        ]
+        return header, rows
 
     @property
     def sha256_short(self) -> str:
@@ -191,6 +236,55 @@ def _item(number: int, f: Finding, decision: ReviewDecision | None) -> ReportIte
     )
 
 
+def _engine_value(k: KeyTerm) -> str:
+    v = dataclasses.replace(k, value=k.original_value, corrected_by="", corrected_at="")
+    return v.display if k.original_value is not None else "not stated"
+
+
+def key_term_rows(analysis: Analysis) -> tuple[KeyTermRow, ...]:
+    """The analysis' key terms as report rows (values read by the engine or corrected by the reviewer)."""
+    from ..engine.keyterms import TERM_LABELS, check, threshold_text
+
+    readings = {k.name: k for k in analysis.key_term_readings}
+    out: list[KeyTermRow] = []
+    for name in KEY_TERMS:
+        k = readings.get(name)
+        if k is None:  # an analysis stored before key-term details: the bare value
+            raw = analysis.key_terms.get(name)
+            k = KeyTerm(name, raw, finding="" if raw is not None else "Not stated")
+        finding = analysis.finding(k.requirement_id) if k.requirement_id else None
+        value = k.display
+        if k.value is not None and name == "breach_notice_max_hours":
+            clock = readings.get("breach_notice_clock_start")
+            if k.event:
+                value += f" after {k.event}"
+            elif clock is not None and clock.value:
+                value += f" after {clock.value}"
+            if k.party:
+                value += " (to the school)" if k.party == "school" else f" (to {k.party})"
+        if name == "governing_law":
+            extra = [f"courts: {k.venue}" if k.venue else "", f"arbitration seat: {k.seat}" if k.seat else ""]
+            extra = [x for x in extra if x]
+            if extra:
+                value += " (" + "; ".join(extra) + ")"
+        ev = k.evidence
+        out.append(
+            KeyTermRow(
+                name=name,
+                label=TERM_LABELS[name],
+                value=value,
+                quote=Quote(ev.text, ev.clause, ev.page) if ev is not None and ev.text else None,
+                threshold=threshold_text(k, finding),
+                check=check(k, finding),
+                finding=k.finding,
+                requirement_id=k.requirement_id,
+                corrected_by=k.corrected_by if k.corrected else "",
+                engine_value=_engine_value(k) if k.corrected else "",
+            )
+        )
+    return tuple(out)
+
+
 def sort_flagged(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
     """Flagged findings by severity, then status (missing before weak), then the profile's order."""
     indexed = [(i, f) for i, f in enumerate(findings) if f.status.is_flag]
@@ -241,6 +335,7 @@ def build_report(
         flagged=flagged,
         satisfied=satisfied,
         counts=counts,
+        key_terms=key_term_rows(analysis),
     )
 
 
@@ -283,6 +378,21 @@ def report_to_dict(model: ReportModel) -> dict:
             "review_id": model.review_id,
             "pages": model.pages,
         },
+        "key_terms": [
+            {
+                "name": k.name,
+                "label": k.label,
+                "value": k.value,
+                "evidence": {"text": k.quote.text, "clause": k.quote.clause, "page": k.quote.page} if k.quote else None,
+                "threshold": k.threshold,
+                "check": k.check,
+                "finding": k.finding,
+                "corrected_by_reviewer": k.corrected,
+                "corrected_by": k.corrected_by,
+                "engine_value": k.engine_value if k.corrected else None,
+            }
+            for k in model.key_terms
+        ],
         "counts": {st: dict(per) for st, per in model.counts.items()},
         "flagged": [item(i) for i in model.flagged],
         "satisfied": [item(i) for i in model.satisfied],

@@ -140,8 +140,11 @@ def build_story(model: ReportModel) -> list:  # type: ignore[type-arg]
         Paragraph(_p(model.title), st["title"]),
         Paragraph(_p(model.disclaimer), st["disclaimer"]),
         _table([[k, v] for k, v in model.title_block()], st, header=False, widths=[110, 360]),
-        Paragraph("At a glance", st["h1"]),
+        Paragraph("Key terms", st["h1"]),
     ]
+    kh, krows = model.key_term_rows()
+    story.append(_table([kh, *krows], st, header=True, widths=[90, 110, 180, 90]))
+    story.append(Paragraph("At a glance", st["h1"]))
     header, rows = model.count_rows()
     story.append(_table([header, *rows], st, header=True, widths=[100, 70, 70, 70, 70]))
     story.append(Paragraph(_p(f"Missing and weak protections ({len(model.flagged)})"), st["h1"]))
