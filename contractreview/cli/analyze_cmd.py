@@ -217,7 +217,7 @@ def _write_portfolio(result: Any, db: str | None, dest: Path) -> None:
         with open_store(db) as store:
             for item in result.items:
                 if item.review_id is not None:
-                    analysis = store.get_analysis(item.review_id)
+                    analysis = store.corrected(store.get_analysis(item.review_id))
                     rows.append((analysis, store.decisions(analysis.document.sha256, analysis)))
     else:
         rows = [(a, {}) for a in result.analyses]

@@ -111,7 +111,7 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
         from ..store import open_store
 
         with open_store(db) as store:
-            analysis = store.get_analysis(int(target))
+            analysis = store.corrected(store.get_analysis(int(target)))
             decisions = store.decisions(analysis.document.sha256, current=analysis)
         source = Path(analysis.document.source_path) if analysis.document.source_path else None
         return analysis, decisions, int(target), source
@@ -122,6 +122,7 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
         from ..store import open_store
 
         with open_store(db) as store:
+            analysis = store.corrected(analysis)  # the reviewer's key-term corrections of this document
             decisions = store.decisions(analysis.document.sha256, current=analysis)
     return analysis, decisions, None, path
 

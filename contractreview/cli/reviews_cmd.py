@@ -67,6 +67,25 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     add_db_option(q)
     q.set_defaults(func=cmd_history)
 
+    q = rs.add_parser(
+        "key-term",
+        help="correct a key term of a review's document (kept across re-analyses, in every export)",
+        description=(
+            "Record a reviewer's correction of one key term (breach_notice_max_hours, breach_notice_clock_start, "
+            "deletion_after_request_days, deletion_after_termination_days, governing_law). VALUE is a number "
+            "('72', '3 days', '2 weeks'), a clock start (discovery, confirmation, determination, other), a place "
+            "('New York'), or 'not stated'. The threshold check of the affected requirement is re-run."
+        ),
+    )
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("term", metavar="TERM", help="key term name")
+    q.add_argument("value", nargs="?", default=None, metavar="VALUE", help="the corrected value")
+    q.add_argument("--clear", action="store_true", help="withdraw the correction (the engine's reading shows again)")
+    q.add_argument("--reviewer", default="", help="who corrects it (recorded in the audit log)")
+    q.add_argument("--note", default="", help="why (shown next to the corrected value)")
+    add_db_option(q)
+    q.set_defaults(func=cmd_key_term)
+
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
     s = sub.add_parser("store", help="maintain the review database", description="Maintain the review database.")
@@ -178,7 +197,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _open(args) as store:
         summary = store.get_summary(args.id)
-        analysis = store.get_analysis(args.id)
+        analysis = store.corrected(store.get_analysis(args.id))
         decisions = store.decisions(summary.sha256, current=analysis)
         previous = summary.previous_sha256
     if args.json:
@@ -197,6 +216,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"  finished {summary.finished_at}; {_counts(summary.counts)}")
     if previous:
         print(f"  revision of {previous[:12]}")
+    for k in analysis.key_term_readings:
+        mark = f"  [corrected by the reviewer{', ' + k.corrected_by if k.corrected_by else ''}]" if k.corrected else ""
+        print(f"  {k.name}: {k.display}{mark}")
     for f in analysis.findings:
         d = decisions.get(f.requirement_id)
         mark = ""
@@ -210,6 +232,37 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(_wrapped(f.explanation))
         if d is not None and d.note:
             print(_wrapped(d.note, "note: "))
+    return 0
+
+
+def cmd_key_term(args: argparse.Namespace) -> int:
+    from ..engine.keyterms import REQUIREMENT_PARAMETER, TERM_REQUIREMENT, parse_value
+    from ..errors import InputError
+
+    if args.clear == (args.value is not None):
+        raise InputError("give either a VALUE or --clear", args.term)
+    try:
+        value = None if args.clear else parse_value(args.term, args.value)
+    except ValueError as exc:
+        raise InputError(str(exc), args.term) from exc
+    with _open(args) as store:
+        analysis = store.get_analysis(args.id)
+        sha = analysis.document.sha256
+        if args.clear:
+            if not store.clear_key_term(sha, args.term, reviewer=args.reviewer):
+                print(f"{args.term}: no correction to withdraw")
+                return 0
+        else:
+            store.set_key_term(sha, args.term, value, reviewer=args.reviewer, note=args.note,
+                               engine_value=analysis.key_terms.get(args.term))
+        current = store.corrected(analysis)
+    k = current.key_term(args.term)
+    shown = k.display if k is not None else current.key_terms.get(args.term)
+    print(f"{args.term}: {shown}" + (" (corrected by the reviewer)" if k is not None and k.corrected else " (engine reading)"))
+    rid = TERM_REQUIREMENT.get(args.term, "")
+    f = current.finding(rid) if rid in REQUIREMENT_PARAMETER else None
+    if f is not None:
+        print(f"{rid}: {f.status.value} (threshold re-checked)")
     return 0
 
 

@@ -383,6 +383,7 @@ def report_to_dict(model: ReportModel) -> dict:
                 "name": k.name,
                 "label": k.label,
                 "value": k.value,
+                "display": k.value_text,  # with "corrected by the reviewer" when it is
                 "evidence": {"text": k.quote.text, "clause": k.quote.clause, "page": k.quote.page} if k.quote else None,
                 "threshold": k.threshold,
                 "check": k.check,

@@ -32,6 +32,8 @@ PORTFOLIO_COLUMNS = (
     "evidence_changed",
     "clause",
     "page",
+    "key_term",  # the deadline the requirement is checked with ("72 hours"), where it has one
+    "key_term_source",  # "engine" or "corrected by the reviewer (name)"
 )
 
 
@@ -39,9 +41,14 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
     out: list[list[str]] = []
     for analysis, decisions in rows:
         doc = analysis.document
+        terms = {k.requirement_id: k for k in analysis.key_term_readings if k.unit}
         for f in analysis.findings:
             d = decisions.get(f.requirement_id)
             ev = f.evidence[0] if f.evidence else None
+            k = terms.get(f.requirement_id)
+            source = ""
+            if k is not None:
+                source = f"corrected by the reviewer ({k.corrected_by})" if k.corrected else "engine"
             out.append(
                 [
                     printable_name(doc.name),
@@ -60,6 +67,8 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
                     "yes" if d and d.evidence_changed else "",
                     ev.clause if ev else "",
                     str(ev.page) if ev else "",
+                    k.display if k is not None else "",
+                    source,
                 ]
             )
     return out

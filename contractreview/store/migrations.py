@@ -119,9 +119,30 @@ def _m002_review_extras(db: Database) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN extra_json TEXT NOT NULL DEFAULT '{}'")
 
 
+def _m003_key_term_corrections(db: Database) -> None:
+    # A reviewer's correction of a key term (breach-notice hours, deletion days, governing law ...), kept by
+    # document like the decisions, so it survives re-analysis; every change is also in the audit log.
+    db.execute(
+        """
+        CREATE TABLE key_term_corrections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            term TEXT NOT NULL,
+            value_json TEXT NOT NULL CHECK (json_valid(value_json)),
+            engine_value_json TEXT NOT NULL DEFAULT 'null' CHECK (json_valid(engine_value_json)),
+            note TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (sha256, term)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _m001_initial),
     (2, "reviews.extra_json for finding sources and confidence", _m002_review_extras),
+    (3, "key_term_corrections: reviewer corrections of key terms", _m003_key_term_corrections),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -31,6 +31,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..domain import (
+    KEY_TERMS,
     Analysis,
     BBox,
     Block,
@@ -42,6 +43,7 @@ from ..domain import (
     Finding,
     Format,
     Furniture,
+    KeyTermCorrection,
     Line,
     Page,
     ReviewDecision,
@@ -715,6 +717,87 @@ class Store:
             r["old"] = json.loads(r["old_json"]) if r["old_json"] else None
             r["new"] = json.loads(r["new_json"]) if r["new_json"] else None
         return rows
+
+    # ------------------------------------------------------------------ key-term corrections
+
+    @staticmethod
+    def _correction_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "term": row["term"],
+            "value": json.loads(row["value_json"]),
+            "engine_value": json.loads(row["engine_value_json"]),
+            "note": row["note"],
+            "reviewer": row["reviewer"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+
+    def set_key_term(
+        self, sha256: str, term: str, value: Any, *, reviewer: str = "", note: str = "", engine_value: Any = None
+    ) -> KeyTermCorrection:
+        """Record a reviewer's correction of one key term of a document (``value`` None = not stated).
+
+        ``engine_value`` is what the engine read; it is kept with the correction and in the audit log.
+        """
+        if term not in KEY_TERMS:
+            raise StoreError(f"'{term}' is not a key term (one of: {', '.join(KEY_TERMS)}).", self.path)
+        stamp = now_iso()
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone() is None:
+                raise StoreError(
+                    f"cannot correct a key term of document {sha256[:12]}…: it has no stored review.",
+                    self.path,
+                    "Save the analysis first.",
+                )
+            cur = conn.execute("SELECT * FROM key_term_corrections WHERE sha256 = ? AND term = ?", (sha256, term))
+            cols = [d[0] for d in cur.description]
+            row = cur.fetchone()
+            old = self._correction_dict(dict(zip(cols, row, strict=True))) if row else None
+            if old is not None:
+                engine_value = old["engine_value"]  # the engine's reading before the first correction
+            created = old["created_at"] if old else stamp
+            conn.execute(
+                "INSERT INTO key_term_corrections (sha256, term, value_json, engine_value_json, note, reviewer,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(sha256, term) DO UPDATE SET value_json = excluded.value_json,"
+                " note = excluded.note, reviewer = excluded.reviewer, updated_at = excluded.updated_at",
+                (sha256, term, json.dumps(value), json.dumps(engine_value), note, reviewer, created, stamp),
+            )
+            new = {"term": term, "value": value, "engine_value": engine_value, "note": note, "reviewer": reviewer,
+                   "created_at": created, "updated_at": stamp}
+            self._audit(conn, action="key_term_corrected", who=reviewer, sha256=sha256,
+                        requirement_id=f"key_term.{term}", old=old, new=new, at=stamp)
+        return KeyTermCorrection(term, value, reviewer, note, stamp, engine_value)
+
+    def clear_key_term(self, sha256: str, term: str, *, reviewer: str = "") -> bool:
+        """Withdraw a correction (kept in the audit log): the engine's reading shows again."""
+        with self.transaction() as conn:
+            cur = conn.execute("SELECT * FROM key_term_corrections WHERE sha256 = ? AND term = ?", (sha256, term))
+            cols = [d[0] for d in cur.description]
+            row = cur.fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM key_term_corrections WHERE sha256 = ? AND term = ?", (sha256, term))
+            self._audit(conn, action="key_term_correction_cleared", who=reviewer, sha256=sha256,
+                        requirement_id=f"key_term.{term}", old=self._correction_dict(dict(zip(cols, row, strict=True))))
+        return True
+
+    def key_term_corrections(self, sha256: str) -> dict[str, KeyTermCorrection]:
+        rows = self._query("SELECT * FROM key_term_corrections WHERE sha256 = ? ORDER BY term", (sha256,))
+        return {
+            r["term"]: KeyTermCorrection(
+                r["term"], json.loads(r["value_json"]), r["reviewer"], r["note"], r["updated_at"],
+                json.loads(r["engine_value_json"]),
+            )
+            for r in rows
+        }
+
+    def corrected(self, analysis: Analysis) -> Analysis:
+        """``analysis`` with the reviewer's key-term corrections for its document applied (thresholds
+        re-checked, corrected values marked); unchanged when there are none."""
+        from ..engine.keyterms import apply_corrections
+
+        return apply_corrections(analysis, self.key_term_corrections(analysis.document.sha256))
 
     # ------------------------------------------------------------------ versions
 
