@@ -401,7 +401,10 @@ class KeyTerm:
             return "Vague (no fixed figure)" if self.state is KeyTermState.VAGUE else "Not stated"
         if self.unit and isinstance(self.value, (int, float)):
             v = int(self.value) if float(self.value).is_integer() else self.value
-            return f"{v} {self.unit[:-1] if v == 1 else self.unit}"
+            text = f"{v} {self.unit[:-1] if v == 1 else self.unit}"
+            if self.unit == "hours" and v >= 48 and v % 24 == 0:
+                text += f" ({int(v // 24)} days)"  # "336 hours (14 days)": contracts count notice in days
+            return text
         return str(self.value)
 
 

@@ -140,7 +140,7 @@ def test_issue_15_correction_flows_into_every_export(stored: tuple[Path, int, Pa
     assert "corrected by the" in pdf_text and "Washington" in pdf_text
     rows = list(csv.DictReader(open(export_portfolio([(a, {})], tmp_path / "p.csv"), encoding="utf-8-sig")))
     breach = next(r for r in rows if r["requirement_id"] == BREACH)
-    assert breach["key_term"] == "240 hours" and breach["key_term_source"] == "engine"
+    assert breach["key_term"] == "240 hours (10 days)" and breach["key_term_source"] == "engine"
 
 
 def test_issue_15_every_key_term_in_the_exports_links_to_its_sentence(stored: tuple[Path, int, Path], tmp_path: Path) -> None:

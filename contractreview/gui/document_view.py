@@ -683,6 +683,21 @@ class DocumentView(QWidget):
             return self.text.show_requirement(requirement_id)
         return False
 
+    def show_span(self, start: int, end: int) -> bool:
+        """Scroll to ``Document.text[start:end]`` and mark it (a key term's sentence); False when not shown."""
+        if self.document is None or end <= start:
+            return False
+        if self.is_pdf:
+            boxes = self.document.boxes_for(start, end)
+            if not boxes:
+                return False
+            self.pdf.show_find(boxes)
+            return True
+        if self.stack.currentWidget() is self.text:
+            self.text.show_find(start, end)
+            return True
+        return False
+
     # ------------------------------------------------------------------ zoom / pages
     def zoom_in(self) -> None:
         if self.is_pdf:

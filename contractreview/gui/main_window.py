@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +44,7 @@ from ..domain import Analysis, Decision, Finding, Progress, ReportMeta, ReviewDe
 from ..errors import ContractReviewError, EncryptedDocumentError, NoTextLayerError
 from .detail_pane import DetailPane
 from .document_view import DocumentView
+from .key_terms import KeyTermsPanel
 from .models import (
     COL_DECISION,
     COL_SEVERITY,
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         self.store = services.store
         self.settings = services.settings
         self.analysis: Analysis | None = None
+        self.engine_analysis: Analysis | None = None  # the same review before the reviewer's key-term corrections
         # Offscreen screenshot / smoke runs: problems go to stderr instead of modal dialogs nobody can close.
         self.non_interactive = False
         self.review_id: int | None = None
@@ -284,6 +287,19 @@ class MainWindow(QMainWindow):
         self.detail.decisionCleared.connect(self.clear_decision)
         self.detail.showEvidenceRequested.connect(self.doc_view.show_evidence)
 
+        # ---- key terms at the top of the review (full width, above the three panes)
+        self.key_terms = KeyTermsPanel(self)
+        self.key_terms.jumpRequested.connect(self.doc_view.show_span)
+        self.key_terms.correctionRequested.connect(self.correct_key_term)
+        self.key_terms.correctionCleared.connect(self.clear_key_term)
+        self.key_terms_dock = QDockWidget("Key terms", self)
+        self.key_terms_dock.setObjectName("keyTermsDock")
+        self.key_terms_dock.setWidget(self.key_terms)
+        self.key_terms_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.key_terms_dock.setAllowedAreas(Qt.DockWidgetArea.TopDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.key_terms_dock)
+        self.key_terms_dock.hide()
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -381,6 +397,7 @@ class MainWindow(QMainWindow):
         v.addAction(self._action("Focus &Checklist", self.tree.setFocus, "Ctrl+1"))
         v.addAction(self._action("Focus &Document", lambda: self.doc_view.stack.currentWidget().setFocus(), "Ctrl+2"))
         v.addAction(self._action("Focus De&tails", self.detail.setFocus, "Ctrl+3"))
+        v.addAction(self._action("Focus &Key Terms", self.key_terms.table.setFocus, "Ctrl+4"))
         v.addSeparator()
         v.addAction(self._action("&Larger Text", lambda: self.change_font_size(+1), "Ctrl+Shift+="))
         v.addAction(self._action("&Smaller Text", lambda: self.change_font_size(-1), "Ctrl+Shift+-"))
@@ -705,7 +722,11 @@ class MainWindow(QMainWindow):
     def _show_analysis(self, analysis: Analysis, *, persisted: bool, keep_view: bool = False) -> None:
         previous = self.current_requirement()
         same_doc = keep_view and self.analysis is not None and self.analysis.document.sha256 == analysis.document.sha256
+        self.engine_analysis = analysis  # as the engine read it; the reviewer's key-term corrections go on top
+        analysis = self._with_corrections(analysis)
         self.analysis = analysis
+        self.key_terms.set_analysis(analysis)
+        self.key_terms_dock.show()
         decisions = self._load_decisions(analysis)
         self.model.set_analysis(analysis, decisions)
         self._fill_categories(analysis)
@@ -731,6 +752,55 @@ class MainWindow(QMainWindow):
         if analysis.document.warnings:
             self.statusBar().showMessage("; ".join(analysis.document.warnings)[:300], 10000)
         self.analysisShown.emit(analysis)
+
+    def _with_corrections(self, analysis: Analysis) -> Analysis:
+        if self.store is None:
+            return analysis
+        try:
+            return self.store.corrected(analysis)
+        except ContractReviewError as exc:
+            self.statusBar().showMessage(f"Key-term corrections could not be read: {exc.message}", 8000)
+            return analysis
+
+    def correct_key_term(self, name: str, raw: str, note: str = "") -> bool:
+        """Store a reviewer's correction of a key term, then show the re-checked review (GUI thread)."""
+        from ..engine.keyterms import parse_value
+
+        if self.analysis is None or self.engine_analysis is None:
+            return False
+        if self.store is None or self.review_id is None:
+            self._warn("Correction not saved", "This review is not stored, so a correction cannot be kept.")
+            return False
+        try:
+            value = parse_value(name, raw)
+        except ValueError as exc:
+            self._warn("Correction not saved", str(exc))
+            return False
+        try:
+            self.store.set_key_term(
+                self.analysis.document.sha256, name, value, reviewer=getattr(self.settings, "reviewer_name", ""),
+                note=note, engine_value=self.engine_analysis.key_terms.get(name),
+            )
+        except ContractReviewError as exc:
+            self._error("Correction not saved", exc.message)
+            return False
+        self._show_analysis(self.engine_analysis, persisted=self.saved, keep_view=True)
+        self.key_terms.select(name)
+        self.statusBar().showMessage(f"Saved: {name} corrected by the reviewer", 4000)
+        return True
+
+    def clear_key_term(self, name: str) -> bool:
+        if self.analysis is None or self.engine_analysis is None or self.store is None:
+            return False
+        try:
+            done = self.store.clear_key_term(self.analysis.document.sha256, name,
+                                             reviewer=getattr(self.settings, "reviewer_name", ""))
+        except ContractReviewError as exc:
+            self._error("Correction not withdrawn", exc.message)
+            return False
+        self._show_analysis(self.engine_analysis, persisted=self.saved, keep_view=True)
+        self.key_terms.select(name)
+        return done
 
     def _load_decisions(self, analysis: Analysis) -> dict[str, ReviewDecision]:
         if self.store is None:
@@ -782,6 +852,9 @@ class MainWindow(QMainWindow):
         if self.is_busy():
             self.cancel_job()
         self.analysis = None
+        self.engine_analysis = None
+        self.key_terms.set_analysis(None)
+        self.key_terms_dock.hide()
         self.review_id = None
         self.current_path = None
         self.password = None
@@ -796,6 +869,7 @@ class MainWindow(QMainWindow):
 
     def show_welcome(self) -> None:
         self.refresh_recent()
+        self.key_terms_dock.hide()
         self.stack.setCurrentWidget(self.welcome)
 
     def refresh_recent(self) -> None:
