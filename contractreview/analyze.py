@@ -901,10 +901,15 @@ def _governing_law(text: str) -> str | None:
 
 
 def key_terms(
-    document: Document, clauses: tuple[Clause, ...], decisions: Mapping[str, Decision], feats: Features
+    document: Document,
+    clauses: tuple[Clause, ...],
+    decisions: Mapping[str, Decision],
+    feats: Features,
+    library: Any = None,
 ) -> tuple[KeyTerm, ...]:
     """The five key terms with their event, party and sentence (:mod:`contractreview.engine.keyterms`)."""
-    return _kt.read_key_terms(document, clauses, decisions, feats.hits)
+    thresholds = {p: library.threshold(p) for p in _kt.TERM_UNITS} if library is not None else {}
+    return _kt.read_key_terms(document, clauses, decisions, feats.hits, thresholds)
 
 
 def iter_analyze(
@@ -952,7 +957,7 @@ def iter_analyze(
             )
         )
         yield Progress("analyze", i, total, req.title)
-    readings = key_terms(document, clauses, decisions, feats)
+    readings = key_terms(document, clauses, decisions, feats, library)
     yield Progress("analyze", total, total, "Done")
     return Analysis(
         document=document,

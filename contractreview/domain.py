@@ -389,6 +389,7 @@ class KeyTerm:
     corrected_at: str = ""
     original_value: Any = None  # the engine's reading, kept when a reviewer corrected it
     note: str = ""  # the reviewer's note on a correction
+    threshold: Threshold | None = None  # the active profile's limit it is checked against
 
     @property
     def corrected(self) -> bool:

@@ -22,6 +22,7 @@ from .domain import (
     Severity,
     Source,
     Status,
+    Threshold,
 )
 
 SCHEMA = "contractreview/analysis-v1"
@@ -97,6 +98,15 @@ def key_term_to_dict(k: KeyTerm, *, boxes: bool = False) -> dict[str, Any]:
         "venue": k.venue,
         "seat": k.seat,
         "corrected_by_reviewer": k.corrected,
+        "threshold": None
+        if k.threshold is None
+        else {
+            "value": k.threshold.value,
+            "unit": k.threshold.unit,
+            "basis": k.threshold.basis,
+            "verified": k.threshold.verified,
+            "clock_start": k.threshold.clock_start,
+        },
     }
     if k.corrected:
         out.update(
@@ -108,6 +118,7 @@ def key_term_to_dict(k: KeyTerm, *, boxes: bool = False) -> dict[str, Any]:
 
 def key_term_from_dict(d: Mapping[str, Any]) -> KeyTerm:
     ev = d.get("evidence")
+    th = d.get("threshold")
     return KeyTerm(
         name=d["name"],
         value=d.get("value"),
@@ -125,6 +136,16 @@ def key_term_from_dict(d: Mapping[str, Any]) -> KeyTerm:
         corrected_at=d.get("corrected_at", ""),
         original_value=d.get("engine_value"),
         note=d.get("note", ""),
+        threshold=None
+        if not th
+        else Threshold(
+            parameter=d["name"] if d["name"] != "breach_notice_clock_start" else "breach_notice_max_hours",
+            value=th.get("value"),
+            unit=th.get("unit", ""),
+            basis=th.get("basis", ""),
+            verified=th.get("verified", ""),
+            clock_start=th.get("clock_start", ""),
+        ),
     )
 
 

@@ -87,3 +87,24 @@ def test_analyze_cli_profile_changes_threshold(contract: Path, capsys) -> None:
     assert breach is not None and breach["status"] == "weak"  # 240 h > 168 h (7 days)
     assert breach["params"]["threshold_is_law"] is True
     assert "8 NYCRR" in breach["explanation"] or "121" in breach["explanation"]
+
+
+def test_issue_15_analyze_text_lists_every_key_term_and_says_not_stated(tmp_path: Path, capsys) -> None:
+    p = tmp_path / "c.txt"
+    p.write_text(
+        "DATA PRIVACY AGREEMENT\n\n1. Data Breach\n\n1.1 Provider shall notify the District within 48 hours of "
+        "discovery of any breach of Student Data.\n\n2. Law\n\n2.1 This Agreement is governed by the laws of "
+        "Ireland.\n",
+        encoding="utf-8",
+    )
+    assert main(["analyze", str(p), "--no-store"]) == 0
+    out = capsys.readouterr().out
+    assert "Breach notice to the school: 48 hours (2 days) after discovery (to the school) [clause 1.1, p. 1] (within)" in out
+    assert "Deletion after the school's request: Not stated" in out
+    assert "Governing law: Ireland [clause 2.1, p. 1]" in out
+    assert main(["analyze", str(p), "--no-store", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    details = {k["name"]: k for k in data["key_term_details"]}
+    assert details["deletion_after_termination_days"]["state"] == "not_stated"
+    assert details["breach_notice_max_hours"]["evidence"]["clause"] == "1.1"
+    assert details["breach_notice_max_hours"]["threshold"]["value"] == 72

@@ -151,7 +151,7 @@ def test_issue_15_every_key_term_in_the_exports_links_to_its_sentence(stored: tu
     assert f'<a href="#req-{BREACH}">' in html and f'id="req-{BREACH}"' in html
     md = export_report(a, {}, None, "md", tmp_path / "gap.md").read_text(encoding="utf-8")
     assert "Clause 1.1, page 1: “1.1 Provider shall notify the District within ten (10) days" in md
-    assert "≤ 72 hours (project recommendation) — exceeds" in md
+    assert "≤ 72 hours after discovery (project recommendation) — exceeds" in md
 
 
 def test_issue_15_correction_of_a_term_the_engine_did_not_find() -> None:
@@ -173,3 +173,14 @@ def load_document_from_text(text: str):  # type: ignore[no-untyped-def]
     folder = Path(tempfile.mkdtemp())
     (folder / "c.txt").write_text(text, encoding="utf-8")
     return load_document(folder / "c.txt")
+
+
+def test_issue_15_a_term_not_stated_still_names_its_threshold() -> None:
+    from contractreview.engine.keyterms import check, threshold_text
+
+    a = analyze(load_document_from_text(CONTRACT.replace("within thirty (30) days", "")))
+    request = a.key_term("deletion_after_request_days")  # its requirement is missing: no finding params
+    assert request.value is None and request.threshold is not None and request.threshold.value == 60
+    f = a.finding("deletion_on_lea_request")
+    assert threshold_text(request, f) == "≤ 60 days (project recommendation)"
+    assert check(request, f) == "not stated"

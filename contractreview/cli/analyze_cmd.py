@@ -93,9 +93,13 @@ def render_text(analysis: Analysis) -> str:
         f"{doc.name} · profile {analysis.profile} · clause library {analysis.library_version}",
         "  " + ", ".join(f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in STATUS_ORDER),
     ]
-    terms = {k: v for k, v in analysis.key_terms.items() if v is not None}
-    if terms:
-        lines.append("  key terms: " + "; ".join(f"{k}={v}" for k, v in terms.items()))
+    rows = _key_terms(analysis)
+    if rows:
+        lines.append("  key terms:")
+        for r in rows:
+            where = f" [clause {r.quote.clause or '-'}, p. {r.quote.page}]" if r.quote else ""
+            check = f" ({r.check})" if r.check and r.check != "not stated" else ""
+            lines.append(f"    {r.label}: {r.value_text}{where}{check}")
     for status in STATUS_ORDER:
         group = [f for f in analysis.findings if f.status.value == status]
         if not group:
@@ -121,6 +125,12 @@ def render_md(analysis: Analysis) -> str:
         f"Profile **{analysis.profile}**, clause library {analysis.library_version}.",
         "",
     ]
+    out += ["| Key term | Value | Clause | Page | Checked against |", "|---|---|---|---|---|"]
+    for r in _key_terms(analysis):
+        check = " — ".join(x for x in (r.threshold, r.check) if x)
+        cells = [r.label, r.value_text, r.quote.clause if r.quote else "", str(r.quote.page) if r.quote else "", check]
+        out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    out.append("")
     out += ["| Status | Requirement | Severity | Clause | Page | Reason |", "|---|---|---|---|---|---|"]
     for status in STATUS_ORDER:
         for f in [f for f in analysis.findings if f.status.value == status]:
@@ -130,6 +140,12 @@ def render_md(analysis: Analysis) -> str:
                 f"| {status} | {f.title} | {f.severity.value} | {ev.clause if ev else ''} | {ev.page if ev else ''} | {reason} |"
             )
     return "\n".join(out) + "\n"
+
+
+def _key_terms(analysis: Analysis) -> tuple[Any, ...]:
+    from ..export.model import key_term_rows
+
+    return key_term_rows(analysis)
 
 
 def render(analysis: Analysis, fmt: str) -> str:
@@ -142,11 +158,13 @@ def render(analysis: Analysis, fmt: str) -> str:
     return render_text(analysis)
 
 
-def _store(analysis: Analysis, db: str | None, source: str, fingerprint: str = "") -> None:
+def _store(analysis: Analysis, db: str | None, source: str, fingerprint: str = "") -> Analysis:
+    """Save the review; returns it with the reviewer's key-term corrections of this document applied."""
     from ..store import open_store
 
     with open_store(db) as store:
         store.save_analysis(analysis, source_path=source, library_fingerprint=fingerprint)
+        return store.corrected(analysis)
 
 
 def _is_batch(args: Any) -> bool:
@@ -244,7 +262,7 @@ def run(args: Any) -> int:
             from ..library import load_library
 
             library = load_library(args.profile, user_dir=Path(args.library_dir) if args.library_dir else None)
-            _store(a, args.db, str(Path(f).resolve()), library.fingerprint)
+            a = _store(a, args.db, str(Path(f).resolve()), library.fingerprint)
         analyses.append(a)
     if args.format == "json" and len(analyses) > 1:
         text = json.dumps([analysis_to_dict(a) for a in analyses], indent=2, ensure_ascii=False) + "\n"

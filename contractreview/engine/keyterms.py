@@ -39,6 +39,7 @@ from ..domain import (
     KeyTermCorrection,
     KeyTermState,
     Status,
+    Threshold,
 )
 from ..nlp.durations import _CLOCK, Duration, clock_start, clock_start_after, outer_deadline, parse_durations
 
@@ -489,13 +490,15 @@ def read_key_terms(
     clauses: Sequence[Clause],
     decisions: Mapping[str, Any],
     hits: Mapping[str, Sequence[Any]],
+    thresholds: Mapping[str, Threshold | None] | None = None,
 ) -> tuple[KeyTerm, ...]:
     """The five key terms of ``document``, each with its event, party, sentence and finding line.
 
     ``decisions`` are the analysis' per-requirement decisions (``status``, ``best`` scored sentences and
     ``params``): a deadline is a key term only where the finding of its requirement quotes it, so the
     key-terms table and the findings never disagree. ``hits`` are every candidate sentence per requirement
-    (used to say why a term is not stated, e.g. a notice owed only to parents).
+    (used to say why a term is not stated, e.g. a notice owed only to parents). ``thresholds`` are the
+    active profile's limits by parameter, kept on each reading so it can say what it is checked against.
     """
     text = document.text
     out: dict[str, KeyTerm] = {}
@@ -616,6 +619,11 @@ def read_key_terms(
             GOVERNING_LAW, None, KeyTermState.NOT_STATED, venue=law.venue, seat=law.seat,
             finding=f"Not stated: the contract names no single governing law{extra}.",
         )
+    th = thresholds or {}
+    for name in (BREACH_HOURS, BREACH_CLOCK, DELETION_REQUEST, DELETION_END):
+        limit = th.get(BREACH_HOURS if name == BREACH_CLOCK else name)
+        if limit is not None:
+            out[name] = dataclasses.replace(out[name], threshold=limit)
     return tuple(out[k] for k in KEY_TERMS)
 
 
@@ -630,32 +638,39 @@ def values(readings: Iterable[KeyTerm]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- thresholds
 
 
-def threshold_text(term: KeyTerm | str, finding: Finding | None) -> str:
-    """The profile threshold a term is checked against, as stored on its requirement's finding."""
-    name = term if isinstance(term, str) else term.name
-    if finding is None or name == GOVERNING_LAW:
-        return "" if name != GOVERNING_LAW else "no threshold (recorded for the vendor record)"
-    p = finding.params
-    if name == BREACH_CLOCK:
-        return "clock must start at discovery" if p.get("threshold") is not None else ""
-    value = p.get("threshold")
-    if value is None:
+def _limit(term: KeyTerm, finding: Finding | None) -> tuple[float | None, str, bool, str]:
+    """(limit, unit, is law, required clock start) from the reading, else from its finding's params."""
+    th = term.threshold
+    if th is not None:
+        return th.value, th.unit, th.is_law, th.clock_start or "discovery"
+    p = finding.params if finding is not None else {}
+    unit = p.get("threshold_unit") or TERM_UNITS.get(term.name, "")
+    return p.get("threshold"), unit, bool(p.get("threshold_is_law")), "discovery"
+
+
+def threshold_text(term: KeyTerm, finding: Finding | None) -> str:
+    """The profile threshold a term is checked against ("≤ 72 hours (project recommendation)")."""
+    if term.name == GOVERNING_LAW:
+        return "no threshold (recorded for the vendor record)"
+    limit, unit, is_law, clock = _limit(term, finding)
+    if term.name == BREACH_CLOCK:
+        return f"clock must start at {clock}" if limit is not None or term.threshold is not None else ""
+    if limit is None:
         return "no threshold in this profile"
-    unit = p.get("threshold_unit") or TERM_UNITS.get(name, "")
-    v = int(value) if float(value).is_integer() else value
-    kind = "law" if p.get("threshold_is_law") else "project recommendation"
-    return f"≤ {v} {unit} ({kind})"
+    v = int(limit) if float(limit).is_integer() else limit
+    after = f" after {clock}" if term.name == BREACH_HOURS else ""
+    return f"≤ {v} {unit}{after} ({'law' if is_law else 'project recommendation'})"
 
 
 def check(term: KeyTerm, finding: Finding | None) -> str:
     """How the term compares with its threshold: within / exceeds / no fixed figure / not stated / ""."""
-    if term.name in (GOVERNING_LAW,) or finding is None:
+    if term.name == GOVERNING_LAW:
         return ""
+    limit, _unit, _law, clock = _limit(term, finding)
     if term.name == BREACH_CLOCK:
         if term.value is None:
             return ""
-        return "late clock start" if term.value in {"confirmation", "determination"} else "within"
-    limit = finding.params.get("threshold")
+        return "late clock start" if term.value != clock and term.value in {"confirmation", "determination"} else "meets it"
     if term.value is None:
         return "no fixed figure" if term.state is KeyTermState.VAGUE else "not stated"
     if limit is None:
@@ -717,8 +732,8 @@ def _recheck(f: Finding, terms: Mapping[str, KeyTerm], clock_needed: str) -> Fin
         params["clock_start"] = clock_t.value
     params["corrected_by_reviewer"] = changed[0].corrected_by or "reviewer"
     params["engine_values"] = {x.name: x.original_value for x in changed}
-    limit = params.get("threshold")
-    unit = params.get("threshold_unit") or TERM_UNITS[parameter]
+    limit, unit, _law, clock_needed = _limit(t, f) if t is not None else (params.get("threshold"), "", False, clock_needed)
+    unit = unit or TERM_UNITS[parameter]
     problems: list[str] = []
     if value is None:
         problems.append("no fixed deadline is stated")
