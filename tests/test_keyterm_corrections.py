@@ -184,3 +184,18 @@ def test_issue_15_a_term_not_stated_still_names_its_threshold() -> None:
     f = a.finding("deletion_on_lea_request")
     assert threshold_text(request, f) == "≤ 60 days (project recommendation)"
     assert check(request, f) == "not stated"
+
+
+def test_issue_15_corrections_travel_in_hand_over_files(stored: tuple[Path, int, Path], tmp_path: Path) -> None:
+    db, rid, _ = stored
+    with open_store(db) as store:
+        sha = store.get_analysis(rid).document.sha256
+        store.set_key_term(sha, "deletion_after_termination_days", 60, reviewer="Ana", engine_value=30)
+        handover = store.export_review(rid, tmp_path / "handover.json")
+    with open_store(tmp_path / "colleague.db") as other:
+        new_id = other.import_review(handover)
+        got = other.corrected(other.get_analysis(new_id))
+        actions = [h["action"] for h in other.history(sha, "key_term.deletion_after_termination_days")]
+    k = got.key_term("deletion_after_termination_days")
+    assert (k.value, k.corrected_by, k.original_value) == (60, "Ana", 30)
+    assert "key_term_correction_imported" in actions

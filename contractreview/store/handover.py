@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain import Decision
+from ..domain import KEY_TERMS, Decision
 from ..errors import StoreError
 from ..privatefile import write_private_atomic
 from ..serialize import SCHEMA as ANALYSIS_SCHEMA
@@ -89,6 +89,11 @@ def export_review(store: Store, review_id: int, dest: Path, *, include_contract:
         "clauses": json.loads(row["clauses_json"] or "[]"),
         "extra": json.loads(row["extra_json"] or "{}"),
         "decisions": [{"requirement_id": d["requirement_id"], **{k: d[k] for k in _DECISION_KEYS}} for d in decisions],
+        # Reviewer corrections of key terms (issue #15); older hand-over files have none.
+        "key_term_corrections": [
+            store._correction_dict(c)
+            for c in store._query("SELECT * FROM key_term_corrections WHERE sha256 = ? ORDER BY term", (sha,))
+        ],
         "history": [
             {k: h[k] for k in ("uid", "at", "who", "action", "sha256", "requirement_id", "old_json", "new_json")}
             for h in store._query("SELECT * FROM audit_log WHERE sha256 = ? ORDER BY id", (sha,))
@@ -147,6 +152,11 @@ def _load(src: Path) -> dict[str, Any]:
             raise ValueError("history is not a list of entries")
         if not isinstance(data.get("decisions", []), list):
             raise ValueError("decisions is not a list")
+        corrections = data.get("key_term_corrections", [])
+        if not isinstance(corrections, list) or not all(
+            isinstance(c, dict) and c.get("term") in KEY_TERMS for c in corrections
+        ):
+            raise ValueError("key_term_corrections is not a list of key-term corrections")
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
         raise StoreError(f"is an incomplete or damaged hand-over file ({exc}).", src) from exc
     return data
@@ -248,6 +258,23 @@ def import_review(store: Store, src: Path) -> int:
                 conn, action="decision_merged", who=theirs["reviewer"], sha256=sha, requirement_id=rid,
                 old=ours, new={**theirs, "from": src.name, "kept": "imported" if theirs_newer else "local"},
             )
+        for c in data.get("key_term_corrections", []):
+            term = c["term"]
+            cur = conn.execute("SELECT updated_at FROM key_term_corrections WHERE sha256 = ? AND term = ?", (sha, term))
+            row = cur.fetchone()
+            if row is not None and _parse_time(row[0]) >= _parse_time(c.get("updated_at") or ""):
+                continue  # ours is as new or newer; theirs stays in the imported history
+            stamp = now_iso()
+            conn.execute(
+                "INSERT INTO key_term_corrections (sha256, term, value_json, engine_value_json, note, reviewer,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256, term) DO UPDATE SET"
+                " value_json = excluded.value_json, note = excluded.note, reviewer = excluded.reviewer,"
+                " updated_at = excluded.updated_at",
+                (sha, term, json.dumps(c.get("value")), json.dumps(c.get("engine_value")), c.get("note") or "",
+                 c.get("reviewer") or "", c.get("created_at") or stamp, c.get("updated_at") or stamp),
+            )
+            store._audit(conn, action="key_term_correction_imported", who=c.get("reviewer") or "", sha256=sha,
+                         requirement_id=f"key_term.{term}", new={**c, "from": src.name})
         store._audit(conn, action="review_imported", sha256=sha,
                      new={"review_id": review_id, "review_uid": review["uid"], "from": src.name})
     return review_id
