@@ -188,6 +188,14 @@ CASES: tuple[Case, ...] = (
         _c(4, "Return and Deletion", "At the end of this Agreement, Provider shall dispose of all Student Data "
            "within forty-five (45) days."),
     ), {DT: 45}),
+    Case("delete_data_subject_request", "a data subject's request is not the school's request", (
+        _c(3, "Data Subject Rights", "Provider shall erase Personal Data within thirty (30) days of a data "
+           "subject's request, as instructed by the District."),
+    ), {}),
+    Case("delete_requested_retention", "a period requested is not a request clock", (
+        _c(3, "Retention", "Upon expiration of this Agreement, Provider shall delete Student Data within "
+           "ninety (90) days or any shorter retention period requested by the District."),
+    ), {DT: 90}),
     # ---- governing law: forms, venue and arbitration seat kept apart
     Case("law_ireland", "the laws of Ireland", (
         _c(6, "Governing Law", "This Agreement is governed by the laws of Ireland."),

@@ -172,6 +172,14 @@ def test_issue_15_key_terms_round_trip_additively_through_analysis_json(
         ("If we do not hear from you within 7 days, your data is deleted.", "deletion_after_request_days", None),
         ("Either party may end this Agreement on 30 days' notice, after which Provider deletes the data.",
          "deletion_after_termination_days", None),
+        # A table row of a DPA annex: "Agreement duration + 30 days" runs from the end of the agreement, and
+        # "any other retention period requested by the Client" names no request clock.
+        ("Retention | Agreement duration + 30 days (data return period) or any other retention period requested "
+         "by the Client | erasure or destruction", "deletion_after_termination_days", 30 * 24),
+        ("Retention | Agreement duration + 30 days (data return period) or any other retention period requested "
+         "by the Client | erasure or destruction", "deletion_after_request_days", None),
+        ("Processor shall erase the data within 30 days of a data subject's request.",
+         "deletion_after_request_days", None),
     ],
 )
 def test_issue_15_deadline_parser_keeps_each_figure_with_its_event(sentence: str, parameter: str, hours: float | None) -> None:

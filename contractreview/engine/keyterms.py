@@ -131,22 +131,52 @@ def _clip(after: str) -> str:
     return after[: m.start()] if m else after
 
 
+# The event a period runs from is named after a clock preposition ("of the District's written request",
+# "after termination", "of receiving a deletion request"); "any retention period requested by the Client"
+# names no clock.
+_EVENT_AFTER = re.compile(
+    r"\b(?:of|after|from|following|upon|on|since|at)\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?P<ev>requests?|instructions?|direction|demand|termination|terminated|expiry|expiration|expires|expired|"
+    r"end\s+of|conclusion|completion|cessation)\b",
+    re.IGNORECASE,
+)
+# "Agreement duration + 30 days", "the term of the Agreement plus 30 days": a period after the end.
+_TERM_PLUS = re.compile(
+    r"\b(?:duration|term|period)(?:\s+of\s+(?:the|this)\s+\w+)?\s*(?:\+|plus)\s*$", re.IGNORECASE
+)
+# A request of a data subject, user or parent is not the school's request.
+_OTHERS_REQUEST = re.compile(
+    r"\b(?:data\s+subjects?|users?|parents?|individuals?|consumers?|customers?\s+of\s+\w+)(?:'s|’s|s'|s’)?\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _event_name(word: str, before: str) -> str:
+    if _REQUEST_EVENT.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
+        return "other" if _OTHERS_REQUEST.search(before) else "request"
+    return "termination"
+
+
 def deletion_event(sent: str, d: Duration) -> str:
-    """The event a deletion period runs from: ``request``, ``termination`` or "" when none is named.
+    """The event a deletion period runs from: ``request``, ``termination``, ``other`` or "" when none is named.
 
     The event named right after the figure wins ("within 10 days of such request", "90 days after
     termination"); otherwise the nearest one named before it in the same fragment ("Upon termination of
-    this Agreement, Provider shall delete ... within sixty (60) days").
+    this Agreement, Provider shall delete ... within sixty (60) days"). A data subject's or user's request
+    is not the school's request (``other``).
     """
     after = _clip(sent[d.end : d.end + 80])
-    req, end = _REQUEST_EVENT.search(after), _END_EVENT.search(after)
-    if req or end:
-        return "request" if req and (not end or req.start() < end.start()) else "termination"
+    m = _EVENT_AFTER.search(after)
+    if m:
+        return _event_name(m.group("ev"), after[: m.start("ev")])
     before = sent[_fragment_start(sent, d.start) : d.start]
+    if _TERM_PLUS.search(before):
+        return "termination"
     last: tuple[int, str] = (-1, "")
-    for rx, name in ((_REQUEST_EVENT, "request"), (_END_EVENT, "termination")):
-        for m in rx.finditer(before):
-            last = max(last, (m.start(), name))
+    for rx in (_REQUEST_EVENT, _END_EVENT):
+        for m2 in rx.finditer(before):
+            last = max(last, (m2.start(), _event_name(m2.group(0), before[: m2.start()])))
     return last[1]
 
 
