@@ -22,6 +22,7 @@ Pure Python over the features :mod:`contractreview.analyze` already computed: no
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -461,8 +462,6 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _evidence(document: Document, clauses: Sequence[Clause], start: int, end: int, rule: str) -> Evidence:
     clause = ""
     starts = [c.start for c in clauses]
-    import bisect
-
     i = bisect.bisect_right(starts, start) - 1
     if 0 <= i < len(clauses):
         c = clauses[i]
