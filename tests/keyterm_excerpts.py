@@ -163,6 +163,14 @@ CASES: tuple[Case, ...] = (
         _c(3, "Return and Deletion", "Within 30 days after termination, Provider shall return all Student Data "
            "to the District, and shall destroy all remaining copies within sixty (60) days after termination."),
     ), {DT: 60}),
+    Case("delete_after_receipt_of_request", "request clock after receipt", (
+        _c(3, "Deletion", "Provider shall delete Student Data within 30 days after receipt of the District's "
+           "written request."),
+    ), {DR: 30}),
+    Case("delete_instruction", "an instruction is the school's request", (
+        _c(3, "Deletion", "Provider shall securely dispose of Student Data within forty-five (45) days of the "
+           "District's written instruction to do so."),
+    ), {DR: 45}),
     Case("delete_weeks", "weeks", (
         _c(3, "Deletion", "Provider shall delete Student Data within two (2) weeks of receiving a deletion "
            "request from the District."),
@@ -231,6 +239,21 @@ CASES: tuple[Case, ...] = (
     Case("law_commonwealth", "the Commonwealth of", (
         _c(6, "Governing Law", "This Agreement is subject to the laws of the Commonwealth of Massachusetts."),
     ), {GL: "Massachusetts"}),
+    Case("law_construed_and_enforced", "construed and enforced under", (
+        _c(6, "Governing Law", "This Agreement will be construed and enforced in accordance with the laws of the "
+           "State of Texas."),
+    ), {GL: "Texas"}),
+    Case("law_named_first", "the law named before the verb", (
+        _c(6, "Governing Law", "The laws of the State of Delaware, without giving effect to conflicts "
+           "principles, govern this Agreement."),
+    ), {GL: "Delaware"}),
+    Case("law_england_and_wales", "a two-part jurisdiction", (
+        _c(6, "Governing Law", "This Agreement shall be governed by the laws of England and Wales."),
+    ), {GL: "England and Wales"}),
+    Case("law_member_state", "an unnamed member state is not a place", (
+        _c(6, "Governing Law", "This Agreement is governed by the law of the Member State in which the "
+           "controller is established."),
+    ), {}),
     Case("law_compliance_only", "complying with laws is not a governing law", (
         _c(6, "Compliance", "Provider shall comply with all applicable laws of the United States, and Student "
            "Data may be subject to United States law."),

@@ -340,8 +340,10 @@ _AGREEMENT_IS = (
     r"(?i:is|are|shall\s+be|will\s+be)\s+"
 )
 _GOVERN_VERB = (
-    r"(?:governed\s+by|construed\s+(?:in\s+accordance\s+with|under|pursuant\s+to)|interpreted\s+"
-    r"(?:in\s+accordance\s+with|under)|" + _AGREEMENT_IS + r"(?:subject\s+to|in\s+accordance\s+with))"
+    r"(?:(?:governed|construed|interpreted|enforced)(?:\s*(?:,|and|,\s*and)\s*(?:governed|construed|interpreted|"
+    r"enforced))*\s+(?:by|in\s+accordance\s+with|under|pursuant\s+to)|"
+    + _AGREEMENT_IS
+    + r"(?:subject\s+to|in\s+accordance\s+with))"
 )
 # (pattern, strong): a strong pattern names the law that governs the agreement in so many words.
 _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
@@ -350,7 +352,7 @@ _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (
         re.compile(
             r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?" + _STATE_OF + _PLACE
-            + r"(?:[^.;]{0,200}?)\s+(?:will|shall)\s+(?:apply|govern)"
+            + r"(?:[^.;]{0,200}?)\s+(?:(?:will|shall)\s+)?(?:apply|applies|govern|governs)\b"
         ),
         False,
     ),
