@@ -1247,7 +1247,7 @@ class MainWindow(QMainWindow):
 
             rows = []
             for s in store.recent_documents(limit=100000):
-                a = store.get_analysis(s.id)
+                a = store.corrected(store.get_analysis(s.id))
                 rows.append((a, store.decisions(s.sha256, current=a)))
             return export_portfolio(rows, Path(path))
 
