@@ -199,3 +199,17 @@ def test_issue_15_corrections_travel_in_hand_over_files(stored: tuple[Path, int,
     k = got.key_term("deletion_after_termination_days")
     assert (k.value, k.corrected_by, k.original_value) == (60, "Ana", 30)
     assert "key_term_correction_imported" in actions
+
+
+def test_issue_15_correcting_the_clock_start_rechecks_the_breach_requirement() -> None:
+    from contractreview.domain import KeyTermCorrection
+
+    a = analyze(load_document_from_text(CONTRACT.replace("ten (10) days", "forty-eight (48) hours")))
+    assert a.finding(BREACH).status is Status.SATISFIED and a.key_terms["breach_notice_clock_start"] == "discovery"
+    fixed = apply_corrections(a, {"breach_notice_clock_start": KeyTermCorrection(
+        "breach_notice_clock_start", "confirmation", "Ana", note="the clock runs from confirmation")})
+    f = fixed.finding(BREACH)
+    assert f.status is Status.WEAK and "the clock starts at confirmation, not at discovery" in f.explanation
+    assert f.params["clock_start"] == "confirmation" and f.params["engine_values"] == {
+        "breach_notice_clock_start": "discovery"}
+    assert fixed.key_terms["breach_notice_max_hours"] == 48  # the other term stays the engine's
