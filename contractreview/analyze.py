@@ -52,14 +52,17 @@ _NUM_PREFIX = re.compile(r"^\W*(?:(?:section|article|§)\s*)?[\dIVXivx]+(?:\.\d+
 
 
 def _looks_like_title(sentence: str) -> bool:
-    """A short line without closing punctuation ("Right to audit", "4. DATA BREACH") is a title."""
+    """A short line without closing punctuation ("Right to audit", "4. DATA BREACH") is a title, and so is a
+    long run of capitalised words without one: a table of contents ("Definitions Security Measures Data
+    Incidents Subprocessors ...")."""
     text = sentence.strip()
-    return (
-        bool(text)
-        and len(text.split()) <= 6
-        and text[-1] not in ".;:!?)"
-        and not any(ch.isdigit() for ch in text[-3:])
-    )
+    if not text or text[-1] in ".;:!?)":
+        return False
+    words = text.split()
+    if len(words) <= 6:
+        return not any(ch.isdigit() for ch in text[-3:])
+    alpha = [w for w in words if w[0].isalpha()]
+    return len(words) >= 12 and sum(w[0].isupper() for w in alpha) >= 0.6 * len(words)
 
 
 # A definition ("1.2 "Security Incident" means the unauthorized access to, acquisition of ...") says what a
@@ -158,6 +161,7 @@ def _sentences(document: Document) -> list[tuple[int, int]]:
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-/]*")
+_ARTICLE_ANCHORS = ("article", "articles", "art", "arts")
 
 
 def _anchor_words(patterns: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -173,7 +177,9 @@ def _anchor_words(patterns: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...
             continue
         bucket = strong if float(p.get("weight", 1.0)) >= 2.0 else weak
         pat = p["pattern"]
-        if isinstance(pat, str):
+        if isinstance(pat, dict):
+            bucket.update(_ARTICLE_ANCHORS)  # an article citation ({"ARTICLES": [...]}) starts with one of these
+        elif isinstance(pat, str):
             if pat.strip():
                 bucket.add(pat.strip().lower())  # the whole phrase: far more selective than its first word
         else:
@@ -240,6 +246,41 @@ def _one_line(sentence: str) -> str:
     return sentence.translate(_LINE_BREAKS)
 
 
+_LEAD_MAX_CHARS = 600  # a longer "lead-in" is a paragraph of its own, not the opening of a list
+_ENUMERATOR = re.compile(r"^\(?(?:[ivx]{1,4}|[a-z]|\d{1,2})\)\s", re.IGNORECASE)
+_LIST_ITEM_END = re.compile(r"(?:[;,]|[;,]\s*(?:and|or|and/or)|\b(?:and|or))\s*$", re.IGNORECASE)
+
+
+def _lead_in(
+    text: str, ps: int, pe: int, s: int, e: int, prev_lead: tuple[tuple[int, int], ...]
+) -> tuple[tuple[int, int], ...]:
+    """The lead-in of sentence ``s:e`` given the sentence ``ps:pe`` before it (and that one's lead-in).
+
+    - after "... including with respect to:" the lead-in is that sentence (with its own lead-in);
+    - after a fragment that stops mid-sentence ("... in ensuring compliance with") and a sentence that
+      goes on in lower case, the two are one sentence broken by a line break;
+    - after a list item ending in ";", "; and" or "," the item shares the lead-in of the one before; when
+      that item has none, it is itself the lead-in of a next item that starts in lower case or with "(ii)".
+    """
+    prev = text[ps:pe].rstrip()
+    cur = text[s:e].lstrip()
+    if not prev or not cur:
+        return ()
+    if prev.endswith(":"):
+        lead = prev_lead + ((ps, pe),)
+    elif prev[-1].isalpha() and cur[0].islower() and len(prev.split()) > 6:
+        lead = prev_lead + ((ps, pe),)
+    elif _LIST_ITEM_END.search(prev) and prev_lead:
+        lead = prev_lead
+    elif _LIST_ITEM_END.search(prev) and (cur[0].islower() or _ENUMERATOR.match(cur)):
+        lead = ((ps, pe),)  # "... shall assist with (i) X; and" + "(ii) Y": one sentence, split at the item
+    else:
+        return ()
+    while lead and sum(b - a for a, b in lead) > _LEAD_MAX_CHARS:
+        lead = lead[1:]
+    return lead
+
+
 def _spans(doc: Any, key: str) -> list[Any]:
     return list(doc.spans[key]) if key in doc.spans else []
 
@@ -252,6 +293,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     feats = Features()
     feats.has_scope_patterns = {p["label"] for p in patterns if p.get("kind") == "scope"}
     feats.cue_weights = {p["id"]: float(p.get("weight", 1.0)) for p in patterns if p.get("kind") == "cue"}
+    # An article citation in a heading ("Article 33") is most often the contract's own numbering: it makes
+    # no heading topical.
+    citation_rules = {p["id"] for p in patterns if isinstance(p["pattern"], dict)}
     wanted = {r.id for r in library.requirements_for()}
     text = document.text
     starts = [c.start for c in clauses]
@@ -266,7 +310,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     ):
         # Only a specific cue makes a heading topical ("Data Breach"), not a generic word ("Changes").
         labels = {
-            sp.label_ for sp in _spans(hdoc, "cr_cue") if feats.cue_weights.get(sp.id_, 1.0) >= 2.0
+            sp.label_
+            for sp in _spans(hdoc, "cr_cue")
+            if feats.cue_weights.get(sp.id_, 1.0) >= 2.0 and sp.id_ not in citation_rules
         } & wanted
         if labels:
             heading_reqs[i] = labels
@@ -316,6 +362,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
             if rids:
                 heading_scope[i] = rids
     prev_of: dict[int, tuple[int, int, int]] = {}
+    # The lead-in of a sentence: the words that carry its promise when the sentence is a list item after
+    # "... shall provide assistance with respect to:" or the rest of a sentence broken by a line break.
+    lead_of: dict[int, tuple[tuple[int, int], ...]] = {}
     cands: list[tuple[int, int, int]] = []
     last: tuple[int, int, int] | None = None
     for s, e in sents:
@@ -323,6 +372,9 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
         last = (s, e, bisect.bisect_right(starts, s) - 1 if starts else -1)
         if ci_prev is not None:
             prev_of[s] = ci_prev
+            lead = _lead_in(text, ci_prev[0], ci_prev[1], s, e, lead_of.get(ci_prev[0], ()))
+            if lead:
+                lead_of[s] = lead
         ci = bisect.bisect_right(starts, s) - 1 if starts else -1
         sentence = text[s:e]
         if (ci >= 0 and _is_heading_line(sentence, clauses[ci])) or _looks_like_title(sentence):
@@ -350,11 +402,28 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     prohibitions = {
         rid: frozenset(verbs) for rid, verbs in dict(w.get("prohibitions", {})).items() if rid in wanted
     }
-    for (s, e, ci), doc in zip(
-        cands,
+    # Lead-ins count for the requirements of the categories listed in weights.json ("lead_in_categories");
+    # the others read each sentence alone, as before. A sentence with a lead-in is then annotated after it
+    # ("<lead-in> <sentence>"): the lead-in's commitment, party and scope words count for the sentence; its
+    # cues and exclusions count only in the sentence itself.
+    lead_cats = set(w.get("lead_in_categories", ()))
+    lead_rids = frozenset(r.id for r in library.requirements_for() if r.category in lead_cats) & wanted
+    plain_rids = frozenset(wanted - lead_rids)
+    jobs: list[tuple[int, int, int, str, int, frozenset[str]]] = []  # s, e, clause, text, own_from, rids
+    for s, e, ci in cands:
+        own = _one_line(text[s:e])
+        if lead_rids and s in lead_of:
+            lead = " ".join(_one_line(text[a:b]) for a, b in lead_of[s])
+            jobs.append((s, e, ci, f"{lead} {own}", len(lead) + 1, lead_rids))
+            if plain_rids:
+                jobs.append((s, e, ci, own, 0, plain_rids))
+        else:
+            jobs.append((s, e, ci, own, 0, frozenset(wanted)))
+    for (s, e, ci, _, own_from, job_rids), doc in zip(
+        jobs,
         # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
         # must match "reserves the right to update"); same length, so token offsets stay exact.
-        nlp.pipe((_one_line(text[s:e]) for s, e, _ in cands), batch_size=128, disable=_UNUSED_COMPONENTS),
+        nlp.pipe((job[3] for job in jobs), batch_size=128, disable=_UNUSED_COMPONENTS),
         strict=True,
     ):
         definition = _is_definition(text[s:e])
@@ -377,6 +446,8 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
                 for rid in negated_use:
                     d.setdefault(rid, []).append(f"{rid}.commit.negated_use")
             for sp in _spans(doc, f"cr_{kind}"):
+                if kind in ("cue", "exclude") and sp.start_char < own_from:
+                    continue  # the lead-in's own topic is the lead-in's hit, not this sentence's
                 if (
                     kind == "weak"
                     and sp.label_ in commit_end
@@ -401,7 +472,7 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
             if sp.label_ == "exception"
         )
         heads = heading_reqs.get(ci, set())
-        reqs = (set(by_kind["cue"]) | heads) & wanted
+        reqs = (set(by_kind["cue"]) | heads) & job_rids
         if definition:
             reqs &= definitions_count
         # An "exclude" pattern stops the sentence counting for its requirement.

@@ -503,11 +503,18 @@ def _check_pattern(
 
 
 def _pattern_problem(pattern: Any) -> str:
-    """Why ``pattern`` is not a spaCy phrase or token pattern ("" when it is fine)."""
+    """Why ``pattern`` is not a spaCy phrase or token pattern, or an article citation ("" when it is fine)."""
     if isinstance(pattern, str):
         return "" if pattern.strip() else "phrase pattern is empty"
+    if isinstance(pattern, dict):
+        numbers = pattern.get("ARTICLES")
+        if set(pattern) != {"ARTICLES"} or not isinstance(numbers, list) or not numbers:
+            return 'an object pattern must be {"ARTICLES": [article numbers]}'
+        if not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n < 1000 for n in numbers):
+            return "ARTICLES must list whole article numbers between 1 and 999"
+        return ""
     if not isinstance(pattern, list) or not pattern:
-        return "must be a phrase string or a non-empty list of token objects"
+        return 'must be a phrase string, a non-empty list of token objects or {"ARTICLES": [numbers]}'
     for i, token in enumerate(pattern):
         if not isinstance(token, dict):
             return f"token {i} is not an object"

@@ -24,7 +24,7 @@ __all__ = [
     "split_sentences",
 ]
 
-PIPELINE_VERSION = "1"  # bump when a component change alters results
+PIPELINE_VERSION = "2"  # bump when a component change alters results
 
 # component name -> registered factory
 COMPONENTS = {

@@ -4,7 +4,8 @@ Each component writes spans into ``doc.spans`` under its own key; span labels sa
 for library patterns, ``span.id_`` is the rule name so that every finding can name the rule that fired.
 
 - ``contractreview_cues``: library patterns (one SpanRuler per pattern kind: ``cr_cue``, ``cr_commit``,
-  ``cr_weak``, ``cr_deny``, ``cr_scope``).
+  ``cr_weak``, ``cr_deny``, ``cr_scope``), including article citations read as numbers (``{"ARTICLES": [33]}``
+  matches "Articles 32 to 36").
 - ``contractreview_negation``: negations, exceptions/carve-outs and refusals with their scope (``cr_neg``).
 - ``contractreview_hedges``: hedging wording by the obligor (``cr_hedge``); "the District may" is a
   permission, not a vendor hedge.
@@ -24,6 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..library import PATTERN_KINDS  # one list of kinds, validated by the library
+from .citations import parse_article_citations
 from .durations import clock_start, parse_durations
 
 # Kinds: cue, commit, weak, deny, scope and "exclude" (wording that stops a sentence counting for one
@@ -58,6 +60,9 @@ class CueRuler:
         # doc whose text contains none of one set's words cannot match, so the Matcher is skipped.
         self._required: list[tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = []
         self._make_doc = nlp.make_doc  # tokeniser only: never run the full pipeline on a pattern
+        # Article-citation patterns ({"ARTICLES": [33]}): rule id -> (kind, article numbers). A citation
+        # such as "Articles 32 to 36" matches every rule whose numbers it covers.
+        self._articles: dict[str, tuple[str, frozenset[int]]] = {}
 
     @property
     def patterns(self) -> list[str]:
@@ -70,7 +75,9 @@ class CueRuler:
                 continue
             rid = p["id"]
             self.rules[rid] = (kind, p["label"])
-            if isinstance(p["pattern"], str):
+            if isinstance(p["pattern"], dict):
+                self._articles[rid] = (kind, frozenset(int(n) for n in p["pattern"]["ARTICLES"]))
+            elif isinstance(p["pattern"], str):
                 self.phrase_matcher.add(rid, [self._make_doc(p["pattern"])])
             else:
                 pattern = _simplify(p["pattern"])
@@ -93,6 +100,14 @@ class CueRuler:
             rid = strings[match_id]
             kind, _label = self.rules[rid]
             found[kind].add((start, end, rid))
+        if self._articles and _ARTICLE_WORD.search(doc.text):
+            for cit in parse_article_citations(doc.text):
+                span = doc.char_span(cit.start, cit.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                for rid, (kind, numbers) in self._articles.items():
+                    if numbers & cit.numbers:
+                        found[kind].add((span.start, span.end, rid))
         for kind, key in SPAN_KEYS.items():
             doc.spans[key] = [
                 Span(doc, s, e, label=self.rules[rid][1], span_id=rid) for s, e, rid in sorted(found[kind])
@@ -120,6 +135,7 @@ def _simplify(pattern: list[dict]) -> list[dict]:
 
 
 _RUNS = re.compile(r"[a-z]+|[0-9]+")
+_ARTICLE_WORD = re.compile(r"\b(?:[Aa]rt|ART)")
 
 
 def _required_words(pattern: list[dict]) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
