@@ -31,6 +31,11 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help="presence-level gold labels (default: eval/gdpr_presence when it exists)",
     )
+    p.add_argument(
+        "--presence-only",
+        action="store_true",
+        help="analyse only the agreements that have presence labels (the others are never read by the engine)",
+    )
     p.set_defaults(func=run)
 
 
@@ -46,10 +51,13 @@ def run(args: Any) -> int:
     presence = (
         Path(args.presence) if args.presence else (DEFAULT_PRESENCE if DEFAULT_PRESENCE.is_dir() else None)
     )
+    if args.presence_only and presence is None:
+        raise InputError("--presence-only needs presence labels (pass --presence DIR).", DEFAULT_PRESENCE)
     report = evaluate_gdpr(
         path,
         limit=args.limit,
         presence_dir=presence,
+        presence_only=args.presence_only,
         on_document=lambda i, n, name: progress_bar(f"eval-gdpr {name}", i / max(n, 1)),
     )
     progress_bar("eval-gdpr", 1.0)

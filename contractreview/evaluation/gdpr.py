@@ -308,12 +308,22 @@ def evaluate_gdpr(
     dev_count: int = DEV_COUNT,
     on_document: Callable[[int, int, str], None] | None = None,
     presence_dir: Path | str | None = None,
+    presence_only: bool = False,
 ) -> GdprReport:
-    """Analyse every DPA (or the first ``limit`` by id) and collect predictions next to the labels."""
+    """Analyse every DPA (or the first ``limit`` by id) and collect predictions next to the labels.
+
+    ``presence_only`` analyses only the DPAs that carry presence labels: the engine never reads the others
+    (the development split stays the first ``dev_count`` DPAs of the whole corpus).
+    """
     from ..library import load_library
 
     dpas = load_dpas(csv_path)
     presence = load_presence(presence_dir) if presence_dir is not None else {}
+    if presence_only and presence_dir is None:
+        raise InputError("presence_only needs the presence labels folder.", csv_path)
+    splits = {d.name: split_of(i, dev_count) for i, d in enumerate(dpas)}
+    if presence_only:
+        dpas = [d for d in dpas if d.name in presence]
     if limit is not None:
         dpas = dpas[: max(0, limit)]
     library = library if library is not None else load_library(PROFILE)
@@ -332,7 +342,7 @@ def evaluate_gdpr(
         report.results.append(
             DpaResult(
                 dpa.name,
-                split_of(i, dev_count),
+                splits[dpa.name],
                 dpa.present,
                 pred,
                 keyword_missing(dpa),
