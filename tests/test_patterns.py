@@ -37,7 +37,9 @@ def test_patterns_file_is_valid(path: Path) -> None:
         assert r["label"] == path.stem
         assert r["label"] == "_common" or r["label"] in lib.requirements
         assert r["kind"] in PATTERN_KINDS
-        assert isinstance(r["pattern"], (str, list)) and r["pattern"]
+        assert isinstance(r["pattern"], (str, list, dict)) and r["pattern"]
+        if isinstance(r["pattern"], dict):
+            assert set(r["pattern"]) == {"ARTICLES"}, "the only object pattern is an article citation"
         assert r["id"].startswith(path.stem + ".")
 
 
@@ -51,3 +53,25 @@ def test_patterns_compile_into_the_pipeline() -> None:
     )
     labels = {s.label_ for s in doc.spans["cr_cue"]}
     assert {"no_sale_of_student_data", "breach_notice_deadline_to_lea"} <= labels
+
+
+def test_patterns_examples_match_their_own_rule() -> None:
+    """A pattern's ``example`` (a sentence the project wrote for it) is matched by that very rule."""
+    from contractreview.library import PATTERN_KINDS
+    from contractreview.nlp import build_pipeline
+
+    rows = [r for p in FILES for r in _rows(p)]
+    with_example = [r for r in rows if r.get("example")]
+    assert len(with_example) >= 20
+    nlp = build_pipeline(patterns=rows)
+    docs = nlp.pipe(r["example"] for r in with_example)
+    for r, doc in zip(with_example, docs, strict=True):
+        assert r["kind"] in PATTERN_KINDS
+        ids = {sp.id_ for sp in doc.spans[f"cr_{r['kind']}"]}
+        assert r["id"] in ids, f"{r['id']} does not match its example {r['example']!r}"
+
+
+def test_patterns_article_citations_have_examples() -> None:
+    for r in (r for p in FILES for r in _rows(p)):
+        if isinstance(r["pattern"], dict):
+            assert r.get("example"), f"{r['id']} has no example"
