@@ -474,3 +474,20 @@ def test_issue_20_lead_ins_leave_the_default_profile_alone(monkeypatch: pytest.M
         lambda path=None: {**weights, "lead_in_categories": sorted({r.category for r in lib.requirements_for()})},
     )
     assert statuses()["encryption_transit_and_rest"] == "weak"
+
+
+def test_issue_20_presence_only_analyses_only_the_relabelled_dpas(
+    tmp_path: Path, small_corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from contractreview.cli import main
+
+    _presence_file(tmp_path / "p", "Online 2", {rid: "absent" for rid in REQUIREMENT_IDS[:5]})
+    report = evaluate_gdpr(small_corpus, presence_dir=tmp_path / "p", presence_only=True, dev_count=1)
+    assert [r.name for r in report.results] == ["Online 2"]
+    assert report.results[0].split == "heldout"  # its place in the whole corpus, not in the subset
+    with pytest.raises(InputError, match="presence"):
+        evaluate_gdpr(small_corpus, presence_only=True)
+    args = ["eval-gdpr", "--csv", str(small_corpus), "--presence", str(tmp_path / "p"), "--presence-only", "--json"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [d["name"] for d in out["documents"]] == ["Online 2"] and out["presence"]["documents"] == 1
