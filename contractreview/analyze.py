@@ -247,6 +247,11 @@ def _one_line(sentence: str) -> str:
 
 
 _LEAD_MAX_CHARS = 600  # a longer "lead-in" is a paragraph of its own, not the opening of a list
+# Words a sentence cannot end with: a line ending in one was broken mid-sentence ("... compliance with").
+_OPEN_ENDINGS = frozenset(
+    "a an the and or of to in on with for by from that as at under including pursuant regarding "
+    "concerning respecting such any its their".split()
+)
 _ENUMERATOR = re.compile(r"^\(?(?:[ivx]{1,4}|[a-z]|\d{1,2})\)\s", re.IGNORECASE)
 _LIST_ITEM_END = re.compile(r"(?:[;,]|[;,]\s*(?:and|or|and/or)|\b(?:and|or))\s*$", re.IGNORECASE)
 
@@ -257,8 +262,8 @@ def _lead_in(
     """The lead-in of sentence ``s:e`` given the sentence ``ps:pe`` before it (and that one's lead-in).
 
     - after "... including with respect to:" the lead-in is that sentence (with its own lead-in);
-    - after a fragment that stops mid-sentence ("... in ensuring compliance with") and a sentence that
-      goes on in lower case, the two are one sentence broken by a line break;
+    - after a fragment that stops on a word no sentence ends with ("... in ensuring compliance with") and a
+      sentence that goes on in lower case, the two are one sentence broken by a line break;
     - after a list item ending in ";", "; and" or "," the item shares the lead-in of the one before; when
       that item has none, it is itself the lead-in of a next item that starts in lower case or with "(ii)".
     """
@@ -268,7 +273,7 @@ def _lead_in(
         return ()
     if prev.endswith(":"):
         lead = prev_lead + ((ps, pe),)
-    elif prev[-1].isalpha() and cur[0].islower() and len(prev.split()) > 6:
+    elif prev.split()[-1].lower() in _OPEN_ENDINGS and cur[0].islower() and len(prev.split()) > 6:
         lead = prev_lead + ((ps, pe),)
     elif _LIST_ITEM_END.search(prev) and prev_lead:
         lead = prev_lead

@@ -406,6 +406,16 @@ def test_issue_20_a_sentence_broken_by_a_line_break_is_read_whole() -> None:
     assert {ASSIST_DUTIES[1], ASSIST_DUTIES[2]} <= _missing(whole)
 
 
+def test_issue_20_a_long_unpunctuated_title_is_no_lead_in() -> None:
+    """A title line ends on a noun, a broken sentence on a word such as "with": the notice below it is a bare
+    breach notice, not assistance."""
+    lines = [
+        "Assistance and co-operation with the Customer on data subject rights and security incidents",
+        "the Supplier shall notify the Customer of any personal data breach without undue delay.",
+    ]
+    assert {ASSIST_DUTIES[1], ASSIST_DUTIES[2]} <= _missing(lines)
+
+
 def test_issue_20_breach_notice_that_enables_the_controllers_notifications_is_assistance() -> None:
     bare = ["The Supplier shall notify the Customer of a personal data breach without undue delay."]
     assert {ASSIST_DUTIES[1], ASSIST_DUTIES[2]} <= _missing(bare)
