@@ -421,6 +421,10 @@ def test_issue_20_breach_notice_that_enables_the_controllers_notifications_is_as
     assert {ASSIST_DUTIES[1], ASSIST_DUTIES[2]} <= _missing(bare)
     enabling = [*bare, "The notice shall describe the breach in enough detail to enable the Customer to make the notifications the law requires."]
     assert not _missing(enabling) & {ASSIST_DUTIES[1], ASSIST_DUTIES[2]}
+    # Enabling the notice to the authority is no help with telling the data subjects.
+    authority_only = [*bare, "The notice shall be detailed enough to enable the Customer to notify the supervisory authority."]
+    missing = _missing(authority_only)
+    assert ASSIST_DUTIES[1] not in missing and ASSIST_DUTIES[2] in missing
 
 
 @pytest.mark.parametrize(
