@@ -681,3 +681,30 @@ def test_library_validate_refuses_a_folder_without_library_files(tmp_path: Path,
     assert len(problems) == 1 and "holds no clause-library files" in problems[0]
     assert main(["library", "validate", str(tmp_path)]) == 1
     assert "nothing was checked" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ({"ARTICLES": ["33"]}, "whole article numbers"),
+        ({"ARTICLES": []}, '{"ARTICLES": [article numbers]}'),
+        ({"ARTICLES": [33], "LOWER": "x"}, '{"ARTICLES": [article numbers]}'),
+        ({"SECTIONS": [5]}, '{"ARTICLES": [article numbers]}'),
+    ],
+)
+def test_issue_20_article_citation_patterns_are_checked(tmp_path: Path, pattern: dict, reason: str):
+    root = _make_base(tmp_path / "lib")
+    row = {"label": "a_req", "id": "a_req.cue.cited", "kind": "cue", "pattern": pattern, "weight": 2.0}
+    with (root / "patterns" / "a_req.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row) + "\n")
+    problems = validate_library_dir(root)
+    assert any("a_req.jsonl:3" in p and reason in p for p in problems), problems
+    good = dict(row, pattern={"ARTICLES": [33, 34]})
+    (root / "patterns" / "a_req.jsonl").write_text(
+        "\n".join((root / "patterns" / "a_req.jsonl").read_text(encoding="utf-8").splitlines()[:2])
+        + "\n"
+        + json.dumps(good)
+        + "\n",
+        encoding="utf-8",
+    )
+    assert validate_library_dir(root) == []
