@@ -12,7 +12,6 @@ import pytest
 from contractreview.errors import InputError
 from contractreview.evaluation.gdpr import (
     CORPUS_LABELS,
-    DEV_COUNT,
     REQUIREMENT_IDS,
     DpaResult,
     evaluate_gdpr,
@@ -248,23 +247,28 @@ def test_gdpr_corpus_figures(corpus_dir: Path) -> None:
     csv_path = corpus_dir / "gdpr_dpa" / "train_set.csv"
     report = evaluate_gdpr(csv_path, presence_dir=PRESENCE_DIR, presence_only=True)
     d = gdpr_report_dict(report)
-    presence = d["presence"]
-    assert presence["documents"] == len(report.results) == len(list(PRESENCE_DIR.glob("*.json")))
+    assert d["presence"]["documents"] == len(report.results) == len(list(PRESENCE_DIR.glob("*.json")))
+    presence = d["presence_by_split"]["dev"]
     eng = presence["engine"]["overall"]
     assert eng["precision"] >= FIGURES["presence_precision"] - 0.03
     assert eng["recall"] >= FIGURES["presence_recall"] - 0.03
     assert eng["f1"] > presence["keyword"]["overall"]["f1"]
     # the sentence labels of the same DPAs (the footnote): occurrences, not presence
-    sent = d["all"]["engine"]["overall"]
+    sent = d["dev"]["engine"]["overall"]
     assert sent["precision"] >= FIGURES["sentence_precision"] - 0.03
     assert sent["recall"] >= FIGURES["sentence_recall"] - 0.03
-    assert report.seconds < 40
+    held = d["presence_by_split"]["heldout"]["engine"]["overall"]
+    assert held["precision"] >= FIGURES["heldout_presence_precision"] - 0.03
+    assert held["recall"] >= FIGURES["heldout_presence_recall"] - 0.03
+    assert report.seconds < 90
 
 
 PRESENCE_DIR = Path(__file__).resolve().parents[1] / "eval" / "gdpr_presence"
 # Figures measured on the 20 development DPAs with presence labels (eval/gdpr_presence); see
 # docs/evaluation-gdpr.md.
 FIGURES = {
+    "heldout_presence_precision": 0.511,  # 21 held-out DPAs, scored once as a whole
+    "heldout_presence_recall": 0.960,
     "presence_precision": 0.942,
     "presence_recall": 0.980,
     "sentence_precision": 0.875,
@@ -336,7 +340,7 @@ def test_issue_20_eval_gdpr_reports_presence_first_with_the_sentence_labels_as_f
     _presence_file(tmp_path / "p", "Online 2", {rid: "absent" for rid in REQUIREMENT_IDS[:5]})
     report = evaluate_gdpr(path, presence_dir=tmp_path / "p")
     text = format_gdpr_report(report)
-    assert text.index("[presence gold] 1 DPAs") < text.index("Footnote") < text.index("[all]")
+    assert text.index("[presence gold, dev] 1 DPAs") < text.index("Footnote") < text.index("[all]")
     assert gdpr_report_dict(report)["presence"]["gold_missing"] == 5
 
 
@@ -358,7 +362,9 @@ def _missing(sentences: list[str], profile: str = "gdpr") -> set[str]:
     from contractreview.evaluation.gdpr import Dpa, document_for
 
     document = document_for(Dpa("t", 1, tuple(FILLER[:2]) + tuple(sentences), frozenset()))
-    return {f.requirement_id for f in analyze(document, profile=profile).findings if f.status is Status.MISSING}
+    return {
+        f.requirement_id for f in analyze(document, profile=profile).findings if f.status is Status.MISSING
+    }
 
 
 def test_issue_20_article_range_covers_every_assistance_duty_it_spans() -> None:
@@ -367,7 +373,9 @@ def test_issue_20_article_range_covers_every_assistance_duty_it_spans() -> None:
     )
     assert not missing & set(ASSIST_DUTIES)
     # A list names only its own articles: 33 and 34 are the two breach duties, nothing else.
-    missing = _missing(["The Supplier will cooperate with the Customer regarding Arts. 33 and 34 of the GDPR."])
+    missing = _missing(
+        ["The Supplier will cooperate with the Customer regarding Arts. 33 and 34 of the GDPR."]
+    )
     assert not missing & {ASSIST_DUTIES[1], ASSIST_DUTIES[2]}
     assert {ASSIST_DUTIES[0], ASSIST_DUTIES[3], ASSIST_DUTIES[4]} <= missing
 
@@ -419,10 +427,16 @@ def test_issue_20_a_long_unpunctuated_title_is_no_lead_in() -> None:
 def test_issue_20_breach_notice_that_enables_the_controllers_notifications_is_assistance() -> None:
     bare = ["The Supplier shall notify the Customer of a personal data breach without undue delay."]
     assert {ASSIST_DUTIES[1], ASSIST_DUTIES[2]} <= _missing(bare)
-    enabling = [*bare, "The notice shall describe the breach in enough detail to enable the Customer to make the notifications the law requires."]
+    enabling = [
+        *bare,
+        "The notice shall describe the breach in enough detail to enable the Customer to make the notifications the law requires.",
+    ]
     assert not _missing(enabling) & {ASSIST_DUTIES[1], ASSIST_DUTIES[2]}
     # Enabling the notice to the authority is no help with telling the data subjects.
-    authority_only = [*bare, "The notice shall be detailed enough to enable the Customer to notify the supervisory authority."]
+    authority_only = [
+        *bare,
+        "The notice shall be detailed enough to enable the Customer to notify the supervisory authority.",
+    ]
     missing = _missing(authority_only)
     assert ASSIST_DUTIES[1] not in missing and ASSIST_DUTIES[2] in missing
 
@@ -430,16 +444,46 @@ def test_issue_20_breach_notice_that_enables_the_controllers_notifications_is_as
 @pytest.mark.parametrize(
     ("rid", "sentence"),
     [
-        ("gdpr_compliance_information", "On request the Supplier shall send the Customer copies of its third-party audit reports so that the Customer can verify the Supplier's compliance with this Addendum."),
-        ("gdpr_compliance_information", "The Supplier shall give the Customer a certificate of compliance with this Addendum once a year."),
-        ("gdpr_audits", "The Customer is entitled to verify the Supplier's compliance with this Addendum, directly or through an independent examiner."),
-        ("gdpr_security_risk_assessment", "The Supplier shall choose its security measures in view of the risks to the rights and freedoms of the people concerned."),
-        ("gdpr_assist_data_subject_rights", "The Supplier shall support the Customer in answering the requests of persons concerned who exercise their rights."),
-        ("gdpr_assist_prior_consultation", "The Supplier will assist the Customer with any regulatory consultation the processing requires."),
-        ("gdpr_assist_dpia", "The Supplier shall support the Customer in carrying out data protection assessments of the service."),
-        ("gdpr_subprocessor_same_obligations", "The Supplier shall ensure that the data protection duties of this Addendum are equally binding on each sub-processor."),
-        ("gdpr_subprocessor_prior_authorization", "The Customer agrees that the Supplier may engage the sub-processors listed in Annex 3."),
-        ("gdpr_legal_requirement_notice", "If a law obliges the Supplier to process the data otherwise, it shall first inform the Customer of that legally required processing."),
+        (
+            "gdpr_compliance_information",
+            "On request the Supplier shall send the Customer copies of its third-party audit reports so that the Customer can verify the Supplier's compliance with this Addendum.",
+        ),
+        (
+            "gdpr_compliance_information",
+            "The Supplier shall give the Customer a certificate of compliance with this Addendum once a year.",
+        ),
+        (
+            "gdpr_audits",
+            "The Customer is entitled to verify the Supplier's compliance with this Addendum, directly or through an independent examiner.",
+        ),
+        (
+            "gdpr_security_risk_assessment",
+            "The Supplier shall choose its security measures in view of the risks to the rights and freedoms of the people concerned.",
+        ),
+        (
+            "gdpr_assist_data_subject_rights",
+            "The Supplier shall support the Customer in answering the requests of persons concerned who exercise their rights.",
+        ),
+        (
+            "gdpr_assist_prior_consultation",
+            "The Supplier will assist the Customer with any regulatory consultation the processing requires.",
+        ),
+        (
+            "gdpr_assist_dpia",
+            "The Supplier shall support the Customer in carrying out data protection assessments of the service.",
+        ),
+        (
+            "gdpr_subprocessor_same_obligations",
+            "The Supplier shall ensure that the data protection duties of this Addendum are equally binding on each sub-processor.",
+        ),
+        (
+            "gdpr_subprocessor_prior_authorization",
+            "The Customer agrees that the Supplier may engage the sub-processors listed in Annex 3.",
+        ),
+        (
+            "gdpr_legal_requirement_notice",
+            "If a law obliges the Supplier to process the data otherwise, it shall first inform the Customer of that legally required processing.",
+        ),
     ],
 )
 def test_issue_20_duty_in_other_words_is_found(rid: str, sentence: str) -> None:
@@ -487,7 +531,10 @@ def test_issue_20_lead_ins_leave_the_default_profile_alone(monkeypatch: pytest.M
     monkeypatch.setattr(
         engine,
         "load_weights",
-        lambda path=None: {**weights, "lead_in_categories": sorted({r.category for r in lib.requirements_for()})},
+        lambda path=None: {
+            **weights,
+            "lead_in_categories": sorted({r.category for r in lib.requirements_for()}),
+        },
     )
     assert statuses()["encryption_transit_and_rest"] == "weak"
 
@@ -503,7 +550,15 @@ def test_issue_20_presence_only_analyses_only_the_relabelled_dpas(
     assert report.results[0].split == "heldout"  # its place in the whole corpus, not in the subset
     with pytest.raises(InputError, match="presence"):
         evaluate_gdpr(small_corpus, presence_only=True)
-    args = ["eval-gdpr", "--csv", str(small_corpus), "--presence", str(tmp_path / "p"), "--presence-only", "--json"]
+    args = [
+        "eval-gdpr",
+        "--csv",
+        str(small_corpus),
+        "--presence",
+        str(tmp_path / "p"),
+        "--presence-only",
+        "--json",
+    ]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert [d["name"] for d in out["documents"]] == ["Online 2"] and out["presence"]["documents"] == 1

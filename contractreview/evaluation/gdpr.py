@@ -448,6 +448,9 @@ def gdpr_report_dict(report: GdprReport) -> dict[str, Any]:
         "seconds": round(report.seconds, 2),
         "positive_class": "missing",
         "presence": presence_scores(res),
+        "presence_by_split": {
+            split: presence_scores([r for r in res if r.split == split]) for split in ("dev", "heldout")
+        },
         "presence_source": report.presence_source,
         "all": scores_for(res),
         "dev": scores_for([r for r in res if r.split == "dev"]),
@@ -476,12 +479,13 @@ def format_gdpr_report(report: GdprReport) -> str:
         f"GDPR Art. 28 missing-requirement detection, profile '{PROFILE}', "
         f"{len(report.results)} DPAs, {report.seconds:.1f} s"
     ]
-    pr = d["presence"]
-    if pr["documents"]:
+    for split, pr in d["presence_by_split"].items():
+        if not pr["documents"]:
+            continue
         lines.append("")
         lines.append(
-            f"[presence gold] {pr['documents']} DPAs relabelled at presence level: {pr['pairs']} judged pairs, "
-            f"{pr['gold_missing']} absent, {pr['borderline']} borderline left out"
+            f"[presence gold, {split}] {pr['documents']} DPAs relabelled at presence level: {pr['pairs']} judged "
+            f"pairs, {pr['gold_missing']} absent, {pr['borderline']} borderline left out"
         )
         lines.append(f"  {'system':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}   tp  fp  fn   tn")
         for name in SYSTEMS:
@@ -490,12 +494,16 @@ def format_gdpr_report(report: GdprReport) -> str:
                 f"  {name:<12} {_f(o['precision']):>6} {_f(o['recall']):>6} {_f(o['f1']):>6} "
                 f"{_f(o['accuracy']):>6} {o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['tn']:>5}"
             )
+        if split == "heldout":
+            # Held-out DPAs are scored as a whole: no per-duty lines to tune on.
+            continue
         lines.append("  per duty (engine; absent/judged, fp = present duties called missing):")
         for rid in REQUIREMENT_IDS:
             e = pr["engine"]["per_requirement"][rid]
             lines.append(
                 f"    {rid:<42} absent {e['tp'] + e['fn']:>2}/{e['tp'] + e['fp'] + e['fn'] + e['tn']:<3} fp {e['fp']:>2} fn {e['fn']:>2}"
             )
+    if d["presence"]["documents"]:
         lines.append("")
         lines.append(
             "Footnote: the figures below score against the corpus's sentence labels, which mark occurrences, "
