@@ -446,3 +446,9 @@ class ReportMeta:
     agreement: str = ""
     date: str = ""  # ISO date of the report
     review_id: int | None = None
+    # The reviewer's names for the parties and the data ("" = as detected in the contract), used in
+    # suggested language, vendor questions and the change request (issue #18).
+    vendor_term: str = ""
+    school_term: str = ""
+    data_term: str = ""
+    technical_appendix: bool = False  # add rule ids, layers and the engine's explanations (review team only)

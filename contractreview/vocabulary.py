@@ -1,0 +1,219 @@
+"""The contract's own words for its parties and for the protected data, used in what the district sends.
+
+The clause library writes suggested language with stock defined terms ("Vendor", "District", "Student
+Data", "Subprocessor"; "Controller", "Processor", "Personal Data" for GDPR terms). A letter to a vendor
+whose contract says "SFUSD", "Stanford Research Organization" and "Confidential Data" must use those.
+:func:`detect_terms` reads the preamble and the definitions for quoted defined terms
+(``("Provider")``, ``(the "District")``, ``"Confidential Data" means``); :func:`apply_terms` rewrites
+library text with them, and with neutral words ("the vendor", "the district", "student data") where the
+contract defines none. A reviewer can override each name (:class:`ContractTerms` fields).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .domain import Document
+
+# Defined terms that name the protected data, most specific first.
+DATA_TERMS = (
+    "Student Data",
+    "Student Personal Information",
+    "Student Records",
+    "Pupil Records",
+    "Education Records",
+    "Covered Information",
+    "District Data",
+    "School Data",
+    "Customer Data",
+    "Client Data",
+    "Personal Information",
+    "Personal Data",
+    "Protected Data",
+    "Confidential Data",
+    "Confidential Information",
+)
+_SCHOOL_WORDS = re.compile(
+    r"\b(schools?|districts?|unified|board of education|lea|local education|county office|academy|"
+    r"department of education|university|college|charter|educational agency|usd)\b",
+    re.I,
+)
+_SCHOOL_ROLES = {"district", "lea", "school", "customer", "controller", "client", "board", "institution", "agency"}
+_VENDOR_ROLES = {
+    "vendor", "provider", "contractor", "company", "operator", "processor", "supplier", "licensor",
+    "service provider", "consultant", "researcher", "recipient", "data recipient",
+}
+_SUBPROCESSOR_TERMS = ("Subprocessor", "Sub-processor", "Sub-Processor", "Subcontractor", "Third Party Provider")
+# Role nouns keep "the" before them ("the Provider"); proper names drop it ("SFUSD", not "the SFUSD").
+_ROLE_NOUNS = _SCHOOL_ROLES | _VENDOR_ROLES | {"licensee", "partner", "organization", "university"}
+
+_Q = "\"“”'‘’"
+_PAREN_DEF = re.compile(
+    rf"\((?:[^()]{{0,40}}?\b(?:the|as|hereinafter|collectively|each|individually)\b[^()]{{0,20}}?)?\s*[{_Q}]"
+    rf"(?P<term>[A-Z][\w&.\- ]{{0,58}}?)[{_Q}]\s*(?:,[^()]{{0,40}})?\)"
+)
+_MEANS_DEF = re.compile(
+    rf"[{_Q}](?P<term>[A-Z][\w\- ]{{1,58}}?)[{_Q}]\s*(?:,?\s*(?:as used [^,]{{0,40}},\s*)?)"
+    rf"(?:means|shall mean|refers to|is defined as|has the meaning|includes|shall include)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTerms:
+    """The names the change request and suggested language use; "" = not defined in the contract."""
+
+    vendor: str = ""
+    school: str = ""
+    data: str = ""
+    subprocessor: str = ""
+    vendor_name: str = ""  # the full name the preamble gives ("BrightPath Learning, Inc."), for an address line
+    school_name: str = ""
+
+    def merged(self, override: ContractTerms | None) -> ContractTerms:
+        """These terms with the reviewer's non-empty overrides applied."""
+        if override is None:
+            return self
+        return replace(
+            self,
+            **{
+                k: getattr(override, k)
+                for k in ("vendor", "school", "data", "subprocessor", "vendor_name", "school_name")
+                if getattr(override, k)
+            },
+        )
+
+
+def _strip_article(term: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", term.strip(), flags=re.I)
+
+
+def detect_terms(document: Document) -> ContractTerms:
+    """The parties' defined names and the data's defined term, read from the preamble and definitions."""
+    text = document.text
+    head = text[:6000]  # the preamble names the parties
+    parties: list[tuple[str, bool, bool]] = []  # (term, names the school, is a vendor role noun)
+    full_names: dict[str, str] = {}
+    for m in _PAREN_DEF.finditer(head):
+        term = _strip_article(m.group("term"))
+        if not term or len(term.split()) > 6 or any(term.lower() == d.lower() for d in DATA_TERMS):
+            continue
+        before = head[max(0, m.start() - 160) : m.start()]
+        # The party's full name is what precedes the parenthesis, back to "between"/"and"/a line start.
+        flat = re.sub(r"(?<!\n)\n(?!\n)", " ", before)  # a PDF's line wrap inside a name
+        full = re.split(r"\bbetween\b|\band\b|\n|,\s*a\b|;", flat)[-1]
+        low = term.lower()
+        is_vendor = low in _VENDOR_ROLES
+        is_school = not is_vendor and (
+            low in _SCHOOL_ROLES or bool(_SCHOOL_WORDS.search(term)) or bool(_SCHOOL_WORDS.search(full))
+        )
+        if is_school or is_vendor or _party_context(before):
+            parties.append((term, is_school, is_vendor))
+            name = re.sub(r"^\W*(the\s+)?", "", full.strip().rstrip(","), flags=re.I).strip()
+            if 3 <= len(name) <= 80 and name[:1].isupper() and name.lower() != term.lower():
+                full_names.setdefault(term, ("the " if full.strip().lower().startswith("the ") else "") + name)
+    school = next((t for t, s, _ in parties if s), "")
+    vendor = next((t for t, s, v in parties if v and t != school), "")
+    if not vendor and school:  # the other party of a school's contract is the vendor
+        vendor = next((t for t, s, _ in parties if not s and t != school), "")
+    # No defining parenthesis: a role noun the contract capitalises throughout is its defined name.
+    school = school or _used_role(text, ("District", "School", "LEA", "Customer", "Board", "Institution"))
+    vendor = vendor or _used_role(
+        text, ("Vendor", "Provider", "Contractor", "Company", "Operator", "Supplier", "Service Provider")
+    )
+    vendor_name, school_name = full_names.get(vendor, ""), full_names.get(school, "")
+    school, vendor = _with_article(school, text), _with_article(vendor, text)
+    defined = {_strip_article(m.group("term")) for m in _MEANS_DEF.finditer(text)}
+    defined |= {_strip_article(m.group("term")) for m in _PAREN_DEF.finditer(text)}
+    defined_low = {d.lower(): d for d in defined}
+    data = ""
+    candidates = [defined_low[d.lower()] for d in DATA_TERMS if d.lower() in defined_low]
+    if candidates:
+        # Prefer the most used of the defined data terms; ties go to the more specific (earlier) one.
+        data = max(candidates, key=lambda t: (len(re.findall(re.escape(t), text)), -candidates.index(t)))
+    sub = next((defined_low[s.lower()] for s in _SUBPROCESSOR_TERMS if s.lower() in defined_low), "")
+    if not sub:
+        sub = next((s for s in ("Subprocessor", "Sub-processor") if re.search(rf'[{_Q}]{s}s?[{_Q}]', text)), "")
+    return ContractTerms(
+        vendor=vendor, school=school, data=data, subprocessor=sub, vendor_name=vendor_name, school_name=school_name
+    )
+
+
+def _used_role(text: str, roles: tuple[str, ...]) -> str:
+    """The role noun written capitalised mid-sentence most often (at least twice), or ""."""
+    counts = {r: len(re.findall(rf"(?<=[a-z,;] )(?:the )?{r}\b", text)) for r in roles}
+    best = max(counts, key=lambda r: counts[r])
+    return best if counts[best] >= 2 else ""
+
+
+def _with_article(term: str, text: str) -> str:
+    """"the District" when the contract mostly writes it with the article, else the bare name."""
+    if not term:
+        return term
+    total = len(re.findall(rf"\b{re.escape(term)}\b", text))
+    with_the = len(re.findall(rf"\b[Tt]he {re.escape(term)}\b", text))
+    return f"the {term}" if total and with_the * 2 >= total else term
+
+
+def _party_context(before: str) -> bool:
+    """The parenthesis follows a party's name in a 'between … and …' preamble."""
+    return bool(re.search(r"\b(between|by and between|and)\b[^()]{0,150}$", before, re.I)) and bool(
+        re.search(r"\b(inc|llc|ltd|corp|corporation|company|gmbh|plc|l\.p|co)\b\.?", before, re.I)
+    )
+
+
+def _is_role_noun(term: str) -> bool:
+    return term.lower() in _ROLE_NOUNS
+
+
+_LIBRARY_VENDOR = ("Vendor", "Provider", "Processor")
+_LIBRARY_SCHOOL = ("District", "LEA", "Controller")
+_LIBRARY_SUB = ("Subprocessors", "Subprocessor", "sub-processors", "sub-processor")
+
+
+def _swap(text: str, words: tuple[str, ...], new: str, neutral: str) -> str:
+    """Replace the library's defined term ``words`` with the contract's ``new`` (or ``neutral``)."""
+    for w in words:
+        plural = w.endswith("s")
+        if new:
+            target = new + ("s" if plural and not new.endswith("s") else "")
+            if new.lower().startswith("the "):
+                repl_bare = repl_the = target
+            elif _is_role_noun(new):
+                repl_bare, repl_the = target, "the " + target
+            else:  # a proper name ("SFUSD") takes no article
+                repl_bare = repl_the = target
+        else:
+            target = neutral + ("s" if plural and not neutral.endswith("s") else "")
+            repl_bare = repl_the = target
+        # "the District" / "The District" → article handled by the replacement.
+        text = re.sub(rf"\b([Tt])he {re.escape(w)}\b(?!-)", lambda m: _cap(repl_the, m.group(1) == "T"), text)
+        text = re.sub(
+            rf"(?<![\w-])(?<!the )(?<!The ){re.escape(w)}\b(?!-)",
+            lambda m, r=repl_bare: r,
+            text,
+        )
+    return _sentence_caps(text, repl_bare) if repl_bare[:1].islower() else text
+
+
+def _cap(s: str, cap: bool) -> str:
+    return s[:1].upper() + s[1:] if cap else s
+
+
+def _sentence_caps(text: str, word: str) -> str:
+    """Capitalise a neutral word that now opens a sentence ("the vendor shall" → "The vendor shall")."""
+    return re.sub(rf"(^|[.!?:]\s+)({re.escape(word)})", lambda m: m.group(1) + _cap(m.group(2), True), text)
+
+
+def apply_terms(text: str, terms: ContractTerms) -> str:
+    """Library text rewritten with the contract's defined terms, or neutral words where it defines none."""
+    if not text:
+        return text
+    out = _swap(text, _LIBRARY_VENDOR, terms.vendor, "the vendor")
+    out = _swap(out, _LIBRARY_SCHOOL, terms.school, "the district")
+    out = _swap(out, ("Student Data",), terms.data, "student data")
+    out = _swap(out, ("Personal Data",), terms.data, "personal data")
+    out = _swap(out, _LIBRARY_SUB, terms.subprocessor, "subprocessor")
+    # Neutral words after "the" may double it ("the the vendor").
+    out = re.sub(r"\b([Tt])he the\b", r"\1he", out)
+    return out
