@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import html
 import re
 from html.parser import HTMLParser
 
@@ -69,13 +70,16 @@ def test_export_sample_every_format_names_the_same_flags(sample) -> None:
 
         def handle_starttag(self, tag, attrs):
             a = dict(attrs)
-            if tag == "section" and a.get("data-requirement"):
-                self.found.append(a["data-requirement"])
+            if tag == "section" and a.get("class") == "finding":
+                self.found.append(a["id"])
 
     parser = Sections()
     parser.found = []
-    parser.feed(export_report(analysis, {}, META, "html", out / "r.html").read_text(encoding="utf-8"))
-    assert parser.found == order
+    html_text = export_report(analysis, {}, META, "html", out / "r.html").read_text(encoding="utf-8")
+    parser.feed(html_text)
+    assert parser.found == [f"item-{n}" for n in range(1, len(order) + 1)]
+    heads = re.findall(r"<h3>(\d+)\. ([^<]+)</h3>", html_text)
+    assert [html.unescape(t) for _, t in heads] == titles
 
     md = export_report(analysis, {}, META, "md", out / "r.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^### \d+\. ", md, flags=re.M)) == len(order)
@@ -102,7 +106,8 @@ def test_export_sample_annotated_copy(sample) -> None:
             for a in page.get("/Annots") or []:
                 a = a.get_object()
                 if a["/Subtype"] == "/Highlight":
-                    rid = re.search(r"\[([a-z0-9_]+)\]", str(a["/Contents"])).group(1)
+                    contents = str(a["/Contents"])
+                    rid = next(r for r, f in with_evidence.items() if contents.startswith(f.title + ":"))
                     pages.setdefault(rid, set()).add(pno)
         assert set(pages) == set(with_evidence)
         for rid, f in with_evidence.items():
@@ -123,10 +128,10 @@ def test_export_sample_annotated_copy(sample) -> None:
                 holder.setdefault(int(e.get(f"{W}id")), []).append(p.text)
         commented: set[str] = set()
         for c in d.comments:
-            m = re.search(r"\[([a-z0-9_]+)\]", c.text.splitlines()[0])
-            if not m or "no clause to comment on" in c.text:
+            first = c.text.splitlines()[0]
+            rid = next((r for r, f in with_evidence.items() if first.startswith(f.title + ":")), "")
+            if not rid or "does not address in any clause" in c.text:
                 continue
-            rid = m.group(1)
             commented.add(rid)
             # the paragraph where the comment starts holds the opening words of one of the finding's quotes
             text = " ".join(_words(" ".join(holder[c.comment_id])))

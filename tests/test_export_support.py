@@ -66,6 +66,15 @@ MISSING = [
     ("subprocessor_flowdown", "Subprocessors bound by the same terms", Severity.HIGH),
     ("annual_security_audit", "Annual security audit", Severity.LOW),
 ]
+# requirement id -> title: people-facing exports name a finding by its title only (issue #18).
+TITLES = {v[0]: v[1] for v in PHRASES.values()} | {rid: title for rid, title, _ in MISSING}
+
+
+def mark(rid: str) -> str:
+    """How a comment or note on ``rid`` begins: its title, then the status."""
+    return TITLES[rid] + ":"
+
+
 PDF_BREAK_BEFORE = 4  # clause index starting page 2 of the PDF
 
 

@@ -3,6 +3,8 @@ threshold re-checked, and marked "corrected by the reviewer" in every export."""
 
 from __future__ import annotations
 
+import re
+
 import csv
 import json
 from pathlib import Path
@@ -148,9 +150,12 @@ def test_issue_15_every_key_term_in_the_exports_links_to_its_sentence(stored: tu
     with open_store(db) as store:
         a = store.get_analysis(rid)
     html = export_report(a, {}, None, "html", tmp_path / "gap.html").read_text(encoding="utf-8")
-    assert f'<a href="#req-{BREACH}">' in html and f'id="req-{BREACH}"' in html
+    # The link goes to the finding's numbered item (anchors carry no requirement ids, issue #18).
+    target = re.search(r'<a href="#(item-\d+|ok-\d+)">', html)
+    assert target and f'id="{target.group(1)}"' in html
     md = export_report(a, {}, None, "md", tmp_path / "gap.md").read_text(encoding="utf-8")
-    assert "Clause 1.1, page 1: “1.1 Provider shall notify the District within ten (10) days" in md
+    # A text file has no pages: the clause alone (issue #18).
+    assert "Clause 1.1: “1.1 Provider shall notify the District within ten (10) days" in md
     assert "≤ 72 hours after discovery (project recommendation) — exceeds" in md
 
 

@@ -55,6 +55,31 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--vendor", default="", help="vendor name for the title block")
     p.add_argument("--agreement", default="", help="agreement name for the title block")
     p.add_argument("--password", default=None, help="password of an encrypted PDF")
+    p.add_argument(
+        "--vendor-term",
+        default="",
+        metavar="NAME",
+        help="the vendor's name in suggested language and the change request (default: the contract's "
+        "defined name, e.g. 'Provider'; 'the vendor' when it defines none)",
+    )
+    p.add_argument(
+        "--school-term",
+        default="",
+        metavar="NAME",
+        help="the school's or district's name there (default: the contract's, e.g. 'SFUSD'; else 'the district')",
+    )
+    p.add_argument(
+        "--data-term",
+        default="",
+        metavar="TERM",
+        help="the defined term for the protected data (default: the contract's, e.g. 'Confidential Data')",
+    )
+    p.add_argument(
+        "--technical-appendix",
+        action="store_true",
+        help="add a technical appendix (requirement ids, rules, engine explanations) to a gap summary; "
+        "off by default, for the review team only",
+    )
     add_db_option(p)
     p.set_defaults(func=run)
 
@@ -218,6 +243,10 @@ def run(args: argparse.Namespace) -> int:
         agreement=args.agreement,
         date=_dt.date.today().isoformat(),
         review_id=review_id,
+        vendor_term=args.vendor_term,
+        school_term=args.school_term,
+        data_term=args.data_term,
+        technical_appendix=args.technical_appendix,
     )
     dest = out or _default_output(analysis, fmt, source)
     _refuse_database(dest, _db_path(args))

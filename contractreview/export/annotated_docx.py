@@ -36,9 +36,9 @@ def initials(name: str) -> str:
 
 def comment_lines(item: ReportItem) -> list[str]:
     """The text of a finding's comment, one entry per comment paragraph."""
-    lines = [f"{item.title}: {item.status_label} ({item.severity_label} severity) [{item.requirement_id}]"]
-    if item.explanation:
-        lines.append(item.explanation)
+    lines = [f"{item.title}: {item.status_label} ({item.severity_label} severity)"]
+    if item.reason:
+        lines.append(item.reason)
     lines.append(f"Reviewer decision: {item.decision_text}")
     if item.note:
         lines.append(f"Note: {item.note}")
@@ -135,11 +135,11 @@ def annotate_docx(
 
     if unplaced:
         items = {i.requirement_id: i for i in model.flagged}
-        lines = [f"ContractReview: {len(unplaced)} flagged protection(s) with no clause to comment on:"]
+        lines = [f"{len(unplaced)} protection(s) the contract does not address in any clause:"]
         for rid in unplaced:
             i = items[rid]
             lines.append(
-                f"{i.number}. {i.title}: {i.status_label} ({i.severity_label}) [{rid}] — {i.decision_text}"
+                f"{i.number}. {i.title}: {i.status_label} ({i.severity_label}) — {i.decision_text}"
             )
         lines.append("Not legal advice.")
         target = next((k for k, p in enumerate(paras) if p.text.strip()), 0) if paras else None

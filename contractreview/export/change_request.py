@@ -12,6 +12,7 @@ from pathlib import Path
 from ..domain import Analysis, Decision, ReportMeta, ReviewDecision
 from ._atomic import write_atomic
 from ._text import xml_safe as _x
+from .docx_report import _keep_next, page_footer
 from .model import ReportItem, build_report
 
 _SETTLED = {Decision.ACCEPT.value, Decision.WAIVED.value, Decision.NOT_APPLICABLE.value}
@@ -31,14 +32,17 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
 
     model = build_report(analysis, decisions, meta)
     items = [i for i in model.flagged if i.decision_value not in _SETTLED]
-    vendor = model.vendor or "[Vendor]"
+    terms = model.terms
+    # The letter names the parties as the contract does ("SFUSD", "the Provider"); neutral words otherwise.
+    vendor = model.vendor or terms.vendor_name or terms.vendor or "[Vendor]"
+    school = terms.school_name or terms.school or "the district"
     agreement = model.agreement or model.document_name
 
     document = docx.Document()
     document.styles["Normal"].font.size = Pt(11)
     document.core_properties.title = _x(f"Requested changes: {agreement}")
     document.core_properties.author = _x(model.reviewer or "ContractReview")
-    document.sections[0].footer.paragraphs[0].text = "DRAFT for negotiation · Not legal advice"
+    page_footer(document.sections[0], "DRAFT for negotiation · Not legal advice")
 
     document.add_heading(_x(f"Addendum (draft): requested changes to {agreement}"), level=0)
     document.add_paragraph(_x(f"To: {vendor}"))
@@ -51,29 +55,31 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
     ).italic = True
     document.add_paragraph(
         _x(
-            f"The district has reviewed {agreement} (document {model.document_name}, SHA-256 {model.sha256_short}) "
-            "against its student-data privacy requirements. Before signing, the district requests the changes "
-            "below. Each item quotes the current wording, where there is any, and proposes language."
+            f"{_cap(school)} has reviewed {agreement} (document {model.document_name}) against its "
+            f"student-data privacy requirements. Before signing, {school} requests the changes below. Each "
+            "item quotes the current wording, where there is any, and proposes language."
         )
     )
-    document.add_heading("Requested changes", level=1)
+    document.add_paragraph(_x(f"Document SHA-256: {model.sha256}")).runs[0].font.size = Pt(8)
+    _keep_next(document.add_heading("Requested changes", level=1))
     if not items:
         document.add_paragraph("No changes are requested.")
     for n, i in enumerate(items, 1):
-        document.add_heading(_x(f"{n}. {i.title}"), level=2)
-        p = document.add_paragraph()
+        _keep_next(document.add_heading(_x(f"{n}. {i.title}"), level=2))
+        p = _keep_next(document.add_paragraph())
         p.add_run("Current agreement: ").bold = True
         if i.quotes:
-            p.add_run(_x(f"{i.quotes[0].where_sentence} reads:"))
+            # Each passage with its own clause and page: they may come from different clauses.
             for q in i.quotes:
+                _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
                 document.add_paragraph(_x(q.display), style="Quote")
         else:
             p.add_run("does not address this.")
-        if i.explanation and i.quotes:  # "does not address this" already says why for missing ones
+        if i.reason and i.quotes:  # "does not address this" already says why for missing ones
             p = document.add_paragraph()
             p.add_run("Why: ").bold = True
-            p.add_run(_x(i.explanation))
-        p = document.add_paragraph()
+            p.add_run(_x(i.reason))
+        p = _keep_next(document.add_paragraph())
         p.add_run("Requested change: ").bold = True
         p.add_run(
             "add the following language:" if not i.quotes else "replace or supplement the wording above with:"
@@ -86,12 +92,16 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
             p.add_run("District note: ").bold = True
             p.add_run(_x(i.note))
     questions = [i for i in items if i.vendor_question]
-    document.add_heading("Questions for the vendor", level=1)
+    _keep_next(document.add_heading(_x(f"Questions for {vendor}"), level=1))
     if not questions:
         document.add_paragraph("None.")
     for n, i in enumerate(questions, 1):
         document.add_paragraph(_x(f"Q{n}. {i.vendor_question} ({i.title})"))
     return document
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
 
 
 def write_change_request(

@@ -33,16 +33,22 @@ def _labelled(document, label: str, value: str):  # type: ignore[no-untyped-def]
     return p
 
 
+def _keep_next(p):  # type: ignore[no-untyped-def]
+    """Keep a label or heading on the page of what it introduces (Word's "Keep with next")."""
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
 def _item(document, i: ReportItem) -> None:  # type: ignore[no-untyped-def]
-    document.add_heading(_x(f"{i.number}. {i.title}"), level=2)
-    p = document.add_paragraph()
+    _keep_next(document.add_heading(_x(f"{i.number}. {i.title}"), level=2))
+    p = _keep_next(document.add_paragraph())
     p.add_run(f"{i.status_label}").bold = True
-    p.add_run(f" · Severity: {i.severity_label} · Requirement: {i.requirement_id}")
-    if i.explanation:
-        document.add_paragraph(_x(i.explanation))
+    p.add_run(f" · Severity: {i.severity_label}")
+    if i.reason:
+        document.add_paragraph(_x(i.reason))
     if i.quotes:
         for q in i.quotes:
-            document.add_paragraph().add_run(_x(q.where_sentence + ":")).italic = True
+            _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
             document.add_paragraph(_x(q.display), style="Quote")
     else:
         document.add_paragraph().add_run("No evidence found in the contract.").italic = True
@@ -52,10 +58,60 @@ def _item(document, i: ReportItem) -> None:  # type: ignore[no-untyped-def]
     if i.note:
         _labelled(document, "Note", i.note)
     if i.suggested_language:
-        document.add_paragraph().add_run("Suggested language:").bold = True
+        _keep_next(document.add_paragraph()).add_run("Suggested language:").bold = True
         document.add_paragraph(_x(i.suggested_language), style="Intense Quote")
     if i.vendor_question:
         _labelled(document, "Question for the vendor", i.vendor_question)
+
+
+def add_page_field(paragraph, instruction: str) -> None:  # type: ignore[no-untyped-def]
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out the pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def _fld(kind: str):  # type: ignore[no-untyped-def]
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    run = paragraph.add_run()
+    run._r.append(_fld("begin"))
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    run = paragraph.add_run()
+    run._r.append(_fld("separate"))
+    paragraph.add_run("1")  # shown until the reader updates fields
+    run = paragraph.add_run()
+    run._r.append(_fld("end"))
+
+
+def page_footer(section, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Footer: ``text``, then "Page X of Y" at the right margin."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+
+    footer = section.footer.paragraphs[0]
+    footer.text = _x(text)
+    width = section.page_width - section.left_margin - section.right_margin
+    footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run("\tPage ")
+    add_page_field(footer, "PAGE")
+    footer.add_run(" of ")
+    add_page_field(footer, "NUMPAGES")
+
+
+def _technical(document, model: ReportModel) -> None:  # type: ignore[no-untyped-def]
+    document.add_page_break()
+    document.add_heading("Technical appendix (for the review team)", level=1)
+    document.add_paragraph(
+        "How the automated review reached each finding. Not part of what is sent to the vendor."
+    )
+    for i in (*model.flagged, *model.satisfied):
+        _keep_next(document.add_heading(_x(f"{i.title} ({i.status_label})"), level=3))
+        for line in i.technical:
+            document.add_paragraph(_x(line), style="List Bullet")
 
 
 def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
@@ -69,37 +125,41 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
     document.core_properties.comments = "Not legal advice"
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(10.5)
-    footer = document.sections[0].footer.paragraphs[0]
-    footer.text = f"Not legal advice · ContractReview {model.tool_version} · {model.document_name} ({model.sha256_short})"
+    page_footer(
+        document.sections[0],
+        f"Not legal advice · ContractReview {model.tool_version} · {model.document_name} ({model.sha256_short})",
+    )
 
     document.add_heading(_x(model.title), level=0)
     document.add_paragraph().add_run(_x(model.disclaimer)).italic = True
     _table(document, None, [[k, v] for k, v in model.title_block()])
 
-    document.add_heading("Key terms", level=1)
+    _keep_next(document.add_heading("Key terms", level=1))
     kh, krows = model.key_term_rows()
     _table(document, kh, krows)
 
-    document.add_heading("At a glance", level=1)
+    _keep_next(document.add_heading("At a glance", level=1))
     header, rows = model.count_rows()
     _table(document, header, rows)
 
-    document.add_heading(f"Missing and weak protections ({len(model.flagged)})", level=1)
+    _keep_next(document.add_heading(f"Missing and weak protections ({len(model.flagged)})", level=1))
     if not model.flagged:
         document.add_paragraph("None: every requirement of the profile is satisfied.")
     for item in model.flagged:
         _item(document, item)
 
-    document.add_heading(f"Satisfied protections ({len(model.satisfied)})", level=1)
+    _keep_next(document.add_heading(f"Satisfied protections ({len(model.satisfied)})", level=1))
     if model.satisfied:
         _table(
             document,
             ["Protection", "Severity", "Where"],
-            [[i.title, i.severity_label, "; ".join(q.where for q in i.quotes)] for i in model.satisfied],
+            [[i.title, i.severity_label, i.where] for i in model.satisfied],
         )
     else:
         document.add_paragraph("None.")
     document.add_paragraph().add_run(_x(model.disclaimer)).italic = True
+    if model.technical_appendix:
+        _technical(document, model)
     return document
 
 

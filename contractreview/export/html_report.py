@@ -19,7 +19,7 @@ h3{margin-bottom:.3em} table{border-collapse:collapse;margin:.5em 0} td,th{borde
 th{background:#eef} .disclaimer{background:#fff4d6;border:1px solid #e0c060;padding:.5em .8em}
 blockquote{margin:.3em 0 .6em 0;padding:.3em .8em;border-left:4px solid #889;background:#f5f5f8;white-space:pre-wrap}
 .badge{display:inline-block;padding:0 .5em;border-radius:.6em;font-size:.85em;color:#fff}
-.s-missing{background:#b22} .s-weak{background:#c80} .s-needs_review{background:#668} .s-satisfied{background:#282}
+.s-missing{background:#b22} .s-weak{background:#c80} .s-needs-review{background:#668} .s-satisfied{background:#282}
 .stale{color:#b22;font-weight:bold} .where{color:#555;font-style:italic} .suggested{white-space:pre-wrap;background:#eef6ee;border-left-color:#383}
 """
 
@@ -28,15 +28,26 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+def anchor(model: ReportModel, requirement_id: str) -> str:
+    """The in-page anchor of a requirement's item: "item-3" (flagged) or "ok-2" (satisfied), no ids."""
+    for i in model.flagged:
+        if i.requirement_id == requirement_id:
+            return f"item-{i.number}"
+    for k, i in enumerate(model.satisfied, 1):
+        if i.requirement_id == requirement_id:
+            return f"ok-{k}"
+    return ""
+
+
 def _item_html(i: ReportItem) -> str:
+    status = i.status.value.replace("_", "-")
     parts = [
-        f'<section class="finding" id="req-{_e(i.requirement_id)}" data-requirement="{_e(i.requirement_id)}">',
+        f'<section class="finding" id="item-{i.number}">',
         f"<h3>{i.number}. {_e(i.title)}</h3>",
-        f'<p><span class="badge s-{i.status.value}">{_e(i.status_label)}</span> '
-        f"Severity: <b>{_e(i.severity_label)}</b> · Requirement: <code>{_e(i.requirement_id)}</code></p>",
+        f'<p><span class="badge s-{status}">{_e(i.status_label)}</span> Severity: <b>{_e(i.severity_label)}</b></p>',
     ]
-    if i.explanation:
-        parts.append(f'<p class="explanation">{_e(i.explanation)}</p>')
+    if i.reason:
+        parts.append(f'<p class="explanation">{_e(i.reason)}</p>')
     if i.quotes:
         for q in i.quotes:
             parts.append(f'<p class="where">{_e(q.where_sentence)}:</p>')
@@ -62,7 +73,6 @@ def _item_html(i: ReportItem) -> str:
     return "\n".join(parts)
 
 
-_CORRECTED = ' class="corrected"'
 
 
 def render_html(model: ReportModel) -> str:
@@ -75,13 +85,11 @@ def render_html(model: ReportModel) -> str:
         + "\n".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
     )
     kh, krows = model.key_term_rows()
-    flagged_ids = {i.requirement_id for i in (*model.flagged, *model.satisfied)}
-
     def _source(k: object, cell: str) -> str:
         # The quoted sentence links to the finding that quotes it (its requirement's section).
-        rid = getattr(k, "requirement_id", "")
-        if rid and rid in flagged_ids and getattr(k, "quote", None) is not None:
-            return f'<a href="#req-{_e(rid)}">{_e(cell)}</a>'
+        target = anchor(model, getattr(k, "requirement_id", ""))
+        if target and getattr(k, "quote", None) is not None:
+            return f'<a href="#{target}">{_e(cell)}</a>'
         return _e(cell)
 
     key_terms = (
@@ -89,7 +97,7 @@ def render_html(model: ReportModel) -> str:
         + "".join(f"<th>{_e(h)}</th>" for h in kh)
         + "</tr>\n"
         + "\n".join(
-            f'<tr data-key-term="{_e(k.name)}"{_CORRECTED if k.corrected else ""}>'
+            f'<tr class="key-term{" corrected" if k.corrected else ""}">'
             f"<td>{_e(r[0])}</td><td>{_e(r[1])}</td><td>{_source(k, r[2])}</td><td>{_e(r[3])}</td></tr>"
             for k, r in zip(model.key_terms, krows, strict=True)
         )
@@ -98,10 +106,18 @@ def render_html(model: ReportModel) -> str:
         "\n".join(_item_html(i) for i in model.flagged) or "<p>None: every requirement is satisfied.</p>"
     )
     satisfied = "\n".join(
-        f'<li data-requirement="{_e(i.requirement_id)}">{_e(i.title)} '
-        f"<small>({_e(i.severity_label.lower())}{'; ' + _e('; '.join(q.where for q in i.quotes)) if i.quotes else ''})</small></li>"
-        for i in model.satisfied
+        f'<li id="ok-{k}">{_e(i.title)} '
+        f"<small>({_e(i.severity_label.lower())}{'; ' + _e(i.where) if i.quotes else ''})</small></li>"
+        for k, i in enumerate(model.satisfied, 1)
     )
+    technical = ""
+    if model.technical_appendix:
+        technical = '<h2 id="technical">Technical appendix (for the review team)</h2>\n' + "\n".join(
+            f"<h4>{_e(i.title)} ({_e(i.status_label)})</h4><ul>"
+            + "".join(f"<li>{_e(line)}</li>" for line in i.technical)
+            + "</ul>"
+            for i in (*model.flagged, *model.satisfied)
+        )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -132,6 +148,7 @@ def render_html(model: ReportModel) -> str:
 {satisfied}
 </ul>
 <p class="disclaimer">{_e(model.disclaimer)}</p>
+{technical}
 </body>
 </html>
 """

@@ -1,20 +1,24 @@
 """Markdown gap summary, for wikis, tickets and e-mail.
 
-Contract text is quoted verbatim except ``&``, ``<`` and ``>``, which become HTML entities so a
-Markdown renderer can never turn contract text into markup (renderers show the entities as the
-original characters).
+Contract text is quoted verbatim except ``<`` and ``>`` (and an ``&`` that would start an entity),
+which become HTML entities so a Markdown renderer can never turn contract text into markup; a plain
+"B&P" stays readable in the raw file.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ._atomic import write_text_atomic
 from .model import ReportItem, ReportModel
 
 
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
+
+
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _ENTITY_START.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cell(text: str) -> str:
@@ -27,12 +31,10 @@ def _quote(text: str) -> list[str]:
 
 def _item_md(i: ReportItem) -> list[str]:
     out = [f"### {i.number}. {_esc(i.title)}", ""]
-    out.append(
-        f"**Status:** {i.status_label} · **Severity:** {i.severity_label} · **Requirement:** `{i.requirement_id}`"
-    )
+    out.append(f"**Status:** {i.status_label} · **Severity:** {i.severity_label}")
     out.append("")
-    if i.explanation:
-        out += [_esc(i.explanation), ""]
+    if i.reason:
+        out += [_esc(i.reason), ""]
     if i.quotes:
         out.append("**Evidence:**")
         out.append("")
@@ -79,12 +81,13 @@ def render_markdown(model: ReportModel) -> str:
         out += _item_md(item)
     out += [f"## Satisfied protections ({len(model.satisfied)})", ""]
     for i in model.satisfied:
-        where = "; ".join(q.where for q in i.quotes)
-        out.append(
-            f"- {_esc(i.title)} (`{i.requirement_id}`, {i.severity_label.lower()})"
-            + (f" — {_esc(where)}" if where else "")
-        )
+        out.append(f"- {_esc(i.title)} ({i.severity_label.lower()})" + (f" — {_esc(i.where)}" if i.where else ""))
     out += ["", "---", "", f"*{_esc(model.disclaimer)}*", ""]
+    if model.technical_appendix:
+        out += ["## Technical appendix (for the review team)", ""]
+        for i in (*model.flagged, *model.satisfied):
+            out += [f"### {_esc(i.title)} ({i.status_label})", ""]
+            out += [f"- {_esc(line)}" for line in i.technical] + [""]
     return "\n".join(out)
 
 

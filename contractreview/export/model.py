@@ -13,8 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import __version__
-from ..domain import KEY_TERMS, Analysis, Finding, KeyTerm, ReportMeta, ReviewDecision, Severity, Status
+from ..domain import (
+    KEY_TERMS,
+    Analysis,
+    Evidence,
+    Finding,
+    KeyTerm,
+    ReportMeta,
+    ReviewDecision,
+    Severity,
+    Status,
+)
 from ..serialize import source_citation
+from ..vocabulary import ContractTerms
 
 DISCLAIMER = (
     "Not legal advice. This report was produced by an automated first-pass review of the contract text "
@@ -41,8 +52,10 @@ class Quote:
     """One quoted piece of evidence, exactly as it appears in the contract text."""
 
     text: str
-    clause: str
+    clause: str  # as the engine recorded it (data exports)
     page: int
+    label: str = ""  # the printed clause label (contractreview.place), "" = derive from ``clause``
+    shown_page: int | None = -1  # the page to print; None where the file has no pages (DOCX); -1 = ``page``
 
     @property
     def display(self) -> str:
@@ -55,14 +68,12 @@ class Quote:
 
     @property
     def where(self) -> str:
-        parts = []
-        clause = " ".join(self.clause.split())
-        if clause:
-            # "5.2", "(a)", "B", "IV" are clause numbers; anything longer is a heading, shown as is.
-            is_number = clause[:1].isdigit() or (" " not in clause and len(clause) <= 6)
-            parts.append(f"clause {clause}" if is_number else clause)
-        parts.append(f"page {self.page}")
-        return ", ".join(parts)
+        from ..place import Place, evidence_place
+
+        if self.label or self.shown_page != -1:
+            page = self.page if self.shown_page == -1 else self.shown_page
+            return Place(self.label, page).where
+        return evidence_place(Evidence(self.text, 0, 0, self.page, self.clause)).where
 
     @property
     def where_sentence(self) -> str:
@@ -92,6 +103,13 @@ class ReportItem:
     decided_by: str = ""
     decided_at: str = ""
     evidence_changed: bool = False
+    reason: str = ""  # the explanation in plain language (contractreview.plain), for documents people read
+    technical: tuple[str, ...] = ()  # rule ids, layer, the engine's explanation: technical appendix only
+
+    @property
+    def where(self) -> str:
+        """Every distinct place the item quotes, once each ("clause 2, page 5; clause 6.1, page 3")."""
+        return "; ".join(dict.fromkeys(q.where for q in self.quotes))
 
     @property
     def status_label(self) -> str:
@@ -109,7 +127,7 @@ class ReportItem:
         text = self.decision
         if self.decided_by:
             text += f" ({self.decided_by}"
-            text += f", {self.decided_at[:10]})" if self.decided_at else ")"
+            text += f", {local_date(self.decided_at)})" if self.decided_at else ")"
         if self.evidence_changed:
             text += " — evidence changed since decision"
         return text
@@ -168,6 +186,9 @@ class ReportModel:
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # status -> severity -> n
     disclaimer: str = DISCLAIMER
     key_terms: tuple[KeyTermRow, ...] = ()
+    profile_label: str = ""  # "New York (Education Law 2-d, 8 NYCRR Part 121)"; the id when unknown
+    technical_appendix: bool = False
+    terms: ContractTerms = field(default_factory=ContractTerms)  # names used in suggested language
 
     def key_term_rows(self) -> tuple[list[str], list[list[str]]]:
         """The key-terms table shown at the top of every gap summary: header row and one row per term."""
@@ -180,6 +201,7 @@ class ReportModel:
 
     @property
     def sha256_short(self) -> str:
+        """For running footers only; the title block shows the full digest."""
         return self.sha256[:12]
 
     def title_block(self) -> list[tuple[str, str]]:
@@ -189,11 +211,11 @@ class ReportModel:
             ("Agreement", self.agreement or "(not recorded)"),
             ("Document", self.document_name),
             ("Date", self.date),
-            ("Profile", self.profile),
+            ("Profile", self.profile_label or self.profile),
             ("Reviewer", self.reviewer or "(not recorded)"),
             ("Clause library", self.library_version),
             ("ContractReview", self.tool_version),
-            ("Document SHA-256", self.sha256_short),
+            ("Document SHA-256", self.sha256),
         ]
 
     def count_rows(self) -> tuple[list[str], list[list[str]]]:
@@ -212,9 +234,41 @@ class ReportModel:
         return header, rows
 
 
-def _item(number: int, f: Finding, decision: ReviewDecision | None) -> ReportItem:
+def local_date(iso: str) -> str:
+    """The local calendar date of an ISO-8601 timestamp stored in UTC ("2026-12-07T23:30:00Z" → the
+    district's own date); a bare date is returned as is."""
+    if len(iso) <= 10:
+        return iso
+    try:
+        stamp = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso[:10]
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=_dt.timezone.utc)
+    return stamp.astimezone().date().isoformat()
+
+
+def _quote(e: Evidence, analysis: Analysis | None) -> Quote:
+    from ..place import evidence_place
+
+    pl = evidence_place(e, analysis.document if analysis else None, analysis.clauses if analysis else ())
+    return Quote(e.text, e.clause, e.page, pl.label, pl.page)
+
+
+def _item(
+    number: int,
+    f: Finding,
+    decision: ReviewDecision | None,
+    analysis: Analysis | None = None,
+    terms: ContractTerms | None = None,
+    profile_label: str = "",
+) -> ReportItem:
+    from ..plain import plain_reason, technical_lines
+    from ..vocabulary import apply_terms
+
+    terms = terms or ContractTerms()
     # The engine may cite the same span twice (e.g. for two rules); quote it once.
-    quotes = tuple(dict.fromkeys(Quote(e.text, e.clause, e.page) for e in f.evidence if e.text))
+    quotes = tuple(dict.fromkeys(_quote(e, analysis) for e in f.evidence if e.text))
     return ReportItem(
         number=number,
         requirement_id=f.requirement_id,
@@ -225,15 +279,36 @@ def _item(number: int, f: Finding, decision: ReviewDecision | None) -> ReportIte
         explanation=f.explanation,
         quotes=quotes,
         citations=tuple(source_citation(s) for s in f.sources),
-        suggested_language=f.suggested_language,
-        vendor_question=f.vendor_question,
+        suggested_language=apply_terms(f.suggested_language, terms),
+        vendor_question=apply_terms(f.vendor_question, terms),
         decision=decision.decision.label if decision else "",
         decision_value=decision.decision.value if decision else "",
         note=decision.note if decision else "",
         decided_by=decision.reviewer if decision else "",
         decided_at=decision.updated_at if decision else "",
         evidence_changed=bool(decision and decision.evidence_changed),
+        reason=plain_reason(f, profile_label),
+        technical=tuple(technical_lines(f)),
     )
+
+
+def profile_label(name: str) -> str:
+    """The profile's label for people ("Core K-12 protections"); the name when the library lacks it."""
+    try:
+        from ..library import load_library
+
+        return load_library(name).profile.label or name
+    except Exception:  # noqa: BLE001 - a report must not fail for want of a label
+        return name
+
+
+def contract_terms(analysis: Analysis, meta: ReportMeta | None = None) -> ContractTerms:
+    """The defined names detected in the contract, with the reviewer's overrides from ``meta``."""
+    from ..vocabulary import detect_terms
+
+    meta = meta or ReportMeta()
+    found = detect_terms(analysis.document)
+    return found.merged(ContractTerms(vendor=meta.vendor_term, school=meta.school_term, data=meta.data_term))
 
 
 def _engine_value(k: KeyTerm) -> str:
@@ -273,7 +348,7 @@ def key_term_rows(analysis: Analysis) -> tuple[KeyTermRow, ...]:
                 name=name,
                 label=TERM_LABELS[name],
                 value=value,
-                quote=Quote(ev.text, ev.clause, ev.page) if ev is not None and ev.text else None,
+                quote=_quote(ev, analysis) if ev is not None and ev.text else None,
                 threshold=threshold_text(k, finding),
                 check=check(k, finding),
                 finding=k.finding,
@@ -307,11 +382,14 @@ def build_report(
     decisions = decisions or {}
     meta = meta or ReportMeta()
     doc = analysis.document
+    terms = contract_terms(analysis, meta)
+    plabel = profile_label(analysis.profile)
     flagged = tuple(
-        _item(n, f, decisions.get(f.requirement_id)) for n, f in enumerate(sort_flagged(analysis.findings), 1)
+        _item(n, f, decisions.get(f.requirement_id), analysis, terms, plabel)
+        for n, f in enumerate(sort_flagged(analysis.findings), 1)
     )
     satisfied = tuple(
-        _item(0, f, decisions.get(f.requirement_id))
+        _item(0, f, decisions.get(f.requirement_id), analysis, terms, plabel)
         for f in analysis.findings
         if f.status is Status.SATISFIED
     )
@@ -336,6 +414,9 @@ def build_report(
         satisfied=satisfied,
         counts=counts,
         key_terms=key_term_rows(analysis),
+        profile_label=plabel,
+        technical_appendix=meta.technical_appendix,
+        terms=terms,
     )
 
 
@@ -351,7 +432,10 @@ def report_to_dict(model: ReportModel) -> dict:
             "status": i.status.value,
             "severity": i.severity.value,
             "explanation": i.explanation,
-            "evidence": [{"text": q.text, "clause": q.clause, "page": q.page} for q in i.quotes],
+            "reason": i.reason,
+            "evidence": [
+                {"text": q.text, "clause": q.clause, "page": q.page, "where": q.where} for q in i.quotes
+            ],
             "citations": list(i.citations),
             "suggested_language": i.suggested_language,
             "vendor_question": i.vendor_question,
@@ -377,6 +461,13 @@ def report_to_dict(model: ReportModel) -> dict:
             "tool_version": model.tool_version,
             "review_id": model.review_id,
             "pages": model.pages,
+            "profile_label": model.profile_label,
+            "terms": {
+                "vendor": model.terms.vendor,
+                "school": model.terms.school,
+                "data": model.terms.data,
+                "subprocessor": model.terms.subprocessor,
+            },
         },
         "key_terms": [
             {

@@ -41,10 +41,23 @@ def _styles():  # type: ignore[no-untyped-def]
             leading=19,
             spaceBefore=12,
             textColor=colors.HexColor("#223366"),
+            keepWithNext=1,
         ),
         "h2": ParagraphStyle(
-            "H2", parent=ss["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10
+            "H2",
+            parent=ss["Heading2"],
+            fontName="Helvetica-Bold",
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            keepWithNext=1,
         ),
+        "h3": ParagraphStyle(
+            "H3", parent=ss["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, leading=13, keepWithNext=1
+        ),
+        # A label that introduces a quote ("Clause 5.2, page 3:", "Suggested language:") stays with it.
+        "label": ParagraphStyle("L", parent=base, keepWithNext=1),
+        "label_italic": ParagraphStyle("LI", parent=base, fontName="Helvetica-Oblique", keepWithNext=1),
         "body": base,
         "italic": ParagraphStyle("I", parent=base, fontName="Helvetica-Oblique"),
         "cell": ParagraphStyle("C", parent=base, fontSize=9, leading=11, spaceAfter=0),
@@ -105,17 +118,14 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
 
     head = [
         Paragraph(_p(f"{i.number}. {i.title}"), st["h2"]),
-        Paragraph(
-            f"<b>{_p(i.status_label)}</b> · Severity: {_p(i.severity_label)} · Requirement: {_p(i.requirement_id)}",
-            st["body"],
-        ),
+        Paragraph(f"<b>{_p(i.status_label)}</b> · Severity: {_p(i.severity_label)}", st["label"]),
     ]
+    if i.reason:
+        head.append(Paragraph(_p(i.reason), st["body"]))
     out: list = [KeepTogether(head)]
-    if i.explanation:
-        out.append(Paragraph(_p(i.explanation), st["body"]))
     if i.quotes:
         for q in i.quotes:
-            out.append(Paragraph(_p(q.where_sentence + ":"), st["italic"]))
+            out.append(Paragraph(_p(q.where_sentence + ":"), st["label_italic"]))
             out.append(Paragraph(_p(q.display), st["quote"]))
     else:
         out.append(Paragraph("No evidence found in the contract.", st["italic"]))
@@ -125,10 +135,26 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
     if i.note:
         out.append(Paragraph("<b>Note:</b> " + _p(i.note), st["body"]))
     if i.suggested_language:
-        out.append(Paragraph("<b>Suggested language:</b>", st["body"]))
+        out.append(Paragraph("<b>Suggested language:</b>", st["label"]))
         out.append(Paragraph(_p(i.suggested_language), st["suggested"]))
     if i.vendor_question:
         out.append(Paragraph("<b>Question for the vendor:</b> " + _p(i.vendor_question), st["body"]))
+    return out
+
+
+def _technical(model: ReportModel, st) -> list:  # type: ignore[no-untyped-def]
+    from reportlab.platypus import PageBreak, Paragraph
+
+    out: list = [
+        PageBreak(),
+        Paragraph("Technical appendix (for the review team)", st["h1"]),
+        Paragraph(
+            "How the automated review reached each finding. Not part of what is sent to the vendor.", st["body"]
+        ),
+    ]
+    for i in (*model.flagged, *model.satisfied):
+        out.append(Paragraph(_p(f"{i.title} ({i.status_label})"), st["h3"]))
+        out += [Paragraph("• " + _p(line), st["cell"]) for line in i.technical]
     return out
 
 
@@ -155,12 +181,14 @@ def build_story(model: ReportModel) -> list:  # type: ignore[type-arg]
     story.append(Paragraph(_p(f"Satisfied protections ({len(model.satisfied)})"), st["h1"]))
     if model.satisfied:
         rows2 = [["Protection", "Severity", "Where"]] + [
-            [i.title, i.severity_label, "; ".join(q.where for q in i.quotes)] for i in model.satisfied
+            [i.title, i.severity_label, i.where] for i in model.satisfied
         ]
         story.append(_table(rows2, st, header=True, widths=[250, 60, 160]))
     else:
         story.append(Paragraph("None.", st["body"]))
     story.append(Paragraph(_p(model.disclaimer), st["disclaimer"]))
+    if model.technical_appendix:
+        story += _technical(model, st)
     return story
 
 
@@ -173,12 +201,30 @@ def write_pdf(model: ReportModel, dest: Path) -> Path:
         f"Not legal advice · ContractReview {model.tool_version} · {model.document_name} ({model.sha256_short})"
     )
 
-    def _on_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(inch, 0.5 * inch, footer[:110])
-        canvas.drawRightString(LETTER[0] - inch, 0.5 * inch, f"Page {doc.page}")
-        canvas.restoreState()
+    from reportlab.pdfgen.canvas import Canvas
+
+    class _NumberedCanvas(Canvas):
+        """Draws the footer with "Page X of Y" once the page count is known (pages are buffered)."""
+
+        def __init__(self, *a, **kw) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*a, **kw)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont("Helvetica", 8)
+                self.drawString(inch, 0.5 * inch, footer[:100])
+                self.drawRightString(LETTER[0] - inch, 0.5 * inch, f"Page {self._pageNumber} of {total}")
+                self.restoreState()
+                super().showPage()
+            super().save()
 
     def _w(tmp: Path) -> None:
         doc = SimpleDocTemplate(
@@ -194,6 +240,6 @@ def write_pdf(model: ReportModel, dest: Path) -> Path:
             creator=f"ContractReview {model.tool_version}",
             invariant=1,  # reproducible output: no timestamps or random ids in the file
         )
-        doc.build(build_story(model), onFirstPage=_on_page, onLaterPages=_on_page)
+        doc.build(build_story(model), canvasmaker=_NumberedCanvas)
 
     return write_atomic(dest, _w)
