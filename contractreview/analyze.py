@@ -893,7 +893,7 @@ def _weak_reasons(s: Scored) -> list[str]:
     out: list[str] = []
     if h.refusals or h.denies:
         out.append(
-            f'it refuses or disclaims it ("{(h.refusals or h.denies)[0].split(".")[-1].replace("_", " ")}")'
+            f"it refuses or disclaims it ({_rule_words((h.refusals or h.denies)[0])})"
         )
     if h.hedges:
         out.append(f'it is hedged ("{h.hedges[0]}")')
@@ -907,7 +907,9 @@ def _weak_reasons(s: Scored) -> list[str]:
 
 
 def _rule_words(rule: str) -> str:
-    return '"' + rule.rsplit(".", 1)[-1].replace("_", " ") + '"'
+    """The words a rule id names ("x.weak.such_as.2" → '"such as"'): a numeric suffix is not a word."""
+    parts = [p for p in rule.split(".") if not p.isdigit()]
+    return '"' + (parts[-1] if parts else rule).replace("_", " ") + '"'
 
 
 def _short(text: str, h: Hit, n: int = 90) -> str:

@@ -35,7 +35,7 @@ DATA_TERMS = (
     "Confidential Information",
 )
 _SCHOOL_WORDS = re.compile(
-    r"\b(schools?|districts?|unified|board of education|lea|local education|county office|academy|"
+    r"\b(schools?|districts?|unified|board of education|lea|local education|county office|"
     r"department of education|university|college|charter|educational agency|usd)\b",
     re.I,
 )
@@ -44,6 +44,14 @@ _VENDOR_ROLES = {
     "vendor", "provider", "contractor", "company", "operator", "processor", "supplier", "licensor",
     "service provider", "consultant", "researcher", "recipient", "data recipient",
 }
+# Words of defined terms that name things, not parties ("Services", "Website", "Privacy Policy").
+_NOT_PARTY = {
+    "agreement", "terms", "policy", "service", "services", "website", "site", "platform", "app",
+    "application", "plan", "plans", "content", "data", "information", "software", "product", "products",
+    "materials", "documentation", "order", "schedule", "exhibit", "addendum", "date", "partners", "studies",
+    "records", "elements", "termination", "affiliates", "users", "user", "account", "fees", "period",
+}
+_COMPANY = re.compile(r"\b(inc|llc|l\.l\.c|ltd|limited|corp|corporation|gmbh|plc|l\.p|s\.a|b\.v|co)\b\.?", re.I)
 _SUBPROCESSOR_TERMS = ("Subprocessor", "Sub-processor", "Sub-Processor", "Subcontractor", "Third Party Provider")
 # Role nouns keep "the" before them ("the Provider"); proper names drop it ("SFUSD", not "the SFUSD").
 _ROLE_NOUNS = _SCHOOL_ROLES | _VENDOR_ROLES | {"licensee", "partner", "organization", "university"}
@@ -92,7 +100,7 @@ def detect_terms(document: Document) -> ContractTerms:
     """The parties' defined names and the data's defined term, read from the preamble and definitions."""
     text = document.text
     head = text[:6000]  # the preamble names the parties
-    parties: list[tuple[str, bool, bool]] = []  # (term, names the school, is a vendor role noun)
+    parties: list[tuple[str, bool, bool, bool]] = []  # (term, names the school, vendor role noun, in "between")
     full_names: dict[str, str] = {}
     for m in _PAREN_DEF.finditer(head):
         term = _strip_article(m.group("term"))
@@ -104,18 +112,26 @@ def detect_terms(document: Document) -> ContractTerms:
         full = re.split(r"\bbetween\b|\band\b|\n|,\s*a\b|;", flat)[-1]
         low = term.lower()
         is_vendor = low in _VENDOR_ROLES
-        is_school = not is_vendor and (
-            low in _SCHOOL_ROLES or bool(_SCHOOL_WORDS.search(term)) or bool(_SCHOOL_WORDS.search(full))
+        if not is_vendor and low not in _SCHOOL_ROLES and set(low.split()) & _NOT_PARTY:
+            continue
+        company = bool(_COMPANY.search(full))
+        in_preamble = _party_context(flat)
+        # A school named by its full name counts only as a party of the preamble ("between … District ("LPS")").
+        is_school = not is_vendor and not company and (
+            low in _SCHOOL_ROLES
+            or bool(_SCHOOL_WORDS.search(term))
+            or (in_preamble and bool(_SCHOOL_WORDS.search(full)))
         )
-        if is_school or is_vendor or _party_context(before):
-            parties.append((term, is_school, is_vendor))
+        is_vendor = is_vendor or (company and in_preamble and not is_school)
+        if is_school or is_vendor or in_preamble:
+            parties.append((term, is_school, is_vendor, in_preamble))
             name = re.sub(r"^\W*(the\s+)?", "", full.strip().rstrip(","), flags=re.I).strip()
             if 3 <= len(name) <= 80 and name[:1].isupper() and name.lower() != term.lower():
                 full_names.setdefault(term, ("the " if full.strip().lower().startswith("the ") else "") + name)
-    school = next((t for t, s, _ in parties if s), "")
-    vendor = next((t for t, s, v in parties if v and t != school), "")
-    if not vendor and school:  # the other party of a school's contract is the vendor
-        vendor = next((t for t, s, _ in parties if not s and t != school), "")
+    school = next((t for t, s, _, _ in parties if s), "")
+    vendor = next((t for t, _, v, _ in parties if v and t != school), "")
+    if not vendor and school:  # the other party named in "between … and …" is the vendor
+        vendor = next((t for t, _, _, b in parties if b and t != school), "")
     # No defining parenthesis: a role noun the contract capitalises throughout is its defined name.
     school = school or _used_role(text, ("District", "School", "LEA", "Customer", "Board", "Institution"))
     vendor = vendor or _used_role(
@@ -157,8 +173,8 @@ def _with_article(term: str, text: str) -> str:
 
 def _party_context(before: str) -> bool:
     """The parenthesis follows a party's name in a 'between … and …' preamble."""
-    return bool(re.search(r"\b(between|by and between|and)\b[^()]{0,150}$", before, re.I)) and bool(
-        re.search(r"\b(inc|llc|ltd|corp|corporation|company|gmbh|plc|l\.p|co)\b\.?", before, re.I)
+    return bool(re.search(r"\b(between|by and between)\b[^()]{0,200}$", before, re.I)) or bool(
+        re.search(r"\bbetween\b.{0,300}\band\b[^()]{0,150}$", before, re.I | re.S)
     )
 
 

@@ -9,10 +9,12 @@ from ._text import xml_safe as _x
 from .model import ReportItem, ReportModel
 
 
-def _table(document, header: list[str] | None, rows: list[list[str]]):  # type: ignore[no-untyped-def]
+def _table(document, header: list[str] | None, rows: list[list[str]], widths=None):  # type: ignore[no-untyped-def]
     ncols = len(header) if header else len(rows[0])
     table = document.add_table(rows=0, cols=ncols)
     table.style = "Table Grid"
+    if widths:
+        table.autofit = False
     if header:
         cells = table.add_row().cells
         for c, h in zip(cells, header, strict=True):
@@ -23,6 +25,18 @@ def _table(document, header: list[str] | None, rows: list[list[str]]):  # type: 
         cells = table.add_row().cells
         for c, v in zip(cells, row, strict=True):
             c.text = _x(v)
+    from docx.oxml import OxmlElement
+
+    for row in table.rows:  # a row is not split across pages (Word's "Allow row to break" off)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if widths:
+        from docx.shared import Inches
+
+        for row in table.rows:  # Word reads the cell widths, LibreOffice the grid: set both
+            for c, w in zip(row.cells, widths, strict=True):
+                c.width = Inches(w)
+        for col, w in zip(table.columns, widths, strict=True):
+            col.width = Inches(w)
     return table
 
 
@@ -89,14 +103,9 @@ def add_page_field(paragraph, instruction: str) -> None:  # type: ignore[no-unty
 
 
 def page_footer(section, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Footer: ``text``, then "Page X of Y" at the right margin."""
-    from docx.enum.text import WD_TAB_ALIGNMENT
-
+    """Footer: ``text · Page X of Y`` (fields Word and LibreOffice fill in when they lay out pages)."""
     footer = section.footer.paragraphs[0]
-    footer.text = _x(text)
-    width = section.page_width - section.left_margin - section.right_margin
-    footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    footer.add_run("\tPage ")
+    footer.text = _x(text) + " · Page "
     add_page_field(footer, "PAGE")
     footer.add_run(" of ")
     add_page_field(footer, "NUMPAGES")
@@ -125,18 +134,16 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
     document.core_properties.comments = "Not legal advice"
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(10.5)
-    page_footer(
-        document.sections[0],
-        f"Not legal advice · ContractReview {model.tool_version} · {model.document_name} ({model.sha256_short})",
-    )
+    # Short enough for one line next to "Page X of Y"; the versions are in the title block.
+    page_footer(document.sections[0], f"Not legal advice · {model.document_name} ({model.sha256_short})")
 
     document.add_heading(_x(model.title), level=0)
     document.add_paragraph().add_run(_x(model.disclaimer)).italic = True
-    _table(document, None, [[k, v] for k, v in model.title_block()])
+    _table(document, None, [[k, v] for k, v in model.title_block()], widths=[1.5, 4.5])
 
     _keep_next(document.add_heading("Key terms", level=1))
     kh, krows = model.key_term_rows()
-    _table(document, kh, krows)
+    _table(document, kh, krows, widths=[1.1, 1.3, 2.5, 1.1])
 
     _keep_next(document.add_heading("At a glance", level=1))
     header, rows = model.count_rows()
@@ -154,6 +161,7 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
             document,
             ["Protection", "Severity", "Where"],
             [[i.title, i.severity_label, i.where] for i in model.satisfied],
+            widths=[3.0, 0.8, 2.2],
         )
     else:
         document.add_paragraph("None.")

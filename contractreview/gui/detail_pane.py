@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import Decision, Finding, ReviewDecision, Status
+from ..domain import Analysis, Decision, Finding, ReviewDecision, Status
+from ..place import evidence_place
 from ..serialize import source_citation
 from .status_style import SEVERITY_LABELS, STATUS_COLORS, status_icon, status_text
 
@@ -130,6 +131,7 @@ class DetailPane(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.analysis: Analysis | None = None  # the shown review, for evidence labels (set by the window)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
         self.setAccessibleName("Finding details")
@@ -268,7 +270,9 @@ class DetailPane(QScrollArea):
             self.explanation.setText(finding.explanation or "—")
             if finding.evidence:
                 ev = finding.evidence[0]
-                where = ", ".join(x for x in (f"clause {ev.clause}" if ev.clause else "", f"page {ev.page}") if x)
+                # The same label and page as every export (contractreview.place).
+                a = self.analysis
+                where = evidence_place(ev, a.document if a else None, a.clauses if a else ()).where
                 more = f"\n(+{len(finding.evidence) - 1} more passage(s) highlighted)" if len(finding.evidence) > 1 else ""
                 rule = f"\nRule: {ev.rule}" if ev.rule else ""
                 quote = " ".join(ev.text.split())  # PDF line breaks inside a sentence read as spaces

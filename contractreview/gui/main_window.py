@@ -725,6 +725,7 @@ class MainWindow(QMainWindow):
         self.engine_analysis = analysis  # as the engine read it; the reviewer's key-term corrections go on top
         analysis = self._with_corrections(analysis)
         self.analysis = analysis
+        self.detail.analysis = analysis  # to label evidence as the exports do
         self.key_terms.set_analysis(analysis)
         self.key_terms_dock.show()
         decisions = self._load_decisions(analysis)
