@@ -57,7 +57,8 @@ def test_key_terms_model_rows_and_roles(qtmodeltester, contract_txt: Path) -> No
     assert model.rowCount() == len(KEY_TERMS)
     row = model.row_for("breach_notice_max_hours")
     assert model.index(row, COL_VALUE).data() == "240 hours (10 days) after discovery (to the school)"
-    assert "Clause 2.1, page 1" in model.index(row, COL_SENTENCE).data()
+    # A text contract has no pages: the clause alone, as in every export (issue #18).
+    assert "Clause 2.1: “2.1 Provider" in model.index(row, COL_SENTENCE).data()
     assert model.index(row, COL_THRESHOLD).data() == "≤ 72 hours after discovery (project recommendation) — exceeds"
     term = model.index(row, COL_VALUE).data(ROLE_KEY_TERM)
     assert term.evidence.text.startswith("2.1 Provider shall notify the District within ten (10) days")
