@@ -102,6 +102,16 @@ def _parent_label(clauses: Sequence[Clause], idx: int) -> str:
     return ""
 
 
+def _lettered_parent(clauses: Sequence[Clause], idx: int) -> str:
+    """The letter ("J") of the lettered section a numbered clause sits in, or ""."""
+    level = clauses[idx].level
+    for c in reversed(clauses[:idx]):
+        if c.level < level and c.number:
+            n = c.number.strip("().")
+            return n if n.isalpha() and len(n) <= 4 and not _CONTAINER.match(c.number) else ""
+    return ""
+
+
 def clause_index(clauses: Sequence[Clause], offset: int) -> int:
     """Index of the clause containing ``offset`` (the last one starting at or before it), -1 if none."""
     starts = [c.start for c in clauses]
@@ -133,6 +143,10 @@ def place_of(document: Document, clauses: Sequence[Clause], start: int, end: int
             label = "opening paragraph"
         else:
             label = format_label(c.number, c.heading, _parent_label(clauses, i))
+            letter = _lettered_parent(clauses, i)
+            if letter and c.number[:1].isdigit():
+                # "2" under a lettered section "J." is J's paragraph 2, not the contract's clause 2.
+                label = f"section {letter}, paragraph {c.number}"
     # A heading line between the clause's start and the passage: the reader sees the passage under it.
     lo = c.start if c is not None else 0
     for b in reversed(document.blocks):

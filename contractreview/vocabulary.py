@@ -52,6 +52,11 @@ _NOT_PARTY = {
     "records", "elements", "termination", "affiliates", "users", "user", "account", "fees", "period",
 }
 _COMPANY = re.compile(r"\b(inc|llc|l\.l\.c|ltd|limited|corp|corporation|gmbh|plc|l\.p|s\.a|b\.v|co)\b\.?", re.I)
+_ENTITY_KIND = re.compile(
+    r"^\s*(?:[A-Z][\w.]*\s+){1,3}(corporation|company|limited liability company|partnership|"
+    r"nonprofit|non-profit|public benefit corporation|entity|société|gmbh)\b[^,]*,?\s*$",
+    re.I,
+)
 _SUBPROCESSOR_TERMS = ("Subprocessor", "Sub-processor", "Sub-Processor", "Subcontractor", "Third Party Provider")
 # Role nouns keep "the" before them ("the Provider"); proper names drop it ("SFUSD", not "the SFUSD").
 _ROLE_NOUNS = _SCHOOL_ROLES | _VENDOR_ROLES | {"licensee", "partner", "organization", "university"}
@@ -109,13 +114,17 @@ def detect_terms(document: Document) -> ContractTerms:
         before = head[max(0, m.start() - 160) : m.start()]
         # The party's full name is what precedes the parenthesis, back to "between"/"and"/a line start.
         flat = re.sub(r"(?<!\n)\n(?!\n)", " ", before)  # a PDF's line wrap inside a name
-        full = re.split(r"\bbetween\b|\band\b|\n|,\s*a\b|;", flat)[-1]
+        pieces = re.split(r"\bbetween\b|\band\b|\n|,\s*an?\b|;", flat)
+        # "Tern Inc., a Delaware corporation ("Tern")": the name is before the description.
+        while len(pieces) > 1 and _ENTITY_KIND.match(pieces[-1]):
+            pieces.pop()
+        full = pieces[-1]
         low = term.lower()
         is_vendor = low in _VENDOR_ROLES
         if not is_vendor and low not in _SCHOOL_ROLES and set(low.split()) & _NOT_PARTY:
             continue
         company = bool(_COMPANY.search(full))
-        in_preamble = _party_context(flat)
+        in_preamble = _party_context(re.sub(r"\s+", " ", head[max(0, m.start() - 400) : m.start()]))
         # A school named by its full name counts only as a party of the preamble ("between … District ("LPS")").
         is_school = not is_vendor and not company and (
             low in _SCHOOL_ROLES
@@ -138,6 +147,8 @@ def detect_terms(document: Document) -> ContractTerms:
         text, ("Vendor", "Provider", "Contractor", "Company", "Operator", "Supplier", "Service Provider")
     )
     vendor_name, school_name = full_names.get(vendor, ""), full_names.get(school, "")
+    # A school defined as "District" but called by its initials throughout ("SFUSD") goes by the initials.
+    school = _initials_if_used(school, school_name, text)
     school, vendor = _with_article(school, text), _with_article(vendor, text)
     defined = {_strip_article(m.group("term")) for m in _MEANS_DEF.finditer(text)}
     defined |= {_strip_article(m.group("term")) for m in _PAREN_DEF.finditer(text)}
@@ -153,6 +164,17 @@ def detect_terms(document: Document) -> ContractTerms:
     return ContractTerms(
         vendor=vendor, school=school, data=data, subprocessor=sub, vendor_name=vendor_name, school_name=school_name
     )
+
+
+def _initials_if_used(term: str, full: str, text: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", full) if w.lower() not in {"the", "of", "and", "for"}]
+    initials = "".join(w[0] for w in words).upper()
+    if len(initials) < 2:
+        return term
+    used = len(re.findall(rf"\b{initials}\b", text))
+    # Uses of the defined term itself, not inside the full name ("School District").
+    own = len(re.findall(rf"\b{re.escape(term)}\b", text)) - len(re.findall(re.escape(full), text))
+    return initials if used >= 3 and used > 2 * max(own, 0) else term
 
 
 def _used_role(text: str, roles: tuple[str, ...]) -> str:

@@ -229,6 +229,10 @@ def test_issue_18_detects_defined_parties_and_data_term(own) -> None:
         ('Agreement between Bay Unified ("BUSD") and Owl LLC ("Owl"). "Personal Information" means data.',
          ("Owl", "BUSD", "Personal Information")),
         ("An agreement with no defined names at all.", ("", "", "")),
+        # Defined as "District" but called by its initials throughout; a company's state description skipped.
+        ('between the Harbor City Unified School District (hereinafter "District") and Tern Inc., a Delaware '
+         'corporation ("Tern"). HCUSD may audit. HCUSD owns the data. Tern shall report to HCUSD.',
+         ("Tern", "HCUSD", "")),
     ],
 )
 def test_issue_18_detect_terms_variants(text, expected) -> None:
@@ -309,6 +313,24 @@ def test_issue_18_labels_come_from_the_clause_holding_the_quote(own) -> None:
     assert place_of(doc, analysis.clauses, i, i + len(ATTACHMENT)).label == "Attachment B"
     # DOCX has no pages of its own: no invented page number; the PDF cites its page.
     assert ("page" in w) is (src.suffix == ".pdf")
+
+
+def test_issue_18_numbered_paragraph_of_a_lettered_section(tmp_path) -> None:
+    from contractreview.ingest import load_document
+    from contractreview.place import place_of
+    from contractreview.segment import segment
+
+    p = tmp_path / "dua.txt"
+    p.write_text(
+        "A. LIABILITY\n\n1. Each party bears its own costs.\n\n"
+        "B. TERMINATION\n\n1. Either party may terminate on notice.\n\n"
+        "2. On termination the data shall be destroyed within 7 days.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(p)
+    i = doc.text.index("On termination")
+    # Not "clause 2" (there are several): paragraph 2 of section B; a text file cites no page.
+    assert place_of(doc, segment(doc), i, i + 20).where == "section B, paragraph 2"
 
 
 def test_issue_18_gap_summary_labels_and_pages_read_back(own) -> None:
