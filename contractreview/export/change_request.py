@@ -70,8 +70,9 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
         p.add_run("Current agreement: ").bold = True
         if i.quotes:
             # Each passage with its own clause and page: they may come from different clauses.
-            for q in i.quotes:
-                _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
+            for q, new_place in i.quotes_by_place():
+                if new_place:  # passages of one place share its label
+                    _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
                 document.add_paragraph(_x(q.display), style="Quote")
         else:
             p.add_run("does not address this.")

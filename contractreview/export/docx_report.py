@@ -61,8 +61,9 @@ def _item(document, i: ReportItem) -> None:  # type: ignore[no-untyped-def]
     if i.reason:
         document.add_paragraph(_x(i.reason))
     if i.quotes:
-        for q in i.quotes:
-            _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
+        for q, new_place in i.quotes_by_place():
+            if new_place:
+                _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
             document.add_paragraph(_x(q.display), style="Quote")
     else:
         document.add_paragraph().add_run("No evidence found in the contract.").italic = True

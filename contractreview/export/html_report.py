@@ -49,8 +49,9 @@ def _item_html(i: ReportItem) -> str:
     if i.reason:
         parts.append(f'<p class="explanation">{_e(i.reason)}</p>')
     if i.quotes:
-        for q in i.quotes:
-            parts.append(f'<p class="where">{_e(q.where_sentence)}:</p>')
+        for q, new_place in i.quotes_by_place():
+            if new_place:
+                parts.append(f'<p class="where">{_e(q.where_sentence)}:</p>')
             parts.append(f'<blockquote class="evidence">{_e(q.display)}</blockquote>')
     else:
         parts.append('<p class="where">No evidence found in the contract.</p>')

@@ -38,9 +38,10 @@ def _item_md(i: ReportItem) -> list[str]:
     if i.quotes:
         out.append("**Evidence:**")
         out.append("")
-        for q in i.quotes:
-            out.append(f"*{_esc(q.where_sentence)}:*")
-            out.append("")
+        for q, new_place in i.quotes_by_place():
+            if new_place:
+                out.append(f"*{_esc(q.where_sentence)}:*")
+                out.append("")
             out += _quote(q.display)
             out.append("")
     else:

@@ -106,6 +106,14 @@ class ReportItem:
     reason: str = ""  # the explanation in plain language (contractreview.plain), for documents people read
     technical: tuple[str, ...] = ()  # rule ids, layer, the engine's explanation: technical appendix only
 
+    def quotes_by_place(self) -> list[tuple[Quote, bool]]:
+        """The quotes, each with True when its place differs from the quote before (print the label then)."""
+        out, prev = [], None
+        for q in self.quotes:
+            out.append((q, q.where != prev))
+            prev = q.where
+        return out
+
     @property
     def where(self) -> str:
         """Every distinct place the item quotes, once each ("clause 2, page 5; clause 6.1, page 3")."""

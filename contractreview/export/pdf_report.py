@@ -124,8 +124,9 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
         head.append(Paragraph(_p(i.reason), st["body"]))
     out: list = [KeepTogether(head)]
     if i.quotes:
-        for q in i.quotes:
-            out.append(Paragraph(_p(q.where_sentence + ":"), st["label_italic"]))
+        for q, new_place in i.quotes_by_place():
+            if new_place:
+                out.append(Paragraph(_p(q.where_sentence + ":"), st["label_italic"]))
             out.append(Paragraph(_p(q.display), st["quote"]))
     else:
         out.append(Paragraph("No evidence found in the contract.", st["italic"]))
