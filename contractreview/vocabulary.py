@@ -126,10 +126,13 @@ def detect_terms(document: Document) -> ContractTerms:
         company = bool(_COMPANY.search(full))
         in_preamble = _party_context(re.sub(r"\s+", " ", head[max(0, m.start() - 400) : m.start()]))
         # A school named by its full name counts only as a party of the preamble ("between … District ("LPS")").
-        is_school = not is_vendor and not company and (
+        # The buyer's role noun ("Customer", "Client") is the school's place whoever the buyer is.
+        is_school = not is_vendor and (
             low in _SCHOOL_ROLES
-            or bool(_SCHOOL_WORDS.search(term))
-            or (in_preamble and bool(_SCHOOL_WORDS.search(full)))
+            or (
+                not company
+                and (bool(_SCHOOL_WORDS.search(term)) or (in_preamble and bool(_SCHOOL_WORDS.search(full))))
+            )
         )
         is_vendor = is_vendor or (company and in_preamble and not is_school)
         if is_school or is_vendor or in_preamble:

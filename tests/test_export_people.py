@@ -233,6 +233,9 @@ def test_issue_18_detects_defined_parties_and_data_term(own) -> None:
         ('between the Harbor City Unified School District (hereinafter "District") and Tern Inc., a Delaware '
          'corporation ("Tern"). HCUSD may audit. HCUSD owns the data. Tern shall report to HCUSD.',
          ("Tern", "HCUSD", "")),
+        # The buyer's role noun is the school's place even when the buyer is a company.
+        ('by and between Acme Mortgage, Inc. ("Client"), with an address in Irvine and HostCo, Inc. ("HostCo").',
+         ("HostCo", "Client", "")),
     ],
 )
 def test_issue_18_detect_terms_variants(text, expected) -> None:
