@@ -180,7 +180,7 @@ def annotate_pdf(
                     hl[NameObject("/T")] = _pdf_text(author)
                     hl[NameObject("/Subj")] = _pdf_text(f"{item.title} ({item.status_label})")
                     hl[NameObject("/NM")] = _pdf_text(
-                        f"contractreview-{item.requirement_id}-{page_no}-{len(placed)}"
+                        f"contractreview-{item.number}-{page_no}-{len(placed)}"  # no ids in the file (#18)
                     )
                     ref = writer.add_annotation(page_number=page_no - 1, annotation=hl)
                     right = float(mb.right)
