@@ -61,17 +61,18 @@ class Highlight:
     start: int
     end: int
     boxes: tuple[tuple[int, BBox], ...]
+    index: int = 0  # position in ``Finding.evidence``; 0 is the passage the detail pane quotes
 
 
 def highlights_for(findings: Sequence[Finding], document: Document | None = None) -> list[Highlight]:
     """One highlight per evidence of every finding; boxes come from the evidence or the document."""
     out: list[Highlight] = []
     for f in findings:
-        for ev in f.evidence:
+        for i, ev in enumerate(f.evidence):
             boxes = ev.boxes
             if not boxes and document is not None and document.format is Format.PDF:
                 boxes = document.boxes_for(ev.start, ev.end)
-            out.append(Highlight(f.requirement_id, f.status, f.title, ev.start, ev.end, tuple(boxes)))
+            out.append(Highlight(f.requirement_id, f.status, f.title, ev.start, ev.end, tuple(boxes), i))
     return out
 
 
@@ -164,6 +165,7 @@ class PdfPagesView(QGraphicsView):
         self._flash_left = 0
         self._last_page = 0
         self.render_count = 0
+        self.shown: Highlight | None = None  # the passage the last jump centred on
 
     # ------------------------------------------------------------------ loading
     def _stop_flash(self) -> None:
@@ -336,17 +338,25 @@ class PdfPagesView(QGraphicsView):
     def highlight_items(self, requirement_id: str | None = None) -> list[_HighlightItem]:
         return [h for h in self._highlights if requirement_id is None or h.hl.requirement_id == requirement_id]
 
-    def show_requirement(self, requirement_id: str) -> bool:
+    def show_requirement(self, requirement_id: str, index: int = 0) -> bool:
+        """Emphasize the finding's passages and centre on passage ``index`` (the one the detail pane quotes).
+
+        Issue #17: centring on the earliest passage put the view in the Introduction while the pane
+        quoted the Definitions clause (page 22 instead of page 200 on a 300-page PDF)."""
         items = self.highlight_items(requirement_id)
         for h in self._highlights:
             h.emphasized = h.hl.requirement_id == requirement_id
             h.apply_style()
+        self.shown = None
         if not items:
             return False
-        first = min(items, key=lambda it: (it.rect().top(), it.rect().left()))
+        want = index if any(it.hl.index == index for it in items) else min(it.hl.index for it in items)
+        quoted = [it for it in items if it.hl.index == want]
+        first = min(quoted, key=lambda it: (it.rect().top(), it.rect().left()))
+        self.shown = first.hl
         self.centerOn(first.rect().center())
         self._render_timer.start()
-        self._flash(items)
+        self._flash(quoted)
         return True
 
     def _flash(self, items: list[_HighlightItem]) -> None:
@@ -414,6 +424,7 @@ class TextDocView(QPlainTextEdit):
         self._flash_timer.timeout.connect(self._flash_step)
         self.viewport().installEventFilter(self)
         self._press_pos = None
+        self.shown: Highlight | None = None  # the passage the last jump scrolled to
 
     def set_text(self, text: str) -> None:
         # '\r' would become a paragraph break and shift every offset after it; a space keeps them.
@@ -502,13 +513,16 @@ class TextDocView(QPlainTextEdit):
             return None
         return min(hits, key=lambda h: h.end - h.start)
 
-    def show_requirement(self, requirement_id: str) -> bool:
+    def show_requirement(self, requirement_id: str, index: int = 0) -> bool:
+        """Mark the finding's passages and scroll to passage ``index`` (the one the detail pane quotes)."""
         self._current = requirement_id
+        self.shown = None
         hits = [h for h in self._highlights if h.requirement_id == requirement_id]
         if not hits:
             self._refresh()
             return False
-        first = min(hits, key=lambda h: h.start)
+        first = next((h for h in hits if h.index == index), None) or min(hits, key=lambda h: (h.index, h.start))
+        self.shown = first
         self.scroll_to_offset(first.start)
         self._flash_left = FLASH_TOGGLES
         self._flash_timer.start()
@@ -675,13 +689,22 @@ class DocumentView(QWidget):
         self.pdf.set_highlights(hls)
         self.text.set_highlights(hls)
 
-    def show_evidence(self, requirement_id: str) -> bool:
-        """Scroll to the finding's evidence and flash it; False when it has none to show."""
+    def show_evidence(self, requirement_id: str, index: int = 0) -> bool:
+        """Scroll to the finding's passage ``index`` (0: the one the detail pane quotes) and flash it;
+        False when it has none to show."""
         if self.is_pdf:
-            return self.pdf.show_requirement(requirement_id)
+            return self.pdf.show_requirement(requirement_id, index)
         if self.stack.currentWidget() is self.text:
-            return self.text.show_requirement(requirement_id)
+            return self.text.show_requirement(requirement_id, index)
         return False
+
+    def shown_highlight(self) -> Highlight | None:
+        """The passage the last evidence jump landed on (tests compare it with the quoted evidence)."""
+        if self.is_pdf:
+            return self.pdf.shown
+        if self.stack.currentWidget() is self.text:
+            return self.text.shown
+        return None
 
     def show_span(self, start: int, end: int) -> bool:
         """Scroll to ``Document.text[start:end]`` and mark it (a key term's sentence); False when not shown."""
