@@ -258,6 +258,7 @@ def run(args: Any) -> int:
             show_progress=args.output is not None or args.format == "text",
             ocr=args.ocr,
         )
+        _warn_if_not_a_contract(a)
         if not args.no_store:
             from ..library import load_library
 
@@ -273,6 +274,15 @@ def run(args: Any) -> int:
     else:
         sys.stdout.write(text)
     return 1 if any(fails(a, args.fail_on) for a in analyses) else 0
+
+
+def _warn_if_not_a_contract(analysis: Analysis) -> None:
+    """One line on stderr, before the results, when the file does not look like a contract (#17)."""
+    from ..contract_check import check_contract
+
+    check = check_contract(analysis.document, analysis.clauses)
+    if check.warning:
+        print(f"contractreview: warning: {check.warning}", file=sys.stderr)
 
 
 def _write(dest: Path, text: str, *, refuse: tuple[Path, ...] = ()) -> None:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import Analysis, Decision, Finding, Progress, ReportMeta, ReviewDecision, Severity, Status
 from ..errors import ContractReviewError, EncryptedDocumentError, NoTextLayerError
+from .banner import Banner
 from .detail_pane import DetailPane
 from .document_view import DocumentView
 from .key_terms import KeyTermsPanel
@@ -310,7 +311,18 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([540, 520, 340])
-        self.stack.addWidget(self.splitter)
+        # The review page: message bars (not a contract; a stored review reopened) above the three panes.
+        self.review_page = QWidget()
+        rp = QVBoxLayout(self.review_page)
+        rp.setContentsMargins(0, 0, 0, 0)
+        rp.setSpacing(2)
+        self.not_contract_bar = Banner("Not a contract warning", self)
+        self.reopen_bar = Banner("Stored review", self)
+        self.reopen_bar.actionTriggered.connect(self.reanalyse_fresh)
+        rp.addWidget(self.not_contract_bar)
+        rp.addWidget(self.reopen_bar)
+        rp.addWidget(self.splitter, 1)
+        self.stack.addWidget(self.review_page)
         self.setCentralWidget(self.stack)
 
         # ---- status bar with progress and Cancel
@@ -542,14 +554,19 @@ class MainWindow(QMainWindow):
         self._show_analysis(analysis, persisted=True)
         self.statusBar().showMessage(f"{summary.name}: the file is no longer at {summary.path}; showing the stored review.", 8000)
 
-    def open_file(self, path: str | Path, password: str | None = None, *, ocr: bool = False) -> None:
+    def open_file(self, path: str | Path, password: str | None = None, *, ocr: bool = False, fresh: bool = False) -> None:
         """Ingest and analyse ``path`` on the worker; the result is saved and shown on this thread.
 
-        ``ocr`` (offered after a scanned PDF when ocrmypdf is installed) OCRs scanned pages first."""
+        A file already reviewed (same SHA-256, same profile) opens its latest stored review with the
+        decisions, and the window offers "Re-analyse" (issue #17: every reopen used to add a review);
+        ``fresh`` analyses it again regardless. ``ocr`` (offered after a scanned PDF when ocrmypdf is
+        installed) OCRs scanned pages first."""
         path = str(path)
         if self.is_busy():
             self._abandon_job()
         self.detail.flush()
+        if not fresh and not ocr and self._open_stored(path, password):
+            return
         self._t_open = time.perf_counter()
         profile = self.profile
         review = self.services.review
@@ -565,6 +582,53 @@ class MainWindow(QMainWindow):
             on_finished=lambda analysis: self._on_opened(analysis, path, password),
             on_failed=lambda exc: self._on_open_failed(exc, path, password),
         )
+
+    def _open_stored(self, path: str, password: str | None) -> bool:
+        """Show the latest stored review of the file at ``path`` when there is one; False otherwise."""
+        if self.store is None:
+            return False
+        from ..ingest import file_sha256
+
+        sha = file_sha256(path)
+        if sha is None:
+            return False
+        try:
+            summary = self.store.latest_review(sha, profile=self.profile)
+            if summary is None:
+                return False
+            analysis = self.store.get_analysis(summary.id)
+        except ContractReviewError:
+            return False  # an unreadable stored review: analyse the file afresh
+        if not analysis.document.text:
+            return False
+        analysis = replace(analysis, document=replace(analysis.document, source_path=path))
+        self._t_open = time.perf_counter()
+        self.current_path = path
+        self.password = password
+        self.review_id = summary.id
+        self._show_analysis(analysis, persisted=True)
+        when = _local_time(summary.finished_at or summary.started_at)
+        self.reopen_bar.show_message(
+            f"Showing your review of {when} (profile {summary.profile}, clause library {summary.library_version}),"
+            " decisions included. Re-analyse to check the file again with the current clause library.",
+            "info", "Re-a&nalyse",
+        )
+        self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
+        try:
+            self.settings = self.settings.with_recent(path)
+            self.services.save_settings(self.settings)
+        except Exception:  # noqa: BLE001
+            pass
+        self.refresh_recent()
+        return True
+
+    def reanalyse_fresh(self) -> None:
+        """Read the file again and analyse it (a new stored review); the decisions carry over by hash."""
+        self.reopen_bar.hide()
+        if self.current_path and Path(self.current_path).is_file():
+            self.open_file(self.current_path, self.password, fresh=True)
+        else:
+            self.reanalyse()
 
     def reanalyse(self, profile: str | None = None) -> None:
         """Analyse the current document again (e.g. with another profile); decisions are kept."""
@@ -656,6 +720,7 @@ class MainWindow(QMainWindow):
     def _on_opened(self, analysis: Analysis, path: str | None, password: str | None, keep_view: bool = False) -> None:
         t_ready = time.perf_counter()
         self.timings["analysis_s"] = t_ready - self._t_open
+        self.reopen_bar.hide()
         self.analysisReady.emit(analysis)
         self.current_path = path
         self.password = password
@@ -726,6 +791,7 @@ class MainWindow(QMainWindow):
         analysis = self._with_corrections(analysis)
         self.analysis = analysis
         self.detail.analysis = analysis  # to label evidence as the exports do
+        self._check_contract(analysis)
         self.key_terms.set_analysis(analysis)
         self.key_terms_dock.show()
         decisions = self._load_decisions(analysis)
@@ -733,14 +799,14 @@ class MainWindow(QMainWindow):
         self._fill_categories(analysis)
         self.counts_label.setText(counts_text(analysis.counts()))
         if not same_doc:
-            self.stack.setCurrentWidget(self.splitter)  # laid out before fitting the page width
+            self.stack.setCurrentWidget(self.review_page)  # laid out before fitting the page width
             self.doc_view.set_document(analysis.document, source_path=self.current_path, password=self.password)
             self.doc_view.fit_width()
         self.doc_view.set_findings(analysis.findings)
         self._expand_groups()
         self._select_profile_in_combo(analysis.profile)
         self.saved = persisted
-        self.stack.setCurrentWidget(self.splitter)
+        self.stack.setCurrentWidget(self.review_page)
         self._update_title()
         self._update_actions()
         if previous and self.model.index_for(previous).isValid():
@@ -753,6 +819,18 @@ class MainWindow(QMainWindow):
         if analysis.document.warnings:
             self.statusBar().showMessage("; ".join(analysis.document.warnings)[:300], 10000)
         self.analysisShown.emit(analysis)
+
+    def _check_contract(self, analysis: Analysis) -> None:
+        """Warn above the results when the file does not look like a contract (issue #17)."""
+        from ..contract_check import check_contract
+
+        check = check_contract(analysis.document, analysis.clauses or None)
+        if check.warning:
+            self.not_contract_bar.show_message(check.warning, "warning")
+            if self.non_interactive:
+                print(f"contractreview-gui: warning: {check.warning}", file=sys.stderr)
+        else:
+            self.not_contract_bar.hide()
 
     def _with_corrections(self, analysis: Analysis) -> Analysis:
         if self.store is None:
@@ -856,6 +934,8 @@ class MainWindow(QMainWindow):
         self.engine_analysis = None
         self.key_terms.set_analysis(None)
         self.key_terms_dock.hide()
+        self.not_contract_bar.hide()
+        self.reopen_bar.hide()
         self.review_id = None
         self.current_path = None
         self.password = None
@@ -1275,6 +1355,16 @@ class MainWindow(QMainWindow):
                 job.wait(10000)
         self.save_layout()
         super().closeEvent(event)
+
+
+def _local_time(iso: str) -> str:
+    """A stored UTC timestamp in the reviewer's local time ("2026-03-02 14:05")."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, AttributeError):
+        return (iso or "")[:16].replace("T", " ")
 
 
 def _ocr_available() -> bool:

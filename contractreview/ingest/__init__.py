@@ -57,6 +57,22 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
     return data
 
 
+def file_sha256(path: str | Path | os.PathLike[str]) -> str | None:
+    """SHA-256 of the file's bytes, the key a review is stored under; None when it cannot be read or
+    is larger than the file-size limit (the ingest error will then say why)."""
+    try:
+        path = Path(path)
+        if path.stat().st_size > Limits.from_env().max_file_bytes:
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except (OSError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
 def load_document(
     path: str | Path | os.PathLike[str],
     *,

@@ -85,3 +85,71 @@ def test_issue_17_jump_lands_on_the_quoted_passage(qtbot, store, tmp_path, kind)
             assert view.textCursor().position() == view.qpos(quoted.start)
             assert view.viewport().rect().contains(rect.center())
     win.close()
+
+
+NOTE = "Reminder: call the vendor on Monday about the invoice for the reading app."
+
+
+class NoteCore(HandCore):
+    """The core's answer for a one-line note: every requirement missing."""
+
+    def review(self, path, *, profile, library=None, password=None):  # type: ignore[no-untyped-def]
+        from contractreview.domain import Analysis, Block, Document, Finding, Format, Page, Status
+
+        from .contracts import REQUIREMENTS
+
+        if str(path) in self.documents:
+            return (yield from super().review(path, profile=profile, library=library, password=password))
+        self.calls.append(("review", profile))
+        yield from ()
+        text = Path(path).read_text(encoding="utf-8")
+        doc = Document(str(path), "1" * 64, Format.TXT, text, (Page(1, 612.0, 792.0),), (Block(0, len(text), 1),))
+        findings = tuple(Finding(requirement_id=rid, title=t, category=c, status=Status.MISSING, severity=sev,
+                                 explanation=f"{t}: missing.")
+                         for rid, (t, c, sev, _p, _s) in REQUIREMENTS.items())
+        return Analysis(document=doc, clauses=(), profile=profile, library_version="test-lib",
+                        tool_version="test", findings=findings)
+
+
+def test_issue_17_not_a_contract_shows_a_warning_banner(qtbot, store, tmp_path, contract):
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE + "\n", encoding="utf-8")
+    path, doc = contract
+    win = build_window(qtbot, store, NoteCore({str(path): doc}))
+    open_and_wait(qtbot, win, note)
+    assert win.not_contract_bar.isVisible()
+    assert "note.txt: this does not look like a contract" in win.not_contract_bar.label.text()
+    assert win.not_contract_bar.label.wordWrap()
+    # a real contract afterwards clears it
+    open_and_wait(qtbot, win, path)
+    assert not win.not_contract_bar.isVisible()
+    win.close()
+
+
+def test_issue_17_reopen_same_file_opens_latest_review_and_offers_reanalyse(qtbot, store, core, contract):
+    from contractreview.domain import Decision
+
+    path, _doc = contract
+    win = build_window(qtbot, store, core)
+    first = open_and_wait(qtbot, win, path)
+    first_id = win.review_id
+    win.save_decision("breach_notification", Decision.NEEDS_NEGOTIATION, "ask for 72 hours")
+    assert not win.reopen_bar.isVisible()
+    win.close_contract()
+    calls = len(core.calls)
+    open_and_wait(qtbot, win, str(path))
+    # no new analysis, no new stored review: the latest review, with its decision
+    assert len(core.calls) == calls
+    assert win.review_id == first_id and len(store.list_reviews()) == 1
+    assert win.analysis.document.sha256 == first.document.sha256
+    assert win.model.decision_for("breach_notification").note == "ask for 72 hours"
+    assert win.reopen_bar.isVisible() and win.reopen_bar.button.isVisible()
+    assert "Re-a" in win.reopen_bar.button.text()
+    # Re-analyse: read the file again, a new review, the decision carried over by hash
+    with qtbot.waitSignal(win.analysisShown, timeout=20000):
+        win.reopen_bar.button.click()
+    assert len(core.calls) == calls + 1
+    assert win.review_id != first_id and len(store.list_reviews()) == 2
+    assert not win.reopen_bar.isVisible()
+    assert win.model.decision_for("breach_notification").decision is Decision.NEEDS_NEGOTIATION
+    win.close()

@@ -32,7 +32,7 @@ def _evidence_visible(win, requirement_id) -> bool:  # type: ignore[no-untyped-d
 def test_workspace_open_pdf_lists_findings_with_counts(qtbot, window, contract):
     path, doc = contract
     analysis = open_and_wait(qtbot, window, path)
-    assert window.stack.currentWidget() is window.splitter
+    assert window.stack.currentWidget() is window.review_page
     assert window.counts_label.text() == "1 ✕ Missing · 2 ! Weak · 2 ✓ Satisfied"
     assert window.model.counts()[Status.WEAK] == 2
     assert window.doc_view.is_pdf and window.doc_view.pdf.page_count == len(doc.pages) == 3
@@ -194,7 +194,7 @@ def test_workspace_corrupt_file_shows_error_and_keeps_state(qtbot, window, contr
     assert isinstance(blocker.args[0], CorruptDocumentError)
     assert shown and "broken.pdf" in shown[0][1] and "damaged" in shown[0][1]
     assert window.analysis is before  # the open contract is untouched
-    assert window.stack.currentWidget() is window.splitter
+    assert window.stack.currentWidget() is window.review_page
 
 
 def test_workspace_cancel_stops_the_generator(qtbot, store, contract):
