@@ -1,6 +1,6 @@
 """Composition root of the desktop app: QApplication, settings, store, library services, main window.
 
-``contractreview-gui [FILE] [--db PATH] [--profile NAME] [--offscreen-screenshot PNG]``
+``contractreview-gui [FILE] [--db PATH] [--profile NAME] [--offscreen-screenshot PNG [--screen WxH]]``
 (argument parsing is by hand: only ``contractreview.cli`` may import argparse).
 """
 
@@ -19,6 +19,8 @@ USAGE = (
     "  --db PATH                 review database (default: the user data folder)\n"
     "  --profile NAME            clause-library profile to review against\n"
     "  --offscreen-screenshot P  render without a display, save a PNG of the window to P and exit\n"
+    "  --screen WxH              with --offscreen-screenshot: the screen in device pixels (default 1400x860);\n"
+    "                            QT_SCALE_FACTOR=1.5 renders it as a 150% display\n"
 )
 
 
@@ -28,7 +30,22 @@ class GuiArgs:
     db: str | None = None
     profile: str | None = None
     screenshot: str | None = None
+    screen: str | None = None
     help: bool = False
+
+
+_OPTS = {"--db": "db", "--profile": "profile", "--offscreen-screenshot": "screenshot", "--screen": "screen"}
+
+
+def screen_size(spec: str | None) -> tuple[int, int]:
+    """``"1366x768"`` -> (1366, 768) device pixels; the default is the documentation's 1400x860."""
+    if not spec:
+        return 1400, 860
+    try:
+        w, h = (int(x) for x in spec.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"contractreview-gui: --screen wants WIDTHxHEIGHT, e.g. 1366x768 (got {spec!r})") from None
+    return w, h
 
 
 def parse_args(argv: Sequence[str]) -> GuiArgs:
@@ -37,14 +54,14 @@ def parse_args(argv: Sequence[str]) -> GuiArgs:
     for a in it:
         if a in ("-h", "--help"):
             args.help = True
-        elif a in ("--db", "--profile", "--offscreen-screenshot"):
+        elif a in _OPTS:
             value = next(it, None)
             if value is None:
                 raise SystemExit(f"contractreview-gui: {a} needs a value\n{USAGE}")
-            setattr(args, {"--db": "db", "--profile": "profile", "--offscreen-screenshot": "screenshot"}[a], value)
-        elif a.startswith(("--db=", "--profile=", "--offscreen-screenshot=")):
+            setattr(args, _OPTS[a], value)
+        elif a.startswith(tuple(f"{o}=" for o in _OPTS)):
             key, value = a.split("=", 1)
-            setattr(args, {"--db": "db", "--profile": "profile", "--offscreen-screenshot": "screenshot"}[key], value)
+            setattr(args, _OPTS[key], value)
         elif a.startswith("-") and a != "-":
             raise SystemExit(f"contractreview-gui: unknown option {a}\n{USAGE}")
         elif args.file is None:
@@ -98,11 +115,18 @@ def _ensure_app(argv: Sequence[str]) -> Any:
     return app
 
 
-def run_screenshot(window: Any, app: Any, png: str, file: str | None, timeout_ms: int = 120_000) -> int:
-    """Open ``file`` (if any), wait for the analysis or its error, save a PNG of the window."""
+def run_screenshot(
+    window: Any, app: Any, png: str, file: str | None, timeout_ms: int = 120_000, screen: str | None = None
+) -> int:
+    """Open ``file`` (if any), wait for the analysis or its error, save a PNG of the window.
+
+    ``screen`` is the display in device pixels; under ``QT_SCALE_FACTOR`` the window gets the logical
+    size that fills it (1366x768 at 1.5 is 911x512), as on a laptop set to 150%."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    window.resize(1400, 860)
+    w, h = screen_size(screen)
+    ratio = app.devicePixelRatio() or 1.0
+    window.resize(round(w / ratio), round(h / ratio))
     window.non_interactive = True
     window.show()
     failed: list[BaseException] = []
@@ -172,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         guard.activation_requested.connect(lambda: (window.showNormal(), window.raise_(), window.activateWindow()))
     try:
         if args.screenshot:
-            return run_screenshot(window, app, args.screenshot, args.file)
+            return run_screenshot(window, app, args.screenshot, args.file, screen=args.screen)
         window.show()
         window.warm_up()
         for w in warnings_seen:

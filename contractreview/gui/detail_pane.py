@@ -6,6 +6,7 @@ decision through the store on the GUI thread, then calls :meth:`DetailPane.mark_
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -104,6 +105,18 @@ def describe_terms(params: Mapping[str, Any]) -> list[str]:
         shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else _num(value)
         lines.append(f"{key.replace('_', ' ').capitalize()}: {shown}")
     return lines
+
+
+_LONG_WORD = re.compile(r"\S{18,}")
+_BREAK_AFTER = re.compile(r"([_./\\:-])(?=\S)")
+ZWSP = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """Let long unbroken words (rule ids such as ``breach_notice.weak_language_vague_timing``, URLs)
+    wrap after ``_ . / - :`` (zero-width spaces), so a narrow pane wraps lines instead of cutting them
+    mid-word (issue #17). Normal words are left alone."""
+    return _LONG_WORD.sub(lambda m: _BREAK_AFTER.sub(r"\1" + ZWSP, m.group(0)), text)
 
 
 class _Section(QGroupBox):
@@ -246,6 +259,9 @@ class DetailPane(QScrollArea):
         lay.addWidget(self.content)
         lay.addStretch(1)
         self.content.hide()
+        # The pane never shows a horizontal scroll bar, so it must not be squeezed below what its
+        # buttons and wrapped text need: the splitter then takes the room from the page view (#17).
+        self.setMinimumWidth(self.content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 20)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.NoFrame)
 
@@ -262,12 +278,12 @@ class DetailPane(QScrollArea):
             self.placeholder.hide()
             self.content.show()
             self.status_icon.setPixmap(status_icon(finding.status, 20).pixmap(20, 20))
-            self.title.setText(finding.title)
-            self.status_line.setText(
+            self.title.setText(breakable(finding.title))
+            self.status_line.setText(breakable(
                 f"{status_text(finding.status)} · {SEVERITY_LABELS[finding.severity]} severity · {finding.requirement_id}"
-            )
+            ))
             self.status_line.setStyleSheet(f"color: {STATUS_COLORS[finding.status]}; font-weight: bold;")
-            self.explanation.setText(finding.explanation or "—")
+            self.explanation.setText(breakable(finding.explanation or "—"))
             if finding.evidence:
                 ev = finding.evidence[0]
                 # The same label and page as every export (contractreview.place).
@@ -276,7 +292,7 @@ class DetailPane(QScrollArea):
                 more = f"\n(+{len(finding.evidence) - 1} more passage(s) highlighted)" if len(finding.evidence) > 1 else ""
                 rule = f"\nRule: {ev.rule}" if ev.rule else ""
                 quote = " ".join(ev.text.split())  # PDF line breaks inside a sentence read as spaces
-                self.evidence.setText(f"“{quote}”\n— {where}{rule}{more}")
+                self.evidence.setText(breakable(f"“{quote}”\n— {where}{rule}{more}"))
                 self.show_evidence_btn.show()
                 self.evidence_box.show()
             elif finding.status is Status.MISSING:
@@ -286,20 +302,20 @@ class DetailPane(QScrollArea):
             else:
                 self.evidence_box.hide()
             terms = describe_terms(finding.params)
-            self.terms.setText("\n".join(f"• {t}" for t in terms))
+            self.terms.setText(breakable("\n".join(f"• {t}" for t in terms)))
             self.terms_box.setVisible(bool(terms))
             if finding.sources:
-                self.sources.setText(
+                self.sources.setText(breakable(
                     "\n".join(
                         f"• {source_citation(s)}" + (f" — {s.name}" if s.name else "")
                         + ("" if s.is_verified else "  [unverified: not to be cited as law]")
                         for s in finding.sources
                     )
-                )
+                ))
             self.sources_box.setVisible(bool(finding.sources))
             self.language.setPlainText(finding.suggested_language)
             self.language_box.setVisible(bool(finding.suggested_language))
-            self.question.setText(finding.vendor_question)
+            self.question.setText(breakable(finding.vendor_question))
             self.question_box.setVisible(bool(finding.vendor_question))
             self.show_decision(decision)
             self.saved_label.setText("")

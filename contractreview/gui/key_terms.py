@@ -166,7 +166,10 @@ class KeyTermsPanel(QWidget):
         self.model.set_analysis(analysis)
         rows = self.model.rowCount()
         height = self.table.horizontalHeader().sizeHint().height() + rows * self.table.verticalHeader().defaultSectionSize()
-        self.table.setFixedHeight(height + 4)
+        # All rows when there is room; on a short laptop screen the dock may shrink to two rows and scroll (#17).
+        two = self.table.horizontalHeader().sizeHint().height() + min(rows, 2) * self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(two + 4)
+        self.table.setMaximumHeight(height + 4)
         self._update_buttons()
 
     def _selected(self) -> QModelIndex:

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from ..domain import Analysis, Decision, Finding, Progress, ReportMeta, ReviewDecision, Severity, Status
 from ..errors import ContractReviewError, EncryptedDocumentError, NoTextLayerError
 from .banner import Banner
+from .delegates import WrappingTitleDelegate
 from .detail_pane import DetailPane
 from .document_view import DocumentView
 from .key_terms import KeyTermsPanel
@@ -179,8 +180,9 @@ class MainWindow(QMainWindow):
         self.timings: dict[str, float] = {}
         self._t_open = 0.0
         self._gui_settings = self._open_gui_settings()
+        self._splitter_restored = False
         self.setAcceptDrops(True)
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(640, 440)  # 1366x768 at 150% is 911x512 logical pixels
         self._build_ui()
         self._build_menus()
         self._restore_layout()
@@ -243,6 +245,10 @@ class MainWindow(QMainWindow):
         self.category_filter = QComboBox()
         self.category_filter.setAccessibleName("Filter by category")
         self.category_filter.addItem("All categories", None)
+        for combo in (self.profile_combo, self.status_filter, self.severity_filter, self.category_filter):
+            # the longest item ("Flags (missing + weak + needs review)") must not set the pane's minimum width
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         frow.addWidget(self.status_filter, 2)
         frow.addWidget(self.severity_filter, 1)
         lv.addLayout(frow)
@@ -258,19 +264,29 @@ class MainWindow(QMainWindow):
         self.tree = QTreeView()
         self.tree.setAccessibleName("Requirements")
         self.tree.setModel(self.proxy)
-        self.tree.setUniformRowHeights(True)
+        # Long requirement titles wrap instead of being cut to "Vendor a…" on a laptop or at 150% (#17).
+        self.tree.setUniformRowHeights(False)  # the title delegate wraps; the other columns elide
+        self.tree.setItemDelegateForColumn(COL_TITLE, WrappingTitleDelegate(self.tree, COL_TITLE))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setIndentation(14)
         self.tree.setAllColumnsShowFocus(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         for col in (COL_STATUS, COL_SEVERITY):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_DECISION, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_DECISION, 96)
+        header.setSectionResizeMode(COL_DECISION, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(24)
+        self.tree.viewport().installEventFilter(self)  # resize -> _fit_columns
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Row heights follow the Requirement column's width: re-layout once the resizing settles.
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(0)
+        self._relayout_timer.timeout.connect(self._fit_columns)
+        header.sectionResized.connect(lambda i, _o, _n: i == COL_TITLE and self._relayout_timer.start())
         lv.addWidget(self.tree, 1)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
         self.severity_filter.currentIndexChanged.connect(self._apply_filters)
@@ -307,10 +323,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.doc_view)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([540, 520, 340])
+        self.splitter.setSizes([540, 480, 380])
         # The review page: message bars (not a contract; a stored review reopened) above the three panes.
         self.review_page = QWidget()
         rp = QVBoxLayout(self.review_page)
@@ -340,6 +356,32 @@ class MainWindow(QMainWindow):
         self.cancel_btn.hide()
         self._populate_profiles()
         self.profile_combo.currentIndexChanged.connect(self._on_profile_combo)
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+        if obj is self.tree.viewport() and event.type() == QEvent.Type.Resize:
+            self._relayout_timer.start()
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self) -> None:
+        """Give the Requirement column the room (issue #17).
+
+        The other columns get their natural width while together they take under half of the view; on a
+        narrow pane (1366 px at 150%) they shrink instead, the Requirement column keeps at least half,
+        and titles wrap rather than end in "…". Status keeps its icon shape when its word is cut."""
+        header = self.tree.header()
+        avail = self.tree.viewport().width()
+        others = [c for c in range(header.count()) if c != COL_TITLE and not header.isSectionHidden(c)]
+        if avail <= 0 or not others:
+            return
+        wanted = {c: max(self.tree.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in others}
+        budget = int(avail * 0.5)
+        total = sum(wanted.values()) or 1
+        factor = min(1.0, budget / total)
+        for c in others:
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(c, max(28, int(wanted[c] * factor)))
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.tree.doItemsLayout()  # row heights follow the new title width
 
     def _action(self, text: str, slot, shortcut: Any = None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
         act = QAction(text, self)
@@ -426,22 +468,48 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geo = getattr(self.settings, "geometry_bytes", b"")
         state = getattr(self.settings, "state_bytes", b"")
-        if geo:
-            self.restoreGeometry(QByteArray(geo))
-        else:
-            self.resize(1400, 860)
+        if not (geo and self.restoreGeometry(QByteArray(geo)) and self._geometry_sane()):
+            self._default_geometry()
         if state:
             self.restoreState(QByteArray(state))
         if self._gui_settings is not None:
             split = self._gui_settings.value("splitter")
             if isinstance(split, QByteArray) and not split.isEmpty():
-                self.splitter.restoreState(split)
+                self._splitter_restored = self.splitter.restoreState(split)
             size = self._gui_settings.value("font_size")
             try:
                 if size:
                     self.set_font_size(float(size))
             except (TypeError, ValueError):
                 pass
+
+    def _available(self) -> Any:
+        screen = self.screen() or QApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else None
+
+    def _default_geometry(self) -> None:
+        """1400x860, or 92% of a smaller screen (a 1366x768 laptop, or any screen at 150%)."""
+        avail = self._available()
+        if avail is None:
+            self.resize(1400, 860)
+            return
+        w = min(1400, int(avail.width() * 0.92))
+        h = min(860, int(avail.height() * 0.92))
+        self.resize(max(w, self.minimumWidth()), max(h, self.minimumHeight()))
+
+    def _geometry_sane(self) -> bool:
+        """A restored geometry is used only if it is on a screen and not shrunk by another scale factor.
+
+        Issue #17: after a session at 150% the next session at 100% opened at 961x600, the old logical
+        size; a window under 60% of the default size is taken as such a leftover."""
+        avail = self._available()
+        if avail is None:
+            return True
+        frame = self.frameGeometry()
+        if not avail.intersects(frame) or frame.width() > avail.width() * 1.05 or frame.height() > avail.height() * 1.05:
+            return False
+        want_w, want_h = min(1400, avail.width() * 0.92), min(860, avail.height() * 0.92)
+        return self.width() >= 0.6 * want_w and self.height() >= 0.6 * want_h
 
     def save_layout(self) -> None:
         try:
@@ -793,17 +861,25 @@ class MainWindow(QMainWindow):
         self.detail.analysis = analysis  # to label evidence as the exports do
         self._check_contract(analysis)
         self.key_terms.set_analysis(analysis)
-        self.key_terms_dock.show()
+        if not self.key_terms_dock.isVisible():
+            self.key_terms_dock.show()
+            # on a laptop (768 px, or 512 logical at 150%) the table must not take a third of the height
+            QTimer.singleShot(0, self, self._compact_key_terms)
         decisions = self._load_decisions(analysis)
         self.model.set_analysis(analysis, decisions)
         self._fill_categories(analysis)
         self.counts_label.setText(counts_text(analysis.counts()))
         if not same_doc:
             self.stack.setCurrentWidget(self.review_page)  # laid out before fitting the page width
+            if not self._splitter_restored:
+                # first review in this window: checklist 36%, page 34%, detail 30% of the real width
+                w = self.splitter.width()
+                self.splitter.setSizes([int(w * 0.36), int(w * 0.34), int(w * 0.30)])
             self.doc_view.set_document(analysis.document, source_path=self.current_path, password=self.password)
             self.doc_view.fit_width()
         self.doc_view.set_findings(analysis.findings)
         self._expand_groups()
+        self._relayout_timer.start()
         self._select_profile_in_combo(analysis.profile)
         self.saved = persisted
         self.stack.setCurrentWidget(self.review_page)
@@ -819,6 +895,10 @@ class MainWindow(QMainWindow):
         if analysis.document.warnings:
             self.statusBar().showMessage("; ".join(analysis.document.warnings)[:300], 10000)
         self.analysisShown.emit(analysis)
+
+    def _compact_key_terms(self) -> None:
+        if self.key_terms_dock.isVisible() and self.key_terms_dock.height() > self.height() * 0.3:
+            self.resizeDocks([self.key_terms_dock], [max(110, int(self.height() * 0.24))], Qt.Orientation.Vertical)
 
     def _check_contract(self, analysis: Analysis) -> None:
         """Warn above the results when the file does not look like a contract (issue #17)."""

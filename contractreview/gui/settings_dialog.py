@@ -39,7 +39,9 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(self.library, 1)
         row.addWidget(browse)
-        form.addRow("&Library folder:", row)
+        lib_label = QLabel("&Library folder:")  # a row holding a layout gets no buddy: the & would show
+        lib_label.setBuddy(self.library)
+        form.addRow(lib_label, row)
         self.font = QDoubleSpinBox()
         self.font.setRange(7, 28)
         self.font.setSingleStep(1)

@@ -153,3 +153,87 @@ def test_issue_17_reopen_same_file_opens_latest_review_and_offers_reanalyse(qtbo
     assert not win.reopen_bar.isVisible()
     assert win.model.decision_for("breach_notification").decision is Decision.NEEDS_NEGOTIATION
     win.close()
+
+
+LONG_RULE = "deidentified_data_safeguards.weak_language_may_use_without_firm_commitment_rule"
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (911, 512)], ids=["1366x768", "1366x768-at-150pct"])
+def test_issue_17_laptop_titles_wrap_and_requirement_column_gets_the_room(qtbot, store, core, contract, size):
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtWidgets import QAbstractButton, QHeaderView
+
+    from contractreview.gui.delegates import WrappingTitleDelegate
+    from contractreview.gui.models import COL_TITLE, ROLE_FINDING
+
+    path, _doc = contract
+    win = build_window(qtbot, store, core)
+    win.resize(*size)
+    open_and_wait(qtbot, win, path)
+    qtbot.wait(50)
+    tree, header = win.tree, win.tree.header()
+    assert header.sectionResizeMode(COL_TITLE) == QHeaderView.ResizeMode.Stretch
+    assert not tree.uniformRowHeights()
+    assert isinstance(tree.itemDelegateForColumn(COL_TITLE), WrappingTitleDelegate)
+    title_w = header.sectionSize(COL_TITLE)
+    others = [header.sectionSize(c) for c in range(header.count()) if c != COL_TITLE]
+    assert title_w >= max(others) and title_w >= 0.45 * tree.viewport().width()
+    fm = tree.fontMetrics()
+    for g in range(win.proxy.rowCount()):
+        parent = win.proxy.index(g, 0)
+        for r in range(win.proxy.rowCount(parent)):
+            idx = win.proxy.index(r, COL_TITLE, parent)
+            title = idx.data(ROLE_FINDING).title
+            rect = tree.visualRect(idx)
+            need = fm.boundingRect(QRect(0, 0, rect.width() - 10, 10_000), int(Qt.TextFlag.TextWordWrap), title)
+            assert need.height() <= rect.height(), f"{title!r} cut: needs {need.height()} px, row {rect.height()}"
+    # the detail pane wraps a long rule id instead of cutting every line
+    finding = win.current_finding()
+    ev = replace(finding.evidence[0], rule=LONG_RULE) if finding.evidence else None
+    long = replace(finding, explanation=f"{finding.title}: weak (rule {LONG_RULE}).",
+                   evidence=(ev,) if ev else ())
+    win.detail.set_finding(long)
+    qtbot.wait(20)
+    view_w = win.detail.viewport().width()
+    assert win.detail.widget().width() <= view_w
+    for label in (win.detail.explanation, win.detail.evidence, win.detail.status_line, win.detail.title):
+        assert label.wordWrap() and label.minimumSizeHint().width() <= view_w
+    # no button squeezed below its label
+    for button in win.findChildren(QAbstractButton):
+        if button.isVisible() and button.text():
+            assert button.width() >= button.minimumSizeHint().width(), button.text()
+    assert win.doc_view.find_edit.width() >= win.doc_view.find_edit.fontMetrics().horizontalAdvance("Find…")
+    win.close()
+
+
+def test_issue_17_settings_label_has_no_literal_ampersand(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from contractreview.gui.settings_dialog import SettingsDialog
+    from contractreview.settings import Settings
+
+    dlg = SettingsDialog(Settings(), 10.0)
+    qtbot.addWidget(dlg)
+    labels = {lab.text(): lab for lab in dlg.findChildren(QLabel)}
+    assert "&Library folder:" in labels
+    assert labels["&Library folder:"].buddy() is dlg.library  # the & is a mnemonic, not shown
+
+
+def test_issue_17_window_geometry_from_another_scale_is_not_restored_blindly(qtbot, store, core):
+    from contractreview.settings import Settings
+
+    win = build_window(qtbot, store, core)
+    avail = win.screen().availableGeometry()
+    win.resize(avail.width() * 3, avail.height() * 3)  # a geometry saved on a bigger or unscaled screen
+    win.move(avail.width() * 4, 0)  # and off this screen
+    geo = bytes(win.saveGeometry().data())
+    win.close()
+    from contractreview.gui.app import create_window
+
+    win2 = create_window(store, Settings().with_window(geo, b""), review=core.review, analyze=core.analyze,
+                         list_profiles=lambda _d: ["default"], save_settings=lambda s: None)
+    qtbot.addWidget(win2)
+    assert win2.width() <= avail.width() and win2.height() <= avail.height()
+    assert win2.frameGeometry().intersects(avail)
+    assert win2.width() >= 0.6 * min(1400, avail.width() * 0.92)
+    win2.close()
