@@ -15,6 +15,7 @@ class Banner(QFrame):
     """Hidden until :meth:`show_message`; the text wraps so nothing is cut on a narrow screen."""
 
     actionTriggered = Signal()  # noqa: N815
+    secondTriggered = Signal()  # noqa: N815
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,19 +30,24 @@ class Banner(QFrame):
         self.label.setAccessibleName(name)
         self.button = QPushButton()
         self.button.clicked.connect(self.actionTriggered)
+        self.second = QPushButton()
+        self.second.clicked.connect(self.secondTriggered)
         self.close_btn = QPushButton("Dismiss")
         self.close_btn.setToolTip("Hide this message")
         self.close_btn.clicked.connect(self.hide)
         lay.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.label, 1)
         lay.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        lay.addWidget(self.second, 0, Qt.AlignmentFlag.AlignVCenter)
         lay.addWidget(self.close_btn, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
 
-    def show_message(self, text: str, kind: str = "warning", action: str = "") -> None:
+    def show_message(self, text: str, kind: str = "warning", action: str = "", second: str = "") -> None:
         self.setStyleSheet(_STYLES.get(kind, _STYLES["info"]))
         self.icon.setText("⚠" if kind == "warning" else "ℹ")
         self.label.setText(text)
         self.button.setText(action)
         self.button.setVisible(bool(action))
+        self.second.setText(second)
+        self.second.setVisible(bool(second))
         self.show()

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -181,6 +181,8 @@ class MainWindow(QMainWindow):
         self._t_open = 0.0
         self._gui_settings = self._open_gui_settings()
         self._splitter_restored = False
+        self.undo_stack = QUndoStack(self)  # decisions and notes (Edit > Undo, Ctrl+Z)
+        self._undoing = False
         self.setAcceptDrops(True)
         self.setMinimumSize(640, 440)  # 1366x768 at 150% is 911x512 logical pixels
         self._build_ui()
@@ -281,6 +283,9 @@ class MainWindow(QMainWindow):
         header.setMinimumSectionSize(24)
         self.tree.viewport().installEventFilter(self)  # resize -> _fit_columns
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Click a column header to sort the findings within each category; View > Profile Order undoes it.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.tree.setSortingEnabled(True)
         # Row heights follow the Requirement column's width: re-layout once the resizing settles.
         self._relayout_timer = QTimer(self)
         self._relayout_timer.setSingleShot(True)
@@ -337,6 +342,11 @@ class MainWindow(QMainWindow):
         self.reopen_bar.actionTriggered.connect(self.reanalyse_fresh)
         rp.addWidget(self.not_contract_bar)
         rp.addWidget(self.reopen_bar)
+        self.export_bar = Banner("Export written", self)
+        self.export_bar.actionTriggered.connect(lambda: self.open_exported(folder=False))
+        self.export_bar.secondTriggered.connect(lambda: self.open_exported(folder=True))
+        self.last_export: Path | None = None
+        rp.addWidget(self.export_bar)
         rp.addWidget(self.splitter, 1)
         self.stack.addWidget(self.review_page)
         self.setCentralWidget(self.stack)
@@ -423,6 +433,15 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_close)
         m.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
+        e = mb.addMenu("&Edit")
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")])
+        for act in (self.act_undo, self.act_redo):
+            self.addAction(act)
+            e.addAction(act)
+
         r = mb.addMenu("&Review")
         self.act_next_flag = self._action("&Next Flag", self.next_flag, "F8", "Go to the next missing or weak protection")
         self.act_prev_flag = self._action("&Previous Flag", self.previous_flag, "Shift+F8")
@@ -447,6 +466,7 @@ class MainWindow(QMainWindow):
         v.addAction(self._action("Previous Pag&e", self.doc_view.previous_page, "Ctrl+PgUp"))
         v.addAction(self._action("&Find in Document…", self.doc_view.focus_find, QKeySequence.StandardKey.Find))
         v.addAction(self._action("Search Re&quirements…", self._focus_search, "Ctrl+K"))
+        v.addAction(self._action("Checklist in &Profile Order", lambda: self.tree.sortByColumn(-1, Qt.SortOrder.AscendingOrder)))
         v.addSeparator()
         v.addAction(self._action("Focus &Checklist", self.tree.setFocus, "Ctrl+1"))
         v.addAction(self._action("Focus &Document", lambda: self.doc_view.stack.currentWidget().setFocus(), "Ctrl+2"))
@@ -855,6 +875,8 @@ class MainWindow(QMainWindow):
     def _show_analysis(self, analysis: Analysis, *, persisted: bool, keep_view: bool = False) -> None:
         previous = self.current_requirement()
         same_doc = keep_view and self.analysis is not None and self.analysis.document.sha256 == analysis.document.sha256
+        if self.analysis is None or self.analysis.document.sha256 != analysis.document.sha256:
+            self.undo_stack.clear()  # undo belongs to one contract's decisions
         self.engine_analysis = analysis  # as the engine read it; the reviewer's key-term corrections go on top
         analysis = self._with_corrections(analysis)
         self.analysis = analysis
@@ -1014,6 +1036,8 @@ class MainWindow(QMainWindow):
         self.engine_analysis = None
         self.key_terms.set_analysis(None)
         self.key_terms_dock.hide()
+        self.undo_stack.clear()
+        self.export_bar.hide()
         self.not_contract_bar.hide()
         self.reopen_bar.hide()
         self.review_id = None
@@ -1155,9 +1179,10 @@ class MainWindow(QMainWindow):
         self.detail.decision.setCurrentIndex(idx)  # emits decisionEdited -> save_decision
 
     def save_decision(self, requirement_id: str, decision: Decision, note: str) -> ReviewDecision | None:
-        """Write the decision through the store now (GUI thread), then show it as saved."""
+        """Write the decision through the store now (GUI thread), then show it as saved (undoable)."""
         if self.analysis is None:
             return None
+        before = self.model.decision_for(requirement_id)
         if self.store is None or self.review_id is None:
             self.detail.mark_saved(False, "this review is not stored")
             self.saved = False
@@ -1188,6 +1213,7 @@ class MainWindow(QMainWindow):
         if self.detail.finding is not None and self.detail.finding.requirement_id == requirement_id:
             self.detail.show_decision(rd)
             self.detail.mark_saved(True)
+        self._record_undo(requirement_id, before, rd, finding.title if finding else requirement_id)
         self.saved = True
         self._update_title()
         self.statusBar().showMessage(f"Saved: {rd.decision.label} for {finding.title if finding else requirement_id}", 3000)
@@ -1203,10 +1229,38 @@ class MainWindow(QMainWindow):
         except (ContractReviewError, AttributeError) as exc:
             self.detail.mark_saved(False, getattr(exc, "message", str(exc)))
             return False
+        before = self.model.decision_for(requirement_id)
         self.model.clear_decision(requirement_id)
-        self.detail.show_decision(None)
-        self.detail.mark_saved(True)
+        if self.detail.finding is not None and self.detail.finding.requirement_id == requirement_id:
+            self.detail.show_decision(None)
+            self.detail.mark_saved(True)
+        finding = self.analysis.finding(requirement_id)
+        self._record_undo(requirement_id, before, None, finding.title if finding else requirement_id)
         return True
+
+    def _record_undo(self, requirement_id: str, before: ReviewDecision | None, after: ReviewDecision | None,
+                     title: str) -> None:
+        if self._undoing or self.analysis is None:
+            return
+        if before is not None and after is not None and (before.decision, before.note) == (after.decision, after.note):
+            return
+        what = "note" if before and after and before.decision == after.decision else "decision"
+        self.undo_stack.push(_DecisionCommand(self, self.analysis.document.sha256, requirement_id, before, after,
+                                              f"{what} on {title}"))
+
+    def apply_decision(self, sha256: str, requirement_id: str, target: ReviewDecision | None) -> None:
+        """Put a requirement's decision back to ``target`` (Undo/Redo); written through the store."""
+        if self.analysis is None or self.analysis.document.sha256 != sha256:
+            return
+        self._undoing = True
+        try:
+            self.select_requirement(requirement_id)
+            if target is None:
+                self.clear_decision(requirement_id)
+            else:
+                self.save_decision(requirement_id, target.decision, target.note)
+        finally:
+            self._undoing = False
 
     # ================================================================== profiles
     def _profiles(self) -> list[str]:
@@ -1339,7 +1393,19 @@ class MainWindow(QMainWindow):
             self._error(f"{what} not available", "The export module is not installed in this build.")
             return None
         self.statusBar().showMessage(f"{what} written: {Path(out).name}", 6000)
+        self.last_export = Path(out)
+        self.export_bar.show_message(f"{what} written: {Path(out).name}", "info", "&Open File", "Show &Folder")
         return Path(out)
+
+    def open_exported(self, *, folder: bool) -> bool:
+        """Open the last exported file (or its folder) with the system's default application."""
+        if self.last_export is None:
+            return False
+        target = self.last_export.parent if folder else self.last_export
+        if not target.exists():
+            self._warn("Not found", f"{target}: the exported file is no longer there.")
+            return False
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))))
 
     def _stem(self) -> str:
         return Path(self.analysis.document.name).stem if self.analysis else "contract"
@@ -1435,6 +1501,26 @@ class MainWindow(QMainWindow):
                 job.wait(10000)
         self.save_layout()
         super().closeEvent(event)
+
+
+class _DecisionCommand(QUndoCommand):
+    """One decision or note change; undo puts the previous one back through the store."""
+
+    def __init__(self, window: MainWindow, sha256: str, requirement_id: str, before: ReviewDecision | None,
+                 after: ReviewDecision | None, text: str) -> None:
+        super().__init__(text)
+        self._window, self._sha, self._rid = window, sha256, requirement_id
+        self._before, self._after = before, after
+        self._done = True  # pushed after the change was already saved: the first redo() does nothing
+
+    def undo(self) -> None:
+        self._window.apply_decision(self._sha, self._rid, self._before)
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._window.apply_decision(self._sha, self._rid, self._after)
 
 
 def _local_time(iso: str) -> str:

@@ -67,17 +67,25 @@ class FindingsModel(QAbstractItemModel):
     def set_decisions(self, decisions: Mapping[str, ReviewDecision]) -> None:
         self._decisions = dict(decisions)
         self._emit_column_changed(COL_DECISION)
+        if self._categories:
+            self.dataChanged.emit(self.index(0, COL_TITLE), self.index(len(self._categories) - 1, COL_TITLE))
+
+    def _group_changed(self, idx: QModelIndex) -> None:
+        group = idx.parent().siblingAtColumn(COL_TITLE)
+        self.dataChanged.emit(group, group)  # "n of m decided" in the category row
 
     def set_decision(self, decision: ReviewDecision) -> None:
         self._decisions[decision.requirement_id] = decision
         idx = self.index_for(decision.requirement_id, COL_DECISION)
         if idx.isValid():
             self.dataChanged.emit(idx, idx)
+            self._group_changed(idx)
 
     def clear_decision(self, requirement_id: str) -> None:
         self._decisions.pop(requirement_id, None)
         idx = self.index_for(requirement_id, COL_DECISION)
         if idx.isValid():
+            self._group_changed(idx)
             self.dataChanged.emit(idx, idx)
 
     def decision_for(self, requirement_id: str) -> ReviewDecision | None:
@@ -204,6 +212,9 @@ class FindingsModel(QAbstractItemModel):
             # group rows span all columns in the view, so the summary rides with the title
             flags = sum(1 for f in findings if f.status.is_flag)
             summary = f"{flags} of {len(findings)} flagged" if flags else f"all {len(findings)} satisfied"
+            decided = sum(1 for f in findings if f.requirement_id in self._decisions)
+            if decided:  # issue #17: the header follows the review as decisions are made
+                summary += f" · {decided} of {len(findings)} decided"
             return f"{category_label(category)} — {summary}"
         elif role == Qt.ItemDataRole.FontRole and index.column() == COL_TITLE:
             font = QFont()
@@ -250,6 +261,24 @@ class FindingsFilterProxy(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         self._refilter(lambda: setattr(self, "_search", text.strip().casefold()))
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:  # noqa: N802
+        """Sort findings within their category by the clicked column (status and severity by rank);
+        categories keep the profile's order whichever way the findings are sorted."""
+        model = self.sourceModel()
+        if not left.parent().isValid():
+            return (left.row() < right.row()) != (self.sortOrder() == Qt.SortOrder.DescendingOrder)
+        col = left.column()
+
+        def key(i: AnyIndex) -> Any:
+            if col == COL_STATUS:
+                return STATUS_ORDER.index(Status(model.data(i, ROLE_STATUS)))
+            if col == COL_SEVERITY:
+                return Severity(model.data(i, ROLE_SEVERITY)).rank
+            return str(model.data(i, Qt.ItemDataRole.DisplayRole) or "").casefold()
+
+        a, b = key(left), key(right)
+        return a < b if a != b else left.row() < right.row()
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

@@ -237,3 +237,112 @@ def test_issue_17_window_geometry_from_another_scale_is_not_restored_blindly(qtb
     assert win2.frameGeometry().intersects(avail)
     assert win2.width() >= 0.6 * min(1400, avail.width() * 0.92)
     win2.close()
+
+
+def _titles_in(win, category_row=0):  # type: ignore[no-untyped-def]
+    from contractreview.gui.models import ROLE_FINDING
+
+    parent = win.proxy.index(category_row, 0)
+    return [win.proxy.index(r, 0, parent).data(ROLE_FINDING) for r in range(win.proxy.rowCount(parent))]
+
+
+def test_issue_17_sort_by_column_within_categories(qtbot, window, contract):
+    from PySide6.QtCore import Qt
+
+    from contractreview.gui.models import COL_SEVERITY, COL_STATUS, COL_TITLE
+    from contractreview.gui.status_style import STATUS_ORDER
+
+    path, _doc = contract
+    open_and_wait(qtbot, window, path)
+    groups = [window.proxy.index(g, 0).data() for g in range(window.proxy.rowCount())]
+    profile_order = [[f.requirement_id for f in _titles_in(window, g)] for g in range(len(groups))]
+    assert window.tree.isSortingEnabled()
+    window.tree.sortByColumn(COL_TITLE, Qt.SortOrder.DescendingOrder)
+    for g in range(len(groups)):
+        titles = [f.title for f in _titles_in(window, g)]
+        assert titles == sorted(titles, key=str.casefold, reverse=True)
+    # categories keep the profile's order whichever way findings are sorted
+    assert [window.proxy.index(g, 0).data() for g in range(window.proxy.rowCount())] == groups
+    window.tree.sortByColumn(COL_STATUS, Qt.SortOrder.AscendingOrder)
+    for g in range(len(groups)):
+        ranks = [STATUS_ORDER.index(f.status) for f in _titles_in(window, g)]
+        assert ranks == sorted(ranks)
+    window.tree.sortByColumn(COL_SEVERITY, Qt.SortOrder.AscendingOrder)
+    for g in range(len(groups)):
+        ranks = [f.severity.rank for f in _titles_in(window, g)]
+        assert ranks == sorted(ranks)
+    window.tree.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # View > Checklist in Profile Order
+    assert [[f.requirement_id for f in _titles_in(window, g)] for g in range(len(groups))] == profile_order
+
+
+def test_issue_17_undo_and_redo_a_decision_and_a_note(qtbot, window, contract):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QApplication
+
+    from contractreview.domain import Decision
+
+    path, _doc = contract
+    analysis = open_and_wait(qtbot, window, path)
+    sha = analysis.document.sha256
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    assert "Edit" in menus
+    assert window.act_undo.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    window.save_decision("breach_notification", Decision.NEEDS_NEGOTIATION, "")
+    window.save_decision("breach_notification", Decision.NEEDS_NEGOTIATION, "ask for 72 hours")
+    window.save_decision("no_sale_of_student_data", Decision.ACCEPT, "")
+    assert "Accept" in window.act_undo.text() or "decision" in window.act_undo.text()
+    window.tree.setFocus()
+    QApplication.processEvents()
+    qtbot.keyClick(window.tree, "z", modifier=qtbot_ctrl())  # Ctrl+Z from the checklist
+    assert window.model.decision_for("no_sale_of_student_data") is None
+    assert "no_sale_of_student_data" not in window.store.decisions(sha)
+    window.act_undo.trigger()  # the note
+    assert window.model.decision_for("breach_notification").note == ""
+    assert window.store.decisions(sha)["breach_notification"].note == ""
+    window.act_undo.trigger()  # the decision itself
+    assert window.model.decision_for("breach_notification") is None
+    assert not window.act_undo.isEnabled()
+    window.act_redo.trigger()
+    window.act_redo.trigger()
+    assert window.store.decisions(sha)["breach_notification"].note == "ask for 72 hours"
+    assert window.detail.note.toPlainText() == "ask for 72 hours"  # the pane shows what was redone
+
+
+def qtbot_ctrl():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    return Qt.KeyboardModifier.ControlModifier
+
+
+def test_issue_17_group_headers_count_decisions(qtbot, window, contract):
+    from contractreview.domain import Decision
+
+    path, _doc = contract
+    open_and_wait(qtbot, window, path)
+    src = window.model.index_for("breach_notification")
+    group = src.parent()
+    before = group.data()
+    assert "decided" not in before
+    window.save_decision("breach_notification", Decision.ACCEPT, "")
+    total = window.model.rowCount(group)
+    assert group.data().endswith(f"1 of {total} decided")
+    window.clear_decision("breach_notification")
+    assert group.data() == before
+
+
+def test_issue_17_export_offers_to_open_the_file_and_its_folder(qtbot, window, contract, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _doc = contract
+    open_and_wait(qtbot, window, path)
+    dest = tmp_path / "out" / "report.md"
+    dest.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), "Markdown (*.md)"))
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    assert window.export_report() == dest
+    assert window.export_bar.isVisible() and "report.md" in window.export_bar.label.text()
+    window.export_bar.button.click()
+    window.export_bar.second.click()
+    assert opened == [str(dest), str(dest.parent)]
