@@ -290,9 +290,29 @@ def _spans(doc: Any, key: str) -> list[Any]:
     return list(doc.spans[key]) if key in doc.spans else []
 
 
+PROGRESS_EVERY_S = 0.25  # a 300-page contract spends seconds here; the progress bar must keep moving (#17)
+
+
 def extract_features(document: Document, clauses: tuple[Clause, ...], library: Any, nlp: Any) -> Features:
-    """Annotate candidate sentences and group what they say by requirement."""
+    """Annotate candidate sentences and group what they say by requirement (blocking)."""
+    gen = iter_extract_features(document, clauses, library, nlp)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
+
+
+def iter_extract_features(
+    document: Document, clauses: tuple[Clause, ...], library: Any, nlp: Any
+) -> Generator[Progress, None, Features]:
+    """:func:`extract_features` as a generator: a ``Progress`` (sentences read of the candidates) at most
+    every :data:`PROGRESS_EVERY_S` seconds, then the ``Features``."""
+    import time
+
     from .nlp import profile_patterns
+
+    next_tick = time.monotonic() + PROGRESS_EVERY_S
 
     patterns = profile_patterns(library)
     feats = Features()
@@ -372,7 +392,10 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
     lead_of: dict[int, tuple[tuple[int, int], ...]] = {}
     cands: list[tuple[int, int, int]] = []
     last: tuple[int, int, int] | None = None
-    for s, e in sents:
+    for n_sent, (s, e) in enumerate(sents):
+        if time.monotonic() >= next_tick:
+            next_tick = time.monotonic() + PROGRESS_EVERY_S
+            yield Progress("features", 0, 1, f"Finding candidate sentences ({n_sent:,} of {len(sents):,})")
         ci_prev = last
         last = (s, e, bisect.bisect_right(starts, s) - 1 if starts else -1)
         if ci_prev is not None:
@@ -424,13 +447,16 @@ def extract_features(document: Document, clauses: tuple[Clause, ...], library: A
                 jobs.append((s, e, ci, own, 0, plain_rids))
         else:
             jobs.append((s, e, ci, own, 0, frozenset(wanted)))
-    for (s, e, ci, _, own_from, job_rids), doc in zip(
+    for n_cand, ((s, e, ci, _, own_from, job_rids), doc) in enumerate(zip(
         jobs,
         # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
         # must match "reserves the right to update"); same length, so token offsets stay exact.
         nlp.pipe((job[3] for job in jobs), batch_size=128, disable=_UNUSED_COMPONENTS),
         strict=True,
-    ):
+    )):
+        if time.monotonic() >= next_tick:
+            next_tick = time.monotonic() + PROGRESS_EVERY_S
+            yield Progress("features", n_cand, len(jobs), f"Reading sentence {n_cand:,} of {len(jobs):,}")
         definition = _is_definition(text[s:e])
         prev = prev_of.get(s)
         prev_low = prev_words = None
@@ -1002,16 +1028,25 @@ def iter_analyze(
     elif getattr(getattr(library, "profile", None), "name", profile) != profile:
         library = library.with_profile(profile)
     requirements = list(library.requirements_for())
-    total = len(requirements) + 2
+    # Reading the sentences is most of the work on a long contract: it gets FEATURE_STEPS of the bar.
+    feature_steps = 3 * len(requirements)
+    total = len(requirements) + 2 + feature_steps
     yield Progress("analyze", 0, total, "Preparing the review pipeline")
     nlp = get_pipeline(library)
     clauses = _segment(document)
     yield Progress("analyze", 1, total, f"Reading {len(clauses)} clauses")
-    feats = extract_features(document, clauses, library, nlp)
+    gen = iter_extract_features(document, clauses, library, nlp)
+    while True:
+        try:
+            step = next(gen)
+        except StopIteration as stop:
+            feats = stop.value
+            break
+        yield Progress("analyze", 1 + int(feature_steps * step.fraction), total, step.message)
     w = load_weights()
     decisions: dict[str, Decision] = {}
     findings: list[Finding] = []
-    for i, req in enumerate(requirements, start=2):
+    for i, req in enumerate(requirements, start=2 + feature_steps):
         d = decide(req.id, document, feats, library, w)
         decisions[req.id] = d
         evidence = tuple(

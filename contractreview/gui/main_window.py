@@ -360,6 +360,15 @@ class MainWindow(QMainWindow):
         self.cancel_btn = QPushButton("Cancel")
         self.cancel_btn.setToolTip("Stop the analysis (Esc)")
         self.cancel_btn.clicked.connect(self.cancel_job)
+        # Elapsed seconds in the progress text: something moves every second even while the core is
+        # inside one long step (reading a 300-page PDF), between its own progress reports (#17).
+        self._progress_text = ""
+        self._job_started = 0.0
+        self._elapsed_timer = QTimer(self)
+        self._elapsed_timer.setInterval(1000)
+        self._elapsed_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._elapsed_timer.timeout.connect(self._show_progress_text)
+        self.progress_log: list[tuple[float, int, str]] = []  # (time, value, text) of worker reports
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_btn)
         self.progress.hide()
@@ -749,7 +758,11 @@ class MainWindow(QMainWindow):
 
     def _start(self, factory, message: str, *, on_finished, on_failed) -> None:  # type: ignore[no-untyped-def]
         self.progress.setRange(0, 0)
-        self.progress.setFormat(message)
+        self._job_started = time.perf_counter()
+        self._progress_text = message
+        self.progress_log = []
+        self._show_progress_text()
+        self._elapsed_timer.start()
         self.progress.show()
         self.cancel_btn.show()
         self.statusBar().showMessage(message)
@@ -775,12 +788,19 @@ class MainWindow(QMainWindow):
         if p.total > 0:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(p.fraction * 1000))
-        self.progress.setFormat(f"{p.message or p.stage} %p%" if p.total > 0 else (p.message or p.stage))
+        self._progress_text = f"{p.message or p.stage} %p%" if p.total > 0 else (p.message or p.stage)
+        self.progress_log.append((time.perf_counter(), self.progress.value(), p.message or p.stage))
+        self._show_progress_text()
         self.statusBar().showMessage(p.message or p.stage)
+
+    def _show_progress_text(self) -> None:
+        secs = int(time.perf_counter() - self._job_started)
+        self.progress.setFormat(f"{self._progress_text} · {secs} s" if secs else self._progress_text)
 
     def _job_done(self) -> None:
         if self.job is not None:  # its thread is still winding down; closeEvent waits for it
             self._old_jobs = [j for j in self._old_jobs if j.is_running()] + [self.job]
+        self._elapsed_timer.stop()
         self.progress.hide()
         self.cancel_btn.hide()
         self.statusBar().clearMessage()

@@ -133,9 +133,18 @@ def test_real_event_loop_stays_responsive_on_300_page_pdf(qtbot, store, tmp_path
     qtbot.waitUntil(lambda: "warm_up_frozen_objects" in win.timings, timeout=60000)
     ticks: list[float] = []
     ready: list[float] = []
+    shown: list[tuple[float, str]] = []  # what the progress bar said, each time it changed
+
+    def probe() -> None:
+        now = time.perf_counter()
+        ticks.append(now)
+        text = win.progress.text() if win.progress.isVisible() else ""
+        if text and (not shown or shown[-1][1] != text):
+            shown.append((now, text))
+
     timer = QTimer()
     timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(probe)
     win.analysisReady.connect(lambda _a: ready.append(time.perf_counter()))
     timer.start()
     open_and_wait(qtbot, win, path, timeout=180000)
@@ -148,6 +157,18 @@ def test_real_event_loop_stays_responsive_on_300_page_pdf(qtbot, store, tmp_path
     print(f"\n300 pages: analysis {win.timings['analysis_s']:.2f}s on the worker, longest event-loop gap "
           f"{max_gap_ms:.0f} ms over {len(during)} ticks; save {win.timings['persist_s'] * 1000:.0f} ms, "
           f"display {win.timings['display_s'] * 1000:.0f} ms on the GUI thread")
+    # Issue #17: the bar moved from "Reading 2446 clauses 2%" to 100% in one jump. Now the text changes
+    # at least every second (the worker's reports, and the elapsed seconds between them), and the
+    # sentence reading reports its own progress in many steps.
+    changes = [b[0] - a[0] for a, b in zip(shown, shown[1:], strict=False) if b[0] <= ready[0]]
+    values = {v for _t, v, _m in win.progress_log}
+    reading = [t for t, _v, m in win.progress_log if m.startswith("Reading sentence")]
+    record_property("max_progress_gap_s", round(max(changes), 2))
+    print(f"progress: {len(shown)} texts, longest unchanged {max(changes):.2f} s, {len(values)} bar values, "
+          f"{len(reading)} sentence reports")
+    assert max(changes) <= 1.25  # 1 s plus the longest event-loop stall allowed below
+    assert len(values) >= 10 and len(reading) >= 3
+    # The issue's goal is 100 ms; the assertion leaves room for a CI machine busy with other jobs.
     assert max_gap_ms < 250
     win.close()
 
