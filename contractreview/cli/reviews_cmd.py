@@ -279,6 +279,8 @@ def _versions_linked(store, old_sha: str, new_sha: str) -> bool:  # type: ignore
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from ..textdiff import changed_only
+
     with _open(args) as store:
         diff = store.diff_reviews(args.old, args.new)
         old_s, new_s = store.get_summary(args.old), store.get_summary(args.new)
@@ -303,13 +305,24 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for rid, status in diff.removed:
         print(f"  only in {diff.old_id}: {rid} ({status})")
     print(f"Evidence changed: {len(diff.changed_evidence)}")
+    # The full texts and a word diff: a deadline moved from 7 to 90 days must be visible (#17).
     for rid, old, new in diff.changed_evidence:
-        print(f"  {rid}\n    was: {_short(old) or '(none)'}\n    now: {_short(new) or '(none)'}")
+        print(f"  {rid}\n    was: {_flat(old) or '(none)'}\n    now: {_flat(new) or '(none)'}")
+        if old and new:
+            print(f"    changed: {changed_only(old, new)}")
     print(f"Clauses changed: {len(diff.changed_clauses)}")
     for key, old, new in diff.changed_clauses:
         state = "added" if not old else "removed" if not new else "changed"
         print(f"  {key} ({state})")
+        if old and new:
+            print(f"    changed: {changed_only(old, new)}")
+        elif old or new:
+            print(f"    {'was' if old else 'now'}: {_flat(old or new)}")
     return 0
+
+
+def _flat(text: str) -> str:
+    return " ".join((text or "").split())
 
 
 def cmd_export(args: argparse.Namespace) -> int:
