@@ -128,11 +128,6 @@ def _counts(c: dict[str, int]) -> str:
     )
 
 
-def _short(text: str, width: int = 100) -> str:
-    one = re.sub(r"\s+", " ", text).strip()
-    return one if len(one) <= width else one[: width - 1] + "…"
-
-
 def _wrapped(text: str, lead: str = "", width: int = 100) -> str:
     import textwrap
 

@@ -458,6 +458,9 @@ class MainWindow(QMainWindow):
         r.addAction(self.act_next_flag)
         r.addAction(self.act_prev_flag)
         r.addAction(self.act_show_evidence)
+        self.act_compare = self._action("&Compare with Earlier Review…", self.compare_versions, "Ctrl+Shift+D",
+                                        "What changed since an earlier version of this contract")
+        r.addAction(self.act_compare)
         r.addSeparator()
         dm = r.addMenu("&Decide")
         for i, d in enumerate(Decision, start=1):
@@ -1109,6 +1112,7 @@ class MainWindow(QMainWindow):
         self.act_reload.setEnabled(has and not busy)
         self.act_export_annotated.setEnabled(has and bool(self.current_path))
         self.act_export_portfolio.setEnabled(self.store is not None)
+        self.act_compare.setEnabled(has and self.store is not None and self.review_id is not None)
         self.profile_combo.setEnabled(not busy)
 
     # ================================================================== selection
@@ -1336,6 +1340,17 @@ class MainWindow(QMainWindow):
         self._rebuild_profile_menu()
         if self.analysis is not None:
             self.reanalyse(name)
+
+    def compare_versions(self) -> Any:
+        """Open the comparison with an earlier review (non-modal; returned for tests)."""
+        if self.store is None or self.review_id is None:
+            return None
+        from .compare import CompareDialog
+
+        dlg = CompareDialog(self.store, self.review_id, self)
+        if not self.non_interactive:
+            dlg.show()
+        return dlg
 
     # ================================================================== dialogs
     def _error(self, title: str, text: str) -> None:

@@ -346,3 +346,35 @@ def test_issue_17_export_offers_to_open_the_file_and_its_folder(qtbot, window, c
     window.export_bar.button.click()
     window.export_bar.second.click()
     assert opened == [str(dest), str(dest.parent)]
+
+
+def test_issue_17_compare_with_the_earlier_version_word_by_word(qtbot, store, core, contract):
+    from contractreview.domain import Status
+    from contractreview.gui.compare import diff_html
+
+    path, doc = contract
+    current = hand_analysis(doc)
+    old_doc = replace(doc, sha256="e" * 64, source_path=str(path.with_name("vendor_dpa_v1.pdf")))
+    f = current.finding("data_deletion_on_request")
+    old_ev = replace(f.evidence[0], text="delete Student Data within 7 days of the request")
+    earlier = replace(current, document=old_doc, findings=tuple(
+        replace(x, status=Status.WEAK, evidence=(old_ev,)) if x.requirement_id == f.requirement_id else x
+        for x in current.findings))
+    earlier_id = store.save_analysis(earlier)
+    other_id = store.save_analysis(replace(earlier, document=replace(old_doc, sha256="f" * 64,
+                                                                     source_path="/elsewhere/unrelated.pdf")))
+    win = build_window(qtbot, store, core)
+    open_and_wait(qtbot, win, path)
+    assert win.act_compare.isEnabled()
+    win.non_interactive = True
+    dlg = win.compare_versions()
+    qtbot.addWidget(dlg)
+    assert dlg.earlier.currentData() == earlier_id  # proposed by name: vendor_dpa_v1 is vendor_dpa
+    text = dlg.view.toPlainText()
+    assert "Deletion on request" in text and "Status: weak → satisfied" in text
+    html = diff_html(store, earlier_id, win.review_id)
+    assert ">7</del>" in html and ">30</ins>" in html
+    # chosen by hand
+    dlg.earlier.setCurrentIndex(dlg.earlier.findData(other_id))
+    assert "Deletion on request" in dlg.view.toPlainText()
+    win.close()
