@@ -69,3 +69,17 @@ def test_core_runs_without_pyside6() -> None:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout.strip().splitlines()[-1]) >= 40
+
+
+def test_issue_17_the_gui_does_not_import_the_cli() -> None:
+    """The About box used to import ``contractreview.cli`` (argparse and every command) for one line."""
+    offenders = []
+    for path in (PACKAGE / "gui").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and (
+                (node.level == 2 and node.module.split(".")[0] == "cli")
+                or (node.level == 0 and node.module.startswith("contractreview.cli"))
+            ):
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []

@@ -11,7 +11,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
 
 # module name -> sub-commands it registers (for documentation and tests)
 COMMAND_MODULES = (
@@ -24,15 +23,6 @@ COMMAND_MODULES = (
     "contractreview.cli.export_cmd",
     "contractreview.cli.app_cmd",
 )
-
-
-def _library_versions() -> str:
-    try:
-        from ..library import library_version
-
-        return library_version()
-    except Exception:  # noqa: BLE001 - --version must never fail
-        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,9 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def version_text() -> str:
-    from .._build_info import BUILD_DATE
+    from ..about import version_text as text
 
-    return f"contractreview {__version__} (clause library {_library_versions()}, built {BUILD_DATE})"
+    return text()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

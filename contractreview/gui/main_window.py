@@ -1366,7 +1366,7 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, text)
 
     def show_about(self) -> None:
-        from ..cli import version_text
+        from ..about import version_text  # not from the CLI: the GUI never imports argparse code
 
         QMessageBox.about(
             self,
