@@ -119,6 +119,19 @@ def breakable(text: str) -> str:
     return _LONG_WORD.sub(lambda m: _BREAK_AFTER.sub(r"\1" + ZWSP, m.group(0)), text)
 
 
+def _local(iso: str) -> str:
+    """A stored UTC time as the reviewer's local time ("on 2026-03-02 at 09:05"); #17: it said UTC."""
+    from datetime import datetime, timezone
+
+    try:
+        dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso[:16].replace("T", " ") + " UTC"
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone().strftime("on %Y-%m-%d at %H:%M")
+
+
 class _Section(QGroupBox):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -334,7 +347,7 @@ class DetailPane(QScrollArea):
             self.evidence_badge.setVisible(bool(decision and decision.evidence_changed))
             if decision and (decision.reviewer or decision.updated_at):
                 who = f" by {decision.reviewer}" if decision.reviewer else ""
-                when = decision.updated_at[:16].replace("T", " ") + " UTC" if decision.updated_at else ""
+                when = _local(decision.updated_at) if decision.updated_at else ""
                 self.decided_by.setText(f"Recorded{who} {when}".strip())
             else:
                 self.decided_by.setText("")

@@ -634,6 +634,11 @@ class DocumentView(QWidget):
         self.pdf.pageChanged.connect(self._on_page_changed)
         self._find_pos = -1
         self._text_zoom = 0
+        self.fitting = True  # until the reviewer zooms by hand
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(30)
+        self._refit.timeout.connect(lambda: self.fitting and self.is_pdf and (self.pdf.fit_width(), self._update_zoom_label()))
 
     def _tool(self, text: str, tip: str, slot) -> QToolButton:  # type: ignore[no-untyped-def]
         b = QToolButton(self)
@@ -724,7 +729,13 @@ class DocumentView(QWidget):
         return False
 
     # ------------------------------------------------------------------ zoom / pages
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        if self.fitting and self.is_pdf:
+            self._refit.start()  # "fit width" stays fit when the pane or window is resized (#17)
+
     def zoom_in(self) -> None:
+        self.fitting = False
         if self.is_pdf:
             nxt = [z for z in ZOOM_STEPS if z > self.pdf.zoom + 1e-3]
             self.pdf.set_zoom(nxt[0] if nxt else ZOOM_STEPS[-1])
@@ -734,6 +745,7 @@ class DocumentView(QWidget):
         self._update_zoom_label()
 
     def zoom_out(self) -> None:
+        self.fitting = False
         if self.is_pdf:
             prv = [z for z in ZOOM_STEPS if z < self.pdf.zoom - 1e-3]
             self.pdf.set_zoom(prv[-1] if prv else ZOOM_STEPS[0])
@@ -743,6 +755,7 @@ class DocumentView(QWidget):
         self._update_zoom_label()
 
     def fit_width(self) -> None:
+        self.fitting = True
         if self.is_pdf:
             self.pdf.fit_width()
         self._update_zoom_label()

@@ -911,9 +911,15 @@ class MainWindow(QMainWindow):
             # on a laptop (768 px, or 512 logical at 150%) the table must not take a third of the height
             QTimer.singleShot(0, self, self._compact_key_terms)
         decisions = self._load_decisions(analysis)
+        self.detail.set_finding(None)  # re-selected below (the same requirement, or the first flag)
         self.model.set_analysis(analysis, decisions)
         self._fill_categories(analysis)
         self.counts_label.setText(counts_text(analysis.counts()))
+        if not same_doc and not keep_view:
+            # Another contract: the last one's search, filters, Find term and selection do not apply (#17).
+            previous = None
+            self.clear_filters()
+            self.doc_view.find_edit.clear()
         if not same_doc:
             self.stack.setCurrentWidget(self.review_page)  # laid out before fitting the page width
             if not self._splitter_restored:
@@ -1040,6 +1046,13 @@ class MainWindow(QMainWindow):
         self.proxy.set_category(self.category_filter.currentData())
         self.proxy.set_search(self.search.text())
         self._expand_groups()
+        # A finding the filters now hide must not stay in the detail pane as if it were selected (#17).
+        if self.detail.finding is not None and not self.tree.currentIndex().isValid():
+            rows = self._visible_findings()
+            if rows:
+                self.tree.setCurrentIndex(rows[0])
+            else:
+                self.detail.set_finding(None)
 
     def _expand_groups(self) -> None:
         for g in range(self.proxy.rowCount()):

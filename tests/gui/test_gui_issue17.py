@@ -378,3 +378,38 @@ def test_issue_17_compare_with_the_earlier_version_word_by_word(qtbot, store, co
     dlg.earlier.setCurrentIndex(dlg.earlier.findData(other_id))
     assert "Deletion on request" in dlg.view.toPlainText()
     win.close()
+
+
+def test_issue_17_smaller_points_filter_second_contract_local_time_refit(qtbot, window, contract, docx_contract):
+    from contractreview.domain import Decision
+
+    path, _doc = contract
+    open_and_wait(qtbot, window, path)
+    # the detail pane does not keep a finding the filter hides
+    window.select_requirement("no_sale_of_student_data")  # satisfied
+    window.status_filter.setCurrentIndex(window.status_filter.findData("flags"))
+    shown = window.detail.finding
+    assert shown is None or shown.status.is_flag
+    assert shown is None or window.current_finding() == shown
+    # decision times in local time, not UTC
+    window.select_requirement("breach_notification")
+    window.save_decision("breach_notification", Decision.ACCEPT, "")
+    assert "UTC" not in window.detail.decided_by.text() and " at " in window.detail.decided_by.text()
+    # fit width follows the pane's size until the reviewer zooms by hand
+    view = window.doc_view
+    z0 = view.pdf.zoom
+    window.splitter.setSizes([300, 900, 300])
+    qtbot.waitUntil(lambda: abs(view.pdf.zoom - z0) > 0.05, timeout=2000)
+    view.zoom_in()
+    z1 = view.pdf.zoom
+    window.splitter.setSizes([500, 500, 400])
+    qtbot.wait(100)
+    assert view.pdf.zoom == z1
+    # a second contract starts clean: no Find term, no search, no filter left from the first
+    view.find_edit.setText("Provider")
+    window.search.setText("deletion")
+    dpath, _ddoc = docx_contract
+    open_and_wait(qtbot, window, dpath)
+    assert view.find_edit.text() == "" and window.search.text() == ""
+    assert window.status_filter.currentIndex() == 0
+    assert window.current_finding() is not None and window.current_finding().status.is_flag
