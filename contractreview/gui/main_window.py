@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import Analysis, Decision, Finding, Progress, ReportMeta, ReviewDecision, Severity, Status
+from ..domain import Analysis, Decision, Finding, Progress, ReviewDecision, Severity, Status
 from ..errors import ContractReviewError, EncryptedDocumentError, NoTextLayerError
 from .banner import Banner
+from .controller import ReviewController
 from .delegates import WrappingTitleDelegate
 from .detail_pane import DetailPane
 from .document_view import DocumentView
@@ -155,7 +155,19 @@ class WelcomeView(QWidget):
             self.recent.addItem(item)
 
 
+def _state(name: str) -> Any:
+    """A window attribute kept in the controller's ``ReviewState`` (``analysis``, ``review_id`` …)."""
+    return property(lambda self: getattr(self.controller.state, name),
+                    lambda self, value: setattr(self.controller.state, name, value))
+
+
 class MainWindow(QMainWindow):
+    analysis = _state("analysis")
+    engine_analysis = _state("engine_analysis")  # the same review before the reviewer's key-term corrections
+    review_id = _state("review_id")
+    current_path = _state("current_path")
+    password = _state("password")
+
     analysisReady = Signal(object)  # Analysis, as soon as the worker hands it over  # noqa: N815
     analysisShown = Signal(object)  # Analysis, after it is saved and the panes are filled  # noqa: N815
     openFailed = Signal(object)  # exception, after its dialog  # noqa: N815
@@ -166,13 +178,10 @@ class MainWindow(QMainWindow):
         self.services = services
         self.store = services.store
         self.settings = services.settings
-        self.analysis: Analysis | None = None
-        self.engine_analysis: Analysis | None = None  # the same review before the reviewer's key-term corrections
+        # The open review, the store and the exports live in the controller; the window keeps widgets.
+        self.controller = ReviewController(services.store, lambda: getattr(self.settings, "reviewer_name", ""))
         # Offscreen screenshot / smoke runs: problems go to stderr instead of modal dialogs nobody can close.
         self.non_interactive = False
-        self.review_id: int | None = None
-        self.current_path: str | None = None
-        self.password: str | None = None
         self.saved = True
         self.job: WorkerHandle | None = None
         self._job_seq = 0
@@ -685,23 +694,10 @@ class MainWindow(QMainWindow):
 
     def _open_stored(self, path: str, password: str | None) -> bool:
         """Show the latest stored review of the file at ``path`` when there is one; False otherwise."""
-        if self.store is None:
+        found = self.controller.stored_review(path, self.profile)
+        if found is None:
             return False
-        from ..ingest import file_sha256
-
-        sha = file_sha256(path)
-        if sha is None:
-            return False
-        try:
-            summary = self.store.latest_review(sha, profile=self.profile)
-            if summary is None:
-                return False
-            analysis = self.store.get_analysis(summary.id)
-        except ContractReviewError:
-            return False  # an unreadable stored review: analyse the file afresh
-        if not analysis.document.text:
-            return False
-        analysis = replace(analysis, document=replace(analysis.document, source_path=path))
+        summary, analysis = found
         self._t_open = time.perf_counter()
         self.current_path = path
         self.password = password
@@ -836,13 +832,12 @@ class MainWindow(QMainWindow):
         self.current_path = path
         self.password = password
         persisted = False
-        if self.store is not None:
-            try:
-                self.review_id = self.store.save_analysis(analysis, source_path=path)
-                persisted = True
-            except ContractReviewError as exc:
-                self.review_id = None
-                self._error("Review not saved", exc.message)
+        try:
+            self.review_id = self.controller.save(analysis, path)
+            persisted = self.review_id is not None
+        except ContractReviewError as exc:
+            self.review_id = None
+            self._error("Review not saved", exc.message)
         t_saved = time.perf_counter()
         self.timings["persist_s"] = t_saved - t_ready
         self._show_analysis(analysis, persisted=persisted, keep_view=keep_view)
@@ -964,10 +959,8 @@ class MainWindow(QMainWindow):
             self.not_contract_bar.hide()
 
     def _with_corrections(self, analysis: Analysis) -> Analysis:
-        if self.store is None:
-            return analysis
         try:
-            return self.store.corrected(analysis)
+            return self.controller.corrected(analysis)
         except ContractReviewError as exc:
             self.statusBar().showMessage(f"Key-term corrections could not be read: {exc.message}", 8000)
             return analysis
@@ -987,10 +980,7 @@ class MainWindow(QMainWindow):
             self._warn("Correction not saved", str(exc))
             return False
         try:
-            self.store.set_key_term(
-                self.analysis.document.sha256, name, value, reviewer=getattr(self.settings, "reviewer_name", ""),
-                note=note, engine_value=self.engine_analysis.key_terms.get(name),
-            )
+            self.controller.set_key_term(name, value, note)
         except ContractReviewError as exc:
             self._error("Correction not saved", exc.message)
             return False
@@ -1003,8 +993,7 @@ class MainWindow(QMainWindow):
         if self.analysis is None or self.engine_analysis is None or self.store is None:
             return False
         try:
-            done = self.store.clear_key_term(self.analysis.document.sha256, name,
-                                             reviewer=getattr(self.settings, "reviewer_name", ""))
+            done = self.controller.clear_key_term(name)
         except ContractReviewError as exc:
             self._error("Correction not withdrawn", exc.message)
             return False
@@ -1013,10 +1002,8 @@ class MainWindow(QMainWindow):
         return done
 
     def _load_decisions(self, analysis: Analysis) -> dict[str, ReviewDecision]:
-        if self.store is None:
-            return {}
         try:
-            return self.store.decisions(analysis.document.sha256, current=analysis)
+            return self.controller.decisions(analysis)
         except ContractReviewError as exc:
             self.statusBar().showMessage(f"Decisions could not be read: {exc.message}", 8000)
             return {}
@@ -1227,20 +1214,7 @@ class MainWindow(QMainWindow):
             return None
         finding = self.analysis.finding(requirement_id)
         try:
-            from ..store import evidence_text_for
-
-            evidence = evidence_text_for(finding)
-        except ImportError:
-            evidence = "\n".join(e.text for e in finding.evidence) if finding else ""
-        try:
-            rd = self.store.set_decision(
-                self.analysis.document.sha256,
-                requirement_id,
-                decision,
-                note=note,
-                reviewer=getattr(self.settings, "reviewer_name", ""),
-                evidence_text=evidence,
-            )
+            rd = self.controller.set_decision(requirement_id, decision, note)
         except ContractReviewError as exc:
             self.detail.mark_saved(False, exc.message)
             self.saved = False
@@ -1261,8 +1235,7 @@ class MainWindow(QMainWindow):
         if self.analysis is None or self.store is None or self.review_id is None:
             return False
         try:
-            self.store.clear_decision(self.analysis.document.sha256, requirement_id,
-                                      reviewer=getattr(self.settings, "reviewer_name", ""))
+            self.controller.clear_decision(requirement_id)
         except (ContractReviewError, AttributeError) as exc:
             self.detail.mark_saved(False, getattr(exc, "message", str(exc)))
             return False
@@ -1409,17 +1382,6 @@ class MainWindow(QMainWindow):
                 self.reanalyse()
 
     # ================================================================== exports
-    def _decisions_now(self) -> dict[str, ReviewDecision]:
-        return self._load_decisions(self.analysis) if self.analysis is not None else {}
-
-    def _meta(self) -> ReportMeta:
-        return ReportMeta(
-            reviewer=getattr(self.settings, "reviewer_name", ""),
-            agreement=self.analysis.document.title or self.analysis.document.name if self.analysis else "",
-            date=date.today().isoformat(),
-            review_id=self.review_id,
-        )
-
     def _save_path(self, title: str, suggested: str, filters: str) -> tuple[str, str]:
         folder = getattr(self.settings, "last_export_dir", "") or (str(Path(self.current_path).parent) if self.current_path else "")
         path, chosen = QFileDialog.getSaveFileName(self, title, str(Path(folder) / suggested) if folder else suggested, filters)
@@ -1469,14 +1431,7 @@ class MainWindow(QMainWindow):
         if fmt not in REPORT_FILTERS:
             fmt = next((k for k, v in REPORT_FILTERS.items() if v == chosen), "docx")
             path = str(Path(path).with_suffix("." + fmt))
-        analysis, decisions, meta = self.analysis, self._decisions_now(), self._meta()
-
-        def go() -> Path:
-            from ..export import export_report
-
-            return export_report(analysis, decisions, meta, fmt, Path(path))
-
-        return self._run_export("Report", go)
+        return self._run_export("Report", lambda: self.controller.export_report(fmt, Path(path)))
 
     def export_annotated(self) -> Path | None:
         if self.analysis is None or not self.current_path:
@@ -1485,14 +1440,7 @@ class MainWindow(QMainWindow):
         path, _ = self._save_path("Export annotated contract", f"{self._stem()}-annotated{suffix}", f"Same format (*{suffix})")
         if not path:
             return None
-        analysis, decisions, meta, src = self.analysis, self._decisions_now(), self._meta(), Path(self.current_path)
-
-        def go() -> Path:
-            from ..export import export_annotated
-
-            return export_annotated(analysis, decisions, meta, src, Path(path))
-
-        return self._run_export("Annotated contract", go)
+        return self._run_export("Annotated contract", lambda: self.controller.export_annotated(Path(path)))
 
     def export_change_request(self) -> Path | None:
         if self.analysis is None:
@@ -1500,14 +1448,7 @@ class MainWindow(QMainWindow):
         path, _ = self._save_path("Export change request", f"{self._stem()}-change-request.docx", "Word (*.docx)")
         if not path:
             return None
-        analysis, decisions, meta = self.analysis, self._decisions_now(), self._meta()
-
-        def go() -> Path:
-            from ..export import export_change_request
-
-            return export_change_request(analysis, decisions, meta, Path(path))
-
-        return self._run_export("Change request", go)
+        return self._run_export("Change request", lambda: self.controller.export_change_request(Path(path)))
 
     def export_portfolio(self) -> Path | None:
         if self.store is None:
@@ -1515,18 +1456,7 @@ class MainWindow(QMainWindow):
         path, _ = self._save_path("Export portfolio", "contract-portfolio.csv", "CSV (*.csv)")
         if not path:
             return None
-        store = self.store
-
-        def go() -> Path:
-            from ..export import export_portfolio
-
-            rows = []
-            for s in store.recent_documents(limit=100000):
-                a = store.corrected(store.get_analysis(s.id))
-                rows.append((a, store.decisions(s.sha256, current=a)))
-            return export_portfolio(rows, Path(path))
-
-        return self._run_export("Portfolio", go)
+        return self._run_export("Portfolio", lambda: self.controller.export_portfolio(Path(path)))
 
     # ================================================================== drag and drop / close
     def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802

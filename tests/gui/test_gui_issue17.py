@@ -413,3 +413,31 @@ def test_issue_17_smaller_points_filter_second_contract_local_time_refit(qtbot, 
     assert view.find_edit.text() == "" and window.search.text() == ""
     assert window.status_filter.currentIndex() == 0
     assert window.current_finding() is not None and window.current_finding().status.is_flag
+
+
+def test_issue_17_review_controller_without_a_window(store, contract, tmp_path):
+    """Store, open review, decisions and exports work with no widget at all."""
+    import ast
+    import inspect
+
+    from contractreview.domain import Decision
+    from contractreview.gui import controller as controller_module
+    from contractreview.gui.controller import ReviewController
+
+    tree = ast.parse(inspect.getsource(controller_module))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not any(m.startswith("PySide6") for m in imported)
+    path, doc = contract
+    ctl = ReviewController(store, reviewer=lambda: "Ana")
+    assert ctl.stored_review(str(path), "default") is None
+    analysis = hand_analysis(doc)
+    ctl.state.analysis = ctl.state.engine_analysis = analysis
+    ctl.state.review_id = ctl.save(analysis, str(path))
+    rd = ctl.set_decision("breach_notification", Decision.ACCEPT, "fine")
+    assert rd.reviewer == "Ana" and ctl.decisions()["breach_notification"].note == "fine"
+    summary, stored = ctl.stored_review(str(path), "default")
+    assert summary.id == ctl.state.review_id and stored.document.sha256 == doc.sha256
+    out = ctl.export_report("md", tmp_path / "r.md")
+    assert "Breach notification to the school" in out.read_text(encoding="utf-8")
+    assert ctl.export_portfolio(tmp_path / "p.csv").is_file()
+    assert ctl.clear_decision("breach_notification") and ctl.decisions() == {}

@@ -1,0 +1,157 @@
+"""The review controller: the non-widget work of the main window (issue #17).
+
+It holds the open review (analysis as the engine read it and with the reviewer's key-term corrections,
+stored review id, source path, password) and does everything that touches the store or writes files:
+finding a stored review of a file, saving an analysis, reading and writing decisions and key-term
+corrections, and the exports. It imports no widgets, so it is tested without a window, and the main
+window is left with layout and user interaction (in the spirit of Anki's ``aqt/operations``).
+Everything here runs on the GUI thread: the worker thread never touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..domain import Analysis, Decision, ReportMeta, ReviewDecision
+from ..errors import ContractReviewError
+
+
+@dataclass
+class ReviewState:
+    analysis: Analysis | None = None
+    engine_analysis: Analysis | None = None  # before the reviewer's key-term corrections
+    review_id: int | None = None
+    current_path: str | None = None
+    password: str | None = None
+
+
+class ReviewController:
+    """Store, current review, decisions, corrections and exports for one window."""
+
+    def __init__(self, store: Any, reviewer: Callable[[], str] = lambda: "") -> None:
+        self.store = store
+        self._reviewer = reviewer
+        self.state = ReviewState()
+
+    # ------------------------------------------------------------------ the open review
+    @property
+    def analysis(self) -> Analysis | None:
+        return self.state.analysis
+
+    @property
+    def sha256(self) -> str | None:
+        return self.state.analysis.document.sha256 if self.state.analysis else None
+
+    def close(self) -> None:
+        self.state = ReviewState()
+
+    def stored_review(self, path: str, profile: str) -> tuple[Any, Analysis] | None:
+        """The latest stored review of the file at ``path`` with ``profile`` (by SHA-256), or None."""
+        if self.store is None:
+            return None
+        from ..ingest import file_sha256
+
+        sha = file_sha256(path)
+        if sha is None:
+            return None
+        try:
+            summary = self.store.latest_review(sha, profile=profile)
+            if summary is None:
+                return None
+            analysis = self.store.get_analysis(summary.id)
+        except ContractReviewError:
+            return None  # an unreadable stored review: the caller analyses the file afresh
+        if not analysis.document.text:
+            return None
+        return summary, replace(analysis, document=replace(analysis.document, source_path=path))
+
+    def save(self, analysis: Analysis, path: str | None) -> int | None:
+        """Store ``analysis`` as a new review; None without a store. :raises ContractReviewError:"""
+        if self.store is None:
+            return None
+        return int(self.store.save_analysis(analysis, source_path=path))
+
+    def corrected(self, analysis: Analysis) -> Analysis:
+        """``analysis`` with the reviewer's key-term corrections. :raises ContractReviewError:"""
+        return analysis if self.store is None else self.store.corrected(analysis)
+
+    def decisions(self, analysis: Analysis | None = None) -> dict[str, ReviewDecision]:
+        """The decisions on ``analysis`` (default: the open one). :raises ContractReviewError:"""
+        analysis = analysis or self.state.analysis
+        if self.store is None or analysis is None:
+            return {}
+        return self.store.decisions(analysis.document.sha256, current=analysis)
+
+    # ------------------------------------------------------------------ decisions
+    def set_decision(self, requirement_id: str, decision: Decision, note: str) -> ReviewDecision:
+        """Write a decision now. :raises ContractReviewError:"""
+        from ..store import evidence_text_for
+
+        analysis = self.state.analysis
+        assert analysis is not None and self.store is not None
+        return self.store.set_decision(
+            analysis.document.sha256, requirement_id, decision, note=note, reviewer=self._reviewer(),
+            evidence_text=evidence_text_for(analysis.finding(requirement_id)),
+        )
+
+    def clear_decision(self, requirement_id: str) -> bool:
+        """Withdraw a decision (the audit log keeps it). :raises ContractReviewError:"""
+        analysis = self.state.analysis
+        assert analysis is not None and self.store is not None
+        return bool(self.store.clear_decision(analysis.document.sha256, requirement_id, reviewer=self._reviewer()))
+
+    # ------------------------------------------------------------------ key-term corrections
+    def set_key_term(self, name: str, value: Any, note: str = "") -> None:
+        engine = self.state.engine_analysis
+        assert engine is not None and self.store is not None
+        self.store.set_key_term(engine.document.sha256, name, value, reviewer=self._reviewer(), note=note,
+                                engine_value=engine.key_terms.get(name))
+
+    def clear_key_term(self, name: str) -> bool:
+        engine = self.state.engine_analysis
+        assert engine is not None and self.store is not None
+        return bool(self.store.clear_key_term(engine.document.sha256, name, reviewer=self._reviewer()))
+
+    # ------------------------------------------------------------------ exports
+    def meta(self) -> ReportMeta:
+        a = self.state.analysis
+        return ReportMeta(
+            reviewer=self._reviewer(),
+            agreement=(a.document.title or a.document.name) if a else "",
+            date=date.today().isoformat(),
+            review_id=self.state.review_id,
+        )
+
+    def export_report(self, fmt: str, dest: Path) -> Path:
+        from ..export import export_report
+
+        assert self.state.analysis is not None
+        return Path(export_report(self.state.analysis, self.decisions(), self.meta(), fmt, dest))
+
+    def export_annotated(self, dest: Path) -> Path:
+        from ..export import export_annotated
+
+        assert self.state.analysis is not None and self.state.current_path
+        return Path(export_annotated(self.state.analysis, self.decisions(), self.meta(),
+                                     Path(self.state.current_path), dest))
+
+    def export_change_request(self, dest: Path) -> Path:
+        from ..export import export_change_request
+
+        assert self.state.analysis is not None
+        return Path(export_change_request(self.state.analysis, self.decisions(), self.meta(), dest))
+
+    def export_portfolio(self, dest: Path) -> Path:
+        """Every stored document's latest review with its corrections and decisions, as one CSV."""
+        from ..export import export_portfolio
+
+        assert self.store is not None
+        rows = []
+        for s in self.store.recent_documents(limit=100000):
+            a = self.store.corrected(self.store.get_analysis(s.id))
+            rows.append((a, self.store.decisions(s.sha256, current=a)))
+        return Path(export_portfolio(rows, dest))
