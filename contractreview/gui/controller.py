@@ -145,6 +145,14 @@ class ReviewController:
         assert self.state.analysis is not None
         return Path(export_change_request(self.state.analysis, self.decisions(), self.meta(), dest))
 
+    def summary_html(self) -> str:
+        """The gap summary as HTML (the same content as the HTML export), for printing."""
+        from ..export.html_report import render_html
+        from ..export.model import build_report
+
+        assert self.state.analysis is not None
+        return render_html(build_report(self.state.analysis, self.decisions(), self.meta()))
+
     def export_portfolio(self, dest: Path) -> Path:
         """Every stored document's latest review with its corrections and decisions, as one CSV."""
         from ..export import export_portfolio

@@ -446,6 +446,9 @@ class MainWindow(QMainWindow):
             em.addAction(a)
         em.addSeparator()
         em.addAction(self.act_export_portfolio)
+        self.act_print = self._action("&Print Gap Summary…", self.print_summary, QKeySequence.StandardKey.Print,
+                                      "Print the review: key terms, every finding with its evidence and decision")
+        m.addAction(self.act_print)
         m.addSeparator()
         self.act_close = self._action("&Close Contract", self.close_contract, QKeySequence.StandardKey.Close)
         m.addAction(self.act_close)
@@ -1112,6 +1115,7 @@ class MainWindow(QMainWindow):
         self.act_reload.setEnabled(has and not busy)
         self.act_export_annotated.setEnabled(has and bool(self.current_path))
         self.act_export_portfolio.setEnabled(self.store is not None)
+        self.act_print.setEnabled(has)
         self.act_compare.setEnabled(has and self.store is not None and self.review_id is not None)
         self.profile_combo.setEnabled(not busy)
 
@@ -1406,6 +1410,30 @@ class MainWindow(QMainWindow):
         self.last_export = Path(out)
         self.export_bar.show_message(f"{what} written: {Path(out).name}", "info", "&Open File", "Show &Folder")
         return Path(out)
+
+    def print_summary(self, printer: Any = None) -> bool:
+        """Print the gap summary (the HTML export's content); ``printer`` skips the dialog (tests)."""
+        if self.analysis is None:
+            return False
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dlg = QPrintDialog(printer, self)
+            dlg.setWindowTitle("Print gap summary")
+            if dlg.exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        try:
+            html = self.controller.summary_html()
+        except ContractReviewError as exc:
+            self._error("Not printed", exc.message)
+            return False
+        doc = QTextDocument()
+        doc.setHtml(html)
+        doc.print_(printer)
+        self.statusBar().showMessage("Gap summary sent to the printer.", 4000)
+        return True
 
     def open_exported(self, *, folder: bool) -> bool:
         """Open the last exported file (or its folder) with the system's default application."""

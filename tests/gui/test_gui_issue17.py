@@ -441,3 +441,24 @@ def test_issue_17_review_controller_without_a_window(store, contract, tmp_path):
     assert "Breach notification to the school" in out.read_text(encoding="utf-8")
     assert ctl.export_portfolio(tmp_path / "p.csv").is_file()
     assert ctl.clear_decision("breach_notification") and ctl.decisions() == {}
+
+
+def test_issue_17_print_gap_summary_to_a_pdf_printer(qtbot, window, contract, tmp_path):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtPrintSupport import QPrinter
+
+    path, _doc = contract
+    open_and_wait(qtbot, window, path)
+    assert window.act_print.isEnabled()
+    assert window.act_print.shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
+    out = tmp_path / "printed.pdf"
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    assert window.print_summary(printer)
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 2000
+    from contractreview.ingest import load_document
+
+    text = load_document(out).text
+    assert "Breach notification to the school" in text
