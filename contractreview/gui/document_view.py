@@ -64,6 +64,25 @@ class Highlight:
     index: int = 0  # position in ``Finding.evidence``; 0 is the passage the detail pane quotes
 
 
+def merge_line_boxes(boxes: Sequence[tuple[int, BBox]]) -> tuple[tuple[int, BBox], ...]:
+    """One box per line: word boxes on the same page and line (vertical overlap over half the height)
+    become one rectangle.
+
+    Typewriter-style PDFs (one text object per word) gave every word its own dotted outline, which made
+    the page unreadable at 77% (issue #17)."""
+    out: list[tuple[int, BBox]] = []
+    for page, box in boxes:
+        if out:
+            p, last = out[-1]
+            overlap = min(last.bottom, box.bottom) - max(last.top, box.top)
+            height = min(last.bottom - last.top, box.bottom - box.top)
+            if p == page and height > 0 and overlap > 0.5 * height and box.x0 >= last.x0 - 1:
+                out[-1] = (page, last.union(box))
+                continue
+        out.append((page, box))
+    return tuple(out)
+
+
 def highlights_for(findings: Sequence[Finding], document: Document | None = None) -> list[Highlight]:
     """One highlight per evidence of every finding; boxes come from the evidence or the document."""
     out: list[Highlight] = []
@@ -72,7 +91,7 @@ def highlights_for(findings: Sequence[Finding], document: Document | None = None
             boxes = ev.boxes
             if not boxes and document is not None and document.format is Format.PDF:
                 boxes = document.boxes_for(ev.start, ev.end)
-            out.append(Highlight(f.requirement_id, f.status, f.title, ev.start, ev.end, tuple(boxes), i))
+            out.append(Highlight(f.requirement_id, f.status, f.title, ev.start, ev.end, merge_line_boxes(boxes), i))
     return out
 
 

@@ -462,3 +462,14 @@ def test_issue_17_print_gap_summary_to_a_pdf_printer(qtbot, window, contract, tm
 
     text = load_document(out).text
     assert "Breach notification to the school" in text
+
+
+def test_issue_17_word_boxes_of_a_typewriter_pdf_become_one_outline_per_line():
+    from contractreview.domain import BBox
+    from contractreview.gui.document_view import merge_line_boxes
+
+    words = [(3, BBox(72 + 40 * i, 100, 72 + 40 * i + 35, 112)) for i in range(8)]
+    next_line = [(3, BBox(72 + 40 * i, 116, 72 + 40 * i + 35, 128)) for i in range(3)]
+    merged = merge_line_boxes(words + next_line + [(4, BBox(72, 100, 100, 112))])
+    assert merged == ((3, BBox(72, 100, 72 + 40 * 7 + 35, 112)), (3, BBox(72, 116, 72 + 40 * 2 + 35, 128)),
+                      (4, BBox(72, 100, 100, 112)))
