@@ -51,3 +51,39 @@ def test_issue_17_reviews_diff_shows_a_deadline_changed_after_100_characters(
     # the full texts, not the same first 100 characters twice
     assert "within 7 days and certify the deletion in writing" in out
     assert "within 90 days and certify the deletion in writing" in out
+
+
+SCHEDULES = """# Master Agreement
+
+This Agreement is made between Acme Learning Inc. (the "Provider") and Springfield School District (the "District").
+
+## Schedule A. Services
+
+1. Term. The Provider shall provide the Service for one year.
+
+2. Support. The Provider shall answer support requests within two business days.
+
+## Schedule B. Data Protection
+
+1. Termination. On termination the Provider shall delete all Student Data within {days} days.
+
+2. Security. The Provider shall encrypt Student Data at rest and in transit.
+"""
+
+
+def test_issue_17_reviews_diff_reports_a_change_in_a_repeated_clause_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Numbering restarts in Schedule B: its clause 1 changed, Schedule A's clause 1 did not."""
+    db = tmp_path / "r.sqlite3"
+    ids = []
+    for n, days in ((1, 7), (2, 90)):
+        path = tmp_path / f"master-v{n}.md"
+        path.write_text(SCHEDULES.format(days=days), encoding="utf-8")
+        with open_store(db) as store:
+            ids.append(store.save_analysis(review(path)))
+    with open_store(db) as store:
+        changed = store.diff_reviews(ids[0], ids[1]).changed_clauses
+    assert any("within 7 days" in old and "within 90 days" in new for _k, old, new in changed), changed
+    assert main(["reviews", "diff", str(ids[0]), str(ids[1]), "--db", str(db)]) == 0
+    assert "[-7-] {+90+}" in capsys.readouterr().out

@@ -848,7 +848,7 @@ class Store:
         for rid, of in old_by.items():
             if rid not in new_by:
                 diff.removed.append((rid, of.status.value))
-        if old.document.text and new.document.text and (old.clauses or new.clauses):
+        if old.document.text and new.document.text:
             diff.changed_clauses.extend(_clause_changes(old, new))
         return diff
 
@@ -938,11 +938,23 @@ def _clause_key(c: Clause) -> str:
 
 def _clause_changes(old: Analysis, new: Analysis) -> list[tuple[str, str, str]]:
     def texts(a: Analysis) -> dict[str, str]:
+        clauses = a.clauses
+        if not clauses and a.document.text:
+            from ..segment import segment  # a review stored without its clauses
+
+            clauses = tuple(segment(a.document))
         out: dict[str, str] = {}
-        for c in a.clauses:
+        seen: dict[str, int] = {}
+        for c in clauses:
             key = _clause_key(c)
-            if key and key not in out:
-                out[key] = a.document.text[c.start : c.end]
+            if not key:
+                continue
+            # A number or heading that repeats (numbering restarting in a schedule, two "Termination"
+            # headings) used to keep only the first clause, so a change in the second went unreported (#17).
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                key = f"{key} (#{seen[key]})"
+            out[key] = a.document.text[c.start : c.end]
         return out
 
     ot, nt = texts(old), texts(new)
