@@ -394,7 +394,8 @@ class MainWindow(QMainWindow):
         """Give the Requirement column the room (issue #17).
 
         The other columns get their natural width while together they take under half of the view; on a
-        narrow pane (1366 px at 150%) they shrink instead, the Requirement column keeps at least half,
+        narrow pane (1366 px at 150%) they shrink from the right instead, the Requirement column keeps at
+        least half,
         and titles wrap rather than end in "…". Status keeps its icon shape when its word is cut."""
         header = self.tree.header()
         avail = self.tree.viewport().width()
@@ -402,12 +403,15 @@ class MainWindow(QMainWindow):
         if avail <= 0 or not others:
             return
         wanted = {c: max(self.tree.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in others}
-        budget = int(avail * 0.5)
-        total = sum(wanted.values()) or 1
-        factor = min(1.0, budget / total)
+        excess = sum(wanted.values()) - int(avail * 0.5)
+        # Shrink from the right (Decision, then Severity, then Status), each down to 28 px at most.
+        for c in reversed(others):
+            cut = max(0, min(excess, wanted[c] - 28))
+            wanted[c] -= cut
+            excess -= cut
         for c in others:
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(c, max(28, int(wanted[c] * factor)))
+            header.resizeSection(c, wanted[c])
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.tree.doItemsLayout()  # row heights follow the new title width
 
