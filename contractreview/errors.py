@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .textsafe import one_line
+
 
 class ContractReviewError(Exception):
     """Base of every error the project raises on purpose."""
@@ -21,7 +23,7 @@ class ContractReviewError(Exception):
 
     @property
     def message(self) -> str:
-        where = f"{Path(self.path).name}: " if self.path else ""
+        where = f"{one_line(Path(self.path).name)}: " if self.path else ""
         tail = f" {self.hint}" if self.hint else ""
         return f"{where}{self.reason}{tail}"
 
@@ -82,7 +84,7 @@ class LibraryValidationError(ContractReviewError):
 
     @property
     def message(self) -> str:
-        where = f"{self.path}: " if self.path else ""
+        where = f"{one_line(self.path)}: " if self.path else ""
         return f"{where}{self.reason}"
 
 

@@ -50,7 +50,21 @@ def version_text() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ..textsafe import SafeTextStream
+
+    # File names and contract text reach the terminal through many commands; escape every control
+    # character they carry (OSC sequences, fake newlines) at the one place all output passes (#19).
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeTextStream(out), SafeTextStream(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from ..errors import ContractReviewError
+    from ..textsafe import one_line
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -63,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ContractReviewError as exc:
-        print(f"contractreview: error: {exc.message}", file=sys.stderr)
+        print(f"contractreview: error: {one_line(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("contractreview: interrupted", file=sys.stderr)

@@ -11,6 +11,9 @@ def progress_bar(label: str, fraction: float, stream: TextIO | None = None, widt
     stream = stream or sys.stderr
     if not stream.isatty():
         return
+    from ..textsafe import one_line
+
+    label = one_line(label)
     filled = int(width * max(0.0, min(1.0, fraction)))
     stream.write(f"\r{label[:40]:<40} [{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f}%")
     if fraction >= 1.0:

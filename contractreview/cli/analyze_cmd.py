@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..textsafe import json_text, one_line
 from ._common import add_db_option, progress_bar
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,23 +60,34 @@ def analyze_one(
     ocr: bool = False,
 ) -> Analysis:
     """Ingest and analyse one file (the unit of work of single and batch runs)."""
+    from ..deadline import set_tick
     from ..library import load_library
     from ..pipeline import iter_review
 
     library = load_library(profile, user_dir=Path(library_dir) if library_dir else None)
     gen = iter_review(path, profile=profile, library=library, password=password, ocr=ocr)
-    name = Path(path).name
-    while True:
-        try:
-            step = next(gen)
-        except StopIteration as stop:
+    name = one_line(Path(path).name)
+    fraction = 0.0
+
+    def tick(stage: str, done: int, total: int) -> None:
+        # Progress inside the long steps of a big document (#19): the bar moves within its current step.
+        if total:
+            progress_bar(f"{name}: {stage} {done:,}/{total:,}", fraction)
+
+    previous = set_tick(tick if show_progress else None)
+    try:
+        while True:
+            try:
+                step = next(gen)
+            except StopIteration as stop:
+                if show_progress:
+                    progress_bar(name, 1.0)
+                return stop.value
+            fraction = 0.1 + 0.9 * step.fraction if step.stage == "analyze" else 0.05
             if show_progress:
-                progress_bar(name, 1.0)
-            return stop.value
-        if show_progress:
-            progress_bar(
-                f"{name}: {step.stage}", 0.1 + 0.9 * step.fraction if step.stage == "analyze" else 0.05
-            )
+                progress_bar(f"{name}: {step.stage}", fraction)
+    finally:
+        set_tick(previous)
 
 
 def fails(analysis: Analysis, level: str | None) -> bool:
@@ -90,16 +101,16 @@ def render_text(analysis: Analysis) -> str:
     doc = analysis.document
     counts = {s.value: n for s, n in analysis.counts().items()}
     lines = [
-        f"{doc.name} · profile {analysis.profile} · clause library {analysis.library_version}",
+        f"{one_line(doc.name)} · profile {analysis.profile} · clause library {analysis.library_version}",
         "  " + ", ".join(f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in STATUS_ORDER),
     ]
     rows = _key_terms(analysis)
     if rows:
         lines.append("  key terms:")
         for r in rows:
-            where = f" [clause {r.quote.clause or '-'}, p. {r.quote.page}]" if r.quote else ""
-            check = f" ({r.check})" if r.check and r.check != "not stated" else ""
-            lines.append(f"    {r.label}: {r.value_text}{where}{check}")
+            where = f" [clause {one_line(r.quote.clause or '-')}, p. {r.quote.page}]" if r.quote else ""
+            check = f" ({one_line(r.check)})" if r.check and r.check != "not stated" else ""
+            lines.append(f"    {r.label}: {one_line(r.value_text)}{where}{check}")
     for status in STATUS_ORDER:
         group = [f for f in analysis.findings if f.status.value == status]
         if not group:
@@ -110,9 +121,10 @@ def render_text(analysis: Analysis) -> str:
             where = ""
             if f.evidence:
                 ev = f.evidence[0]
-                where = f" [clause {ev.clause or '-'}, p. {ev.page}]"
+                where = f" [clause {one_line(ev.clause or '-')}, p. {ev.page}]"
             lines.append(f"  - {f.title} ({f.severity.value}){where}")
-            reason = f.explanation.removeprefix(f"{f.title}: ")  # the title is on the line above
+            # Explanations quote the contract: one line, control characters escaped.
+            reason = one_line(" ".join(f.explanation.removeprefix(f"{f.title}: ").split()))
             lines.append(f"      {reason[:1].upper()}{reason[1:]}")
     return "\n".join(lines) + "\n"
 
@@ -120,7 +132,7 @@ def render_text(analysis: Analysis) -> str:
 def render_md(analysis: Analysis) -> str:
     doc = analysis.document
     out = [
-        f"# Review of {doc.name}",
+        f"# Review of {one_line(doc.name)}",
         "",
         f"Profile **{analysis.profile}**, clause library {analysis.library_version}.",
         "",
@@ -152,7 +164,7 @@ def render(analysis: Analysis, fmt: str) -> str:
     from ..serialize import analysis_to_dict
 
     if fmt == "json":
-        return json.dumps(analysis_to_dict(analysis), indent=2, ensure_ascii=False) + "\n"
+        return json_text(analysis_to_dict(analysis), indent=2) + "\n"
     if fmt == "md":
         return render_md(analysis)
     return render_text(analysis)
@@ -178,7 +190,9 @@ def run_batch(args: Any) -> int:
 
     files = collect_files(args.files)
     if not files:
-        print("contractreview: no contract files (PDF, DOCX, TXT, MD) found", file=sys.stderr)
+        folders = ", ".join(one_line(str(f)) for f in args.files if Path(f).is_dir())
+        print(f"contractreview: error: {folders}: a folder, not a file, and no contract files (PDF, DOCX, TXT, "
+              "MD) are in it", file=sys.stderr)
         return 2
     db = None if args.no_store else str(args.db or default_db_path())
     gen = iter_batch(files, jobs=args.jobs or 1, profile=args.profile, library_dir=args.library_dir, db=db,
@@ -195,7 +209,7 @@ def run_batch(args: Any) -> int:
     if args.format == "json":
         import dataclasses
 
-        text = json.dumps([dataclasses.asdict(i) for i in result.items], indent=2, ensure_ascii=False) + "\n"
+        text = json_text([dataclasses.asdict(i) for i in result.items], indent=2) + "\n"
     else:
         text = render_batch(result)
     if args.output:
@@ -204,7 +218,7 @@ def run_batch(args: Any) -> int:
         sys.stdout.write(text)
     failed = result.by_state("failed")
     for item in failed:
-        print(f"contractreview: error: {item.reason}", file=sys.stderr)
+        print(f"contractreview: error: {one_line(item.reason)}", file=sys.stderr)
     if failed:
         return 2
     return 1 if any(fails(a, args.fail_on) for a in result.analyses) else 0
@@ -213,9 +227,9 @@ def run_batch(args: Any) -> int:
 def render_batch(result: Any) -> str:
     lines = [f"{'file':<48} {'result':<9} missing  weak  satisfied"]
     for item in result.items:
-        name = Path(item.path).name[:47]
+        name = one_line(Path(item.path).name)[:47]
         if item.state == "failed":
-            lines.append(f"{name:<48} {'FAILED':<9} {item.reason}")
+            lines.append(f"{name:<48} {'FAILED':<9} {one_line(item.reason)}")
             continue
         c = item.counts
         lines.append(f"{name:<48} {item.state:<9} {c.get('missing', 0):>7} {c.get('weak', 0):>5} {c.get('satisfied', 0):>10}")
@@ -249,6 +263,7 @@ def run(args: Any) -> int:
     if _is_batch(args):
         return run_batch(args)
     analyses = []
+    unsaved: list[tuple[str, Any]] = []
     for f in args.files:
         a = analyze_one(
             f,
@@ -259,20 +274,36 @@ def run(args: Any) -> int:
             ocr=args.ocr,
         )
         _warn_if_not_a_contract(a)
-        if not args.no_store:
+        if not args.no_store and not unsaved:
+            from ..errors import StoreError
             from ..library import load_library
 
             library = load_library(args.profile, user_dir=Path(args.library_dir) if args.library_dir else None)
-            a = _store(a, args.db, str(Path(f).resolve()), library.fingerprint)
+            try:
+                a = _store(a, args.db, str(Path(f).resolve()), library.fingerprint)
+            except StoreError as exc:
+                # A full or read-only database must not cost the finished analysis (#19): it is printed
+                # below as analysed, and one line says it was not saved.
+                unsaved.append((f, exc))
+        elif not args.no_store:
+            unsaved.append((f, None))
         analyses.append(a)
     if args.format == "json" and len(analyses) > 1:
-        text = json.dumps([analysis_to_dict(a) for a in analyses], indent=2, ensure_ascii=False) + "\n"
+        text = json_text([analysis_to_dict(a) for a in analyses], indent=2) + "\n"
     else:
         text = "\n".join(render(a, args.format) for a in analyses)
     if args.output:
         _write(Path(args.output), text, refuse=_protected(args))
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    if unsaved:
+        exc = next(e for _, e in unsaved if e is not None)
+        names = ", ".join(one_line(Path(f).name) for f, _ in unsaved)
+        where = "written to " + one_line(Path(args.output).name) if args.output else "printed above"
+        print(f"contractreview: error: {one_line(exc.message)} The review of {names} was {where} but not saved.",
+              file=sys.stderr)
+        return 2
     return 1 if any(fails(a, args.fail_on) for a in analyses) else 0
 
 

@@ -11,6 +11,7 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from ..textsafe import one_line
 from ._common import add_db_option, progress_bar
 
 FORMATS = ("docx", "pdf", "html", "md", "csv", "json", "annotated", "request")
@@ -228,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
             rows.append((analysis, decisions))
         _refuse_database(out or Path("portfolio.csv"), _db_path(args))
         written = export_portfolio(rows, out or Path("portfolio.csv"))
-        print(written)
+        print(one_line(str(written)))
         return 0
 
     if len(args.targets) != 1:
@@ -266,5 +267,5 @@ def run(args: argparse.Namespace) -> int:
         written = export_change_request(analysis, decisions, meta, dest)
     else:
         written = export_report(analysis, decisions, meta, fmt, dest)
-    print(written, file=sys.stdout)
+    print(one_line(str(written)), file=sys.stdout)
     return 0

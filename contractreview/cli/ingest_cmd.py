@@ -7,7 +7,6 @@ through. ``--json`` prints offsets and bounding boxes for tooling.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -112,6 +111,7 @@ def document_to_dict(doc: Any, clauses: Any, *, lines: bool = False) -> dict[str
 def run(args: argparse.Namespace) -> int:
     from ..ingest import load_document
     from ..segment import segment
+    from ..textsafe import one_line
 
     if args.ocr:
         from ..ingest import load_document_with_ocr
@@ -122,13 +122,14 @@ def run(args: argparse.Namespace) -> int:
     clauses = segment(doc)
     out = sys.stdout
     if args.json or args.format == "json":
-        json.dump(document_to_dict(doc, clauses, lines=args.lines), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        from ..textsafe import json_text
+
+        out.write(json_text(document_to_dict(doc, clauses, lines=args.lines), indent=2) + "\n")
         return 0
     no_text = [p.number for p in doc.pages if not p.has_text_layer]
-    out.write(f"{doc.name}  ({doc.format.value.upper()}, sha256 {doc.sha256[:12]}…)\n")
+    out.write(f"{one_line(doc.name)}  ({doc.format.value.upper()}, sha256 {doc.sha256[:12]}…)\n")
     if doc.title:
-        out.write(f"Title:     {doc.title}\n")
+        out.write(f"Title:     {one_line(doc.title)}\n")
     out.write(
         f"Pages:     {len(doc.pages)}"
         + (f" (no text layer: {', '.join(map(str, no_text))})" if no_text else "")
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"Text:      {len(doc.text):,} characters in {len(doc.blocks)} blocks\n")
     if doc.furniture:
         kinds = sorted({f.text for f in doc.furniture})
-        shown = "; ".join(k[:40] for k in kinds[:3]) + (" …" if len(kinds) > 3 else "")
+        shown = "; ".join(one_line(k[:40]) for k in kinds[:3]) + (" …" if len(kinds) > 3 else "")
         out.write(f"Furniture: {len(doc.furniture)} running header/footer lines removed ({shown})\n")
     if doc.comments:
         out.write(f"Comments:  {len(doc.comments)}\n")
@@ -146,9 +147,9 @@ def run(args: argparse.Namespace) -> int:
         first = " ".join(doc.text[c.start : c.end].split())
         label = c.number or c.kind
         heading = c.heading or (first[:60] + ("…" if len(first) > 60 else ""))
-        out.write(f"  p.{c.page:<3} {'  ' * max(0, c.level - 1)}{label:<12} {heading}\n")
+        out.write(f"  p.{c.page:<3} {'  ' * max(0, c.level - 1)}{one_line(label):<12} {one_line(heading)}\n")
     for w in doc.warnings:
-        out.write(f"Warning:   {w}\n")
+        out.write(f"Warning:   {one_line(w)}\n")
     if args.text:
         out.write("\n" + doc.text + "\n")
     return 0

@@ -7,12 +7,12 @@ exit code 2 (``cli.main``); ``store check`` exits 1 when it finds problems.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..textsafe import one_line
 from ._common import add_db_option
 
 
@@ -152,8 +152,9 @@ def _resolve_sha(store, ref: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    from ..textsafe import json_text
+
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 # --------------------------------------------------------------------------- commands
@@ -183,7 +184,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print(f"{'ID':>5}  {'FINISHED (UTC)':<16}  {'PROFILE':<10}  {'LIBRARY':<10}  {'FINDINGS':<32}  DOCUMENT")
     for r in rows:
         print(f"{r.id:>5}  {r.finished_at[:16].replace('T', ' '):<16}  {r.profile[:10]:<10}  "
-              f"{r.library_version[:10]:<10}  {_counts(r.counts):<32}  {r.name} [{r.sha256[:12]}]")
+              f"{r.library_version[:10]:<10}  {_counts(r.counts):<32}  {one_line(r.name)} [{r.sha256[:12]}]")
     return 0
 
 
@@ -205,7 +206,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         }
         _print_json(data)
         return 0
-    print(f"Review {summary.id}: {summary.name}  ({summary.format}, {summary.pages} pages)")
+    print(f"Review {summary.id}: {one_line(summary.name)}  ({summary.format}, {summary.pages} pages)")
     print(f"  sha256 {summary.sha256}")
     print(f"  profile {summary.profile}, clause library {summary.library_version}, tool {summary.tool_version}")
     print(f"  finished {summary.finished_at}; {_counts(summary.counts)}")
