@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .deadline import paced
 from .domain import (
     Analysis,
     BlockKind,
@@ -392,7 +393,7 @@ def iter_extract_features(
     lead_of: dict[int, tuple[tuple[int, int], ...]] = {}
     cands: list[tuple[int, int, int]] = []
     last: tuple[int, int, int] | None = None
-    for n_sent, (s, e) in enumerate(sents):
+    for n_sent, (s, e) in enumerate(paced(sents, "sorting sentences", len(sents))):  # time budget (#19)
         if time.monotonic() >= next_tick:
             next_tick = time.monotonic() + PROGRESS_EVERY_S
             yield Progress("features", 0, 1, f"Finding candidate sentences ({n_sent:,} of {len(sents):,})")
@@ -451,7 +452,8 @@ def iter_extract_features(
         jobs,
         # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
         # must match "reserves the right to update"); same length, so token offsets stay exact.
-        nlp.pipe((job[3] for job in jobs), batch_size=128, disable=_UNUSED_COMPONENTS),
+        paced(nlp.pipe((job[3] for job in jobs), batch_size=128, disable=_UNUSED_COMPONENTS),
+              "reading sentences", len(jobs)),
         strict=True,
     )):
         if time.monotonic() >= next_tick:

@@ -22,6 +22,11 @@ class Limits:
     max_docx_uncompressed_bytes: int = 300 * 1024 * 1024  # sum of zip members once inflated
     max_docx_ratio: int = 200  # inflate ratio of any single zip member
     max_page_area_pt2: float = 200.0 * 72 * 200 * 72  # a page larger than 200 in x 200 in is refused
+    # PDF streams once inflated (#19): one stream (a page's content, a font), and all of them together.
+    max_pdf_stream_bytes: int = 64 * 1024 * 1024
+    max_pdf_decoded_bytes: int = 512 * 1024 * 1024
+    # Ingest and analysis together, wall time (#19): a huge text or DOCX stops cleanly instead of running on.
+    max_analysis_seconds: float = 600.0
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -37,6 +42,11 @@ class Limits:
             ),
             max_docx_ratio=base.max_docx_ratio,
             max_page_area_pt2=base.max_page_area_pt2,
+            max_pdf_stream_bytes=_env_int("CONTRACTREVIEW_MAX_PDF_STREAM_BYTES", base.max_pdf_stream_bytes),
+            max_pdf_decoded_bytes=_env_int("CONTRACTREVIEW_MAX_PDF_DECODED_BYTES", base.max_pdf_decoded_bytes),
+            max_analysis_seconds=float(
+                _env_int("CONTRACTREVIEW_MAX_ANALYSIS_SECONDS", int(base.max_analysis_seconds))
+            ),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Generator
 from pathlib import Path
 
@@ -23,14 +24,30 @@ def iter_review(
     :raises ContractReviewError: for any input the project cannot read (never anything else on purpose).
     """
     from .analyze import iter_analyze
+    from .deadline import check, time_budget
     from .ingest import load_document, load_document_with_ocr
+    from .limits import Limits
 
+    limits = Limits.from_env()
     yield Progress("ingest", 0, 1, f"Reading {Path(path).name}")
-    loader = load_document_with_ocr if ocr else load_document
-    document = loader(path, password=password)
+    started = time.monotonic()
+    # One wall-time budget for reading and analysing the file (#19); the analysis loops check it.
+    with time_budget(limits.max_analysis_seconds, path, started=started):
+        loader = load_document_with_ocr if ocr else load_document
+        document = loader(path, password=password, limits=limits)
+        check("reading")
     yield Progress("ingest", 1, 1, f"Read {len(document.pages)} pages")
-    analysis = yield from iter_analyze(document, profile=profile, library=library)
-    return analysis
+    steps = iter_analyze(document, profile=profile, library=library)
+    while True:
+        # The budget is entered around each step only, so that the caller's code between steps (the GUI
+        # thread, a progress bar) never runs under it.
+        with time_budget(limits.max_analysis_seconds, path, started=started):
+            try:
+                step = next(steps)
+            except StopIteration as stop:
+                return stop.value
+            check(step.stage, step.done, step.total)
+        yield step
 
 
 def review(path: str | Path, **kwargs: object) -> Analysis:
