@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from ..domain import Document, Format
@@ -22,36 +23,81 @@ from ..errors import (
 from ..limits import Limits
 from .sniff import extension_format, sniff
 
-__all__ = ["load_document", "load_document_with_ocr", "ocr_available", "read_bytes"]
+__all__ = ["load_document", "load_document_with_ocr", "ocr_available", "read_bytes", "vetted_bytes"]
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    for test, what in _KINDS:
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def size_text(n: int) -> str:
+    """A size for a message: MB or kB with one decimal, bytes under a kilobyte."""
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f} MB"
+    return f"{n / 1e3:.1f} kB" if n >= 1_000 else f"{n:,} bytes"
+
+
+def too_large_reason(size: int, limit: int) -> str:
+    """"the file is X, more than the limit of Y", with X and Y never rounded to look equal or reversed."""
+    a, b = size_text(size), size_text(limit)
+    if a == b:
+        a, b = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"the file is {a}, more than the limit of {b}."
 
 
 def read_bytes(path: Path, limits: Limits) -> bytes:
-    """The file's bytes, with the access and size checks every format shares."""
+    """The file's bytes, with the access and size checks every format shares.
+
+    Only a regular file is read: a named pipe would block the reader forever and a device never ends
+    (#19). The check is made on the opened descriptor (opened without blocking), so a file swapped for a
+    pipe between a check and the open cannot slip through.
+    """
     try:
         st = path.stat()
     except FileNotFoundError as exc:
         raise FileAccessError("the file does not exist.", path, "Check the path.") from exc
     except OSError as exc:
         raise FileAccessError(f"the file cannot be opened ({exc.strerror or exc}).", path) from exc
-    if path.is_dir():
-        raise FileAccessError("this is a folder, not a file.", path)
+    if stat.S_ISDIR(st.st_mode):
+        raise FileAccessError("this is a folder, not a file.", path, "Open a contract file inside it.")
+    if not stat.S_ISREG(st.st_mode):
+        raise FileAccessError(f"this is {_not_regular(st.st_mode)}, not a regular file; it was not opened.", path)
     if st.st_size > limits.max_file_bytes:
         raise DocumentTooLargeError(
-            f"the file is {st.st_size / 1e6:.1f} MB, more than the limit of {limits.max_file_bytes / 1e6:.0f} MB.",
+            too_large_reason(st.st_size, limits.max_file_bytes),
             path,
             "Raise CONTRACTREVIEW_MAX_FILE_BYTES if the file is trusted.",
         )
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(limits.max_file_bytes + 1)
+        fd = os.open(path, flags)
     except PermissionError as exc:
         raise FileAccessError(
             "permission denied when reading the file.", path, "Check that your account may read it."
         ) from exc
     except OSError as exc:
         raise FileAccessError(f"the file cannot be read ({exc.strerror or exc}).", path) from exc
+    try:
+        with open(fd, "rb", closefd=True) as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise FileAccessError(f"this is {_not_regular(mode)}, not a regular file; it was not opened.", path)
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise FileAccessError(f"the file cannot be read ({exc.strerror or exc}).", path) from exc
     if len(data) > limits.max_file_bytes:
-        raise DocumentTooLargeError(f"the file is larger than {limits.max_file_bytes / 1e6:.0f} MB.", path)
+        raise DocumentTooLargeError(f"the file is larger than {size_text(limits.max_file_bytes)}.", path)
     if not data:
         raise CorruptDocumentError("the file is empty (0 bytes).", path, "Save or download it again.")
     return data
@@ -93,6 +139,41 @@ def load_document(
     path = Path(path)
     limits = limits or Limits.from_env()
     data = read_bytes(path, limits)
+    return _load_data(path, data, password=password, original_view=original_view, limits=limits)
+
+
+def vetted_bytes(
+    path: str | Path | os.PathLike[str],
+    expected_sha256: str,
+    *,
+    password: str | None = None,
+    limits: Limits | None = None,
+) -> bytes:
+    """The bytes of the contract at ``path``, read once, for an exporter to re-open (#19).
+
+    They must be the analysed document (same SHA-256) and they pass the whole ingest reader again, with
+    every check it makes (regular file, size, zip members, XML entities, PDF stream budget), before a
+    less careful library (python-docx, pypdf) sees them. The exporter opens these bytes, never the path,
+    so the file cannot be swapped in between.
+
+    :raises ContractReviewError: the file changed since it was analysed, or the reader refuses it.
+    """
+    path = Path(path)
+    limits = limits or Limits.from_env()
+    data = read_bytes(path, limits)
+    if hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise FileAccessError(
+            "the file on disk is not the one that was analysed (its SHA-256 differs); nothing was written.",
+            path,
+            "Analyse the file again, then export.",
+        )
+    _load_data(path, data, password=password, original_view=False, limits=limits)
+    return data
+
+
+def _load_data(
+    path: Path, data: bytes, *, password: str | None, original_view: bool, limits: Limits
+) -> Document:
     sha256 = hashlib.sha256(data).hexdigest()
     from .docx import is_encrypted_ooxml
 

@@ -26,6 +26,8 @@ from ..errors import (
 )
 from ..limits import Limits
 from ..segment import looks_like_heading, match_number
+from .pdf_budget import check_pdf_streams
+from .sniff import pdf_header_offset
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PAGE_NUMBER = re.compile(
@@ -598,6 +600,11 @@ def load_pdf(
 
     started = time.monotonic()
     warns = list(warnings or [])
+    offset = pdf_header_offset(data)
+    if offset > 0:
+        # Junk before the header (offsets in the file count from the header): give pdfium the PDF itself.
+        data = data[offset:]
+    check_pdf_streams(data, path, limits, started=started)
     with PDFIUM_LOCK:  # pdfium is not thread-safe (the GUI may be rendering pages meanwhile)
         pdf = _open(data, path, password)
         try:

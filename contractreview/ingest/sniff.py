@@ -87,17 +87,38 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(4, len(head) // 100)
 
 
+# How far into a file a PDF header is looked for. Viewers accept junk before ``%PDF-`` (a mail gateway's
+# banner, an HTTP response header saved with the file); beyond the first kilobyte a trailer must confirm.
+PDF_HEADER_SEARCH = 1024 * 1024
+
+
+def pdf_header_offset(data: bytes) -> int:
+    """Where the PDF starts in ``data`` (the ``%PDF-`` header), or -1 when it is not a PDF.
+
+    Within the first kilobyte the header alone decides (as in every PDF reader); further in, the file
+    must also end like a PDF (``%%EOF`` in its last kilobyte), so that a text file quoting "%PDF-1.7"
+    stays text.
+    """
+    at = data.find(b"%PDF-", 0, 1024)
+    if at >= 0:
+        return at
+    at = data.find(b"%PDF-", 0, PDF_HEADER_SEARCH)
+    if at >= 0 and b"%%EOF" in data[-1024:]:
+        return at
+    return -1
+
+
 def sniff(data: bytes, name: str = "") -> Sniffed:
     """Classify ``data``; ``name`` decides only between plain text and Markdown."""
-    head = data[:1024]
-    # Some generators put junk (or a BOM) before the header; PDF readers accept it within 1 KB.
-    if b"%PDF-" in head:
+    if b"%PDF-" in data[:1024]:
         return Sniffed(Format.PDF)
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
     for magic, what in _FOREIGN_MAGIC:
         if data.startswith(magic):
             return Sniffed(None, what)
+    if pdf_header_offset(data) >= 0:  # a PDF behind more than a kilobyte of junk
+        return Sniffed(Format.PDF)
     if looks_binary(data):
         return Sniffed(None, "binary data, not text")
     ext = extension_format(name)

@@ -1,0 +1,232 @@
+"""A decompression budget for PDF streams, checked before pdfium sees the file (#19).
+
+pdfium inflates a page's content streams whole when it loads the page, with no limit: a 2 MB PDF whose
+one content stream inflates to 2 GB took 3 GB of memory. DOCX members have had a ratio limit since the
+first hardening round; this is the PDF counterpart. Every stream of the file is decoded here, as a
+stream of chunks that are counted and dropped (memory stays at a few megabytes), through the filters
+its dictionary names (Flate, LZW, RunLength, ASCIIHex, ASCII85; chains of them too). A stream that
+would inflate beyond ``Limits.max_pdf_stream_bytes``, a file whose streams together exceed
+``Limits.max_pdf_decoded_bytes``, or a scan longer than the reading time limit is refused with one line
+naming the file.
+
+Image streams (DCT, JPX, JBIG2, CCITT, or a dictionary with ``/Subtype /Image``) are not decoded: text
+extraction never decodes them. Streams of an encrypted file cannot be decoded without the key; pdfium's
+own bounds and the page loop's time limit are what remains for those (see SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import DocumentTooLargeError
+from ..limits import Limits
+
+_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
+_OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9.#]+)")
+_NAME = re.compile(rb"/([A-Za-z0-9.#]+)")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_CHUNK = 1 << 16
+_IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"JBIG2Decode", b"CCITTFaxDecode", b"CCF", b"Crypt"}
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _chunks(raw: memoryview) -> Iterator[bytes]:
+    for i in range(0, len(raw), _CHUNK):
+        yield bytes(raw[i : i + _CHUNK])
+
+
+def _flate(src: Iterable[bytes]) -> Iterator[bytes]:
+    d = zlib.decompressobj()
+    try:
+        for chunk in src:
+            data = chunk
+            while data:
+                out = d.decompress(data, _CHUNK)
+                if out:
+                    yield out
+                data = d.unconsumed_tail
+            if d.eof:
+                return
+        out = d.flush()
+        if out:
+            yield out
+    except zlib.error:
+        return  # damaged data: pdfium stops there too
+
+
+def _run_length(src: Iterable[bytes]) -> Iterator[bytes]:
+    buf = b""
+    for chunk in src:
+        buf += chunk
+        out = bytearray()
+        i = 0
+        while i < len(buf):
+            n = buf[i]
+            if n == 128:
+                yield bytes(out)
+                return
+            if n < 128:
+                if i + 1 + n + 1 > len(buf):
+                    break
+                out += buf[i + 1 : i + 2 + n]
+                i += 2 + n
+            else:
+                if i + 1 >= len(buf):
+                    break
+                out += buf[i + 1 : i + 2] * (257 - n)
+                i += 2
+        buf = buf[i:]
+        if out:
+            yield bytes(out)
+
+
+def _lzw(src: Iterable[bytes]) -> Iterator[bytes]:
+    table = [bytes([i]) for i in range(256)] + [b"", b""]
+    width, bits, nbits, prev = 9, 0, 0, b""
+    for chunk in src:
+        out = bytearray()
+        for byte in chunk:
+            bits = (bits << 8) | byte
+            nbits += 8
+            while nbits >= width:
+                nbits -= width
+                code = (bits >> nbits) & ((1 << width) - 1)
+                bits &= (1 << nbits) - 1
+                if code == 256:
+                    table, width, prev = table[:258], 9, b""
+                    continue
+                if code == 257:
+                    yield bytes(out)
+                    return
+                if code < len(table):
+                    entry = table[code]
+                elif prev:
+                    entry = prev + prev[:1]
+                else:
+                    yield bytes(out)
+                    return
+                out += entry
+                if prev:
+                    table.append(prev + entry[:1])
+                prev = entry
+                if len(table) + 1 >= (1 << width) and width < 12:
+                    width += 1
+        if out:
+            yield bytes(out)
+
+
+def _ascii_hex(src: Iterable[bytes]) -> Iterator[bytes]:
+    data = b"".join(src)
+    data = re.sub(rb"\s", b"", data.split(b">", 1)[0])
+    if len(data) % 2:
+        data += b"0"
+    try:
+        yield bytes.fromhex(data.decode("ascii"))
+    except ValueError:
+        return
+
+
+def _ascii85(src: Iterable[bytes]) -> Iterator[bytes]:
+    data = b"".join(src)
+    data = re.sub(rb"\s", b"", data.split(b"~>", 1)[0]).removeprefix(b"<~")
+    try:
+        yield base64.a85decode(data)
+    except ValueError:
+        return
+
+
+_DECODERS = {
+    b"FlateDecode": _flate,
+    b"Fl": _flate,
+    b"LZWDecode": _lzw,
+    b"LZW": _lzw,
+    b"RunLengthDecode": _run_length,
+    b"RL": _run_length,
+    b"ASCIIHexDecode": _ascii_hex,
+    b"AHx": _ascii_hex,
+    b"ASCII85Decode": _ascii85,
+    b"A85": _ascii85,
+}
+
+
+def _filters(dictionary: bytes) -> list[bytes]:
+    m = _FILTER.search(dictionary)
+    if m is None:
+        return []
+    return _NAME.findall(m.group(1))
+
+
+def _budgeted(src: Iterable[bytes], limit: int) -> int:
+    n = 0
+    for chunk in src:
+        n += len(chunk)
+        if n > limit:
+            raise _OverBudget
+    return n
+
+
+def check_pdf_streams(data: bytes, path: Path, limits: Limits, *, started: float | None = None) -> int:
+    """Decode every stream of the PDF ``data`` against the budget; returns the decoded total in bytes.
+
+    :raises DocumentTooLargeError: a stream or the whole file inflates beyond the limits, or the scan
+        takes longer than the reading time limit.
+    """
+    started = time.monotonic() if started is None else started
+    view = memoryview(data)
+    total = 0
+    encrypted = b"/Encrypt" in data[-65536:] or b"/Encrypt" in data[:65536]
+    for m in _STREAM.finditer(data):
+        start = m.end()
+        before = data.rfind(b"obj", max(0, m.start() - 65536), m.start())
+        if before < 0 or data.rfind(b"endobj", before, m.start()) >= 0:
+            continue  # the word "stream" inside some other object, not a stream's start
+        dictionary = data[before : m.start()]
+        names = _filters(dictionary)
+        if not names or _IMAGE.search(dictionary) or any(n in _IMAGE_FILTERS for n in names):
+            continue  # raw bytes (already counted in the file size) or an image text extraction never decodes
+        if encrypted or any(n not in _DECODERS for n in names):
+            continue  # unknown filters cannot be inflated here; encrypted streams are ciphertext
+        length = _LENGTH.search(dictionary)
+        end = start + int(length.group(1)) if length else data.find(b"endstream", start)
+        if end < start or end > len(data):
+            end = data.find(b"endstream", start)
+            end = len(data) if end < 0 else end
+        src: Iterable[bytes] = _chunks(view[start:end])
+        for name in names:
+            src = _DECODERS[name](src)
+        obj = _OBJ.search(data, max(0, before - 24), before + 3)
+        label = f"object {int(obj.group(1))}" if obj else f"the stream at byte {m.start():,}"
+        try:
+            size = _budgeted(src, limits.max_pdf_stream_bytes)
+        except _OverBudget:
+            raise DocumentTooLargeError(
+                f"{label} of the PDF inflates to more than {limits.max_pdf_stream_bytes / 1e6:.0f} MB "
+                "(a compression bomb, or a page far beyond any contract); it was not opened.",
+                path,
+                "Raise CONTRACTREVIEW_MAX_PDF_STREAM_BYTES if the file is trusted.",
+            ) from None
+        total += size
+        if total > limits.max_pdf_decoded_bytes:
+            raise DocumentTooLargeError(
+                f"the PDF's streams inflate to more than {limits.max_pdf_decoded_bytes / 1e6:.0f} MB in all; "
+                "it was not opened.",
+                path,
+                "Raise CONTRACTREVIEW_MAX_PDF_DECODED_BYTES if the file is trusted.",
+            )
+        if time.monotonic() - started > limits.max_seconds:
+            raise DocumentTooLargeError(
+                f"reading took longer than {limits.max_seconds:g} seconds (checking the PDF's streams).",
+                path,
+                "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
+            )
+    return total
