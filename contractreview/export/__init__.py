@@ -88,18 +88,25 @@ def export_annotated(
     meta: ReportMeta,
     source: Path,
     dest: Path,
+    *,
+    password: str | None = None,
 ) -> Path:
     """Write a commented (DOCX) or highlighted (PDF) copy of ``source``; ``source`` is never modified.
 
+    The file is re-read once through the ingest reader and must still be the analysed document
+    (:func:`~contractreview.ingest.vetted_bytes`); the annotators open those bytes, not the path.
+
     :raises ExportError: when ``source`` is neither DOCX nor PDF, cannot be read, or ``dest`` is ``source``.
     """
+    from ..ingest.sniff import pdf_header_offset
+    from ._source import analysed_bytes
+
     source = Path(source)
-    try:
-        with open(source, "rb") as fh:
-            head = fh.read(1024)
-    except OSError as exc:
-        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc}).", source) from exc
-    kind = ".pdf" if b"%PDF-" in head else ".docx" if head.startswith(b"PK") else ""
+    # Only through the ingest reader, and only the analysed bytes (#19).
+    data = analysed_bytes(analysis, source, password)
+    head = data[:1024]
+    is_pdf = pdf_header_offset(data) >= 0
+    kind = ".pdf" if is_pdf else ".docx" if head.startswith(b"PK") else ""
     suffix = Path(dest).suffix.lower()
     if kind and suffix in (".pdf", ".docx", ".docm") and not (suffix == kind or {suffix, kind} == {".docx", ".docm"}):
         raise ExportError(
@@ -107,14 +114,14 @@ def export_annotated(
             f"name the output ...{kind}.",
             dest,
         )
-    if b"%PDF-" in head:  # PDF readers accept the header anywhere in the first KB
-        from .annotated_pdf import write_annotated_pdf
+    if is_pdf:
+        from .annotated_pdf import annotate_pdf
 
-        return write_annotated_pdf(analysis, decisions, meta, source, Path(dest))
+        return annotate_pdf(analysis, decisions, meta, source, Path(dest), password=password, data=data)[0]
     if head.startswith(b"PK"):
-        from .annotated_docx import write_annotated_docx
+        from .annotated_docx import annotate_docx
 
-        return write_annotated_docx(analysis, decisions, meta, source, Path(dest))
+        return annotate_docx(analysis, decisions, meta, source, Path(dest), data=data)[0]
     raise ExportError(
         "annotated copies can be made of PDF and DOCX contracts only; export a report instead.", source
     )

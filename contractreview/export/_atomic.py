@@ -95,6 +95,24 @@ def write_atomic(dest: Path, writer: Callable[[Path], None], *, refuse: tuple[Pa
     return Path(dest)
 
 
+def save_docx(document: object) -> Callable[[Path], None]:
+    """A writer for :func:`write_atomic` that saves a python-docx document.
+
+    The package is built in memory and written with one plain file write: python-docx saving straight
+    to the file on a full disk left a half-closed ``ZipFile`` whose finaliser printed a traceback after
+    the one-line error (#19).
+    """
+    import io
+
+    def _w(tmp: Path) -> None:
+        buf = io.BytesIO()
+        document.save(buf)  # type: ignore[attr-defined]
+        with open(tmp, "wb") as fh:
+            fh.write(buf.getbuffer())
+
+    return _w
+
+
 def write_text_atomic(dest: Path, text: str, *, newline: str | None = None) -> Path:
     def _w(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline=newline) as fh:

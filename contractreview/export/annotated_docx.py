@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..domain import Analysis, ReportMeta, ReviewDecision
 from ..errors import ExportError
-from ._atomic import write_atomic
+from ._atomic import save_docx, write_atomic
 from ._locate import Locator
 from ._text import xml_safe
 from .model import ReportItem, build_report
@@ -95,16 +95,24 @@ def annotate_docx(
     meta: ReportMeta,
     source: Path,
     dest: Path,
+    *,
+    data: bytes | None = None,
 ) -> tuple[Path, list[CommentAnchor]]:
-    """Write the commented copy; returns the path and where each comment was anchored."""
+    """Write the commented copy; returns the path and where each comment was anchored.
+
+    ``data``: the contract's bytes as vetted by :func:`~contractreview.ingest.vetted_bytes` (read here
+    through it when not given). python-docx only ever sees bytes the ingest reader accepted (zip members
+    sized, XML entities refused) and that are the analysed document (#19).
+    """
     import docx
 
+    from ._source import analysed_bytes
+
     source = Path(source)
+    if data is None:
+        data = analysed_bytes(analysis, source)
     try:
-        data = source.read_bytes()
         document = docx.Document(io.BytesIO(data))
-    except OSError as exc:
-        raise ExportError(f"cannot read the contract to annotate ({exc.strerror or exc}).", source) from exc
     except Exception as exc:  # noqa: BLE001 - python-docx raises many types for broken packages
         raise ExportError(f"is not a DOCX file that can be annotated ({exc}).", source) from exc
 
@@ -149,7 +157,7 @@ def annotate_docx(
             anchors.append(CommentAnchor("", c.comment_id, target, target))
 
     strip_remote_references(document)
-    path = write_atomic(Path(dest), lambda tmp: document.save(str(tmp)), refuse=(source,))
+    path = write_atomic(Path(dest), save_docx(document), refuse=(source,))
     return path, anchors
 
 

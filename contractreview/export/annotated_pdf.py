@@ -8,6 +8,7 @@ pdfplumber. Protections with no evidence at all are listed in one sticky note on
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -100,15 +101,26 @@ def annotate_pdf(
     dest: Path,
     *,
     password: str | None = None,
+    data: bytes | None = None,
 ) -> tuple[Path, list[PdfHighlight]]:
-    """Write the highlighted copy; returns the path and every highlight placed."""
+    """Write the highlighted copy; returns the path and every highlight placed.
+
+    ``data``: the contract's bytes as vetted by :func:`~contractreview.ingest.vetted_bytes` (read here
+    through it when not given); the file is never opened by path by pypdf or pdfplumber.
+    """
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Highlight, Popup, Text
     from pypdf.generic import ArrayObject, FloatObject, NameObject
 
+    from ..ingest.sniff import pdf_header_offset
+    from ._source import analysed_bytes
+
     source = Path(source)
+    if data is None:
+        data = analysed_bytes(analysis, source, password)
+    data = data[max(0, pdf_header_offset(data)) :]
     try:
-        reader = PdfReader(str(source))
+        reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
         if encrypted and not reader.decrypt(password or ""):
             raise ExportError("is encrypted; give its password (--password) to annotate it.", source)
@@ -124,6 +136,7 @@ def annotate_pdf(
         raise ExportError(f"is not a PDF that can be annotated ({exc}).", source) from exc
 
     _strip_scripts(writer)
+    _strip_embedded_files(writer)
     model = build_report(analysis, decisions, meta)
     author = meta.reviewer or "ContractReview"
     evidence_by_req = {f.requirement_id: f.evidence for f in analysis.findings}
@@ -142,7 +155,7 @@ def annotate_pdf(
                     if plumber is None:
                         import pdfplumber
 
-                        plumber = pdfplumber.open(str(source), password=password or "")
+                        plumber = pdfplumber.open(io.BytesIO(data), password=password or "")
                     boxes = _search_boxes(plumber, ev)
                 by_page: dict[int, list[BBox]] = {}
                 for page_no, box in boxes:
@@ -217,6 +230,7 @@ def annotate_pdf(
         sticky[NameObject("/Name")] = NameObject("/Comment")
         writer.add_annotation(page_number=0, annotation=sticky)
 
+
     def _save(tmp: Path) -> None:
         writer.write(str(tmp))
 
@@ -258,6 +272,59 @@ def _strip_scripts(writer) -> int:  # type: ignore[no-untyped-def]
     for page in writer.pages:
         if "/AA" in page:
             del page[NameObject("/AA")]
+            removed += 1
+    return removed
+
+
+def _strip_embedded_files(writer) -> int:  # type: ignore[no-untyped-def]
+    """Drop the vendor's attachments (embedded files, associated files, file-attachment annotations)
+    from the copy (#19): the reviewer's copy goes on to colleagues, and an attached program would travel
+    with it under the district's name. Returns how many were removed."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NullObject
+
+    removed = 0
+    root = writer._root_object
+    names = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        if "/EmbeddedFiles" in names:
+            del names[NameObject("/EmbeddedFiles")]
+            removed += 1
+    for key in ("/AF", "/Collection"):
+        if key in root:
+            del root[NameObject(key)]
+            removed += 1
+    for page in writer.pages:
+        if "/AF" in page:
+            del page[NameObject("/AF")]
+            removed += 1
+        annots = page.get("/Annots")
+        if annots is None:
+            continue
+        kept = ArrayObject()
+        for ref in annots.get_object():
+            annot = ref.get_object()
+            if annot.get("/Subtype") == "/FileAttachment":
+                removed += 1
+                continue
+            kept.append(ref)
+        page[NameObject("/Annots")] = kept
+    # The cloned object table still holds the files themselves, now unreferenced: blank every embedded
+    # file stream (marked /Type /EmbeddedFile, or named by a file specification's /EF).
+    blank: set[int] = set()
+    for i, obj in enumerate(writer._objects):
+        if not isinstance(obj, DictionaryObject):
+            continue
+        if obj.get("/Type") == "/EmbeddedFile":
+            blank.add(i)
+        ef = obj.get("/EF")
+        if ef is not None:
+            for ref in ef.get_object().values():
+                if isinstance(ref, IndirectObject):
+                    blank.add(ref.idnum - 1)
+    for i in blank:
+        if 0 <= i < len(writer._objects):
+            writer._objects[i] = NullObject()
             removed += 1
     return removed
 

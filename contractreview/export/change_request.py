@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..domain import Analysis, Decision, ReportMeta, ReviewDecision
-from ._atomic import write_atomic
+from ._atomic import save_docx, write_atomic
 from ._text import xml_safe as _x
 from .docx_report import _keep_next, page_footer
 from .model import ReportItem, build_report
@@ -109,4 +109,4 @@ def write_change_request(
     analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta, dest: Path
 ) -> Path:
     document = build_change_request(analysis, decisions, meta)
-    return write_atomic(Path(dest), lambda tmp: document.save(str(tmp)))
+    return write_atomic(Path(dest), save_docx(document))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._atomic import write_atomic
+from ._atomic import save_docx, write_atomic
 from ._text import xml_safe as _x
 from .model import ReportItem, ReportModel
 
@@ -174,4 +174,4 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
 
 def write_docx(model: ReportModel, dest: Path) -> Path:
     document = build_docx(model)
-    return write_atomic(dest, lambda tmp: document.save(str(tmp)))
+    return write_atomic(dest, save_docx(document))
