@@ -258,6 +258,68 @@ def _restrict_mode(path: Path) -> None:
             pass  # not ours to change (read-only share): opening still works
 
 
+def _read_only_reason(path: Path) -> str | None:
+    """Why the database can only be read (a 0400 file, a read-only folder or file system), or None.
+
+    SQLite in WAL mode writes two side files (``-wal``, ``-shm``) next to the database even to read it;
+    opening a read-only database the normal way left them behind with the database's 0400 mode, and every
+    later write failed until someone deleted ``-shm`` by hand (#19).
+    """
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    parent = path.parent if str(path.parent) else Path(".")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+        if not (os.access(wal, os.W_OK) and os.access(shm, os.W_OK)):
+            return "its folder is not writable"
+    return None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes, not even the WAL side files.
+
+    Without an unmerged ``-wal`` file the database is opened ``immutable`` (nothing is created or locked,
+    which is what works on a read-only file system); with one, SQLite reads it in read-only WAL mode.
+    """
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+    wal = Path(f"{path}-wal")
+    try:
+        pending = wal.stat().st_size > 0
+    except OSError:
+        pending = False
+    if not pending:
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=15.0, isolation_level=None, check_same_thread=False)
+
+
+def _repair_sidecars(path: Path) -> None:
+    """Give back write permission on our own ``-wal``/``-shm`` files that an older version left read-only
+    (it created them with a 0400 database's mode); SQLite cannot write to the database otherwise."""
+    for p in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        if hasattr(os, "getuid") and st.st_uid == os.getuid() and not os.access(p, os.W_OK):
+            try:
+                os.chmod(p, 0o600)
+            except OSError:
+                pass
+
+
+def _remove_empty(path: Path) -> None:
+    """Remove a database file this open created, when it is still empty (and its side files)."""
+    try:
+        if path.stat().st_size == 0:
+            path.unlink()
+            for side in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+                side.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -277,17 +339,38 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        self.read_only = False
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only when we create it
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the review database ({exc.strerror}).", path) from exc
+        created = False
         if not path.exists():
             _create_private_file(path)
+            created = True
+        try:
+            self._open(path)
+        except BaseException:
+            if created:
+                # A database that could not even be created (full disk, #19) leaves no 0-byte file behind
+                # for the next run to stumble on.
+                _remove_empty(path)
+            raise
+        if not self.read_only:
+            _restrict_mode(path)
+
+    def _open(self, path: Path) -> None:
         _sniff(path)
+        self.read_only = _read_only_reason(path) is not None
+        if not self.read_only:
+            _repair_sidecars(path)
         old_umask = os.umask(0o077)
         try:
             try:
-                conn = sqlite3.connect(str(path), timeout=15.0, isolation_level=None, check_same_thread=False)
+                if self.read_only:
+                    conn = _connect_read_only(path)
+                else:
+                    conn = sqlite3.connect(str(path), timeout=15.0, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open the review database ({exc}).", path) from exc
             self._conn = conn
@@ -302,6 +385,15 @@ class Store:
                         path,
                         "Update ContractReview to open it.",
                     )
+                if self.read_only:
+                    if version < migrations.SCHEMA_VERSION:
+                        raise StoreError(
+                            f"is read-only ({_read_only_reason(path)}) and needs an update to database schema "
+                            f"{migrations.SCHEMA_VERSION} that cannot be written.",
+                            path,
+                            "Open a writable copy with --db, or make the file writable.",
+                        )
+                    return
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise StoreError(f"cannot switch the review database to WAL mode (got {mode}).", path)
@@ -324,7 +416,6 @@ class Store:
                                  "Run 'contractreview store check', or restore a backup.") from exc
         finally:
             os.umask(old_umask)
-        _restrict_mode(path)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -358,6 +449,12 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` write transaction; committed (durably) when the block exits."""
+        if self.read_only:
+            raise StoreError(
+                f"is read-only ({_read_only_reason(self.path) or 'opened read-only'}); nothing can be saved in it.",
+                self.path,
+                "Make the file and its folder writable, or choose another database with --db.",
+            )
         with self._lock:
             conn = self.conn
             try:
