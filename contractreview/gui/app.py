@@ -139,7 +139,20 @@ def run_screenshot(
         loop.exec()
     for _ in range(5):
         app.processEvents()
-    ok = window.grab().save(png)
+    # The picture shows the contract: owner-only (0600) like every export, written atomically (#19).
+    from ..errors import ContractReviewError
+    from ..export._atomic import atomic_path
+
+    pixmap = window.grab()
+    ok = False
+    try:
+        with atomic_path(Path(png)) as tmp:
+            ok = pixmap.save(str(tmp), "PNG")
+            if not ok:
+                raise OSError("the picture could not be encoded")
+    except (ContractReviewError, OSError) as exc:
+        print(f"contractreview-gui: {exc}", file=sys.stderr)
+        ok = False
     window.close()
     return 0 if ok and not failed else 1
 

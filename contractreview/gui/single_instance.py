@@ -19,7 +19,12 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
 import re
+import socket
+import stat
+import struct
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +35,64 @@ CONNECT_TIMEOUT_MS = 500
 WRITE_TIMEOUT_MS = 2000
 LOCK_TIMEOUT_MS = 5000
 MAX_MESSAGE_BYTES = 64 * 1024  # a path; anything longer is not ours
+
+
+def runtime_dir() -> Path | None:
+    """A folder only this user can enter, for the socket and its lock file (#19), or None (Windows).
+
+    ``$XDG_RUNTIME_DIR`` when it is ours and 0700 (systemd's per-user folder); otherwise
+    ``<temp>/contractreview-<uid>``, created 0700. A folder of that name that another user made first, that
+    is a symbolic link, or that others may enter is never used: a name in the shared ``/tmp`` is exactly
+    what let another local user bind the socket first and receive every contract path the victim opened.
+    """
+    if os.name == "nt":
+        return None  # named pipes; Qt's UserAccessOption restricts them to the user
+    uid = os.geteuid()
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and _private_dir(Path(xdg), uid):
+        return Path(xdg)
+    base = Path(QDir.tempPath()) / f"contractreview-{uid}"
+    try:
+        base.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    return base if _private_dir(base, uid) else None
+
+
+def _private_dir(path: Path, uid: int) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == uid and (st.st_mode & 0o077) == 0
+
+
+def peer_uid(conn: QLocalSocket) -> int | None:
+    """The user id of the process at the other end of a connected local socket (Linux ``SO_PEERCRED``)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    fd = int(conn.socketDescriptor())
+    if fd < 0:
+        return None
+    try:
+        s = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        return None
+    try:
+        creds = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return None
+    finally:
+        s.close()
+    return struct.unpack("3i", creds)[1]
+
+
+def _same_user(conn: QLocalSocket) -> bool:
+    """True when the peer is this user, or the platform cannot tell (the 0700 folder still guards it)."""
+    uid = peer_uid(conn)
+    return uid is None or uid == os.geteuid()
 
 
 def server_name_for(app_id: str) -> str:
@@ -72,7 +135,11 @@ class SingleInstance(QObject):
     def __init__(self, app_id: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.app_id = app_id
-        self.server_name = server_name_for(app_id)
+        folder = runtime_dir()
+        # A full path puts the Unix socket in our private folder; on Windows it stays a pipe name. Without
+        # a private folder there is no guard (several windows may open) rather than an exposed one.
+        self.server_name = str(folder / server_name_for(app_id)) if folder is not None else server_name_for(app_id)
+        self._guarded = folder is not None or os.name == "nt"
         self._server: QLocalServer | None = None
         self._primary: bool | None = None
         self._buffers: dict[QLocalSocket, bytearray] = {}
@@ -94,7 +161,11 @@ class SingleInstance(QObject):
         # only safe one launch at a time: Qt's listen() with socket options binds in a private folder
         # and renames onto the name, silently replacing a live server's socket. A lock file (stale
         # locks of crashed launches are detected by PID) makes the decision one at a time.
-        lock = QLockFile(str(Path(QDir.tempPath()) / f"{self.server_name}.lock"))
+        if not self._guarded:
+            return True
+        lock = QLockFile(
+            f"{self.server_name}.lock" if os.name != "nt" else str(Path(QDir.tempPath()) / f"{self.server_name}.lock")
+        )
         locked = lock.tryLock(LOCK_TIMEOUT_MS)
         try:
             return self._probe_then_listen()
@@ -122,7 +193,7 @@ class SingleInstance(QObject):
     def _another_is_listening(self) -> bool:
         probe = QLocalSocket()
         probe.connectToServer(self.server_name)
-        connected = probe.waitForConnected(CONNECT_TIMEOUT_MS)
+        connected = probe.waitForConnected(CONNECT_TIMEOUT_MS) and _same_user(probe)
         if connected:
             probe.disconnectFromServer()
         probe.abort()
@@ -131,16 +202,19 @@ class SingleInstance(QObject):
     # --- second instance --------------------------------------------------------------------------
     def send(self, path: str) -> bool:
         """Hand ``path`` (or ``""`` to just raise the window) to the running instance; True if delivered."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.server_name)
-        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+        conn = QLocalSocket()
+        conn.connectToServer(self.server_name)
+        if not conn.waitForConnected(CONNECT_TIMEOUT_MS):
+            return False
+        if not _same_user(conn):
+            conn.abort()  # someone else's server: it must not learn which contract we open
             return False
         message = (json.dumps({"open": path}) + "\n").encode("utf-8")
-        socket.write(QByteArray(message))
-        ok = socket.waitForBytesWritten(WRITE_TIMEOUT_MS) or socket.bytesToWrite() == 0
-        socket.disconnectFromServer()
-        if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
-            socket.waitForDisconnected(WRITE_TIMEOUT_MS)
+        conn.write(QByteArray(message))
+        ok = conn.waitForBytesWritten(WRITE_TIMEOUT_MS) or conn.bytesToWrite() == 0
+        conn.disconnectFromServer()
+        if conn.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+            conn.waitForDisconnected(WRITE_TIMEOUT_MS)
         return bool(ok)
 
     # --- first instance ---------------------------------------------------------------------------
@@ -150,6 +224,10 @@ class SingleInstance(QObject):
             conn = self._server.nextPendingConnection()
             if conn is None:
                 break
+            if not _same_user(conn):
+                conn.abort()  # another local user may not make our window open files
+                conn.deleteLater()
+                continue
             self._buffers[conn] = bytearray()
             # Bound methods, not lambdas: Qt drops these connections when this object is destroyed,
             # so a socket closing during teardown cannot call into a deleted guard.
