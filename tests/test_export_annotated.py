@@ -294,6 +294,14 @@ def test_export_annotated_pdf_has_appearance_streams(pdf_case, tmp_path) -> None
         assert stream["/Resources"]["/ExtGState"]["/GS0"]["/BM"] == "/Multiply"
 
 
+def _analysed_as(analysis, path):  # type: ignore[no-untyped-def]
+    """The analysis of a file that differs from the fixture only outside its text (scripts, a password):
+    exports check the file's SHA-256 against the analysed document (#19)."""
+    import dataclasses
+
+    return dataclasses.replace(analysis, document=dataclasses.replace(analysis.document, sha256=S.sha256(path)))
+
+
 def test_export_annotated_pdf_keeps_the_original_password(pdf_case, tmp_path) -> None:
     from pypdf import PdfReader, PdfWriter
 
@@ -304,6 +312,7 @@ def test_export_annotated_pdf_keeps_the_original_password(pdf_case, tmp_path) ->
     w = PdfWriter(clone_from=PdfReader(str(src)))
     w.encrypt(user_password="s3cret", algorithm="AES-256")
     w.write(str(locked))
+    analysis = _analysed_as(analysis, locked)
     with pytest.raises(ExportError, match=r"locked\.pdf.*password"):
         export_annotated(analysis, {}, S.META, locked, tmp_path / "x.pdf")
     out, placed = annotate_pdf(
@@ -352,7 +361,7 @@ def test_export_annotated_pdf_notes_decode_in_pdfplumber(pdf_case, tmp_path) -> 
 
 def test_export_annotated_pdf_drops_the_vendors_javascript(pdf_case, tmp_path) -> None:
     """Issue #7: a vendor PDF with document JavaScript and an auto-run action gave an annotated copy
-    still carrying both; the copy keeps pages, highlights and attachments but no scripts."""
+    still carrying both; the copy keeps pages and highlights but no scripts, and (#19) no attachments."""
     import docgen
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
@@ -367,15 +376,17 @@ def test_export_annotated_pdf_drops_the_vendors_javascript(pdf_case, tmp_path) -
     with open(js, "wb") as fh:
         w.write(fh)
     before = S.sha256(js)
+    analysis = _analysed_as(analysis, js)
     root_in = PdfReader(str(js)).trailer["/Root"]
     assert "/JavaScript" in root_in["/Names"] and "/OpenAction" in root_in
+    assert "/EmbeddedFiles" in root_in["/Names"]
     out = export_annotated(analysis, {}, S.META, js, tmp_path / "clean.pdf")
     assert S.sha256(js) == before
     reader = PdfReader(str(out))
     root = reader.trailer["/Root"]
     assert "/JavaScript" not in root.get("/Names", {}) and "/OpenAction" not in root and "/AA" not in root
     assert all("/AA" not in p for p in reader.pages)
-    assert "/EmbeddedFiles" in root["/Names"]
+    assert "/EmbeddedFiles" not in root.get("/Names", {})
     assert b"app.alert" not in out.read_bytes()
     assert sum(1 for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object()["/Subtype"] == "/Highlight") == 2
 
@@ -408,6 +419,7 @@ def test_export_annotated_docx_drops_remote_template_and_linked_pictures(docx_ca
     d.part.rels.get_or_add_ext_rel(rt + "hyperlink", "https://vendor.invalid/terms")
     remote = tmp_path / "remote.docx"
     d.save(str(remote))
+    analysis = _analysed_as(analysis, remote)
 
     out = export_annotated(analysis, S.make_decisions(), S.META, remote, tmp_path / "annotated.docx")
     with zipfile.ZipFile(out) as z:

@@ -3,8 +3,10 @@
 Every case must either succeed or raise one of the project's own ``ContractReviewError`` types; anything
 else is a crash. CI runs the default budget (>= 2,000 cases in all, derandomised so a failure reproduces);
 ``CONTRACTREVIEW_FUZZ_EXAMPLES`` raises it for nightly runs (``tests/fuzz/nightly.sh``). A crasher found
-here is saved under ``tests/fuzz/regressions/`` named after what it found and replayed by
-``test_saved_regressions``.
+here is saved under ``tests/regressions/`` (automatically when ``CONTRACTREVIEW_FUZZ_SAVE=1``, as in
+``tests/fuzz/nightly.sh``) and replayed by ``test_saved_regressions``. DOCX inputs are mutated twice over:
+as zip bytes, and inside the XML (elements deleted, duplicated, moved, nested deep, attributes and text
+replaced) with the package re-zipped so that the XML reaches the parser and the numbering code (#19).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contractreview.errors import ContractReviewError
-from tests.fuzz.seeds import SEED_CLAUSES, seed_docx, seed_pdf, seed_text
+from tests.fuzz.seeds import SEED_CLAUSES, docx_part, rezip, seed_docx, seed_pdf, seed_text
 
 EXAMPLES = int(os.environ.get("CONTRACTREVIEW_FUZZ_EXAMPLES", "0"))
-REGRESSIONS = Path(__file__).parent / "fuzz" / "regressions"
+REGRESSIONS = Path(__file__).parent / "regressions"
+SAVE_CRASHERS = os.environ.get("CONTRACTREVIEW_FUZZ_SAVE") == "1"
 FUZZ = settings(
     max_examples=EXAMPLES or 700,
     deadline=None,
@@ -73,16 +76,95 @@ def _load(tmp_path: Path, data: bytes, name: str):
     path = tmp_path / name
     path.write_bytes(data)
     try:
-        document = load_document(path, limits=_LIMITS)
-    except ContractReviewError as exc:
-        assert name in exc.message, f"error message does not name the file: {exc.message}"
-        return None
-    analysis = analyze(document)
+        try:
+            document = load_document(path, limits=_LIMITS)
+        except ContractReviewError as exc:
+            assert name in exc.message, f"error message does not name the file: {exc.message}"
+            return None
+        analysis = analyze(document)
+    except BaseException as exc:
+        if SAVE_CRASHERS and not isinstance(exc, KeyboardInterrupt):
+            _save_crasher(data, name, exc)
+        raise
     assert len(analysis.findings) >= 40
     for finding in analysis.findings:
         for ev in finding.evidence:
             assert document.text[ev.start : ev.end] == ev.text
     return analysis
+
+
+def _save_crasher(data: bytes, name: str, exc: BaseException) -> None:
+    import hashlib
+
+    REGRESSIONS.mkdir(exist_ok=True)
+    stem, _, ext = name.rpartition(".")
+    kind = type(exc).__name__.lower()
+    (REGRESSIONS / f"{stem}-{kind}-{hashlib.sha256(data).hexdigest()[:10]}.{ext}").write_bytes(data)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_TEXT = st.characters(exclude_categories=("Cs", "Cc", "Cn")) | st.sampled_from("\t\n")
+_TAGS = ("p", "r", "t", "tbl", "tr", "tc", "numPr", "ilvl", "numId", "ins", "del", "delText", "sdt", "sdtContent",
+         "hyperlink", "pPr", "pStyle", "tab", "br", "footnoteReference", "commentReference")
+
+
+@st.composite
+def mutated_xml(draw: st.DrawFn, part: str) -> bytes:
+    """Element-level edits of one XML part of the seed DOCX: the tree stays well-formed, its meaning not."""
+    from lxml import etree
+
+    root = etree.fromstring(docx_part(part))
+    for _ in range(draw(st.integers(1, 5))):
+        nodes = list(root.iter())
+        node = nodes[draw(st.integers(0, len(nodes) - 1))]
+        parent = node.getparent()
+        op = draw(st.sampled_from(["delete", "duplicate", "move", "nest", "attr", "text", "rename", "wrap"]))
+        if op == "delete" and parent is not None:
+            parent.remove(node)
+        elif op == "duplicate" and parent is not None:
+            from copy import deepcopy
+
+            for _ in range(draw(st.integers(1, 50))):
+                parent.insert(parent.index(node), deepcopy(node))
+        elif op == "move" and parent is not None:
+            target = nodes[draw(st.integers(0, len(nodes) - 1))]
+            if node not in list(target.iterancestors()) and target is not node:
+                parent.remove(node)
+                target.append(node)
+        elif op == "nest":
+            deep = node
+            for _ in range(draw(st.integers(1, 200))):
+                deep = etree.SubElement(deep, _W + draw(st.sampled_from(_TAGS)))
+            deep.text = draw(st.text(_XML_TEXT, max_size=20))
+        elif op == "attr":
+            value = draw(st.one_of(st.integers(-(2**63), 2**63).map(str), st.text(_XML_TEXT, max_size=30)))
+            name = draw(st.sampled_from(["val", "id", "ilvl", "numId", "abstractNumId", "start", "author"]))
+            try:
+                node.set(_W + name, value)
+            except ValueError:  # a control character lxml will not store
+                pass
+        elif op == "text":
+            try:
+                node.text = draw(st.text(_XML_TEXT, max_size=200)) * draw(st.integers(1, 5))
+            except ValueError:
+                pass
+        elif op == "rename":
+            node.tag = _W + draw(st.sampled_from(_TAGS))
+        elif op == "wrap" and parent is not None:
+            wrapper = etree.Element(_W + draw(st.sampled_from(("ins", "del", "sdtContent", "hyperlink", "tc"))))
+            parent.replace(node, wrapper)
+            wrapper.append(node)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@settings(FUZZ, max_examples=EXAMPLES or 150)
+@given(
+    part=st.sampled_from(["word/document.xml", "word/numbering.xml", "word/styles.xml"]),
+    data=st.data(),
+)
+def test_mutated_docx_xml(tmp_path_factory: pytest.TempPathFactory, part: str, data: st.DataObject) -> None:
+    body = data.draw(mutated_xml(part))
+    _load(tmp_path_factory.mktemp("docxml"), rezip(seed_docx(), {part: body}), "mutated-xml.docx")
 
 
 @FUZZ
@@ -116,8 +198,10 @@ def test_mutated_clause_text(tmp_path_factory: pytest.TempPathFactory, text: str
 
 
 def test_saved_regressions(tmp_path: Path) -> None:
-    """Replay every saved crasher (none found so far; the folder holds them when one is)."""
-    for path in sorted(REGRESSIONS.glob("*")) if REGRESSIONS.is_dir() else []:
+    """Replay every saved crasher: each must now load (or be refused with our own error) and analyse."""
+    saved = sorted(p for p in REGRESSIONS.glob("*") if p.suffix in (".pdf", ".docx", ".txt", ".md"))
+    assert saved, "tests/regressions/ holds the crashers found so far"
+    for path in saved:
         _load(tmp_path, path.read_bytes(), path.name)
 
 

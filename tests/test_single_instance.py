@@ -116,7 +116,7 @@ def test_single_instance_after_close_next_launch_is_primary(qtbot, app_id) -> No
 
 @pytest.mark.skipif(os.name == "nt", reason="Unix socket files only")
 def test_single_instance_stale_socket_from_crash_is_replaced(qtbot, app_id) -> None:  # type: ignore[no-untyped-def]
-    stale = Path(QDir.tempPath()) / server_name_for(app_id)
+    stale = Path(SingleInstance(app_id).server_name)
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.bind(str(stale))  # bound, never listening: what a killed instance leaves behind
     s.close()
@@ -197,3 +197,68 @@ def test_single_instance_second_process_hands_over_and_exits(qtbot, primary, app
         qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20000)
     assert proc.returncode == 0
     assert blocker.args == [str(contract)]
+
+
+# --------------------------------------------------------------------------- #19: a hostile local user
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Unix socket files only")
+def test_issue_19_socket_lives_in_a_folder_only_its_owner_can_enter(primary) -> None:  # type: ignore[no-untyped-def]
+    """It lived in the shared /tmp under a predictable name: another user could bind it first and receive
+    the path of every contract the victim opened."""
+    folder = Path(primary.server_name).parent
+    st = folder.lstat()
+    assert folder.is_absolute() and folder != Path(QDir.tempPath())
+    assert st.st_uid == os.geteuid() and st.st_mode & 0o077 == 0 and not folder.is_symlink()
+    assert Path(primary.server_name).exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Unix socket files only")
+def test_issue_19_a_squatted_runtime_folder_is_never_used(qtbot, app_id, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert Path(QDir.tempPath()) == tmp_path
+    squat = tmp_path / f"contractreview-{os.geteuid()}"
+    squat.mkdir()
+    squat.chmod(0o777)  # made first by someone else, open to all
+    if os.geteuid() == 0:
+        os.chown(squat, 65534, 65534)
+    guard = SingleInstance(app_id)
+    try:
+        assert not str(guard.server_name).startswith(str(squat))
+        assert guard.is_primary()  # unguarded rather than exposed
+        assert list(squat.iterdir()) == []
+    finally:
+        guard.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_PEERCRED")
+def test_issue_19_peer_credentials_are_read_and_a_foreign_peer_is_refused(  # type: ignore[no-untyped-def]
+    qtbot, primary, app_id, monkeypatch
+) -> None:
+    from PySide6.QtNetwork import QLocalSocket
+
+    from contractreview.gui import single_instance as si
+
+    probe = QLocalSocket()
+    probe.connectToServer(primary.server_name)
+    assert probe.waitForConnected(1000)
+    assert si.peer_uid(probe) == os.geteuid()  # the real SO_PEERCRED answer
+    probe.abort()
+
+    received: list[str] = []
+    primary.file_received.connect(received.append)
+    monkeypatch.setattr(si, "peer_uid", lambda conn: os.geteuid() + 1)  # every peer is someone else
+    # The sender refuses to tell a foreign server anything; the server ignores a foreign sender.
+    assert SingleInstance(app_id).send("/secret/contract.pdf") is False
+    raw = QLocalSocket()
+    raw.connectToServer(primary.server_name)
+    assert raw.waitForConnected(1000)
+    raw.write(b'{"open": "/planted.pdf"}\n')
+    raw.waitForBytesWritten(1000)
+    qtbot.wait(300)
+    assert received == []
+    monkeypatch.undo()
+    with qtbot.waitSignal(primary.file_received, timeout=5000):
+        assert SingleInstance(app_id).send("/ok.pdf")
+    assert received == ["/ok.pdf"]

@@ -210,11 +210,24 @@ class PdfPagesView(QGraphicsView):
         self._pdf = None
 
     def open_pdf(self, path: str, document: Document, password: str | None = None) -> None:
+        import hashlib
+
         import pypdfium2 as pdfium
 
+        from ..errors import FileAccessError
+        from ..ingest import read_bytes
+        from ..ingest.sniff import pdf_header_offset
+        from ..limits import Limits
+
         self.close_pdf()
+        # Pages are rendered from the bytes the ingest reader accepted (same SHA-256), read once through
+        # its checks (regular file, size), never from a path that may have changed since (#19).
+        data = read_bytes(Path(path), Limits.from_env())
+        if document.sha256 and hashlib.sha256(data).hexdigest() != document.sha256:
+            raise FileAccessError("the file changed since it was analysed", path)
+        data = data[max(0, pdf_header_offset(data)) :]
         with PDFIUM_LOCK:
-            self._pdf = pdfium.PdfDocument(path, password=password)
+            self._pdf = pdfium.PdfDocument(data, password=password)
             count = len(self._pdf)
         y = PAGE_GAP
         pages = document.pages or tuple()

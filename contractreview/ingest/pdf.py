@@ -604,7 +604,7 @@ def load_pdf(
     if offset > 0:
         # Junk before the header (offsets in the file count from the header): give pdfium the PDF itself.
         data = data[offset:]
-    check_pdf_streams(data, path, limits, started=started)
+    check_pdf_streams(data, path, limits, started=started, password=password)
     with PDFIUM_LOCK:  # pdfium is not thread-safe (the GUI may be rendering pages meanwhile)
         pdf = _open(data, path, password)
         try:

@@ -10,8 +10,8 @@ would inflate beyond ``Limits.max_pdf_stream_bytes``, a file whose streams toget
 naming the file.
 
 Image streams (DCT, JPX, JBIG2, CCITT, or a dictionary with ``/Subtype /Image``) are not decoded: text
-extraction never decodes them. Streams of an encrypted file cannot be decoded without the key; pdfium's
-own bounds and the page loop's time limit are what remains for those (see SECURITY.md).
+extraction never decodes them. An encrypted file's streams are decrypted by pypdf first (the password
+given, or the empty one); one pypdf cannot decrypt is left to pdfium's refusal.
 """
 
 from __future__ import annotations
@@ -175,16 +175,51 @@ def _budgeted(src: Iterable[bytes], limit: int) -> int:
     return n
 
 
-def check_pdf_streams(data: bytes, path: Path, limits: Limits, *, started: float | None = None) -> int:
+class _Meter:
+    """Counts decoded bytes per stream and in all, and watches the clock."""
+
+    def __init__(self, path: Path, limits: Limits, started: float) -> None:
+        self.path, self.limits, self.started, self.total = path, limits, started, 0
+
+    def stream(self, src: Iterable[bytes], label: str) -> None:
+        limits = self.limits
+        try:
+            self.total += _budgeted(src, limits.max_pdf_stream_bytes)
+        except _OverBudget:
+            raise DocumentTooLargeError(
+                f"{label} of the PDF inflates to more than {limits.max_pdf_stream_bytes / 1e6:.1f} MB "
+                "(a compression bomb, or a page far beyond any contract); it was not opened.",
+                self.path,
+                "Raise CONTRACTREVIEW_MAX_PDF_STREAM_BYTES if the file is trusted.",
+            ) from None
+        if self.total > limits.max_pdf_decoded_bytes:
+            raise DocumentTooLargeError(
+                f"the PDF's streams inflate to more than {limits.max_pdf_decoded_bytes / 1e6:.1f} MB in all; "
+                "it was not opened.",
+                self.path,
+                "Raise CONTRACTREVIEW_MAX_PDF_DECODED_BYTES if the file is trusted.",
+            )
+        if time.monotonic() - self.started > limits.max_seconds:
+            raise DocumentTooLargeError(
+                f"reading took longer than {limits.max_seconds:g} seconds (checking the PDF's streams).",
+                self.path,
+                "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
+            )
+
+
+def check_pdf_streams(
+    data: bytes, path: Path, limits: Limits, *, started: float | None = None, password: str | None = None
+) -> int:
     """Decode every stream of the PDF ``data`` against the budget; returns the decoded total in bytes.
 
     :raises DocumentTooLargeError: a stream or the whole file inflates beyond the limits, or the scan
         takes longer than the reading time limit.
     """
-    started = time.monotonic() if started is None else started
+    meter = _Meter(path, limits, time.monotonic() if started is None else started)
+    if b"/Encrypt" in data[-65536:] or b"/Encrypt" in data[:65536]:
+        _check_encrypted(data, meter, password)
+        return meter.total
     view = memoryview(data)
-    total = 0
-    encrypted = b"/Encrypt" in data[-65536:] or b"/Encrypt" in data[:65536]
     for m in _STREAM.finditer(data):
         start = m.end()
         before = data.rfind(b"obj", max(0, m.start() - 65536), m.start())
@@ -194,8 +229,8 @@ def check_pdf_streams(data: bytes, path: Path, limits: Limits, *, started: float
         names = _filters(dictionary)
         if not names or _IMAGE.search(dictionary) or any(n in _IMAGE_FILTERS for n in names):
             continue  # raw bytes (already counted in the file size) or an image text extraction never decodes
-        if encrypted or any(n not in _DECODERS for n in names):
-            continue  # unknown filters cannot be inflated here; encrypted streams are ciphertext
+        if any(n not in _DECODERS for n in names):
+            continue  # unknown filters cannot be inflated here
         length = _LENGTH.search(dictionary)
         end = start + int(length.group(1)) if length else data.find(b"endstream", start)
         if end < start or end > len(data):
@@ -205,28 +240,41 @@ def check_pdf_streams(data: bytes, path: Path, limits: Limits, *, started: float
         for name in names:
             src = _DECODERS[name](src)
         obj = _OBJ.search(data, max(0, before - 24), before + 3)
-        label = f"object {int(obj.group(1))}" if obj else f"the stream at byte {m.start():,}"
+        meter.stream(src, f"object {int(obj.group(1))}" if obj else f"the stream at byte {m.start():,}")
+    return meter.total
+
+
+def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
+    """The same budget for an encrypted PDF: its streams are ciphertext until decrypted, so pypdf
+    decrypts each one (with the password given, or the empty one most such files use) before it is
+    counted. When pypdf cannot decrypt (a wrong password, a scheme it lacks), pdfium refuses the file."""
+    import io
+
+    try:
+        from pypdf import PdfReader
+        from pypdf.generic import ArrayObject, NameObject, StreamObject
+
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(password or ""):
+            return
+        ids = sorted({idnum for table in reader.xref.values() for idnum in table})
+    except Exception:  # noqa: BLE001 - pdfium decides about a file pypdf cannot read
+        return
+    for idnum in ids:
         try:
-            size = _budgeted(src, limits.max_pdf_stream_bytes)
-        except _OverBudget:
-            raise DocumentTooLargeError(
-                f"{label} of the PDF inflates to more than {limits.max_pdf_stream_bytes / 1e6:.0f} MB "
-                "(a compression bomb, or a page far beyond any contract); it was not opened.",
-                path,
-                "Raise CONTRACTREVIEW_MAX_PDF_STREAM_BYTES if the file is trusted.",
-            ) from None
-        total += size
-        if total > limits.max_pdf_decoded_bytes:
-            raise DocumentTooLargeError(
-                f"the PDF's streams inflate to more than {limits.max_pdf_decoded_bytes / 1e6:.0f} MB in all; "
-                "it was not opened.",
-                path,
-                "Raise CONTRACTREVIEW_MAX_PDF_DECODED_BYTES if the file is trusted.",
-            )
-        if time.monotonic() - started > limits.max_seconds:
-            raise DocumentTooLargeError(
-                f"reading took longer than {limits.max_seconds:g} seconds (checking the PDF's streams).",
-                path,
-                "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
-            )
-    return total
+            obj = reader.get_object(idnum)
+        except Exception:  # noqa: BLE001 - a damaged object: pdfium skips it too
+            continue
+        if not isinstance(obj, StreamObject):
+            continue
+        filters = obj.get("/Filter")
+        names = [bytes(str(f)[1:], "latin-1") for f in (filters if isinstance(filters, ArrayObject) else [filters])
+                 if isinstance(f, NameObject)]
+        if not names or obj.get("/Subtype") == "/Image" or any(n in _IMAGE_FILTERS for n in names):
+            continue
+        if any(n not in _DECODERS for n in names):
+            continue
+        src: Iterable[bytes] = _chunks(memoryview(obj._data))
+        for name in names:
+            src = _DECODERS[name](src)
+        meter.stream(src, f"object {idnum}")

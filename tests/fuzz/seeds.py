@@ -40,6 +40,10 @@ def seed_docx() -> bytes:
     document.add_heading("Data Privacy Agreement", level=1)
     for clause in SEED_CLAUSES:
         document.add_paragraph(clause)
+    # A numbered list, a tracked insertion and a comment-free footnote-free body: the XML structure the
+    # element-level fuzzer (test_fuzz.test_mutated_docx_xml) rearranges.
+    for item in ("Access controls", "Encryption at rest"):
+        document.add_paragraph(item, style="List Number")
     table = document.add_table(rows=1, cols=2)
     table.cell(0, 0).text = "Retention"
     table.cell(0, 1).text = "60 days"
@@ -50,3 +54,21 @@ def seed_docx() -> bytes:
 
 def seed_text() -> bytes:
     return "\n\n".join(SEED_CLAUSES).encode("utf-8")
+
+
+def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    """A copy of the DOCX ``data`` with some members replaced (valid CRCs, so the XML parser sees them)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+    return out.getvalue()
+
+
+def docx_part(name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(seed_docx())) as zf:
+        return zf.read(name)

@@ -25,6 +25,8 @@ def test_screenshot_of_the_sample(tmp_path: Path) -> None:
     proc = _gui(tmp_path, "--offscreen-screenshot", str(png), str(sample_contract("pdf")))
     assert proc.returncode == 0, proc.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The picture shows the contract: owner-only, like every export (#19; it was written 0644).
+    assert png.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_broken_file_fails_fast_with_the_reason_instead_of_a_modal_dialog(tmp_path: Path) -> None:

@@ -1,0 +1,72 @@
+"""Hostile files for the second hardening round (#19), generated in milliseconds.
+
+A real compression bomb: a PDF whose one content stream inflates to ``decoded`` bytes. The deflate data is
+built from one repeated block (full flushes make every 1 MB block of spaces compress to the same bytes),
+so a 2 GB bomb costs 2 MB and a fraction of a second to write.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+_MB = 1 << 20
+
+
+def deflate_bomb(decoded_mb: int, byte: bytes = b" ") -> bytes:
+    chunk = byte * _MB
+    c = zlib.compressobj(9)
+    first = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    one = zlib.adler32(chunk)
+    # adler32 of n identical chunks, without hashing n megabytes: combine chunk by chunk (cheap arithmetic).
+    for _ in range(decoded_mb):
+        adler = _adler_combine(adler, one, _MB)
+    return first + block * (decoded_mb - 1) + b"\x03\x00" + struct.pack(">I", adler)
+
+
+def _adler_combine(a1: int, a2: int, len2: int) -> int:
+    base = 65521
+    rem = len2 % base
+    s1 = a1 & 0xFFFF
+    s2 = (rem * s1) % base
+    s1 += (a2 & 0xFFFF) + base - 1
+    s2 += (a1 >> 16) + (a2 >> 16) + base - rem
+    s1 %= base
+    s2 %= base
+    return (s2 << 16) | s1
+
+
+def pdf_with_streams(contents: list[bytes], *, filters: bytes = b"/FlateDecode", prefix: bytes = b"") -> bytes:
+    """A one-page PDF whose /Contents are the given (already encoded) streams, each under ``filters``."""
+    n = len(contents)
+    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(n))
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 "
+        + b"%d 0 R >> >> /Contents [%s] >>" % (4 + n, kids),
+    ]
+    for s in contents:
+        objs.append(b"<< /Length %d /Filter %s >>\nstream\n" % (len(s), filters) + s + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(prefix + b"%PDF-1.4\n")
+    base = len(prefix)
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out) - base)
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out) - base
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def text_content(lines: list[str]) -> bytes:
+    ops = [b"BT /F1 11 Tf 72 720 Td 14 TL"]
+    for line in lines:
+        ops.append(b"(" + line.encode("latin-1").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '")
+    ops.append(b"ET")
+    return b"\n".join(ops)
