@@ -22,7 +22,11 @@ class Limits:
     max_docx_uncompressed_bytes: int = 300 * 1024 * 1024  # sum of zip members once inflated
     max_docx_ratio: int = 200  # inflate ratio of any single zip member
     max_page_area_pt2: float = 200.0 * 72 * 200 * 72  # a page larger than 200 in x 200 in is refused
-    # PDF streams once inflated (#19): one stream (a page's content, a font), and all of them together.
+    # PDF streams once inflated (#19). pdfium's memory follows the content it parses (about 20 bytes per
+    # byte of dense drawing operators), so content is budgeted tightly: one content stream, one page's
+    # content streams together, and (twice that) all form XObjects. Fonts and object streams are not
+    # drawn and get the larger per-stream budget; everything together is bounded for time.
+    max_pdf_content_bytes: int = 16 * 1024 * 1024
     max_pdf_stream_bytes: int = 64 * 1024 * 1024
     max_pdf_decoded_bytes: int = 512 * 1024 * 1024
     # Ingest and analysis together, wall time (#19): a huge text or DOCX stops cleanly instead of running on.
@@ -42,6 +46,7 @@ class Limits:
             ),
             max_docx_ratio=base.max_docx_ratio,
             max_page_area_pt2=base.max_page_area_pt2,
+            max_pdf_content_bytes=_env_int("CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES", base.max_pdf_content_bytes),
             max_pdf_stream_bytes=_env_int("CONTRACTREVIEW_MAX_PDF_STREAM_BYTES", base.max_pdf_stream_bytes),
             max_pdf_decoded_bytes=_env_int("CONTRACTREVIEW_MAX_PDF_DECODED_BYTES", base.max_pdf_decoded_bytes),
             max_analysis_seconds=float(

@@ -105,7 +105,7 @@ def test_issue_19_pdf_compression_bomb_refused_under_1gb(tmp_path: Path) -> None
 
 
 def test_issue_19_pdf_nested_filters_and_run_length_are_budgeted(tmp_path: Path) -> None:
-    small = Limits(max_pdf_stream_bytes=8 * 1024 * 1024)
+    small = Limits(max_pdf_content_bytes=8 * 1024 * 1024)
     # Flate inside Flate: each layer small, the inner one inflating to 64 MB.
     twice = tmp_path / "twice.pdf"
     twice.write_bytes(
@@ -121,14 +121,35 @@ def test_issue_19_pdf_nested_filters_and_run_length_are_budgeted(tmp_path: Path)
     runs.write_bytes(pdf_with_streams([b"\x81 " * 100_000 + b"\x80"], filters=b"/RunLengthDecode"))
     with pytest.raises(DocumentTooLargeError, match="runs.pdf: .*inflates"):
         load_document(runs, limits=small)
-    # Many streams, each within the budget, together beyond the file's budget.
+    # Six content streams of 4 MB each: every one within the stream budget, the page beyond its own.
     many = tmp_path / "many.pdf"
     many.write_bytes(pdf_with_streams([zlib.compress(text_content(CLAUSES))] + [deflate_bomb(4)] * 6))
-    with pytest.raises(DocumentTooLargeError, match="many.pdf: .*in all"):
-        load_document(many, limits=Limits(max_pdf_stream_bytes=8 << 20, max_pdf_decoded_bytes=16 << 20))
+    with pytest.raises(DocumentTooLargeError, match="many.pdf: one page's content .*inflates"):
+        load_document(many, limits=small)
+    # ... and the file's budget for all streams together.
+    with pytest.raises(DocumentTooLargeError, match="many.pdf: the PDF's streams together"):
+        load_document(many, limits=Limits(max_pdf_content_bytes=64 << 20, max_pdf_decoded_bytes=16 << 20))
     # The same streams within the budget still read.
-    doc = load_document(many, limits=Limits(max_pdf_stream_bytes=8 << 20, max_pdf_decoded_bytes=64 << 20))
+    doc = load_document(many, limits=Limits(max_pdf_content_bytes=64 << 20, max_pdf_decoded_bytes=64 << 20))
     assert "seventy-two (72) hours" in doc.text
+
+
+@pytest.mark.skipif(not LINUX, reason="peak RSS from wait4 (Linux)")
+def test_issue_19_pdf_dense_drawing_within_budget_stays_under_1gb_and_beyond_is_refused(tmp_path: Path) -> None:
+    """pdfium's memory follows the content it parses: 60 MB of tiny path operators took 1.25 GB and 28 s as
+    one page. Beyond the content budget such a page is refused; at the budget it stays far below 1 GB."""
+    unit = b"0 0 m 1 1 l S\n"
+    for mb, refused in ((60, True), (15, False)):
+        body = unit * ((mb << 20) // len(unit))
+        path = tmp_path / f"dense{mb}.pdf"
+        path.write_bytes(pdf_with_streams([zlib.compress(text_content(CLAUSES)), zlib.compress(body, 9)]))
+        rc, out, err, peak_mb = cli(["ingest", path.name], tmp_path, timeout=120)
+        if refused:
+            assert rc == 2 and "inflates" in one_error_line(err, path.name)
+        else:
+            assert rc == 0 and b"seventy-two" in out, err
+        assert peak_mb <= 1024, f"{path.name}: peak RSS {peak_mb:.0f} MB"
+        print(f"\n{path.name}: exit {rc}, peak RSS {peak_mb:.0f} MB")
 
 
 def test_issue_19_pdf_bomb_inside_an_encrypted_pdf_is_budgeted_too(tmp_path: Path) -> None:
@@ -144,15 +165,15 @@ def test_issue_19_pdf_bomb_inside_an_encrypted_pdf_is_budgeted_too(tmp_path: Pat
         w.write(fh)
     assert b"/Encrypt" in locked.read_bytes()
     with pytest.raises(DocumentTooLargeError, match="locked.pdf: object .* inflates"):
-        load_document(locked, limits=Limits(max_pdf_stream_bytes=8 << 20))
-    assert "seventy-two" in load_document(locked, limits=Limits(max_pdf_stream_bytes=128 << 20)).text
+        load_document(locked, limits=Limits(max_pdf_content_bytes=8 << 20))
+    assert "seventy-two" in load_document(locked, limits=Limits(max_pdf_content_bytes=128 << 20)).text
 
 
 def test_issue_19_pdf_stream_scan_decodes_lzw_and_ascii_layers(tmp_path: Path) -> None:
     """A valid PDF whose text sits behind ASCII85 + Flate still reads; an LZW stream is decoded for the count."""
     import base64
 
-    from contractreview.ingest.pdf_budget import _lzw
+    from contractreview.ingest.pdf_budget import _a85_fast, _lzw
 
     content = text_content(CLAUSES)
     a85 = base64.a85encode(zlib.compress(content), adobe=True)[2:]  # PDF's form: no leading "<~"
@@ -166,6 +187,10 @@ def test_issue_19_pdf_stream_scan_decodes_lzw_and_ascii_layers(tmp_path: Path) -
     bits += "0" * (-len(bits) % 8)
     packed = bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits), 8))
     assert b"".join(_lzw([packed])) == b"ABAB"
+    # The fast ASCII85 decoder agrees with the standard library on every padding length.
+    for n in range(12):
+        raw = bytes(range(n)) + b"\0" * 8 + bytes(range(250, 256))[: n % 4]
+        assert _a85_fast(base64.a85encode(raw)) == raw, n
 
 
 # --------------------------------------------------------------------------- 3. only regular files
@@ -503,7 +528,7 @@ def test_issue_19_every_refusal_is_one_line_naming_the_file(tmp_path: Path) -> N
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
         rc, out, err, _ = cli(
-            ["analyze", name, "--no-store"], tmp_path, env=_env(CONTRACTREVIEW_MAX_PDF_STREAM_BYTES=str(32 << 20))
+            ["analyze", name, "--no-store"], tmp_path, env=_env(CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES=str(32 << 20))
         )
         assert rc == 2 and out == b"", name
         one_error_line(err, name)

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import DocumentTooLargeError
 from ..limits import Limits
 
-_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
+_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")  # not the one ending "endstream"
 _OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9.#]+)")
 _NAME = re.compile(rb"/([A-Za-z0-9.#]+)")
@@ -140,9 +140,31 @@ def _ascii85(src: Iterable[bytes]) -> Iterator[bytes]:
     data = b"".join(src)
     data = re.sub(rb"\s", b"", data.split(b"~>", 1)[0]).removeprefix(b"<~")
     try:
-        yield base64.a85decode(data)
+        yield _a85_fast(data)
     except ValueError:
         return
+
+
+def _a85_fast(data: bytes) -> bytes:
+    """ASCII85 decoding with numpy (a spaCy dependency, always present): reportlab writes every content
+    stream as ASCII85 + Flate, and ``base64.a85decode`` (pure Python) tripled the scan's time."""
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        return base64.a85decode(data)
+    data = data.replace(b"z", b"!!!!!")
+    if not data:
+        return b""
+    pad = -len(data) % 5
+    digits = np.frombuffer(data + b"u" * pad, dtype=np.uint8).astype(np.uint64)
+    if digits.size and (digits.min() < 33 or digits.max() > 117):
+        raise ValueError("not ASCII85")
+    groups = (digits - 33).reshape(-1, 5)
+    values = groups @ np.array([85**4, 85**3, 85**2, 85, 1], dtype=np.uint64)
+    if values.size and values.max() > 0xFFFFFFFF:
+        raise ValueError("ASCII85 group out of range")
+    out = values.astype(">u4").tobytes()
+    return out[: len(out) - pad] if pad else out
 
 
 _DECODERS = {
@@ -166,39 +188,71 @@ def _filters(dictionary: bytes) -> list[bytes]:
     return _NAME.findall(m.group(1))
 
 
-def _budgeted(src: Iterable[bytes], limit: int) -> int:
+def _budgeted(src: Iterable[bytes], limit: int, keep: list[bytes] | None = None) -> int:
     n = 0
     for chunk in src:
         n += len(chunk)
         if n > limit:
             raise _OverBudget
+        if keep is not None:
+            keep.append(chunk)
     return n
 
 
+# What a stream is, from its dictionary: fonts may be large and are not parsed into page objects; object
+# streams hold the dictionaries of other objects (pages among them); forms are drawn into pages.
+_FONT = re.compile(rb"/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)\b")
+_FORM = re.compile(rb"/Subtype\s*/Form\b")
+_OBJSTM = re.compile(rb"/Type\s*/ObjStm\b")
+_CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[((?:\s*\d+\s+\d+\s+R)*)\s*\])")
+_REF = re.compile(rb"(\d+)\s+\d+\s+R")
+
+
 class _Meter:
-    """Counts decoded bytes per stream and in all, and watches the clock."""
+    """Counts decoded bytes per stream, per page, for forms and in all, and watches the clock.
+
+    pdfium's memory follows the content it parses, not the file: a 60 MB content stream of tiny path
+    operators took 1.25 GB and 28 s to load as one page. So content streams (and the form XObjects pages
+    draw) get a small budget; fonts a larger one; and a page's content streams together one more.
+    """
 
     def __init__(self, path: Path, limits: Limits, started: float) -> None:
-        self.path, self.limits, self.started, self.total = path, limits, started, 0
+        self.path, self.limits, self.started = path, limits, started
+        self.total = self.forms = 0
+        self.sizes: dict[int, int] = {}
+        self.objstm: list[bytes] = []  # decoded object streams: where compressed page dictionaries live
 
-    def stream(self, src: Iterable[bytes], label: str) -> None:
+    def _refuse(self, what: str, limit: int, env: str) -> DocumentTooLargeError:
+        return DocumentTooLargeError(
+            f"{what} inflates to more than {limit / 1e6:.1f} MB (a compression bomb, or content far beyond "
+            "any contract); it was not opened.",
+            self.path,
+            f"Raise {env} if the file is trusted.",
+        )
+
+    def stream(self, src: Iterable[bytes], label: str, dictionary: bytes, idnum: int | None) -> None:
         limits = self.limits
+        big = bool(_FONT.search(dictionary) or _OBJSTM.search(dictionary))
+        limit = limits.max_pdf_stream_bytes if big else limits.max_pdf_content_bytes
+        keep: list[bytes] | None = [] if _OBJSTM.search(dictionary) else None
         try:
-            self.total += _budgeted(src, limits.max_pdf_stream_bytes)
+            size = _budgeted(src, limit, keep)
         except _OverBudget:
-            raise DocumentTooLargeError(
-                f"{label} of the PDF inflates to more than {limits.max_pdf_stream_bytes / 1e6:.1f} MB "
-                "(a compression bomb, or a page far beyond any contract); it was not opened.",
-                self.path,
-                "Raise CONTRACTREVIEW_MAX_PDF_STREAM_BYTES if the file is trusted.",
-            ) from None
+            env = "CONTRACTREVIEW_MAX_PDF_STREAM_BYTES" if big else "CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES"
+            raise self._refuse(f"{label} of the PDF", limit, env) from None
+        if keep is not None:
+            self.objstm.append(b"".join(keep))
+        if idnum is not None:
+            self.sizes[idnum] = size
+        if _FORM.search(dictionary):
+            self.forms += size
+            if self.forms > limits.max_pdf_content_bytes * 2:
+                raise self._refuse("the PDF's form XObjects together", limits.max_pdf_content_bytes * 2,
+                                   "CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES")
+        self.total += size
         if self.total > limits.max_pdf_decoded_bytes:
-            raise DocumentTooLargeError(
-                f"the PDF's streams inflate to more than {limits.max_pdf_decoded_bytes / 1e6:.1f} MB in all; "
-                "it was not opened.",
-                self.path,
-                "Raise CONTRACTREVIEW_MAX_PDF_DECODED_BYTES if the file is trusted.",
-            )
+            raise self._refuse("the PDF's streams together", limits.max_pdf_decoded_bytes,
+                               "CONTRACTREVIEW_MAX_PDF_DECODED_BYTES")
         if time.monotonic() - self.started > limits.max_seconds:
             raise DocumentTooLargeError(
                 f"reading took longer than {limits.max_seconds:g} seconds (checking the PDF's streams).",
@@ -206,14 +260,25 @@ class _Meter:
                 "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
             )
 
+    def page(self, refs: Iterable[int], label: str) -> None:
+        size = sum(self.sizes.get(r, 0) for r in refs)
+        if size > self.limits.max_pdf_content_bytes:
+            raise self._refuse(label, self.limits.max_pdf_content_bytes, "CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES")
+
+    def pages_in(self, blob: bytes) -> None:
+        """Every ``/Contents`` of a page dictionary in ``blob`` (raw file or decoded object stream)."""
+        for m in _CONTENTS.finditer(blob):
+            refs = [int(m.group(1))] if m.group(1) else [int(r) for r in _REF.findall(m.group(2))]
+            self.page(refs, "one page's content of the PDF")
+
 
 def check_pdf_streams(
     data: bytes, path: Path, limits: Limits, *, started: float | None = None, password: str | None = None
 ) -> int:
     """Decode every stream of the PDF ``data`` against the budget; returns the decoded total in bytes.
 
-    :raises DocumentTooLargeError: a stream or the whole file inflates beyond the limits, or the scan
-        takes longer than the reading time limit.
+    :raises DocumentTooLargeError: a stream, a page's content, the forms or the whole file inflate beyond
+        the limits, or the scan takes longer than the reading time limit.
     """
     meter = _Meter(path, limits, time.monotonic() if started is None else started)
     if b"/Encrypt" in data[-65536:] or b"/Encrypt" in data[:65536]:
@@ -227,8 +292,8 @@ def check_pdf_streams(
             continue  # the word "stream" inside some other object, not a stream's start
         dictionary = data[before : m.start()]
         names = _filters(dictionary)
-        if not names or _IMAGE.search(dictionary) or any(n in _IMAGE_FILTERS for n in names):
-            continue  # raw bytes (already counted in the file size) or an image text extraction never decodes
+        if _IMAGE.search(dictionary) or any(n in _IMAGE_FILTERS for n in names):
+            continue  # an image: text extraction never decodes it
         if any(n not in _DECODERS for n in names):
             continue  # unknown filters cannot be inflated here
         length = _LENGTH.search(dictionary)
@@ -236,11 +301,15 @@ def check_pdf_streams(
         if end < start or end > len(data):
             end = data.find(b"endstream", start)
             end = len(data) if end < 0 else end
-        src: Iterable[bytes] = _chunks(view[start:end])
+        src: Iterable[bytes] = _chunks(view[start:end])  # unfiltered content counts too: pdfium parses it
         for name in names:
             src = _DECODERS[name](src)
         obj = _OBJ.search(data, max(0, before - 24), before + 3)
-        meter.stream(src, f"object {int(obj.group(1))}" if obj else f"the stream at byte {m.start():,}")
+        idnum = int(obj.group(1)) if obj else None
+        meter.stream(src, f"object {idnum}" if obj else f"the stream at byte {m.start():,}", dictionary, idnum)
+    meter.pages_in(data)
+    for blob in meter.objstm:
+        meter.pages_in(blob)
     return meter.total
 
 
@@ -252,7 +321,7 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
 
     try:
         from pypdf import PdfReader
-        from pypdf.generic import ArrayObject, NameObject, StreamObject
+        from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(password or ""):
@@ -270,11 +339,23 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
         filters = obj.get("/Filter")
         names = [bytes(str(f)[1:], "latin-1") for f in (filters if isinstance(filters, ArrayObject) else [filters])
                  if isinstance(f, NameObject)]
-        if not names or obj.get("/Subtype") == "/Image" or any(n in _IMAGE_FILTERS for n in names):
+        if obj.get("/Subtype") == "/Image" or any(n in _IMAGE_FILTERS for n in names):
             continue
         if any(n not in _DECODERS for n in names):
             continue
         src: Iterable[bytes] = _chunks(memoryview(obj._data))
         for name in names:
             src = _DECODERS[name](src)
-        meter.stream(src, f"object {idnum}")
+        kind = b" ".join(
+            f"{k} {v}".encode("latin-1", "replace") for k, v in obj.items() if k in ("/Subtype", "/Type", "/Length1")
+        )
+        meter.stream(src, f"object {idnum}", kind, idnum)
+    try:
+        for number, page in enumerate(reader.pages, 1):
+            contents = page.get("/Contents")
+            refs = contents if isinstance(contents, ArrayObject) else [contents]
+            meter.page([r.idnum for r in refs if isinstance(r, IndirectObject)], f"page {number} of the PDF")
+    except DocumentTooLargeError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged page tree: pdfium decides
+        return
