@@ -157,7 +157,7 @@ def mutated_xml(draw: st.DrawFn, part: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-@settings(FUZZ, max_examples=EXAMPLES or 150)
+@settings(FUZZ, max_examples=EXAMPLES or 100)
 @given(
     part=st.sampled_from(["word/document.xml", "word/numbering.xml", "word/styles.xml"]),
     data=st.data(),
