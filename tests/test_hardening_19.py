@@ -152,6 +152,22 @@ def test_issue_19_pdf_dense_drawing_within_budget_stays_under_1gb_and_beyond_is_
         print(f"\n{path.name}: exit {rc}, peak RSS {peak_mb:.0f} MB")
 
 
+def test_issue_19_pdf_budget_leaves_attachments_alone(tmp_path: Path) -> None:
+    """A large attached file is never decoded to read the text, so it must not count against the content
+    budget (it is dropped from annotated copies instead)."""
+    from pypdf import PdfReader, PdfWriter
+
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(_pdf())
+    w = PdfWriter(clone_from=PdfReader(str(plain)))
+    w.add_attachment("pricing.xlsx", bytes(20 * 1024 * 1024))
+    attached = tmp_path / "attached.pdf"
+    with open(attached, "wb") as fh:
+        w.write(fh)
+    doc = load_document(attached, limits=Limits(max_pdf_content_bytes=1 << 20))
+    assert "seventy-two" in doc.text and any("embedded files" in x for x in doc.warnings)
+
+
 def test_issue_19_pdf_bomb_inside_an_encrypted_pdf_is_budgeted_too(tmp_path: Path) -> None:
     """Encrypting a bomb (with the empty user password every viewer opens silently) must not hide it."""
     from pypdf import PdfReader, PdfWriter

@@ -9,8 +9,8 @@ would inflate beyond ``Limits.max_pdf_stream_bytes``, a file whose streams toget
 ``Limits.max_pdf_decoded_bytes``, or a scan longer than the reading time limit is refused with one line
 naming the file.
 
-Image streams (DCT, JPX, JBIG2, CCITT, or a dictionary with ``/Subtype /Image``) are not decoded: text
-extraction never decodes them. An encrypted file's streams are decrypted by pypdf first (the password
+Image streams (DCT, JPX, JBIG2, CCITT, or a dictionary with ``/Subtype /Image``) and embedded files are
+not decoded: text extraction never decodes them. An encrypted file's streams are decrypted by pypdf first (the password
 given, or the empty one); one pypdf cannot decrypt is left to pdfium's refusal.
 """
 
@@ -31,7 +31,7 @@ _OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9.#]+)")
 _NAME = re.compile(rb"/([A-Za-z0-9.#]+)")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
-_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b|/Type\s*/EmbeddedFile\b")  # never decoded to read the text
 _CHUNK = 1 << 16
 _IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"JBIG2Decode", b"CCITTFaxDecode", b"CCF", b"Crypt"}
 
@@ -339,7 +339,9 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
         filters = obj.get("/Filter")
         names = [bytes(str(f)[1:], "latin-1") for f in (filters if isinstance(filters, ArrayObject) else [filters])
                  if isinstance(f, NameObject)]
-        if obj.get("/Subtype") == "/Image" or any(n in _IMAGE_FILTERS for n in names):
+        if obj.get("/Subtype") == "/Image" or obj.get("/Type") == "/EmbeddedFile" or any(
+            n in _IMAGE_FILTERS for n in names
+        ):
             continue
         if any(n not in _DECODERS for n in names):
             continue
