@@ -70,3 +70,44 @@ def text_content(lines: list[str]) -> bytes:
         ops.append(b"(" + line.encode("latin-1").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '")
     ops.append(b"ET")
     return b"\n".join(ops)
+
+
+def pdf_drawing_forms(levels: list[int], form_body: bytes, *, lines: list[str] | None = None) -> bytes:
+    """A one-page PDF whose page draws form 1 ``levels[0]`` times, form 1 draws form 2 ``levels[1]`` times,
+    and so on; the last form holds ``form_body``. A few kilobytes that pdfium parses
+    ``prod(levels) * len(form_body)`` bytes for."""
+    n = len(levels)
+    first_form = 6  # objects: 1 catalog, 2 pages, 3 page, 4 content, 5 font, 6.. forms
+
+    def draws(name: str, times: int) -> bytes:
+        return b"q /%s Do Q\n" % name.encode() * times
+
+    content = text_content(lines or ["Provider shall delete Student Data within thirty (30) days."]) + b"\n"
+    content += draws("Fm0", levels[0])
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> "
+        + b"/XObject << /Fm0 %d 0 R >> >> /Contents 4 0 R >>" % first_form,
+        _flate_stream(content, b""),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for k in range(n):
+        body = draws("Fm0", levels[k + 1]) if k + 1 < n else form_body
+        resources = b"/Resources << /XObject << /Fm0 %d 0 R >> >> " % (first_form + k + 1) if k + 1 < n else b""
+        objs.append(_flate_stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] " + resources))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _flate_stream(body: bytes, extra: bytes) -> bytes:
+    data = zlib.compress(body)
+    return b"<< %s/Length %d /Filter /FlateDecode >>\nstream\n" % (extra, len(data)) + data + b"\nendstream"

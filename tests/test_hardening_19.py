@@ -22,7 +22,7 @@ import pytest
 from contractreview.errors import DocumentTooLargeError, FileAccessError
 from contractreview.ingest import load_document, too_large_reason
 from contractreview.limits import Limits
-from tests.hostile_files import deflate_bomb, pdf_with_streams, text_content
+from tests.hostile_files import deflate_bomb, pdf_drawing_forms, pdf_with_streams, text_content
 
 REPO = Path(__file__).resolve().parent.parent
 LINUX = sys.platform.startswith("linux")
@@ -150,6 +150,35 @@ def test_issue_19_pdf_dense_drawing_within_budget_stays_under_1gb_and_beyond_is_
             assert rc == 0 and b"seventy-two" in out, err
         assert peak_mb <= 1024, f"{path.name}: peak RSS {peak_mb:.0f} MB"
         print(f"\n{path.name}: exit {rc}, peak RSS {peak_mb:.0f} MB")
+
+
+def _address_space(limit_bytes: int):  # type: ignore[no-untyped-def]
+    """Keep a child that would explode (the code before the fix) from taking the machine with it."""
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+    return apply
+
+
+@pytest.mark.skipif(not LINUX, reason="peak RSS from wait4 (Linux)")
+def test_issue_19_pdf_form_drawn_many_times_or_nested_is_refused(tmp_path: Path) -> None:
+    """pdfium parses a form again each time it is drawn: a 3 KB PDF drawing one 10 KB form 100,000 times
+    took 18 GB of memory and did not finish in five minutes; nested forms multiply the same way."""
+    path_ops = b"0 0 m 1 1 l S\n" * 700
+    cases = {
+        "reuse.pdf": pdf_drawing_forms([100_000], path_ops),
+        "nested.pdf": pdf_drawing_forms([60, 60, 60], path_ops[:1400]),
+    }
+    for name, data in cases.items():
+        assert len(data) < 5000
+        (tmp_path / name).write_bytes(data)
+        rc, out, err, peak_mb = cli(["ingest", name], tmp_path, timeout=60, preexec=_address_space(4 << 30))
+        assert rc == 2 and "forms it draws" in one_error_line(err, name), (name, err[-300:])
+        assert peak_mb <= 1024, f"{name}: peak RSS {peak_mb:.0f} MB"
+    # A page drawing a logo form a few times reads as before.
+    (tmp_path / "logo.pdf").write_bytes(pdf_drawing_forms([3], path_ops[:1400]))
+    assert "thirty (30) days" in load_document(tmp_path / "logo.pdf").text
 
 
 def test_issue_19_pdf_budget_leaves_attachments_alone(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import base64
 import re
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -206,6 +207,11 @@ _FORM = re.compile(rb"/Subtype\s*/Form\b")
 _OBJSTM = re.compile(rb"/Type\s*/ObjStm\b")
 _CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[((?:\s*\d+\s+\d+\s+R)*)\s*\])")
 _REF = re.compile(rb"(\d+)\s+\d+\s+R")
+# "/Fm0 Do" in content, and "/Fm0 12 0 R" in a resource dictionary: which form a page (or form) draws,
+# and how often. pdfium parses a form's content again for every time it is drawn.
+_DO = re.compile(rb"/([^\s/<>\[\]()%{}]+)\s*Do\b")
+_NAMED_REF = re.compile(rb"/([^\s/<>\[\]()%{}]+)\s*(\d+)\s+\d+\s+R")
+_MAX_NESTING = 64
 
 
 class _Meter:
@@ -221,6 +227,10 @@ class _Meter:
         self.total = self.forms = 0
         self.sizes: dict[int, int] = {}
         self.objstm: list[bytes] = []  # decoded object streams: where compressed page dictionaries live
+        self.draws: dict[int, Counter[bytes]] = {}  # stream -> XObject name -> times drawn
+        self.form_ids: set[int] = set()
+        self.named: dict[bytes, set[int]] = {}  # resource name -> objects it names somewhere in the file
+        self._expanded: dict[int, int] = {}
 
     def _refuse(self, what: str, limit: int, env: str) -> DocumentTooLargeError:
         return DocumentTooLargeError(
@@ -234,17 +244,26 @@ class _Meter:
         limits = self.limits
         big = bool(_FONT.search(dictionary) or _OBJSTM.search(dictionary))
         limit = limits.max_pdf_stream_bytes if big else limits.max_pdf_content_bytes
-        keep: list[bytes] | None = [] if _OBJSTM.search(dictionary) else None
+        objstm = bool(_OBJSTM.search(dictionary))
+        # Object streams are kept to find page dictionaries; content (at most the content budget) to count
+        # the forms it draws.
+        keep: list[bytes] | None = [] if objstm or not big else None
         try:
             size = _budgeted(src, limit, keep)
         except _OverBudget:
             env = "CONTRACTREVIEW_MAX_PDF_STREAM_BYTES" if big else "CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES"
             raise self._refuse(f"{label} of the PDF", limit, env) from None
         if keep is not None:
-            self.objstm.append(b"".join(keep))
+            blob = b"".join(keep)
+            if objstm:
+                self.objstm.append(blob)
+            elif idnum is not None and b"Do" in blob:
+                self.draws[idnum] = Counter(_DO.findall(blob))
         if idnum is not None:
             self.sizes[idnum] = size
         if _FORM.search(dictionary):
+            if idnum is not None:
+                self.form_ids.add(idnum)
             self.forms += size
             if self.forms > limits.max_pdf_content_bytes * 2:
                 raise self._refuse("the PDF's form XObjects together", limits.max_pdf_content_bytes * 2,
@@ -260,8 +279,41 @@ class _Meter:
                 "Raise CONTRACTREVIEW_MAX_SECONDS if the file is trusted.",
             )
 
+    def expanded(self, idnum: int, stack: tuple[int, ...] = ()) -> int:
+        """The content pdfium parses for stream ``idnum``: its own bytes, plus each form it draws as many
+        times as it draws it, recursively (a 3 KB PDF drawing one 10 KB form 100,000 times took 18 GB
+        and did not finish in five minutes). A form's name counts for the largest form it names anywhere
+        in the file; a form already being drawn (a cycle) or nesting deeper than pdfium goes counts 0."""
+        if idnum in self._expanded:
+            return self._expanded[idnum]
+        if idnum in stack or len(stack) > _MAX_NESTING:
+            return 0
+        total = self.sizes.get(idnum, 0)
+        for name, times in self.draws.get(idnum, Counter()).items():
+            forms = [f for f in self.named.get(name, ()) if f in self.form_ids]
+            if forms:
+                total += times * max(self.expanded(f, (*stack, idnum)) for f in forms)
+            if total > self.limits.max_pdf_decoded_bytes:
+                break  # already beyond every budget; the exact figure does not matter
+        self._expanded[idnum] = total
+        return total
+
+    def names_in(self, blob: bytes) -> None:
+        """Every ``/Name N 0 R`` in ``blob``: resource dictionaries naming forms (inline or not)."""
+        for m in _NAMED_REF.finditer(blob):
+            self.named.setdefault(m.group(1), set()).add(int(m.group(2)))
+
+    def check_drawing(self) -> None:
+        """Refuse content that, with the forms it draws, expands beyond the content budget."""
+        limit = self.limits.max_pdf_content_bytes
+        for idnum in self.draws:
+            if self.expanded(idnum) > limit:
+                raise self._refuse(
+                    f"object {idnum} of the PDF with the forms it draws", limit, "CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES"
+                )
+
     def page(self, refs: Iterable[int], label: str) -> None:
-        size = sum(self.sizes.get(r, 0) for r in refs)
+        size = sum(self.expanded(r) for r in refs)
         if size > self.limits.max_pdf_content_bytes:
             raise self._refuse(label, self.limits.max_pdf_content_bytes, "CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES")
 
@@ -307,6 +359,11 @@ def check_pdf_streams(
         obj = _OBJ.search(data, max(0, before - 24), before + 3)
         idnum = int(obj.group(1)) if obj else None
         meter.stream(src, f"object {idnum}" if obj else f"the stream at byte {m.start():,}", dictionary, idnum)
+    if meter.draws:
+        meter.names_in(data)
+        for blob in meter.objstm:
+            meter.names_in(blob)
+        meter.check_drawing()
     meter.pages_in(data)
     for blob in meter.objstm:
         meter.pages_in(blob)
@@ -352,6 +409,13 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
             f"{k} {v}".encode("latin-1", "replace") for k, v in obj.items() if k in ("/Subtype", "/Type", "/Length1")
         )
         meter.stream(src, f"object {idnum}", kind, idnum)
+    if meter.draws:
+        for idnum in ids:
+            try:
+                _collect_names(reader.get_object(idnum), meter.named, 0)
+            except Exception:  # noqa: BLE001 - damaged objects name nothing
+                continue
+        meter.check_drawing()
     try:
         for number, page in enumerate(reader.pages, 1):
             contents = page.get("/Contents")
@@ -361,3 +425,20 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
         raise
     except Exception:  # noqa: BLE001 - a damaged page tree: pdfium decides
         return
+
+
+def _collect_names(obj: object, named: dict[bytes, set[int]], depth: int) -> None:
+    """``/Name -> N 0 R`` entries of a pypdf object's dictionaries (resources inline or not), unresolved."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    if depth > 8:
+        return
+    if isinstance(obj, DictionaryObject):
+        for key, value in obj.items():
+            if isinstance(value, IndirectObject):
+                named.setdefault(str(key)[1:].encode("latin-1", "replace"), set()).add(value.idnum)
+            else:
+                _collect_names(value, named, depth + 1)
+    elif isinstance(obj, ArrayObject):
+        for value in obj:
+            _collect_names(value, named, depth + 1)
