@@ -21,6 +21,7 @@ class Limits:
     max_text_chars: int = 20_000_000
     max_docx_uncompressed_bytes: int = 300 * 1024 * 1024  # sum of zip members once inflated
     max_docx_ratio: int = 200  # inflate ratio of any single zip member
+    max_docx_xml_bytes: int = 32 * 1024 * 1024  # one XML part, parsed as a tree (about 16x in memory, #19)
     max_page_area_pt2: float = 200.0 * 72 * 200 * 72  # a page larger than 200 in x 200 in is refused
     # PDF streams once inflated (#19). pdfium's memory follows the content it parses (about 20 bytes per
     # byte of dense drawing operators), so content is budgeted tightly: one content stream, one page's
@@ -45,6 +46,7 @@ class Limits:
                 "CONTRACTREVIEW_MAX_DOCX_UNCOMPRESSED", base.max_docx_uncompressed_bytes
             ),
             max_docx_ratio=base.max_docx_ratio,
+            max_docx_xml_bytes=_env_int("CONTRACTREVIEW_MAX_DOCX_XML_BYTES", base.max_docx_xml_bytes),
             max_page_area_pt2=base.max_page_area_pt2,
             max_pdf_content_bytes=_env_int("CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES", base.max_pdf_content_bytes),
             max_pdf_stream_bytes=_env_int("CONTRACTREVIEW_MAX_PDF_STREAM_BYTES", base.max_pdf_stream_bytes),

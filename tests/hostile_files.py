@@ -111,3 +111,44 @@ def pdf_drawing_forms(levels: list[int], form_body: bytes, *, lines: list[str] |
 def _flate_stream(body: bytes, extra: bytes) -> bytes:
     data = zlib.compress(body)
     return b"<< %s/Length %d /Filter /FlateDecode >>\nstream\n" % (extra, len(data)) + data + b"\nendstream"
+
+
+def markup_heavy_docx(xml_bytes: int) -> bytes:
+    """A DOCX whose document.xml is ``xml_bytes`` of one-letter runs, each with its own formatting: little
+    text, a great many XML elements (compressing about 6:1, well inside the zip ratio limit)."""
+    import io
+    import random
+    import zipfile
+
+    rng = random.Random(19)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    variants = [
+        f'<w:r><w:rPr><w:sz w:val="{rng.randint(10, 99)}"/><w:color w:val="{rng.randint(0, 0xFFFFFF):06X}"/>'
+        f"</w:rPr><w:t>{chr(97 + rng.randint(0, 25))}</w:t></w:r>"
+        for _ in range(4096)
+    ]
+    per_para = 100
+    n_runs = xml_bytes // (sum(map(len, variants[:64])) // 64)
+    runs = rng.choices(variants, k=n_runs)
+    body = "".join(
+        "<w:p>" + "".join(runs[i : i + per_para]) + "</w:p>" for i in range(0, len(runs), per_para)
+    )
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{w}"><w:body>'
+        f"<w:p><w:r><w:t>1. Provider shall delete Student Data within thirty (30) days.</w:t></w:r></w:p>"
+        f"{body}</w:body></w:document>"
+    ).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            'document.main+xml"/></Types>'))
+        z.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'))
+        z.writestr("word/document.xml", document)
+    return out.getvalue()

@@ -22,7 +22,13 @@ import pytest
 from contractreview.errors import DocumentTooLargeError, FileAccessError
 from contractreview.ingest import load_document, too_large_reason
 from contractreview.limits import Limits
-from tests.hostile_files import deflate_bomb, pdf_drawing_forms, pdf_with_streams, text_content
+from tests.hostile_files import (
+    deflate_bomb,
+    markup_heavy_docx,
+    pdf_drawing_forms,
+    pdf_with_streams,
+    text_content,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 LINUX = sys.platform.startswith("linux")
@@ -179,6 +185,19 @@ def test_issue_19_pdf_form_drawn_many_times_or_nested_is_refused(tmp_path: Path)
     # A page drawing a logo form a few times reads as before.
     (tmp_path / "logo.pdf").write_bytes(pdf_drawing_forms([3], path_ops[:1400]))
     assert "thirty (30) days" in load_document(tmp_path / "logo.pdf").text
+
+
+@pytest.mark.skipif(not LINUX, reason="peak RSS from wait4 (Linux)")
+def test_issue_19_docx_xml_part_too_large_to_parse_is_refused(tmp_path: Path) -> None:
+    """The zip ratio limit let a 12 MB DOCX with 200 MB of formatted one-letter runs through: 3.3 GB of
+    memory and 87 s. One XML part is now limited (a 31 MiB part of the same kind read at 550 MB)."""
+    (tmp_path / "markup.docx").write_bytes(markup_heavy_docx(40 * 1024 * 1024))
+    rc, out, err, peak_mb = cli(["ingest", "markup.docx"], tmp_path, timeout=90, preexec=_address_space(4 << 30))
+    assert rc == 2 and "MB of XML" in one_error_line(err, "markup.docx"), err[-300:]
+    assert peak_mb <= 1024, f"peak RSS {peak_mb:.0f} MB"
+    small = tmp_path / "small.docx"
+    small.write_bytes(markup_heavy_docx(1024 * 1024))
+    assert "thirty (30) days" in load_document(small).text
 
 
 def test_issue_19_pdf_budget_leaves_attachments_alone(tmp_path: Path) -> None:
