@@ -331,7 +331,8 @@ def iter_extract_features(
     head_idx = [i for i, c in enumerate(clauses) if c.heading.strip()]
     for i, hdoc in zip(
         head_idx,
-        nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256, disable=_UNUSED_COMPONENTS),
+        paced(nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256, disable=_UNUSED_COMPONENTS),
+              "reading headings", len(head_idx)),
         strict=True,
     ):
         # Only a specific cue makes a heading topical ("Data Breach"), not a generic word ("Changes").

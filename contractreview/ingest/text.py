@@ -26,13 +26,16 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)([^*_]{1,100}?)(?<=\S)\1\s*:?\s*$")
 _HTML_HEADING = re.compile(r"^\s*(?:<[^>]+>\s*)*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 
+# Each inner class excludes its own opening delimiter, so a failed match stops at the next opener: with
+# "[^\]]+" a line of 2 million "[" took quadratic time and never finished (#19).
 _INLINE = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"<(https?://[^>]+)>"), r"\1"),
+    (re.compile(r"!\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)"), r"\1"),
+    (re.compile(r"\[([^\[\]]+)\]\((?:[^()]|\([^()]*\))*\)"), r"\1"),
+    (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^<>]+)>"), r"\1"),
     (re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"), ""),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)([^_\n]+?)(?<=\S)__"), r"\1"),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
     (re.compile(r"`([^`\n]+)`"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),
@@ -83,9 +86,15 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
+# The character each inline pattern needs: most lines have none of them, and a substitution call costs
+# microseconds even without a match (500,000 one-word headings took minutes, #19).
+_INLINE_TRIGGER = ("!", "[", "[", "<", "<", "**", "__", "*", "`", "\\")
+
+
 def _clean_inline(s: str) -> str:
-    for rx, rep in _INLINE:
-        s = rx.sub(rep, s)
+    for (rx, rep), trigger in zip(_INLINE, _INLINE_TRIGGER, strict=True):
+        if trigger in s:
+            s = rx.sub(rep, s)
     if "&" in s:
         for k, v in _ENTITIES.items():
             s = s.replace(k, v)
