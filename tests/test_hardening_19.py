@@ -257,6 +257,21 @@ def test_issue_19_pdf_stream_scan_decodes_lzw_and_ascii_layers(tmp_path: Path) -
         assert _a85_fast(base64.a85encode(raw)) == raw, n
 
 
+def test_issue_19_markdown_with_unclosed_brackets_reads_in_linear_time(tmp_path: Path) -> None:
+    """A pattern whose inner class did not exclude "[" made every "[" scan to the end of the line: a line of
+    2 million "[" never finished."""
+    for name, data in (
+        ("brackets.md", b"[" * 300_000),
+        ("links.md", b"[x](" * 80_000),
+        ("bold.md", b"**x " * 80_000),
+    ):
+        (tmp_path / name).write_bytes(b"1. Provider shall not sell Student Data.\n\n" + data)
+        started = time.monotonic()
+        rc, out, err, _ = cli(["ingest", name], tmp_path, timeout=60)
+        assert rc == 0, err[-300:]
+        assert time.monotonic() - started < 30, name
+
+
 # --------------------------------------------------------------------------- 3. only regular files
 
 
