@@ -611,3 +611,23 @@ def test_issue_19_every_refusal_is_one_line_naming_the_file(tmp_path: Path) -> N
         )
         assert rc == 2 and out == b"", name
         one_error_line(err, name)
+
+
+def test_issue_19_pdf_budget_sees_through_disguised_content(tmp_path: Path) -> None:
+    """pdfium parses a page's content whatever its dictionary claims: a bomb marked as an image or an
+    attachment, or a form whose name is written with #xx escapes, is still counted."""
+    small = Limits(max_pdf_content_bytes=8 << 20)
+    bomb = deflate_bomb(32)
+    for name, filters in (
+        ("as-image.pdf", b"/FlateDecode /Subtype /Image /Width 1 /Height 1"),
+        ("as-attachment.pdf", b"/FlateDecode /Type /EmbeddedFile"),
+        ("escaped.pdf", b"/Fl#61teDecode"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(pdf_with_streams([zlib.compress(text_content(CLAUSES)), bomb], filters=filters))
+        with pytest.raises(DocumentTooLargeError, match=f"{name}: .*inflates"):
+            load_document(path, limits=small)
+    escaped = pdf_drawing_forms([100_000], b"0 0 m 1 1 l S\n" * 700).replace(b"/Subtype /Form", b"/Subtype /F#6frm")
+    (tmp_path / "escaped-form.pdf").write_bytes(escaped)
+    with pytest.raises(DocumentTooLargeError, match="escaped-form.pdf: .*forms it draws"):
+        load_document(tmp_path / "escaped-form.pdf")

@@ -32,7 +32,18 @@ _OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9.#]+)")
 _NAME = re.compile(rb"/([A-Za-z0-9.#]+)")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
-_IMAGE = re.compile(rb"/Subtype\s*/Image\b|/Type\s*/EmbeddedFile\b")  # never decoded to read the text
+# Streams text extraction never decodes: images, and attached files (unless they are also a form, which
+# pdfium would draw). They are decoded after all if a page names one as its content (see ``_Meter.deferred``).
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_EMBEDDED = re.compile(rb"/Type\s*/EmbeddedFile\b")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _unescape(dictionary: bytes) -> bytes:
+    """Names with ``#xx`` escapes as pdfium reads them (``/F#6frm`` is ``/Form``), so no key hides."""
+    if b"#" not in dictionary:
+        return dictionary
+    return _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), dictionary)
 _CHUNK = 1 << 16
 _IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"JBIG2Decode", b"CCITTFaxDecode", b"CCF", b"Crypt"}
 
@@ -139,7 +150,7 @@ def _ascii_hex(src: Iterable[bytes]) -> Iterator[bytes]:
 
 def _ascii85(src: Iterable[bytes]) -> Iterator[bytes]:
     data = b"".join(src)
-    data = re.sub(rb"\s", b"", data.split(b"~>", 1)[0]).removeprefix(b"<~")
+    data = data.split(b"~>", 1)[0].translate(None, b" \t\r\n\x0c\x00").removeprefix(b"<~")
     try:
         yield _a85_fast(data)
     except ValueError:
@@ -153,7 +164,8 @@ def _a85_fast(data: bytes) -> bytes:
         import numpy as np
     except ImportError:  # pragma: no cover
         return base64.a85decode(data)
-    data = data.replace(b"z", b"!!!!!")
+    if b"z" in data:
+        data = data.replace(b"z", b"!!!!!")
     if not data:
         return b""
     pad = -len(data) % 5
@@ -224,6 +236,7 @@ class _Meter:
 
     def __init__(self, path: Path, limits: Limits, started: float) -> None:
         self.path, self.limits, self.started = path, limits, started
+        self.count_draws = True  # without a form in the file, drawing costs nothing more to count
         self.total = self.forms = 0
         self.sizes: dict[int, int] = {}
         self.objstm: list[bytes] = []  # decoded object streams: where compressed page dictionaries live
@@ -231,6 +244,7 @@ class _Meter:
         self.form_ids: set[int] = set()
         self.named: dict[bytes, set[int]] = {}  # resource name -> objects it names somewhere in the file
         self._expanded: dict[int, int] = {}
+        self.deferred: dict[int, tuple[Iterable[bytes], bytes]] = {}  # skipped streams, decoded if drawn
 
     def _refuse(self, what: str, limit: int, env: str) -> DocumentTooLargeError:
         return DocumentTooLargeError(
@@ -242,12 +256,12 @@ class _Meter:
 
     def stream(self, src: Iterable[bytes], label: str, dictionary: bytes, idnum: int | None) -> None:
         limits = self.limits
-        big = bool(_FONT.search(dictionary) or _OBJSTM.search(dictionary))
-        limit = limits.max_pdf_stream_bytes if big else limits.max_pdf_content_bytes
         objstm = bool(_OBJSTM.search(dictionary))
+        big = objstm or bool(_FONT.search(dictionary))
+        limit = limits.max_pdf_stream_bytes if big else limits.max_pdf_content_bytes
         # Object streams are kept to find page dictionaries; content (at most the content budget) to count
-        # the forms it draws.
-        keep: list[bytes] | None = [] if objstm or not big else None
+        # the forms it draws, when the file has forms.
+        keep: list[bytes] | None = [] if objstm or (self.count_draws and not big) else None
         try:
             size = _budgeted(src, limit, keep)
         except _OverBudget:
@@ -317,10 +331,26 @@ class _Meter:
         if size > self.limits.max_pdf_content_bytes:
             raise self._refuse(label, self.limits.max_pdf_content_bytes, "CONTRACTREVIEW_MAX_PDF_CONTENT_BYTES")
 
-    def pages_in(self, blob: bytes) -> None:
-        """Every ``/Contents`` of a page dictionary in ``blob`` (raw file or decoded object stream)."""
-        for m in _CONTENTS.finditer(blob):
-            refs = [int(m.group(1))] if m.group(1) else [int(r) for r in _REF.findall(m.group(2))]
+    def finish(self, blobs: list[bytes]) -> None:
+        """After every stream: pages (``/Contents`` in the raw file and the object streams), the forms they
+        draw, and a page's content streams together. A stream skipped as an image or attachment that a
+        page names as its content is decoded now: pdfium parses it whatever its dictionary says."""
+        pages = [
+            [int(m.group(1))] if m.group(1) else [int(r) for r in _REF.findall(m.group(2))]
+            for blob in blobs
+            for m in _CONTENTS.finditer(blob)
+        ]
+        for refs in pages:
+            for r in refs:
+                if r in self.deferred:
+                    src, dictionary = self.deferred.pop(r)
+                    self.count_draws = True
+                    self.stream(src, f"object {r}", dictionary.replace(b"/Subtype", b"/Was"), r)
+        if self.draws:
+            for blob in blobs:
+                self.names_in(blob)
+            self.check_drawing()
+        for refs in pages:
             self.page(refs, "one page's content of the PDF")
 
 
@@ -337,36 +367,39 @@ def check_pdf_streams(
         _check_encrypted(data, meter, password)
         return meter.total
     view = memoryview(data)
+    found: list[tuple[int, int, bytes, int | None]] = []  # start, end, dictionary, object number
     for m in _STREAM.finditer(data):
         start = m.end()
         before = data.rfind(b"obj", max(0, m.start() - 65536), m.start())
         if before < 0 or data.rfind(b"endobj", before, m.start()) >= 0:
             continue  # the word "stream" inside some other object, not a stream's start
-        dictionary = data[before : m.start()]
-        names = _filters(dictionary)
-        if _IMAGE.search(dictionary) or any(n in _IMAGE_FILTERS for n in names):
-            continue  # an image: text extraction never decodes it
-        if any(n not in _DECODERS for n in names):
-            continue  # unknown filters cannot be inflated here
+        dictionary = _unescape(data[before : m.start()])
         length = _LENGTH.search(dictionary)
         end = start + int(length.group(1)) if length else data.find(b"endstream", start)
         if end < start or end > len(data):
             end = data.find(b"endstream", start)
             end = len(data) if end < 0 else end
+        obj = _OBJ.search(data, max(0, before - 24), before + 3)
+        found.append((start, end, dictionary, int(obj.group(1)) if obj else None))
+    # Form dictionaries are streams, never inside object streams: the dictionaries say whether drawing
+    # needs counting at all.
+    meter.count_draws = any(_FORM.search(d) for _, _, d, _ in found)
+    for start, end, dictionary, idnum in found:
+        names = _filters(dictionary)
+        if any(n not in _DECODERS and n not in _IMAGE_FILTERS for n in names):
+            continue  # unknown filters cannot be inflated here
         src: Iterable[bytes] = _chunks(view[start:end])  # unfiltered content counts too: pdfium parses it
+        if any(n in _IMAGE_FILTERS for n in names):
+            continue  # an image codec: pdfium leaves such data encoded when it reads content
         for name in names:
             src = _DECODERS[name](src)
-        obj = _OBJ.search(data, max(0, before - 24), before + 3)
-        idnum = int(obj.group(1)) if obj else None
-        meter.stream(src, f"object {idnum}" if obj else f"the stream at byte {m.start():,}", dictionary, idnum)
-    if meter.draws:
-        meter.names_in(data)
-        for blob in meter.objstm:
-            meter.names_in(blob)
-        meter.check_drawing()
-    meter.pages_in(data)
-    for blob in meter.objstm:
-        meter.pages_in(blob)
+        label = f"object {idnum}" if idnum is not None else f"the stream at byte {start:,}"
+        if _IMAGE.search(dictionary) or (_EMBEDDED.search(dictionary) and not _FORM.search(dictionary)):
+            if idnum is not None:
+                meter.deferred[idnum] = (src, dictionary)  # decoded only if a page draws it as content
+            continue
+        meter.stream(src, label, dictionary, idnum)
+    meter.finish([data, *meter.objstm])
     return meter.total
 
 
@@ -396,11 +429,7 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
         filters = obj.get("/Filter")
         names = [bytes(str(f)[1:], "latin-1") for f in (filters if isinstance(filters, ArrayObject) else [filters])
                  if isinstance(f, NameObject)]
-        if obj.get("/Subtype") == "/Image" or obj.get("/Type") == "/EmbeddedFile" or any(
-            n in _IMAGE_FILTERS for n in names
-        ):
-            continue
-        if any(n not in _DECODERS for n in names):
+        if any(n in _IMAGE_FILTERS for n in names) or any(n not in _DECODERS for n in names):
             continue
         src: Iterable[bytes] = _chunks(memoryview(obj._data))
         for name in names:
@@ -408,7 +437,23 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
         kind = b" ".join(
             f"{k} {v}".encode("latin-1", "replace") for k, v in obj.items() if k in ("/Subtype", "/Type", "/Length1")
         )
+        if obj.get("/Subtype") == "/Image" or (obj.get("/Type") == "/EmbeddedFile" and obj.get("/Subtype") != "/Form"):
+            meter.deferred[idnum] = (src, kind)  # decoded only if a page draws it as content
+            continue
         meter.stream(src, f"object {idnum}", kind, idnum)
+    try:
+        pages = []
+        for page in reader.pages:
+            contents = page.get("/Contents")
+            refs = contents if isinstance(contents, ArrayObject) else [contents]
+            pages.append([r.idnum for r in refs if isinstance(r, IndirectObject)])
+    except Exception:  # noqa: BLE001 - a damaged page tree: pdfium decides
+        pages = []
+    for refs in pages:
+        for r in refs:
+            if r in meter.deferred:
+                src, kind = meter.deferred.pop(r)
+                meter.stream(src, f"object {r}", kind.replace(b"/Subtype", b"/Was"), r)
     if meter.draws:
         for idnum in ids:
             try:
@@ -416,15 +461,8 @@ def _check_encrypted(data: bytes, meter: _Meter, password: str | None) -> None:
             except Exception:  # noqa: BLE001 - damaged objects name nothing
                 continue
         meter.check_drawing()
-    try:
-        for number, page in enumerate(reader.pages, 1):
-            contents = page.get("/Contents")
-            refs = contents if isinstance(contents, ArrayObject) else [contents]
-            meter.page([r.idnum for r in refs if isinstance(r, IndirectObject)], f"page {number} of the PDF")
-    except DocumentTooLargeError:
-        raise
-    except Exception:  # noqa: BLE001 - a damaged page tree: pdfium decides
-        return
+    for number, refs in enumerate(pages, 1):
+        meter.page(refs, f"page {number} of the PDF")
 
 
 def _collect_names(obj: object, named: dict[bytes, set[int]], depth: int) -> None:
