@@ -313,7 +313,10 @@ def _warn_if_not_a_contract(analysis: Analysis) -> None:
 
     check = check_contract(analysis.document, analysis.clauses)
     if check.warning:
-        print(f"contractreview: warning: {check.warning}", file=sys.stderr)
+        from ..textsafe import one_line
+
+        # The warning names the file: escaped like every other name that reaches the terminal (#19).
+        print(f"contractreview: warning: {one_line(check.warning)}", file=sys.stderr)
 
 
 def _write(dest: Path, text: str, *, refuse: tuple[Path, ...] = ()) -> None:
