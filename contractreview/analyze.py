@@ -21,7 +21,7 @@ import bisect
 import json
 import re
 from collections.abc import Generator, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from .domain import (
     Status,
     Threshold,
 )
+from .engine import grader as _stage2
 from .engine import keyterms as _kt
 from .nlp.sentences import split_sentences
 
@@ -612,6 +613,7 @@ class Decision:
     params: Mapping[str, Any]
     layer: str = "rules"
     confidence: float = 1.0
+    deadline: int = 0  # +1 a fixed deadline within the profile's limit, -1 vague / too long / late clock
 
 
 # One-word hedges any sentence may contain: they weaken a sentence about the protection but do not make a
@@ -873,9 +875,9 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
         status = Status.WEAK
         layer = "rules"
     if status is Status.MISSING:
-        return Decision(Status.MISSING, (), (), params, layer, confidence)
+        return Decision(Status.MISSING, (), (), params, layer, confidence, deadline)
     best = tuple(relevant[: w["max_evidence"]])
-    return Decision(status, best, tuple(dict.fromkeys(reasons)), params, layer, confidence)
+    return Decision(status, best, tuple(dict.fromkeys(reasons)), params, layer, confidence, deadline)
 
 
 _TIMING_WORDS = (
@@ -1049,8 +1051,16 @@ def iter_analyze(
     w = load_weights()
     decisions: dict[str, Decision] = {}
     findings: list[Finding] = []
+    grader = _stage2.safe_load() if not w.get("model") else None
+    stats = _stage2.document_stats(feats, w, [r.id for r in requirements]) if grader else {}
     for i, req in enumerate(requirements, start=2 + feature_steps):
         d = decide(req.id, document, feats, library, w)
+        note = ""
+        if grader is not None:  # stage 2: the learned grader rates (or, if it earned it, decides) the status
+            status, conf, layer, note = _stage2.apply(grader, req.id, feats, w, d, stats)
+            d = replace(d, status=Status(status), confidence=conf, layer=layer)
+            if d.status is Status.MISSING:
+                d = replace(d, best=())
         decisions[req.id] = d
         evidence = tuple(
             _evidence(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
@@ -1062,7 +1072,7 @@ def iter_analyze(
                 category=req.category,
                 status=d.status,
                 severity=req.severity,
-                explanation=_explain(req, d, evidence),
+                explanation=_explain(req, d, evidence) + (f" {note}" if note else ""),
                 evidence=evidence,
                 params=dict(d.params),
                 sources=tuple(req.sources),

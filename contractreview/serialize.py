@@ -56,6 +56,8 @@ def finding_to_dict(f: Finding, *, boxes: bool = False) -> dict[str, Any]:
         "suggested_language": f.suggested_language,
         "vendor_question": f.vendor_question,
         "layer": f.layer,
+        # Additive to analysis-v1: the calibrated probability that ``status`` is right (docs/model-card.md).
+        "confidence": round(float(f.confidence), 3),
     }
 
 
@@ -182,6 +184,7 @@ def finding_from_dict(d: Mapping[str, Any]) -> Finding:
         suggested_language=d.get("suggested_language", ""),
         vendor_question=d.get("vendor_question", ""),
         layer=d.get("layer", "rules"),
+        confidence=float(d.get("confidence", 1.0)),
     )
 
 

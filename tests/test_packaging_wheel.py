@@ -36,3 +36,6 @@ def test_wheel_contains_clause_library_and_resources(tmp_path: Path) -> None:
     for ext in ("pdf", "docx", "md"):
         assert f"contractreview/resources/sample/sample_dpa.{ext}" in names
     assert not any(n.startswith("tests/") for n in names), "tests must not ship in the wheel"
+    # The learned grader's artifact (issue #14): JSON beside its module, never a pickle.
+    assert "contractreview/engine/grader.json" in names
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "contractreview.cli.analyze_cmd",
     "contractreview.cli.eval_cmd",
     "contractreview.cli.eval_gdpr_cmd",
+    "contractreview.cli.train_cmd",
     "contractreview.cli.library_cmd",
     "contractreview.cli.reviews_cmd",
     "contractreview.cli.export_cmd",

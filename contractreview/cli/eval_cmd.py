@@ -40,6 +40,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--profile", default="default", help="profile to score (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p.add_argument(
+        "--cv",
+        action="store_true",
+        help="vendor-grouped cross-validation of the learned grader over every labelled document, "
+        "next to the rules engine and the baselines (instead of the dev / held-out report)",
+    )
     p.set_defaults(func=run)
 
 
@@ -69,6 +75,8 @@ def run(args: Any) -> int:
         raise InputError("no label folders found; pass --labels DIR", "labels")
     golds = [g for d, split in dirs for g in load_gold_dir(d, split=split)]
     docs = [Path(d) for d in args.docs] if args.docs else [DEFAULT_SHARED]
+    if args.cv:
+        return run_cv(golds, docs, args)
     report = evaluate(
         golds,
         docs,
@@ -80,4 +88,28 @@ def run(args: Any) -> int:
         sys.stdout.write(json.dumps(report, indent=2, default=str) + "\n")
     else:
         sys.stdout.write(format_report(report) + "\n")
+    return 0
+
+
+def run_cv(golds: list[Any], docs: list[Path], args: Any) -> int:
+    from ..errors import InputError
+    from ..evaluation.cv import collect, cross_validate, format_cv_report
+    from ..library import load_library
+
+    library = load_library(args.profile)
+    rows, missing = collect(
+        golds, docs, library=library, on_document=lambda i, n, name: progress_bar(f"cv {name}", i / max(n, 1))
+    )
+    progress_bar("cv", 1.0)
+    if len({r.vendor for r in rows}) < 2:
+        raise InputError("cross-validation needs labelled documents of at least two vendors", "labels")
+    report = cross_validate(rows, [r.id for r in library.requirements_for()])
+    report["missing_documents"] = missing
+    if args.json:
+        sys.stdout.write(json.dumps(report, indent=2, default=str) + "\n")
+    else:
+        text = format_cv_report(report)
+        if missing:
+            text += "\n\ndocuments not found: " + ", ".join(missing)
+        sys.stdout.write(text + "\n")
     return 0

@@ -27,8 +27,45 @@ class Gold:
     labels: Mapping[str, GoldLabel]
     params: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # label file
-    split: str = "dev"  # dev | heldout | frozen
+    split: str = "dev"  # dev | heldout | train | frozen
+    vendor: str = ""  # the label file's "vendor", else derived from the path (see ``vendor_of``)
     kind: str = ""  # dpa | privacy_policy | terms_of_service | ... (as the label file says)
+    annotator: str = ""
+
+
+_ARCHIVES = ("tosback_edtech", "open_terms_archive", "tosdr", "github")
+
+
+def vendor_of(path: str, doc: str) -> str:
+    """The vendor a document comes from: the archive's vendor folder, else the top folder, else the stem."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    if len(parts) >= 3 and parts[0] in _ARCHIVES:
+        name = parts[1]
+    elif len(parts) >= 2:
+        name = parts[0]
+    else:
+        name = doc.split("_")[0]
+    return "".join(ch for ch in name.lower() if ch.isalnum()) or doc
+
+
+def kind_of(doc: str, path: str = "") -> str:
+    """dpa (also data use agreements), privacy_policy, terms or other, from the document's name."""
+    name = f"{doc} {path}".lower()
+    if "dpa" in name or "dua" in name or "processor agreement" in name or "processing agreement" in name:
+        return "dpa"
+    if "privacy" in name:
+        return "privacy_policy"
+    if "terms" in name:
+        return "terms"
+    return "other"
+
+
+_KIND_ALIASES = {"terms_of_service": "terms", "terms_of_use": "terms"}
+
+
+def kind_group(gold: Gold) -> str:
+    """The kind a CV report groups a document under: the label file's (terms of service as terms), else guessed."""
+    return _KIND_ALIASES.get(gold.kind, gold.kind) or kind_of(gold.doc, gold.path)
 
 
 def _status(value: str) -> str:
@@ -48,14 +85,18 @@ def load_gold_file(path: Path, *, split: str = "dev") -> Gold:
             raise InputError(f"label for '{rid}' has unknown status {status!r}", path)
         ev = tuple(lab.get("evidence", ()) or ()) if isinstance(lab, Mapping) else ()
         labels[rid] = GoldLabel(status, ev, lab.get("confidence", "") if isinstance(lab, Mapping) else "")
+    doc = data.get("doc") or path.stem
+    rel = data.get("path", "")
     return Gold(
-        doc=data.get("doc") or path.stem,
-        path=data.get("path", ""),
+        doc=doc,
+        path=rel,
         labels=labels,
         params=dict(data.get("params") or {}),
         source=path.name,
         split=data.get("split", split),
+        vendor=str(data.get("vendor") or vendor_of(rel, doc)),
         kind=str(data.get("kind", "") or ""),
+        annotator=str(data.get("annotator") or ""),
     )
 
 

@@ -1,0 +1,407 @@
+"""Vendor-grouped cross-validation of the rules engine, its baselines and the learned grader.
+
+``collect`` runs the engine once per labelled document and keeps, per (document, requirement) pair, the
+gold status, the rules' status, the baselines' answers and the grader's features. ``cross_validate``
+then trains the grader on every vendor but one and predicts the left-out vendor (all Clever documents
+form one group, both Kahoot documents another), so no vendor's wording is ever both trained and scored.
+The rules engine has no training step here; its figures are the same pairs scored in the same run.
+
+Reported per class, per requirement, per document kind, per label confidence, and separately on the
+documents labelled by independent annotators who never ran the engine on them (``independent``: the
+three held-out documents and the four scored once before they joined development).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..engine import grader as G
+from .labels import Gold, kind_group, resolve_document
+from .metrics import Pair, per_requirement, status_scores
+
+CV_SYSTEMS = ("grader", "engine", "cue_only", "keyword", "all_weak", "all_missing", "all_satisfied")
+# Regularisation of the shipped grader, chosen once (see docs/model-card.md), not per fold.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "l2": 0.003,
+    "l2_prior": 0.03,
+    "iterations": 1500,
+    "seed": 14,
+    "rule_features": False,
+}
+
+
+@dataclass(slots=True)
+class Row:
+    doc: str
+    vendor: str
+    kind: str
+    independent: bool  # labelled by an independent annotator who never ran the engine on it
+    split: str
+    rid: str
+    gold: str
+    confidence: str
+    preds: dict[str, str]  # system -> status (engine, cue_only, keyword)
+    x: dict[str, float] = field(default_factory=dict)
+
+
+def _independent(g: Gold) -> bool:
+    return "independent" in g.annotator.lower()
+
+
+def document_rows(gold: Gold, path: Path, library: Any) -> list[Row]:
+    """One row per labelled requirement of one document (the engine run once, rules only)."""
+    from ..analyze import _segment, decide, extract_features, load_weights
+    from ..ingest import load_document
+    from ..nlp import get_pipeline
+    from . import baselines
+
+    w = dict(load_weights())
+    w.pop("model", None)
+    document = load_document(path)
+    feats = extract_features(document, _segment(document), library, get_pipeline(library))
+    rids = [r.id for r in library.requirements_for()]
+    stats = G.document_stats(feats, w, rids)
+    rows = []
+    for rid, lab in sorted(gold.labels.items()):
+        d = decide(rid, document, feats, library, w)
+        rules = d.status.value if d.status.value != "needs_review" else "weak"
+        rows.append(
+            Row(
+                doc=gold.doc,
+                vendor=gold.vendor,
+                kind=kind_group(gold),
+                independent=_independent(gold),
+                split=gold.split,
+                rid=rid,
+                gold=lab.status,
+                confidence=lab.confidence or "unknown",
+                preds={
+                    "engine": rules,
+                    "cue_only": baselines.cue_only(feats, rid, w),
+                    "keyword": baselines.keyword(document.text, library, rid),
+                },
+                x=G.pair_features(rid, feats, w, rules, d.deadline, stats),
+            )
+        )
+    return rows
+
+
+def collect(
+    golds: Sequence[Gold],
+    docs_dirs: Iterable[Path],
+    *,
+    library: Any,
+    on_document: Callable[[int, int, str], None] | None = None,
+) -> tuple[list[Row], list[str]]:
+    """Rows of every labelled document found, and the names of the documents not found."""
+    dirs = list(docs_dirs)
+    rows: list[Row] = []
+    missing: list[str] = []
+    for i, g in enumerate(golds):
+        if on_document:
+            on_document(i, len(golds), g.doc)
+        path = resolve_document(g, dirs)
+        if path is None:
+            missing.append(g.doc)
+            continue
+        rows.extend(document_rows(g, path, library))
+    same = canonical_vendors(r.vendor for r in rows)
+    for r in rows:
+        r.vendor = same[r.vendor]
+    return rows, missing
+
+
+def canonical_vendors(names: Iterable[str]) -> dict[str, str]:
+    """One group name per vendor however its label files spell it ("mcgraw" / "mcgrawhill", "khan" /
+    "khanacademy"): a name that starts with another name of at least four letters joins that one's group."""
+    distinct = sorted(set(names), key=lambda n: (len(n), n))
+    out: dict[str, str] = {}
+    for n in distinct:
+        out[n] = next(
+            (out[m] for m in distinct if len(m) >= 4 and m != n and n.startswith(m) and m in out), n
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- training and CV
+
+
+def features_for(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    if settings.get("rule_features"):
+        return G.FEATURES
+    return tuple(f for f in G.FEATURES if f not in G.RULE_FEATURES)
+
+
+def train_model(rows: Sequence[Row], settings: Mapping[str, Any], requirements: Sequence[str]):
+    """Coefficients (numpy array) of the grader trained on ``rows``."""
+    import numpy as np
+
+    feats = features_for(settings)
+    X = G.design_matrix([(r.x, r.rid) for r in rows], feats, requirements)
+    y = np.array([G.CLASSES.index(r.gold) for r in rows])
+    return G.train_softmax(
+        X,
+        y,
+        l2=float(settings["l2"]),
+        l2_prior=float(settings["l2_prior"]),
+        n_features=len(feats),
+        iterations=int(settings["iterations"]),
+        seed=int(settings["seed"]),
+    )
+
+
+def out_of_fold(
+    rows: Sequence[Row], settings: Mapping[str, Any], requirements: Sequence[str]
+) -> list[list[float]]:
+    """Leave-one-vendor-out logits of every row (the row's vendor never in its training fold)."""
+    import numpy as np
+
+    feats = features_for(settings)
+    logits: list[list[float]] = [[0.0, 0.0, 0.0] for _ in rows]
+    for vendor in sorted({r.vendor for r in rows}):
+        train = [r for r in rows if r.vendor != vendor]
+        test = [i for i, r in enumerate(rows) if r.vendor == vendor]
+        W = train_model(train, settings, requirements)
+        X = G.design_matrix([(rows[i].x, rows[i].rid) for i in test], feats, requirements)
+        Z = X @ W.T
+        for k, i in enumerate(test):
+            logits[i] = [float(v) for v in np.asarray(Z[k])]
+    return logits
+
+
+def _probs(logits: Sequence[Sequence[float]], temperature: float):
+    import numpy as np
+
+    Z = np.asarray(logits, dtype=float) / temperature
+    Z -= Z.max(axis=1, keepdims=True)
+    P = np.exp(Z)
+    return P / P.sum(axis=1, keepdims=True)
+
+
+def grader_predictions(rows: Sequence[Row], P, *, decides: bool) -> list[str]:
+    out = []
+    for r, p in zip(rows, P, strict=True):
+        if not decides:
+            out.append(r.preds["engine"])
+        elif r.preds["engine"] == "missing" and not r.x.get("any_hit"):
+            out.append("missing")
+        else:
+            out.append(G.CLASSES[int(p.argmax())])
+    return out
+
+
+def grouped_platt(rows: Sequence[Row], p_status: Sequence[float], correct: Sequence[bool]) -> list[float]:
+    """Calibrated confidence of every row with the calibration itself fitted leave-one-vendor-out."""
+    import numpy as np
+
+    out = [0.0] * len(rows)
+    for vendor in sorted({r.vendor for r in rows}):
+        tr = [i for i, r in enumerate(rows) if r.vendor != vendor]
+        a, b = G.fit_platt([p_status[i] for i in tr], [correct[i] for i in tr])
+        for i, r in enumerate(rows):
+            if r.vendor == vendor:
+                p = min(max(p_status[i], 1e-6), 1 - 1e-6)
+                out[i] = float(1.0 / (1.0 + np.exp(-(a * np.log(p / (1 - p)) + b))))
+    return out
+
+
+def reliability(conf: Sequence[float], correct: Sequence[bool], bins: int = 10) -> list[dict[str, Any]]:
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(conf) if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if not idx:
+            continue
+        table.append(
+            {
+                "bin": f"{lo:.1f}-{hi:.1f}",
+                "n": len(idx),
+                "mean_confidence": sum(conf[i] for i in idx) / len(idx),
+                "accuracy": sum(correct[i] for i in idx) / len(idx),
+            }
+        )
+    return table
+
+
+def expected_calibration_error(conf: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    n = len(conf)
+    return sum(
+        b["n"] / n * abs(b["mean_confidence"] - b["accuracy"]) for b in reliability(conf, correct, bins)
+    )
+
+
+def choose_threshold(conf: Sequence[float], correct: Sequence[bool], target: float = 0.90) -> float:
+    """The lowest confidence threshold whose pairs at or above it are right at least ``target`` of the time."""
+    best = 1.0
+    for t in sorted(set(round(c, 3) for c in conf)):
+        idx = [i for i, c in enumerate(conf) if c >= t]
+        if idx and sum(correct[i] for i in idx) / len(idx) >= target:
+            best = t
+            break
+    return best
+
+
+def coverage_at(conf: Sequence[float], correct: Sequence[bool], threshold: float) -> dict[str, Any]:
+    idx = [i for i, c in enumerate(conf) if c >= threshold]
+    return {
+        "threshold": threshold,
+        "coverage": len(idx) / len(conf) if conf else 0.0,
+        "accuracy": sum(correct[i] for i in idx) / len(idx) if idx else 0.0,
+        "n": len(idx),
+    }
+
+
+def _scores_by(rows: Sequence[Row], preds: Mapping[str, Sequence[str]], key: Callable[[Row], str]):
+    out: dict[str, dict[str, Any]] = {}
+    for k in sorted({key(r) for r in rows}):
+        idx = [i for i, r in enumerate(rows) if key(r) == k]
+        docs = len({rows[i].doc for i in idx})
+        out[k] = {"documents": docs, "pairs": len(idx)}
+        for system, ps in preds.items():
+            out[k][system] = status_scores([Pair(rows[i].doc, rows[i].rid, rows[i].gold, ps[i]) for i in idx])
+    return out
+
+
+def cross_validate(
+    rows: Sequence[Row], requirements: Sequence[str], settings: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The full CV report (plain data; ``format_cv_report`` prints it)."""
+    import numpy as np
+
+    settings = {**DEFAULT_SETTINGS, **(settings or {})}
+    rows = list(rows)
+    logits = out_of_fold(rows, settings, requirements)
+    y = np.array([G.CLASSES.index(r.gold) for r in rows])
+    temperature = G.fit_temperature(np.asarray(logits), y)
+    P = _probs(logits, temperature)
+    grader = grader_predictions(rows, P, decides=True)
+    preds: dict[str, list[str]] = {
+        "grader": grader,
+        "engine": [r.preds["engine"] for r in rows],
+        "cue_only": [r.preds["cue_only"] for r in rows],
+        "keyword": [r.preds["keyword"] for r in rows],
+        "all_weak": ["weak"] * len(rows),
+        "all_missing": ["missing"] * len(rows),
+        "all_satisfied": ["satisfied"] * len(rows),
+    }
+    overall = {
+        s: status_scores([Pair(r.doc, r.rid, r.gold, p) for r, p in zip(rows, ps, strict=True)])
+        for s, ps in preds.items()
+    }
+    g, e = overall["grader"], overall["engine"]
+    decides = bool(
+        g["accuracy"] > e["accuracy"]
+        and g["per_status"]["satisfied"]["recall"] >= e["per_status"]["satisfied"]["recall"]
+    )
+    shipped = grader if decides else preds["engine"]
+    p_status = [float(P[i][G.CLASSES.index(shipped[i])]) for i in range(len(rows))]
+    correct = [shipped[i] == rows[i].gold for i in range(len(rows))]
+    conf = grouped_platt(rows, p_status, correct)
+    threshold = choose_threshold(conf, correct)
+    report: dict[str, Any] = {
+        "settings": settings,
+        "groups": sorted({r.vendor for r in rows}),
+        "documents": len({r.doc for r in rows}),
+        "pairs": len(rows),
+        "temperature": temperature,
+        "grader_decides": decides,
+        "systems": overall,
+        "per_kind": _scores_by(rows, preds, lambda r: r.kind),
+        "per_confidence": _scores_by(rows, preds, lambda r: r.confidence),
+        "per_annotation": _scores_by(
+            rows, preds, lambda r: "independent" if r.independent else "project-tuned"
+        ),
+        "per_split": _scores_by(rows, preds, lambda r: r.split),
+        "per_requirement": {
+            s: per_requirement([Pair(r.doc, r.rid, r.gold, p) for r, p in zip(rows, preds[s], strict=True)])
+            for s in ("grader", "engine")
+        },
+        "per_document": {
+            d: {s: sum(rows[i].gold == preds[s][i] for i in idx) / len(idx) for s in ("grader", "engine")}
+            for d in sorted({r.doc for r in rows})
+            for idx in [[i for i, r in enumerate(rows) if r.doc == d]]
+        },
+        "confidence": {
+            "shipped_status": "grader" if decides else "engine",
+            "reliability": reliability(conf, correct),
+            "ece": expected_calibration_error(conf, correct),
+            "at_threshold": coverage_at(conf, correct, threshold),
+            "at_threshold_independent": coverage_at(
+                [c for c, r in zip(conf, rows, strict=True) if r.independent],
+                [k for k, r in zip(correct, rows, strict=True) if r.independent],
+                threshold,
+            ),
+        },
+    }
+    return report
+
+
+def _cells(sc: Mapping[str, Any]) -> str:
+    ps = sc["per_status"]
+    return f"{sc['accuracy']:>7.3f}{sc['macro_f1']:>9.3f}  " + "".join(
+        f"{ps[k]['precision']:>6.2f}/{ps[k]['recall']:<5.2f}" + f"{ps[k]['f1']:>5.2f} " for k in G.CLASSES
+    )
+
+
+def format_cv_report(report: Mapping[str, Any]) -> str:
+    head = f"{'system':<14}{'acc':>7}{'macroF1':>9}  {'sat P/R F1':>17}{'weak P/R F1':>17}{'miss P/R F1':>17}"
+    lines = [
+        f"== vendor-grouped cross-validation: {report['documents']} documents, {report['pairs']} pairs, "
+        f"{len(report['groups'])} vendor groups (leave one vendor out) ==",
+        f"grader settings: {dict(report['settings'])}; temperature {report['temperature']:.2f}",
+        head,
+    ]
+    for s, sc in report["systems"].items():
+        lines.append(f"{s:<14}{_cells(sc)}")
+    lines.append(
+        "grader decides the status: "
+        + (
+            "yes (it beats the rules' CV accuracy and satisfied recall)"
+            if report["grader_decides"]
+            else "no (it does not beat the rules on CV accuracy and satisfied recall; confidence only)"
+        )
+    )
+    for title, key in (
+        ("per annotation", "per_annotation"),
+        ("per split", "per_split"),
+        ("per document kind", "per_kind"),
+        ("per label confidence", "per_confidence"),
+    ):
+        lines.append("")
+        lines.append(f"-- {title} --")
+        for k, block in report[key].items():
+            lines.append(f"{k} ({block['documents']} documents, {block['pairs']} pairs)")
+            for s in CV_SYSTEMS:
+                lines.append(f"  {s:<12}{_cells(block[s])}")
+    c = report["confidence"]
+    lines.append("")
+    lines.append(
+        f"-- confidence of the shipped status ({c['shipped_status']}), calibrated leave-one-vendor-out --"
+    )
+    lines.append(f"{'bin':<10}{'n':>6}{'mean conf':>11}{'accuracy':>10}")
+    for b in c["reliability"]:
+        lines.append(f"{b['bin']:<10}{b['n']:>6}{b['mean_confidence']:>11.3f}{b['accuracy']:>10.3f}")
+    lines.append(f"expected calibration error {c['ece']:.3f}")
+    for label, key in (("all pairs", "at_threshold"), ("independent", "at_threshold_independent")):
+        t = c[key]
+        lines.append(
+            f"confidence >= {t['threshold']:.3f} ({label}): accuracy {t['accuracy']:.3f} on "
+            f"{t['coverage']:.1%} of pairs ({t['n']})"
+        )
+    lines.append("")
+    lines.append("-- per document (accuracy: grader / engine) --")
+    for d, v in report["per_document"].items():
+        lines.append(f"  {d:<34}{v['grader']:.3f} / {v['engine']:.3f}")
+    lines.append("")
+    lines.append("-- per requirement (accuracy grader / engine; gold s/w/m) --")
+    pg, pe = report["per_requirement"]["grader"], report["per_requirement"]["engine"]
+    for rid in pg:
+        gs = pg[rid]["gold"]
+        lines.append(
+            f"  {rid:<42}{pg[rid]['accuracy']:.2f} / {pe[rid]['accuracy']:.2f}  "
+            f"{gs['satisfied']}/{gs['weak']}/{gs['missing']}"
+        )
+    return "\n".join(lines)
