@@ -41,7 +41,9 @@ def _clean_reason(reason: str, profile_label: str = "") -> str:
 
 def _weak_reasons(explanation: str) -> list[str]:
     """The reasons after 'Weak: ' in an engine explanation, split on '; ' outside quotes."""
-    m = re.search(r"\.\s+Weak:\s+(.*)$", explanation or "", re.S)
+    # The learned grader's closing sentence ("Confidence 0.62, uncertain: …") is not a reason (issue #14).
+    explanation = re.sub(r"\s+Confidence \d\.\d\d\b.*$", "", explanation or "", flags=re.S)
+    m = re.search(r"\.\s+Weak:\s+(.*)$", explanation, re.S)
     if not m:
         return []
     body = m.group(1).strip().rstrip(".")

@@ -328,3 +328,27 @@ def test_engine_grader_build_artifact_on_synthetic_rows_is_stable() -> None:
     b, _ = build_artifact(rows, list(RIDS))
     assert artifact_bytes(a) == artifact_bytes(b)
     assert rep["systems"]["grader"]["accuracy"] > 0.9  # the features carry the labels
+
+
+def test_engine_grader_gap_summary_exports_carry_confidence(tmp_path: Path) -> None:
+    import csv
+
+    from contractreview.domain import ReportMeta
+    from contractreview.export import export_report
+
+    path = tmp_path / "dpa.md"
+    path.write_text(FIRM.format(vendor="Acme") + "\n" + HEDGED.format(vendor="Acme"), encoding="utf-8")
+    analysis = analyze(load_document(path))
+    out = export_report(analysis, {}, ReportMeta(), "csv", tmp_path / "gap.csv")
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    by_id = {f.requirement_id: f for f in analysis.findings}
+    assert rows and all(
+        float(r["confidence"]) == pytest.approx(by_id[r["requirement_id"]].confidence, abs=0.006)
+        for r in rows
+    )
+    md = export_report(analysis, {}, ReportMeta(), "md", tmp_path / "gap.md").read_text(encoding="utf-8")
+    assert "**Confidence:**" in md
+    data = json.loads(export_report(analysis, {}, ReportMeta(), "json", tmp_path / "gap.json").read_text())
+    items = data.get("flagged", []) + data.get("satisfied", [])
+    assert items and all(0.0 <= i["confidence"] <= 1.0 for i in items)

@@ -423,3 +423,25 @@ def apply(
     elif why:
         note += f"; tipped by {why}"
     return status, conf, layer, note + "."
+
+
+# --------------------------------------------------------------------------- presentation (GUI, exports)
+
+UNCERTAIN = "uncertain — read the clause"
+DEFAULT_THRESHOLD = 0.8
+
+
+def confidence_threshold() -> float:
+    """The shipped grader's threshold: findings below it are marked uncertain."""
+    model = safe_load()
+    return model.threshold if model is not None else DEFAULT_THRESHOLD
+
+
+def is_uncertain(confidence: float) -> bool:
+    return float(confidence) < confidence_threshold()
+
+
+def confidence_text(confidence: float) -> str:
+    """ "87%" or "62% · uncertain — read the clause"."""
+    pct = f"{round(float(confidence) * 100):d}%"
+    return f"{pct} · {UNCERTAIN}" if is_uncertain(confidence) else pct

@@ -31,6 +31,7 @@ CSV_COLUMNS = (
     "explanation",
     "suggested_language",
     "vendor_question",
+    "confidence",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +62,7 @@ def _row(i: ReportItem) -> list[str]:
         i.explanation,
         i.suggested_language,
         i.vendor_question,
+        f"{i.confidence:.2f}",
     ]
 
 

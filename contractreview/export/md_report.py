@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..engine.grader import confidence_text
 from ._atomic import write_text_atomic
 from .model import ReportItem, ReportModel
 
@@ -31,7 +32,10 @@ def _quote(text: str) -> list[str]:
 
 def _item_md(i: ReportItem) -> list[str]:
     out = [f"### {i.number}. {_esc(i.title)}", ""]
-    out.append(f"**Status:** {i.status_label} · **Severity:** {i.severity_label}")
+    out.append(
+        f"**Status:** {i.status_label} · **Severity:** {i.severity_label}"
+        f" · **Confidence:** {_esc(confidence_text(i.confidence))}"
+    )
     out.append("")
     if i.reason:
         out += [_esc(i.reason), ""]

@@ -105,6 +105,7 @@ class ReportItem:
     evidence_changed: bool = False
     reason: str = ""  # the explanation in plain language (contractreview.plain), for documents people read
     technical: tuple[str, ...] = ()  # rule ids, layer, the engine's explanation: technical appendix only
+    confidence: float = 1.0  # calibrated probability that the status is right (issue #14)
 
     def quotes_by_place(self) -> list[tuple[Quote, bool]]:
         """The quotes, each with True when its place differs from the quote before (print the label then)."""
@@ -297,6 +298,7 @@ def _item(
         evidence_changed=bool(decision and decision.evidence_changed),
         reason=plain_reason(f, profile_label),
         technical=tuple(technical_lines(f)),
+        confidence=float(f.confidence),
     )
 
 
@@ -452,6 +454,7 @@ def report_to_dict(model: ReportModel) -> dict:
             "decided_by": i.decided_by,
             "decided_at": i.decided_at,
             "evidence_changed": i.evidence_changed,
+            "confidence": round(i.confidence, 3),
         }
 
     return {

@@ -48,6 +48,7 @@ from .detail_pane import DetailPane
 from .document_view import DocumentView
 from .key_terms import KeyTermsPanel
 from .models import (
+    COL_CONFIDENCE,
     COL_DECISION,
     COL_SEVERITY,
     COL_STATUS,
@@ -289,6 +290,7 @@ class MainWindow(QMainWindow):
         for col in (COL_STATUS, COL_SEVERITY):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_DECISION, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_CONFIDENCE, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(24)
         self.tree.viewport().installEventFilter(self)  # resize -> _fit_columns
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)

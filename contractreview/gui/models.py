@@ -12,13 +12,15 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from ..domain import Analysis, Finding, ReviewDecision, Severity, Status
+from ..engine.grader import UNCERTAIN, confidence_text, is_uncertain
 from .status_style import SEVERITY_LABELS, STATUS_LABELS, STATUS_ORDER, status_icon, status_text
 
 COL_TITLE = 0
 COL_STATUS = 1
 COL_SEVERITY = 2
 COL_DECISION = 3
-COLUMNS = ("Requirement", "Status", "Severity", "Decision")
+COL_CONFIDENCE = 4
+COLUMNS = ("Requirement", "Status", "Severity", "Decision", "Confidence")
 
 ROLE_FINDING = Qt.ItemDataRole.UserRole + 1
 ROLE_REQUIREMENT_ID = Qt.ItemDataRole.UserRole + 2
@@ -27,6 +29,7 @@ ROLE_SEVERITY = Qt.ItemDataRole.UserRole + 4
 ROLE_CATEGORY = Qt.ItemDataRole.UserRole + 5
 ROLE_IS_GROUP = Qt.ItemDataRole.UserRole + 6
 ROLE_SEARCH_TEXT = Qt.ItemDataRole.UserRole + 7
+ROLE_CONFIDENCE = Qt.ItemDataRole.UserRole + 9
 
 _GROUP = 0  # internalId of top-level (category) rows; a finding row carries its group index + 1
 
@@ -182,10 +185,23 @@ class FindingsModel(QAbstractItemModel):
                 if d is None:
                     return ""
                 return d.decision.label + (" ⚑ evidence changed" if d.evidence_changed else "")
+            if col == COL_CONFIDENCE:
+                return confidence_text(f.confidence)
         elif role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
             return status_icon(f.status)
+        elif role == Qt.ItemDataRole.FontRole and col == COL_CONFIDENCE and is_uncertain(f.confidence):
+            font = QFont()
+            font.setItalic(True)
+            return font
         elif role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_CONFIDENCE:
+                return (
+                    f"Calibrated confidence that “{STATUS_LABELS[f.status]}” is right: {f.confidence:.2f}"
+                    + (f" ({UNCERTAIN})" if is_uncertain(f.confidence) else "")
+                )
             return f"{f.title}: {STATUS_LABELS[f.status]} ({SEVERITY_LABELS[f.severity]} severity)\n{f.explanation}"
+        elif role == ROLE_CONFIDENCE:
+            return float(f.confidence)
         elif role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{f.title}, {STATUS_LABELS[f.status]}, {SEVERITY_LABELS[f.severity]} severity"
         elif role == ROLE_FINDING:
@@ -275,6 +291,8 @@ class FindingsFilterProxy(QSortFilterProxyModel):
                 return STATUS_ORDER.index(Status(model.data(i, ROLE_STATUS)))
             if col == COL_SEVERITY:
                 return Severity(model.data(i, ROLE_SEVERITY)).rank
+            if col == COL_CONFIDENCE:
+                return float(model.data(i, ROLE_CONFIDENCE))
             return str(model.data(i, Qt.ItemDataRole.DisplayRole) or "").casefold()
 
         a, b = key(left), key(right)

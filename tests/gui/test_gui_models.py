@@ -105,3 +105,34 @@ def test_models_decision_column_and_evidence_changed_marker(tmp_path):
 def test_models_counts_text_lists_every_status_with_its_word():
     text = counts_text({Status.MISSING: 1, Status.WEAK: 2, Status.SATISFIED: 2, Status.NEEDS_REVIEW: 0})
     assert text == "1 ✕ Missing · 2 ! Weak · 2 ✓ Satisfied"
+
+
+def test_issue_14_confidence_column_sorts_and_marks_uncertain_findings(qapp, tmp_path):
+    from dataclasses import replace
+
+    from contractreview.engine.grader import UNCERTAIN, confidence_threshold
+    from contractreview.gui.models import COL_CONFIDENCE
+
+    analysis = _analysis(tmp_path)
+    th = confidence_threshold()
+    confs = [0.99, round(th - 0.2, 2), 0.95, round(th - 0.05, 2), 0.9, 0.97, 0.93]
+    findings = tuple(replace(f, confidence=confs[i % len(confs)]) for i, f in enumerate(analysis.findings))
+    model = FindingsModel()
+    model.set_analysis(replace(analysis, findings=findings))
+    low = min(findings, key=lambda f: f.confidence)
+    idx = model.index_for(low.requirement_id, COL_CONFIDENCE)
+    assert UNCERTAIN in idx.data() and idx.data().startswith(f"{round(low.confidence * 100)}%")
+    high = max(findings, key=lambda f: f.confidence)
+    assert model.index_for(high.requirement_id, COL_CONFIDENCE).data() == f"{round(high.confidence * 100)}%"
+    proxy = FindingsFilterProxy()
+    proxy.setSourceModel(model)
+    groups_before = [proxy.index(g, 0).data() for g in range(proxy.rowCount())]
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        proxy.sort(COL_CONFIDENCE, order)
+        assert [proxy.index(g, 0).data() for g in range(proxy.rowCount())] == groups_before
+        for g in range(proxy.rowCount()):
+            parent = proxy.index(g, 0)
+            vals = [
+                proxy.index(r, 0, parent).data(ROLE_FINDING).confidence for r in range(proxy.rowCount(parent))
+            ]
+            assert vals == sorted(vals, reverse=order == Qt.SortOrder.DescendingOrder)
