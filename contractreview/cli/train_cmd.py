@@ -64,12 +64,15 @@ def run(args: Any) -> int:
     except OSError as exc:
         raise InputError(f"cannot write the artifact ({exc.strerror or exc})", out) from exc
     cvm = art["meta"]["cv_leave_one_vendor_out"]
-    g, r, c = cvm["grader"], cvm["rules"], cvm["confidence_at_threshold"]
+    g, r = cvm["grader"], cvm["rules"]
+    c, ci = cvm["confidence_at_threshold"], cvm["confidence_at_threshold_independent"]
     sys.stdout.write(
         f"trained on {art['meta']['pairs']} pairs of {len(art['meta']['documents'])} documents "
         f"({art['meta']['vendor_groups']} vendors); leave-one-vendor-out accuracy grader {g['accuracy']:.3f} "
-        f"vs rules {r['accuracy']:.3f}; grader decides: {'yes' if art['decides'] else 'no (confidence only)'}; "
-        f"confidence >= {art['threshold']:.3f}: accuracy {c['accuracy']:.3f} on {c['coverage']:.1%} of pairs\n"
+        f"vs rules {r['accuracy']:.3f}; grader decides: {'yes' if art['decides'] else 'no (confidence only)'}\n"
+        f"confidence >= {art['threshold']:.3f} (calibrated on {cvm['calibrated_on']} documents): accuracy "
+        f"{c['accuracy']:.3f} on {c['coverage']:.1%} of all pairs, {ci['accuracy']:.3f} on {ci['coverage']:.1%} "
+        f"of the independently labelled pairs\n"
         f"wrote {out}\n"
     )
     if missing:

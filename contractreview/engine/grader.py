@@ -54,6 +54,11 @@ FEATURES = (
     "deadline_bad",
     "doc_coverage",  # share of the profile's requirements with a relevant sentence in this document
     "doc_commit_rate",  # share of the document's relevant sentences that commit
+    "doc_length",  # log-count of the document's sentences
+    "doc_user_voice",  # share of candidate sentences addressed to users ("you"): a policy, not an agreement
+    "doc_school_party",  # share of candidate sentences that name the school as a party
+    "weak_share",
+    "commit_strong",  # a vendor commitment in a sentence at or above the relevance threshold
     *RULE_FEATURES,
 )
 
@@ -190,6 +195,9 @@ def pair_features(
     x: dict[str, float] = {f: 0.0 for f in FEATURES}
     x["doc_coverage"] = float(doc_stats.get("coverage", 0.0))
     x["doc_commit_rate"] = float(doc_stats.get("commit_rate", 0.0))
+    x["doc_length"] = float(doc_stats.get("length", 0.0))
+    x["doc_user_voice"] = float(doc_stats.get("user_voice", 0.0))
+    x["doc_school_party"] = float(doc_stats.get("school_party", 0.0))
     x["rules_satisfied"] = float(rules_status == "satisfied")
     x["rules_weak"] = float(rules_status == "weak")
     x["deadline_ok"] = float(deadline > 0)
@@ -223,6 +231,8 @@ def pair_features(
     x["scope"] = float(any(s.hit.scope for s in rel))
     x["subject_other_top"] = float(top.hit.subject in ("school", "user"))
     x["users_only"] = float(any(_users_only(s.hit) for s in rel))
+    x["weak_share"] = sum(bool(s.hit.weaks) for s in rel) / n
+    x["commit_strong"] = float(any(s.hit.commits and s.hit.subject not in ("school", "user") for s in strong))
     return x
 
 
@@ -238,9 +248,21 @@ def document_stats(feats: Any, w: Mapping[str, Any], requirement_ids: Sequence[s
         covered += bool(rel)
         total += len(rel)
         commits += sum(bool(s.hit.commits) for s in rel)
+    seen: dict[int, Any] = {}
+    for hits in feats.hits.values():
+        for h in hits:
+            seen.setdefault(h.start, h)
+    cand = list(seen.values())
     return {
         "coverage": covered / len(requirement_ids) if requirement_ids else 0.0,
         "commit_rate": commits / total if total else 0.0,
+        "length": min(math.log1p(getattr(feats, "sentences", 0)) / 8.0, 1.0),
+        "user_voice": sum("user" in h.recipients or h.subject == "user" for h in cand) / len(cand)
+        if cand
+        else 0.0,
+        "school_party": sum(h.subject == "school" or "school" in h.recipients for h in cand) / len(cand)
+        if cand
+        else 0.0,
     }
 
 
@@ -365,13 +387,15 @@ _WORDS = {
     "deadline_bad": "a deadline that is vague or too long",
     "doc_coverage": "a document that addresses most protections",
     "doc_commit_rate": "a document that mostly commits",
+    "weak_share": "weak wording throughout",
+    "commit_strong": "the vendor commits in a clearly relevant sentence",
     "rules_satisfied": "the rules say satisfied",
     "rules_weak": "the rules say weak",
 }
 
 
 _NEGATIVE_WORDS = {"top_quality": "a best sentence that does not commit"}
-_DOCUMENT_FEATURES = ("doc_coverage", "doc_commit_rate")
+_DOCUMENT_FEATURES = ("doc_coverage", "doc_commit_rate", "doc_length", "doc_user_voice", "doc_school_party")
 
 
 def describe(features: Sequence[str], x: Mapping[str, float] | None = None) -> str:

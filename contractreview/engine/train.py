@@ -40,7 +40,8 @@ def build_artifact(
     shipped = cv.grader_predictions(rows, P, decides=decides)
     p_status = [float(P[i][G.CLASSES.index(shipped[i])]) for i in range(len(rows))]
     correct = [shipped[i] == r.gold for i, r in enumerate(rows)]
-    platt = G.fit_platt(p_status, correct)
+    cal = cv.calibration_rows(rows, settings)
+    platt = G.fit_platt([p_status[i] for i in cal], [correct[i] for i in cal])
     W = cv.train_model(rows, settings, requirements)
     feats = cv.features_for(settings)
     model = G.GraderModel(
@@ -78,6 +79,11 @@ def build_artifact(
                 for k, v in report["confidence"]["at_threshold"].items()
             },
             "ece": round(float(report["confidence"]["ece"]), 4),
+            "calibrated_on": report["confidence"]["calibrated_on"],
+            "confidence_at_threshold_independent": {
+                k: (v if isinstance(v, int) else round(float(v), 4))
+                for k, v in report["confidence"]["at_threshold_independent"].items()
+            },
         },
         "note": "Built by `contractreview train`; see docs/model-card.md. Do not edit by hand.",
     }

@@ -30,6 +30,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "iterations": 1500,
     "seed": 14,
     "rule_features": False,
+    "calibrate_on": "independent",
 }
 
 
@@ -193,13 +194,30 @@ def grader_predictions(rows: Sequence[Row], P, *, decides: bool) -> list[str]:
     return out
 
 
-def grouped_platt(rows: Sequence[Row], p_status: Sequence[float], correct: Sequence[bool]) -> list[float]:
-    """Calibrated confidence of every row with the calibration itself fitted leave-one-vendor-out."""
+def calibration_rows(rows: Sequence[Row], settings: Mapping[str, Any]) -> list[int]:
+    """The rows the confidence is calibrated on.
+
+    By default the documents labelled by independent annotators who never ran the engine on them: the
+    rules were tuned on the others, so their errors there are fewer than on a new vendor's paper, and a
+    confidence calibrated on them would promise too much. All rows when there are no such documents.
+    """
+    if settings.get("calibrate_on", "independent") == "independent":
+        idx = [i for i, r in enumerate(rows) if r.independent]
+        if len({rows[i].vendor for i in idx}) >= 2:
+            return idx
+    return list(range(len(rows)))
+
+
+def grouped_platt(
+    rows: Sequence[Row], p_status: Sequence[float], correct: Sequence[bool], cal: Sequence[int] | None = None
+) -> list[float]:
+    """Calibrated confidence of every row, the calibration fitted on ``cal`` rows of the *other* vendors."""
     import numpy as np
 
+    cal = list(range(len(rows))) if cal is None else list(cal)
     out = [0.0] * len(rows)
     for vendor in sorted({r.vendor for r in rows}):
-        tr = [i for i, r in enumerate(rows) if r.vendor != vendor]
+        tr = [i for i in cal if rows[i].vendor != vendor]
         a, b = G.fit_platt([p_status[i] for i in tr], [correct[i] for i in tr])
         for i, r in enumerate(rows):
             if r.vendor == vendor:
@@ -299,8 +317,9 @@ def cross_validate(
     shipped = grader if decides else preds["engine"]
     p_status = [float(P[i][G.CLASSES.index(shipped[i])]) for i in range(len(rows))]
     correct = [shipped[i] == rows[i].gold for i in range(len(rows))]
-    conf = grouped_platt(rows, p_status, correct)
-    threshold = choose_threshold(conf, correct)
+    cal = calibration_rows(rows, settings)
+    conf = grouped_platt(rows, p_status, correct, cal)
+    threshold = choose_threshold([conf[i] for i in cal], [correct[i] for i in cal])
     report: dict[str, Any] = {
         "settings": settings,
         "groups": sorted({r.vendor for r in rows}),
@@ -326,8 +345,20 @@ def cross_validate(
         },
         "confidence": {
             "shipped_status": "grader" if decides else "engine",
+            "calibrated_on": "independent" if len(cal) < len(rows) else "all",
+            "calibration_pairs": len(cal),
             "reliability": reliability(conf, correct),
             "ece": expected_calibration_error(conf, correct),
+            "reliability_independent": reliability(
+                [c for c, r in zip(conf, rows, strict=True) if r.independent],
+                [k for k, r in zip(correct, rows, strict=True) if r.independent],
+            ),
+            "ece_independent": expected_calibration_error(
+                [c for c, r in zip(conf, rows, strict=True) if r.independent],
+                [k for k, r in zip(correct, rows, strict=True) if r.independent],
+            )
+            if any(r.independent for r in rows)
+            else None,
             "at_threshold": coverage_at(conf, correct, threshold),
             "at_threshold_independent": coverage_at(
                 [c for c, r in zip(conf, rows, strict=True) if r.independent],
@@ -379,12 +410,20 @@ def format_cv_report(report: Mapping[str, Any]) -> str:
     c = report["confidence"]
     lines.append("")
     lines.append(
-        f"-- confidence of the shipped status ({c['shipped_status']}), calibrated leave-one-vendor-out --"
+        f"-- confidence of the shipped status ({c['shipped_status']}), Platt-calibrated on "
+        f"{c['calibrated_on']} documents ({c['calibration_pairs']} pairs), leave-one-vendor-out --"
     )
-    lines.append(f"{'bin':<10}{'n':>6}{'mean conf':>11}{'accuracy':>10}")
-    for b in c["reliability"]:
-        lines.append(f"{b['bin']:<10}{b['n']:>6}{b['mean_confidence']:>11.3f}{b['accuracy']:>10.3f}")
-    lines.append(f"expected calibration error {c['ece']:.3f}")
+    for label, key in (("all pairs", "reliability"), ("independent", "reliability_independent")):
+        if not c.get(key):
+            continue
+        lines.append(f"reliability, {label}:")
+        lines.append(f"  {'bin':<10}{'n':>6}{'mean conf':>11}{'accuracy':>10}")
+        for b in c[key]:
+            lines.append(f"  {b['bin']:<10}{b['n']:>6}{b['mean_confidence']:>11.3f}{b['accuracy']:>10.3f}")
+    lines.append(
+        f"expected calibration error {c['ece']:.3f}"
+        + (f" (independent {c['ece_independent']:.3f})" if c.get("ece_independent") is not None else "")
+    )
     for label, key in (("all pairs", "at_threshold"), ("independent", "at_threshold_independent")):
         t = c[key]
         lines.append(
