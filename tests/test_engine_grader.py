@@ -352,3 +352,43 @@ def test_engine_grader_gap_summary_exports_carry_confidence(tmp_path: Path) -> N
     data = json.loads(export_report(analysis, {}, ReportMeta(), "json", tmp_path / "gap.json").read_text())
     items = data.get("flagged", []) + data.get("satisfied", [])
     assert items and all(0.0 <= i["confidence"] <= 1.0 for i in items)
+
+
+def test_engine_grader_decide_override_and_a_deciding_grader_changes_the_status(tiny, tmp_path: Path) -> None:
+    _docs, _labels, rows, _ = tiny
+    reqs = list(RIDS)
+    forced, rep = build_artifact(rows, reqs, {"decide": "always"})
+    assert forced["decides"] is True and rep["grader_decides"] is True
+    never, _ = build_artifact(rows, reqs, {"decide": "never"})
+    assert never["decides"] is False
+    # A grader that always says "weak", allowed to decide: a satisfied rules finding with evidence turns weak.
+    n = 1 + len(G.FEATURES) + len(reqs)
+    model = G.GraderModel(
+        features=G.FEATURES,
+        requirements=tuple(reqs),
+        coef={"satisfied": (0.0,) * n, "weak": (5.0,) + (0.0,) * (n - 1), "missing": (0.0,) * n},
+        decides=True,
+    )
+    path = tmp_path / "dpa.md"
+    path.write_text(FIRM.format(vendor="Acme"), encoding="utf-8")
+    from contractreview.analyze import _segment, decide, extract_features, load_weights
+    from contractreview.nlp import get_pipeline
+
+    lib = load_library("default")
+    doc = load_document(path)
+    feats = extract_features(doc, _segment(doc), lib, get_pipeline(lib))
+    w = load_weights()
+    d = decide("no_sale_of_student_data", doc, feats, lib, w)
+    assert d.status.value == "satisfied" and d.best
+    status, conf, layer, note = G.apply(model, "no_sale_of_student_data", feats, w, d, {})
+    assert (status, layer) == ("weak", "grader") and conf > 0.5 and "Confidence" in note
+    # Not allowed to decide: the rules' status stands, rated low.
+    status, conf, layer, note = G.apply(
+        G.GraderModel(**{**{k: getattr(model, k) for k in model.__slots__}, "decides": False}),
+        "no_sale_of_student_data",
+        feats,
+        w,
+        d,
+        {},
+    )
+    assert (status, layer) == ("satisfied", "rules") and conf < 0.5 and "leans weak" in note

@@ -34,6 +34,13 @@ def register(sub: Any) -> None:
         help="where to write the artifact (default: the grader.json shipped in the package)",
     )
     p.add_argument("--profile", default="default", help="profile to train for (default: %(default)s)")
+    p.add_argument(
+        "--decide",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="whether the grader decides statuses: auto = only if its vendor-grouped CV beats the rules' "
+        "accuracy and satisfied recall (default); always / never override that",
+    )
     p.set_defaults(func=run)
 
 
@@ -55,6 +62,7 @@ def run(args: Any) -> int:
         golds,
         docs,
         library=library,
+        settings={"decide": args.decide},
         on_document=lambda i, n, name: progress_bar(f"train {name}", i / max(n, 1)),
     )
     progress_bar("train", 1.0)

@@ -31,6 +31,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "seed": 14,
     "rule_features": False,
     "calibrate_on": "independent",
+    "decide": "auto",
 }
 
 
@@ -310,10 +311,12 @@ def cross_validate(
         for s, ps in preds.items()
     }
     g, e = overall["grader"], overall["engine"]
-    decides = bool(
+    earned = bool(
         g["accuracy"] > e["accuracy"]
         and g["per_status"]["satisfied"]["recall"] >= e["per_status"]["satisfied"]["recall"]
     )
+    # "auto": the grader decides only where it beat the rules in this CV; "always"/"never" override it.
+    decides = {"always": True, "never": False}.get(str(settings.get("decide", "auto")), earned)
     shipped = grader if decides else preds["engine"]
     p_status = [float(P[i][G.CLASSES.index(shipped[i])]) for i in range(len(rows))]
     correct = [shipped[i] == rows[i].gold for i in range(len(rows))]
@@ -327,6 +330,7 @@ def cross_validate(
         "pairs": len(rows),
         "temperature": temperature,
         "grader_decides": decides,
+        "grader_earned_decision": earned,
         "systems": overall,
         "per_kind": _scores_by(rows, preds, lambda r: r.kind),
         "per_confidence": _scores_by(rows, preds, lambda r: r.confidence),
@@ -387,14 +391,17 @@ def format_cv_report(report: Mapping[str, Any]) -> str:
     ]
     for s, sc in report["systems"].items():
         lines.append(f"{s:<14}{_cells(sc)}")
-    lines.append(
-        "grader decides the status: "
-        + (
-            "yes (it beats the rules' CV accuracy and satisfied recall)"
-            if report["grader_decides"]
-            else "no (it does not beat the rules on CV accuracy and satisfied recall; confidence only)"
-        )
+    earned = report.get("grader_earned_decision", report["grader_decides"])
+    why = (
+        "it beats the rules' CV accuracy and satisfied recall"
+        if earned
+        else "it does not beat the rules on CV accuracy and satisfied recall"
     )
+    if report["grader_decides"] == earned:
+        verdict = "yes" if earned else "no, confidence only"
+    else:
+        verdict = "yes, forced by --decide" if report["grader_decides"] else "no, forced by --decide"
+    lines.append(f"grader decides the status: {verdict} ({why})")
     for title, key in (
         ("per annotation", "per_annotation"),
         ("per split", "per_split"),
