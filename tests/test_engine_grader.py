@@ -392,3 +392,15 @@ def test_engine_grader_decide_override_and_a_deciding_grader_changes_the_status(
         {},
     )
     assert (status, layer) == ("satisfied", "rules") and conf < 0.5 and "leans weak" in note
+
+
+@pytest.mark.corpus
+def test_engine_grader_artifact_was_trained_on_the_current_labels(corpus_dir: Path) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    golds = load_gold_dir(corpus_dir / "labels") + load_gold_dir(repo / "eval" / "labels")
+    payload = [{"doc": g.doc, "rid": rid, "gold": lab.status} for g in golds for rid, lab in g.labels.items()]
+    meta = json.loads(G.ARTIFACT_PATH.read_text(encoding="utf-8"))["meta"]
+    assert meta["training_labels_sha256"] == G.labels_hash(payload), (
+        "the labels changed since engine/grader.json was trained: run `contractreview train`"
+    )
+    assert meta["documents"] == sorted(g.doc for g in golds)
