@@ -341,7 +341,8 @@ def test_engine_grader_gap_summary_exports_carry_confidence(tmp_path: Path) -> N
     analysis = analyze(load_document(path))
     out = export_report(analysis, {}, ReportMeta(), "csv", tmp_path / "gap.csv")
     with open(out, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        # Key-term rows come first (their own columns); the finding rows carry the confidence.
+        rows = [r for r in csv.DictReader(fh) if r.get("confidence") not in (None, "")]
     by_id = {f.requirement_id: f for f in analysis.findings}
     assert rows and all(
         float(r["confidence"]) == pytest.approx(by_id[r["requirement_id"]].confidence, abs=0.006)
@@ -404,3 +405,17 @@ def test_engine_grader_artifact_was_trained_on_the_current_labels(corpus_dir: Pa
         "the labels changed since engine/grader.json was trained: run `contractreview train`"
     )
     assert meta["documents"] == sorted(g.doc for g in golds)
+
+
+def test_issue_14_frozen_split_is_never_trained_on_or_cross_validated(tiny, library) -> None:
+    from dataclasses import replace
+
+    from contractreview.errors import InputError
+
+    docs, labels, _rows, _ = tiny
+    golds = load_gold_dir(labels)
+    golds[0] = replace(golds[0], split="frozen")
+    with pytest.raises(InputError, match="frozen"):
+        train_from_labels(golds, [docs], library=library)
+    with pytest.raises(InputError, match="frozen"):
+        cv.collect(golds, [docs], library=library)

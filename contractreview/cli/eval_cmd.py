@@ -76,6 +76,8 @@ def run(args: Any) -> int:
     golds = [g for d, split in dirs for g in load_gold_dir(d, split=split)]
     docs = [Path(d) for d in args.docs] if args.docs else [DEFAULT_SHARED]
     if args.cv:
+        if args.frozen:
+            raise InputError("the frozen split is scored as a whole only, never cross-validated", "frozen")
         return run_cv(golds, docs, args)
     report = evaluate(
         golds,

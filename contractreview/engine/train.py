@@ -111,6 +111,12 @@ def train_from_labels(
     from ..errors import InputError
     from ..evaluation import cv
 
+    frozen = [g.doc for g in golds if g.split == "frozen"]
+    if frozen:
+        # The frozen held-out split is scored once per release; nothing may learn from it.
+        raise InputError(
+            f"the frozen split is never trained on ({len(frozen)} frozen label files given)", "labels"
+        )
     rows, missing = cv.collect(golds, docs_dirs, library=library, on_document=on_document)
     if len({r.vendor for r in rows}) < 2:
         raise InputError(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import grader as G
+from ..errors import InputError
 from .labels import Gold, kind_group, resolve_document
 from .metrics import Pair, per_requirement, status_scores
 
@@ -99,6 +100,8 @@ def collect(
     on_document: Callable[[int, int, str], None] | None = None,
 ) -> tuple[list[Row], list[str]]:
     """Rows of every labelled document found, and the names of the documents not found."""
+    if any(g.split == "frozen" for g in golds):
+        raise InputError("the frozen split is scored as a whole only, never cross-validated", "labels")
     dirs = list(docs_dirs)
     rows: list[Row] = []
     missing: list[str] = []
