@@ -419,3 +419,16 @@ def test_issue_14_frozen_split_is_never_trained_on_or_cross_validated(tiny, libr
         train_from_labels(golds, [docs], library=library)
     with pytest.raises(InputError, match="frozen"):
         cv.collect(golds, [docs], library=library)
+
+
+def test_issue_14_plain_reasons_leave_out_the_confidence_sentence(tmp_path: Path) -> None:
+    from contractreview.plain import plain_reason
+
+    path = tmp_path / "policy.md"
+    path.write_text(HEDGED.format(vendor="Acme"), encoding="utf-8")
+    weak = [f for f in analyze(load_document(path)).findings if f.status.value == "weak"]
+    assert weak and all("Confidence" in f.explanation for f in weak)
+    for f in weak:
+        reason = plain_reason(f)
+        assert reason.startswith("The wording falls short")
+        assert "Confidence" not in reason and "tipped" not in reason and "grader" not in reason
