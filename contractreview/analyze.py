@@ -9,21 +9,21 @@ One mechanism for every requirement and every document:
    under it.
 2. **Scores.** Per requirement and sentence, a *relevance* score (is this sentence about the protection?)
    and a *quality* score (does it commit to it, or hedge, carve out or refuse?) are weighted sums of those
-   features. The weights are data (``nlp/weights.json``), not code.
+   features. The weights are data (``clause_library/weights.json``), not code; so are the word lists
+   (``clause_library/lexicons/``) and what each requirement needs (its own file in
+   ``clause_library/requirements``).
 3. **Decision.** No relevant sentence → missing. A relevant sentence whose quality reaches the threshold,
    with numbers within the active profile's threshold where the requirement has one → satisfied.
    Anything else that addresses the topic → weak (a refusal addresses it too: it must be negotiated).
+   A requirement no pattern of the library can detect is never "missing": it is ``needs_review``.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -44,8 +44,13 @@ from .domain import (
 from .engine import grader as _stage2
 from .engine import keyterms as _kt
 from .nlp.sentences import split_sentences
+from .paths import clause_library_dir
+from .segment import segment
 
-WEIGHTS_PATH = Path(__file__).resolve().parent / "nlp" / "weights.json"
+# The built-in library's weights (``contractreview.evaluation.fit`` rewrites its model).
+WEIGHTS_PATH = clause_library_dir() / "weights.json"
+# Bump when a change of the engine's code (not of the library) alters results; recorded in every analysis.
+ENGINE_VERSION = "rules-1"
 _SKIP_BLOCKS = {BlockKind.HEADER, BlockKind.FOOTER, BlockKind.HEADING}
 # Deadlines are parsed from the sentence text by ``_deadlines`` (pure Python), so the duration component's
 # spans are not needed to decide: skipping it saves about a fifth of the annotation time.
@@ -69,7 +74,7 @@ def _looks_like_title(sentence: str) -> bool:
 
 # A definition ("1.2 "Security Incident" means the unauthorized access to, acquisition of ...") says what a
 # word means, not what anyone promises: it is no evidence of an obligation (except for requirements whose
-# protection *is* a definition, listed in ``weights.json`` as ``definitions_count_for``).
+# protection *is* a definition: ``definition_is_evidence = true`` in its requirement file).
 _DEFINITION = re.compile(
     r"""^\W*(?:(?:section|article|§)\s*)?(?:[\dIVXivx]+(?:\.\d+)*[.)]?\s*)?(?:\([a-z0-9]{1,3}\)\s*)?"""
     r"""(?:as\s+used\s+(?:in|herein)[^,]{0,40},\s*)?(?:the\s+(?:term|terms)\s+)?"""
@@ -91,9 +96,16 @@ def _is_heading_line(sentence: str, clause: Clause) -> bool:
     return bool(head) and (body == head or sentence.strip().rstrip(".:").lower() == head)
 
 
-@lru_cache(maxsize=4)
-def load_weights(path: str | None = None) -> Mapping[str, Any]:
-    return json.loads(Path(path or WEIGHTS_PATH).read_text(encoding="utf-8"))
+def load_weights(library: Any = None) -> Mapping[str, Any]:
+    """What the decision reads: the library's weights, per-requirement facts and word lists.
+
+    ``library`` defaults to the built-in library (default profile); see :meth:`ClauseLibrary.engine_data`.
+    """
+    if library is None:
+        from .library import load_library
+
+        library = load_library()
+    return library.engine_data()
 
 
 # --------------------------------------------------------------------------- features
@@ -139,15 +151,22 @@ def _clause_index(clauses: tuple[Clause, ...]) -> tuple[list[int], tuple[Clause,
     return [c.start for c in clauses], clauses
 
 
+SEGMENTATION_WARNING = (
+    "The contract could not be split into clauses ({error}); findings name no clause numbers or "
+    "headings, and clause headings were not used as context."
+)
+
+
 def _segment(document: Document) -> tuple[Clause, ...]:
+    return _segment_or_warning(document)[0]
+
+
+def _segment_or_warning(document: Document) -> tuple[tuple[Clause, ...], str]:
+    """The clauses, or none and a warning for the document: a segmentation bug must not lose the analysis."""
     try:
-        from .segment import segment
-    except ImportError:  # pragma: no cover - segment.py is another engineer's module
-        return ()
-    try:
-        return tuple(segment(document))
-    except Exception:  # noqa: BLE001 - a segmentation bug must not lose the analysis
-        return ()
+        return tuple(segment(document)), ""
+    except Exception as exc:  # noqa: BLE001 - reported as a document warning, the analysis goes on
+        return (), SEGMENTATION_WARNING.format(error=f"{type(exc).__name__}: {exc}")
 
 
 def _sentences(document: Document) -> list[tuple[int, int]]:
@@ -426,13 +445,14 @@ def iter_extract_features(
             cands.append((s, e, ci))
     feats.candidates = len(cands)
 
-    w = load_weights()
+    w = library.engine_data()
     definitions_count = set(w.get("definitions_count_for", ()))
     # Prohibition requirements and the verbs a negation must govern for them ("not sell" forbids a sale,
     # not a disclosure).
     prohibitions = {
         rid: frozenset(verbs) for rid, verbs in dict(w.get("prohibitions", {})).items() if rid in wanted
     }
+    lex = w["lexicon"]
     # Lead-ins count for the requirements of the categories listed in weights.json ("lead_in_categories");
     # the others read each sentence alone, as before. A sentence with a lead-in is then annotated after it
     # ("<lead-in> <sentence>"): the lead-in's commitment, party and scope words count for the sentence; its
@@ -470,7 +490,7 @@ def iter_extract_features(
         commit_end: dict[str, int] = {}
         for sp in _spans(doc, "cr_commit"):
             commit_end[sp.label_] = min(commit_end.get(sp.label_, sp.end), sp.end)
-        negated_use = _negated_use_cues(doc, prohibitions)
+        negated_use = _negated_use_cues(doc, prohibitions, lex)
         scope_tokens: dict[str, set[int]] = {}
         for sp in _spans(doc, "cr_scope"):
             scope_tokens.setdefault(sp.label_, set()).update(range(sp.start, sp.end))
@@ -540,19 +560,12 @@ def iter_extract_features(
     return feats
 
 
-_NEGATORS = frozenset({"not", "never", "n't", "nor"})
 _NEGATION_REACH = 40  # tokens between "not use" and the protected subject
-_BETWEEN_NEGATION_AND_VERB = frozenset(
-    {"be", "been", "to", "directly", "otherwise", "knowingly", "ever", "will", "shall", "we", "do", "does"}
-)
-_ANY_VERB = frozenset(
-    "use used process processed utilize utilized disclose disclosed share shared transfer transferred provide "
-    "provided release released make sell sold rent rented lease leased trade traded license licensed market "
-    "collect collected".split()
-)
 
 
-def _negated_use_cues(doc: Any, prohibitions: Mapping[str, frozenset[str]]) -> set[str]:
+def _negated_use_cues(
+    doc: Any, prohibitions: Mapping[str, frozenset[str]], lex: Mapping[str, Any]
+) -> set[str]:
     """Prohibition requirements whose cue sits inside the reach of a negated verb of that requirement.
 
     "[We pledge to] not use or disclose student information collected through a school service
@@ -560,26 +573,28 @@ def _negated_use_cues(doc: Any, prohibitions: Mapping[str, frozenset[str]]) -> s
     advertising although "not" and "behavioral" are 14 words apart: a cue of a prohibition requirement
     that follows "not/never (be) <verb>" in the same sentence, with a verb listed for that requirement
     (or one joined to it by "or"/"and": "not use or disclose"), makes the sentence a commitment to it.
+    The words come from the ``negation`` lexicon and each requirement's ``prohibited_verbs``.
     """
     if not prohibitions:
         return set()
+    negators, between, any_verb = lex["negators"], lex["between_negation_and_verb"], lex["use_verbs"]
     cues = [sp for sp in _spans(doc, "cr_cue") if sp.label_ in prohibitions]
     if not cues:
         return set()
     negated: list[tuple[int, int, set[str]]] = []  # (first verb, first token after the verbs, the verbs)
     n = len(doc)
     for i, tok in enumerate(doc):
-        if tok.lower_ not in _NEGATORS:
+        if tok.lower_ not in negators:
             continue
         if i and doc[i - 1].lower_ in ("have", "has", "had"):
             continue  # "we have not sold": a statement about the past, not a promise
         j = i + 1
-        while j < n and j <= i + 3 and doc[j].lower_ in _BETWEEN_NEGATION_AND_VERB:
+        while j < n and j <= i + 3 and doc[j].lower_ in between:
             j += 1
         verbs: set[str] = set()
         first = j
-        while j < n and (doc[j].lower_ in _ANY_VERB or (verbs and doc[j].lower_ in ("or", "and", ","))):
-            if doc[j].lower_ in _ANY_VERB:
+        while j < n and (doc[j].lower_ in any_verb or (verbs and doc[j].lower_ in ("or", "and", ","))):
+            if doc[j].lower_ in any_verb:
                 verbs.add(doc[j].lower_)
             j += 1
         if verbs:
@@ -616,32 +631,28 @@ class Decision:
     deadline: int = 0  # +1 a fixed deadline within the profile's limit, -1 vague / too long / late clock
 
 
-# One-word hedges any sentence may contain: they weaken a sentence about the protection but do not make a
-# sentence about something else relevant to it ("we may share information ... with law enforcement").
-_GENERIC_WEAK = frozenset(
-    "may might could except unless appropriate reasonably reasonable generally typically including direct "
-    "best strive".split()
-)
-
-
 def _weak_words(rule_id: str) -> str:
     """The words of a weak-wording rule id ("purpose_limitation.weak.such_as.2" → "such as")."""
     return rule_id.rsplit(".weak.", 1)[-1].split(".")[0].replace("_", " ")
 
 
-def _generic_weak(rule_id: str) -> bool:
-    return _weak_words(rule_id) in _GENERIC_WEAK
+def _generic_weak(rule_id: str, generic: frozenset[str]) -> bool:
+    """One-word hedges any sentence may contain (``generic_weak`` in the ``hedges`` lexicon) weaken a
+    sentence about the protection but do not make a sentence about something else relevant to it
+    ("we may share information ... with law enforcement")."""
+    return _weak_words(rule_id) in generic
 
 
 def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
     r, q = w["relevance"], w["quality"]
+    generic = w["lexicon"]["generic_weak"]
     cue = sum(feats.cue_weights.get(c, 1.0) for c in set(hit.cues))
     rel = (
         r["cue"] * min(cue, r["cue_cap"])
         + r["heading"] * hit.heading
         + r["commit"] * bool(hit.commits)
         # Wording that hedges or refuses *this* protection addresses it too ("we may modify these terms").
-        + r.get("weak", 0.0) * bool(hit.denies or any(not _generic_weak(x) for x in hit.weaks))
+        + r.get("weak", 0.0) * bool(hit.denies or any(not _generic_weak(x, generic) for x in hit.weaks))
     )
     # A commitment made by the school or the user ("the Client will indemnify the Provider") is not the vendor's.
     vendor_bound = hit.subject not in ("school", "user") or rid in w.get("rights_of_school_or_user", ())
@@ -652,7 +663,7 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
         - q["weak"] * bool(hit.weaks)
         - q["hedge"] * bool(hit.hedges)
         - q["deny"] * bool(hit.denies or hit.refusals)
-        - q["exception"] * _carves_out(hit)
+        - q["exception"] * _carves_out(hit, w["lexicon"]["broad_carve_outs"])
     )
     return Scored(hit, rel, qual)
 
@@ -667,20 +678,18 @@ def _numbers(rid: str, text: str, scored: list[Scored], parameter: str) -> dict[
     return _kt.numbers(text, scored, parameter)
 
 
-_BROAD_CARVE_OUTS = ("unless", "notwithstanding", "to the", "subject to", "except as", "save as")
-
-
-def _carves_out(hit: Hit) -> bool:
+def _carves_out(hit: Hit, broad: tuple[str, ...]) -> bool:
     """A carve-out that weakens the sentence.
 
     "shall not … other than for school purposes" or "… except for subprocessors" inside a commitment is
-    the protection itself; "unless", "subject to", "to the extent" or a sentence-opening exception is not.
+    the protection itself; "unless", "subject to", "to the extent" or a sentence-opening exception is not
+    (``broad``: ``broad_carve_outs`` of the ``negation`` lexicon, matched on the trigger's first two words).
     """
     if not hit.exceptions:
         return False
     if not hit.commits:
         return True
-    return any(e.startswith("^") or e.startswith(_BROAD_CARVE_OUTS) for e in hit.exceptions)
+    return any(e.startswith("^") or e.startswith(tuple(broad)) for e in hit.exceptions)
 
 
 def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> list[Scored]:
@@ -702,7 +711,7 @@ def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> 
             or not need_scope
             or (s.hit.commits and s.hit.context_scope)
         )
-        and not (rid in w["notice_to_school"] and _users_only(s.hit))
+        and not (rid in w["notice_to"] and _owed_elsewhere(s.hit, w["notice_to"][rid]))
     ]
     out.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))
     return out
@@ -829,7 +838,7 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
             # 24 hours"), also when a vaguer timing word comes first ("without undue delay, and in any event
             # within 48 hours"): the fixed number is the outer limit.
             h = nums["hit"].hit
-            if not ok and h.modal and not (h.refusals or h.denies) and _only_timing_words(h):
+            if not ok and h.modal and not (h.refusals or h.denies) and _only_timing_words(h, w):
                 ok = True
                 reasons = [
                     r
@@ -880,28 +889,16 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
     return Decision(status, best, tuple(dict.fromkeys(reasons)), params, layer, confidence, deadline)
 
 
-_TIMING_WORDS = (
-    "without undue delay",
-    "without delay",
-    "promptly",
-    "as soon as",
-    "immediately",
-    "expeditiously",
-    "timely",
-    "most expedient",
-    "as quickly as",
-)
-
-
-def _only_timing_words(h: Hit) -> bool:
-    """Every hedge and weak wording of the sentence is a vague time ("promptly"), nothing else."""
+def _only_timing_words(h: Hit, w: Mapping[str, Any]) -> bool:
+    """Every hedge and weak wording of the sentence is a vague time ("promptly", ``timing`` lexicon)."""
+    timing = w["lexicon"]["vague_timing"]
     words = list(h.hedges) + [_weak_words(x) for x in h.weaks]
-    return all(any(t in w for t in _TIMING_WORDS) for w in words)
+    return all(any(t in word for t in timing) for word in words)
 
 
-def _users_only(h: Hit) -> bool:
-    """A notice owed only to users or parents is not a notice to the school."""
-    return bool(h.recipients) and "school" not in h.recipients
+def _owed_elsewhere(h: Hit, recipient: str) -> bool:
+    """A notice owed only to others (users, parents) is not a notice to ``recipient`` (the school)."""
+    return bool(h.recipients) and recipient not in h.recipients
 
 
 def _over_threshold(parameter: str, value: float, th: Threshold, wording: str, profile: str) -> str:
@@ -988,6 +985,24 @@ def _place(ev: Evidence) -> str:
     return f"{where}, page {ev.page}"
 
 
+NOT_CHECKED_LAYER = "none"  # Finding.layer of a requirement the engine cannot check
+
+
+def _explain_not_checked(req: Requirement) -> str:
+    description = req.description.rstrip(".")
+    return (
+        f"{req.title}: not checked automatically. The clause library has no rule that detects this "
+        f"protection, so the engine did not look for it. Read the contract for it: {description}."
+    )
+
+
+def _library_weak_cues(req: Requirement, evidence: tuple[Evidence, ...], reasons: Iterable[str]) -> list[str]:
+    """The requirement's ``weak_cues`` found in the evidence and not already quoted by another reason."""
+    said = " ".join(reasons).lower()
+    text = " ".join(" ".join(ev.text.split()).lower() for ev in evidence)
+    return [c for c in dict.fromkeys(c.lower() for c in req.weak_cues) if c in text and c not in said]
+
+
 def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> str:
     if d.status is Status.MISSING:
         return f"{req.title}: not found. No clause addresses this protection (no cue of the clause library matched)."
@@ -1000,8 +1015,14 @@ def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> s
         if d.params.get("wording"):
             extra = f" The deadline ({d.params['wording']}) is within the profile's limit."
         return f"{lead}. This is a firm commitment.{extra}"
-    why = "; ".join(d.reasons) if d.reasons else "the wording is not a firm commitment"
-    return f"{lead}. Weak: {why}."
+    reasons = list(d.reasons) or ["the wording is not a firm commitment"]
+    cues = _library_weak_cues(req, evidence, reasons)
+    if cues:
+        listed = ", ".join(f'"{c}"' for c in cues)
+        reasons.append(
+            f"the evidence says {listed}, listed in the clause library as weak for this protection"
+        )
+    return f"{lead}. Weak: {'; '.join(reasons)}."
 
 
 def _governing_law(text: str) -> str | None:
@@ -1038,7 +1059,9 @@ def iter_analyze(
     total = len(requirements) + 2 + feature_steps
     yield Progress("analyze", 0, total, "Preparing the review pipeline")
     nlp = get_pipeline(library)
-    clauses = _segment(document)
+    clauses, seg_warning = _segment_or_warning(document)
+    if seg_warning:
+        document = replace(document, warnings=(*document.warnings, seg_warning))
     yield Progress("analyze", 1, total, f"Reading {len(clauses)} clauses")
     gen = iter_extract_features(document, clauses, library, nlp)
     while True:
@@ -1048,12 +1071,31 @@ def iter_analyze(
             feats = stop.value
             break
         yield Progress("analyze", 1 + int(feature_steps * step.fraction), total, step.message)
-    w = load_weights()
+    w = library.engine_data()
     decisions: dict[str, Decision] = {}
     findings: list[Finding] = []
     grader = _stage2.safe_load() if not w.get("model") else None
     stats = _stage2.document_stats(feats, w, [r.id for r in requirements]) if grader else {}
     for i, req in enumerate(requirements, start=2 + feature_steps):
+        if not library.has_detector(req.id):
+            # No pattern can find it: saying "missing" would be a false statement in a legal review.
+            findings.append(
+                Finding(
+                    requirement_id=req.id,
+                    title=req.title,
+                    category=req.category,
+                    status=Status.NEEDS_REVIEW,
+                    severity=req.severity,
+                    explanation=_explain_not_checked(req),
+                    sources=tuple(req.sources),
+                    suggested_language=req.suggested_language,
+                    vendor_question=req.vendor_question,
+                    layer=NOT_CHECKED_LAYER,
+                    confidence=0.0,
+                )
+            )
+            yield Progress("analyze", i, total, req.title)
+            continue
         d = decide(req.id, document, feats, library, w)
         note = ""
         if grader is not None:  # stage 2: the learned grader rates (or, if it earned it, decides) the status
@@ -1094,6 +1136,8 @@ def iter_analyze(
         findings=tuple(findings),
         key_terms=_kt.values(readings),
         key_term_readings=readings,
+        engine_version=ENGINE_VERSION,
+        library_fingerprint=library.fingerprint,
     )
 
 

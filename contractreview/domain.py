@@ -260,6 +260,12 @@ class Requirement:
     parameters: tuple[str, ...] = ()  # names of numeric parameters checked against thresholds
     weak_cues: tuple[str, ...] = ()
     origin: str = ""  # file the requirement came from (for error messages and provenance)
+    # What the engine needs to judge it (all from the requirement's file in the clause library):
+    deadline_required: bool = False  # no fixed deadline (parameters[0]) -> never satisfied
+    notice_to: str = ""  # a notice owed only to someone else is no evidence ("school")
+    right_of: str = ""  # the protection is a right of the school/user: their sentences count
+    prohibited_verbs: tuple[str, ...] = ()  # a negation of one of these verbs forbids the practice
+    definition_is_evidence: bool = False  # a definition ("X means ...") can satisfy it
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +321,9 @@ class Analysis:
     # The same terms with what they are attached to (event, party, sentence); empty for analyses read
     # from JSON written before they existed.
     key_term_readings: tuple[KeyTerm, ...] = ()
+    # Provenance: which engine and which knowledge (library files incl. weights and lexicons) produced it.
+    engine_version: str = ""
+    library_fingerprint: str = ""
 
     def counts(self) -> dict[Status, int]:
         out = {s: 0 for s in Status}

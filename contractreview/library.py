@@ -12,6 +12,12 @@ Layout (see ``clause_library/schema.md`` for the field reference)::
     requirements/<id>.toml           one requirement per file (id == file stem)
     profiles/<name>.toml             requirement lists and thresholds (name == file stem)
     patterns/<id>.jsonl              spaCy SpanRuler patterns (label == file stem, or _common.jsonl)
+    lexicons/<name>.toml             word lists the engine reads (hedges, negation, parties, ...)
+    weights.json                     weights of the decision model
+
+Everything the engine knows comes from here, so the fingerprint of these files (recorded in every
+analysis) says which knowledge produced a finding. A requirement without a ``cue`` pattern has no
+detector: the engine reports it as ``needs_review``, never as ``missing``.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import re
 import threading
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -39,6 +45,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ClauseLibrary",
     "builtin_library_dir",
+    "check_library_dir",
     "clear_cache",
     "library_version",
     "list_profiles",
@@ -94,7 +101,20 @@ _REQ_REQUIRED = (
     "suggested_language",
     "vendor_question",
 )
-_REQ_OPTIONAL = ("schema_version", "parameters", "weak_cues", "notes")
+_REQ_OPTIONAL = (
+    "schema_version",
+    "parameters",
+    "weak_cues",
+    "notes",
+    "deadline_required",
+    "notice_to",
+    "right_of",
+    "prohibited_verbs",
+    "definition_is_evidence",
+)
+_REQ_BOOLS = ("deadline_required", "definition_is_evidence")
+NOTICE_RECIPIENTS: tuple[str, ...] = ("school", "user", "authority")
+RIGHT_HOLDERS: tuple[str, ...] = ("school", "user", "school_or_user")
 _REQ_STRINGS = (
     "id",
     "title",
@@ -106,7 +126,7 @@ _REQ_STRINGS = (
     "vendor_question",
     "notes",
 )
-_REQ_LISTS = ("parameters", "weak_cues")
+_REQ_LISTS = ("parameters", "weak_cues", "prohibited_verbs")
 _SOURCE_KEYS = {"citation", "name", "status", "verified", "note"}
 _PROFILE_KEYS = {
     "schema_version", "name", "label", "legal_basis", "description",
@@ -115,6 +135,38 @@ _PROFILE_KEYS = {
 _THRESHOLD_KEYS = {"value", "unit", "basis", "verified", "clock_start"}
 _PATTERN_REQUIRED = ("label", "id", "kind", "pattern")
 _PATTERN_OPTIONAL = ("note", "weight", "example")
+
+# Lexicons: the word lists of the engine, by file stem -> the lists ([lists]) and tables ([maps]) it holds.
+LEXICONS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "hedges": {"lists": ("hedges", "permission_subjects", "generic_weak"), "maps": ()},
+        "negation": {
+            "lists": (
+                "negations", "exceptions", "refusals", "broad_carve_outs", "negators",
+                "between_negation_and_verb", "use_verbs",
+            ),
+            "maps": (),
+        },  # fmt: skip
+        "parties": {
+            "lists": (
+                "vendor", "school", "user", "authority", "data_nouns", "obligation_words", "notify_words",
+            ),
+            "maps": (),
+        },
+        "timing": {"lists": ("vague_timing",), "maps": ()},
+        "governing_law": {"lists": ("not_places",), "maps": ("adjective_countries",)},
+    }
+)
+_LEXICON_KEYS = {"schema_version", "description", "lists", "maps", "add"}
+# weights.json: the sections and numbers the decision model reads (anything else is an error).
+_WEIGHT_SECTIONS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
+    {  # section -> (required numbers, optional numbers)
+        "relevance": (("cue", "cue_cap", "heading", "commit", "min_relevance"), ("weak",)),
+        "quality": (("commit", "modal", "weak", "hedge", "deny", "exception"), ("other_party", "user_only")),
+    }
+)
+_WEIGHT_NUMBERS = ("satisfied_threshold", "deny_anywhere_penalty", "max_evidence")
+_WEIGHT_KEYS = {"schema_version", "note", "model", "lead_in_categories", *_WEIGHT_SECTIONS, *_WEIGHT_NUMBERS}
 _TOKEN_KEYS = {
     "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "LEMMA", "SHAPE", "POS", "TAG", "MORPH", "DEP",
     "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
@@ -182,6 +234,8 @@ class _Layer:
     profiles: dict[str, tuple[dict[str, Any], str]]
     patterns: dict[str, list[tuple[dict[str, Any], str, int]]]  # stem -> [(pattern, shown path, line)]
     files: list[Path]
+    lexicons: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)  # stem -> (table, shown)
+    weights: tuple[dict[str, Any], str] | None = None
 
 
 def _read_toml(path: Path, shown: str, problems: _Problems) -> dict[str, Any] | None:
@@ -251,7 +305,8 @@ def _read_layer(root: Path, problems: _Problems, *, default_kind: str) -> _Layer
 
     requirements: dict[str, tuple[dict[str, Any], str]] = {}
     profiles: dict[str, tuple[dict[str, Any], str]] = {}
-    for sub, target in (("requirements", requirements), ("profiles", profiles)):
+    lexicons: dict[str, tuple[dict[str, Any], str]] = {}
+    for sub, target in (("requirements", requirements), ("profiles", profiles), ("lexicons", lexicons)):
         folder = root / sub
         if not folder.is_dir():
             continue
@@ -281,7 +336,24 @@ def _read_layer(root: Path, problems: _Problems, *, default_kind: str) -> _Layer
                 continue
             files.append(path)
             patterns[path.stem] = _read_patterns(path, shown, problems)
-    return _Layer(root, kind, meta, requirements, profiles, patterns, files)
+    weights: tuple[dict[str, Any], str] | None = None
+    weights_file = root / "weights.json"
+    if weights_file.is_file():
+        files.append(weights_file)
+        shown = _display(weights_file, root)
+        try:
+            data = json.loads(weights_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.add(f"cannot be read as UTF-8 text: {exc}", shown)
+        except json.JSONDecodeError as exc:
+            problems.add(f"is not valid JSON: {exc.msg} (line {exc.lineno})", shown)
+        else:
+            if not isinstance(data, dict):
+                problems.add("is not a JSON object", shown)
+            else:
+                _check_schema_version(data, shown, problems, required=True)
+                weights = (data, shown)
+    return _Layer(root, kind, meta, requirements, profiles, patterns, files, lexicons, weights)
 
 
 def _read_patterns(path: Path, shown: str, problems: _Problems) -> list[tuple[dict[str, Any], str, int]]:
@@ -358,6 +430,21 @@ def _check_requirement(
             if not _ID_RE.match(name):
                 problems.add(f"parameter name '{name}' must be lower_snake_case", shown, "parameters")
                 ok = False
+    for key in _REQ_BOOLS:
+        if key in data and not isinstance(data[key], bool):
+            problems.add("must be true or false", shown, key)
+            ok = False
+    for key, allowed in (("notice_to", NOTICE_RECIPIENTS), ("right_of", RIGHT_HOLDERS)):
+        if key in data and data[key] not in allowed:
+            problems.add(f"unknown value {data[key]!r} (use one of: {', '.join(allowed)})", shown, key)
+            ok = False
+    if data.get("deadline_required") is True and not partial and not data.get("parameters"):
+        problems.add(
+            "a required deadline needs a parameter naming it (parameters = [\"..._days\"])",
+            shown,
+            "deadline_required",
+        )
+        ok = False
     if "sources" in data:
         sources = data["sources"]
         if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
@@ -392,6 +479,106 @@ def _check_requirement(
                         f"{where}.verified",
                     )
                     ok = False
+    return ok
+
+
+def _check_lexicon(
+    stem: str, data: Mapping[str, Any], shown: str, problems: _Problems, *, partial: bool
+) -> bool:
+    """Check one lexicon file; ``partial`` (an overlay) may give only the lists it replaces or extends."""
+    schema = LEXICONS.get(stem)
+    if schema is None:
+        problems.add(f"unknown lexicon '{stem}' (use one of: {', '.join(LEXICONS)})", shown)
+        return False
+    ok = True
+    for key in data:
+        if key not in _LEXICON_KEYS:
+            problems.add(f"unknown key '{key}'", shown, key)
+            ok = False
+    if "description" in data and not isinstance(data["description"], str):
+        problems.add("must be a string", shown, "description")
+        ok = False
+    for section, allowed in (("lists", schema["lists"]), ("add", schema["lists"]), ("maps", schema["maps"])):
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            problems.add(f"must be a [{section}] table", shown, section)
+            ok = False
+            continue
+        for key, value in table.items():
+            where = f"{section}.{key}"
+            if key not in allowed:
+                known = ", ".join(allowed) or "none"
+                problems.add(f"unknown list '{key}' (this lexicon has: {known})", shown, where)
+                ok = False
+            elif section == "maps":
+                if not isinstance(value, dict) or not all(
+                    isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+                    for k, v in value.items()
+                ):
+                    problems.add("must be a table of non-empty strings", shown, where)
+                    ok = False
+            elif not _is_str_list(value):
+                problems.add("must be a list of non-empty strings", shown, where)
+                ok = False
+    if not partial:
+        for section in ("lists", "maps"):
+            given = data.get(section, {})
+            for key in schema[section]:
+                if not isinstance(given, dict) or key not in given:
+                    problems.add("missing required list", shown, f"{section}.{key}")
+                    ok = False
+    return ok
+
+
+def _check_weights(data: Mapping[str, Any], shown: str, problems: _Problems, *, partial: bool) -> bool:
+    """Check ``weights.json``; an overlay (``partial``) may give only the numbers it changes."""
+    ok = True
+
+    def number(value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
+    for key in data:
+        if key not in _WEIGHT_KEYS:
+            problems.add(f"unknown key '{key}'", shown, key)
+            ok = False
+    for key in _WEIGHT_NUMBERS:
+        if key in data and not number(data[key]):
+            problems.add(f"must be a number, not {data[key]!r}", shown, key)
+            ok = False
+        elif key not in data and not partial:
+            problems.add("missing required field", shown, key)
+            ok = False
+    for section, (required, optional) in _WEIGHT_SECTIONS.items():
+        table = data.get(section)
+        if table is None:
+            if not partial:
+                problems.add("missing required field", shown, section)
+                ok = False
+            continue
+        if not isinstance(table, dict):
+            problems.add("must be an object of numbers", shown, section)
+            ok = False
+            continue
+        for key, value in table.items():
+            if key not in required and key not in optional:
+                problems.add(f"unknown key '{key}'", shown, f"{section}.{key}")
+                ok = False
+            elif not number(value):
+                problems.add(f"must be a number, not {value!r}", shown, f"{section}.{key}")
+                ok = False
+        for key in required if not partial else ():
+            if key not in table:
+                problems.add("missing required field", shown, f"{section}.{key}")
+                ok = False
+    cats = data.get("lead_in_categories", [])
+    if not _is_str_list(cats) or any(c not in CATEGORIES for c in cats):
+        problems.add(
+            f"must be a list of categories (use: {', '.join(CATEGORIES)})", shown, "lead_in_categories"
+        )
+        ok = False
+    if "model" in data and not isinstance(data["model"], dict):
+        problems.add("must be an object (the fitted status model)", shown, "model")
+        ok = False
     return ok
 
 
@@ -577,6 +764,11 @@ def _requirement_from(data: Mapping[str, Any], origin: str) -> Requirement:
         parameters=tuple(data.get("parameters", ())),
         weak_cues=tuple(data.get("weak_cues", ())),
         origin=origin,
+        deadline_required=bool(data.get("deadline_required", False)),
+        notice_to=data.get("notice_to", ""),
+        right_of=data.get("right_of", ""),
+        prohibited_verbs=tuple(data.get("prohibited_verbs", ())),
+        definition_is_evidence=bool(data.get("definition_is_evidence", False)),
     )
 
 
@@ -588,6 +780,8 @@ class _Merged:
     patterns: dict[str, list[dict[str, Any]]]
     files: list[tuple[Path, Path]]  # (root, file)
     user_root: Path | None
+    lexicons: dict[str, dict[str, Any]] = field(default_factory=dict)  # stem -> {"lists": ..., "maps": ...}
+    weights: dict[str, Any] = field(default_factory=dict)
 
 
 def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
@@ -639,9 +833,55 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
                 rules[rule] = where
                 patterns.setdefault(stem, []).append(dict(obj))
 
+    lexicons: dict[str, dict[str, Any]] = {}
+    weights: dict[str, Any] = {}
+    for n, layer in enumerate(layers):
+        for stem, (data, shown) in layer.lexicons.items():
+            partial = n > 0 and stem in lexicons
+            if not _check_lexicon(stem, data, shown, problems, partial=partial):
+                continue
+            lex = lexicons.setdefault(stem, {"lists": {}, "maps": {}})
+            # An overlay's [lists] and [maps] replace the built-in ones of the same name; [add] extends them.
+            for key, words in data.get("lists", {}).items():
+                lex["lists"][key] = tuple(words)
+            for key, table in data.get("maps", {}).items():
+                lex["maps"][key] = dict(table)
+            for key, words in data.get("add", {}).items():
+                lex["lists"][key] = tuple(dict.fromkeys((*lex["lists"].get(key, ()), *words)))
+        if layer.weights is not None:
+            data, shown = layer.weights
+            if _check_weights(data, shown, problems, partial=n > 0 and bool(weights)):
+                for key, value in data.items():
+                    if key == "schema_version":
+                        continue
+                    if isinstance(value, dict) and isinstance(weights.get(key), dict) and key != "model":
+                        weights[key] = {**weights[key], **value}
+                    else:
+                        weights[key] = value
+    if layers and layers[0].kind == "base" and layers[0].files:
+        base = layers[0]
+        for stem in LEXICONS:
+            if stem not in base.lexicons:
+                problems.add(
+                    f"missing lexicon file (the engine reads its word lists from {stem}.toml)",
+                    _display(base.root / "lexicons" / f"{stem}.toml", base.root),
+                )
+        if base.weights is None:
+            problems.add(
+                "missing weights.json (the weights of the decision model)",
+                _display(base.root / "weights.json", base.root),
+            )
+
     files = [(layer.root, f) for layer in layers for f in layer.files]
     return _Merged(
-        meta, requirements, resolved, patterns, files, layers[-1].root if len(layers) > 1 else None
+        meta,
+        requirements,
+        resolved,
+        patterns,
+        files,
+        layers[-1].root if len(layers) > 1 else None,
+        lexicons,
+        weights,
     )
 
 
@@ -822,7 +1062,7 @@ class ClauseLibrary:
 
     __slots__ = (
         "name", "version", "base_version", "schema_version", "fingerprint", "profile", "profiles",
-        "requirements", "_patterns", "root", "user_dir",
+        "requirements", "_patterns", "root", "user_dir", "lexicons", "weights", "_engine", "_cue_labels",
     )  # fmt: skip
 
     def __init__(
@@ -839,6 +1079,8 @@ class ClauseLibrary:
         patterns: Mapping[str, tuple[Mapping[str, Any], ...]],
         root: Path,
         user_dir: Path | None,
+        lexicons: Mapping[str, Mapping[str, Any]] | None = None,
+        weights: Mapping[str, Any] | None = None,
     ) -> None:
         self.name = name
         self.version = version
@@ -851,6 +1093,12 @@ class ClauseLibrary:
         self._patterns = patterns
         self.root = root
         self.user_dir = user_dir
+        self.lexicons = MappingProxyType(dict(lexicons or {}))
+        self.weights = MappingProxyType(dict(weights or {}))
+        self._engine: Mapping[str, Any] | None = None
+        self._cue_labels = frozenset(
+            label for label, pats in patterns.items() for p in pats if p.get("kind") == "cue"
+        )
 
     def __repr__(self) -> str:
         return f"ClauseLibrary(version={self.version!r}, profile={self.profile.name!r}, requirements={len(self.requirements)})"
@@ -872,6 +1120,68 @@ class ClauseLibrary:
         """Every pattern, ``_common`` first, then by requirement id (copies)."""
         keys = sorted(self._patterns, key=lambda k: (k != COMMON_LABEL, k))
         return [dict(p) for k in keys for p in self._patterns[k]]
+
+    def has_detector(self, requirement_id: str) -> bool:
+        """True when some ``cue`` pattern can find the requirement; without one the engine cannot check it."""
+        return requirement_id in self._cue_labels
+
+    def undetectable(self, profile: str | None = None) -> list[Requirement]:
+        """Requirements of ``profile`` (default: the active one) no pattern can detect (``needs_review``)."""
+        return [r for r in self.requirements_for(profile) if not self.has_detector(r.id)]
+
+    def lexicon(self, name: str, key: str) -> tuple[str, ...]:
+        """One word list of a lexicon file, e.g. ``lexicon("hedges", "hedges")``.
+
+        :raises LibraryValidationError: when the library has no such list (a base library without lexicons).
+        """
+        try:
+            return tuple(self.lexicons[name]["lists"][key])
+        except KeyError:
+            raise LibraryValidationError(
+                f"the clause library has no word list '{key}' in lexicons/{name}.toml", str(self.root)
+            ) from None
+
+    def lexicon_map(self, name: str, key: str) -> Mapping[str, str]:
+        """One table of a lexicon file, e.g. ``lexicon_map("governing_law", "adjective_countries")``."""
+        try:
+            return MappingProxyType(dict(self.lexicons[name]["maps"][key]))
+        except KeyError:
+            raise LibraryValidationError(
+                f"the clause library has no table '{key}' in lexicons/{name}.toml", str(self.root)
+            ) from None
+
+    def engine_data(self) -> Mapping[str, Any]:
+        """What the decision step reads: ``weights.json`` plus per-requirement facts and word lists.
+
+        Built once per library object (profiles share it: the facts cover every requirement).
+        """
+        if self._engine is None:
+            if not self.weights:
+                raise LibraryValidationError(
+                    "the clause library has no weights.json (the weights of the decision model)",
+                    str(self.root),
+                )
+            reqs = self.requirements.values()
+            data: dict[str, Any] = dict(self.weights)
+            data["parameters"] = {r.id: r.parameters[0] for r in reqs if r.parameters}
+            data["timeframe_required"] = frozenset(r.id for r in reqs if r.deadline_required)
+            data["notice_to"] = {r.id: r.notice_to for r in reqs if r.notice_to}
+            data["rights_of_school_or_user"] = frozenset(r.id for r in reqs if r.right_of)
+            data["definitions_count_for"] = frozenset(r.id for r in reqs if r.definition_is_evidence)
+            data["prohibitions"] = {r.id: frozenset(r.prohibited_verbs) for r in reqs if r.prohibited_verbs}
+            data["weak_cues"] = {r.id: tuple(c.lower() for c in r.weak_cues) for r in reqs if r.weak_cues}
+            data["lexicon"] = {
+                "vague_timing": self.lexicon("timing", "vague_timing"),
+                "generic_weak": frozenset(self.lexicon("hedges", "generic_weak")),
+                "broad_carve_outs": self.lexicon("negation", "broad_carve_outs"),
+                "negators": frozenset(self.lexicon("negation", "negators")),
+                "between_negation_and_verb": frozenset(self.lexicon("negation", "between_negation_and_verb")),
+                "use_verbs": frozenset(self.lexicon("negation", "use_verbs")),
+                "not_places": frozenset(self.lexicon("governing_law", "not_places")),
+                "adjective_countries": self.lexicon_map("governing_law", "adjective_countries"),
+            }
+            self._engine = MappingProxyType(data)
+        return self._engine
 
     def with_profile(self, name: str) -> ClauseLibrary:
         """The same library with ``name`` as the active profile."""
@@ -946,6 +1256,8 @@ def load_library_dir(
         patterns=MappingProxyType({k: tuple(v) for k, v in merged.patterns.items()}),
         root=root,
         user_dir=user,
+        lexicons=merged.lexicons,
+        weights=merged.weights,
     )
     return lib if profile == "default" else lib.with_profile(profile)
 
@@ -1001,6 +1313,8 @@ def _has_library_files(path: Path) -> bool:
         or any((path / "requirements").glob("*.toml"))
         or any((path / "profiles").glob("*.toml"))
         or any((path / "patterns").glob("*.jsonl"))
+        or any((path / "lexicons").glob("*.toml"))
+        or (path / "weights.json").is_file()
     )
 
 
@@ -1010,6 +1324,27 @@ def validate_library_dir(path: Path | str) -> list[str]:
     A folder whose ``library.toml`` says ``kind = "base"`` is checked on its own; any other folder is
     checked as a district overlay merged over the built-in library.
     """
+    return check_library_dir(path)[0]
+
+
+def undetectable_warnings(profiles: Mapping[str, Profile], patterns: Mapping[str, Any]) -> list[str]:
+    """One line per profile naming every requirement no pattern can detect (reported as ``needs_review``)."""
+    cue_labels = {label for label, pats in patterns.items() for p in pats if p.get("kind") == "cue"}
+    out = []
+    for name in sorted(profiles, key=lambda n: (n != "default", n)):
+        ids = [rid for rid in profiles[name].requirement_ids if rid not in cue_labels]
+        if ids:
+            out.append(
+                f"profile '{name}': {len(ids)} of {len(profiles[name].requirement_ids)} requirements have no "
+                f"detector (no cue pattern) and are reported as needs_review, never checked automatically: "
+                + ", ".join(ids)
+            )
+    return out
+
+
+def check_library_dir(path: Path | str) -> tuple[list[str], list[str]]:
+    """``(problems, warnings)`` of the library folder ``path``; warnings name the requirements of each
+    profile that the engine cannot check (no cue pattern), which never make the folder invalid."""
     path = Path(path)
     validator: Any = None
     try:
@@ -1017,6 +1352,7 @@ def validate_library_dir(path: Path | str) -> list[str]:
     except ImportError:  # pragma: no cover - spaCy is a dependency; the light checks still run
         pass
     problems = _Problems(strict=False, token_validator=validator)
+    warnings: list[str] = []
     kind = "overlay"
     lib_file = path / "library.toml"
     if lib_file.is_file():
@@ -1028,14 +1364,16 @@ def validate_library_dir(path: Path | str) -> list[str]:
         problems.add("is not a folder", str(path))
     elif not _has_library_files(path):
         problems.add(
-            "holds no clause-library files (library.toml, requirements/*.toml, profiles/*.toml or "
-            "patterns/*.jsonl); nothing was checked",
+            "holds no clause-library files (library.toml, requirements/*.toml, profiles/*.toml, "
+            "patterns/*.jsonl, lexicons/*.toml or weights.json); nothing was checked",
             str(path),
         )
     elif kind == "base":
         merged, _ = _build(path, None, problems)
         if "default" not in merged.profiles and not (path / "profiles" / "default.toml").is_file():
             problems.add("the library has no 'default' profile", _display(path / "profiles", path))
+        warnings = undetectable_warnings(merged.profiles, merged.patterns)
     else:
-        _build(builtin_library_dir(), path, problems)
-    return [p.message for p in problems.items]
+        merged, _ = _build(builtin_library_dir(), path, problems)
+        warnings = undetectable_warnings(merged.profiles, merged.patterns)
+    return [p.message for p in problems.items], warnings

@@ -165,6 +165,9 @@ def _make_base(root: Path) -> Path:
     (root / "requirements" / "a_req.toml").write_text(REQ_TOML, encoding="utf-8")
     (root / "profiles" / "default.toml").write_text(PROFILE_TOML, encoding="utf-8")
     (root / "patterns" / "a_req.jsonl").write_text(PATTERNS, encoding="utf-8")
+    # The engine's word lists and weights are part of every base library (issue #13).
+    shutil.copytree(builtin_library_dir() / "lexicons", root / "lexicons")
+    shutil.copy(builtin_library_dir() / "weights.json", root / "weights.json")
     return root
 
 

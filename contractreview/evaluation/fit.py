@@ -1,6 +1,6 @@
 """Fit the status model (softmax regression over document-level features) on labelled documents.
 
-The model is small (3 × len(FEATURE_NAMES) numbers) and is shipped in ``contractreview/nlp/weights.json``.
+The model is small (3 × len(FEATURE_NAMES) numbers) and is shipped in ``clause_library/weights.json``.
 ``leave_documents_out`` reports how it does on documents it was not fitted on.
 
     python -m contractreview.evaluation.fit ../shared/corpus/labels ../shared/corpus  # prints figures, writes weights
@@ -8,7 +8,6 @@ The model is small (3 × len(FEATURE_NAMES) numbers) and is shipped in ``contrac
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,7 +23,6 @@ from ..analyze import (
     decide,
     doc_vector,
     extract_features,
-    load_weights,
 )
 from ..domain import Status
 from .labels import Gold, load_gold_dir, resolve_document
@@ -157,8 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     labels, docs = Path(args[0]), Path(args[1])
     write = "--write" in args
     library = load_library("default")
-    w = copy.deepcopy(dict(load_weights()))
-    w.pop("model", None)
+    raw = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))  # the file as written (no derived facts)
+    raw.pop("model", None)
+    w = {k: v for k, v in library.engine_data().items() if k != "model"}
     prepared = prepare(load_gold_dir(labels), [docs], library)
     kw = {"l2": 0.02, "class_weight": (1.2, 1.0, 1.0)}
     lodo = leave_documents_out(prepared, library, w, 1.0, **kw)
@@ -172,8 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "macro_f1": round(lodo["macro_f1"], 3),
     }
     if write:
-        w["model"] = model
-        WEIGHTS_PATH.write_text(json.dumps(w, indent=2) + "\n", encoding="utf-8")
+        raw["model"] = model
+        WEIGHTS_PATH.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS_PATH.name}")
     return 0
 

@@ -63,14 +63,23 @@ def evaluate_document(
     from ..ingest import load_document
     from ..nlp import get_pipeline
 
-    w = weights or load_weights()
+    w = weights or load_weights(library)
     document = load_document(path)
     analysis = analyze(document, library=library, profile=library.profile.name)
     feats = extract_features(document, analysis.clauses, library, get_pipeline(library))
     res = DocResult(gold=gold, document_path=str(path))
     preds: dict[str, dict[str, str]] = {s: {} for s in SYSTEMS}
     for f in analysis.findings:
-        preds["engine"][f.requirement_id] = f.status.value if f.status.value != "needs_review" else "weak"
+        if f.status.value == "needs_review" and f.requirement_id in gold.labels:
+            # A labelled requirement the engine cannot check would be scored as a guess: refuse.
+            from ..errors import InputError
+
+            raise InputError(
+                f"'{f.requirement_id}' is labelled, but the clause library has no detector for it "
+                "(the engine reports needs_review); the figures would not measure the engine",
+                gold.source or gold.doc,
+            )
+        preds["engine"][f.requirement_id] = f.status.value
     text = document.text
     for rid in gold.labels:
         preds["keyword"][rid] = baselines.keyword(text, library, rid)

@@ -17,6 +17,7 @@ __all__ = [
     "Duration",
     "build_pipeline",
     "clock_start",
+    "component_config",
     "get_pipeline",
     "outer_deadline",
     "parse_durations",
@@ -39,17 +40,51 @@ _CACHE: dict[str, Any] = {}
 _LOCK = threading.Lock()
 
 
+def component_config(library: Any) -> dict[str, dict[str, list[str]]]:
+    """The word lists of each component, from the library's lexicons (``clause_library/lexicons``)."""
+
+    def lx(name: str, key: str) -> list[str]:
+        return list(library.lexicon(name, key))
+
+    return {
+        "contractreview_negation": {
+            "negations": lx("negation", "negations"),
+            "exceptions": lx("negation", "exceptions"),
+            "refusals": lx("negation", "refusals"),
+        },
+        "contractreview_hedges": {
+            "hedges": lx("hedges", "hedges"),
+            "permission_subjects": lx("hedges", "permission_subjects"),
+        },
+        "contractreview_roles": {
+            key: lx("parties", key)
+            for key in (
+                "vendor", "school", "user", "authority", "data_nouns", "obligation_words", "notify_words",
+            )
+        },  # fmt: skip
+    }
+
+
 def build_pipeline(
     library: Any = None, *, patterns: Iterable[dict] | None = None
 ):  # -> spacy.language.Language
-    """A fresh pipeline fed with ``library.all_patterns()`` (or ``patterns``)."""
+    """A fresh pipeline fed with ``library.all_patterns()`` (or ``patterns``) and the library's lexicons.
+
+    Without ``library`` the built-in library's lexicons are used (``patterns`` alone: tests of one rule).
+    """
     import spacy
 
     from . import components  # noqa: F401 - registers the factories
 
+    lexicons = library
+    if lexicons is None:
+        from ..library import load_library
+
+        lexicons = load_library()
+    config = component_config(lexicons)
     nlp = spacy.blank("en")
     for name, factory in COMPONENTS.items():
-        nlp.add_pipe(factory, name=name)
+        nlp.add_pipe(factory, name=name, config=config.get(name, {}))
     pats = (
         list(patterns) if patterns is not None else (profile_patterns(library) if library is not None else [])
     )

@@ -13,6 +13,9 @@ for library patterns, ``span.id_`` is the rule name so that every finding can na
   ``doc._.cr_clock`` (discovery / confirmation / determination).
 - ``contractreview_roles``: party mentions (``cr_role``: vendor / school / user), ``doc._.cr_subject``
   (who is bound) and ``doc._.cr_recipients`` (to whom a notice is owed).
+
+The word lists are settings of the factories, and :func:`contractreview.nlp.build_pipeline` fills them
+from the clause library's lexicons (``clause_library/lexicons/*.toml``): no legal wording lives here.
 """
 
 from __future__ import annotations
@@ -168,61 +171,6 @@ def make_cues(nlp: Language, name: str, *, phrase_matcher_attr: str) -> CueRuler
 
 # --------------------------------------------------------------------------- negation / exceptions
 
-NEGATION_TRIGGERS = (
-    "shall not",
-    "will not",
-    "must not",
-    "may not",
-    "cannot",
-    "can not",
-    "does not",
-    "do not",
-    "never",
-    "won't",
-    "will never",
-    "shall never",
-    "no",
-    "not",
-    "nor",
-    "neither",
-)
-EXCEPTION_TRIGGERS = (
-    "except",
-    "except as",
-    "unless",
-    "other than",
-    "notwithstanding",
-    "to the extent",
-    "provided that",
-    "provided, however",
-    "subject to",
-    "save that",
-    "save as",
-    "excluding",
-    "with the exception of",
-)
-REFUSAL_TRIGGERS = (
-    "is not required to",
-    "are not required to",
-    "not obligated to",
-    "no obligation to",
-    "not responsible for",
-    "not be responsible",
-    "not be liable",
-    "not liable for",
-    "disclaims",
-    "makes no representation",
-    "cannot guarantee",
-    "does not guarantee",
-    "do not guarantee",
-    "cannot comply",
-    "will not be able",
-    "may not be able",
-    "not able to",
-    "no duty to",
-    "under no obligation",
-    "is unable to",
-)
 _SCOPE_END = re.compile(r"[;:,.]|\b(?:and|but|or)\b")
 
 
@@ -248,14 +196,7 @@ class Negation:
         return doc
 
 
-@Language.factory(
-    "contractreview_negation",
-    default_config={
-        "negations": list(NEGATION_TRIGGERS),
-        "exceptions": list(EXCEPTION_TRIGGERS),
-        "refusals": list(REFUSAL_TRIGGERS),
-    },
-)
+@Language.factory("contractreview_negation")
 def make_negation(
     nlp: Language, name: str, *, negations: list[str], exceptions: list[str], refusals: list[str]
 ) -> Negation:
@@ -264,87 +205,12 @@ def make_negation(
 
 # --------------------------------------------------------------------------- hedges
 
-HEDGES = (
-    "commercially reasonable",
-    "reasonable efforts",
-    "reasonable steps",
-    "reasonably practicable",
-    "best efforts",
-    "where feasible",
-    "where practicable",
-    "where possible",
-    "where appropriate",
-    "if possible",
-    "at its discretion",
-    "at our discretion",
-    "in its discretion",
-    "in our discretion",
-    "sole discretion",
-    "from time to time",
-    "as soon as practicable",
-    "as soon as possible",
-    "without undue delay",
-    "except as described in our privacy policy",
-    "endeavour",
-    "endeavor",
-    "endeavours",
-    "endeavors",
-    "strive",
-    "strives",
-    "try to",
-    "tries to",
-    "seek to",
-    "seeks to",
-    "aim to",
-    "aims to",
-    "intend to",
-    "to the extent possible",
-    "to the extent practicable",
-    "as appropriate",
-    "reserve the right",
-    "reserves the right",
-    "generally",
-    "typically",
-    "we may",
-    "may",
-    "might",
-    "could",
-    "as we deem",
-    "as it deems",
-    "designed to",
-    "attempt to",
-    "attempts to",
-)
-_PERMITTED = {
-    "school",
-    "district",
-    "lea",
-    "customer",
-    "client",
-    "controller",
-    "institution",
-    "you",
-    "parent",
-    "parents",
-    "user",
-    "users",
-    "student",
-    "students",
-    "guardian",
-    "guardians",
-    "board",
-    "agency",
-    "individuals",
-    "teacher",
-    "teachers",
-    "administrator",
-    "administrators",
-}
-
-
 class Hedges:
-    def __init__(self, nlp: Language, name: str, *, hedges: list[str]) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, hedges: list[str], permission_subjects: list[str]
+    ) -> None:
         self.name = name
+        self.permitted = frozenset(w.lower() for w in permission_subjects)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("hedge", [nlp.make_doc(p) for p in hedges])
 
@@ -357,16 +223,16 @@ class Hedges:
                 if nxt in {"not", "never", "only"}:  # "may not disclose" is a prohibition, not a hedge
                     continue
                 prev = [t.lower_ for t in doc[max(0, start - 4) : start]]
-                if any(w in _PERMITTED for w in prev) and "we" not in prev:
+                if any(w in self.permitted for w in prev) and "we" not in prev:
                     span = Span(doc, start, end, label="permission")  # "the District may request"
             spans.append(span)
         doc.spans["cr_hedge"] = spans
         return doc
 
 
-@Language.factory("contractreview_hedges", default_config={"hedges": list(HEDGES)})
-def make_hedges(nlp: Language, name: str, *, hedges: list[str]) -> Hedges:
-    return Hedges(nlp, name, hedges=hedges)
+@Language.factory("contractreview_hedges")
+def make_hedges(nlp: Language, name: str, *, hedges: list[str], permission_subjects: list[str]) -> Hedges:
+    return Hedges(nlp, name, hedges=hedges, permission_subjects=permission_subjects)
 
 
 # --------------------------------------------------------------------------- durations
@@ -399,174 +265,34 @@ def make_durations(nlp: Language, name: str, *, business_day_factor: float) -> D
 
 # --------------------------------------------------------------------------- roles
 
-VENDOR_WORDS = (
-    "we",
-    "us",
-    "our",
-    "provider",
-    "vendor",
-    "company",
-    "contractor",
-    "processor",
-    "operator",
-    "supplier",
-    "service provider",
-    "licensor",
-    "consultant",
-    "researcher",
-    "recipient",
-    "data processor",
-    "subprocessor",
-)
-SCHOOL_WORDS = (
-    "school",
-    "schools",
-    "district",
-    "districts",
-    "lea",
-    "leas",
-    "customer",
-    "customers",
-    "client",
-    "clients",
-    "controller",
-    "institution",
-    "institutions",
-    "educational agency",
-    "education agency",
-    "board",
-    "school district",
-    "educational institution",
-    "data controller",
-    "licensee",
-    "account owner",
-    "sfusd",
-)
-USER_WORDS = (
-    "you",
-    "your",
-    "parent",
-    "parents",
-    "user",
-    "users",
-    "student",
-    "students",
-    "guardian",
-    "guardians",
-    "eligible student",
-    "individual",
-    "individuals",
-    "data subject",
-    "data subjects",
-    "child",
-    "children",
-    "affected individuals",
-    "account holder",
-    "teacher",
-    "teachers",
-    "learner",
-    "learners",
-    "member",
-    "members",
-)
-AUTHORITY_WORDS = (
-    "supervisory authority",
-    "supervisory authorities",
-    "authority",
-    "authorities",
-    "regulator",
-    "regulators",
-    "law enforcement",
-    "attorney general",
-    "data protection authority",
-    "government",
-)
-_DATA_NOUNS = {
-    "data",
-    "records",
-    "record",
-    "information",
-    "content",
-    "pii",
-    "personal",
-    "papers",
-    "work",
-    "accounts",
-    "account",
-    "profile",
-    "profiles",
-    "files",
-    "submissions",
-    "'s",
-    "’s",
-}
-_MODALS = {
-    "shall",
-    "will",
-    "must",
-    "may",
-    "agrees",
-    "agree",
-    "undertakes",
-    "commits",
-    "can",
-    "might",
-    "should",
-    "reserves",
-    "acknowledges",
-    "warrants",
-    "represents",
-    "certifies",
-    "uses",
-    "collects",
-    "shares",
-    "deletes",
-    "retains",
-    "sells",
-    "notifies",
-    "maintains",
-    "does",
-    "do",
-    "cannot",
-    "won't",
-    "never",
-}
-_NOTIFY = {
-    "notify",
-    "notifies",
-    "notified",
-    "notifying",
-    "inform",
-    "informs",
-    "informed",
-    "notice",
-    "alert",
-    "report",
-    "reports",
-    "notification",
-    "contact",
-    "tell",
-}
-
-
 class Roles:
     def __init__(
-        self, nlp: Language, name: str, *, vendor: list[str], school: list[str], user: list[str]
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        vendor: list[str],
+        school: list[str],
+        user: list[str],
+        authority: list[str],
+        data_nouns: list[str],
+        obligation_words: list[str],
+        notify_words: list[str],
     ) -> None:
         self.name = name
+        self.data_nouns = frozenset(w.lower() for w in data_nouns)
+        self.obligation_words = frozenset(w.lower() for w in obligation_words)
+        self.notify_words = frozenset(w.lower() for w in notify_words)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label, words in (
-            ("vendor", vendor),
-            ("school", school),
-            ("user", user),
-            ("authority", list(AUTHORITY_WORDS)),
-        ):
+        parties = (("vendor", vendor), ("school", school), ("user", user), ("authority", authority))
+        for label, words in parties:
             self.matcher.add(label, [nlp.make_doc(w) for w in words])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
         # "Student Data", "School records", "your information": a party word used as a modifier names data, not a party.
-        spans = [sp for sp in spans if not (sp.end < len(doc) and doc[sp.end].lower_ in _DATA_NOUNS)]
+        data_nouns = self.data_nouns
+        spans = [sp for sp in spans if not (sp.end < len(doc) and doc[sp.end].lower_ in data_nouns)]
         spans = _longest(spans)
         doc.spans["cr_role"] = spans
         # Subject: the last party named before the first modal/verb of obligation; an unknown capitalised
@@ -574,11 +300,11 @@ class Roles:
         lowers = [t.lower_ for t in doc]  # one pass over the tokens; the loops below read this list
         subject = None
         for i, low in enumerate(lowers):
-            if low in _MODALS:
+            if low in self.obligation_words:
                 before = [sp for sp in spans if sp.end <= i]
                 if before:
                     subject = before[-1].label_
-                elif i > 0 and lowers[i - 1] not in _DATA_NOUNS:
+                elif i > 0 and lowers[i - 1] not in data_nouns:
                     prev = doc[i - 1]
                     if (prev.text[:1].isupper() and prev.is_alpha) or (prev.is_upper and len(prev) > 2):
                         subject = "vendor"
@@ -586,7 +312,7 @@ class Roles:
         doc._.cr_subject = subject
         recipients: set[str] = set()
         for i, low in enumerate(lowers):
-            if low in _NOTIFY:
+            if low in self.notify_words:
                 for sp in spans:
                     if i < sp.start <= i + 6 and sp.label_ != "vendor":
                         recipients.add(sp.label_)
@@ -609,9 +335,27 @@ def _longest(spans: list[Span]) -> list[Span]:
     return out
 
 
-@Language.factory(
-    "contractreview_roles",
-    default_config={"vendor": list(VENDOR_WORDS), "school": list(SCHOOL_WORDS), "user": list(USER_WORDS)},
-)
-def make_roles(nlp: Language, name: str, *, vendor: list[str], school: list[str], user: list[str]) -> Roles:
-    return Roles(nlp, name, vendor=vendor, school=school, user=user)
+@Language.factory("contractreview_roles")
+def make_roles(
+    nlp: Language,
+    name: str,
+    *,
+    vendor: list[str],
+    school: list[str],
+    user: list[str],
+    authority: list[str],
+    data_nouns: list[str],
+    obligation_words: list[str],
+    notify_words: list[str],
+) -> Roles:
+    return Roles(
+        nlp,
+        name,
+        vendor=vendor,
+        school=school,
+        user=user,
+        authority=authority,
+        data_nouns=data_nouns,
+        obligation_words=obligation_words,
+        notify_words=notify_words,
+    )
