@@ -68,7 +68,9 @@ def analysis_to_dict(analysis: Analysis, *, boxes: bool = False) -> dict[str, An
     return {
         "schema": SCHEMA,
         "tool_version": analysis.tool_version,
+        "engine_version": analysis.engine_version,
         "library_version": analysis.library_version,
+        "library_fingerprint": analysis.library_fingerprint,
         "profile": analysis.profile,
         "document": {
             "path": doc.source_path,
@@ -212,4 +214,6 @@ def analysis_from_dict(data: Mapping[str, Any], *, document: Document | None = N
         findings=tuple(finding_from_dict(f) for f in data["findings"]),
         key_terms=dict(data.get("key_terms", {})),
         key_term_readings=tuple(key_term_from_dict(k) for k in data.get("key_term_details") or ()),
+        engine_version=str(data.get("engine_version") or ""),
+        library_fingerprint=str(data.get("library_fingerprint") or ""),
     )

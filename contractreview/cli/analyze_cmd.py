@@ -13,7 +13,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..domain import Analysis
 
 STATUS_ORDER = ("missing", "weak", "needs_review", "satisfied")
-_HEADINGS = {"missing": "MISSING", "weak": "WEAK", "needs_review": "NEEDS REVIEW", "satisfied": "SATISFIED"}
+_HEADINGS = {
+    "missing": "MISSING",
+    "weak": "WEAK",
+    "needs_review": "NEEDS REVIEW: not checked automatically, read the contract for these",
+    "satisfied": "SATISFIED",
+}
 
 
 def register(sub: Any) -> None:
@@ -97,11 +102,19 @@ def fails(analysis: Analysis, level: str | None) -> bool:
     return any(f.status.value in bad for f in analysis.findings)
 
 
+def _provenance(analysis: Analysis) -> str:
+    """" (fingerprint 842c5240603e) · engine rules-1": which knowledge and engine produced the review."""
+    if not analysis.engine_version and not analysis.library_fingerprint:
+        return ""
+    return f" (fingerprint {analysis.library_fingerprint[:12]}) · engine {analysis.engine_version}"
+
+
 def render_text(analysis: Analysis) -> str:
     doc = analysis.document
     counts = {s.value: n for s, n in analysis.counts().items()}
     lines = [
-        f"{one_line(doc.name)} · profile {analysis.profile} · clause library {analysis.library_version}",
+        f"{one_line(doc.name)} · profile {analysis.profile} · clause library {analysis.library_version}"
+        + _provenance(analysis),
         "  " + ", ".join(f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in STATUS_ORDER),
     ]
     rows = _key_terms(analysis)
@@ -134,7 +147,7 @@ def render_md(analysis: Analysis) -> str:
     out = [
         f"# Review of {one_line(doc.name)}",
         "",
-        f"Profile **{analysis.profile}**, clause library {analysis.library_version}.",
+        f"Profile **{analysis.profile}**, clause library {analysis.library_version}{_provenance(analysis)}.",
         "",
     ]
     out += ["| Key term | Value | Clause | Page | Checked against |", "|---|---|---|---|---|"]
@@ -225,14 +238,15 @@ def run_batch(args: Any) -> int:
 
 
 def render_batch(result: Any) -> str:
-    lines = [f"{'file':<48} {'result':<9} missing  weak  satisfied"]
+    lines = [f"{'file':<48} {'result':<9} missing  weak  review  satisfied"]
     for item in result.items:
         name = one_line(Path(item.path).name)[:47]
         if item.state == "failed":
             lines.append(f"{name:<48} {'FAILED':<9} {one_line(item.reason)}")
             continue
         c = item.counts
-        lines.append(f"{name:<48} {item.state:<9} {c.get('missing', 0):>7} {c.get('weak', 0):>5} {c.get('satisfied', 0):>10}")
+        lines.append(f"{name:<48} {item.state:<9} {c.get('missing', 0):>7} {c.get('weak', 0):>5} "
+                     f"{c.get('needs_review', 0):>7} {c.get('satisfied', 0):>10}")
     done, skipped, failed = (len(result.by_state(s)) for s in ("done", "skipped", "failed"))
     lines.append(f"\n{done} reviewed, {skipped} already reviewed (skipped), {failed} could not be read")
     return "\n".join(lines) + "\n"

@@ -191,15 +191,18 @@ def _cmd_show(args: Any) -> int:
 
 
 def _cmd_validate(args: Any) -> int:
-    from ..library import validate_library_dir
+    from ..library import check_library_dir
 
-    problems = validate_library_dir(Path(args.dir))
+    problems, warnings = check_library_dir(Path(args.dir))
+    for w in warnings:
+        print(f"warning: {w}")
     if problems:
         for p in problems:
             print(p)
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in {Path(args.dir).name}")
         return 1
-    print(f"{Path(args.dir).name}: valid")
+    note = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+    print(f"{Path(args.dir).name}: valid{note}")
     return 0
 
 

@@ -19,7 +19,7 @@ from ..errors import ExportError
 from ._atomic import save_docx, write_atomic
 from ._locate import Locator
 from ._text import xml_safe
-from .model import ReportItem, build_report
+from .model import ReportItem, build_report, not_checked_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +141,17 @@ def annotate_docx(
             c = _add(document, runs, comment_lines(item), author)
             anchors.append(CommentAnchor(item.requirement_id, c.comment_id, first, last))
 
-    if unplaced:
+    if unplaced or model.not_checked:
         items = {i.requirement_id: i for i in model.flagged}
-        lines = [f"{len(unplaced)} protection(s) the contract does not address in any clause:"]
+        lines = []
+        if unplaced:
+            lines.append(f"{len(unplaced)} protection(s) the contract does not address in any clause:")
         for rid in unplaced:
             i = items[rid]
             lines.append(
                 f"{i.number}. {i.title}: {i.status_label} ({i.severity_label}) — {i.decision_text}"
             )
+        lines += not_checked_lines(model)
         lines.append("Not legal advice.")
         target = next((k for k, p in enumerate(paras) if p.text.strip()), 0) if paras else None
         if target is not None:

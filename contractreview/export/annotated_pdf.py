@@ -19,7 +19,7 @@ from ..errors import ExportError
 from ._atomic import write_atomic
 from ._locate import tokens
 from .annotated_docx import comment_lines
-from .model import build_report
+from .model import build_report, not_checked_lines
 
 # Highlight colours by status: red for missing-ish, amber for weak, blue-grey for needs review.
 _COLOURS = {"missing": "ff6666", "weak": "ffcc33", "needs_review": "99aacc"}
@@ -214,13 +214,18 @@ def annotate_pdf(
         if plumber is not None:
             plumber.close()
 
-    if unplaced and len(writer.pages):
+    if (unplaced or model.not_checked) and len(writer.pages):
         items = {i.requirement_id: i for i in model.flagged}
-        lines = [f"ContractReview: {len(unplaced)} flagged protection(s) with no clause to highlight:"]
+        lines = []
+        if unplaced:
+            lines.append(
+                f"ContractReview: {len(unplaced)} flagged protection(s) with no clause to highlight:"
+            )
         lines += [
             f"{items[r].number}. {items[r].title}: {items[r].status_label} — {items[r].decision_text}"
             for r in unplaced
         ]
+        lines += not_checked_lines(model)
         lines.append("Not legal advice.")
         mb = writer.pages[0].mediabox
         rect = (float(mb.left) + 10, float(mb.top) - 34, float(mb.left) + 34, float(mb.top) - 10)

@@ -23,7 +23,7 @@ def requested_items(
 ) -> list[ReportItem]:
     """Flagged items still open for negotiation, in report order (severity first)."""
     model = build_report(analysis, decisions, meta)
-    return [i for i in model.flagged if i.decision_value not in _SETTLED]
+    return [i for i in (*model.flagged, *model.not_checked) if i.decision_value not in _SETTLED]
 
 
 def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta):  # type: ignore[no-untyped-def]
@@ -32,6 +32,8 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
 
     model = build_report(analysis, decisions, meta)
     items = [i for i in model.flagged if i.decision_value not in _SETTLED]
+    # Protections the engine could not check: the district confirms them before asking for anything.
+    to_confirm = [i for i in model.not_checked if i.decision_value not in _SETTLED]
     terms = model.terms
     # The letter names the parties as the contract does ("SFUSD", "the Provider"); neutral words otherwise.
     vendor = model.vendor or terms.vendor_name or terms.vendor or "[Vendor]"
@@ -92,7 +94,29 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
             p = document.add_paragraph()
             p.add_run("District note: ").bold = True
             p.add_run(_x(i.note))
-    questions = [i for i in items if i.vendor_question]
+    if to_confirm:
+        _keep_next(document.add_heading("To confirm before sending", level=1))
+        document.add_paragraph(
+            "The automated review could not check the protections below (the clause library has no rule that "
+            "detects them). Read the agreement for each one; request the language only where it is not "
+            "already provided, and delete this section before sending."
+        )
+        for n, i in enumerate(to_confirm, len(items) + 1):
+            document.add_heading(_x(f"{n}. {i.title}"), level=2)
+            p = document.add_paragraph()
+            p.add_run("Current agreement: ").bold = True
+            p.add_run("not checked automatically; to be confirmed by the district.")
+            p = document.add_paragraph()
+            p.add_run("If not provided, requested change: ").bold = True
+            p.add_run("add the following language:")
+            document.add_paragraph(
+                _x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote"
+            )
+            if i.note:
+                p = document.add_paragraph()
+                p.add_run("District note: ").bold = True
+                p.add_run(_x(i.note))
+    questions = [i for i in (*items, *to_confirm) if i.vendor_question]
     _keep_next(document.add_heading(_x(f"Questions for {vendor}"), level=1))
     if not questions:
         document.add_paragraph("None.")

@@ -99,7 +99,7 @@ def write_csv(model: ReportModel, dest: Path) -> Path:
             # The key terms come first, one row each ("key_term.<name>"), as at the top of every summary.
             for k in model.key_terms:
                 w.writerow([safe_cell(c) for c in _key_term_row(k)])
-            for item in (*model.flagged, *model.satisfied):
+            for item in (*model.flagged, *model.not_checked, *model.satisfied):
                 w.writerow([safe_cell(c) for c in _row(item)])
 
     return write_atomic(dest, _w)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ._atomic import save_docx, write_atomic
 from ._text import xml_safe as _x
-from .model import ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
 
 
 def _table(document, header: list[str] | None, rows: list[list[str]], widths=None):  # type: ignore[no-untyped-def]
@@ -66,7 +66,7 @@ def _item(document, i: ReportItem) -> None:  # type: ignore[no-untyped-def]
                 _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
             document.add_paragraph(_x(q.display), style="Quote")
     else:
-        document.add_paragraph().add_run("No evidence found in the contract.").italic = True
+        document.add_paragraph().add_run(i.no_evidence_text).italic = True
     if i.citations:
         _labelled(document, "Sources", "; ".join(i.citations))
     _labelled(document, "Reviewer decision", i.decision_text)
@@ -155,6 +155,11 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
         document.add_paragraph("None: every requirement of the profile is satisfied.")
     for item in model.flagged:
         _item(document, item)
+    if model.not_checked:
+        document.add_heading(f"{NOT_CHECKED_HEADING} ({len(model.not_checked)})", level=1)
+        document.add_paragraph(NOT_CHECKED_INTRO)
+        for item in model.not_checked:
+            _item(document, item)
 
     _keep_next(document.add_heading(f"Satisfied protections ({len(model.satisfied)})", level=1))
     if model.satisfied:

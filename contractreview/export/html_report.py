@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from ._atomic import write_text_atomic
-from .model import ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
 
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;max-width:52em;margin:2em auto;color:#222;line-height:1.4}
@@ -54,7 +54,7 @@ def _item_html(i: ReportItem) -> str:
                 parts.append(f'<p class="where">{_e(q.where_sentence)}:</p>')
             parts.append(f'<blockquote class="evidence">{_e(q.display)}</blockquote>')
     else:
-        parts.append('<p class="where">No evidence found in the contract.</p>')
+        parts.append(f'<p class="where">{_e(i.no_evidence_text)}</p>')
     if i.citations:
         parts.append(
             "<p>Sources: " + "; ".join(f'<span class="citation">{_e(c)}</span>' for c in i.citations) + "</p>"
@@ -106,6 +106,12 @@ def render_html(model: ReportModel) -> str:
     flagged = (
         "\n".join(_item_html(i) for i in model.flagged) or "<p>None: every requirement is satisfied.</p>"
     )
+    not_checked = ""
+    if model.not_checked:
+        not_checked = (
+            f"<h2>{_e(NOT_CHECKED_HEADING)} ({len(model.not_checked)})</h2>\n<p>{_e(NOT_CHECKED_INTRO)}</p>\n"
+            + "\n".join(_item_html(i) for i in model.not_checked)
+        )
     satisfied = "\n".join(
         f'<li id="ok-{k}">{_e(i.title)} '
         f"<small>({_e(i.severity_label.lower())}{'; ' + _e(i.where) if i.quotes else ''})</small></li>"
@@ -144,6 +150,7 @@ def render_html(model: ReportModel) -> str:
 </table>
 <h2>Missing and weak protections ({len(model.flagged)})</h2>
 {flagged}
+{not_checked}
 <h2>Satisfied protections ({len(model.satisfied)})</h2>
 <ul class="satisfied">
 {satisfied}

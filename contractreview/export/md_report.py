@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..engine.grader import confidence_text
 from ._atomic import write_text_atomic
-from .model import ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
 
 
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
@@ -49,7 +49,7 @@ def _item_md(i: ReportItem) -> list[str]:
             out += _quote(q.display)
             out.append("")
     else:
-        out += ["**Evidence:** none found in the contract.", ""]
+        out += [f"**Evidence:** {_esc(i.no_evidence_text)}", ""]
     if i.citations:
         out.append("**Sources:** " + "; ".join(_esc(c) for c in i.citations))
         out.append("")
@@ -84,6 +84,10 @@ def render_markdown(model: ReportModel) -> str:
         out += ["None: every requirement of the profile is satisfied.", ""]
     for item in model.flagged:
         out += _item_md(item)
+    if model.not_checked:
+        out += [f"## {NOT_CHECKED_HEADING} ({len(model.not_checked)})", "", _esc(NOT_CHECKED_INTRO), ""]
+        for item in model.not_checked:
+            out += _item_md(item)
     out += [f"## Satisfied protections ({len(model.satisfied)})", ""]
     for i in model.satisfied:
         out.append(f"- {_esc(i.title)} ({i.severity_label.lower()})" + (f" — {_esc(i.where)}" if i.where else ""))

@@ -32,8 +32,15 @@ DISCLAIMER = (
     "against a clause library; a qualified reviewer must confirm every finding before relying on it."
 )
 
+NOT_CHECKED_HEADING = "Not checked automatically"
+NOT_CHECKED_INTRO = (
+    "The clause library has no rule that detects these protections, so the automated review did not look "
+    "for them. They are not reported as missing: read the contract for each one."
+)
+
 # Flagged findings: most severe first, then the worst status, then the profile's own order.
 _STATUS_ORDER = {Status.MISSING: 0, Status.WEAK: 1, Status.NEEDS_REVIEW: 2, Status.SATISFIED: 3}
+_FOUND_FLAGS = frozenset({Status.MISSING, Status.WEAK})
 
 STATUS_LABELS = {
     Status.MISSING: "Missing",
@@ -125,6 +132,13 @@ class ReportItem:
         return STATUS_LABELS[self.status]
 
     @property
+    def no_evidence_text(self) -> str:
+        """What a report says where the item quotes nothing (never "not found" for an unchecked one)."""
+        if self.status is Status.NEEDS_REVIEW:
+            return "Not checked automatically: no rule looked for it. Read the contract for this protection."
+        return "No evidence found in the contract."
+
+    @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS[self.severity]
 
@@ -190,7 +204,7 @@ class ReportModel:
     tool_version: str
     review_id: int | None
     pages: int
-    flagged: tuple[ReportItem, ...]
+    flagged: tuple[ReportItem, ...]  # missing and weak
     satisfied: tuple[ReportItem, ...]
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # status -> severity -> n
     disclaimer: str = DISCLAIMER
@@ -207,6 +221,9 @@ class ReportModel:
             for k in self.key_terms
         ]
         return header, rows
+    not_checked: tuple[ReportItem, ...] = ()  # needs_review: no detector in the clause library
+    engine_version: str = ""
+    library_fingerprint: str = ""
 
     @property
     def sha256_short(self) -> str:
@@ -224,6 +241,8 @@ class ReportModel:
             ("Reviewer", self.reviewer or "(not recorded)"),
             ("Clause library", self.library_version),
             ("ContractReview", self.tool_version),
+            ("Engine", self.engine_version or "(not recorded)"),
+            ("Library fingerprint", self.library_fingerprint[:12] or "(not recorded)"),
             ("Document SHA-256", self.sha256),
         ]
 
@@ -370,9 +389,16 @@ def key_term_rows(analysis: Analysis) -> tuple[KeyTermRow, ...]:
     return tuple(out)
 
 
-def sort_flagged(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
-    """Flagged findings by severity, then status (missing before weak), then the profile's order."""
-    indexed = [(i, f) for i, f in enumerate(findings) if f.status.is_flag]
+def sort_flagged(
+    findings: tuple[Finding, ...] | list[Finding], statuses: frozenset[Status] | None = None
+) -> list[Finding]:
+    """Flagged findings (or those with one of ``statuses``) by severity, then status (missing before
+    weak), then the profile's order."""
+    indexed = [
+        (i, f)
+        for i, f in enumerate(findings)
+        if (f.status in statuses if statuses is not None else f.status.is_flag)
+    ]
     indexed.sort(key=lambda p: (p[1].severity.rank, _STATUS_ORDER[p[1].status], p[0]))
     return [f for _, f in indexed]
 
@@ -396,7 +422,14 @@ def build_report(
     plabel = profile_label(analysis.profile)
     flagged = tuple(
         _item(n, f, decisions.get(f.requirement_id), analysis, terms, plabel)
-        for n, f in enumerate(sort_flagged(analysis.findings), 1)
+        for n, f in enumerate(sort_flagged(analysis.findings, _FOUND_FLAGS), 1)
+    )
+    # Numbered after the flagged ones: a requirement the engine cannot check is never called missing.
+    not_checked = tuple(
+        _item(n, f, decisions.get(f.requirement_id), analysis, terms, plabel)
+        for n, f in enumerate(
+            sort_flagged(analysis.findings, frozenset({Status.NEEDS_REVIEW})), len(flagged) + 1
+        )
     )
     satisfied = tuple(
         _item(0, f, decisions.get(f.requirement_id), analysis, terms, plabel)
@@ -427,6 +460,9 @@ def build_report(
         profile_label=plabel,
         technical_appendix=meta.technical_appendix,
         terms=terms,
+        not_checked=not_checked,
+        engine_version=analysis.engine_version,
+        library_fingerprint=analysis.library_fingerprint,
     )
 
 
@@ -470,6 +506,8 @@ def report_to_dict(model: ReportModel) -> dict:
             "reviewer": model.reviewer,
             "library_version": model.library_version,
             "tool_version": model.tool_version,
+            "engine_version": model.engine_version,
+            "library_fingerprint": model.library_fingerprint,
             "review_id": model.review_id,
             "pages": model.pages,
             "profile_label": model.profile_label,
@@ -498,5 +536,21 @@ def report_to_dict(model: ReportModel) -> dict:
         ],
         "counts": {st: dict(per) for st, per in model.counts.items()},
         "flagged": [item(i) for i in model.flagged],
+        "not_checked": [item(i) for i in model.not_checked],
         "satisfied": [item(i) for i in model.satisfied],
     }
+
+
+def not_checked_lines(model: ReportModel) -> list[str]:
+    """Summary lines for annotated copies: protections the engine could not check (no evidence to mark)."""
+    if not model.not_checked:
+        return []
+    lines = [
+        f"ContractReview: {len(model.not_checked)} protection(s) {NOT_CHECKED_HEADING.lower()} "
+        "(no rule in the clause library detects them; read the contract for each):"
+    ]
+    lines += [
+        f"{i.number}. {i.title} ({i.severity_label}) [{i.requirement_id}] — {i.decision_text}"
+        for i in model.not_checked
+    ]
+    return lines

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from ._atomic import write_atomic
 from ._text import xml_safe
-from .model import ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
 
 
 def _p(text: str) -> str:
@@ -129,7 +129,7 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
                 out.append(Paragraph(_p(q.where_sentence + ":"), st["label_italic"]))
             out.append(Paragraph(_p(q.display), st["quote"]))
     else:
-        out.append(Paragraph("No evidence found in the contract.", st["italic"]))
+        out.append(Paragraph(_p(i.no_evidence_text), st["italic"]))
     if i.citations:
         out.append(Paragraph("<b>Sources:</b> " + _p("; ".join(i.citations)), st["body"]))
     out.append(Paragraph("<b>Reviewer decision:</b> " + _p(i.decision_text), st["body"]))
@@ -179,6 +179,11 @@ def build_story(model: ReportModel) -> list:  # type: ignore[type-arg]
         story.append(Paragraph("None: every requirement of the profile is satisfied.", st["body"]))
     for item in model.flagged:
         story += _item(item, st)
+    if model.not_checked:
+        story.append(Paragraph(_p(f"{NOT_CHECKED_HEADING} ({len(model.not_checked)})"), st["h1"]))
+        story.append(Paragraph(_p(NOT_CHECKED_INTRO), st["body"]))
+        for item in model.not_checked:
+            story += _item(item, st)
     story.append(Paragraph(_p(f"Satisfied protections ({len(model.satisfied)})"), st["h1"]))
     if model.satisfied:
         rows2 = [["Protection", "Severity", "Where"]] + [

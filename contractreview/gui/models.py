@@ -36,7 +36,15 @@ _GROUP = 0  # internalId of top-level (category) rows; a finding row carries its
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+# The group of requirements the engine cannot check (no detector in the clause library): its own group,
+# after the categories, so a reviewer never reads them as "missing".
+NOT_CHECKED_GROUP = "__not_checked__"
+NOT_CHECKED_LABEL = "Not checked automatically (read the contract)"
+
+
 def category_label(category: str) -> str:
+    if category == NOT_CHECKED_GROUP:
+        return NOT_CHECKED_LABEL
     return category.replace("_", " ").strip().capitalize() if category else "Other"
 
 
@@ -44,7 +52,8 @@ class FindingsModel(QAbstractItemModel):
     """Two levels: category rows, then one row per finding (requirement) in that category.
 
     Categories keep the order in which the analysis first mentions them (the profile's order);
-    findings keep the analysis order within their category.
+    findings keep the analysis order within their category. Findings the engine could not check
+    (``needs_review``) form their own last group, :data:`NOT_CHECKED_GROUP`.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -60,8 +69,14 @@ class FindingsModel(QAbstractItemModel):
         self._by_category = []
         if analysis is not None:
             groups: dict[str, list[Finding]] = {}
+            not_checked: list[Finding] = []
             for f in analysis.findings:
-                groups.setdefault(f.category, []).append(f)
+                if f.status is Status.NEEDS_REVIEW:
+                    not_checked.append(f)
+                else:
+                    groups.setdefault(f.category, []).append(f)
+            if not_checked:
+                groups[NOT_CHECKED_GROUP] = not_checked
             self._categories = list(groups)
             self._by_category = [groups[c] for c in self._categories]
         self._decisions = dict(decisions or {})
@@ -228,6 +243,8 @@ class FindingsModel(QAbstractItemModel):
             # group rows span all columns in the view, so the summary rides with the title
             flags = sum(1 for f in findings if f.status.is_flag)
             summary = f"{flags} of {len(findings)} flagged" if flags else f"all {len(findings)} satisfied"
+            if category == NOT_CHECKED_GROUP:
+                summary = f"{len(findings)} to read yourself"
             decided = sum(1 for f in findings if f.requirement_id in self._decisions)
             if decided:  # issue #17: the header follows the review as decisions are made
                 summary += f" · {decided} of {len(findings)} decided"

@@ -539,7 +539,12 @@ class Store:
         library_fingerprint: str = "",
         started_at: str | None = None,
     ) -> int:
-        """Store one analysis as a new review (the document row is keyed by sha256); returns its id."""
+        """Store one analysis as a new review (the document row is keyed by sha256); returns its id.
+
+        ``library_fingerprint`` defaults to the one the analysis records (every saved review names the
+        exact library files, weights and lexicons that produced it).
+        """
+        library_fingerprint = library_fingerprint or analysis.library_fingerprint
         doc = analysis.document
         path = source_path if source_path is not None else doc.source_path
         if _has_surrogates(doc.name, doc.source_path, path or "", doc.text):

@@ -136,3 +136,28 @@ def test_issue_14_confidence_column_sorts_and_marks_uncertain_findings(qapp, tmp
                 proxy.index(r, 0, parent).data(ROLE_FINDING).confidence for r in range(proxy.rowCount(parent))
             ]
             assert vals == sorted(vals, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def test_issue_13_needs_review_findings_form_their_own_last_group(qapp, qtmodeltester, tmp_path):
+    import dataclasses
+
+    from contractreview.gui.models import NOT_CHECKED_GROUP, NOT_CHECKED_LABEL, ROLE_CATEGORY
+
+    analysis = _analysis(tmp_path)
+    first = analysis.findings[0]
+    unchecked = dataclasses.replace(first, status=Status.NEEDS_REVIEW, evidence=())
+    analysis = dataclasses.replace(analysis, findings=(unchecked, *analysis.findings[1:]))
+    model = FindingsModel()
+    model.set_analysis(analysis)
+    qtmodeltester.check(model, force_py=True)
+    last = model.index(model.rowCount() - 1, 0)
+    assert last.data(ROLE_CATEGORY) == NOT_CHECKED_GROUP
+    assert last.data().startswith(NOT_CHECKED_LABEL) and last.data().endswith("1 to read yourself")
+    assert [model.index(r, 0, last).data(ROLE_FINDING).requirement_id for r in range(model.rowCount(last))] == [
+        first.requirement_id
+    ]
+    # in no category group
+    for g in range(model.rowCount() - 1):
+        parent = model.index(g, 0)
+        ids = [model.index(r, 0, parent).data(ROLE_FINDING).requirement_id for r in range(model.rowCount(parent))]
+        assert first.requirement_id not in ids
