@@ -60,14 +60,9 @@ def run_gui(args: Any) -> int:
 
 
 def render_terminal(analysis: Any) -> str:
-    """The analyze command's text rendering (falls back to a short summary of our own)."""
-    try:
-        from .analyze_cmd import render_text
-    except ImportError:
-        lines = [f"{analysis.document.name} — profile {analysis.profile}"]
-        for f in analysis.findings:
-            lines.append(f"  [{f.status.value:>9}] {f.title}")
-        return "\n".join(lines)
+    """The analyze command's text rendering."""
+    from .analyze_cmd import render_text
+
     return render_text(analysis)
 
 

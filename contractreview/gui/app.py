@@ -182,18 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     guard = None
     if not args.screenshot:
+        from .single_instance import SingleInstance
+
         try:
-            from .single_instance import SingleInstance  # written by the packaging engineer
-        except ImportError:
-            SingleInstance = None  # noqa: N806
-        if SingleInstance is not None:
-            try:
-                guard = SingleInstance("org.contractreview.ContractReview")
-                if not guard.is_primary():
-                    # Another window is running: hand it the file (or just raise it) and quit.
-                    return 0 if guard.send(str(Path(args.file).resolve()) if args.file else "") else 1
-            except Exception:  # noqa: BLE001 - a second window is better than no window
-                guard = None
+            guard = SingleInstance("org.contractreview.ContractReview")
+            if not guard.is_primary():
+                # Another window is running: hand it the file (or just raise it) and quit.
+                return 0 if guard.send(str(Path(args.file).resolve()) if args.file else "") else 1
+        except Exception:  # noqa: BLE001 - a second window is better than no window
+            guard = None
 
     settings, warnings_seen = load_user_settings()
     if args.profile:

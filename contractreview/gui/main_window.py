@@ -603,10 +603,7 @@ class MainWindow(QMainWindow):
                 import importlib
 
                 for name in ("contractreview.ingest", "contractreview.segment", "pypdfium2", "pdfplumber", "docx"):
-                    try:
-                        importlib.import_module(name)
-                    except ImportError:
-                        pass
+                    importlib.import_module(name)
                     yield Progress("warm-up", 0, 0, "Loading")
                 text = "1. Security incidents. The Provider shall notify the District within 72 hours."
                 doc = Document("warm-up.txt", "0" * 64, Format.TXT, text, (Page(1, 612.0, 792.0),),
@@ -1408,9 +1405,6 @@ class MainWindow(QMainWindow):
             out = fn()
         except ContractReviewError as exc:
             self._error(f"{what} not written", exc.message)
-            return None
-        except ImportError:
-            self._error(f"{what} not available", "The export module is not installed in this build.")
             return None
         self.statusBar().showMessage(f"{what} written: {Path(out).name}", 6000)
         self.last_export = Path(out)

@@ -70,12 +70,10 @@ class SettingsDialog(QDialog):
         folder = self.library.text().strip()
         if not folder:
             return []
-        try:
-            from ..library import validate_library_dir
+        from ..library import validate_library_dir
 
+        try:
             return list(validate_library_dir(folder))
-        except ImportError:
-            return []
         except Exception as exc:  # noqa: BLE001 - shown to the user, the dialog stays open
             return [str(exc)]
 
