@@ -164,3 +164,33 @@ def test_nlp_cues_skipping_the_token_matcher_never_loses_a_match(sentence: str) 
         for sp in annotated.spans[key]
     }
     assert all(m in got for m in full), (full, got)
+
+
+def test_issue_13_spacy_is_imported_without_its_cli_package_and_the_cli_still_loads() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from contractreview.nlp import build_pipeline\n"
+        "build_pipeline(patterns=[])\n"
+        "assert 'spacy' in sys.modules and 'spacy.cli' not in sys.modules, sorted(sys.modules)[:5]\n"
+        "import spacy.cli\n"
+        "assert hasattr(spacy.cli, 'download')\n"
+        "assert callable(__import__('spacy').info)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_issue_13_prepare_pipeline_builds_once_on_a_thread() -> None:
+    from contractreview.library import load_library
+    from contractreview.nlp import get_pipeline, prepare_pipeline
+
+    library = load_library("ct")
+    thread = prepare_pipeline(library)
+    if thread is not None:
+        thread.join(timeout=120)
+    nlp = get_pipeline(library)
+    assert prepare_pipeline(library) is None  # cached: nothing to start
+    assert get_pipeline(library) is nlp

@@ -290,11 +290,9 @@ def run(args: Any) -> int:
         _warn_if_not_a_contract(a)
         if not args.no_store and not unsaved:
             from ..errors import StoreError
-            from ..library import load_library
 
-            library = load_library(args.profile, user_dir=Path(args.library_dir) if args.library_dir else None)
             try:
-                a = _store(a, args.db, str(Path(f).resolve()), library.fingerprint)
+                a = _store(a, args.db, str(Path(f).resolve()), a.library_fingerprint)
             except StoreError as exc:
                 # A full or read-only database must not cost the finished analysis (#19): it is printed
                 # below as analysed, and one line says it was not saved.

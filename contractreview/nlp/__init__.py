@@ -21,6 +21,7 @@ __all__ = [
     "get_pipeline",
     "outer_deadline",
     "parse_durations",
+    "prepare_pipeline",
     "profile_patterns",
     "split_sentences",
 ]
@@ -72,9 +73,10 @@ def build_pipeline(
 
     Without ``library`` the built-in library's lexicons are used (``patterns`` alone: tests of one rule).
     """
-    import spacy
-
     from . import components  # noqa: F401 - registers the factories
+    from ._spacy import import_spacy
+
+    spacy = import_spacy()
 
     lexicons = library
     if lexicons is None:
@@ -104,18 +106,47 @@ def profile_patterns(library: Any) -> list[dict]:
     return [p for p in library.all_patterns() if p.get("label") in wanted]
 
 
-def get_pipeline(library: Any):
-    """The cached pipeline for this library and profile (keyed by fingerprint and requirement set)."""
+def _cache_key(library: Any) -> str:
     profile = getattr(getattr(library, "profile", None), "name", "")
     ids = (
         ",".join(sorted(r.id for r in library.requirements_for()))
         if hasattr(library, "requirements_for")
         else ""
     )
-    key = f"{getattr(library, 'fingerprint', '') or id(library)}|{profile}|{hash(ids)}"
+    return f"{getattr(library, 'fingerprint', '') or id(library)}|{profile}|{hash(ids)}"
+
+
+def get_pipeline(library: Any):
+    """The cached pipeline for this library and profile (keyed by fingerprint and requirement set).
+
+    Built once per process and library fingerprint; a build already running on another thread
+    (:func:`prepare_pipeline`) is waited for, never repeated.
+    """
+    key = _cache_key(library)
     with _LOCK:
         nlp = _CACHE.get(key)
         if nlp is None:
             nlp = build_pipeline(library)
             _CACHE[key] = nlp
         return nlp
+
+
+def prepare_pipeline(library: Any) -> threading.Thread | None:
+    """Start building the pipeline of ``library`` on a daemon thread, unless it is cached already.
+
+    Importing spaCy and building the pipeline take most of a short run's start-up; started before the
+    file is read, they overlap ingestion. :func:`get_pipeline` later waits for this build.
+    """
+    with _LOCK:
+        if _cache_key(library) in _CACHE:
+            return None
+
+    def build() -> None:
+        try:
+            get_pipeline(library)
+        except Exception:  # noqa: BLE001 - the analysis builds it again and reports the error itself
+            pass
+
+    thread = threading.Thread(target=build, name="contractreview-pipeline", daemon=True)
+    thread.start()
+    return thread

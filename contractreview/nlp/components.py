@@ -23,13 +23,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-
 from ..library import PATTERN_KINDS  # one list of kinds, validated by the library
+from ._spacy import import_spacy
 from .citations import parse_article_citations
 from .durations import clock_start, parse_durations
+
+import_spacy()  # before any "from spacy... import": skips spacy.cli (see _spacy.py)
+
+from spacy.language import Language  # noqa: E402
+from spacy.matcher import PhraseMatcher  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
 
 # Kinds: cue, commit, weak, deny, scope and "exclude" (wording that stops a sentence counting for one
 # requirement, e.g. a GDPR Art. 28(3)(h) audit clause is not an Art. 28(3)(f) assistance clause).
