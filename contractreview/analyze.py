@@ -1042,6 +1042,24 @@ def key_terms(
     return _kt.read_key_terms(document, clauses, decisions, feats.hits, thresholds)
 
 
+def _finding(req: Requirement, d: Decision, explanation: str, evidence: tuple[Evidence, ...]) -> Finding:
+    return Finding(
+        requirement_id=req.id,
+        title=req.title,
+        category=req.category,
+        status=d.status,
+        severity=req.severity,
+        explanation=explanation,
+        evidence=evidence,
+        params=dict(d.params),
+        sources=tuple(req.sources),
+        suggested_language=req.suggested_language,
+        vendor_question=req.vendor_question,
+        layer=d.layer,
+        confidence=round(d.confidence, 3),
+    )
+
+
 def iter_analyze(
     document: Document, *, profile: str = "default", library: Any = None
 ) -> Generator[Progress, None, Analysis]:
@@ -1079,21 +1097,8 @@ def iter_analyze(
     for i, req in enumerate(requirements, start=2 + feature_steps):
         if not library.has_detector(req.id):
             # No pattern can find it: saying "missing" would be a false statement in a legal review.
-            findings.append(
-                Finding(
-                    requirement_id=req.id,
-                    title=req.title,
-                    category=req.category,
-                    status=Status.NEEDS_REVIEW,
-                    severity=req.severity,
-                    explanation=_explain_not_checked(req),
-                    sources=tuple(req.sources),
-                    suggested_language=req.suggested_language,
-                    vendor_question=req.vendor_question,
-                    layer=NOT_CHECKED_LAYER,
-                    confidence=0.0,
-                )
-            )
+            d = Decision(Status.NEEDS_REVIEW, (), (), {}, NOT_CHECKED_LAYER, 0.0)
+            findings.append(_finding(req, d, _explain_not_checked(req), ()))
             yield Progress("analyze", i, total, req.title)
             continue
         d = decide(req.id, document, feats, library, w)
@@ -1107,23 +1112,8 @@ def iter_analyze(
         evidence = tuple(
             _evidence(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
         )
-        findings.append(
-            Finding(
-                requirement_id=req.id,
-                title=req.title,
-                category=req.category,
-                status=d.status,
-                severity=req.severity,
-                explanation=_explain(req, d, evidence) + (f" {note}" if note else ""),
-                evidence=evidence,
-                params=dict(d.params),
-                sources=tuple(req.sources),
-                suggested_language=req.suggested_language,
-                vendor_question=req.vendor_question,
-                layer=d.layer,
-                confidence=round(d.confidence, 3),
-            )
-        )
+        explanation = _explain(req, d, evidence) + (f" {note}" if note else "")
+        findings.append(_finding(req, d, explanation, evidence))
         yield Progress("analyze", i, total, req.title)
     readings = key_terms(document, clauses, decisions, feats, library)
     yield Progress("analyze", total, total, "Done")

@@ -26,6 +26,18 @@ def requested_items(
     return [i for i in (*model.flagged, *model.not_checked) if i.decision_value not in _SETTLED]
 
 
+def _request(document, i: ReportItem, label: str, ask: str) -> None:  # type: ignore[no-untyped-def]
+    """The requested change: what to do, the proposed language and the district's note."""
+    p = _keep_next(document.add_paragraph())
+    p.add_run(label).bold = True
+    p.add_run(ask)
+    document.add_paragraph(_x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote")
+    if i.note:
+        p = document.add_paragraph()
+        p.add_run("District note: ").bold = True
+        p.add_run(_x(i.note))
+
+
 def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta):  # type: ignore[no-untyped-def]
     import docx
     from docx.shared import Pt
@@ -82,18 +94,12 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
             p = document.add_paragraph()
             p.add_run("Why: ").bold = True
             p.add_run(_x(i.reason))
-        p = _keep_next(document.add_paragraph())
-        p.add_run("Requested change: ").bold = True
-        p.add_run(
-            "add the following language:" if not i.quotes else "replace or supplement the wording above with:"
+        _request(
+            document,
+            i,
+            "Requested change: ",
+            "add the following language:" if not i.quotes else "replace or supplement the wording above with:",
         )
-        document.add_paragraph(
-            _x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote"
-        )
-        if i.note:
-            p = document.add_paragraph()
-            p.add_run("District note: ").bold = True
-            p.add_run(_x(i.note))
     if to_confirm:
         _keep_next(document.add_heading("To confirm before sending", level=1))
         document.add_paragraph(
@@ -106,16 +112,7 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
             p = document.add_paragraph()
             p.add_run("Current agreement: ").bold = True
             p.add_run("not checked automatically; to be confirmed by the district.")
-            p = document.add_paragraph()
-            p.add_run("If not provided, requested change: ").bold = True
-            p.add_run("add the following language:")
-            document.add_paragraph(
-                _x(i.suggested_language or "[proposed language to be drafted]"), style="Intense Quote"
-            )
-            if i.note:
-                p = document.add_paragraph()
-                p.add_run("District note: ").bold = True
-                p.add_run(_x(i.note))
+            _request(document, i, "If not provided, requested change: ", "add the following language:")
     questions = [i for i in (*items, *to_confirm) if i.vendor_question]
     _keep_next(document.add_heading(_x(f"Questions for {vendor}"), level=1))
     if not questions:

@@ -269,27 +269,19 @@ def make_durations(nlp: Language, name: str, *, business_day_factor: float) -> D
 # --------------------------------------------------------------------------- roles
 
 class Roles:
-    def __init__(
-        self,
-        nlp: Language,
-        name: str,
-        *,
-        vendor: list[str],
-        school: list[str],
-        user: list[str],
-        authority: list[str],
-        data_nouns: list[str],
-        obligation_words: list[str],
-        notify_words: list[str],
-    ) -> None:
+    """``words``: the lists of the ``parties`` lexicon (vendor, school, user, authority, data_nouns,
+    obligation_words, notify_words)."""
+
+    PARTIES = ("vendor", "school", "user", "authority")
+
+    def __init__(self, nlp: Language, name: str, *, words: dict[str, list[str]]) -> None:
         self.name = name
-        self.data_nouns = frozenset(w.lower() for w in data_nouns)
-        self.obligation_words = frozenset(w.lower() for w in obligation_words)
-        self.notify_words = frozenset(w.lower() for w in notify_words)
+        self.data_nouns = frozenset(w.lower() for w in words["data_nouns"])
+        self.obligation_words = frozenset(w.lower() for w in words["obligation_words"])
+        self.notify_words = frozenset(w.lower() for w in words["notify_words"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        parties = (("vendor", vendor), ("school", school), ("user", user), ("authority", authority))
-        for label, words in parties:
-            self.matcher.add(label, [nlp.make_doc(w) for w in words])
+        for label in self.PARTIES:
+            self.matcher.add(label, [nlp.make_doc(w) for w in words[label]])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
@@ -351,14 +343,7 @@ def make_roles(
     obligation_words: list[str],
     notify_words: list[str],
 ) -> Roles:
-    return Roles(
-        nlp,
-        name,
-        vendor=vendor,
-        school=school,
-        user=user,
-        authority=authority,
-        data_nouns=data_nouns,
-        obligation_words=obligation_words,
-        notify_words=notify_words,
-    )
+    # Explicit settings (not one dict) so that spaCy's config validation names a missing list.
+    words = dict(vendor=vendor, school=school, user=user, authority=authority)
+    words |= dict(data_nouns=data_nouns, obligation_words=obligation_words, notify_words=notify_words)
+    return Roles(nlp, name, words=words)
