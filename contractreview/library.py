@@ -1176,7 +1176,10 @@ class ClauseLibrary:
                 "broad_carve_outs": self.lexicon("negation", "broad_carve_outs"),
                 "negators": frozenset(self.lexicon("negation", "negators")),
                 "between_negation_and_verb": frozenset(self.lexicon("negation", "between_negation_and_verb")),
-                "use_verbs": frozenset(self.lexicon("negation", "use_verbs")),
+                # a requirement's own prohibited verbs are verbs a negation can govern, too
+                "use_verbs": frozenset(self.lexicon("negation", "use_verbs")).union(
+                    *(r.prohibited_verbs for r in reqs)
+                ),
                 "not_places": frozenset(self.lexicon("governing_law", "not_places")),
                 "adjective_countries": self.lexicon_map("governing_law", "adjective_countries"),
             }

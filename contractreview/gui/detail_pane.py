@@ -31,6 +31,11 @@ from ..place import evidence_place
 from ..serialize import source_citation
 from .status_style import SEVERITY_LABELS, STATUS_COLORS, status_icon, status_text
 
+NOT_CHECKED_EVIDENCE = (
+    "Not checked automatically: the clause library has no rule that detects this protection, so nothing was "
+    "looked for. Read the contract for it."
+)
+
 NOTE_SAVE_DELAY_MS = 700
 
 
@@ -310,6 +315,10 @@ class DetailPane(QScrollArea):
                 self.evidence_box.show()
             elif finding.status is Status.MISSING:
                 self.evidence.setText("Not found: no clause in the contract addresses this protection.")
+                self.show_evidence_btn.hide()
+                self.evidence_box.show()
+            elif finding.status is Status.NEEDS_REVIEW:
+                self.evidence.setText(NOT_CHECKED_EVIDENCE)
                 self.show_evidence_btn.hide()
                 self.evidence_box.show()
             else:

@@ -69,3 +69,12 @@ def test_detail_pane_emits_decision_at_once_and_note_after_pause(qtbot):
     # loading another finding does not emit anything
     with qtbot.assertNotEmitted(pane.decisionEdited):
         pane.set_finding(_finding(requirement_id="other", status=Status.MISSING))
+
+
+def test_issue_13_detail_pane_says_not_checked_never_not_found(qtbot):
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.set_finding(_finding(status=Status.NEEDS_REVIEW, params={}, layer="none"))
+    assert pane.evidence_box.isVisibleTo(pane)
+    assert "Not checked automatically" in pane.evidence.text() and "Not found" not in pane.evidence.text()
+    assert not pane.show_evidence_btn.isVisibleTo(pane)
