@@ -153,3 +153,14 @@ def test_cli_reviews_show_prints_explanations_and_notes_in_full(tmp_path: Path, 
     assert "END-OF-EXPLANATION." in out and "NOTE-END" in out
     assert " ".join(out.split()).count("word59 END-OF-EXPLANATION.") == 1
     assert max(len(line) for line in out.splitlines() if "word" in line) <= 100
+
+
+def test_issue_13_cli_reviews_show_names_engine_and_library_fingerprint(tmp_path: Path, capsys) -> None:
+    import dataclasses
+
+    analysis = dataclasses.replace(contract_v1(), engine_version="rules-1", library_fingerprint="ab" * 32)
+    path = tmp_path / "prov.sqlite3"
+    with open_store(path) as store:
+        rid = store.save_analysis(analysis)  # the fingerprint comes from the analysis
+    assert main(["reviews", "show", str(rid), "--db", str(path)]) == 0
+    assert "engine rules-1, library fingerprint abababababab" in capsys.readouterr().out
