@@ -809,11 +809,11 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
     if parameter:
         nums = _numbers(rid, document.text, relevant, parameter)
         th: Threshold | None = library.threshold(parameter)
-        unit_days = parameter.endswith("_days")
+        per_unit = _HOURS_PER_UNIT[_unit_of(parameter)]
         if nums:
             hours = nums["hours"]
-            value = None if hours is None else (hours / 24.0 if unit_days else hours)
-            if value is not None and unit_days:
+            value = None if hours is None else hours / per_unit
+            if value is not None and per_unit != 1:
                 value = int(value) if float(value).is_integer() else round(value, 1)
             elif value is not None:
                 value = int(hours) if float(hours).is_integer() else hours
@@ -901,8 +901,19 @@ def _owed_elsewhere(h: Hit, recipient: str) -> bool:
     return bool(h.recipients) and recipient not in h.recipients
 
 
+# A parameter's unit is its name's suffix (``_hours``, ``_days``, ``_months``: the library checks it).
+_HOURS_PER_UNIT = {"hours": 1, "days": 24, "months": 24 * 30}  # a month as the duration parser counts it
+
+
+def _unit_of(parameter: str) -> str:
+    for unit in ("hours", "months"):
+        if parameter.endswith(f"_{unit}"):
+            return unit
+    return "days"
+
+
 def _over_threshold(parameter: str, value: float, th: Threshold, wording: str, profile: str) -> str:
-    unit = "hours" if parameter.endswith("_hours") else "days"
+    unit = _unit_of(parameter)
     tv = th.value if th.value is None or not float(th.value).is_integer() else int(th.value)
     stated = f"{value:g} {unit}" + (f' ("{wording}")' if wording else "")
     if th.is_law:

@@ -446,3 +446,35 @@ def test_issue_13_a_segmentation_failure_becomes_a_document_warning(document, mo
     assert any("could not be split into clauses" in w and "numbering loop" in w for w in analysis.document.warnings)
     assert analysis.finding("no_sale_of_student_data").status is Status.SATISFIED
     assert dataclasses.replace(document).warnings == document.warnings  # the input is not changed
+
+
+RISK_PATTERNS = [
+    {"label": "risk_assessment_and_testing", "id": "district.risk.cue", "kind": "cue", "weight": 2.0,
+     "pattern": "risk assessment"},
+    {"label": "risk_assessment_and_testing", "id": "district.risk.commit", "kind": "commit",
+     "pattern": [{"LOWER": {"IN": ["shall", "will"]}}, {"LOWER": "conduct"}]},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("every", "status", "months"), [("twelve (12) months", Status.SATISFIED, 12), ("twenty-four (24) months", Status.WEAK, 24)]
+)
+def test_issue_13_district_patterns_make_an_unchecked_requirement_checkable_in_months(
+    tmp_path: Path, every: str, status: Status, months: int
+) -> None:
+    rid = "risk_assessment_and_testing"
+    body = f"# Agreement\n\n## 8. Security\n\n8.1 Provider shall conduct a security risk assessment every {every}.\n"
+    doc = _text_doc(tmp_path, body)
+    assert analyze(doc, profile="coppa").finding(rid).status is Status.NEEDS_REVIEW
+    overlay = tmp_path / "district"
+    (overlay / "patterns").mkdir(parents=True)
+    (overlay / "patterns" / f"{rid}.jsonl").write_text(
+        "\n".join(json.dumps(p) for p in RISK_PATTERNS) + "\n", encoding="utf-8"
+    )
+    library = load_library("coppa", user_dir=overlay)
+    assert library.has_detector(rid) and library.threshold("risk_assessment_max_interval_months").value == 12
+    f = analyze(doc, library=library, profile="coppa").finding(rid)
+    assert f.status is status, f.explanation
+    assert f.params["risk_assessment_max_interval_months"] == months  # the requirement's own parameter
+    if status is Status.WEAK:
+        assert "24 months" in f.explanation and "at most 12 months" in f.explanation
