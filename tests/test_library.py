@@ -711,3 +711,17 @@ def test_issue_20_article_citation_patterns_are_checked(tmp_path: Path, pattern:
         encoding="utf-8",
     )
     assert validate_library_dir(root) == []
+
+
+def test_issue_13_library_cli_marks_requirements_the_engine_cannot_check(capsys):
+    from contractreview.cli import main
+
+    assert main(["library", "list", "--profile", "ny", "--format", "json"]) == 0
+    rows = {r["id"]: r["checked_automatically"] for r in json.loads(capsys.readouterr().out)}
+    assert rows["ny_parents_bill_of_rights"] is False and rows["breach_notice_deadline_to_lea"] is True
+    assert main(["library", "show", "ny_parents_bill_of_rights"]) == 0
+    assert "not checked automatically" in capsys.readouterr().out
+    assert main(["library", "show", "deletion_on_lea_request", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["deadline_required"] is True and data["right_of"] == "school_or_user"
+    assert data["checked_automatically"] is True

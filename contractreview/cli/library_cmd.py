@@ -89,7 +89,13 @@ def _cmd_list(args: Any) -> int:
         print(
             json.dumps(
                 [
-                    {"id": r.id, "title": r.title, "category": r.category, "severity": r.severity.value}
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "category": r.category,
+                        "severity": r.severity.value,
+                        "checked_automatically": lib.has_detector(r.id),
+                    }
                     for r in reqs
                 ],
                 indent=2,
@@ -101,7 +107,8 @@ def _cmd_list(args: Any) -> int:
     )
     width = max((len(r.id) for r in reqs), default=2)
     for r in reqs:
-        print(f"  {r.id:<{width}}  {r.severity.value:<6}  {r.category:<18}  {r.title}")
+        mark = "" if lib.has_detector(r.id) else "  [not checked automatically: needs review]"
+        print(f"  {r.id:<{width}}  {r.severity.value:<6}  {r.category:<18}  {r.title}{mark}")
     return 0
 
 
@@ -137,6 +144,12 @@ def _requirement_dict(lib: Any, req: Any) -> dict[str, Any]:
             if (th := lib.threshold(p)) is not None
         },
         "weak_cues": list(req.weak_cues),
+        "checked_automatically": lib.has_detector(req.id),
+        "deadline_required": req.deadline_required,
+        "notice_to": req.notice_to,
+        "right_of": req.right_of,
+        "prohibited_verbs": list(req.prohibited_verbs),
+        "definition_is_evidence": req.definition_is_evidence,
         "suggested_language": req.suggested_language,
         "vendor_question": req.vendor_question,
         "profiles": [name for name, prof in lib.profiles.items() if req.id in prof.requirement_ids],
@@ -165,6 +178,9 @@ def _cmd_show(args: Any) -> int:
     print(f"{req.id}: {req.title}")
     print(f"  category: {req.category}    severity: {req.severity.value}")
     print(f"  profiles: {', '.join(data['profiles'])}")
+    if not data["checked_automatically"]:
+        print("  not checked automatically: no pattern of the clause library detects it, so every review")
+        print("  reports it as needs review (read the contract for it)")
     for label, text in (("Description", req.description), ("Why it matters", req.why)):
         print(f"\n{label}:")
         print(wrap.fill(text))
