@@ -212,6 +212,18 @@ def test_export_portfolio_rows_are_contracts_by_requirements(pdf_case, docx_case
     assert cell[("contract.docx", "subprocessor_flowdown")]["status"] == "missing"
 
 
+
+def test_issue_13_portfolio_rows_carry_engine_and_library_fingerprint(pdf_case, tmp_path) -> None:
+    import dataclasses
+
+    _, a1 = pdf_case
+    a1 = dataclasses.replace(a1, engine_version="rules-1", library_fingerprint="f" * 64)
+    out = export_portfolio([(a1, {})], tmp_path / "portfolio.csv")
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {(r["engine_version"], r["library_fingerprint"]) for r in rows} == {("rules-1", "f" * 64)}
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
 def test_export_pdf_first_pages_render(pdf_case, tmp_path) -> None:
     from PIL import Image

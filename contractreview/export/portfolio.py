@@ -34,6 +34,9 @@ PORTFOLIO_COLUMNS = (
     "page",
     "key_term",  # the deadline the requirement is checked with ("72 hours"), where it has one
     "key_term_source",  # "engine" or "corrected by the reviewer (name)"
+    # provenance (issue #13), last so that older spreadsheets keep their column positions
+    "engine_version",
+    "library_fingerprint",
 )
 
 
@@ -69,6 +72,8 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
                     str(ev.page) if ev else "",
                     k.display if k is not None else "",
                     source,
+                    analysis.engine_version,
+                    analysis.library_fingerprint,
                 ]
             )
     return out
