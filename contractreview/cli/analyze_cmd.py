@@ -39,7 +39,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--format", choices=("text", "table", "json", "md"), default="text", help="output format")
     p.add_argument(
-        "--fail-on", choices=("missing", "weak"), help="exit 1 when a finding at this level (or worse) exists"
+        "--fail-on",
+        choices=("missing", "weak"),
+        help="exit 1 when a finding at this level (or worse) exists; 'weak' counts needs_review too",
     )
     p.add_argument("--password", help="password of an encrypted PDF")
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
