@@ -29,6 +29,7 @@ from typing import Any
 from . import __version__
 from .deadline import paced
 from .domain import (
+    NOT_CHECKED_LAYER,
     Analysis,
     BlockKind,
     Clause,
@@ -994,9 +995,6 @@ def _place(ev: Evidence) -> str:
         else (f'"{ev.clause}"' if ev.clause else "the text")
     )
     return f"{where}, page {ev.page}"
-
-
-NOT_CHECKED_LAYER = "none"  # Finding.layer of a requirement the engine cannot check
 
 
 def _explain_not_checked(req: Requirement) -> str:

@@ -36,6 +36,9 @@ class BlockKind(StrEnum):
     FOOTNOTE = "footnote"
 
 
+NOT_CHECKED_LAYER = "none"  # Finding.layer of a requirement the engine cannot check
+
+
 class Status(StrEnum):
     SATISFIED = "satisfied"
     WEAK = "weak"
@@ -305,8 +308,17 @@ class Finding:
     sources: tuple[Source, ...] = ()
     suggested_language: str = ""
     vendor_question: str = ""
-    layer: str = "rules"  # which layer decided: rules | classifier
+    layer: str = "rules"  # which layer decided: rules | classifier | none (not checked)
     confidence: float = 1.0
+
+    @property
+    def not_checked(self) -> bool:
+        """The engine could not check this requirement (no detector in the clause library).
+
+        Such a finding is ``needs_review`` with layer ``none``; a ``needs_review`` that a reviewer's
+        correction produced (the engine checked, the reviewer disagreed) is not "not checked".
+        """
+        return self.status is Status.NEEDS_REVIEW and self.layer == NOT_CHECKED_LAYER
 
 
 @dataclass(frozen=True, slots=True)

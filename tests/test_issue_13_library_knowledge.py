@@ -160,7 +160,7 @@ def test_issue_13_cli_shows_needs_review_in_text_md_and_json(tmp_path: Path, cap
     assert by_id["ny_parents_bill_of_rights"]["status"] == "needs_review"
     assert main(["analyze", str(path), "--profile", "ny", "--no-store"]) == 0
     text = capsys.readouterr().out
-    assert "NEEDS REVIEW: not checked automatically" in text and "needs review" in text
+    assert "NOT CHECKED AUTOMATICALLY: read the contract for these (7)" in text and "7 needs review" in text
     assert main(["analyze", str(path), "--profile", "ny", "--no-store", "--format", "md"]) == 0
     assert "| needs_review | (NY) Parents' Bill of Rights" in capsys.readouterr().out
 
@@ -478,3 +478,16 @@ def test_issue_13_district_patterns_make_an_unchecked_requirement_checkable_in_m
     assert f.params["risk_assessment_max_interval_months"] == months  # the requirement's own parameter
     if status is Status.WEAK:
         assert "24 months" in f.explanation and "at most 12 months" in f.explanation
+
+
+def test_issue_13_needs_review_from_a_reviewers_correction_is_not_called_unchecked(document) -> None:
+    from contractreview.export.model import build_report
+
+    analysis = analyze(document, profile="ny")
+    f = analysis.finding("no_sale_of_student_data")
+    corrected = dataclasses.replace(f, status=Status.NEEDS_REVIEW)  # as engine.keyterms._recheck makes it
+    assert not corrected.not_checked and analysis.finding("ny_parents_bill_of_rights").not_checked
+    findings = tuple(corrected if x.requirement_id == f.requirement_id else x for x in analysis.findings)
+    model = build_report(dataclasses.replace(analysis, findings=findings))
+    assert "no_sale_of_student_data" in {i.requirement_id for i in model.flagged}
+    assert "no_sale_of_student_data" not in {i.requirement_id for i in model.not_checked}

@@ -16,7 +16,8 @@ STATUS_ORDER = ("missing", "weak", "needs_review", "satisfied")
 _HEADINGS = {
     "missing": "MISSING",
     "weak": "WEAK",
-    "needs_review": "NEEDS REVIEW: not checked automatically, read the contract for these",
+    "needs_review": "NEEDS REVIEW",
+    "not_checked": "NOT CHECKED AUTOMATICALLY: read the contract for these",
     "satisfied": "SATISFIED",
 }
 
@@ -115,6 +116,11 @@ def _provenance(analysis: Analysis) -> str:
     return f" (fingerprint {analysis.library_fingerprint[:12]}) · engine {analysis.engine_version}"
 
 
+def _group(f: Any) -> str:
+    """The heading a finding is listed under: its status, or "not_checked" (no detector)."""
+    return "not_checked" if f.not_checked else f.status.value
+
+
 def render_text(analysis: Analysis) -> str:
     doc = analysis.document
     counts = {s.value: n for s, n in analysis.counts().items()}
@@ -130,8 +136,8 @@ def render_text(analysis: Analysis) -> str:
             where = f" [clause {one_line(r.quote.clause or '-')}, p. {r.quote.page}]" if r.quote else ""
             check = f" ({one_line(r.check)})" if r.check and r.check != "not stated" else ""
             lines.append(f"    {r.label}: {one_line(r.value_text)}{where}{check}")
-    for status in STATUS_ORDER:
-        group = [f for f in analysis.findings if f.status.value == status]
+    for status in ("missing", "weak", "needs_review", "not_checked", "satisfied"):
+        group = [f for f in analysis.findings if _group(f) == status]
         if not group:
             continue
         lines.append("")

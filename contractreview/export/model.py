@@ -40,7 +40,6 @@ NOT_CHECKED_INTRO = (
 
 # Flagged findings: most severe first, then the worst status, then the profile's own order.
 _STATUS_ORDER = {Status.MISSING: 0, Status.WEAK: 1, Status.NEEDS_REVIEW: 2, Status.SATISFIED: 3}
-_FOUND_FLAGS = frozenset({Status.MISSING, Status.WEAK})
 
 STATUS_LABELS = {
     Status.MISSING: "Missing",
@@ -110,6 +109,7 @@ class ReportItem:
     decided_by: str = ""
     decided_at: str = ""
     evidence_changed: bool = False
+    not_checked: bool = False  # Finding.not_checked: no rule of the clause library looks for it
     reason: str = ""  # the explanation in plain language (contractreview.plain), for documents people read
     technical: tuple[str, ...] = ()  # rule ids, layer, the engine's explanation: technical appendix only
     confidence: float = 1.0  # calibrated probability that the status is right (issue #14)
@@ -134,7 +134,7 @@ class ReportItem:
     @property
     def no_evidence_text(self) -> str:
         """What a report says where the item quotes nothing (never "not found" for an unchecked one)."""
-        if self.status is Status.NEEDS_REVIEW:
+        if self.not_checked:
             return "Not checked automatically: no rule looked for it. Read the contract for this protection."
         return "No evidence found in the contract."
 
@@ -204,7 +204,7 @@ class ReportModel:
     tool_version: str
     review_id: int | None
     pages: int
-    flagged: tuple[ReportItem, ...]  # missing and weak
+    flagged: tuple[ReportItem, ...]  # missing, weak, and needs review after a reviewer's correction
     satisfied: tuple[ReportItem, ...]
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # status -> severity -> n
     disclaimer: str = DISCLAIMER
@@ -318,6 +318,7 @@ def _item(
         reason=plain_reason(f, profile_label),
         technical=tuple(technical_lines(f)),
         confidence=float(f.confidence),
+        not_checked=f.not_checked,
     )
 
 
@@ -389,16 +390,9 @@ def key_term_rows(analysis: Analysis) -> tuple[KeyTermRow, ...]:
     return tuple(out)
 
 
-def sort_flagged(
-    findings: tuple[Finding, ...] | list[Finding], statuses: frozenset[Status] | None = None
-) -> list[Finding]:
-    """Flagged findings (or those with one of ``statuses``) by severity, then status (missing before
-    weak), then the profile's order."""
-    indexed = [
-        (i, f)
-        for i, f in enumerate(findings)
-        if (f.status in statuses if statuses is not None else f.status.is_flag)
-    ]
+def sort_flagged(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Flagged findings by severity, then status (missing before weak), then the profile's order."""
+    indexed = [(i, f) for i, f in enumerate(findings) if f.status.is_flag]
     indexed.sort(key=lambda p: (p[1].severity.rank, _STATUS_ORDER[p[1].status], p[0]))
     return [f for _, f in indexed]
 
@@ -420,16 +414,15 @@ def build_report(
     doc = analysis.document
     terms = contract_terms(analysis, meta)
     plabel = profile_label(analysis.profile)
+    flags = sort_flagged(analysis.findings)
     flagged = tuple(
         _item(n, f, decisions.get(f.requirement_id), analysis, terms, plabel)
-        for n, f in enumerate(sort_flagged(analysis.findings, _FOUND_FLAGS), 1)
+        for n, f in enumerate((f for f in flags if not f.not_checked), 1)
     )
     # Numbered after the flagged ones: a requirement the engine cannot check is never called missing.
     not_checked = tuple(
         _item(n, f, decisions.get(f.requirement_id), analysis, terms, plabel)
-        for n, f in enumerate(
-            sort_flagged(analysis.findings, frozenset({Status.NEEDS_REVIEW})), len(flagged) + 1
-        )
+        for n, f in enumerate((f for f in flags if f.not_checked), len(flagged) + 1)
     )
     satisfied = tuple(
         _item(0, f, decisions.get(f.requirement_id), analysis, terms, plabel)

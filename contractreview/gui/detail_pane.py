@@ -317,7 +317,7 @@ class DetailPane(QScrollArea):
                 self.evidence.setText("Not found: no clause in the contract addresses this protection.")
                 self.show_evidence_btn.hide()
                 self.evidence_box.show()
-            elif finding.status is Status.NEEDS_REVIEW:
+            elif finding.not_checked:
                 self.evidence.setText(NOT_CHECKED_EVIDENCE)
                 self.show_evidence_btn.hide()
                 self.evidence_box.show()

@@ -1154,7 +1154,7 @@ class MainWindow(QMainWindow):
             shown = self.doc_view.show_evidence(finding.requirement_id)
             if not shown and finding.status is Status.MISSING:
                 self.statusBar().showMessage(f"{finding.title}: not found in the contract.", 4000)
-            elif not shown and finding.status is Status.NEEDS_REVIEW:
+            elif not shown and finding.not_checked:
                 self.statusBar().showMessage(f"{finding.title}: not checked automatically; read the contract.", 4000)
 
     def _on_activated(self, index: QModelIndex) -> None:

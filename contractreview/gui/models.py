@@ -53,7 +53,7 @@ class FindingsModel(QAbstractItemModel):
 
     Categories keep the order in which the analysis first mentions them (the profile's order);
     findings keep the analysis order within their category. Findings the engine could not check
-    (``needs_review``) form their own last group, :data:`NOT_CHECKED_GROUP`.
+    (:attr:`Finding.not_checked`) form their own last group, :data:`NOT_CHECKED_GROUP`.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -71,7 +71,7 @@ class FindingsModel(QAbstractItemModel):
             groups: dict[str, list[Finding]] = {}
             not_checked: list[Finding] = []
             for f in analysis.findings:
-                if f.status is Status.NEEDS_REVIEW:
+                if f.not_checked:
                     not_checked.append(f)
                 else:
                     groups.setdefault(f.category, []).append(f)

@@ -145,8 +145,11 @@ def test_issue_13_needs_review_findings_form_their_own_last_group(qapp, qtmodelt
 
     analysis = _analysis(tmp_path)
     first = analysis.findings[0]
-    unchecked = dataclasses.replace(first, status=Status.NEEDS_REVIEW, evidence=())
-    analysis = dataclasses.replace(analysis, findings=(unchecked, *analysis.findings[1:]))
+    unchecked = dataclasses.replace(first, status=Status.NEEDS_REVIEW, evidence=(), layer="none")
+    # needs_review after a reviewer's key-term correction: checked by the engine, stays in its category
+    second = analysis.findings[1]
+    corrected = dataclasses.replace(second, status=Status.NEEDS_REVIEW)
+    analysis = dataclasses.replace(analysis, findings=(unchecked, corrected, *analysis.findings[2:]))
     model = FindingsModel()
     model.set_analysis(analysis)
     qtmodeltester.check(model, force_py=True)
@@ -161,3 +164,9 @@ def test_issue_13_needs_review_findings_form_their_own_last_group(qapp, qtmodelt
         parent = model.index(g, 0)
         ids = [model.index(r, 0, parent).data(ROLE_FINDING).requirement_id for r in range(model.rowCount(parent))]
         assert first.requirement_id not in ids
+    in_categories = [
+        model.index(r, 0, model.index(g, 0)).data(ROLE_FINDING).requirement_id
+        for g in range(model.rowCount() - 1)
+        for r in range(model.rowCount(model.index(g, 0)))
+    ]
+    assert second.requirement_id in in_categories
