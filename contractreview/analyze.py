@@ -1048,7 +1048,8 @@ def key_terms(
 ) -> tuple[KeyTerm, ...]:
     """The five key terms with their event, party and sentence (:mod:`contractreview.engine.keyterms`)."""
     thresholds = {p: library.threshold(p) for p in _kt.TERM_UNITS} if library is not None else {}
-    return _kt.read_key_terms(document, clauses, decisions, feats.hits, thresholds)
+    words = library.engine_data()["lexicon"] if library is not None else None  # governing_law lexicon
+    return _kt.read_key_terms(document, clauses, decisions, feats.hits, thresholds, law_words=words)
 
 
 def _finding(req: Requirement, d: Decision, explanation: str, evidence: tuple[Evidence, ...]) -> Finding:

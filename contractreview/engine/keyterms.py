@@ -308,27 +308,17 @@ def numbers(text: str, scored: Sequence[Any], parameter: str) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- governing law
 
-_ADJECTIVE_LAW = {
-    "french": "France",
-    "dutch": "Netherlands",
-    "german": "Germany",
-    "english": "England",
-    "irish": "Ireland",
-    "norwegian": "Norway",
-    "swiss": "Switzerland",
-    "belgian": "Belgium",
-    "spanish": "Spain",
-    "italian": "Italy",
-    "swedish": "Sweden",
-    "danish": "Denmark",
-    "finnish": "Finland",
-    "austrian": "Austria",
-    "polish": "Poland",
-    "luxembourg": "Luxembourg",
-    "portuguese": "Portugal",
-    "canadian": "Canada",
-    "australian": "Australia",
-}
+# The words of the ``governing_law`` lexicon of the clause library ("French law" -> France; words that are
+# no place): data, read through ``analyze.key_terms`` (or from the built-in library when none is given).
+LawWords = Mapping[str, Any]  # {"adjective_countries": {adjective: country}, "not_places": frozenset}
+
+
+def _builtin_law_words() -> LawWords:
+    from ..library import load_library
+
+    return load_library().engine_data()["lexicon"]
+
+
 _PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
 _STATE_OF = r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+|province\s+of\s+)?"
 _LAWS_OF = r"(?:the\s+)?(?:substantive\s+|internal\s+|applicable\s+)?laws?\s*(?:in\s+force\s+)?of\s*(?:the\s*)?"
@@ -375,20 +365,16 @@ _SEAT_PATTERNS = (
     re.compile(r"\bseat\s+of\s+(?:the\s+)?arbitration\s+(?:shall\s+be|will\s+be|is)\s+(?:in\s+)?" + _STATE_OF + _PLACE),
     re.compile(r"\barbitration\s+in\s+" + _STATE_OF + _PLACE),
 )
-_NOT_PLACES = {
-    "the", "this", "such", "applicable", "any", "all", "local", "federal", "its", "your", "state", "country",
-    "jurisdiction", "province", "member", "where", "which", "whose", "customer", "client", "district", "company",
-}  # fmt: skip
 _TRAILING = re.compile(
     r"\s+(?:And|Without|Excluding|Applicable|The|In|As|Law|Laws|Shall|Will|Including|Except|For|To|Any|Or)\b.*$"
 )
 
 
-def _clean_place(raw: str) -> str | None:
+def _clean_place(raw: str, not_places: frozenset[str]) -> str | None:
     place = re.sub(r"\s+(?:and|of)$", "", raw.strip())
     place = _TRAILING.sub("", place)
     place = re.sub(r"\s+(?:and|of)$", "", place)
-    if not place or place.split()[0].lower() in _NOT_PLACES:
+    if not place or place.split()[0].lower() in not_places:
         return None
     if place.lower().startswith("united states"):
         return "United States"
@@ -405,49 +391,56 @@ class LawReading:
     seat: str = ""
 
 
-def _first_place(patterns: Iterable[re.Pattern[str]], text: str) -> str:
+def _first_place(patterns: Iterable[re.Pattern[str]], text: str, not_places: frozenset[str]) -> str:
     for rx in patterns:
         for m in rx.finditer(text):
-            place = _clean_place(m.group("place"))
+            place = _clean_place(m.group("place"), not_places)
             if place:
                 return place
     return ""
 
 
-def read_governing_law(text: str) -> LawReading:
+def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
     """The place whose law governs, as named, with the venue and arbitration seat kept apart.
 
     None when no law is named, or when several are named by equally strong wording (conditional lists:
-    "the laws of Ireland if you live in the EU, otherwise the laws of California").
+    "the laws of Ireland if you live in the EU, otherwise the laws of California"). ``words``: the
+    ``governing_law`` lexicon (default: the built-in library's).
     """
+    words = words if words is not None else _builtin_law_words()
+    adjectives, not_places = words["adjective_countries"], frozenset(words["not_places"])
     found: list[tuple[str, bool, int, int, str]] = []
     for rx, strong in _LAW_PATTERNS:
         for m in rx.finditer(text):
             gd = m.groupdict()
             if gd.get("adj"):
                 adj = gd["adj"]
-                place = _ADJECTIVE_LAW.get(adj.lower()) or _clean_place(adj)
+                place = adjectives.get(adj.lower()) or _clean_place(adj, not_places)
             else:
-                place = _clean_place(gd.get("place") or gd.get("place2") or "")
+                place = _clean_place(gd.get("place") or gd.get("place2") or "", not_places)
             if place:
                 found.append((place, strong, m.start(), m.end(), m.group(0)))
     strong_places = list(dict.fromkeys(p for p, s, *_ in found if s))
     places = strong_places or list(dict.fromkeys(p for p, *_ in found))
     if len(places) != 1:
-        return LawReading(None, venue=_first_place(_VENUE_PATTERNS, text), seat=_first_place(_SEAT_PATTERNS, text))
+        return LawReading(
+            None,
+            venue=_first_place(_VENUE_PATTERNS, text, not_places),
+            seat=_first_place(_SEAT_PATTERNS, text, not_places),
+        )
     place = places[0]
     _, _, s, e, wording = next(f for f in found if f[0] == place and (f[1] or not strong_places))
     # The venue and seat are read around the governing-law clause (the same paragraph), or anywhere.
     para_s = text.rfind("\n\n", 0, s) + 1
     para_e = text.find("\n\n", e)
     para = text[para_s : para_e if para_e >= 0 else len(text)]
-    venue = _first_place(_VENUE_PATTERNS, para) or _first_place(_VENUE_PATTERNS, text)
-    seat = _first_place(_SEAT_PATTERNS, para) or _first_place(_SEAT_PATTERNS, text)
+    venue = _first_place(_VENUE_PATTERNS, para, not_places) or _first_place(_VENUE_PATTERNS, text, not_places)
+    seat = _first_place(_SEAT_PATTERNS, para, not_places) or _first_place(_SEAT_PATTERNS, text, not_places)
     return LawReading(place, s, e, " ".join(wording.split()), venue, seat)
 
 
-def governing_law(text: str) -> str | None:
-    return read_governing_law(text).law
+def governing_law(text: str, words: LawWords | None = None) -> str | None:
+    return read_governing_law(text, words).law
 
 
 # --------------------------------------------------------------------------- reading the five terms
@@ -522,6 +515,7 @@ def read_key_terms(
     decisions: Mapping[str, Any],
     hits: Mapping[str, Sequence[Any]],
     thresholds: Mapping[str, Threshold | None] | None = None,
+    law_words: LawWords | None = None,
 ) -> tuple[KeyTerm, ...]:
     """The five key terms of ``document``, each with its event, party, sentence and finding line.
 
@@ -634,7 +628,7 @@ def read_key_terms(
             )
 
     # ---- governing law, venue and arbitration seat kept apart
-    law = read_governing_law(text)
+    law = read_governing_law(text, law_words)
     extra = "".join(
         [f"; courts named: {law.venue}" if law.venue else "", f"; arbitration seat: {law.seat}" if law.seat else ""]
     )
