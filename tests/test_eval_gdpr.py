@@ -506,9 +506,10 @@ def test_issue_20_a_table_of_contents_is_no_evidence() -> None:
     assert {ASSIST_DUTIES[1], ASSIST_DUTIES[2]} <= _missing([toc])
 
 
-def test_issue_20_lead_ins_leave_the_default_profile_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_issue_20_lead_ins_leave_the_default_profile_alone(tmp_path: Path) -> None:
     """Lead-ins count only for the categories in weights.json (gdpr_processor): a default-profile review reads
-    each sentence alone, as before; switching the category on for the default requirements changes it."""
+    each sentence alone, as before; switching the category on for the default requirements changes it (since
+    #13 the weights are library data: a district folder's weights.json switches it)."""
     from contractreview import analyze as engine
     from contractreview.analyze import analyze
     from contractreview.evaluation.gdpr import Dpa, document_for
@@ -522,21 +523,22 @@ def test_issue_20_lead_ins_leave_the_default_profile_alone(monkeypatch: pytest.M
     )
     document = document_for(Dpa("t", 1, lines, frozenset()))
 
-    def statuses() -> dict[str, str]:
-        return {f.requirement_id: f.status.value for f in analyze(document, profile="default").findings}
+    def statuses(library=None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        return {
+            f.requirement_id: f.status.value
+            for f in analyze(document, profile="default", library=library).findings
+        }
 
     plain = statuses()
     assert plain["encryption_transit_and_rest"] == "satisfied"  # the item alone, without the hedged lead-in
     lib = load_library("default")
-    monkeypatch.setattr(
-        engine,
-        "load_weights",
-        lambda path=None: {
-            **weights,
-            "lead_in_categories": sorted({r.category for r in lib.requirements_for()}),
-        },
+    overlay = tmp_path / "district"
+    overlay.mkdir()
+    (overlay / "weights.json").write_text(
+        json.dumps({"schema_version": 1, "lead_in_categories": sorted({r.category for r in lib.requirements_for()})}),
+        encoding="utf-8",
     )
-    assert statuses()["encryption_transit_and_rest"] == "weak"
+    assert statuses(load_library("default", user_dir=overlay))["encryption_transit_and_rest"] == "weak"
 
 
 def test_issue_20_presence_only_analyses_only_the_relabelled_dpas(

@@ -320,12 +320,18 @@ vendor_question = "Within how many days will you forward a complaint to the Boar
 citation = "District policy 5125"
 verified = "unverified"
 """
-BOARD_PATTERNS = [
-    {"label": "board_complaint_notice", "id": "board.cue.complaint", "kind": "cue", "weight": 2.0,
-     "pattern": "complaint"},
-    {"label": "board_complaint_notice", "id": "board.commit.forward", "kind": "commit",
-     "pattern": [{"LOWER": {"IN": ["shall", "will"]}}, {"LOWER": "forward"}]},
-]  # fmt: skip
+
+
+def _cue_and_commit(rid: str, cue: str, verb: str) -> list[dict]:
+    """Two district patterns: a strong cue phrase and "shall/will <verb>" as the commitment."""
+    return [
+        {"label": rid, "id": f"district.{rid}.cue", "kind": "cue", "weight": 2.0, "pattern": cue},
+        {"label": rid, "id": f"district.{rid}.commit", "kind": "commit",
+         "pattern": [{"LOWER": {"IN": ["shall", "will"]}}, {"LOWER": verb}]},
+    ]  # fmt: skip
+
+
+BOARD_PATTERNS = _cue_and_commit("board_complaint_notice", "complaint", "forward")
 BOARD_PROFILE = """schema_version = 1
 name = "district"
 label = "District playbook"
@@ -448,12 +454,7 @@ def test_issue_13_a_segmentation_failure_becomes_a_document_warning(document, mo
     assert dataclasses.replace(document).warnings == document.warnings  # the input is not changed
 
 
-RISK_PATTERNS = [
-    {"label": "risk_assessment_and_testing", "id": "district.risk.cue", "kind": "cue", "weight": 2.0,
-     "pattern": "risk assessment"},
-    {"label": "risk_assessment_and_testing", "id": "district.risk.commit", "kind": "commit",
-     "pattern": [{"LOWER": {"IN": ["shall", "will"]}}, {"LOWER": "conduct"}]},
-]  # fmt: skip
+RISK_PATTERNS = _cue_and_commit("risk_assessment_and_testing", "risk assessment", "conduct")
 
 
 @pytest.mark.parametrize(
