@@ -63,6 +63,11 @@ def test_real_sample_counts_match_core_and_decision_survives_restart(qtbot, stor
         win.close()
     with open_store(store_path) as store:
         assert store.decisions(analysis.document.sha256)[weak.requirement_id].reviewer == "Ana Reviewer"
+        # issue #13: the review the GUI saved names the library files (weights and lexicons included)
+        from contractreview.library import load_library
+
+        saved = store.list_reviews()[0]
+        assert saved.library_fingerprint == load_library().fingerprint != ""
         win = real_window(qtbot, store)
         open_and_wait(qtbot, win, sample, timeout=60000)
         win.select_requirement(weak.requirement_id)
