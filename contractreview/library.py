@@ -859,17 +859,17 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
                     else:
                         weights[key] = value
     if layers and layers[0].kind == "base" and layers[0].files:
-        base = layers[0]
+        first = layers[0]
         for stem in LEXICONS:
-            if stem not in base.lexicons:
+            if stem not in first.lexicons:
                 problems.add(
                     f"missing lexicon file (the engine reads its word lists from {stem}.toml)",
-                    _display(base.root / "lexicons" / f"{stem}.toml", base.root),
+                    _display(first.root / "lexicons" / f"{stem}.toml", first.root),
                 )
-        if base.weights is None:
+        if first.weights is None:
             problems.add(
                 "missing weights.json (the weights of the decision model)",
-                _display(base.root / "weights.json", base.root),
+                _display(first.root / "weights.json", first.root),
             )
 
     files = [(layer.root, f) for layer in layers for f in layer.files]

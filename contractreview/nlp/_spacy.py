@@ -45,6 +45,6 @@ def import_spacy() -> types.ModuleType:
                 if sys.modules.get(n) is stub:
                     del sys.modules[n]
         if getattr(spacy, "cli", None) is cli:
-            del spacy.cli  # the next "import spacy.cli" binds the real package
+            delattr(spacy, "cli")  # the next "import spacy.cli" binds the real package
         spacy.info = _info  # type: ignore[attr-defined]
         return spacy
