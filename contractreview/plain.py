@@ -68,6 +68,11 @@ def _weak_reasons(explanation: str) -> list[str]:
 def plain_reason(finding: Finding, profile_label: str = "") -> str:
     """Why the finding has its status, in one or two plain sentences."""
     st = finding.status
+    if finding.not_checked:  # no rule looks for it (#13): never say the contract lacks it
+        _, _, what = finding.explanation.partition("Read the contract for it: ")
+        return "Not checked automatically: the review cannot look for this protection. Read the contract for it" + (
+            f": {what}" if what else "."
+        )
     if st is Status.MISSING:
         return "The contract has no clause that addresses this protection."
     if st is Status.SATISFIED:

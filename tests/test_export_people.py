@@ -438,3 +438,19 @@ def test_issue_18_decision_dates_are_local(monkeypatch) -> None:
         monkeypatch.delenv("TZ")
         time.tzset()
     assert dt.date.fromisoformat(local_date("2026-12-08T12:00:00+00:00"))
+
+
+def test_issue_13_not_checked_protections_read_plainly_in_every_people_export(tmp_path: Path) -> None:
+    """A profile with requirements the engine cannot check (ny): their section, notes and letter use no
+    internal words, and say "not checked automatically" rather than "not found"."""
+    from contractreview.analyze import analyze
+    from contractreview.ingest import load_document
+    from contractreview.paths import sample_contract
+
+    src = sample_contract("docx")
+    analysis = analyze(load_document(src), profile="ny")
+    assert any(f.not_checked for f in analysis.findings)
+    texts = P.write_people_exports(analysis, {}, META, tmp_path, source=src)
+    for name, text in texts.items():
+        assert P.internal_hits(text, analysis.document.text, ignore=(src.name, src.stem)) == [], name
+        assert "not checked automatically" in text.lower(), name

@@ -185,7 +185,9 @@ def test_issue_13_every_export_groups_needs_review_apart_from_missing(document, 
     md = export_report(analysis, {}, meta, "md", tmp_path / "gap.md").read_text(encoding="utf-8")
     head, _, tail = md.partition(f"## {NOT_CHECKED_HEADING} ({len(unchecked)})")
     assert tail and "(NY) Parents' Bill of Rights" in tail and "(NY) Parents' Bill of Rights" not in head
-    assert "Not checked automatically: no rule looked for it" in tail
+    assert "Not checked automatically: read the contract for this protection." in tail
+    assert "Not checked automatically: the review cannot look for this protection" in tail  # plain reason
+    assert "could not settle" not in tail
     html = export_report(analysis, {}, meta, "html", tmp_path / "gap.html").read_text(encoding="utf-8")
     assert f"<h2>{NOT_CHECKED_HEADING} ({len(unchecked)})</h2>" in html
     d = docx.Document(str(export_report(analysis, {}, meta, "docx", tmp_path / "gap.docx")))
@@ -253,7 +255,9 @@ def test_issue_13_analysis_records_engine_library_fingerprint_and_profile(docume
         assert stored.library_fingerprint == library.fingerprint and stored.engine_version == "rules-1"
     block = report_to_dict(build_report(analysis))["title_block"]
     assert block["library_fingerprint"] == library.fingerprint and block["engine_version"] == "rules-1"
-    assert ("Library fingerprint", library.fingerprint[:12]) in build_report(analysis).title_block()
+    model = build_report(analysis, meta=ReportMeta(technical_appendix=True))
+    assert f"Clause library {library.version}, fingerprint {library.fingerprint}" in model.provenance_lines()
+    assert "Engine version: rules-1" in model.provenance_lines()
 
 
 def test_issue_13_changing_a_weight_or_a_lexicon_changes_the_fingerprint(tmp_path: Path) -> None:

@@ -103,9 +103,9 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
     if to_confirm:
         _keep_next(document.add_heading("To confirm before sending", level=1))
         document.add_paragraph(
-            "The automated review could not check the protections below (the clause library has no rule that "
-            "detects them). Read the agreement for each one; request the language only where it is not "
-            "already provided, and delete this section before sending."
+            "The automated review cannot look for the protections below, so it did not check them. Read the "
+            "agreement for each one; request the language only where it is not already provided, and delete "
+            "this section before sending."
         )
         for n, i in enumerate(to_confirm, len(items) + 1):
             document.add_heading(_x(f"{n}. {i.title}"), level=2)

@@ -118,7 +118,9 @@ def _technical(document, model: ReportModel) -> None:  # type: ignore[no-untyped
     document.add_paragraph(
         "How the automated review reached each finding. Not part of what is sent to the vendor."
     )
-    for i in (*model.flagged, *model.satisfied):
+    for line in model.provenance_lines():
+        document.add_paragraph(_x(line), style="List Bullet")
+    for i in (*model.flagged, *model.not_checked, *model.satisfied):
         _keep_next(document.add_heading(_x(f"{i.title} ({i.status_label})"), level=3))
         for line in i.technical:
             document.add_paragraph(_x(line), style="List Bullet")

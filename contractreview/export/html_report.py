@@ -119,11 +119,16 @@ def render_html(model: ReportModel) -> str:
     )
     technical = ""
     if model.technical_appendix:
-        technical = '<h2 id="technical">Technical appendix (for the review team)</h2>\n' + "\n".join(
-            f"<h4>{_e(i.title)} ({_e(i.status_label)})</h4><ul>"
-            + "".join(f"<li>{_e(line)}</li>" for line in i.technical)
-            + "</ul>"
-            for i in (*model.flagged, *model.satisfied)
+        technical = (
+            '<h2 id="technical">Technical appendix (for the review team)</h2>\n<ul>'
+            + "".join(f"<li>{_e(line)}</li>" for line in model.provenance_lines())
+            + "</ul>\n"
+            + "\n".join(
+                f"<h4>{_e(i.title)} ({_e(i.status_label)})</h4><ul>"
+                + "".join(f"<li>{_e(line)}</li>" for line in i.technical)
+                + "</ul>"
+                for i in (*model.flagged, *model.not_checked, *model.satisfied)
+            )
         )
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -94,7 +94,8 @@ def render_markdown(model: ReportModel) -> str:
     out += ["", "---", "", f"*{_esc(model.disclaimer)}*", ""]
     if model.technical_appendix:
         out += ["## Technical appendix (for the review team)", ""]
-        for i in (*model.flagged, *model.satisfied):
+        out += [f"- {_esc(line)}" for line in model.provenance_lines()] + [""]
+        for i in (*model.flagged, *model.not_checked, *model.satisfied):
             out += [f"### {_esc(i.title)} ({i.status_label})", ""]
             out += [f"- {_esc(line)}" for line in i.technical] + [""]
     return "\n".join(out)

@@ -34,8 +34,8 @@ DISCLAIMER = (
 
 NOT_CHECKED_HEADING = "Not checked automatically"
 NOT_CHECKED_INTRO = (
-    "The clause library has no rule that detects these protections, so the automated review did not look "
-    "for them. They are not reported as missing: read the contract for each one."
+    "The automated review cannot look for these protections, so it did not check them. They are not "
+    "reported as missing: read the contract for each one."
 )
 
 # Flagged findings: most severe first, then the worst status, then the profile's own order.
@@ -135,7 +135,7 @@ class ReportItem:
     def no_evidence_text(self) -> str:
         """What a report says where the item quotes nothing (never "not found" for an unchecked one)."""
         if self.not_checked:
-            return "Not checked automatically: no rule looked for it. Read the contract for this protection."
+            return "Not checked automatically: read the contract for this protection."
         return "No evidence found in the contract."
 
     @property
@@ -241,9 +241,15 @@ class ReportModel:
             ("Reviewer", self.reviewer or "(not recorded)"),
             ("Clause library", self.library_version),
             ("ContractReview", self.tool_version),
-            ("Engine", self.engine_version or "(not recorded)"),
-            ("Library fingerprint", self.library_fingerprint[:12] or "(not recorded)"),
             ("Document SHA-256", self.sha256),
+        ]
+
+    def provenance_lines(self) -> list[str]:
+        """Which engine and which library files produced the review: technical appendix and data exports
+        only (people-facing pages name the clause library version)."""
+        return [
+            f"Engine version: {self.engine_version or '(not recorded)'}",
+            f"Clause library {self.library_version}, fingerprint {self.library_fingerprint or '(not recorded)'}",
         ]
 
     def count_rows(self) -> tuple[list[str], list[list[str]]]:
@@ -539,11 +545,8 @@ def not_checked_lines(model: ReportModel) -> list[str]:
     if not model.not_checked:
         return []
     lines = [
-        f"ContractReview: {len(model.not_checked)} protection(s) {NOT_CHECKED_HEADING.lower()} "
-        "(no rule in the clause library detects them; read the contract for each):"
+        f"{len(model.not_checked)} protection(s) {NOT_CHECKED_HEADING.lower()} "
+        "(the automated review cannot look for them; read the contract for each):"
     ]
-    lines += [
-        f"{i.number}. {i.title} ({i.severity_label}) [{i.requirement_id}] — {i.decision_text}"
-        for i in model.not_checked
-    ]
+    lines += [f"{i.number}. {i.title} ({i.severity_label}) — {i.decision_text}" for i in model.not_checked]
     return lines

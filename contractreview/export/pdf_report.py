@@ -153,7 +153,8 @@ def _technical(model: ReportModel, st) -> list:  # type: ignore[no-untyped-def]
             "How the automated review reached each finding. Not part of what is sent to the vendor.", st["body"]
         ),
     ]
-    for i in (*model.flagged, *model.satisfied):
+    out += [Paragraph("• " + _p(line), st["cell"]) for line in model.provenance_lines()]
+    for i in (*model.flagged, *model.not_checked, *model.satisfied):
         out.append(Paragraph(_p(f"{i.title} ({i.status_label})"), st["h3"]))
         out += [Paragraph("• " + _p(line), st["cell"]) for line in i.technical]
     return out
