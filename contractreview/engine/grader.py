@@ -188,7 +188,7 @@ def pair_features(
     doc_stats: Mapping[str, float],
 ) -> dict[str, float]:
     """The engine's description of one requirement in one document, as numbers for the grader."""
-    from ..analyze import _carves_out, _generic_weak, _relevant, _users_only, score_hit
+    from ..analyze import _carves_out, _generic_weak, _owed_elsewhere, _relevant, score_hit
 
     hits = feats.hits.get(rid, [])
     floor = float(w["relevance"]["min_relevance"])
@@ -221,16 +221,16 @@ def pair_features(
     x["commit_share"] = sum(bool(s.hit.commits) for s in rel) / n
     x["modal_top"] = float(top.hit.modal)
     x["modal_share"] = sum(bool(s.hit.modal) for s in rel) / n
-    x["weak_wording"] = float(any(any(not _generic_weak(k) for k in s.hit.weaks) for s in rel))
+    x["weak_wording"] = float(any(any(not _generic_weak(k, w["lexicon"]["generic_weak"]) for k in s.hit.weaks) for s in rel))
     x["hedge_top"] = float(bool(top.hit.hedges))
     x["hedge_share"] = sum(bool(s.hit.hedges) for s in rel) / n
     x["refusal"] = float(any(s.hit.refusals or s.hit.denies for s in rel))
-    x["carve_out_top"] = float(_carves_out(top.hit))
+    x["carve_out_top"] = float(_carves_out(top.hit, w["lexicon"]["broad_carve_outs"]))
     x["heading"] = float(any(s.hit.heading for s in rel))
     x["heading_scope"] = float(any(s.hit.heading_scope for s in rel))
     x["scope"] = float(any(s.hit.scope for s in rel))
     x["subject_other_top"] = float(top.hit.subject in ("school", "user"))
-    x["users_only"] = float(any(_users_only(s.hit) for s in rel))
+    x["users_only"] = float(any(_owed_elsewhere(s.hit, "school") for s in rel))
     x["weak_share"] = sum(bool(s.hit.weaks) for s in rel) / n
     x["commit_strong"] = float(any(s.hit.commits and s.hit.subject not in ("school", "user") for s in strong))
     return x

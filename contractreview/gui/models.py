@@ -201,14 +201,21 @@ class FindingsModel(QAbstractItemModel):
                     return ""
                 return d.decision.label + (" ⚑ evidence changed" if d.evidence_changed else "")
             if col == COL_CONFIDENCE:
-                return confidence_text(f.confidence)
+                return "not checked" if f.not_checked else confidence_text(f.confidence)
         elif role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
             return status_icon(f.status)
-        elif role == Qt.ItemDataRole.FontRole and col == COL_CONFIDENCE and is_uncertain(f.confidence):
+        elif (
+            role == Qt.ItemDataRole.FontRole
+            and col == COL_CONFIDENCE
+            and is_uncertain(f.confidence)
+            and not f.not_checked
+        ):
             font = QFont()
             font.setItalic(True)
             return font
         elif role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_CONFIDENCE and f.not_checked:
+                return "Not checked automatically: no rule of the clause library looks for this protection."
             if col == COL_CONFIDENCE:
                 return (
                     f"Calibrated confidence that “{STATUS_LABELS[f.status]}” is right: {f.confidence:.2f}"

@@ -170,3 +170,7 @@ def test_issue_13_needs_review_findings_form_their_own_last_group(qapp, qtmodelt
         for r in range(model.rowCount(model.index(g, 0)))
     ]
     assert second.requirement_id in in_categories
+    from contractreview.gui.models import COL_CONFIDENCE
+
+    leaf = model.index(0, COL_CONFIDENCE, last)
+    assert leaf.data() == "not checked"  # never "0% · uncertain": the grader never saw it
