@@ -10,8 +10,10 @@ import io
 import json
 from pathlib import Path
 
+import docgen
 import docx
 import pytest
+from keyterm_excerpts import CASES, Case
 from reportlab.lib.pagesizes import LETTER
 
 from contractreview.analyze import analyze
@@ -19,9 +21,6 @@ from contractreview.domain import KEY_TERMS, Analysis, KeyTermState
 from contractreview.engine import keyterms
 from contractreview.ingest import load_document
 from contractreview.serialize import analysis_from_dict, analysis_to_dict
-
-import docgen
-from keyterm_excerpts import CASES, Case
 
 FORMATS = ("txt", "docx", "pdf")
 TARGET = 0.95

@@ -351,8 +351,8 @@ def test_issue_18_gap_summary_labels_and_pages_read_back(own) -> None:
 
 
 def test_issue_18_duplicate_places_are_merged() -> None:
-    from contractreview.export.model import Quote, ReportItem
     from contractreview.domain import Severity
+    from contractreview.export.model import Quote, ReportItem
 
     q1, q2 = Quote("a", "2", 5), Quote("b", "2", 5)
     item = ReportItem(0, "x", "X", "c", Status.SATISFIED, Severity.LOW, "", (q1, q2), (), "", "")

@@ -4,8 +4,8 @@ format; each export, read back by its own reader, names the same flagged protect
 from __future__ import annotations
 
 import csv
-import json
 import html
+import json
 import re
 from html.parser import HTMLParser
 

@@ -3,10 +3,9 @@ threshold re-checked, and marked "corrected by the reviewer" in every export."""
 
 from __future__ import annotations
 
-import re
-
 import csv
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -17,7 +16,7 @@ from contractreview.analyze import analyze
 from contractreview.cli import main
 from contractreview.domain import Status
 from contractreview.engine.keyterms import apply_corrections
-from contractreview.export import export_report, export_portfolio
+from contractreview.export import export_portfolio, export_report
 from contractreview.ingest import load_document
 from contractreview.store import open_store
 

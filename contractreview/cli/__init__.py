@@ -11,7 +11,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-
 # module name -> sub-commands it registers (for documentation and tests)
 COMMAND_MODULES = (
     "contractreview.cli.ingest_cmd",

@@ -23,3 +23,21 @@ def progress_bar(label: str, fraction: float, stream: TextIO | None = None, widt
 
 def add_db_option(parser) -> None:  # type: ignore[no-untyped-def]
     parser.add_argument("--db", metavar="PATH", help="review database (default: the user data folder)")
+
+
+def add_label_options(parser, *, gold_alias: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """``--labels DIR`` and ``--docs DIR`` (repeatable), shared by ``eval`` and ``train``."""
+    names = ("--labels", "--gold") if gold_alias else ("--labels",)
+    parser.add_argument(
+        *names,
+        dest="labels",
+        action="append",
+        metavar="DIR",
+        help="folder of gold label JSON files (repeatable; default: ../shared/corpus/labels and eval/labels)",
+    )
+    parser.add_argument(
+        "--docs",
+        action="append",
+        metavar="DIR",
+        help="folder the labels' document paths are relative to (default: ../shared/corpus)",
+    )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import progress_bar
+from ._common import add_label_options, progress_bar
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SHARED = REPO.parent / "shared" / "corpus"
@@ -19,20 +19,7 @@ def register(sub: Any) -> None:
         help="score the engine on labelled documents (with baselines)",
         description="Score satisfied/weak/missing decisions and key terms against gold labels.",
     )
-    p.add_argument(
-        "--labels",
-        "--gold",
-        dest="labels",
-        action="append",
-        metavar="DIR",
-        help="folder of gold label JSON files (repeatable; default: ../shared/corpus/labels and eval/labels)",
-    )
-    p.add_argument(
-        "--docs",
-        action="append",
-        metavar="DIR",
-        help="folder the labels' document paths are relative to (default: ../shared/corpus)",
-    )
+    add_label_options(p, gold_alias=True)
     p.add_argument(
         "--frozen",
         action="store_true",

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import progress_bar
+from ._common import add_label_options, progress_bar
 
 
 def register(sub: Any) -> None:
@@ -16,18 +16,7 @@ def register(sub: Any) -> None:
         description="Train the stage-2 grader on labelled documents, calibrate its confidence "
         "leave-one-vendor-out, and write its JSON artifact (same labels, same bytes).",
     )
-    p.add_argument(
-        "--labels",
-        action="append",
-        metavar="DIR",
-        help="folder of gold label JSON files (repeatable; default: ../shared/corpus/labels and eval/labels)",
-    )
-    p.add_argument(
-        "--docs",
-        action="append",
-        metavar="DIR",
-        help="folder the labels' document paths are relative to (default: ../shared/corpus)",
-    )
+    add_label_options(p)
     p.add_argument(
         "--out",
         metavar="PATH",

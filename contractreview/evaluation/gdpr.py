@@ -472,6 +472,18 @@ def _f(x: float | None) -> str:
     return "  -  " if x is None else f"{x:.3f}"
 
 
+def _system_table(scores: Mapping[str, Any]) -> list[str]:
+    """One line per system: precision, recall, F1 and accuracy of the missing flags, with the counts."""
+    lines = [f"  {'system':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}   tp  fp  fn   tn"]
+    for name in SYSTEMS:
+        o = scores[name]["overall"]
+        lines.append(
+            f"  {name:<12} {_f(o['precision']):>6} {_f(o['recall']):>6} {_f(o['f1']):>6} "
+            f"{_f(o['accuracy']):>6} {o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['tn']:>5}"
+        )
+    return lines
+
+
 def format_gdpr_report(report: GdprReport) -> str:
     """Plain-text tables: overall per split, then per requirement on all DPAs."""
     d = gdpr_report_dict(report)
@@ -487,13 +499,7 @@ def format_gdpr_report(report: GdprReport) -> str:
             f"[presence gold, {split}] {pr['documents']} DPAs relabelled at presence level: {pr['pairs']} judged "
             f"pairs, {pr['gold_missing']} absent, {pr['borderline']} borderline left out"
         )
-        lines.append(f"  {'system':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}   tp  fp  fn   tn")
-        for name in SYSTEMS:
-            o = pr[name]["overall"]
-            lines.append(
-                f"  {name:<12} {_f(o['precision']):>6} {_f(o['recall']):>6} {_f(o['f1']):>6} "
-                f"{_f(o['accuracy']):>6} {o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['tn']:>5}"
-            )
+        lines.extend(_system_table(pr))
         if split == "heldout":
             # Held-out DPAs are scored as a whole: no per-duty lines to tune on.
             continue
@@ -518,13 +524,7 @@ def format_gdpr_report(report: GdprReport) -> str:
             f"[{split}] {s['documents']} DPAs x {len(REQUIREMENT_IDS)} = {s['pairs']} pairs, "
             f"{s['gold_missing']} missing"
         )
-        lines.append(f"  {'system':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'acc':>6}   tp  fp  fn   tn")
-        for name in SYSTEMS:
-            o = s[name]["overall"]
-            lines.append(
-                f"  {name:<12} {_f(o['precision']):>6} {_f(o['recall']):>6} {_f(o['f1']):>6} "
-                f"{_f(o['accuracy']):>6} {o['tp']:>4}{o['fp']:>4}{o['fn']:>4}{o['tn']:>5}"
-            )
+        lines.extend(_system_table(s))
     s = d["all"]
     if s["documents"]:
         lines.append("")

@@ -14,7 +14,6 @@ from ..engine.grader import confidence_text
 from ._atomic import write_text_atomic
 from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
 
-
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 
 

@@ -48,7 +48,13 @@ def contract_txt(tmp_path: Path) -> Path:
 
 def test_key_terms_model_rows_and_roles(qtmodeltester, contract_txt: Path) -> None:
     from contractreview.analyze import analyze
-    from contractreview.gui.key_terms import COL_SENTENCE, COL_THRESHOLD, COL_VALUE, ROLE_KEY_TERM, KeyTermsModel
+    from contractreview.gui.key_terms import (
+        COL_SENTENCE,
+        COL_THRESHOLD,
+        COL_VALUE,
+        ROLE_KEY_TERM,
+        KeyTermsModel,
+    )
     from contractreview.ingest import load_document
 
     model = KeyTermsModel()
