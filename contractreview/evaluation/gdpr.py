@@ -357,12 +357,32 @@ def evaluate_gdpr(
 # --------------------------------------------------------------------------- scores
 
 
+# Gold for one (DPA, duty): True = missing, False = present, None = not judged (left out of the counts).
+GoldMissing = Callable[[DpaResult, str], bool | None]
+
+
+def sentence_gold(r: DpaResult, rid: str) -> bool | None:
+    """The corpus's sentence labels: a duty no sentence is labelled with counts as missing."""
+    return rid not in r.present
+
+
+def presence_gold(r: DpaResult, rid: str) -> bool | None:
+    """Presence-level gold: absent = missing, present = present, borderline (or no presence file) left out."""
+    value = r.presence.get(rid, "borderline") if r.presence else "borderline"
+    return None if value == "borderline" else value == "absent"
+
+
 def counts(
-    results: Iterable[DpaResult], rid: str, predicted: Callable[[DpaResult], frozenset[str]]
+    results: Iterable[DpaResult],
+    rid: str,
+    predicted: Callable[[DpaResult], frozenset[str]],
+    gold: GoldMissing = sentence_gold,
 ) -> Counts:
     c = Counts()
     for r in results:
-        gold_missing = rid not in r.present
+        gold_missing = gold(r, rid)
+        if gold_missing is None:
+            continue
         pred_missing = rid in predicted(r)
         c = c + Counts(
             int(pred_missing and gold_missing),
@@ -381,15 +401,13 @@ SYSTEMS: Mapping[str, Callable[[DpaResult], frozenset[str]]] = {
 }
 
 
-def scores_for(results: Sequence[DpaResult], rids: Sequence[str] = REQUIREMENT_IDS) -> dict[str, Any]:
-    """Overall (micro) and per-requirement scores of every system on ``results``."""
-    out: dict[str, Any] = {
-        "documents": len(results),
-        "pairs": len(results) * len(rids),
-        "gold_missing": sum(rid not in r.present for r in results for rid in rids),
-    }
+def _system_scores(
+    results: Sequence[DpaResult], rids: Sequence[str], gold: GoldMissing
+) -> dict[str, dict[str, Any]]:
+    """Overall (micro) and per-requirement scores of every system against ``gold``."""
+    out: dict[str, dict[str, Any]] = {}
     for name, fn in SYSTEMS.items():
-        per = {rid: counts(results, rid, fn) for rid in rids}
+        per = {rid: counts(results, rid, fn, gold) for rid in rids}
         total = Counts()
         for c in per.values():
             total = total + c
@@ -398,45 +416,30 @@ def scores_for(results: Sequence[DpaResult], rids: Sequence[str] = REQUIREMENT_I
             "per_requirement": {rid: c.scores() for rid, c in per.items()},
         }
     return out
+
+
+def scores_for(results: Sequence[DpaResult], rids: Sequence[str] = REQUIREMENT_IDS) -> dict[str, Any]:
+    """Overall (micro) and per-requirement scores of every system on ``results`` (sentence labels)."""
+    return {
+        "documents": len(results),
+        "pairs": len(results) * len(rids),
+        "gold_missing": sum(rid not in r.present for r in results for rid in rids),
+        **_system_scores(results, rids, sentence_gold),
+    }
 
 
 def presence_scores(results: Sequence[DpaResult], rids: Sequence[str] = REQUIREMENT_IDS) -> dict[str, Any]:
     """Missing-duty detection against presence-level gold: absent = missing, present = present, borderline
     left out. Only DPAs that carry presence labels count."""
     judged = [r for r in results if r.presence is not None]
-    out: dict[str, Any] = {
+    calls = [presence_gold(r, rid) for r in judged for rid in rids]
+    return {
         "documents": len(judged),
-        "pairs": sum(1 for r in judged for rid in rids if r.presence and r.presence[rid] != "borderline"),
-        "borderline": sum(
-            1 for r in judged for rid in rids if r.presence and r.presence[rid] == "borderline"
-        ),
-        "gold_missing": sum(1 for r in judged for rid in rids if r.presence and r.presence[rid] == "absent"),
+        "pairs": sum(c is not None for c in calls),
+        "borderline": sum(c is None for c in calls),
+        "gold_missing": sum(c is True for c in calls),
+        **_system_scores(judged, rids, presence_gold),
     }
-    for name, fn in SYSTEMS.items():
-        per: dict[str, Counts] = {}
-        for rid in rids:
-            c = Counts()
-            for r in judged:
-                value = r.presence[rid] if r.presence else "borderline"
-                if value == "borderline":
-                    continue
-                gold_missing = value == "absent"
-                pred_missing = rid in fn(r)
-                c = c + Counts(
-                    int(pred_missing and gold_missing),
-                    int(pred_missing and not gold_missing),
-                    int(not pred_missing and gold_missing),
-                    int(not pred_missing and not gold_missing),
-                )
-            per[rid] = c
-        total = Counts()
-        for c in per.values():
-            total = total + c
-        out[name] = {
-            "overall": total.scores(),
-            "per_requirement": {rid: c.scores() for rid, c in per.items()},
-        }
-    return out
 
 
 def gdpr_report_dict(report: GdprReport) -> dict[str, Any]:
