@@ -104,10 +104,6 @@ class ExportError(ContractReviewError):
     """An export could not be written."""
 
 
-class DisplayUnavailableError(ContractReviewError):
-    """The desktop app cannot open a window here (Qt missing, a system library missing, no display)."""
-
-
 class Cancelled(ContractReviewError):
     """A long operation was cancelled by the user."""
 

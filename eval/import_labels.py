@@ -19,27 +19,23 @@ import re
 import sys
 from pathlib import Path
 
-STATUSES = {"satisfied", "weak", "missing"}
+from contractreview.evaluation.labels import STATUSES
+from contractreview.evaluation.metrics import locate, normalised_index
+
 MAX_WORDS = 12
 _WS = re.compile(r"\s+")
-_FOLD = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
-)
 
 
-def norm(text: str) -> str:
-    return _WS.sub(" ", text.translate(_FOLD)).strip().lower()
-
-
-def anchor(quote: str, doc_norm: str) -> str | None:
-    """The first words of ``quote`` (at most 12, at least 4) found in the document."""
+def anchor(quote: str, doc_index: tuple[str, list[int]]) -> str | None:
+    """The first words of ``quote`` (at most 12, at least 4) that the evaluation itself can locate in the
+    document (the same whitespace, case and quote-style folding as ``contractreview eval``)."""
     words = _WS.sub(" ", quote).strip().split(" ")
     for n in range(min(MAX_WORDS, len(words)), 3, -1):
         cand = " ".join(words[:n]).strip(" .;,")
-        if norm(cand) in doc_norm:
+        if locate(cand, *doc_index):
             return cand
     short = " ".join(words).strip(" .;,")
-    return short if len(words) <= MAX_WORDS and norm(short) in doc_norm else None
+    return short if len(words) <= MAX_WORDS and locate(short, *doc_index) else None
 
 
 def manifest_row(manifest: Path | None, name: str) -> dict[str, str]:
@@ -62,7 +58,7 @@ def convert(
     meta: dict[str, str],
     annotator: str,
 ) -> dict:
-    doc_norm = norm(doc_text)
+    doc_index = normalised_index(doc_text)
     labels = data.get("labels") or {}
     missing_ids = [r for r in core_ids if r not in labels]
     if missing_ids:
@@ -77,7 +73,7 @@ def convert(
             raise SystemExit(f"{data.get('doc')}: {rid} has status {status!r}")
         anchors = []
         for q in lab.get("evidence") or []:
-            a = anchor(q, doc_norm)
+            a = anchor(q, doc_index)
             if a is None:
                 raise SystemExit(f"{data.get('doc')}: {rid}: evidence not found in the document")
             anchors.append(a)
@@ -110,12 +106,16 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--docs", type=Path, required=True, help="folder the document path is relative to")
     ap.add_argument("--path", required=True, help="the document, relative to --docs")
     ap.add_argument("--split", default="dev")
-    ap.add_argument("--text", type=Path, help="the text the annotator read, when the document is a PDF (its text twin)")
+    ap.add_argument(
+        "--text", type=Path, help="the text the annotator read, when the document is a PDF (its text twin)"
+    )
     ap.add_argument(
         "--manifest", type=Path, help="a MANIFEST.tsv with file, repo, path, commit, licence, kind"
     )
     ap.add_argument("--vendor", default="")
-    ap.add_argument("--kind", default="", help="agreement | dpa | dpa_template | privacy_policy | terms_of_service")
+    ap.add_argument(
+        "--kind", default="", help="agreement | dpa | dpa_template | privacy_policy | terms_of_service"
+    )
     ap.add_argument("--core-ids", type=Path, required=True)
     ap.add_argument(
         "--annotator",
@@ -136,7 +136,7 @@ def main(argv: list[str]) -> int:
     out = convert(data, doc_text, core, path=args.path, split=args.split, meta=meta, annotator=args.annotator)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    counts = {s: sum(v["status"] == s for v in out["labels"].values()) for s in sorted(STATUSES)}
+    counts = {s: sum(v["status"] == s for v in out["labels"].values()) for s in STATUSES}
     print(f"{args.out.name}: {counts}")
     return 0
 

@@ -48,12 +48,7 @@ def _gui_argv(file: str | None, args: Any) -> list[str]:
 
 
 def run_gui(args: Any) -> int:
-    from ..errors import DisplayUnavailableError
-    from ..gui.preflight import check
-
-    problem = check()
-    if problem:
-        raise DisplayUnavailableError(problem)
+    # gui.app.main checks first that Qt can start (gui/preflight.py) and says why in one line when not.
     from ..gui.app import main
 
     return main(_gui_argv(args.file, args))

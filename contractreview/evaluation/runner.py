@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain import KEY_TERMS, Analysis
 from . import baselines
-from .labels import Gold, resolve_document
+from .labels import Gold, kind_group, resolve_document
 from .metrics import (
     Pair,
     key_term_scores,
@@ -135,15 +135,16 @@ def summarise(rs: Sequence[DocResult], *, whole_only: bool = False) -> dict[str,
     for system in SYSTEMS:
         pairs = [p for r in rs for p in r.pairs.get(system, [])]
         out["systems"][system] = status_scores(pairs)
-    kinds = sorted({r.gold.kind or "unknown" for r in rs})
+    # Grouped as the cross-validation report groups them (the label file's kind, else guessed from the name).
+    by_kind: dict[str, list[DocResult]] = {}
+    for r in rs:
+        by_kind.setdefault(kind_group(r.gold), []).append(r)
     out["per_kind"] = {
         k: {
-            "documents": sum((r.gold.kind or "unknown") == k for r in rs),
-            "engine": status_scores(
-                [p for r in rs if (r.gold.kind or "unknown") == k for p in r.pairs.get("engine", [])]
-            ),
+            "documents": len(group),
+            "engine": status_scores([p for r in group for p in r.pairs.get("engine", [])]),
         }
-        for k in kinds
+        for k, group in sorted(by_kind.items())
     }
     out["key_terms"] = key_term_scores(((r.gold.params, r.key_terms) for r in rs), KEY_TERMS)
     # A key term reported where the gold says the document states none: the error a procurement officer
