@@ -84,7 +84,7 @@ def case_c(path: Path) -> int:
 
 
 def case_d(path: Path) -> int:
-    from contractreview.analyze import analyze
+    from contractreview.engine import analyze
     from contractreview.ingest import load_document
 
     return len(analyze(load_document(path)).findings)

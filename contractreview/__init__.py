@@ -1,8 +1,8 @@
 """ContractReview: offline review of ed-tech vendor contracts for student-data protections.
 
-The façade keeps imports lazy so that ``contractreview --help`` stays fast. ``analyze`` and ``segment`` are
-not re-exported here: they share their names with their modules, and Python rebinds a package attribute to
-the submodule once it is imported. Use ``from contractreview.analyze import analyze`` (and ``segment``).
+The façade keeps imports lazy so that ``contractreview --help`` stays fast. ``segment`` is not re-exported
+here: it shares its name with its module, and Python rebinds a package attribute to the submodule once it is
+imported. Use ``from contractreview.segment import segment``. The engine lives in :mod:`contractreview.engine`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "load_document",
+    "analyze",
     "iter_analyze",
     "review",
     "iter_review",
@@ -22,14 +23,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analyze import iter_analyze
+    from .engine import analyze, iter_analyze
     from .ingest import load_document
     from .library import ClauseLibrary, load_library
     from .pipeline import iter_review, review
 
 _LAZY = {
     "load_document": ("contractreview.ingest", "load_document"),
-    "iter_analyze": ("contractreview.analyze", "iter_analyze"),
+    "analyze": ("contractreview.engine", "analyze"),
+    "iter_analyze": ("contractreview.engine", "iter_analyze"),
     "review": ("contractreview.pipeline", "review"),
     "iter_review": ("contractreview.pipeline", "iter_review"),
     "load_library": ("contractreview.library", "load_library"),

@@ -23,8 +23,8 @@ def iter_review(
     through ``ocrmypdf`` first when it is installed (opt-in: OCR text can be wrong).
     :raises ContractReviewError: for any input the project cannot read (never anything else on purpose).
     """
-    from .analyze import iter_analyze
     from .deadline import check, time_budget
+    from .engine import iter_analyze
     from .ingest import load_document, load_document_with_ocr
     from .limits import Limits
 

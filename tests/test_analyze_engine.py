@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contractreview.analyze import analyze
 from contractreview.domain import Status
+from contractreview.engine import analyze
 from contractreview.ingest import load_document
 from contractreview.library import load_library
 
@@ -174,7 +174,7 @@ def test_analyze_pdf_evidence_has_boxes(tmp_path: Path) -> None:
 
 
 def test_iter_analyze_yields_progress_then_returns(tmp_path: Path) -> None:
-    from contractreview.analyze import iter_analyze
+    from contractreview.engine import iter_analyze
 
     gen = iter_analyze(_doc(tmp_path))
     steps = []
@@ -286,7 +286,8 @@ class _LibraryWithExtraPatterns:
 
 
 def test_exclude_pattern_stops_a_sentence_counting_for_its_requirement(tmp_path: Path) -> None:
-    from contractreview.analyze import _segment, extract_features
+    from contractreview.engine.features import extract_features
+    from contractreview.engine.run import _segment
     from contractreview.nlp import get_pipeline
 
     path = tmp_path / "exclude.md"

@@ -60,7 +60,7 @@ def test_every_facade_name_is_the_function_or_class_it_names() -> None:
     import subprocess as sp
 
     code = (
-        "import contractreview, inspect, contractreview.analyze, contractreview.segment\n"
+        "import contractreview, inspect, contractreview.engine, contractreview.engine.run, contractreview.segment\n"
         "for name in contractreview.__all__[1:]:\n"
         "    obj = getattr(contractreview, name)\n"
         "    assert inspect.isfunction(obj) or inspect.isclass(obj), (name, obj)\n"

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from contractreview import analyze as analyze_mod
-from contractreview.analyze import analyze
 from contractreview.cli import main
+from contractreview.engine import analyze
 from contractreview.engine import grader as G
+from contractreview.engine import run as analyze_mod
 from contractreview.engine.train import artifact_bytes, build_artifact, train_from_labels
 from contractreview.evaluation import cv, load_gold_dir
 from contractreview.evaluation.labels import kind_of, vendor_of
@@ -372,7 +372,10 @@ def test_engine_grader_decide_override_and_a_deciding_grader_changes_the_status(
     )
     path = tmp_path / "dpa.md"
     path.write_text(FIRM.format(vendor="Acme"), encoding="utf-8")
-    from contractreview.analyze import _segment, decide, extract_features, load_weights
+    from contractreview.engine.decision import decide
+    from contractreview.engine.features import extract_features
+    from contractreview.engine.run import _segment
+    from contractreview.engine.scoring import load_weights
     from contractreview.nlp import get_pipeline
 
     lib = load_library("default")

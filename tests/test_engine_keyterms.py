@@ -16,9 +16,8 @@ import pytest
 from keyterm_excerpts import CASES, Case
 from reportlab.lib.pagesizes import LETTER
 
-from contractreview.analyze import analyze
 from contractreview.domain import KEY_TERMS, Analysis, KeyTermState
-from contractreview.engine import keyterms
+from contractreview.engine import analyze, keyterms
 from contractreview.ingest import load_document
 from contractreview.serialize import analysis_from_dict, analysis_to_dict
 

@@ -278,8 +278,8 @@ FIGURES = {
 
 def test_gdpr_firm_clauses_are_satisfied_with_evidence() -> None:
     """Firm Art. 28 wording is recognised as satisfied, and the evidence is the clause itself."""
-    from contractreview.analyze import analyze
     from contractreview.domain import Status
+    from contractreview.engine import analyze
     from contractreview.evaluation.gdpr import Dpa, document_for
 
     dpa = Dpa("complete", 1, tuple(FILLER[:2]) + tuple(COMPLETE.values()), frozenset())
@@ -357,8 +357,8 @@ ASSIST_DUTIES = (
 
 def _missing(sentences: list[str], profile: str = "gdpr") -> set[str]:
     """Requirement ids the engine calls missing in a DPA made of ``sentences`` (one paragraph each)."""
-    from contractreview.analyze import analyze
     from contractreview.domain import Status
+    from contractreview.engine import analyze
     from contractreview.evaluation.gdpr import Dpa, document_for
 
     document = document_for(Dpa("t", 1, tuple(FILLER[:2]) + tuple(sentences), frozenset()))
@@ -510,11 +510,11 @@ def test_issue_20_lead_ins_leave_the_default_profile_alone(tmp_path: Path) -> No
     """Lead-ins count only for the categories in weights.json (gdpr_processor): a default-profile review reads
     each sentence alone, as before; switching the category on for the default requirements changes it (since
     #13 the weights are library data: a district folder's weights.json switches it)."""
-    from contractreview import analyze as engine
-    from contractreview.analyze import analyze
+    from contractreview.engine import analyze
+    from contractreview.engine.scoring import load_weights
     from contractreview.evaluation.gdpr import Dpa, document_for
 
-    weights = dict(engine.load_weights())
+    weights = dict(load_weights())
     assert weights["lead_in_categories"] == ["gdpr_processor"]
     lines = (
         "Where commercially reasonable, and only if the District pays for it, the Provider may try to ensure that:",

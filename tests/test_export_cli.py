@@ -100,7 +100,7 @@ def test_export_cli_portfolio_and_errors(stored, tmp_path, capsys) -> None:
 
 
 def test_export_cli_analyses_a_file_now(tmp_path, capsys) -> None:
-    pytest.importorskip("contractreview.analyze")
+    pytest.importorskip("contractreview.engine.run")
     from contractreview.paths import sample_contract
 
     sample = sample_contract("docx")
@@ -189,7 +189,7 @@ def test_export_cli_logs_no_contract_text_unless_debug(tmp_path, capsys, caplog)
     """Issue #7: ingest, analysis, store and export log no contract text at INFO and above."""
     import logging
 
-    pytest.importorskip("contractreview.analyze")
+    pytest.importorskip("contractreview.engine.run")
     import docx
 
     marker = "Zyxwvut Quillfeather Academy"

@@ -19,7 +19,7 @@ import pytest
 
 from contractreview.domain import Decision, ReportMeta, ReviewDecision, Status
 
-pytest.importorskip("contractreview.analyze")
+pytest.importorskip("contractreview.engine.run")
 
 _spec = importlib.util.spec_from_file_location("people_exports", Path(__file__).with_name("people_exports.py"))
 P = importlib.util.module_from_spec(_spec)
@@ -443,7 +443,7 @@ def test_issue_18_decision_dates_are_local(monkeypatch) -> None:
 def test_issue_13_not_checked_protections_read_plainly_in_every_people_export(tmp_path: Path) -> None:
     """A profile with requirements the engine cannot check (ny): their section, notes and letter use no
     internal words, and say "not checked automatically" rather than "not found"."""
-    from contractreview.analyze import analyze
+    from contractreview.engine import analyze
     from contractreview.ingest import load_document
     from contractreview.paths import sample_contract
 

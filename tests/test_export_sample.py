@@ -13,7 +13,7 @@ import pytest
 
 from contractreview.domain import ReportMeta
 
-pytest.importorskip("contractreview.analyze")
+pytest.importorskip("contractreview.engine.run")
 
 META = ReportMeta(reviewer="Sam Reviewer", vendor="Sample vendor", agreement="Sample DPA", date="2026-12-03")
 

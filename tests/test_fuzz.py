@@ -67,7 +67,7 @@ _LIMITS = None
 
 def _load(tmp_path: Path, data: bytes, name: str):
     global _LIMITS
-    from contractreview.analyze import analyze
+    from contractreview.engine import analyze
     from contractreview.ingest import load_document
     from contractreview.limits import Limits
 

@@ -521,8 +521,8 @@ def test_issue_19_full_disk_one_line_no_traceback_no_empty_database(tmp_path: Pa
 def test_issue_19_annotated_export_refuses_a_file_changed_since_the_analysis(tmp_path: Path, monkeypatch) -> None:
     import docx
 
-    from contractreview.analyze import analyze
     from contractreview.domain import ReportMeta
+    from contractreview.engine import analyze
     from contractreview.errors import ExportError
     from contractreview.export import export_annotated
     from tests import docgen_docx as gen
@@ -550,8 +550,8 @@ def test_issue_19_annotated_pdf_drops_attachment_annotations(tmp_path: Path) -> 
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, RectangleObject, TextStringObject
 
-    from contractreview.analyze import analyze
     from contractreview.domain import ReportMeta
+    from contractreview.engine import analyze
     from contractreview.export import export_annotated
 
     plain = tmp_path / "plain.pdf"

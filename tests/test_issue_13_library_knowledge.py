@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from contractreview import analyze as engine
-from contractreview.analyze import analyze
+from contractreview import engine
 from contractreview.domain import ReportMeta, Status
+from contractreview.engine import analyze
 from contractreview.errors import InputError, LibraryValidationError
 from contractreview.ingest import load_document
 from contractreview.library import (
@@ -450,7 +450,7 @@ def test_issue_13_a_segmentation_failure_becomes_a_document_warning(document, mo
     def broken(_doc):  # type: ignore[no-untyped-def]
         raise RuntimeError("numbering loop")
 
-    monkeypatch.setattr(engine, "segment", broken)
+    monkeypatch.setattr("contractreview.engine.run.segment", broken)
     analysis = analyze(document)
     assert analysis.clauses == ()
     assert any("could not be split into clauses" in w and "numbering loop" in w for w in analysis.document.warnings)

@@ -12,9 +12,9 @@ import docx
 import pypdfium2
 import pytest
 
-from contractreview.analyze import analyze
 from contractreview.cli import main
 from contractreview.domain import Status
+from contractreview.engine import analyze
 from contractreview.engine.keyterms import apply_corrections
 from contractreview.export import export_portfolio, export_report
 from contractreview.ingest import load_document

@@ -107,7 +107,7 @@ sys.addaudithook(_hook)
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from pathlib import Path
 from contractreview.ingest import load_document
-from contractreview.analyze import analyze
+from contractreview.engine import analyze
 from contractreview.domain import ReportMeta
 from contractreview import export
 out = Path(sys.argv[1]); files = [Path(p) for p in sys.argv[2:]]

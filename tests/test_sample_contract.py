@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from contractreview.analyze import analyze
 from contractreview.domain import Status
+from contractreview.engine import analyze
 from contractreview.ingest import load_document
 from contractreview.paths import sample_contract
 

@@ -1,5 +1,34 @@
-"""Engine components shared by analysis, exports and the front-ends (pure Python, no Qt).
+"""The analysis engine: clauses × requirements → findings, each satisfied, weak, missing or needs review.
 
-``keyterms`` reads the key terms; ``grader`` is stage 2, the learned grader over the rules of
-:mod:`contractreview.analyze`.
+One mechanism for every requirement and every document, one module per step:
+
+- :mod:`.features`: candidate sentences annotated by the spaCy pipeline, grouped by requirement;
+- :mod:`.scoring`: per sentence a relevance and a quality score (weights from the clause library);
+- :mod:`.deadlines` and :mod:`.decision`: the status of each requirement;
+- :mod:`.grader`: stage 2, the learned grader that rates (or, if it earned it, decides) the status;
+- :mod:`.explanation`: evidence and plain-English reason; :mod:`.keyterms`: the five key terms;
+- :mod:`.run`: :func:`iter_analyze`, the entry point that chains them.
+
+Names are imported lazily (``from contractreview.engine import analyze``) so that importing
+:mod:`.keyterms` or :mod:`.grader` alone (exports, GUI tables) does not load the rest.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+# Bump when a change of the engine's code (not of the library) alters results; recorded in every analysis.
+ENGINE_VERSION = "rules-1"
+
+__all__ = ["ENGINE_VERSION", "analyze", "iter_analyze"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .run import analyze, iter_analyze
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("analyze", "iter_analyze"):
+        from . import run
+
+        return getattr(run, name)
+    raise AttributeError(name)

@@ -1,8 +1,8 @@
 """Stage 2: a small learned grader over the engine's own per-(document, requirement) features.
 
-The rules of :mod:`contractreview.analyze` find the candidate sentences and describe them (negation,
-exception, hedge, refusal, party, deadline, relevance and quality scores, heading scope, the rules'
-status). The grader turns that description into calibrated probabilities of satisfied / weak / missing:
+The rules of the engine (:mod:`.features`, :mod:`.scoring`, :mod:`.decision`) find the candidate
+sentences and describe them (negation, exception, hedge, refusal, party, deadline, relevance and quality
+scores, heading scope, the rules' status). The grader turns that description into calibrated probabilities of satisfied / weak / missing:
 one multinomial logistic regression across requirements, with a per-requirement prior (one-hot) and L2.
 
 The artifact is a small JSON file (``grader.json`` beside this module, shipped in the wheel) that records
@@ -188,7 +188,7 @@ def pair_features(
     doc_stats: Mapping[str, float],
 ) -> dict[str, float]:
     """The engine's description of one requirement in one document, as numbers for the grader."""
-    from ..analyze import _carves_out, _generic_weak, _owed_elsewhere, _relevant, score_hit
+    from .scoring import _carves_out, _generic_weak, _owed_elsewhere, _relevant, score_hit
 
     hits = feats.hits.get(rid, [])
     floor = float(w["relevance"]["min_relevance"])
@@ -238,7 +238,7 @@ def pair_features(
 
 def document_stats(feats: Any, w: Mapping[str, Any], requirement_ids: Sequence[str]) -> dict[str, float]:
     """Document-level context: how much of the profile the document addresses, and how firmly."""
-    from ..analyze import _relevant
+    from .scoring import _relevant
 
     floor = float(w["relevance"]["min_relevance"])
     covered = 0

@@ -17,7 +17,7 @@ A reviewer's correction (:class:`~contractreview.domain.KeyTermCorrection`) repl
 reading, re-runs the profile threshold check of the requirement it belongs to, and is marked as the
 reviewer's wherever it is shown (:func:`apply_corrections`).
 
-Pure Python over the features :mod:`contractreview.analyze` already computed: no spaCy objects here.
+Pure Python over the features :mod:`contractreview.engine.features` already computed: no spaCy objects here.
 """
 
 from __future__ import annotations
@@ -299,7 +299,7 @@ def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated 
 
 
 def numbers(text: str, scored: Sequence[Any], parameter: str) -> dict[str, Any]:
-    """:func:`stated_deadline` in the dict shape ``analyze.decide`` reads."""
+    """:func:`stated_deadline` in the dict shape :func:`.deadlines.check_deadline` reads."""
     st = stated_deadline(text, scored, parameter)
     if st is None:
         return {}
@@ -309,7 +309,7 @@ def numbers(text: str, scored: Sequence[Any], parameter: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- governing law
 
 # The words of the ``governing_law`` lexicon of the clause library ("French law" -> France; words that are
-# no place): data, read through ``analyze.key_terms`` (or from the built-in library when none is given).
+# no place): data, read through :func:`.run.iter_analyze` (or from the built-in library when none is given).
 LawWords = Mapping[str, Any]  # {"adjective_countries": {adjective: country}, "not_places": frozenset}
 
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from ..analyze import Features, score_hit
+from ..engine.features import Features
+from ..engine.scoring import score_hit
 
 
 @lru_cache(maxsize=64)

@@ -56,7 +56,10 @@ def _independent(g: Gold) -> bool:
 
 def document_rows(gold: Gold, path: Path, library: Any) -> list[Row]:
     """One row per labelled requirement of one document (the engine run once, rules only)."""
-    from ..analyze import _segment, decide, extract_features, load_weights
+    from ..engine.decision import decide
+    from ..engine.features import extract_features
+    from ..engine.run import _segment
+    from ..engine.scoring import load_weights
     from ..ingest import load_document
     from ..nlp import get_pipeline
     from . import baselines

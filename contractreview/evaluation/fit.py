@@ -15,16 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..analyze import (
-    FEATURE_NAMES,
-    WEIGHTS_PATH,
-    _relevant,
-    _segment,
-    decide,
-    doc_vector,
-    extract_features,
-)
 from ..domain import Status
+from ..engine.decision import decide
+from ..engine.features import extract_features
+from ..engine.run import _segment
+from ..engine.scoring import FEATURE_NAMES, WEIGHTS_PATH, _relevant, doc_vector
 from .labels import Gold, load_gold_dir, resolve_document
 from .metrics import Pair, status_scores
 

@@ -282,8 +282,8 @@ def document_for(dpa: Dpa) -> Any:
 
 def predict_missing(dpa: Dpa, library: Any) -> frozenset[str]:
     """Requirement ids whose finding the engine marks ``missing`` for this DPA."""
-    from ..analyze import analyze
     from ..domain import Status
+    from ..engine import analyze
 
     analysis = analyze(document_for(dpa), profile=PROFILE, library=library)
     return frozenset(f.requirement_id for f in analysis.findings if f.status is Status.MISSING)

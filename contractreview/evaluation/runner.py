@@ -59,7 +59,9 @@ def _evidence_overlap(analysis: Analysis, gold: Gold) -> tuple[int, int]:
 def evaluate_document(
     gold: Gold, path: Path, *, library: Any, weights: Mapping[str, Any] | None = None
 ) -> DocResult:
-    from ..analyze import analyze, extract_features, load_weights
+    from ..engine import analyze
+    from ..engine.features import extract_features
+    from ..engine.scoring import load_weights
     from ..ingest import load_document
     from ..nlp import get_pipeline
 

@@ -24,7 +24,7 @@ def _default_review(path: str | Path, *, profile: str, library: Any = None, pass
 
 
 def _default_analyze(document: Document, *, profile: str, library: Any = None):  # type: ignore[no-untyped-def]
-    from ..analyze import iter_analyze
+    from ..engine import iter_analyze
 
     return iter_analyze(document, profile=profile, library=library)
 

@@ -1,4 +1,4 @@
-"""Drive a core generator (``pipeline.iter_review``, ``analyze.iter_analyze``) on a worker thread.
+"""Drive a core generator (``pipeline.iter_review``, ``engine.iter_analyze``) on a worker thread.
 
 The worker only runs the generator and hands back its result; it never touches the store. The GUI
 thread persists results (STYLE.md: "the worker thread never touches the store").

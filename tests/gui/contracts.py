@@ -213,7 +213,7 @@ def hand_analysis(document: Document, profile: str = "default") -> Analysis:
 
 
 class HandCore:
-    """Stand-in for ``pipeline.iter_review`` / ``analyze.iter_analyze`` over generated files."""
+    """Stand-in for ``pipeline.iter_review`` / ``engine.iter_analyze`` over generated files."""
 
     def __init__(self, documents: dict[str, Document], *, passwords: dict[str, str] | None = None,
                  step_delay: float = 0.0, steps: int = 5) -> None:

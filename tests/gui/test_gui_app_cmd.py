@@ -54,7 +54,7 @@ def test_app_gui_args_parsed_without_argparse():
 
 def test_app_offscreen_screenshot_entry_point(tmp_path):
     """The packaged entry point renders a window on a contract without a display and exits 0."""
-    pytest.importorskip("contractreview.analyze")
+    pytest.importorskip("contractreview.engine.run")
     from .contracts import make_pdf
 
     contract = tmp_path / "c.pdf"

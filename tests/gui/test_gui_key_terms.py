@@ -14,7 +14,7 @@ from contractreview.store import open_store
 from .conftest import open_and_wait
 from .test_gui_real_pipeline import real_window
 
-pytest.importorskip("contractreview.analyze")
+pytest.importorskip("contractreview.engine.run")
 
 CONTRACT = """DATA PRIVACY AGREEMENT
 
@@ -47,7 +47,7 @@ def contract_txt(tmp_path: Path) -> Path:
 
 
 def test_key_terms_model_rows_and_roles(qtmodeltester, contract_txt: Path) -> None:
-    from contractreview.analyze import analyze
+    from contractreview.engine import analyze
     from contractreview.gui.key_terms import (
         COL_SENTENCE,
         COL_THRESHOLD,

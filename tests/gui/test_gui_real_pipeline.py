@@ -15,7 +15,7 @@ from contractreview.store import open_store
 from .conftest import open_and_wait
 from .contracts import make_pdf
 
-pytest.importorskip("contractreview.analyze")
+pytest.importorskip("contractreview.engine.run")
 
 
 def real_window(qtbot, store, settings=None):  # type: ignore[no-untyped-def]

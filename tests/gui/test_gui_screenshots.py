@@ -18,7 +18,7 @@ from contractreview.settings import Settings
 
 from .conftest import SCREENSHOTS, open_and_wait
 
-pytest.importorskip("contractreview.analyze")
+pytest.importorskip("contractreview.engine.run")
 
 
 @pytest.fixture()

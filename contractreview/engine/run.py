@@ -1,0 +1,122 @@
+"""The engine's entry point: :func:`iter_analyze` turns a ``Document`` into an ``Analysis``.
+
+Segmentation, features (:mod:`.features`), scores (:mod:`.scoring`), the decision with its deadline check
+(:mod:`.decision`, :mod:`.deadlines`), stage 2 (:mod:`.grader`), the explanation (:mod:`.explanation`) and
+the key terms (:mod:`.keyterms`), in that order. A requirement no pattern of the library can detect is never
+"missing": it is ``needs_review``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import replace
+from typing import Any
+
+from .. import __version__
+from ..domain import NOT_CHECKED_LAYER, Analysis, Clause, Document, Finding, Progress, Status
+from ..segment import segment
+from . import ENGINE_VERSION
+from . import grader as _stage2
+from . import keyterms as _kt
+from .decision import Decision, decide
+from .explanation import _evidence, _explain, _explain_not_checked, _finding
+from .features import iter_extract_features
+
+SEGMENTATION_WARNING = (
+    "The contract could not be split into clauses ({error}); findings name no clause numbers or "
+    "headings, and clause headings were not used as context."
+)
+
+
+def _segment(document: Document) -> tuple[Clause, ...]:
+    return _segment_or_warning(document)[0]
+
+
+def _segment_or_warning(document: Document) -> tuple[tuple[Clause, ...], str]:
+    """The clauses, or none and a warning for the document: a segmentation bug must not lose the analysis."""
+    try:
+        return tuple(segment(document)), ""
+    except Exception as exc:  # noqa: BLE001 - reported as a document warning, the analysis goes on
+        return (), SEGMENTATION_WARNING.format(error=f"{type(exc).__name__}: {exc}")
+
+
+def iter_analyze(
+    document: Document, *, profile: str = "default", library: Any = None
+) -> Generator[Progress, None, Analysis]:
+    """Analyse ``document`` against ``profile``; yields ``Progress``, returns the ``Analysis``."""
+    from ..library import load_library
+    from ..nlp import get_pipeline
+
+    if library is None:
+        library = load_library(profile)
+    elif getattr(getattr(library, "profile", None), "name", profile) != profile:
+        library = library.with_profile(profile)
+    requirements = list(library.requirements_for())
+    # Reading the sentences is most of the work on a long contract: it gets FEATURE_STEPS of the bar.
+    feature_steps = 3 * len(requirements)
+    total = len(requirements) + 2 + feature_steps
+    yield Progress("analyze", 0, total, "Preparing the review pipeline")
+    nlp = get_pipeline(library)
+    clauses, seg_warning = _segment_or_warning(document)
+    if seg_warning:
+        document = replace(document, warnings=(*document.warnings, seg_warning))
+    yield Progress("analyze", 1, total, f"Reading {len(clauses)} clauses")
+    gen = iter_extract_features(document, clauses, library, nlp)
+    while True:
+        try:
+            step = next(gen)
+        except StopIteration as stop:
+            feats = stop.value
+            break
+        yield Progress("analyze", 1 + int(feature_steps * step.fraction), total, step.message)
+    w = library.engine_data()
+    decisions: dict[str, Decision] = {}
+    findings: list[Finding] = []
+    grader = _stage2.safe_load() if not w.get("model") else None
+    stats = _stage2.document_stats(feats, w, [r.id for r in requirements]) if grader else {}
+    for i, req in enumerate(requirements, start=2 + feature_steps):
+        if not library.has_detector(req.id):
+            # No pattern can find it: saying "missing" would be a false statement in a legal review.
+            d = Decision(Status.NEEDS_REVIEW, (), (), {}, NOT_CHECKED_LAYER, 0.0)
+            findings.append(_finding(req, d, _explain_not_checked(req), ()))
+            yield Progress("analyze", i, total, req.title)
+            continue
+        d = decide(req.id, document, feats, library, w)
+        note = ""
+        if grader is not None:  # stage 2: the learned grader rates (or, if it earned it, decides) the status
+            status, conf, layer, note = _stage2.apply(grader, req.id, feats, w, d, stats)
+            d = replace(d, status=Status(status), confidence=conf, layer=layer)
+            if d.status is Status.MISSING:
+                d = replace(d, best=())
+        decisions[req.id] = d
+        evidence = tuple(
+            _evidence(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
+        )
+        explanation = _explain(req, d, evidence) + (f" {note}" if note else "")
+        findings.append(_finding(req, d, explanation, evidence))
+        yield Progress("analyze", i, total, req.title)
+    thresholds = {p: library.threshold(p) for p in _kt.TERM_UNITS}
+    readings = _kt.read_key_terms(document, clauses, decisions, feats.hits, thresholds, law_words=w["lexicon"])
+    yield Progress("analyze", total, total, "Done")
+    return Analysis(
+        document=document,
+        clauses=clauses,
+        profile=library.profile.name,
+        library_version=library.version,
+        tool_version=__version__,
+        findings=tuple(findings),
+        key_terms=_kt.values(readings),
+        key_term_readings=readings,
+        engine_version=ENGINE_VERSION,
+        library_fingerprint=library.fingerprint,
+    )
+
+
+def analyze(document: Document, **kwargs: Any) -> Analysis:
+    """Blocking variant of :func:`iter_analyze`."""
+    gen = iter_analyze(document, **kwargs)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
