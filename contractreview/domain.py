@@ -8,6 +8,8 @@ pdfplumber reports them; for DOCX and text the bbox is ``None``).
 from __future__ import annotations
 
 import bisect
+import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -75,6 +77,32 @@ class Decision(StrEnum):
             "waived": "Waived",
             "not_applicable": "Not applicable",
         }[self.value]
+
+
+class ReviewerStatus(StrEnum):
+    """The status a reviewer sets on a requirement; it overrides the engine's (issue #16)."""
+
+    SATISFIED = "satisfied"
+    WEAK = "weak"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return {
+            "satisfied": "satisfied",
+            "weak": "weak",
+            "missing": "missing",
+            "not_applicable": "not applicable",
+        }[self.value]
+
+
+class AnchorState(StrEnum):
+    """Where a reviewer's anchor stands on the document it belongs to."""
+
+    ANCHORED = "anchored"  # the quote is at its offsets (made on this text, or unchanged in a revision)
+    MOVED = "moved"  # carried from a previous version: found again elsewhere (exact or whitespace-normalised)
+    UNMATCHED = "unmatched"  # carried from a previous version: the quote is no longer in the text
 
 
 # --------------------------------------------------------------------------- ingestion
@@ -281,6 +309,97 @@ class Profile:
     description: str = ""
 
 
+# --------------------------------------------------------------------------- reviewer anchors (issue #16)
+
+
+_WS = re.compile(r"\s+")
+
+
+def quote_hash(quote: str) -> str:
+    """SHA-256 of the whitespace-normalised quote: the same words wrapped differently hash the same."""
+    return hashlib.sha256(_WS.sub(" ", quote or "").strip().encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnchor:
+    """A reviewer's selection: offsets into ``Document.text`` plus the quoted text and its hash.
+
+    The quote is what makes the anchor survive: offsets alone point at other words in a revised version.
+    """
+
+    start: int
+    end: int
+    quote: str
+    quote_sha256: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> TextAnchor:
+        """The anchor of ``text[start:end]``; raises ValueError for offsets outside the text or empty."""
+        start, end = int(start), int(end)
+        if not (0 <= start < end <= len(text)):
+            raise ValueError(
+                f"the selection {start}–{end} is not a passage of this document's text (0–{len(text)})."
+            )
+        quote = text[start:end]
+        return cls(start, end, quote, quote_hash(quote))
+
+    def matches(self, text: str) -> bool:
+        """The anchor's quote is exactly at its offsets in ``text``."""
+        return 0 <= self.start <= self.end <= len(text) and text[self.start : self.end] == self.quote
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A reviewer's comment on a passage, optionally linked to a requirement as evidence."""
+
+    id: int
+    sha256: str
+    anchor: TextAnchor
+    comment: str
+    requirement_id: str | None
+    author: str
+    created_at: str
+    updated_at: str
+    anchor_state: str = "anchored"  # AnchorState value
+
+
+@dataclass(frozen=True, slots=True)
+class StatusOverride:
+    """A reviewer's status for one requirement of one document; the reviewer's word is final."""
+
+    requirement_id: str
+    status: ReviewerStatus
+    reason: str
+    evidence: TextAnchor | None
+    author: str
+    at: str
+    anchor_state: str = "anchored"  # AnchorState value; "unmatched" = evidence gone in this version
+    place: str = ""  # where the evidence is, for people ("clause 9.2, page 3"); set by apply_overrides
+
+    @property
+    def in_force(self) -> bool:
+        """An override whose evidence is no longer in the text waits for the reviewer; it is not applied."""
+        return self.anchor_state != AnchorState.UNMATCHED.value
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorReport:
+    """What :meth:`Store.carry_forward` did with a previous version's annotations and overrides.
+
+    ``moved`` and ``unmatched`` hold the carried :class:`Annotation` / :class:`StatusOverride` objects as
+    stored on the new version; ``kept`` those whose quote stands at the same offsets (or that have no
+    evidence to anchor). Nothing is ever dropped: unmatched ones are stored for the reviewer to resolve.
+    """
+
+    moved: list[Annotation | StatusOverride] = field(default_factory=list)
+    unmatched: list[Annotation | StatusOverride] = field(default_factory=list)
+    kept: list[Annotation | StatusOverride] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.moved) + len(self.unmatched) + len(self.kept)
+
+
 # --------------------------------------------------------------------------- analysis
 
 
@@ -310,6 +429,15 @@ class Finding:
     vendor_question: str = ""
     layer: str = "rules"  # which layer decided: rules | classifier | none (not checked)
     confidence: float = 1.0
+    # A reviewer's override (issue #16, set by contractreview.reviewer.apply_overrides): ``status`` is then
+    # the reviewer's and ``engine_status`` what the engine said. Both None for the engine's own finding.
+    engine_status: Status | None = None
+    override: StatusOverride | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """The status shown is the reviewer's, not the engine's."""
+        return self.override is not None and self.override.in_force
 
     @property
     def not_checked(self) -> bool:

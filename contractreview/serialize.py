@@ -19,9 +19,12 @@ from .domain import (
     KeyTerm,
     KeyTermState,
     Page,
+    ReviewerStatus,
     Severity,
     Source,
     Status,
+    StatusOverride,
+    TextAnchor,
     Threshold,
 )
 
@@ -58,7 +61,49 @@ def finding_to_dict(f: Finding, *, boxes: bool = False) -> dict[str, Any]:
         "layer": f.layer,
         # Additive to analysis-v1: the calibrated probability that ``status`` is right (docs/model-card.md).
         "confidence": round(float(f.confidence), 3),
+        # Additive (issue #16): where a reviewer overrode the status, ``status`` is the reviewer's;
+        # ``engine_status`` is what the engine said and ``override`` the reviewer's record.
+        **(
+            {"engine_status": (f.engine_status or f.status).value, "override": override_to_dict(f.override)}
+            if f.override is not None
+            else {}
+        ),
     }
+
+
+def anchor_to_dict(a: TextAnchor) -> dict[str, Any]:
+    return {"start": a.start, "end": a.end, "quote": a.quote, "quote_sha256": a.quote_sha256}
+
+
+def anchor_from_dict(d: Mapping[str, Any]) -> TextAnchor:
+    return TextAnchor(int(d["start"]), int(d["end"]), str(d["quote"]), str(d.get("quote_sha256") or ""))
+
+
+def override_to_dict(o: StatusOverride) -> dict[str, Any]:
+    return {
+        "status": o.status.value,
+        "reason": o.reason,
+        "evidence": anchor_to_dict(o.evidence) if o.evidence is not None else None,
+        "author": o.author,
+        "at": o.at,
+        "anchor_state": o.anchor_state,
+        "in_force": o.in_force,
+        "where": o.place,
+    }
+
+
+def override_from_dict(requirement_id: str, d: Mapping[str, Any]) -> StatusOverride:
+    ev = d.get("evidence")
+    return StatusOverride(
+        requirement_id=requirement_id,
+        status=ReviewerStatus(d["status"]),
+        reason=str(d.get("reason") or ""),
+        evidence=anchor_from_dict(ev) if ev else None,
+        author=str(d.get("author") or ""),
+        at=str(d.get("at") or ""),
+        anchor_state=str(d.get("anchor_state") or "anchored"),
+        place=str(d.get("where") or ""),
+    )
 
 
 def analysis_to_dict(analysis: Analysis, *, boxes: bool = False) -> dict[str, Any]:
@@ -187,6 +232,8 @@ def finding_from_dict(d: Mapping[str, Any]) -> Finding:
         vendor_question=d.get("vendor_question", ""),
         layer=d.get("layer", "rules"),
         confidence=float(d.get("confidence", 1.0)),
+        engine_status=Status(d["engine_status"]) if d.get("override") and d.get("engine_status") else None,
+        override=override_from_dict(d["requirement_id"], d["override"]) if d.get("override") else None,
     )
 
 

@@ -17,6 +17,7 @@ from .handover import HANDOVER_SCHEMA
 from .migrations import SCHEMA_VERSION
 from .repository import (
     STATUS_RANK,
+    UNCHANGED,
     ReviewDiff,
     ReviewSummary,
     Store,
@@ -29,6 +30,7 @@ __all__ = [
     "HANDOVER_SCHEMA",
     "SCHEMA_VERSION",
     "STATUS_RANK",
+    "UNCHANGED",
     "ReviewDiff",
     "ReviewSummary",
     "Store",

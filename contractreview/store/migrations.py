@@ -139,10 +139,62 @@ def _m003_key_term_corrections(db: Database) -> None:
     )
 
 
+def _m004_annotations_overrides(db: Database) -> None:
+    # A reviewer's comments on passages and status overrides (issue #16), kept by document like the
+    # decisions so they survive re-analysis. Each carries its anchor: offsets into the document text, the
+    # quoted text and the hash of its whitespace-normalised form, so a revised version can re-anchor them.
+    # ``uid`` identifies a row across hand-over files; ``carried_from`` names the row of the previous
+    # version it was carried forward from (so carrying twice does not duplicate). Existing tables are
+    # not touched: a version-3 store keeps every decision and correction.
+    db.execute(
+        """
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            start_offset INTEGER NOT NULL CHECK (start_offset >= 0),
+            end_offset INTEGER NOT NULL CHECK (end_offset >= start_offset),
+            quote TEXT NOT NULL,
+            quote_sha256 TEXT NOT NULL,
+            comment TEXT NOT NULL DEFAULT '',
+            requirement_id TEXT,
+            author TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            anchor_state TEXT NOT NULL DEFAULT 'anchored'
+                CHECK (anchor_state IN ('anchored', 'moved', 'unmatched')),
+            carried_from TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_annotations_doc ON annotations(sha256, start_offset, id)")
+    db.execute(
+        """
+        CREATE TABLE status_overrides (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            requirement_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('satisfied', 'weak', 'missing', 'not_applicable')),
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            evidence_start INTEGER,
+            evidence_end INTEGER,
+            evidence_quote TEXT,
+            evidence_quote_sha256 TEXT,
+            author TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            anchor_state TEXT NOT NULL DEFAULT 'anchored'
+                CHECK (anchor_state IN ('anchored', 'moved', 'unmatched')),
+            carried_from TEXT,
+            UNIQUE (sha256, requirement_id)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _m001_initial),
     (2, "reviews.extra_json for finding sources and confidence", _m002_review_extras),
     (3, "key_term_corrections: reviewer corrections of key terms", _m003_key_term_corrections),
+    (4, "annotations and status_overrides: reviewer comments and overrides", _m004_annotations_overrides),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -33,6 +33,8 @@ from sqlite_utils import Database
 from ..domain import (
     KEY_TERMS,
     Analysis,
+    AnchorState,
+    Annotation,
     BBox,
     Block,
     BlockKind,
@@ -46,9 +48,14 @@ from ..domain import (
     KeyTermCorrection,
     Line,
     Page,
+    ReanchorReport,
     ReviewDecision,
+    ReviewerStatus,
     Source,
     Status,
+    StatusOverride,
+    TextAnchor,
+    quote_hash,
 )
 from ..errors import SchemaTooNewError, StoreError
 from ..serialize import analysis_from_dict, analysis_to_dict
@@ -63,6 +70,23 @@ STATUS_RANK: Mapping[str, int] = {
     Status.WEAK.value: 2,
     Status.SATISFIED.value: 3,
 }
+
+
+class _Unchanged:
+    """Sentinel: leave a field as it is (``update_annotation(..., requirement_id=UNCHANGED)``)."""
+
+    _instance: _Unchanged | None = None
+
+    def __new__(cls) -> _Unchanged:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
 
 
 def now_iso() -> str:
@@ -525,6 +549,9 @@ class Store:
                 (name, source_path, len(doc.pages), doc.sha256),
             )
         if doc.text:
+            before = conn.execute("SELECT text FROM document_texts WHERE sha256 = ?", (doc.sha256,)).fetchone()
+            if before is not None and before[0] != doc.text:
+                self._reanchor_same_document(conn, doc.sha256, doc.text)
             conn.execute(
                 "INSERT INTO document_texts (sha256, text, layout_json) VALUES (?, ?, ?)"
                 " ON CONFLICT(sha256) DO UPDATE SET text = excluded.text, layout_json = excluded.layout_json",
@@ -544,6 +571,9 @@ class Store:
         ``library_fingerprint`` defaults to the one the analysis records (every saved review names the
         exact library files, weights and lexicons that produced it).
         """
+        from ..reviewer import engine_view
+
+        analysis = engine_view(analysis)  # the store keeps the engine's findings; overrides live apart
         library_fingerprint = library_fingerprint or analysis.library_fingerprint
         doc = analysis.document
         path = source_path if source_path is not None else doc.source_path
@@ -901,6 +931,371 @@ class Store:
 
         return apply_corrections(analysis, self.key_term_corrections(analysis.document.sha256))
 
+    # ------------------------------------------------------------------ annotations and overrides (#16)
+
+    def _stored_text(self, conn: sqlite3.Connection, sha256: str, what: str) -> str | None:
+        """The document's stored text (None when it was stored without); StoreError when it is not stored."""
+        if conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone() is None:
+            raise StoreError(
+                f"cannot {what} for document {sha256[:12]}…: it has no stored review.",
+                self.path,
+                "Save the analysis first.",
+            )
+        row = conn.execute("SELECT text FROM document_texts WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def _checked_anchor(self, anchor: TextAnchor, text: str | None, sha256: str) -> TextAnchor:
+        """``anchor`` with its hash recomputed; the quote must stand at its offsets in the stored text."""
+        anchor = TextAnchor(int(anchor.start), int(anchor.end), anchor.quote, quote_hash(anchor.quote))
+        if anchor.start < 0 or anchor.end <= anchor.start:
+            raise ValueError("a reviewer's selection must cover at least one character of the contract.")
+        if text is not None and not anchor.matches(text):
+            raise StoreError(
+                f"the selected passage ({anchor.start}–{anchor.end}) does not match the stored text of document "
+                f"{sha256[:12]}….",
+                self.path,
+                "Select the passage again in the current version of the contract.",
+            )
+        return anchor
+
+    @staticmethod
+    def _annotation_from_row(row: Mapping[str, Any]) -> Annotation:
+        return Annotation(
+            id=int(row["id"]),
+            sha256=row["sha256"],
+            anchor=TextAnchor(int(row["start_offset"]), int(row["end_offset"]), row["quote"], row["quote_sha256"]),
+            comment=row["comment"],
+            requirement_id=row["requirement_id"],
+            author=row["author"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            anchor_state=row["anchor_state"],
+        )
+
+    @staticmethod
+    def _annotation_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+        """A stored annotation as the audit log and hand-over files record it."""
+        return {k: row[k] for k in _ANNOTATION_KEYS}
+
+    def _annotation_row(self, conn: sqlite3.Connection, annotation_id: int) -> dict[str, Any] | None:
+        cur = conn.execute("SELECT * FROM annotations WHERE id = ?", (int(annotation_id),))
+        cols = [d[0] for d in cur.description]
+        row = cur.fetchone()
+        return dict(zip(cols, row, strict=True)) if row else None
+
+    def add_annotation(
+        self,
+        sha256: str,
+        anchor: TextAnchor,
+        comment: str,
+        *,
+        requirement_id: str | None = None,
+        author: str = "",
+    ) -> Annotation:
+        """Record a reviewer's comment on a passage (optionally as evidence for a requirement).
+
+        :raises ValueError: neither a comment nor a requirement is given.
+        :raises StoreError: the document is not stored, or the anchor's quote is not at its offsets.
+        """
+        comment = (comment or "").strip()
+        requirement_id = requirement_id or None
+        if not comment and not requirement_id:
+            raise ValueError("an annotation needs a comment, or a requirement the passage is evidence for.")
+        stamp = now_iso()
+        with self.transaction() as conn:
+            text = self._stored_text(conn, sha256, "annotate a passage")
+            anchor = self._checked_anchor(anchor, text, sha256)
+            uid = uuid.uuid4().hex
+            cur = conn.execute(
+                "INSERT INTO annotations (uid, sha256, start_offset, end_offset, quote, quote_sha256, comment,"
+                " requirement_id, author, created_at, updated_at, anchor_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?, 'anchored')",
+                (uid, sha256, anchor.start, anchor.end, anchor.quote, anchor.quote_sha256, comment, requirement_id,
+                 author, stamp, stamp),
+            )
+            row = self._annotation_row(conn, int(cur.lastrowid or 0))
+            assert row is not None
+            self._audit(conn, action="annotation_added", who=author, sha256=sha256, requirement_id=requirement_id,
+                        new=self._annotation_dict(row), at=stamp)
+        return self._annotation_from_row(row)
+
+    def update_annotation(
+        self,
+        annotation_id: int,
+        *,
+        comment: str | None = None,
+        requirement_id: Any = UNCHANGED,
+        author: str = "",
+        anchor: TextAnchor | None = None,
+    ) -> Annotation:
+        """Change an annotation's comment, its requirement (None unlinks) or its passage (``anchor``, which
+        also resolves an unmatched one); ``author`` is who made the change (audit log). The annotation keeps
+        its original author.
+        """
+        with self.transaction() as conn:
+            old = self._annotation_row(conn, annotation_id)
+            if old is None:
+                raise StoreError(f"there is no annotation {annotation_id} in this database.", self.path)
+            sha = old["sha256"]
+            new = dict(old)
+            if comment is not None:
+                new["comment"] = comment.strip()
+            if requirement_id is not UNCHANGED:
+                new["requirement_id"] = requirement_id or None
+            if not new["comment"] and not new["requirement_id"]:
+                raise ValueError("an annotation needs a comment, or a requirement the passage is evidence for.")
+            if anchor is not None:
+                text = self._stored_text(conn, sha, "move an annotation")
+                anchor = self._checked_anchor(anchor, text, sha)
+                new.update(start_offset=anchor.start, end_offset=anchor.end, quote=anchor.quote,
+                           quote_sha256=anchor.quote_sha256, anchor_state=AnchorState.ANCHORED.value)
+            if self._annotation_dict(new) == self._annotation_dict(old):
+                return self._annotation_from_row(old)
+            new["updated_at"] = now_iso()
+            conn.execute(
+                "UPDATE annotations SET comment = ?, requirement_id = ?, start_offset = ?, end_offset = ?, quote = ?,"
+                " quote_sha256 = ?, anchor_state = ?, updated_at = ? WHERE id = ?",
+                (new["comment"], new["requirement_id"], new["start_offset"], new["end_offset"], new["quote"],
+                 new["quote_sha256"], new["anchor_state"], new["updated_at"], int(annotation_id)),
+            )
+            self._audit(conn, action="annotation_updated", who=author, sha256=sha,
+                        requirement_id=new["requirement_id"] or old["requirement_id"],
+                        old=self._annotation_dict(old), new=self._annotation_dict(new), at=new["updated_at"])
+        return self._annotation_from_row(new)
+
+    def delete_annotation(self, annotation_id: int, *, author: str = "") -> bool:
+        """Remove an annotation (its text stays in the audit log); returns whether there was one."""
+        with self.transaction() as conn:
+            old = self._annotation_row(conn, annotation_id)
+            if old is None:
+                return False
+            conn.execute("DELETE FROM annotations WHERE id = ?", (int(annotation_id),))
+            self._audit(conn, action="annotation_deleted", who=author, sha256=old["sha256"],
+                        requirement_id=old["requirement_id"], old=self._annotation_dict(old))
+        return True
+
+    def annotations(self, sha256: str) -> list[Annotation]:
+        """A document's annotations in reading order (by where their passage starts)."""
+        rows = self._query(
+            "SELECT * FROM annotations WHERE sha256 = ? ORDER BY start_offset, end_offset, id", (sha256,)
+        )
+        return [self._annotation_from_row(r) for r in rows]
+
+    def annotation(self, annotation_id: int) -> Annotation | None:
+        rows = self._query("SELECT * FROM annotations WHERE id = ?", (int(annotation_id),))
+        return self._annotation_from_row(rows[0]) if rows else None
+
+    @staticmethod
+    def _override_from_row(row: Mapping[str, Any]) -> StatusOverride:
+        evidence = None
+        if row["evidence_quote"] is not None:
+            evidence = TextAnchor(int(row["evidence_start"]), int(row["evidence_end"]), row["evidence_quote"],
+                                  row["evidence_quote_sha256"])
+        return StatusOverride(
+            requirement_id=row["requirement_id"],
+            status=ReviewerStatus(row["status"]),
+            reason=row["reason"],
+            evidence=evidence,
+            author=row["author"],
+            at=row["updated_at"],
+            anchor_state=row["anchor_state"],
+        )
+
+    @staticmethod
+    def _override_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: row[k] for k in _OVERRIDE_KEYS}
+
+    def _override_row(self, conn: sqlite3.Connection, sha256: str, requirement_id: str) -> dict[str, Any] | None:
+        cur = conn.execute(
+            "SELECT * FROM status_overrides WHERE sha256 = ? AND requirement_id = ?", (sha256, requirement_id)
+        )
+        cols = [d[0] for d in cur.description]
+        row = cur.fetchone()
+        return dict(zip(cols, row, strict=True)) if row else None
+
+    def set_override(
+        self,
+        sha256: str,
+        requirement_id: str,
+        status: ReviewerStatus | str,
+        reason: str,
+        *,
+        evidence: TextAnchor | None = None,
+        author: str = "",
+    ) -> StatusOverride:
+        """Set the reviewer's status for a requirement of a document, replacing any earlier override.
+
+        :raises ValueError: the reason is empty, or the status is not one a reviewer can set.
+        :raises StoreError: the document is not stored, or the evidence is not at its offsets.
+        """
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValueError("an override needs a reason: say why the reviewer's status differs from the engine's.")
+        try:
+            status = ReviewerStatus(status)
+        except ValueError:
+            raise ValueError(
+                f"'{status}' is not a reviewer status (one of: {', '.join(s.value for s in ReviewerStatus)})."
+            ) from None
+        if not requirement_id:
+            raise ValueError("an override needs the requirement it is for.")
+        stamp = now_iso()
+        with self.transaction() as conn:
+            text = self._stored_text(conn, sha256, "override a status")
+            if evidence is not None:
+                evidence = self._checked_anchor(evidence, text, sha256)
+            old_row = self._override_row(conn, sha256, requirement_id)
+            created = old_row["created_at"] if old_row else stamp
+            ev = evidence
+            conn.execute(
+                "INSERT INTO status_overrides (sha256, requirement_id, status, reason, evidence_start, evidence_end,"
+                " evidence_quote, evidence_quote_sha256, author, created_at, updated_at, anchor_state)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'anchored') ON CONFLICT(sha256, requirement_id) DO UPDATE"
+                " SET status = excluded.status, reason = excluded.reason, evidence_start = excluded.evidence_start,"
+                " evidence_end = excluded.evidence_end, evidence_quote = excluded.evidence_quote,"
+                " evidence_quote_sha256 = excluded.evidence_quote_sha256, author = excluded.author,"
+                " updated_at = excluded.updated_at, anchor_state = 'anchored', carried_from = NULL",
+                (sha256, requirement_id, status.value, reason, ev.start if ev else None, ev.end if ev else None,
+                 ev.quote if ev else None, ev.quote_sha256 if ev else None, author, created, stamp),
+            )
+            new_row = self._override_row(conn, sha256, requirement_id)
+            assert new_row is not None
+            self._audit(conn, action="override_set", who=author, sha256=sha256, requirement_id=requirement_id,
+                        old=self._override_dict(old_row) if old_row else None, new=self._override_dict(new_row),
+                        at=stamp)
+        return self._override_from_row(new_row)
+
+    def clear_override(self, sha256: str, requirement_id: str, *, author: str = "") -> bool:
+        """Withdraw an override (kept in the audit log): the engine's status shows again."""
+        with self.transaction() as conn:
+            old = self._override_row(conn, sha256, requirement_id)
+            if old is None:
+                return False
+            conn.execute(
+                "DELETE FROM status_overrides WHERE sha256 = ? AND requirement_id = ?", (sha256, requirement_id)
+            )
+            self._audit(conn, action="override_cleared", who=author, sha256=sha256, requirement_id=requirement_id,
+                        old=self._override_dict(old))
+        return True
+
+    def overrides(self, sha256: str) -> dict[str, StatusOverride]:
+        """A document's status overrides by requirement id."""
+        rows = self._query("SELECT * FROM status_overrides WHERE sha256 = ? ORDER BY requirement_id", (sha256,))
+        return {r["requirement_id"]: self._override_from_row(r) for r in rows}
+
+    def reviewed(self, analysis: Analysis) -> Analysis:
+        """``analysis`` with its document's key-term corrections and status overrides applied."""
+        from ..reviewer import apply_overrides
+
+        return apply_overrides(self.corrected(analysis), self.overrides(analysis.document.sha256))
+
+    def carry_forward(self, new_sha256: str, previous_sha256: str, new_text: str | None = None) -> ReanchorReport:
+        """Carry a previous version's annotations and overrides onto a revised version, re-anchored by text.
+
+        Each quote is looked for at its offsets, then anywhere in ``new_text`` (exactly, then with
+        whitespace normalised; the occurrence nearest the old position wins). One not found is stored on the
+        new version as ``unmatched`` with its old anchor, for the reviewer to resolve: nothing is dropped.
+        The previous version keeps its own. Carrying twice adds nothing; an override the new version already
+        has is the reviewer's newer word and is kept. ``new_text`` defaults to the stored text.
+        """
+        from ..reviewer import reanchor
+
+        report = ReanchorReport()
+        if new_sha256 == previous_sha256:
+            return report
+        with self.transaction() as conn:
+            stored = self._stored_text(conn, new_sha256, "carry annotations forward")
+            self._stored_text(conn, previous_sha256, "carry annotations forward")
+            text = new_text if new_text is not None else (stored or "")
+            for old in _rows(conn, "SELECT * FROM annotations WHERE sha256 = ? ORDER BY start_offset, id",
+                             (previous_sha256,)):
+                if conn.execute("SELECT 1 FROM annotations WHERE sha256 = ? AND carried_from = ?",
+                                (new_sha256, old["uid"])).fetchone():
+                    continue
+                anchor, state = reanchor(
+                    TextAnchor(old["start_offset"], old["end_offset"], old["quote"], old["quote_sha256"]), text
+                )
+                stamp = now_iso()
+                cur = conn.execute(
+                    "INSERT INTO annotations (uid, sha256, start_offset, end_offset, quote, quote_sha256, comment,"
+                    " requirement_id, author, created_at, updated_at, anchor_state, carried_from)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (uuid.uuid4().hex, new_sha256, anchor.start, anchor.end, anchor.quote, anchor.quote_sha256,
+                     old["comment"], old["requirement_id"], old["author"], old["created_at"], stamp, state.value,
+                     old["uid"]),
+                )
+                row = self._annotation_row(conn, int(cur.lastrowid or 0))
+                assert row is not None
+                self._audit(conn, action="annotation_carried", who=old["author"], sha256=new_sha256,
+                            requirement_id=old["requirement_id"],
+                            old={**self._annotation_dict(old), "sha256": previous_sha256},
+                            new=self._annotation_dict(row), at=stamp)
+                _report_add(report, state, self._annotation_from_row(row))
+            for old in _rows(conn, "SELECT * FROM status_overrides WHERE sha256 = ? ORDER BY requirement_id",
+                             (previous_sha256,)):
+                if self._override_row(conn, new_sha256, old["requirement_id"]) is not None:
+                    continue
+                ev: TextAnchor | None = None
+                state = AnchorState.ANCHORED
+                if old["evidence_quote"] is not None:
+                    ev, state = reanchor(
+                        TextAnchor(old["evidence_start"], old["evidence_end"], old["evidence_quote"],
+                                   old["evidence_quote_sha256"]),
+                        text,
+                    )
+                stamp = now_iso()
+                conn.execute(
+                    "INSERT INTO status_overrides (sha256, requirement_id, status, reason, evidence_start,"
+                    " evidence_end, evidence_quote, evidence_quote_sha256, author, created_at, updated_at,"
+                    " anchor_state, carried_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (new_sha256, old["requirement_id"], old["status"], old["reason"], ev.start if ev else None,
+                     ev.end if ev else None, ev.quote if ev else None, ev.quote_sha256 if ev else None,
+                     old["author"], old["created_at"], stamp, state.value, previous_sha256),
+                )
+                row = self._override_row(conn, new_sha256, old["requirement_id"])
+                assert row is not None
+                self._audit(conn, action="override_carried", who=old["author"], sha256=new_sha256,
+                            requirement_id=old["requirement_id"],
+                            old={**self._override_dict(old), "sha256": previous_sha256},
+                            new=self._override_dict(row), at=stamp)
+                _report_add(report, state, self._override_from_row(row))
+        return report
+
+    def _reanchor_same_document(self, conn: sqlite3.Connection, sha256: str, text: str) -> None:
+        """The same file read into a different text (a newer reader): move its anchors with the words."""
+        from ..reviewer import reanchor
+
+        for old in _rows(conn, "SELECT * FROM annotations WHERE sha256 = ?", (sha256,)):
+            anchor = TextAnchor(old["start_offset"], old["end_offset"], old["quote"], old["quote_sha256"])
+            if anchor.matches(text):
+                continue
+            new, state = reanchor(anchor, text)
+            conn.execute(
+                "UPDATE annotations SET start_offset = ?, end_offset = ?, quote = ?, quote_sha256 = ?,"
+                " anchor_state = ? WHERE id = ?",
+                (new.start, new.end, new.quote, new.quote_sha256, state.value, old["id"]),
+            )
+            self._audit(conn, action="annotation_reanchored", who=old["author"], sha256=sha256,
+                        requirement_id=old["requirement_id"], old=self._annotation_dict(old),
+                        new={**self._annotation_dict(old), "start_offset": new.start, "end_offset": new.end,
+                             "quote": new.quote, "anchor_state": state.value})
+        for old in _rows(conn, "SELECT * FROM status_overrides WHERE sha256 = ? AND evidence_quote IS NOT NULL",
+                         (sha256,)):
+            anchor = TextAnchor(old["evidence_start"], old["evidence_end"], old["evidence_quote"],
+                                old["evidence_quote_sha256"])
+            if anchor.matches(text):
+                continue
+            new, state = reanchor(anchor, text)
+            conn.execute(
+                "UPDATE status_overrides SET evidence_start = ?, evidence_end = ?, evidence_quote = ?,"
+                " evidence_quote_sha256 = ?, anchor_state = ? WHERE id = ?",
+                (new.start, new.end, new.quote, new.quote_sha256, state.value, old["id"]),
+            )
+            self._audit(conn, action="override_reanchored", who=old["author"], sha256=sha256,
+                        requirement_id=old["requirement_id"], old=self._override_dict(old),
+                        new={**self._override_dict(old), "evidence_start": new.start, "evidence_end": new.end,
+                             "evidence_quote": new.quote, "anchor_state": state.value})
+
     # ------------------------------------------------------------------ versions
 
     def link_version(self, new_sha256: str, previous_sha256: str, *, who: str = "") -> None:
@@ -1032,6 +1427,26 @@ class Store:
         except sqlite3.DatabaseError as exc:
             problems.append(f"database: {exc}")
         return problems
+
+
+_ANNOTATION_KEYS = (
+    "uid", "start_offset", "end_offset", "quote", "quote_sha256", "comment", "requirement_id", "author",
+    "created_at", "updated_at", "anchor_state",
+)
+_OVERRIDE_KEYS = (
+    "requirement_id", "status", "reason", "evidence_start", "evidence_end", "evidence_quote",
+    "evidence_quote_sha256", "author", "created_at", "updated_at", "anchor_state",
+)
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def _report_add(report: ReanchorReport, state: AnchorState, item: Annotation | StatusOverride) -> None:
+    {AnchorState.MOVED: report.moved, AnchorState.UNMATCHED: report.unmatched}.get(state, report.kept).append(item)
 
 
 def _clause_key(c: Clause) -> str:

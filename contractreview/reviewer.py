@@ -1,0 +1,141 @@
+"""The reviewer's word is final (issue #16): apply status overrides to an analysis and say so plainly.
+
+An override never rewrites what the engine found: the finding keeps the engine's status in
+``Finding.engine_status`` and carries the :class:`~contractreview.domain.StatusOverride` itself, so every
+screen and export can show both ("Engine: missing · Reviewer: satisfied, clause 9.2").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+from .domain import AnchorState, Analysis, Finding, ReviewerStatus, Status, StatusOverride, TextAnchor
+
+# The status a finding shows under a reviewer's override. "Not applicable" is no gap: it leaves the
+# flagged list like a satisfied requirement, and every label says "not applicable" (see ``status_words``).
+_AS_STATUS = {
+    ReviewerStatus.SATISFIED: Status.SATISFIED,
+    ReviewerStatus.WEAK: Status.WEAK,
+    ReviewerStatus.MISSING: Status.MISSING,
+    ReviewerStatus.NOT_APPLICABLE: Status.SATISFIED,
+}
+
+_ENGINE_WORDS = {
+    Status.SATISFIED: "satisfied",
+    Status.WEAK: "weak",
+    Status.MISSING: "missing",
+    Status.NEEDS_REVIEW: "needs review",
+}
+
+
+def status_for(status: ReviewerStatus | str) -> Status:
+    """The :class:`Status` a finding shows for a reviewer's status."""
+    return _AS_STATUS[ReviewerStatus(status)]
+
+
+def engine_words(finding: Finding) -> str:
+    """What the engine said, in plain words ("missing", "not checked")."""
+    status = finding.engine_status if finding.engine_status is not None else finding.status
+    if status is Status.NEEDS_REVIEW and finding.layer == "none":
+        return "not checked"
+    return _ENGINE_WORDS[status]
+
+
+def apply_overrides(analysis: Analysis, overrides: Mapping[str, StatusOverride]) -> Analysis:
+    """``analysis`` with the reviewer's status on every overridden finding (the engine's kept beside it).
+
+    Overrides for requirements the analysis does not have are ignored. An override whose evidence was
+    not found again in a revised version (``anchor_state == "unmatched"``) is attached but not applied:
+    the engine's status shows until the reviewer resolves it. Applying twice is the same as once.
+    """
+    if not overrides:
+        return analysis
+    from .place import place_of
+
+    base = engine_view(analysis)
+    doc = base.document
+    findings: list[Finding] = []
+    changed = False
+    for f in base.findings:
+        ov = overrides.get(f.requirement_id)
+        if ov is None:
+            findings.append(f)
+            continue
+        if ov.evidence is not None and not ov.place and doc.text and ov.evidence.matches(doc.text):
+            where = place_of(doc, base.clauses, ov.evidence.start, ov.evidence.end).where
+            ov = dataclasses.replace(ov, place="" if where == "the contract" else where)
+        status = status_for(ov.status) if ov.in_force else f.status
+        findings.append(dataclasses.replace(f, status=status, engine_status=f.status, override=ov))
+        changed = True
+    return dataclasses.replace(base, findings=tuple(findings)) if changed else analysis
+
+
+def engine_view(analysis: Analysis) -> Analysis:
+    """``analysis`` as the engine produced it: overrides removed, the engine's statuses back."""
+    if not any(f.override is not None for f in analysis.findings):
+        return analysis
+    findings = tuple(
+        dataclasses.replace(f, status=f.engine_status or f.status, engine_status=None, override=None)
+        if f.override is not None
+        else f
+        for f in analysis.findings
+    )
+    return dataclasses.replace(analysis, findings=findings)
+
+
+def status_words(finding: Finding) -> str:
+    """The status a person reads: the reviewer's where one is in force ("not applicable"), else the engine's."""
+    ov = finding.override
+    if ov is not None and ov.in_force:
+        return ov.status.label
+    return engine_words(finding)
+
+
+def describe_override(finding: Finding, *, reason: bool = False) -> str:
+    """The one plain-English line the GUI and exports show for an overridden finding, "" when there is none.
+
+    "Engine: missing · Reviewer: satisfied, clause 9.2"; with ``reason`` the reviewer's reason follows
+    ("… — reason: the clause on page 9 sets 72 hours"). An override waiting for the reviewer (its
+    evidence is not in this version) says so.
+    """
+    ov = finding.override
+    if ov is None:
+        return ""
+    text = f"Engine: {engine_words(finding)} · Reviewer: {ov.status.label}"
+    if ov.place:
+        text += f", {ov.place}"
+    if not ov.in_force:
+        text += " (its evidence is not in this version of the contract: to be confirmed by the reviewer)"
+    if reason and ov.reason:
+        text += f" — reason: {ov.reason}"
+    return text
+
+
+def _nearest(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
+    return min(spans, key=lambda sp: (abs(sp[0] - start), sp[0])) if spans else None
+
+
+def reanchor(anchor: TextAnchor, text: str) -> tuple[TextAnchor, AnchorState]:
+    """Find ``anchor``'s quote in ``text``: at its offsets (anchored), else exactly elsewhere, else with
+    whitespace normalised (moved; the occurrence nearest the old position), else (the old anchor, unmatched).
+    """
+    if anchor.matches(text):
+        return anchor, AnchorState.ANCHORED
+    quote = anchor.quote
+    spans: list[tuple[int, int]] = []
+    if quote:
+        i = text.find(quote)
+        while i >= 0:
+            spans.append((i, i + len(quote)))
+            i = text.find(quote, i + 1)
+    if not spans:
+        words = quote.split()
+        if words:
+            pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+            spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    best = _nearest(spans, anchor.start)
+    if best is None:
+        return anchor, AnchorState.UNMATCHED
+    return TextAnchor.of(text, *best), AnchorState.MOVED
