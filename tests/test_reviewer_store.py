@@ -267,3 +267,46 @@ def test_issue_16_override_for_an_unstored_document_is_refused(db_path: Path) ->
         store.save_analysis(make_analysis(doc, {"breach_notification": Status.WEAK}))
         with pytest.raises(StoreError, match="no stored review"):
             store.set_override("f" * 64, "breach_notification", "weak", "x")
+
+
+def test_issue_16_handover_round_trip_is_identical(tmp_path: Path) -> None:
+    v1 = contract_v1()
+    text, sha = v1.document.text, v1.document.sha256
+    with open_store(tmp_path / "alice.sqlite3") as alice:
+        rid = alice.save_analysis(v1)
+        alice.add_annotation(sha, _anchor(text, "targeted advertising"), "flat ban", author="Alice",
+                             requirement_id="no_targeted_ads")
+        alice.add_annotation(sha, _anchor(text, "undue delay"), "vague", author="Alice")
+        alice.set_override(sha, "no_targeted_ads", "satisfied", "7.1 bans it", author="Alice",
+                           evidence=_anchor(text, "shall not use student data for targeted advertising"))
+        alice.set_override(sha, "data_deletion", "not_applicable", "nothing stored", author="Alice")
+        mine = ([dataclasses.replace(a, id=0) for a in alice.annotations(sha)], alice.overrides(sha))
+        alice.export_review(rid, tmp_path / "h.json")
+    with open_store(tmp_path / "bob.sqlite3") as bob:
+        bob.import_review(tmp_path / "h.json")
+        theirs = ([dataclasses.replace(a, id=0) for a in bob.annotations(sha)], bob.overrides(sha))
+        assert theirs == mine
+        bob.import_review(tmp_path / "h.json")  # importing twice changes nothing
+        assert len(bob.annotations(sha)) == 2 and bob.overrides(sha) == mine[1]
+        actions = [h["action"] for h in bob.history(sha)]
+        assert "annotation_added" in actions and actions.count("annotation_imported") == 2
+        # A newer edit on Bob's side survives a re-import of Alice's older file.
+        first = bob.annotations(sha)[0]
+        bob.update_annotation(first.id, comment="Bob's newer comment", author="Bob")
+        bob.import_review(tmp_path / "h.json")
+        assert bob.annotations(sha)[0].comment == "Bob's newer comment"
+
+
+def test_issue_16_handover_with_a_damaged_override_is_refused(tmp_path: Path) -> None:
+    v1 = contract_v1()
+    with open_store(tmp_path / "a.sqlite3") as a:
+        rid = a.save_analysis(v1)
+        a.set_override(v1.document.sha256, "data_deletion", "weak", "why")
+        a.export_review(rid, tmp_path / "h.json")
+    data = json.loads((tmp_path / "h.json").read_text())
+    data["status_overrides"][0]["reason"] = ""
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with open_store(tmp_path / "b.sqlite3") as b:
+        with pytest.raises(StoreError, match="no reason"):
+            b.import_review(tmp_path / "bad.json")
+        assert b.list_reviews() == []

@@ -86,6 +86,61 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     add_db_option(q)
     q.set_defaults(func=cmd_key_term)
 
+    q = rs.add_parser(
+        "annotate",
+        help="comment on a passage of a review's document (optionally as evidence for a requirement)",
+        description=(
+            "Add, edit or delete a reviewer's annotation. The passage is given by its words (--quote, exact or "
+            "with any spacing; --occurrence N picks the Nth when they occur more than once) or by character "
+            "offsets (--start/--end). Annotations are kept by document across re-analyses and carried to revised "
+            "versions by 'reviews link'."
+        ),
+    )
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("--quote", default=None, help="the words of the passage")
+    q.add_argument("--occurrence", type=int, default=None, metavar="N", help="which occurrence of --quote (1 = first)")
+    q.add_argument("--start", type=int, default=None, help="start offset in the document text")
+    q.add_argument("--end", type=int, default=None, help="end offset in the document text")
+    q.add_argument("--comment", default=None, help="the reviewer's comment")
+    q.add_argument("--requirement", default=None, metavar="REQ",
+                   help="requirement id the passage is evidence for ('' with --edit unlinks)")
+    q.add_argument("--edit", type=int, default=None, metavar="AID", help="change annotation AID instead of adding")
+    q.add_argument("--delete", type=int, default=None, metavar="AID", help="delete annotation AID")
+    q.add_argument("--reviewer", default="", help="who (recorded as the author and in the audit log)")
+    add_db_option(q)
+    q.set_defaults(func=cmd_annotate)
+
+    q = rs.add_parser("annotations", help="the reviewer's annotations and overrides of a review's document")
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("--json", action="store_true", help="print JSON")
+    add_db_option(q)
+    q.set_defaults(func=cmd_annotations)
+
+    q = rs.add_parser(
+        "override",
+        help="set the reviewer's status for a requirement (the reviewer's word is final in every export)",
+        description=(
+            "Override the engine's status of one requirement: satisfied, weak, missing or not_applicable, with a "
+            "required --reason and optionally the passage that proves it (--evidence, like annotate's --quote)."
+        ),
+    )
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("requirement", metavar="REQ", help="requirement id")
+    q.add_argument("status", metavar="STATUS", help="satisfied | weak | missing | not_applicable")
+    q.add_argument("--reason", required=True, help="why (required; shown in every export)")
+    q.add_argument("--evidence", default=None, metavar="QUOTE", help="the words of the passage that proves it")
+    q.add_argument("--occurrence", type=int, default=None, metavar="N", help="which occurrence of --evidence")
+    q.add_argument("--reviewer", default="", help="who (recorded with the override and in the audit log)")
+    add_db_option(q)
+    q.set_defaults(func=cmd_override)
+
+    q = rs.add_parser("clear-override", help="withdraw the reviewer's status (the engine's shows again)")
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("requirement", metavar="REQ", help="requirement id")
+    q.add_argument("--reviewer", default="", help="who (recorded in the audit log)")
+    add_db_option(q)
+    q.set_defaults(func=cmd_clear_override)
+
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
     s = sub.add_parser("store", help="maintain the review database", description="Maintain the review database.")
@@ -189,13 +244,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from ..reviewer import describe_override
     from ..serialize import analysis_to_dict
 
     with _open(args) as store:
         summary = store.get_summary(args.id)
-        analysis = store.corrected(store.get_analysis(args.id))
+        analysis = store.reviewed(store.get_analysis(args.id))
         decisions = store.decisions(summary.sha256, current=analysis)
         previous = summary.previous_sha256
+        n_notes = len(store.annotations(summary.sha256))
     if args.json:
         data = analysis_to_dict(analysis)
         data["review_id"] = summary.id
@@ -226,10 +283,14 @@ def cmd_show(args: argparse.Namespace) -> int:
                 mark += " (EVIDENCE CHANGED since the decision)"
         print(f"[{f.status.value.upper():<9}] {f.requirement_id} ({f.severity.value}){mark}")
         # The explanation is the reviewer's reason (clause, page, rule, quoted words): shown in full.
+        if f.override is not None:
+            print(_wrapped(describe_override(f, reason=True)))
         if f.explanation:
             print(_wrapped(f.explanation))
         if d is not None and d.note:
             print(_wrapped(d.note, "note: "))
+    if n_notes:
+        print(f"{n_notes} annotation(s): 'contractreview reviews annotations {summary.id}'")
     return 0
 
 
@@ -342,7 +403,185 @@ def cmd_link(args: argparse.Namespace) -> int:
     with _open(args) as store:
         new, old = _resolve_sha(store, args.new), _resolve_sha(store, args.old)
         store.link_version(new, old)
+        report = store.carry_forward(new, old)
     print(f"Linked {new[:12]} as a revision of {old[:12]}")
+    if report.total:
+        print(f"Carried the reviewer's annotations and overrides forward: {len(report.kept)} in place, "
+              f"{len(report.moved)} re-anchored, {len(report.unmatched)} no longer found in the revision")
+        for item in report.unmatched:
+            print(f"  to resolve: {_item_line(item)}")
+    return 0
+
+
+def _item_line(item: Any) -> str:
+    """One line naming an annotation or an override and its quoted passage."""
+    from ..domain import Annotation
+
+    if isinstance(item, Annotation):
+        quote = _flat(item.anchor.quote)
+        return f"annotation {item.id} on “{quote[:80]}”: {one_line(item.comment)}"
+    ev = f" on “{_flat(item.evidence.quote)[:80]}”" if item.evidence is not None else ""
+    return f"override of {item.requirement_id} ({item.status.label}){ev}: {one_line(item.reason)}"
+
+
+def _locate(text: str, quote: str, occurrence: int | None, what: str) -> tuple[int, int]:
+    """Offsets of the words ``quote`` in ``text`` (exact, else any spacing); one clear error otherwise."""
+    from ..errors import InputError
+
+    words = quote.split()
+    if not words:
+        raise InputError(f"{what} is empty", quote)
+    spans: list[tuple[int, int]] = []
+    i = text.find(quote)
+    while i >= 0:
+        spans.append((i, i + len(quote)))
+        i = text.find(quote, i + 1)
+    if not spans:
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+        spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if not spans:
+        raise InputError(f"{what} is not in the document text", quote[:60])
+    if occurrence is None:
+        if len(spans) > 1:
+            raise InputError(f"{what} occurs {len(spans)} times; choose one with --occurrence N", quote[:60])
+        return spans[0]
+    if not 1 <= occurrence <= len(spans):
+        raise InputError(f"{what} occurs {len(spans)} time(s); --occurrence {occurrence} is not one of them",
+                         quote[:60])
+    return spans[occurrence - 1]
+
+
+def _document_text(analysis: Any) -> str:
+    from ..errors import InputError
+
+    if not analysis.document.text:
+        raise InputError("this review was stored without the document text; analyse the contract again",
+                         analysis.document.name)
+    return str(analysis.document.text)
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from ..domain import TextAnchor
+    from ..errors import InputError
+    from ..store import UNCHANGED
+
+    with _open(args) as store:
+        analysis = store.get_analysis(args.id)
+        sha = analysis.document.sha256
+        if args.delete is not None:
+            owned = {a.id for a in store.annotations(sha)}
+            if args.delete not in owned or not store.delete_annotation(args.delete, author=args.reviewer):
+                raise InputError(f"review {args.id}'s document has no annotation {args.delete}", "annotate")
+            print(f"Deleted annotation {args.delete}")
+            return 0
+        anchor = None
+        if args.quote is not None or args.start is not None or args.end is not None:
+            text = _document_text(analysis)
+            if args.quote is not None:
+                start, end = _locate(text, args.quote, args.occurrence, "--quote")
+            elif args.start is None or args.end is None:
+                raise InputError("give both --start and --end (or --quote)", "annotate")
+            else:
+                start, end = args.start, args.end
+            try:
+                anchor = TextAnchor.of(text, start, end)
+            except ValueError as exc:
+                raise InputError(str(exc), "annotate") from exc
+        try:
+            if args.edit is not None:
+                if args.edit not in {a.id for a in store.annotations(sha)}:
+                    raise InputError(f"review {args.id}'s document has no annotation {args.edit}", "annotate")
+                note = store.update_annotation(
+                    args.edit, comment=args.comment,
+                    requirement_id=UNCHANGED if args.requirement is None else (args.requirement or None),
+                    author=args.reviewer, anchor=anchor,
+                )
+                verb = "Updated"
+            else:
+                if anchor is None:
+                    raise InputError("say which passage: --quote WORDS or --start/--end", "annotate")
+                note = store.add_annotation(sha, anchor, args.comment or "", requirement_id=args.requirement or None,
+                                            author=args.reviewer)
+                verb = "Added"
+        except ValueError as exc:
+            raise InputError(str(exc), "annotate") from exc
+    print(f"{verb} annotation {note.id} on “{_flat(note.anchor.quote)[:80]}” ({note.anchor.start}–{note.anchor.end})")
+    return 0
+
+
+def cmd_annotations(args: argparse.Namespace) -> int:
+    from ..serialize import anchor_to_dict, override_to_dict
+
+    with _open(args) as store:
+        sha = store.get_summary(args.id).sha256
+        notes = store.annotations(sha)
+        overrides = store.overrides(sha)
+    if args.json:
+        _print_json({
+            "annotations": [
+                {"id": a.id, "anchor": anchor_to_dict(a.anchor), "comment": a.comment,
+                 "requirement_id": a.requirement_id, "author": a.author, "created_at": a.created_at,
+                 "updated_at": a.updated_at, "anchor_state": a.anchor_state}
+                for a in notes
+            ],
+            "overrides": {rid: override_to_dict(o) for rid, o in overrides.items()},
+        })
+        return 0
+    if not notes and not overrides:
+        print("No annotations or overrides.")
+        return 0
+    for a in notes:
+        state = "" if a.anchor_state == "anchored" else f" [{a.anchor_state}]"
+        req = f" -> {a.requirement_id}" if a.requirement_id else ""
+        who = f" ({a.author})" if a.author else ""
+        print(f"{a.id:>4}  {a.anchor.start}–{a.anchor.end}{state}{req}{who}")
+        print(_wrapped(a.anchor.quote, "“") + "”")
+        if a.comment:
+            print(_wrapped(a.comment, "comment: "))
+    for rid, o in overrides.items():
+        state = "" if o.anchor_state == "anchored" else f" [{o.anchor_state}]"
+        who = f" ({o.author})" if o.author else ""
+        print(f"override {rid}: {o.status.label}{state}{who}")
+        print(_wrapped(o.reason, "reason: "))
+        if o.evidence is not None:
+            print(_wrapped(o.evidence.quote, "evidence: “") + "”")
+    unresolved = sum(a.anchor_state == "unmatched" for a in notes) + sum(not o.in_force for o in overrides.values())
+    if unresolved:
+        print(f"{unresolved} no longer found in this version: resolve them (annotate --edit AID --quote …, "
+              "or override again)")
+    return 0
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    from ..domain import TextAnchor
+    from ..errors import InputError
+    from ..reviewer import describe_override
+
+    with _open(args) as store:
+        analysis = store.get_analysis(args.id)
+        sha = analysis.document.sha256
+        if analysis.finding(args.requirement) is None:
+            raise InputError(f"review {args.id} has no requirement '{args.requirement}'", "override")
+        evidence = None
+        if args.evidence is not None:
+            text = _document_text(analysis)
+            evidence = TextAnchor.of(text, *_locate(text, args.evidence, args.occurrence, "--evidence"))
+        try:
+            store.set_override(sha, args.requirement, args.status, args.reason, evidence=evidence,
+                               author=args.reviewer)
+        except ValueError as exc:
+            raise InputError(str(exc), "override") from exc
+        f = store.reviewed(analysis).finding(args.requirement)
+    print(f"{args.requirement}: {describe_override(f, reason=True)}")
+    return 0
+
+
+def cmd_clear_override(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        sha = store.get_summary(args.id).sha256
+        done = store.clear_override(sha, args.requirement, author=args.reviewer)
+    print(f"{args.requirement}: " + ("override withdrawn (the engine's status shows again)" if done
+                                     else "no override to withdraw"))
     return 0
 
 
@@ -352,7 +591,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         rows = store.history(sha, args.requirement)
     for h in rows:
         new = h["new"] or {}
-        what = new.get("decision") or new.get("previous_sha256") or new.get("review_id") or ""
+        what = new.get("decision") or new.get("status") or new.get("previous_sha256") or new.get("review_id") or ""
         who = f" {h['who']}" if h["who"] else ""
         req = f" {h['requirement_id']}" if h["requirement_id"] else ""
         print(f"{h['at'][:19].replace('T', ' ')}{who}: {h['action']}{req} {what}".rstrip())

@@ -1,7 +1,8 @@
 """Hand-over files: one JSON file carrying a review to a colleague's store (``contractreview/handover-v1``).
 
 The file holds the document record (with its text and layout, so highlights work without the
-contract), the ``analysis-v1`` object, the decisions and the document's audit history, and optionally
+contract), the ``analysis-v1`` object, the decisions, key-term corrections, the reviewer's annotations and
+status overrides (issue #16) and the document's audit history, and optionally
 the contract bytes (base64). Importing merges: a review already present (same ``uid``) is not
 duplicated, audit rows already present are skipped, and when both sides decided the same requirement
 differently the newest ``updated_at`` becomes current while both versions stay in the audit log.
@@ -17,11 +18,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain import KEY_TERMS, Decision
+from ..domain import KEY_TERMS, AnchorState, Decision, ReviewerStatus
 from ..errors import StoreError
 from ..privatefile import write_private_atomic
 from ..serialize import SCHEMA as ANALYSIS_SCHEMA
-from .repository import _parse_time, now_iso
+from .repository import _ANNOTATION_KEYS, _OVERRIDE_KEYS, _parse_time, now_iso
 
 if TYPE_CHECKING:  # pragma: no cover
     from .repository import Store
@@ -94,6 +95,15 @@ def export_review(store: Store, review_id: int, dest: Path, *, include_contract:
             store._correction_dict(c)
             for c in store._query("SELECT * FROM key_term_corrections WHERE sha256 = ? ORDER BY term", (sha,))
         ],
+        # The reviewer's annotations and status overrides (issue #16); older hand-over files have none.
+        "annotations": [
+            store._annotation_dict(a)
+            for a in store._query("SELECT * FROM annotations WHERE sha256 = ? ORDER BY start_offset, id", (sha,))
+        ],
+        "status_overrides": [
+            store._override_dict(o)
+            for o in store._query("SELECT * FROM status_overrides WHERE sha256 = ? ORDER BY requirement_id", (sha,))
+        ],
         "history": [
             {k: h[k] for k in ("uid", "at", "who", "action", "sha256", "requirement_id", "old_json", "new_json")}
             for h in store._query("SELECT * FROM audit_log WHERE sha256 = ? ORDER BY id", (sha,))
@@ -157,9 +167,29 @@ def _load(src: Path) -> dict[str, Any]:
             isinstance(c, dict) and c.get("term") in KEY_TERMS for c in corrections
         ):
             raise ValueError("key_term_corrections is not a list of key-term corrections")
+        _check_reviewer_records(data)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
         raise StoreError(f"is an incomplete or damaged hand-over file ({exc}).", src) from exc
     return data
+
+
+def _check_reviewer_records(data: dict[str, Any]) -> None:
+    """Annotations and overrides are complete and well-formed (raises ValueError naming what is not)."""
+    annotations, overrides = data.get("annotations", []), data.get("status_overrides", [])
+    if not isinstance(annotations, list) or not isinstance(overrides, list):
+        raise ValueError("annotations/status_overrides are not lists")
+    states = {s.value for s in AnchorState}
+    for a in annotations:
+        if not isinstance(a, dict) or not a.get("uid") or not isinstance(a.get("quote"), str):
+            raise ValueError("an annotation has no uid or quote")
+        if not (0 <= int(a["start_offset"]) <= int(a["end_offset"])) or a.get("anchor_state", "anchored") not in states:
+            raise ValueError(f"annotation {a['uid']} has a damaged anchor")
+    for o in overrides:
+        if not isinstance(o, dict) or not o.get("requirement_id") or not str(o.get("reason") or "").strip():
+            raise ValueError("a status override has no requirement or no reason")
+        ReviewerStatus(o["status"])
+        if o.get("anchor_state", "anchored") not in states:
+            raise ValueError(f"the override of {o['requirement_id']} has a damaged anchor state")
 
 
 def _contract_copy_path(store: Store, sha: str, name: str) -> Path:
@@ -275,6 +305,8 @@ def import_review(store: Store, src: Path) -> int:
             )
             store._audit(conn, action="key_term_correction_imported", who=c.get("reviewer") or "", sha256=sha,
                          requirement_id=f"key_term.{term}", new={**c, "from": src.name})
+        _merge_annotations(store, conn, sha, data.get("annotations", []), src.name)
+        _merge_overrides(store, conn, sha, data.get("status_overrides", []), src.name)
         store._audit(conn, action="review_imported", sha256=sha,
                      new={"review_id": review_id, "review_uid": review["uid"], "from": src.name})
     return review_id
@@ -290,3 +322,56 @@ def _put_decision(conn: Any, sha: str, rid: str, d: dict[str, Any]) -> None:
         (sha, rid, Decision(d["decision"]).value, d.get("note") or "", d.get("reviewer") or "",
          d.get("created_at") or stamp, d.get("updated_at") or stamp, d.get("evidence_text") or ""),
     )
+
+
+def _merge_annotations(store: Store, conn: Any, sha: str, annotations: list[dict[str, Any]], source: str) -> None:
+    """Annotations are matched by uid: a new one is added, a changed one takes the newer edit."""
+    for a in annotations:
+        theirs = {k: a.get(k) for k in _ANNOTATION_KEYS}
+        theirs["anchor_state"] = theirs["anchor_state"] or "anchored"
+        stamp = now_iso()
+        row = conn.execute("SELECT updated_at FROM annotations WHERE uid = ?", (theirs["uid"],)).fetchone()
+        if row is not None and _parse_time(row[0]) >= _parse_time(theirs["updated_at"] or ""):
+            continue  # ours is as new or newer; theirs stays in the imported history
+        conn.execute(
+            "INSERT INTO annotations (uid, sha256, start_offset, end_offset, quote, quote_sha256, comment,"
+            " requirement_id, author, created_at, updated_at, anchor_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(uid) DO UPDATE SET start_offset = excluded.start_offset, end_offset = excluded.end_offset,"
+            " quote = excluded.quote, quote_sha256 = excluded.quote_sha256, comment = excluded.comment,"
+            " requirement_id = excluded.requirement_id, updated_at = excluded.updated_at,"
+            " anchor_state = excluded.anchor_state",
+            (theirs["uid"], sha, int(theirs["start_offset"]), int(theirs["end_offset"]), theirs["quote"],
+             theirs["quote_sha256"] or "", theirs["comment"] or "", theirs["requirement_id"] or None,
+             theirs["author"] or "", theirs["created_at"] or stamp, theirs["updated_at"] or stamp,
+             theirs["anchor_state"]),
+        )
+        store._audit(conn, action="annotation_imported", who=theirs["author"] or "", sha256=sha,
+                     requirement_id=theirs["requirement_id"], new={**theirs, "from": source})
+
+
+def _merge_overrides(store: Store, conn: Any, sha: str, overrides: list[dict[str, Any]], source: str) -> None:
+    """One override per requirement: the newer of ours and theirs stays current (both are in the history)."""
+    for o in overrides:
+        theirs = {k: o.get(k) for k in _OVERRIDE_KEYS}
+        rid = theirs["requirement_id"]
+        row = conn.execute(
+            "SELECT updated_at FROM status_overrides WHERE sha256 = ? AND requirement_id = ?", (sha, rid)
+        ).fetchone()
+        if row is not None and _parse_time(row[0]) >= _parse_time(theirs["updated_at"] or ""):
+            continue
+        stamp = now_iso()
+        conn.execute(
+            "INSERT INTO status_overrides (sha256, requirement_id, status, reason, evidence_start, evidence_end,"
+            " evidence_quote, evidence_quote_sha256, author, created_at, updated_at, anchor_state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256, requirement_id) DO UPDATE SET"
+            " status = excluded.status, reason = excluded.reason, evidence_start = excluded.evidence_start,"
+            " evidence_end = excluded.evidence_end, evidence_quote = excluded.evidence_quote,"
+            " evidence_quote_sha256 = excluded.evidence_quote_sha256, author = excluded.author,"
+            " created_at = excluded.created_at, updated_at = excluded.updated_at, anchor_state = excluded.anchor_state",
+            (sha, rid, ReviewerStatus(theirs["status"]).value, str(theirs["reason"]).strip(),
+             theirs["evidence_start"], theirs["evidence_end"], theirs["evidence_quote"],
+             theirs["evidence_quote_sha256"], theirs["author"] or "", theirs["created_at"] or stamp,
+             theirs["updated_at"] or stamp, theirs["anchor_state"] or "anchored"),
+        )
+        store._audit(conn, action="override_imported", who=theirs["author"] or "", sha256=sha, requirement_id=rid,
+                     new={**theirs, "from": source})
