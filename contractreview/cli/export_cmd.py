@@ -153,6 +153,17 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
     return analysis, decisions, None, path
 
 
+def _annotations(analysis, args: argparse.Namespace) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """The reviewer's annotations of the analysed document (none without a review database)."""
+    db = _db_path(args)
+    if not db.exists():
+        return []
+    from ..store import open_store
+
+    with open_store(db) as store:
+        return store.annotations(analysis.document.sha256)
+
+
 def _format_for(asked: str | None, out: Path | None) -> str:
     """The export format from --format and the output name, refusing a name that contradicts it
     (a DOCX written as 'summary.txt' or a PDF as 'report.docx' opens in the wrong program)."""
@@ -257,12 +268,14 @@ def run(args: argparse.Namespace) -> int:
                 "the original contract of this review is not at its recorded place; export with the file path instead.",
                 source or analysis.document.name,
             )
+        notes = _annotations(analysis, args)  # the reviewer's annotations become comments / notes (#16)
         if args.password and source.suffix.lower() == ".pdf":
             from ..export.annotated_pdf import annotate_pdf
 
-            written = annotate_pdf(analysis, decisions, meta, source, dest, password=args.password)[0]
+            written = annotate_pdf(analysis, decisions, meta, source, dest, password=args.password,
+                                   annotations=notes)[0]
         else:
-            written = export_annotated(analysis, decisions, meta, source, dest)
+            written = export_annotated(analysis, decisions, meta, source, dest, annotations=notes)
     elif fmt == "request":
         written = export_change_request(analysis, decisions, meta, dest)
     else:

@@ -8,10 +8,10 @@ ever read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..domain import Analysis, ReportMeta, ReviewDecision
+from ..domain import Analysis, Annotation, ReportMeta, ReviewDecision
 from ..errors import ExportError
 
 REPORT_FORMATS = ("docx", "pdf", "html", "md", "csv", "json")
@@ -90,8 +90,12 @@ def export_annotated(
     dest: Path,
     *,
     password: str | None = None,
+    annotations: Sequence[Annotation] = (),
 ) -> Path:
     """Write a commented (DOCX) or highlighted (PDF) copy of ``source``; ``source`` is never modified.
+
+    ``annotations`` (the reviewer's, from ``Store.annotations``) become Word comments on their selected
+    words / notes on their highlighted text, beside the engine's findings (issue #16).
 
     The file is re-read once through the ingest reader and must still be the analysed document
     (:func:`~contractreview.ingest.vetted_bytes`); the annotators open those bytes, not the path.
@@ -117,11 +121,12 @@ def export_annotated(
     if is_pdf:
         from .annotated_pdf import annotate_pdf
 
-        return annotate_pdf(analysis, decisions, meta, source, Path(dest), password=password, data=data)[0]
+        return annotate_pdf(analysis, decisions, meta, source, Path(dest), password=password, data=data,
+                            annotations=annotations)[0]
     if head.startswith(b"PK"):
         from .annotated_docx import annotate_docx
 
-        return annotate_docx(analysis, decisions, meta, source, Path(dest), data=data)[0]
+        return annotate_docx(analysis, decisions, meta, source, Path(dest), data=data, annotations=annotations)[0]
     raise ExportError(
         "annotated copies can be made of PDF and DOCX contracts only; export a report instead.", source
     )

@@ -10,16 +10,16 @@ comment anchors to, so :func:`annotate_docx` returns its own map of anchors.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain import Analysis, ReportMeta, ReviewDecision
+from ..domain import Analysis, Annotation, ReportMeta, ReviewDecision
 from ..errors import ExportError
 from ._atomic import save_docx, write_atomic
 from ._locate import Locator
 from ._text import xml_safe
-from .model import ReportItem, build_report, not_checked_lines
+from .model import ReportItem, build_report, comment_lines_for, not_checked_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,8 @@ class CommentAnchor:
     comment_id: int
     first_paragraph: int  # index among the document's paragraphs in body order (tables included)
     last_paragraph: int
+    annotation_id: int | None = None  # the reviewer's annotation this comment carries (issue #16)
+    text: str = ""  # the words the comment is on, for a reviewer's mark (its selection exactly, where found)
 
 
 def initials(name: str) -> str:
@@ -36,19 +38,7 @@ def initials(name: str) -> str:
 
 def comment_lines(item: ReportItem) -> list[str]:
     """The text of a finding's comment, one entry per comment paragraph."""
-    lines = [f"{item.title}: {item.status_label} ({item.severity_label} severity)"]
-    if item.reason:
-        lines.append(item.reason)
-    lines.append(f"Reviewer decision: {item.decision_text}")
-    if item.note:
-        lines.append(f"Note: {item.note}")
-    if item.suggested_language:
-        lines.append(f"Suggested language: {item.suggested_language}")
-    if item.vendor_question:
-        lines.append(f"Question for the vendor: {item.vendor_question}")
-    if item.citations:
-        lines.append("Sources: " + "; ".join(item.citations))
-    return lines
+    return comment_lines_for(item)
 
 
 def body_paragraphs(document) -> list:  # type: ignore[no-untyped-def]
@@ -97,8 +87,13 @@ def annotate_docx(
     dest: Path,
     *,
     data: bytes | None = None,
+    annotations: Sequence[Annotation] = (),
 ) -> tuple[Path, list[CommentAnchor]]:
     """Write the commented copy; returns the path and where each comment was anchored.
+
+    ``annotations``: the reviewer's annotations of the document; each becomes a Word comment on its
+    selected words (author = the annotation's author), and an overridden status with evidence a comment on
+    that evidence, beside the engine's findings.
 
     ``data``: the contract's bytes as vetted by :func:`~contractreview.ingest.vetted_bytes` (read here
     through it when not given). python-docx only ever sees bytes the ingest reader accepted (zip members
@@ -141,7 +136,19 @@ def annotate_docx(
             c = _add(document, runs, comment_lines(item), author)
             anchors.append(CommentAnchor(item.requirement_id, c.comment_id, first, last))
 
-    if unplaced or model.not_checked:
+    from ._reviewer_marks import reviewer_marks
+
+    marks, reviewer_summary = reviewer_marks(analysis, model, annotations, author)
+    for mark in marks:
+        hit = locator.locate(mark.quote, mark.start)
+        if hit is None:
+            reviewer_summary.append(f"{mark.subject}: {' '.join(mark.lines)} (on “{' '.join(mark.quote.split())[:80]}”)")
+            continue
+        runs, words = _selection_runs(paras, hit[0], hit[1], mark, analysis.document.text)
+        c = _add(document, runs, list(mark.lines), mark.author)
+        anchors.append(CommentAnchor(mark.requirement_id, c.comment_id, hit[0], hit[1], mark.annotation_id, words))
+
+    if unplaced or model.not_checked or reviewer_summary:
         items = {i.requirement_id: i for i in model.flagged}
         lines = []
         if unplaced:
@@ -152,6 +159,7 @@ def annotate_docx(
                 f"{i.number}. {i.title}: {i.status_label} ({i.severity_label}) — {i.decision_text}"
             )
         lines += not_checked_lines(model)
+        lines += reviewer_summary
         lines.append("Not legal advice.")
         target = next((k for k, p in enumerate(paras) if p.text.strip()), 0) if paras else None
         if target is not None:
@@ -162,6 +170,71 @@ def annotate_docx(
     strip_remote_references(document)
     path = write_atomic(Path(dest), save_docx(document), refuse=(source,))
     return path, anchors
+
+
+def _split_run(run, at: int):  # type: ignore[no-untyped-def]
+    """Split a plain text run at character ``at``; returns the right-hand run (same formatting)."""
+    import copy
+
+    from docx.text.run import Run
+
+    text = run.text
+    right = copy.deepcopy(run._r)
+    run._r.addnext(right)
+    right_run = Run(right, run._parent)
+    run.text = text[:at]
+    right_run.text = text[at:]
+    return right_run
+
+
+def _is_plain(run) -> bool:  # type: ignore[no-untyped-def]
+    """A run holding only formatting and text (no fields, drawings, tabs or breaks) can be split safely."""
+    from docx.oxml.ns import qn
+
+    return all(child.tag in (qn("w:rPr"), qn("w:t")) for child in run._r)
+
+
+def _selection_runs(paras: list, first: int, last: int, mark, full_text: str):  # type: ignore[no-untyped-def]
+    """The runs covering exactly ``mark``'s words in paragraphs ``first``..``last`` (splitting runs at the
+    selection's edges where they are plain text), and those words; the whole paragraphs when the words
+    cannot be pinned down."""
+    from ._reviewer_marks import span_in
+
+    texts = [p.text for p in paras[first : last + 1]]
+    joined = "\n".join(texts)
+    span = span_in(joined, mark, full_text)
+    whole = _range_runs(paras, first, last) or [paras[first].add_run("")]
+    if span is None:
+        return whole, joined
+    # Runs of the range with their offsets in ``joined`` (paragraphs joined by one newline).
+    located: list[tuple[int, int, object]] = []
+    base = 0
+    for k, p in enumerate(paras[first : last + 1]):
+        pos = base
+        runs = _runs(p)
+        if sum(len(r.text) for r in runs) != len(texts[k]):
+            return whole, joined  # text outside runs (fields, content controls): keep whole paragraphs
+        for r in runs:
+            located.append((pos, pos + len(r.text), r))
+            pos += len(r.text)
+        base += len(texts[k]) + 1
+    start, end = span
+    chosen = []
+    for s0, e0, r in located:
+        if e0 <= start or s0 >= end or s0 == e0:
+            continue
+        if not _is_plain(r):
+            chosen.append(r)
+            continue
+        if s0 < start:
+            r = _split_run(r, start - s0)
+            s0 = start
+        if e0 > end:
+            _split_run(r, end - s0)
+        chosen.append(r)
+    if not chosen:
+        return whole, joined
+    return chosen, "".join(r.text for r in chosen)
 
 
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -202,6 +275,11 @@ def strip_remote_references(document) -> list[str]:  # type: ignore[no-untyped-d
 
 
 def write_annotated_docx(
-    analysis: Analysis, decisions: Mapping[str, ReviewDecision], meta: ReportMeta, source: Path, dest: Path
+    analysis: Analysis,
+    decisions: Mapping[str, ReviewDecision],
+    meta: ReportMeta,
+    source: Path,
+    dest: Path,
+    annotations: Sequence[Annotation] = (),
 ) -> Path:
-    return annotate_docx(analysis, decisions, meta, source, dest)[0]
+    return annotate_docx(analysis, decisions, meta, source, dest, annotations=annotations)[0]

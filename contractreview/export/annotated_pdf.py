@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain import Analysis, BBox, Evidence, ReportMeta, ReviewDecision
+from ..domain import Analysis, Annotation, BBox, Evidence, ReportMeta, ReviewDecision
 from ..errors import ExportError
 from ._atomic import write_atomic
 from ._locate import tokens
@@ -23,6 +23,7 @@ from .model import build_report, not_checked_lines
 
 # Highlight colours by status: red for missing-ish, amber for weak, blue-grey for needs review.
 _COLOURS = {"missing": "ff6666", "weak": "ffcc33", "needs_review": "99aacc"}
+_REVIEWER_COLOUR = "88dd99"  # the reviewer's own notes and evidence: green
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class PdfHighlight:
     requirement_id: str
     page: int  # 1-based
     rect: tuple[float, float, float, float]  # PDF user space, bottom-left origin
+    annotation_id: int | None = None  # the reviewer's annotation this note carries (issue #16)
 
 
 def _appearance(writer, rect, boxes, colour: str):  # type: ignore[no-untyped-def]
@@ -93,6 +95,42 @@ def _search_boxes(pdf, ev: Evidence) -> list[tuple[int, BBox]]:  # type: ignore[
     return []
 
 
+def _place_highlight(  # type: ignore[no-untyped-def]
+    writer, page_no: int, page_boxes: list[BBox], colour: str, note: str, author: str, subject: str, name: str
+) -> tuple[float, float, float, float]:
+    """One highlight over ``page_boxes`` (top-left-origin points) with its note and closed pop-up; its rect."""
+    from pypdf.annotations import Highlight, Popup
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    page = writer.pages[page_no - 1]
+    mb = page.mediabox
+    left, top = float(mb.left), float(mb.top)
+    quads: list[FloatObject] = []
+    page_boxes_pdf: list[tuple[float, float, float, float]] = []
+    for b in page_boxes:
+        x0, x1 = left + b.x0, left + b.x1
+        y_top, y_bot = top - b.top, top - b.bottom
+        page_boxes_pdf.append((x0, y_bot, x1, y_top))
+        quads += [FloatObject(v) for v in (x0, y_top, x1, y_top, x0, y_bot, x1, y_bot)]
+    rect = (
+        min(b[0] for b in page_boxes_pdf),
+        min(b[1] for b in page_boxes_pdf),
+        max(b[2] for b in page_boxes_pdf),
+        max(b[3] for b in page_boxes_pdf),
+    )
+    hl = Highlight(rect=rect, quad_points=ArrayObject(quads), highlight_color=colour, printing=True)
+    hl[NameObject("/AP")] = _appearance(writer, rect, page_boxes_pdf, colour)
+    hl[NameObject("/Contents")] = _pdf_text(note)
+    hl[NameObject("/T")] = _pdf_text(author)
+    hl[NameObject("/Subj")] = _pdf_text(subject)
+    hl[NameObject("/NM")] = _pdf_text(name)
+    ref = writer.add_annotation(page_number=page_no - 1, annotation=hl)
+    right = float(mb.right)
+    popup_rect = (max(left, right - 220), max(float(mb.bottom), rect[3] - 140), right - 10, rect[3])
+    writer.add_annotation(page_number=page_no - 1, annotation=Popup(rect=popup_rect, parent=ref, open=False))
+    return rect
+
+
 def annotate_pdf(
     analysis: Analysis,
     decisions: Mapping[str, ReviewDecision],
@@ -102,15 +140,19 @@ def annotate_pdf(
     *,
     password: str | None = None,
     data: bytes | None = None,
+    annotations: Sequence[Annotation] = (),
 ) -> tuple[Path, list[PdfHighlight]]:
     """Write the highlighted copy; returns the path and every highlight placed.
+
+    ``annotations``: the reviewer's annotations of the document; each becomes a note on its highlighted
+    text (author = the annotation's author), as does an overridden status's evidence (issue #16).
 
     ``data``: the contract's bytes as vetted by :func:`~contractreview.ingest.vetted_bytes` (read here
     through it when not given); the file is never opened by path by pypdf or pdfplumber.
     """
     from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Highlight, Popup, Text
-    from pypdf.generic import ArrayObject, FloatObject, NameObject
+    from pypdf.annotations import Text
+    from pypdf.generic import NameObject
 
     from ..ingest.sniff import pdf_header_offset
     from ._source import analysed_bytes
@@ -162,59 +204,42 @@ def annotate_pdf(
                     if 1 <= page_no <= len(writer.pages):
                         by_page.setdefault(page_no, []).append(box)
                 for page_no, page_boxes in by_page.items():
-                    page = writer.pages[page_no - 1]
-                    mb = page.mediabox
-                    left, top = float(mb.left), float(mb.top)
-                    quads: list[FloatObject] = []
-                    xs0: list[float] = []
-                    ys0: list[float] = []
-                    xs1: list[float] = []
-                    ys1: list[float] = []
-                    page_boxes_pdf: list[tuple[float, float, float, float]] = []
-                    for b in page_boxes:
-                        x0, x1 = left + b.x0, left + b.x1
-                        y_top, y_bot = top - b.top, top - b.bottom
-                        page_boxes_pdf.append((x0, y_bot, x1, y_top))
-                        quads += [FloatObject(v) for v in (x0, y_top, x1, y_top, x0, y_bot, x1, y_bot)]
-                        xs0.append(x0)
-                        xs1.append(x1)
-                        ys0.append(y_bot)
-                        ys1.append(y_top)
-                    rect = (min(xs0), min(ys0), max(xs1), max(ys1))
-                    hl = Highlight(
-                        rect=rect,
-                        quad_points=ArrayObject(quads),
-                        highlight_color=_COLOURS.get(item.status.value, "ffcc33"),
-                        printing=True,
-                    )
-                    colour = _COLOURS.get(item.status.value, "ffcc33")
-                    hl[NameObject("/AP")] = _appearance(writer, rect, page_boxes_pdf, colour)
-                    hl[NameObject("/Contents")] = _pdf_text(note)
-                    hl[NameObject("/T")] = _pdf_text(author)
-                    hl[NameObject("/Subj")] = _pdf_text(f"{item.title} ({item.status_label})")
-                    hl[NameObject("/NM")] = _pdf_text(
-                        f"contractreview-{item.number}-{page_no}-{len(placed)}"  # no ids in the file (#18)
-                    )
-                    ref = writer.add_annotation(page_number=page_no - 1, annotation=hl)
-                    right = float(mb.right)
-                    popup_rect = (
-                        max(left, right - 220),
-                        max(float(mb.bottom), rect[3] - 140),
-                        right - 10,
-                        rect[3],
-                    )
-                    writer.add_annotation(
-                        page_number=page_no - 1, annotation=Popup(rect=popup_rect, parent=ref, open=False)
+                    rect = _place_highlight(
+                        writer, page_no, page_boxes, _COLOURS.get(item.status.value, "ffcc33"), note, author,
+                        f"{item.title} ({item.status_label})",
+                        f"contractreview-{item.number}-{page_no}-{len(placed)}",  # no ids in the file (#18)
                     )
                     placed.append(PdfHighlight(item.requirement_id, page_no, rect))
                     any_box = True
             if not any_box:
                 unplaced.append(item.requirement_id)
+        from ._reviewer_marks import reviewer_marks
+
+        marks, reviewer_summary = reviewer_marks(analysis, model, annotations, author)
+        for n, mark in enumerate(marks, 1):
+            ev = Evidence(mark.quote, mark.start, mark.end, doc.page_at(mark.start) if doc.blocks else 1)
+            boxes = list(doc.boxes_for(mark.start, mark.end) if doc.text else ())
+            if not boxes:
+                if plumber is None:
+                    import pdfplumber
+
+                    plumber = pdfplumber.open(io.BytesIO(data), password=password or "")
+                boxes = _search_boxes(plumber, ev)
+            by_page = {}
+            for page_no, box in boxes:
+                if 1 <= page_no <= len(writer.pages):
+                    by_page.setdefault(page_no, []).append(box)
+            if not by_page:
+                reviewer_summary.append(f"{mark.subject}: {' '.join(mark.lines)}")
+            for page_no, page_boxes in by_page.items():
+                rect = _place_highlight(writer, page_no, page_boxes, _REVIEWER_COLOUR, "\n".join(mark.lines),
+                                        mark.author, mark.subject, f"contractreview-reviewer-{n}-{page_no}")
+                placed.append(PdfHighlight(mark.requirement_id, page_no, rect, mark.annotation_id))
     finally:
         if plumber is not None:
             plumber.close()
 
-    if (unplaced or model.not_checked) and len(writer.pages):
+    if (unplaced or model.not_checked or reviewer_summary) and len(writer.pages):
         items = {i.requirement_id: i for i in model.flagged}
         lines = []
         if unplaced:
@@ -226,6 +251,7 @@ def annotate_pdf(
             for r in unplaced
         ]
         lines += not_checked_lines(model)
+        lines += reviewer_summary
         lines.append("Not legal advice.")
         mb = writer.pages[0].mediabox
         rect = (float(mb.left) + 10, float(mb.top) - 34, float(mb.left) + 34, float(mb.top) - 10)

@@ -90,7 +90,8 @@ def build_change_request(analysis: Analysis, decisions: Mapping[str, ReviewDecis
                 document.add_paragraph(_x(q.display), style="Quote")
         else:
             p.add_run("does not address this.")
-        if i.reason and i.quotes:  # "does not address this" already says why for missing ones
+        # "does not address this" already says why for missing ones; a reviewer's status always says why.
+        if i.reason and (i.quotes or i.overridden):
             p = document.add_paragraph()
             p.add_run("Why: ").bold = True
             p.add_run(_x(i.reason))

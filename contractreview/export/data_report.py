@@ -32,6 +32,10 @@ CSV_COLUMNS = (
     "suggested_language",
     "vendor_question",
     "confidence",
+    # issue #16, last so that older spreadsheets keep their column positions: ``status`` is the reviewer's
+    # where one is set ("not_applicable" included), these say what the engine said and why the reviewer differs
+    "engine_status",
+    "reviewer_override",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,7 +54,7 @@ def _row(i: ReportItem) -> list[str]:
         i.title,
         i.category,
         i.severity.value,
-        i.status.value,
+        i.reviewer_status or i.status.value,
         i.decision_value,
         i.note,
         i.decided_by,
@@ -63,6 +67,8 @@ def _row(i: ReportItem) -> list[str]:
         i.suggested_language,
         i.vendor_question,
         f"{i.confidence:.2f}",
+        i.engine_status or i.status.value,
+        f"{i.override_text} — reason: {i.override_reason}" if i.override_text else "",
     ]
 
 
@@ -83,6 +89,9 @@ def _key_term_row(k: KeyTermRow) -> list[str]:
         k.quote.text if k.quote else "",
         k.threshold,
         f"{k.value}. {k.finding}",
+        "",
+        "",
+        "",
         "",
         "",
     ]

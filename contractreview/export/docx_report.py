@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ._atomic import save_docx, write_atomic
 from ._text import xml_safe as _x
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
 
 
 def _table(document, header: list[str] | None, rows: list[list[str]], widths=None):  # type: ignore[no-untyped-def]
@@ -163,12 +163,20 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
         for item in model.not_checked:
             _item(document, item)
 
+    if model.overridden:
+        _keep_next(document.add_heading(f"{REVIEWER_HEADING} ({len(model.overridden)})", level=1))
+        document.add_paragraph(REVIEWER_INTRO)
+        for i in model.overridden:
+            p = document.add_paragraph(style="List Bullet")
+            p.add_run(_x(f"{i.title}: ")).bold = True
+            p.add_run(_x(i.override_sentence))
+
     _keep_next(document.add_heading(f"Satisfied protections ({len(model.satisfied)})", level=1))
     if model.satisfied:
         _table(
             document,
             ["Protection", "Severity", "Where"],
-            [[i.title, i.severity_label, i.where] for i in model.satisfied],
+            [[i.listed_title, i.severity_label, i.where] for i in model.satisfied],
             widths=[3.0, 0.8, 2.2],
         )
     else:

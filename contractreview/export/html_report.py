@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from ._atomic import write_text_atomic
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
 
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;max-width:52em;margin:2em auto;color:#222;line-height:1.4}
@@ -112,8 +112,15 @@ def render_html(model: ReportModel) -> str:
             f"<h2>{_e(NOT_CHECKED_HEADING)} ({len(model.not_checked)})</h2>\n<p>{_e(NOT_CHECKED_INTRO)}</p>\n"
             + "\n".join(_item_html(i) for i in model.not_checked)
         )
+    reviewer = ""
+    if model.overridden:
+        reviewer = (
+            f"<h2>{_e(REVIEWER_HEADING)} ({len(model.overridden)})</h2>\n<p>{_e(REVIEWER_INTRO)}</p>\n<ul class=\"reviewer\">"
+            + "".join(f"<li><b>{_e(i.title)}:</b> {_e(i.override_sentence)}</li>" for i in model.overridden)
+            + "</ul>\n"
+        )
     satisfied = "\n".join(
-        f'<li id="ok-{k}">{_e(i.title)} '
+        f'<li id="ok-{k}">{_e(i.listed_title)} '
         f"<small>({_e(i.severity_label.lower())}{'; ' + _e(i.where) if i.quotes else ''})</small></li>"
         for k, i in enumerate(model.satisfied, 1)
     )
@@ -156,7 +163,7 @@ def render_html(model: ReportModel) -> str:
 <h2>Missing and weak protections ({len(model.flagged)})</h2>
 {flagged}
 {not_checked}
-<h2>Satisfied protections ({len(model.satisfied)})</h2>
+{reviewer}<h2>Satisfied protections ({len(model.satisfied)})</h2>
 <ul class="satisfied">
 {satisfied}
 </ul>

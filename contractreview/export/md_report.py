@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..engine.grader import confidence_text
 from ._atomic import write_text_atomic
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
 
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 
@@ -87,9 +87,12 @@ def render_markdown(model: ReportModel) -> str:
         out += [f"## {NOT_CHECKED_HEADING} ({len(model.not_checked)})", "", _esc(NOT_CHECKED_INTRO), ""]
         for item in model.not_checked:
             out += _item_md(item)
+    if model.overridden:
+        out += [f"## {REVIEWER_HEADING} ({len(model.overridden)})", "", _esc(REVIEWER_INTRO), ""]
+        out += [f"- **{_esc(i.title)}:** {_esc(i.override_sentence)}" for i in model.overridden] + [""]
     out += [f"## Satisfied protections ({len(model.satisfied)})", ""]
     for i in model.satisfied:
-        out.append(f"- {_esc(i.title)} ({i.severity_label.lower()})" + (f" — {_esc(i.where)}" if i.where else ""))
+        out.append(f"- {_esc(i.listed_title)} ({i.severity_label.lower()})" + (f" — {_esc(i.where)}" if i.where else ""))
     out += ["", "---", "", f"*{_esc(model.disclaimer)}*", ""]
     if model.technical_appendix:
         out += ["## Technical appendix (for the review team)", ""]

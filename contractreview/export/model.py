@@ -41,6 +41,12 @@ NOT_CHECKED_INTRO = (
 # Flagged findings: most severe first, then the worst status, then the profile's own order.
 _STATUS_ORDER = {Status.MISSING: 0, Status.WEAK: 1, Status.NEEDS_REVIEW: 2, Status.SATISFIED: 3}
 
+REVIEWER_HEADING = "The reviewer's status"
+REVIEWER_INTRO = (
+    "For these protections the reviewer's status replaces the automated review's; each line says what the "
+    "automated review found, what the reviewer decided, and why."
+)
+
 STATUS_LABELS = {
     Status.MISSING: "Missing",
     Status.WEAK: "Weak",
@@ -48,6 +54,12 @@ STATUS_LABELS = {
     Status.SATISFIED: "Satisfied",
 }
 SEVERITY_LABELS = {Severity.HIGH: "High", Severity.MEDIUM: "Medium", Severity.LOW: "Low"}
+REVIEWER_LABELS = {
+    "satisfied": "Satisfied",
+    "weak": "Weak",
+    "missing": "Missing",
+    "not_applicable": "Not applicable",
+}
 
 
 _LINE_WRAP = re.compile(r"[ \t]*(?<!\n)\n(?!\n)[ \t]*")
@@ -113,6 +125,15 @@ class ReportItem:
     reason: str = ""  # the explanation in plain language (contractreview.plain), for documents people read
     technical: tuple[str, ...] = ()  # rule ids, layer, the engine's explanation: technical appendix only
     confidence: float = 1.0  # calibrated probability that the status is right (issue #14)
+    # A reviewer's status override (issue #16): the reviewer's status is ``status`` (and the section the
+    # item is in); ``reviewer_status`` is the ReviewerStatus value ("not_applicable" shows as such),
+    # ``engine_status`` what the engine said, ``override_text`` the one line every export prints.
+    reviewer_status: str = ""
+    engine_status: str = ""
+    override_text: str = ""
+    override_reason: str = ""
+    overridden_by: str = ""
+    overridden_at: str = ""
 
     def quotes_by_place(self) -> list[tuple[Quote, bool]]:
         """The quotes, each with True when its place differs from the quote before (print the label then)."""
@@ -129,7 +150,27 @@ class ReportItem:
 
     @property
     def status_label(self) -> str:
+        if self.reviewer_status:
+            return f"{REVIEWER_LABELS.get(self.reviewer_status, STATUS_LABELS[self.status])} (reviewer)"
         return STATUS_LABELS[self.status]
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.reviewer_status)
+
+    @property
+    def listed_title(self) -> str:
+        """The title as listed among satisfied protections: marked when it is there by the reviewer's word."""
+        return f"{self.title} ({self.status_label})" if self.overridden else self.title
+
+    @property
+    def override_sentence(self) -> str:
+        """ "Engine: missing · Reviewer: satisfied, clause 9.2 — reason: … (Rhea, 2026-12-07)"; "" without."""
+        if not self.override_text:
+            return ""
+        text = f"{self.override_text} — reason: {self.override_reason}"
+        who = ", ".join(x for x in (self.overridden_by, local_date(self.overridden_at) if self.overridden_at else "") if x)
+        return f"{text} ({who})" if who else text
 
     @property
     def no_evidence_text(self) -> str:
@@ -212,6 +253,11 @@ class ReportModel:
     profile_label: str = ""  # "New York (Education Law 2-d, 8 NYCRR Part 121)"; the id when unknown
     technical_appendix: bool = False
     terms: ContractTerms = field(default_factory=ContractTerms)  # names used in suggested language
+
+    @property
+    def overridden(self) -> tuple[ReportItem, ...]:
+        """Every item with a reviewer's status override, in report order (issue #16)."""
+        return tuple(i for i in (*self.flagged, *self.not_checked, *self.satisfied) if i.override_text)
 
     def key_term_rows(self) -> tuple[list[str], list[list[str]]]:
         """The key-terms table shown at the top of every gap summary: header row and one row per term."""
@@ -300,9 +346,21 @@ def _item(
     from ..plain import plain_reason, technical_lines
     from ..vocabulary import apply_terms
 
+    from ..reviewer import describe_override
+
     terms = terms or ContractTerms()
     # The engine may cite the same span twice (e.g. for two rules); quote it once.
-    quotes = tuple(dict.fromkeys(_quote(e, analysis) for e in f.evidence if e.text))
+    evidence = list(f.evidence)
+    ov = f.override if f.overridden else None
+    if ov is not None and ov.evidence is not None and analysis is not None and ov.evidence.matches(analysis.document.text):
+        # The passage the reviewer pointed at comes first: it is what the reviewer's status rests on.
+        a = ov.evidence
+        evidence.insert(0, Evidence(a.quote, a.start, a.end, analysis.document.page_at(a.start)))
+    quotes = tuple(dict.fromkeys(_quote(e, analysis) for e in evidence if e.text))
+    reason = plain_reason(f, profile_label)
+    if f.override is not None:
+        line = describe_override(f, reason=True)
+        reason = f"{line}. The automated review: {reason}" if reason else line
     return ReportItem(
         number=number,
         requirement_id=f.requirement_id,
@@ -321,10 +379,16 @@ def _item(
         decided_by=decision.reviewer if decision else "",
         decided_at=decision.updated_at if decision else "",
         evidence_changed=bool(decision and decision.evidence_changed),
-        reason=plain_reason(f, profile_label),
+        reason=reason,
         technical=tuple(technical_lines(f)),
         confidence=float(f.confidence),
         not_checked=f.not_checked,
+        reviewer_status=ov.status.value if ov is not None else "",
+        engine_status=(f.engine_status or f.status).value if f.override is not None else "",
+        override_text=describe_override(f) if f.override is not None else "",
+        override_reason=f.override.reason if f.override is not None else "",
+        overridden_by=f.override.author if f.override is not None else "",
+        overridden_at=f.override.at if f.override is not None else "",
     )
 
 
@@ -490,6 +554,17 @@ def report_to_dict(model: ReportModel) -> dict:
             "decided_at": i.decided_at,
             "evidence_changed": i.evidence_changed,
             "confidence": round(i.confidence, 3),
+            # Additive (issue #16): ``status`` is the reviewer's where one is set; both are kept.
+            "engine_status": i.engine_status or i.status.value,
+            "reviewer_status": i.reviewer_status or None,
+            "override": {
+                "text": i.override_text,
+                "reason": i.override_reason,
+                "by": i.overridden_by,
+                "at": i.overridden_at,
+            }
+            if i.override_text
+            else None,
         }
 
     return {
@@ -549,4 +624,21 @@ def not_checked_lines(model: ReportModel) -> list[str]:
         "(the automated review cannot look for them; read the contract for each):"
     ]
     lines += [f"{i.number}. {i.title} ({i.severity_label}) — {i.decision_text}" for i in model.not_checked]
+    return lines
+
+
+def comment_lines_for(item: ReportItem) -> list[str]:
+    """The text of a finding's comment in an annotated copy, one entry per comment paragraph."""
+    lines = [f"{item.title}: {item.status_label} ({item.severity_label} severity)"]
+    if item.reason:
+        lines.append(item.reason)
+    lines.append(f"Reviewer decision: {item.decision_text}")
+    if item.note:
+        lines.append(f"Note: {item.note}")
+    if item.suggested_language and item.status.is_flag:
+        lines.append(f"Suggested language: {item.suggested_language}")
+    if item.vendor_question and item.status.is_flag:
+        lines.append(f"Question for the vendor: {item.vendor_question}")
+    if item.citations:
+        lines.append("Sources: " + "; ".join(item.citations))
     return lines

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from ._atomic import write_atomic
 from ._text import xml_safe
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, ReportItem, ReportModel
+from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
 
 
 def _p(text: str) -> str:
@@ -185,10 +185,15 @@ def build_story(model: ReportModel) -> list:  # type: ignore[type-arg]
         story.append(Paragraph(_p(NOT_CHECKED_INTRO), st["body"]))
         for item in model.not_checked:
             story += _item(item, st)
+    if model.overridden:
+        story.append(Paragraph(_p(f"{REVIEWER_HEADING} ({len(model.overridden)})"), st["h1"]))
+        story.append(Paragraph(_p(REVIEWER_INTRO), st["body"]))
+        for i in model.overridden:
+            story.append(Paragraph(f"• <b>{_p(i.title)}:</b> {_p(i.override_sentence)}", st["body"]))
     story.append(Paragraph(_p(f"Satisfied protections ({len(model.satisfied)})"), st["h1"]))
     if model.satisfied:
         rows2 = [["Protection", "Severity", "Where"]] + [
-            [i.title, i.severity_label, i.where] for i in model.satisfied
+            [i.listed_title, i.severity_label, i.where] for i in model.satisfied
         ]
         story.append(_table(rows2, st, header=True, widths=[250, 60, 160]))
     else:

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..domain import Analysis, ReviewDecision
 from ._atomic import write_atomic
 from .data_report import safe_cell
+from ..reviewer import describe_override
 from .model import printable_name
 
 PORTFOLIO_COLUMNS = (
@@ -37,6 +38,9 @@ PORTFOLIO_COLUMNS = (
     # provenance (issue #13), last so that older spreadsheets keep their column positions
     "engine_version",
     "library_fingerprint",
+    # issue #16: ``status`` is the reviewer's where one is set; what the engine said and why they differ
+    "engine_status",
+    "reviewer_override",
 )
 
 
@@ -63,7 +67,7 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
                     f.title,
                     f.category,
                     f.severity.value,
-                    f.status.value,
+                    f.override.status.value if f.overridden and f.override else f.status.value,
                     d.decision.value if d else "",
                     d.note if d else "",
                     d.reviewer if d else "",
@@ -74,6 +78,8 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
                     source,
                     analysis.engine_version,
                     analysis.library_fingerprint,
+                    (f.engine_status or f.status).value,
+                    describe_override(f, reason=True),
                 ]
             )
     return out

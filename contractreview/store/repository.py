@@ -925,11 +925,16 @@ class Store:
         }
 
     def corrected(self, analysis: Analysis) -> Analysis:
-        """``analysis`` with the reviewer's key-term corrections for its document applied (thresholds
-        re-checked, corrected values marked); unchanged when there are none."""
+        """``analysis`` with everything the reviewer said about its document: key-term corrections
+        (thresholds re-checked, corrected values marked) and status overrides (issue #16: the reviewer's
+        status shown, the engine's kept beside it); unchanged when there are none. Every export and screen
+        reads an analysis through this."""
         from ..engine.keyterms import apply_corrections
+        from ..reviewer import apply_overrides, engine_view
 
-        return apply_corrections(analysis, self.key_term_corrections(analysis.document.sha256))
+        sha = analysis.document.sha256
+        base = apply_corrections(engine_view(analysis), self.key_term_corrections(sha))
+        return apply_overrides(base, self.overrides(sha))
 
     # ------------------------------------------------------------------ annotations and overrides (#16)
 
@@ -1184,10 +1189,8 @@ class Store:
         return {r["requirement_id"]: self._override_from_row(r) for r in rows}
 
     def reviewed(self, analysis: Analysis) -> Analysis:
-        """``analysis`` with its document's key-term corrections and status overrides applied."""
-        from ..reviewer import apply_overrides
-
-        return apply_overrides(self.corrected(analysis), self.overrides(analysis.document.sha256))
+        """``analysis`` with its document's key-term corrections and status overrides applied (= corrected)."""
+        return self.corrected(analysis)
 
     def carry_forward(self, new_sha256: str, previous_sha256: str, new_text: str | None = None) -> ReanchorReport:
         """Carry a previous version's annotations and overrides onto a revised version, re-anchored by text.
