@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "contractreview.cli.train_cmd",
     "contractreview.cli.library_cmd",
     "contractreview.cli.reviews_cmd",
+    "contractreview.cli.labels_cmd",
     "contractreview.cli.export_cmd",
     "contractreview.cli.app_cmd",
 )

@@ -61,7 +61,8 @@ def run(args: Any) -> int:
     if not dirs:
         raise InputError("no label folders found; pass --labels DIR", "labels")
     golds = [g for d, split in dirs for g in load_gold_dir(d, split=split)]
-    docs = [Path(d) for d in args.docs] if args.docs else [DEFAULT_SHARED]
+    # Label folders written by 'labels export' hold their documents (DIR/documents/...): look there too.
+    docs = [Path(d) for d in args.docs] if args.docs else [*(d for d, _ in dirs if args.labels), DEFAULT_SHARED]
     if args.cv:
         if args.frozen:
             raise InputError("the frozen split is scored as a whole only, never cross-validated", "frozen")

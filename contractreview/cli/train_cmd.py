@@ -24,6 +24,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--profile", default="default", help="profile to train for (default: %(default)s)")
     p.add_argument(
+        "--extra-gold",
+        action="append",
+        metavar="DIR",
+        help="also train on a folder written by 'labels export' (the district's own reviews; opt-in, repeatable)",
+    )
+    p.add_argument(
         "--decide",
         choices=("auto", "always", "never"),
         default="auto",
@@ -46,6 +52,10 @@ def run(args: Any) -> int:
         raise InputError("no label folders found; pass --labels DIR", "labels")
     golds = [g for d in dirs for g in load_gold_dir(d)]
     docs = [Path(d) for d in args.docs] if args.docs else [DEFAULT_SHARED]
+    for extra in args.extra_gold or ():
+        # The district's reviews (issue #16): their documents are inside the folder (DIR/documents/...).
+        golds += load_gold_dir(Path(extra))
+        docs.append(Path(extra))
     library = load_library(args.profile)
     art, report, missing = train_from_labels(
         golds,
