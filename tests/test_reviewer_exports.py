@@ -183,12 +183,13 @@ def test_issue_16_data_exports_keep_engine_and_reviewer_status(tmp_path: Path) -
         "satisfied", "missing")
     assert rows["annual_security_audit"]["status"] == "not_applicable"
     assert REASON in rows["subprocessor_flowdown"]["reviewer_override"]
-    assert rows["breach_notification"]["reviewer_override"] == ""
+    assert rows["breach_notification"]["reviewer_override"] == rows["breach_notification"]["engine_status"] == ""
     with open(export_portfolio([(analysis, {})], tmp_path / "p.csv"), encoding="utf-8-sig") as fh:
         prow = {r["requirement_id"]: r for r in csv.DictReader(fh)}
     assert (prow["subprocessor_flowdown"]["status"], prow["subprocessor_flowdown"]["engine_status"]) == (
         "satisfied", "missing")
     assert prow["annual_security_audit"]["status"] == "not_applicable"
+    assert prow["breach_notification"]["engine_status"] == prow["breach_notification"]["reviewer_override"] == ""
 
 
 def test_issue_16_change_request_does_not_ask_for_what_the_reviewer_found(tmp_path: Path) -> None:

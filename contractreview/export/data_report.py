@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "confidence",
     # issue #16, last so that older spreadsheets keep their column positions: ``status`` is the reviewer's
     # where one is set ("not_applicable" included), these say what the engine said and why the reviewer differs
+    # (both empty where the status is the engine's own)
     "engine_status",
     "reviewer_override",
 )
@@ -67,7 +68,7 @@ def _row(i: ReportItem) -> list[str]:
         i.suggested_language,
         i.vendor_question,
         f"{i.confidence:.2f}",
-        i.engine_status or i.status.value,
+        i.engine_status,  # "" where the status is the engine's own
         f"{i.override_text} — reason: {i.override_reason}" if i.override_text else "",
     ]
 

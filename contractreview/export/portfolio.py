@@ -39,6 +39,7 @@ PORTFOLIO_COLUMNS = (
     "engine_version",
     "library_fingerprint",
     # issue #16: ``status`` is the reviewer's where one is set; what the engine said and why they differ
+    # (both empty where the status is the engine's own)
     "engine_status",
     "reviewer_override",
 )
@@ -78,7 +79,7 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
                     source,
                     analysis.engine_version,
                     analysis.library_fingerprint,
-                    (f.engine_status or f.status).value,
+                    (f.engine_status or f.status).value if f.override is not None else "",
                     describe_override(f, reason=True),
                 ]
             )
