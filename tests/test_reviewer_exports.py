@@ -198,3 +198,45 @@ def test_issue_16_change_request_does_not_ask_for_what_the_reviewer_found(tmp_pa
     text = P.docx_text(export_change_request(analysis, {}, S.META, tmp_path / "cr.docx"))
     assert "Subprocessors bound by the same terms" not in text and "Annual security audit" not in text
     assert "Breach notification to the district" in text
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "7.1 Deletion. Upon",  # across the bold number run and the text run
+        "confirmed security breach",  # inside a table cell
+        "Student Data",  # repeated in three clauses: the occurrence the reviewer selected
+        "breach",  # twice in one paragraph (a table cell): the second one
+    ],
+)
+def test_issue_16_docx_comment_covers_exactly_the_selection_and_keeps_the_text(tmp_path: Path, words: str) -> None:
+    import docx
+
+    src = S.make_docx_contract(tmp_path / "contract.docx")
+    doc = load_document(src)
+    analysis = S.make_analysis(doc)
+    hits = [i for i in range(len(doc.text)) if doc.text.startswith(words, i)]
+    start = {"Student Data": hits[-1], "breach": hits[-1]}.get(words, hits[0])
+    with open_store(tmp_path / "r.sqlite3") as store:
+        store.save_analysis(analysis)
+        store.add_annotation(doc.sha256, TextAnchor.of(doc.text, start, start + len(words)), "see this", author="Rhea")
+        notes = store.annotations(doc.sha256)
+    out = export_annotated(analysis, {}, S.META, src, tmp_path / "a.docx", annotations=notes)
+    comment = next(c for c in docx.Document(str(out)).comments if "see this" in c.text)
+    assert " ".join(_comment_ranges(out)[comment.comment_id].split()) == words
+    from contractreview.export.annotated_docx import body_paragraphs
+
+    holder = [p for p in body_paragraphs(docx.Document(str(out)))
+              if any(int(e.get(f"{W}id")) == comment.comment_id for e in p._p.iter(f"{W}commentRangeStart"))]
+    assert len(holder) == 1
+    if words == "Student Data":  # the last of three, in clause 7.1
+        assert holder[0].text.startswith("7.1 Deletion")
+    if words == "breach":  # the words after the comment's range are the end of the paragraph
+        import re
+
+        xml = holder[0]._p.xml
+        after = xml[xml.index(f'commentRangeEnd w:id="{comment.comment_id}"'):]
+        assert "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", after)).strip() == "."
+    # Splitting runs changes no text: every paragraph reads as before.
+    before = [p.text for p in docx.Document(str(src)).paragraphs]
+    assert [p.text for p in docx.Document(str(out)).paragraphs] == before

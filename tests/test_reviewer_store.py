@@ -310,3 +310,23 @@ def test_issue_16_handover_with_a_damaged_override_is_refused(tmp_path: Path) ->
         with pytest.raises(StoreError, match="no reason"):
             b.import_review(tmp_path / "bad.json")
         assert b.list_reviews() == []
+
+
+def test_issue_16_override_evidence_must_be_in_the_text_and_not_checked_is_said_plainly(db_path: Path) -> None:
+    from contractreview.domain import NOT_CHECKED_LAYER
+
+    v1 = contract_v1()
+    findings = (*v1.findings, dataclasses.replace(v1.findings[0], requirement_id="parents_bill_of_rights",
+                                                  status=Status.NEEDS_REVIEW, layer=NOT_CHECKED_LAYER, evidence=()))
+    v1 = dataclasses.replace(v1, findings=findings)
+    sha = v1.document.sha256
+    with open_store(db_path) as store:
+        store.save_analysis(v1)
+        with pytest.raises(StoreError, match="does not match the stored text"):
+            store.set_override(sha, "no_targeted_ads", "satisfied", "x",
+                               evidence=TextAnchor(3, 9, "nowhere", quote_hash("nowhere")))
+        assert store.overrides(sha) == {}
+        store.set_override(sha, "parents_bill_of_rights", "satisfied", "Exhibit C is the bill of rights")
+        f = store.corrected(v1).finding("parents_bill_of_rights")
+    assert f is not None and f.status is Status.SATISFIED and not f.not_checked
+    assert describe_override(f) == "Engine: not checked · Reviewer: satisfied"
