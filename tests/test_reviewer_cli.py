@@ -89,3 +89,33 @@ def test_issue_16_cli_link_carries_forward_and_lists_unmatched(db, capsys) -> No
     assert main(["reviews", "annotations", str(b), *args]) == 0
     listing = capsys.readouterr().out
     assert "[unmatched]" in listing and "[moved]" in listing and "1 no longer found" in listing
+
+
+def test_issue_16_reanalysing_the_file_keeps_anchors_and_shows_the_reviewers_status(tmp_path: Path, capsys) -> None:
+    """The real reader and engine, twice on one file: the annotation and override come back identical."""
+    src = tmp_path / "dpa.md"
+    src.write_text(
+        "# Data Privacy Agreement\n\n## 1. Data Breach\n\n1.1 Provider shall notify the District within ten (10) "
+        "days after discovery of any breach of Student Data.\n\n## 2. Sale of Data\n\n2.1 Provider shall not "
+        "sell, rent or lease Student Data.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.sqlite3"
+    args = ["--db", str(db)]
+    assert main(["analyze", str(src), *args]) == 0
+    assert main(["reviews", "annotate", "1", "--quote", "ten (10) days", "--comment", "too slow", *args]) == 0
+    assert main(["reviews", "override", "1", "no_sale_of_student_data", "weak", "--reason", "lease-back allowed",
+                 "--evidence", "sell, rent or lease", *args]) == 0
+    with open_store(db) as store:
+        sha = store.get_summary(1).sha256
+        before = (store.annotations(sha), store.overrides(sha))
+    capsys.readouterr()
+    assert main(["analyze", str(src), *args]) == 0
+    out = capsys.readouterr().out
+    assert "Engine: satisfied · Reviewer: weak, clause 2.1 — reason: lease-back allowed" in out
+    with open_store(db) as store:
+        assert len(store.list_reviews()) == 2
+        assert (store.annotations(sha), store.overrides(sha)) == before
+        text = store.get_analysis(2).document.text
+    [note] = before[0]
+    assert text[note.anchor.start : note.anchor.end] == "ten (10) days"

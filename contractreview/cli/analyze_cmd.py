@@ -149,6 +149,10 @@ def render_text(analysis: Analysis) -> str:
                 where = f" [clause {one_line(ev.clause or '-')}, p. {ev.page}]"
             lines.append(f"  - {f.title} ({f.severity.value}){where}")
             # Explanations quote the contract: one line, control characters escaped.
+            if f.override is not None:  # the reviewer's status (issue #16), said first
+                from ..reviewer import describe_override
+
+                lines.append(f"      {one_line(describe_override(f, reason=True))}")
             reason = one_line(" ".join(f.explanation.removeprefix(f"{f.title}: ").split()))
             lines.append(f"      {reason[:1].upper()}{reason[1:]}")
     return "\n".join(lines) + "\n"
@@ -173,6 +177,10 @@ def render_md(analysis: Analysis) -> str:
         for f in [f for f in analysis.findings if f.status.value == status]:
             ev = f.evidence[0] if f.evidence else None
             reason = f.explanation.replace("|", "\\|").replace("\n", " ")
+            if f.override is not None:  # the reviewer's status (issue #16)
+                from ..reviewer import describe_override
+
+                reason = describe_override(f, reason=True).replace("|", "\\|").replace("\n", " ") + ". " + reason
             out.append(
                 f"| {status} | {f.title} | {f.severity.value} | {ev.clause if ev else ''} | {ev.page if ev else ''} | {reason} |"
             )
