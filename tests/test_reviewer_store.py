@@ -330,3 +330,31 @@ def test_issue_16_override_evidence_must_be_in_the_text_and_not_checked_is_said_
         f = store.corrected(v1).finding("parents_bill_of_rights")
     assert f is not None and f.status is Status.SATISFIED and not f.not_checked
     assert describe_override(f) == "Engine: not checked · Reviewer: satisfied"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.lists(st.sampled_from(["data", "vendor", "shall", "delete", "the", "District", "72", "hours", "§"]),
+                  min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=_WORDS, sel=st.tuples(st.integers(0, 29), st.integers(1, 8)), prefix=st.text(max_size=20),
+       rewrap=st.booleans())
+def test_issue_16_reanchor_property_finds_the_words_again_or_says_unmatched(words, sel, prefix, rewrap) -> None:
+    """Whatever is inserted before, and however the lines are re-wrapped, a selection's words are found again
+    (same hash, quote at its offsets); with its words gone it comes back unchanged as unmatched."""
+    text = " ".join(words)
+    i = min(sel[0], len(words) - 1)
+    j = min(len(words), i + sel[1])
+    start = len(" ".join(words[:i])) + (1 if i else 0)
+    end = start + len(" ".join(words[i:j]))
+    a = TextAnchor.of(text, start, end)
+    new_text = prefix + (text.replace(" ", "\n  ") if rewrap else text)
+    got, state = reanchor(a, new_text)
+    assert state is not AnchorState.UNMATCHED
+    assert got.matches(new_text) and got.quote_sha256 == a.quote_sha256
+    assert state is (AnchorState.ANCHORED if got == a else AnchorState.MOVED)
+    gone = new_text.replace(words[i], "X" * len(words[i]))
+    assert reanchor(a, gone) == (a, AnchorState.UNMATCHED)

@@ -3,7 +3,8 @@
 The original is read into memory and never opened for writing; the copy is written atomically. Each
 flagged finding gets one comment per distinct paragraph range holding its evidence, authored by the
 reviewer; protections the contract does not address at all are listed in one summary comment on the
-first paragraph, since there is no clause to attach them to. python-docx cannot tell which text a
+first paragraph, since there is no clause to attach them to. The reviewer's own annotations (issue #16)
+become comments by their author on exactly the selected words. python-docx cannot tell which text a
 comment anchors to, so :func:`annotate_docx` returns its own map of anchors.
 """
 
