@@ -358,3 +358,17 @@ def test_issue_16_reanchor_property_finds_the_words_again_or_says_unmatched(word
     assert state is (AnchorState.ANCHORED if got == a else AnchorState.MOVED)
     gone = new_text.replace(words[i], "X" * len(words[i]))
     assert reanchor(a, gone) == (a, AnchorState.UNMATCHED)
+
+
+def test_issue_16_store_check_reports_anchors_that_no_longer_quote_the_text(db_path: Path) -> None:
+    v1 = contract_v1()
+    text, sha = v1.document.text, v1.document.sha256
+    with open_store(db_path) as store:
+        store.save_analysis(v1)
+        store.add_annotation(sha, _anchor(text, "30 days"), "ok")
+        store.set_override(sha, "data_deletion", "weak", "why", evidence=_anchor(text, "Deletion"))
+        assert store.check() == []
+        with store.transaction() as conn:  # damage both anchors behind the store's back
+            conn.execute("UPDATE annotations SET start_offset = start_offset + 1, end_offset = end_offset + 1")
+            conn.execute("UPDATE status_overrides SET evidence_start = 0, evidence_end = 8")
+        assert store.check() == ["annotations: 2 reviewer anchor(s) no longer quote the stored text"]

@@ -591,7 +591,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         rows = store.history(sha, args.requirement)
     for h in rows:
         new = h["new"] or {}
-        what = new.get("decision") or new.get("status") or new.get("previous_sha256") or new.get("review_id") or ""
+        what = (new.get("decision") or new.get("status") or new.get("comment") or new.get("previous_sha256")
+                or new.get("review_id") or "")
         who = f" {h['who']}" if h["who"] else ""
         req = f" {h['requirement_id']}" if h["requirement_id"] else ""
         print(f"{h['at'][:19].replace('T', ' ')}{who}: {h['action']}{req} {what}".rstrip())

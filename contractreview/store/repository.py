@@ -1427,6 +1427,19 @@ class Store:
                 ).fetchone()[0]
                 if orphans:
                     problems.append(f"findings: {orphans} review(s) have lost their findings")
+                # A reviewer's anchor that says "anchored" or "moved" must quote the stored text at its offsets.
+                stale = self.conn.execute(
+                    "SELECT COUNT(*) FROM annotations a JOIN document_texts t USING (sha256)"
+                    " WHERE a.anchor_state != 'unmatched'"
+                    " AND substr(t.text, a.start_offset + 1, a.end_offset - a.start_offset) != a.quote"
+                ).fetchone()[0]
+                stale += self.conn.execute(
+                    "SELECT COUNT(*) FROM status_overrides o JOIN document_texts t USING (sha256)"
+                    " WHERE o.anchor_state != 'unmatched' AND o.evidence_quote IS NOT NULL"
+                    " AND substr(t.text, o.evidence_start + 1, o.evidence_end - o.evidence_start) != o.evidence_quote"
+                ).fetchone()[0]
+                if stale:
+                    problems.append(f"annotations: {stale} reviewer anchor(s) no longer quote the stored text")
         except sqlite3.DatabaseError as exc:
             problems.append(f"database: {exc}")
         return problems
