@@ -117,13 +117,9 @@ def _nearest(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None
     return min(spans, key=lambda sp: (abs(sp[0] - start), sp[0])) if spans else None
 
 
-def reanchor(anchor: TextAnchor, text: str) -> tuple[TextAnchor, AnchorState]:
-    """Find ``anchor``'s quote in ``text``: at its offsets (anchored), else exactly elsewhere, else with
-    whitespace normalised (moved; the occurrence nearest the old position), else (the old anchor, unmatched).
-    """
-    if anchor.matches(text):
-        return anchor, AnchorState.ANCHORED
-    quote = anchor.quote
+def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
+    """Every place ``quote`` is in ``text``: exact occurrences, else (none exact) with any whitespace between
+    its words. The one matching rule for re-anchoring, the CLI's ``--quote`` and a GUI selection's text."""
     spans: list[tuple[int, int]] = []
     if quote:
         i = text.find(quote)
@@ -135,7 +131,23 @@ def reanchor(anchor: TextAnchor, text: str) -> tuple[TextAnchor, AnchorState]:
         if words:
             pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
             spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
-    best = _nearest(spans, anchor.start)
+    return spans
+
+
+def anchor_for_selection(text: str, quote: str, near: int = 0) -> TextAnchor | None:
+    """The anchor of selected words (as a viewer reports them) in ``Document.text``: the occurrence nearest
+    ``near`` (e.g. the offset of the page or line the selection was made on); None when they are not there."""
+    best = _nearest(find_quote(text, quote), near)
+    return TextAnchor.of(text, *best) if best else None
+
+
+def reanchor(anchor: TextAnchor, text: str) -> tuple[TextAnchor, AnchorState]:
+    """Find ``anchor``'s quote in ``text``: at its offsets (anchored), else exactly elsewhere, else with
+    whitespace normalised (moved; the occurrence nearest the old position), else (the old anchor, unmatched).
+    """
+    if anchor.matches(text):
+        return anchor, AnchorState.ANCHORED
+    best = _nearest(find_quote(text, anchor.quote), anchor.start)
     if best is None:
         return anchor, AnchorState.UNMATCHED
     return TextAnchor.of(text, *best), AnchorState.MOVED

@@ -372,3 +372,17 @@ def test_issue_16_store_check_reports_anchors_that_no_longer_quote_the_text(db_p
             conn.execute("UPDATE annotations SET start_offset = start_offset + 1, end_offset = end_offset + 1")
             conn.execute("UPDATE status_overrides SET evidence_start = 0, evidence_end = 8")
         assert store.check() == ["annotations: 2 reviewer anchor(s) no longer quote the stored text"]
+
+
+def test_issue_16_anchor_for_selection_takes_the_occurrence_nearest_the_view() -> None:
+    from contractreview.reviewer import anchor_for_selection
+
+    text = "Vendor shall\\ndelete data. Later: Vendor shall delete data."
+    first = anchor_for_selection(text, "Vendor shall delete data")  # exact match only for the second
+    assert first is not None and first.start == text.rindex("Vendor")
+    wrapped = "Vendor shall\ndelete data. Later: Vendor shall\n delete data."
+    near_end = anchor_for_selection(wrapped, "Vendor shall delete data", near=len(wrapped))
+    near_start = anchor_for_selection(wrapped, "Vendor shall delete data", near=0)
+    assert near_start is not None and near_start.start == 0 and near_start.matches(wrapped)
+    assert near_end is not None and near_end.start == wrapped.rindex("Vendor")
+    assert anchor_for_selection(wrapped, "not there") is None

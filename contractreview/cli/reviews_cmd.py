@@ -428,17 +428,11 @@ def _locate(text: str, quote: str, occurrence: int | None, what: str) -> tuple[i
     """Offsets of the words ``quote`` in ``text`` (exact, else any spacing); one clear error otherwise."""
     from ..errors import InputError
 
-    words = quote.split()
-    if not words:
+    from ..reviewer import find_quote
+
+    if not quote.split():
         raise InputError(f"{what} is empty", quote)
-    spans: list[tuple[int, int]] = []
-    i = text.find(quote)
-    while i >= 0:
-        spans.append((i, i + len(quote)))
-        i = text.find(quote, i + 1)
-    if not spans:
-        pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
-        spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    spans = find_quote(text, quote)
     if not spans:
         raise InputError(f"{what} is not in the document text", quote[:60])
     if occurrence is None:
