@@ -95,6 +95,29 @@ def _search_boxes(pdf, ev: Evidence) -> list[tuple[int, BBox]]:  # type: ignore[
     return []
 
 
+def _selection_boxes(pdf, page_no: int, quote: str, lines: list[BBox]) -> list[tuple[int, BBox]]:  # type: ignore[no-untyped-def]
+    """Character-precise boxes of the selected words on their page: the occurrence that lies on the
+    selection's own lines (``lines``, from the ingested layout). Empty when it cannot be pinned down."""
+    words = tokens(quote)
+    if not words or not (1 <= page_no <= len(pdf.pages)):
+        return []
+    pattern = r"\W+".join(re.escape(w) for w in words[:60])
+    try:
+        hits = pdf.pages[page_no - 1].search(pattern, regex=True, case=False, return_chars=True)
+    except Exception:  # noqa: BLE001 - a damaged page must not stop the export
+        return []
+    for hit in hits:
+        per_line: dict[float, BBox] = {}
+        for ch in hit["chars"]:
+            key = round(ch["top"], 0)
+            box = BBox(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
+            per_line[key] = per_line[key].union(box) if key in per_line else box
+        boxes = [b for _, b in sorted(per_line.items())]
+        if all(any(ln.top - 2 <= (b.top + b.bottom) / 2 <= ln.bottom + 2 for ln in lines) for b in boxes):
+            return [(page_no, b) for b in boxes]
+    return []
+
+
 def _place_highlight(  # type: ignore[no-untyped-def]
     writer, page_no: int, page_boxes: list[BBox], colour: str, note: str, author: str, subject: str, name: str
 ) -> tuple[float, float, float, float]:
@@ -219,6 +242,14 @@ def annotate_pdf(
         for n, mark in enumerate(marks, 1):
             ev = Evidence(mark.quote, mark.start, mark.end, doc.page_at(mark.start) if doc.blocks else 1)
             boxes = list(doc.boxes_for(mark.start, mark.end) if doc.text else ())
+            pages = {p for p, _ in boxes}
+            if len(pages) == 1:
+                # The layout knows the lines; the page's characters give the selection's own extent.
+                if plumber is None:
+                    import pdfplumber
+
+                    plumber = pdfplumber.open(io.BytesIO(data), password=password or "")
+                boxes = _selection_boxes(plumber, pages.pop(), mark.quote, [b for _, b in boxes]) or boxes
             if not boxes:
                 if plumber is None:
                     import pdfplumber
