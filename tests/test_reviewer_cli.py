@@ -47,6 +47,9 @@ def test_issue_16_cli_annotate_list_edit_delete(db, capsys) -> None:
                  *args]) == 0
     assert main(["reviews", "annotate", str(a), "--quote", "no such words", "--comment", "x", *args]) == 2
     assert "not in the document text" in capsys.readouterr().err
+    assert main(["reviews", "annotate", str(a), "--quote", "undue", "--comment", "x", "--requirement", "nope",
+                 *args]) == 2
+    assert "has no requirement 'nope'" in capsys.readouterr().err
     assert main(["reviews", "annotate", str(a), "--delete", str(note.id), *args]) == 0
     assert main(["reviews", "annotate", str(a), "--delete", "999", *args]) == 2
 

@@ -468,6 +468,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
                 raise InputError(f"review {args.id}'s document has no annotation {args.delete}", "annotate")
             print(f"Deleted annotation {args.delete}")
             return 0
+        if args.requirement and analysis.finding(args.requirement) is None:
+            raise InputError(f"review {args.id} has no requirement '{args.requirement}'", "annotate")
         anchor = None
         if args.quote is not None or args.start is not None or args.end is not None:
             text = _document_text(analysis)
