@@ -141,13 +141,95 @@ def anchor_for_selection(text: str, quote: str, near: int = 0) -> TextAnchor | N
     return TextAnchor.of(text, *best) if best else None
 
 
-def reanchor(anchor: TextAnchor, text: str) -> tuple[TextAnchor, AnchorState]:
+_CONTEXT = 80  # characters of surrounding text compared on each side
+_NEED = 24  # normalised characters of agreeing context that place a repeated quote
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _flex(normalised: str) -> str:
+    """A regular expression for whitespace-normalised text that matches it with any whitespace."""
+    return r"\s+".join(re.escape(part) for part in normalised.split(" "))
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> set[tuple[int, int]]:
+    """Spans of group 1 of every match, overlapping ones included (repeated words share their context)."""
+    out: set[tuple[int, int]] = set()
+    m = pattern.search(text)
+    while m is not None:
+        out.add(m.span(1))
+        m = pattern.search(text, m.start() + 1)
+    return out
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def reanchor(anchor: TextAnchor, text: str, old_text: str | None = None) -> tuple[TextAnchor, AnchorState]:
     """Find ``anchor``'s quote in ``text``: at its offsets (anchored), else exactly elsewhere, else with
-    whitespace normalised (moved; the occurrence nearest the old position), else (the old anchor, unmatched).
+    whitespace normalised (moved), else (the old anchor, unmatched).
+
+    With ``old_text`` (the text the anchor was made on): words that occur once in each version are taken
+    as they are; repeated words are placed by the text around them, an occurrence counting only where the
+    text before or after it agrees with the old text for at least 24 characters (whitespace normalised;
+    less at the very start or end), the best-agreeing one winning. So a clause the vendor rewrote is
+    listed as unmatched instead of being moved onto the same words in another clause. Without
+    ``old_text``, the occurrence nearest the old position wins.
     """
-    if anchor.matches(text):
-        return anchor, AnchorState.ANCHORED
-    best = _nearest(find_quote(text, anchor.quote), anchor.start)
-    if best is None:
+    if old_text is None:
+        if anchor.matches(text):
+            return anchor, AnchorState.ANCHORED
+        best = _nearest(find_quote(text, anchor.quote), anchor.start)
+        if best is None:
+            return anchor, AnchorState.UNMATCHED
+        return TextAnchor.of(text, *best), AnchorState.MOVED
+    spans = find_quote(text, anchor.quote)
+    if anchor.matches(text) and (anchor.start, anchor.end) not in spans:
+        spans.append((anchor.start, anchor.end))
+    if len(spans) == 1 and len(find_quote(old_text, anchor.quote)) <= 1:
+        # Words that occur once in each version are the same passage, whatever changed around them.
+        s0, e0 = spans[0]
+        if (s0, e0) == (anchor.start, anchor.end) and anchor.matches(text):
+            return anchor, AnchorState.ANCHORED
+        return TextAnchor.of(text, s0, e0), AnchorState.MOVED
+    old_before = _norm(old_text[max(0, anchor.start - _CONTEXT) : anchor.start])
+    old_after = _norm(old_text[anchor.end : anchor.end + _CONTEXT])
+    # Only occurrences with agreeing context are candidates: look for the quote together with the last /
+    # first 24 characters around it (one pass over the text each, however often the words repeat).
+    quote = _flex(_norm(anchor.quote))
+    candidates: set[tuple[int, int]] = set()
+    if old_before:
+        candidates |= _overlapping(re.compile(f"{_flex(old_before[-_NEED:])}({quote})"), text)
+    if old_after:
+        candidates |= _overlapping(re.compile(f"({quote}){_flex(old_after[:_NEED])}"), text)
+    if not (old_before or old_after):
+        candidates = set(spans)
+    scored = []
+    for s0, e0 in candidates:
+        before = _common_suffix(old_before, _norm(text[max(0, s0 - _CONTEXT) : s0]))
+        after = _common_prefix(old_after, _norm(text[e0 : e0 + _CONTEXT]))
+        same = (s0, e0) == (anchor.start, anchor.end)
+        scored.append((before + after, same, -abs(s0 - anchor.start), s0, e0))
+    if not scored:
         return anchor, AnchorState.UNMATCHED
-    return TextAnchor.of(text, *best), AnchorState.MOVED
+    _score, same, _dist, s0, e0 = max(scored)
+    if same and anchor.matches(text):
+        return anchor, AnchorState.ANCHORED
+    return TextAnchor.of(text, s0, e0), AnchorState.MOVED

@@ -339,7 +339,7 @@ _WORDS = st.lists(st.sampled_from(["data", "vendor", "shall", "delete", "the", "
                   min_size=1, max_size=30)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(words=_WORDS, sel=st.tuples(st.integers(0, 29), st.integers(1, 8)), prefix=st.text(max_size=20),
        rewrap=st.booleans())
 def test_issue_16_reanchor_property_finds_the_words_again_or_says_unmatched(words, sel, prefix, rewrap) -> None:
@@ -352,12 +352,15 @@ def test_issue_16_reanchor_property_finds_the_words_again_or_says_unmatched(word
     end = start + len(" ".join(words[i:j]))
     a = TextAnchor.of(text, start, end)
     new_text = prefix + (text.replace(" ", "\n  ") if rewrap else text)
-    got, state = reanchor(a, new_text)
-    assert state is not AnchorState.UNMATCHED
-    assert got.matches(new_text) and got.quote_sha256 == a.quote_sha256
-    assert state is (AnchorState.ANCHORED if got == a else AnchorState.MOVED)
-    gone = new_text.replace(words[i], "X" * len(words[i]))
-    assert reanchor(a, gone) == (a, AnchorState.UNMATCHED)
+    for old_text in (None, text):  # without and with the text the anchor was made on (carry_forward)
+        got, state = reanchor(a, new_text, old_text)
+        assert state is not AnchorState.UNMATCHED
+        assert got.matches(new_text) and got.quote_sha256 == a.quote_sha256
+        assert state is (AnchorState.ANCHORED if got == a else AnchorState.MOVED)
+        if old_text is not None:  # the same place: the words before it are the same words
+            assert " ".join(new_text[: got.start].split()).endswith(" ".join(text[: a.start].split()))
+        gone = new_text.replace(words[i], "X" * len(words[i]))
+        assert reanchor(a, gone, old_text) == (a, AnchorState.UNMATCHED)
 
 
 def test_issue_16_store_check_reports_anchors_that_no_longer_quote_the_text(db_path: Path) -> None:
@@ -386,3 +389,26 @@ def test_issue_16_anchor_for_selection_takes_the_occurrence_nearest_the_view() -
     assert near_start is not None and near_start.start == 0 and near_start.matches(wrapped)
     assert near_end is not None and near_end.start == wrapped.rindex("Vendor")
     assert anchor_for_selection(wrapped, "not there") is None
+
+
+def test_issue_16_reanchor_with_the_old_text_never_moves_onto_the_same_words_elsewhere() -> None:
+    old = ("1. Breach. Vendor shall notify the District within 72 hours.\n"
+           "2. Deletion. Vendor shall notify the District when data is deleted.\n"
+           "3. Audit. The District may audit once a year.")
+    at = old.index("notify the District")  # the breach clause's words, repeated in clause 2
+    a = TextAnchor.of(old, at, at + len("notify the District"))
+    # The breach clause is rewritten: the same words still stand in clause 2, but that is another passage.
+    rewritten = old.replace("Vendor shall notify the District within 72 hours",
+                            "Vendor shall inform the school within 7 days")
+    assert reanchor(a, rewritten, old) == (a, AnchorState.UNMATCHED)
+    assert reanchor(a, rewritten)[1] is AnchorState.MOVED  # without the old text: nearest words (the fallback)
+    # A preamble inserted and lines re-wrapped: the context agrees, the right occurrence is found.
+    shifted = "Preamble.\n" + old.replace("Breach. Vendor shall", "Breach.\n   Vendor  shall")
+    got, state = reanchor(a, shifted, old)
+    assert state is AnchorState.MOVED and got.start == shifted.index("notify the District")
+    # Words that occur once in each version follow their passage whatever changed around them.
+    u = TextAnchor.of(old, old.index("once a year"), old.index("once a year") + len("once a year"))
+    edited = old.replace("The District may audit", "The school may inspect its records")
+    got, state = reanchor(u, edited, old)
+    assert state is AnchorState.MOVED and got.matches(edited) and got.quote == "once a year"
+    assert reanchor(a, old, old) == (a, AnchorState.ANCHORED)

@@ -551,7 +551,7 @@ class Store:
         if doc.text:
             before = conn.execute("SELECT text FROM document_texts WHERE sha256 = ?", (doc.sha256,)).fetchone()
             if before is not None and before[0] != doc.text:
-                self._reanchor_same_document(conn, doc.sha256, doc.text)
+                self._reanchor_same_document(conn, doc.sha256, doc.text, before[0])
             conn.execute(
                 "INSERT INTO document_texts (sha256, text, layout_json) VALUES (?, ?, ?)"
                 " ON CONFLICT(sha256) DO UPDATE SET text = excluded.text, layout_json = excluded.layout_json",
@@ -1208,7 +1208,7 @@ class Store:
             return report
         with self.transaction() as conn:
             stored = self._stored_text(conn, new_sha256, "carry annotations forward")
-            self._stored_text(conn, previous_sha256, "carry annotations forward")
+            old_text = self._stored_text(conn, previous_sha256, "carry annotations forward")
             text = new_text if new_text is not None else (stored or "")
             for old in _rows(conn, "SELECT * FROM annotations WHERE sha256 = ? ORDER BY start_offset, id",
                              (previous_sha256,)):
@@ -1216,7 +1216,8 @@ class Store:
                                 (new_sha256, old["uid"])).fetchone():
                     continue
                 anchor, state = reanchor(
-                    TextAnchor(old["start_offset"], old["end_offset"], old["quote"], old["quote_sha256"]), text
+                    TextAnchor(old["start_offset"], old["end_offset"], old["quote"], old["quote_sha256"]), text,
+                    old_text,
                 )
                 stamp = now_iso()
                 cur = conn.execute(
@@ -1245,6 +1246,7 @@ class Store:
                         TextAnchor(old["evidence_start"], old["evidence_end"], old["evidence_quote"],
                                    old["evidence_quote_sha256"]),
                         text,
+                        old_text,
                     )
                 stamp = now_iso()
                 conn.execute(
@@ -1264,7 +1266,7 @@ class Store:
                 _report_add(report, state, self._override_from_row(row))
         return report
 
-    def _reanchor_same_document(self, conn: sqlite3.Connection, sha256: str, text: str) -> None:
+    def _reanchor_same_document(self, conn: sqlite3.Connection, sha256: str, text: str, old_text: str) -> None:
         """The same file read into a different text (a newer reader): move its anchors with the words."""
         from ..reviewer import reanchor
 
@@ -1272,7 +1274,7 @@ class Store:
             anchor = TextAnchor(old["start_offset"], old["end_offset"], old["quote"], old["quote_sha256"])
             if anchor.matches(text):
                 continue
-            new, state = reanchor(anchor, text)
+            new, state = reanchor(anchor, text, old_text)
             conn.execute(
                 "UPDATE annotations SET start_offset = ?, end_offset = ?, quote = ?, quote_sha256 = ?,"
                 " anchor_state = ? WHERE id = ?",
@@ -1288,7 +1290,7 @@ class Store:
                                 old["evidence_quote_sha256"])
             if anchor.matches(text):
                 continue
-            new, state = reanchor(anchor, text)
+            new, state = reanchor(anchor, text, old_text)
             conn.execute(
                 "UPDATE status_overrides SET evidence_start = ?, evidence_end = ?, evidence_quote = ?,"
                 " evidence_quote_sha256 = ?, anchor_state = ? WHERE id = ?",
