@@ -287,19 +287,19 @@ class _LibraryWithExtraPatterns:
 
 def test_exclude_pattern_stops_a_sentence_counting_for_its_requirement(tmp_path: Path) -> None:
     from contractreview.engine.features import extract_features
-    from contractreview.engine.run import _segment
     from contractreview.nlp import get_pipeline
+    from contractreview.segment import segment
 
     path = tmp_path / "exclude.md"
     path.write_text("# Terms\n\n4.1 Provider shall not sell, rent or trade Student Data.\n", encoding="utf-8")
     document = load_document(path)
     base = load_library("default")
     rid = "no_sale_of_student_data"
-    plain = extract_features(document, _segment(document), base, get_pipeline(base))
+    plain = extract_features(document, segment(document), base, get_pipeline(base))
     assert plain.hits.get(rid)
     extra = [{"label": rid, "id": f"{rid}.exclude.test_rent", "kind": "exclude", "pattern": "rent or trade"}]
     lib = _LibraryWithExtraPatterns(base, extra)
-    excluded = extract_features(document, _segment(document), lib, get_pipeline(lib))
+    excluded = extract_features(document, segment(document), lib, get_pipeline(lib))
     assert not excluded.hits.get(rid)
     # Other requirements of the same sentence are untouched.
     assert {k for k in plain.hits if k != rid} == set(excluded.hits)

@@ -372,17 +372,11 @@ def test_engine_grader_decide_override_and_a_deciding_grader_changes_the_status(
     )
     path = tmp_path / "dpa.md"
     path.write_text(FIRM.format(vendor="Acme"), encoding="utf-8")
-    from contractreview.engine.decision import decide
-    from contractreview.engine.features import extract_features
-    from contractreview.engine.run import _segment
-    from contractreview.engine.scoring import load_weights
-    from contractreview.nlp import get_pipeline
+    from contractreview.engine import trace
 
-    lib = load_library("default")
-    doc = load_document(path)
-    feats = extract_features(doc, _segment(doc), lib, get_pipeline(lib))
-    w = load_weights()
-    d = decide("no_sale_of_student_data", doc, feats, lib, w)
+    run = trace(load_document(path), library=load_library("default"))
+    feats, w = run.features, run.weights
+    d = run.rules["no_sale_of_student_data"]
     assert d.status.value == "satisfied" and d.best
     status, conf, layer, note = G.apply(model, "no_sale_of_student_data", feats, w, d, {})
     assert (status, layer) == ("weak", "grader") and conf > 0.5 and "Confidence" in note

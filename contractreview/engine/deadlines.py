@@ -9,7 +9,7 @@ from typing import Any
 from ..domain import Threshold
 from . import keyterms as _kt
 from .features import Hit
-from .scoring import Scored, _weak_words
+from .scoring import Scored, weak_words
 
 # A parameter's unit is its name's suffix (``_hours``, ``_days``, ``_months``: the library checks it).
 _HOURS_PER_UNIT = {"hours": 1, "days": 24, "months": 24 * 30}  # a month as the duration parser counts it
@@ -41,7 +41,7 @@ def _over_threshold(parameter: str, value: float, th: Threshold, wording: str, p
 def _only_timing_words(h: Hit, w: Mapping[str, Any]) -> bool:
     """Every hedge and weak wording of the sentence is a vague time ("promptly", ``timing`` lexicon)."""
     timing = w["lexicon"]["vague_timing"]
-    words = list(h.hedges) + [_weak_words(x) for x in h.weaks]
+    words = list(h.hedges) + [weak_words(x) for x in h.weaks]
     return all(any(t in word for t in timing) for word in words)
 
 

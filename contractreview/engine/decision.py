@@ -1,4 +1,4 @@
-"""Decision: each requirement of one document judged satisfied, weak or missing from its scored sentences.
+"""Verdict: each requirement of one document judged satisfied, weak or missing from its scored sentences.
 
 No relevant sentence → missing. A relevant sentence whose quality reaches the threshold, with numbers within
 the active profile's threshold where the requirement has one → satisfied. Anything else that addresses the
@@ -14,11 +14,11 @@ from typing import Any
 from ..domain import Document, Status
 from .deadlines import check_deadline
 from .features import Features, Hit
-from .scoring import Scored, _relevant, doc_vector, model_status
+from .scoring import Scored, doc_vector, model_status, relevant_sentences
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class Verdict:
     status: Status
     best: tuple[Scored, ...]
     reasons: tuple[str, ...]
@@ -29,12 +29,12 @@ class Decision:
 
 
 
-def decide(rid: str, document: Document, feats: Features, library: Any, w: Mapping[str, Any]) -> Decision:
+def decide(rid: str, document: Document, feats: Features, library: Any, w: Mapping[str, Any]) -> Verdict:
     model = w.get("model")
     floor = model["min_relevance"] if model else w["relevance"]["min_relevance"]
-    relevant = _relevant(rid, feats, w, floor)
+    relevant = relevant_sentences(rid, feats, w, floor)
     if not relevant:
-        return Decision(Status.MISSING, (), (), {})
+        return Verdict(Status.MISSING, (), (), {})
     strong = [s for s in relevant if s.relevance >= w["relevance"]["min_relevance"]]
     if strong:
         strong_ids = {id(s) for s in strong}  # identity, not dataclass equality: O(n), not O(n^2)
@@ -89,9 +89,9 @@ def decide(rid: str, document: Document, feats: Features, library: Any, w: Mappi
         status = Status.WEAK
         layer = "rules"
     if status is Status.MISSING:
-        return Decision(Status.MISSING, (), (), params, layer, confidence, deadline)
+        return Verdict(Status.MISSING, (), (), params, layer, confidence, deadline)
     best = tuple(relevant[: w["max_evidence"]])
-    return Decision(status, best, tuple(dict.fromkeys(reasons)), params, layer, confidence, deadline)
+    return Verdict(status, best, tuple(dict.fromkeys(reasons)), params, layer, confidence, deadline)
 
 
 def _weak_reasons(s: Scored) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..domain import Clause, Document, Evidence, Finding, Requirement, Status
-from .decision import Decision
+from .decision import Verdict
 from .features import Hit
 from .scoring import Scored
 
@@ -18,7 +18,7 @@ def _where(document: Document, clauses: tuple[Clause, ...], h: Hit) -> tuple[str
     return "", page
 
 
-def _evidence(
+def evidence_for(
     document: Document, clauses: tuple[Clause, ...], s: Scored, rid: str, satisfied: bool = False
 ) -> Evidence:
     h = s.hit
@@ -47,7 +47,7 @@ def _place(ev: Evidence) -> str:
     return f"{where}, page {ev.page}"
 
 
-def _explain_not_checked(req: Requirement) -> str:
+def explain_not_checked(req: Requirement) -> str:
     description = req.description.rstrip(".")
     return (
         f"{req.title}: not checked automatically. The clause library has no rule that detects this "
@@ -62,7 +62,7 @@ def _library_weak_cues(req: Requirement, evidence: tuple[Evidence, ...], reasons
     return [c for c in dict.fromkeys(c.lower() for c in req.weak_cues) if c in text and c not in said]
 
 
-def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> str:
+def explain(req: Requirement, d: Verdict, evidence: tuple[Evidence, ...]) -> str:
     if d.status is Status.MISSING:
         return f"{req.title}: not found. No clause addresses this protection (no cue of the clause library matched)."
     ev = evidence[0]
@@ -84,7 +84,7 @@ def _explain(req: Requirement, d: Decision, evidence: tuple[Evidence, ...]) -> s
     return f"{lead}. Weak: {'; '.join(reasons)}."
 
 
-def _finding(req: Requirement, d: Decision, explanation: str, evidence: tuple[Evidence, ...]) -> Finding:
+def finding(req: Requirement, d: Verdict, explanation: str, evidence: tuple[Evidence, ...]) -> Finding:
     return Finding(
         requirement_id=req.id,
         title=req.title,

@@ -188,7 +188,7 @@ def pair_features(
     doc_stats: Mapping[str, float],
 ) -> dict[str, float]:
     """The engine's description of one requirement in one document, as numbers for the grader."""
-    from .scoring import _carves_out, _generic_weak, _owed_elsewhere, _relevant, score_hit
+    from .scoring import carves_out, generic_weak, owed_elsewhere, relevant_sentences, score_hit
 
     hits = feats.hits.get(rid, [])
     floor = float(w["relevance"]["min_relevance"])
@@ -207,7 +207,7 @@ def pair_features(
     x["any_hit"] = 1.0
     x["n_hits"] = min(math.log1p(len(hits)) / 3.0, 1.0)
     scored = [score_hit(h, rid, feats, w) for h in hits]
-    rel = _relevant(rid, feats, w, 1.0) or sorted(scored, key=lambda s: -(s.quality + 0.25 * s.relevance))
+    rel = relevant_sentences(rid, feats, w, 1.0) or sorted(scored, key=lambda s: -(s.quality + 0.25 * s.relevance))
     strong = [s for s in rel if s.relevance >= floor]
     if strong:
         rel = strong + [s for s in rel if s.relevance < floor]
@@ -221,16 +221,16 @@ def pair_features(
     x["commit_share"] = sum(bool(s.hit.commits) for s in rel) / n
     x["modal_top"] = float(top.hit.modal)
     x["modal_share"] = sum(bool(s.hit.modal) for s in rel) / n
-    x["weak_wording"] = float(any(any(not _generic_weak(k, w["lexicon"]["generic_weak"]) for k in s.hit.weaks) for s in rel))
+    x["weak_wording"] = float(any(any(not generic_weak(k, w["lexicon"]["generic_weak"]) for k in s.hit.weaks) for s in rel))
     x["hedge_top"] = float(bool(top.hit.hedges))
     x["hedge_share"] = sum(bool(s.hit.hedges) for s in rel) / n
     x["refusal"] = float(any(s.hit.refusals or s.hit.denies for s in rel))
-    x["carve_out_top"] = float(_carves_out(top.hit, w["lexicon"]["broad_carve_outs"]))
+    x["carve_out_top"] = float(carves_out(top.hit, w["lexicon"]["broad_carve_outs"]))
     x["heading"] = float(any(s.hit.heading for s in rel))
     x["heading_scope"] = float(any(s.hit.heading_scope for s in rel))
     x["scope"] = float(any(s.hit.scope for s in rel))
     x["subject_other_top"] = float(top.hit.subject in ("school", "user"))
-    x["users_only"] = float(any(_owed_elsewhere(s.hit, "school") for s in rel))
+    x["users_only"] = float(any(owed_elsewhere(s.hit, "school") for s in rel))
     x["weak_share"] = sum(bool(s.hit.weaks) for s in rel) / n
     x["commit_strong"] = float(any(s.hit.commits and s.hit.subject not in ("school", "user") for s in strong))
     return x
@@ -238,13 +238,13 @@ def pair_features(
 
 def document_stats(feats: Any, w: Mapping[str, Any], requirement_ids: Sequence[str]) -> dict[str, float]:
     """Document-level context: how much of the profile the document addresses, and how firmly."""
-    from .scoring import _relevant
+    from .scoring import relevant_sentences
 
     floor = float(w["relevance"]["min_relevance"])
     covered = 0
     commits = total = 0
     for rid in requirement_ids:
-        rel = _relevant(rid, feats, w, floor)
+        rel = relevant_sentences(rid, feats, w, floor)
         covered += bool(rel)
         total += len(rel)
         commits += sum(bool(s.hit.commits) for s in rel)

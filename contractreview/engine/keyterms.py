@@ -512,14 +512,14 @@ def _clock_words(sentence: str, clock: str) -> str:
 def read_key_terms(
     document: Document,
     clauses: Sequence[Clause],
-    decisions: Mapping[str, Any],
+    verdicts: Mapping[str, Any],
     hits: Mapping[str, Sequence[Any]],
     thresholds: Mapping[str, Threshold | None] | None = None,
     law_words: LawWords | None = None,
 ) -> tuple[KeyTerm, ...]:
     """The five key terms of ``document``, each with its event, party, sentence and finding line.
 
-    ``decisions`` are the analysis' per-requirement decisions (``status``, ``best`` scored sentences and
+    ``verdicts`` are the analysis' per-requirement verdicts (``status``, ``best`` scored sentences and
     ``params``): a deadline is a key term only where the finding of its requirement quotes it, so the
     key-terms table and the findings never disagree. ``hits`` are every candidate sentence per requirement
     (used to say why a term is not stated, e.g. a notice owed only to parents). ``thresholds`` are the
@@ -530,7 +530,7 @@ def read_key_terms(
 
     # ---- breach notice: hours, clock start, recipient
     rid = TERM_REQUIREMENT[BREACH_HOURS]
-    bd = decisions.get(rid)
+    bd = verdicts.get(rid)
     st = stated_deadline(text, list(bd.best), BREACH_HOURS) if bd and bd.status is not Status.MISSING else None
     if st is not None:
         ev = _evidence(document, clauses, st.start, st.end, f"{rid}.key_term")
@@ -598,7 +598,7 @@ def read_key_terms(
     # ---- deletion after request / after the agreement ends
     for term, event in ((DELETION_REQUEST, "request"), (DELETION_END, "termination")):
         rid = TERM_REQUIREMENT[term]
-        dd = decisions.get(rid)
+        dd = verdicts.get(rid)
         label = "the school's request" if event == "request" else "the end of the agreement"
         st = stated_deadline(text, list(dd.best), term) if dd and dd.status is not Status.MISSING else None
         if st is not None:

@@ -8,9 +8,9 @@ the key terms (:mod:`.keyterms`), in that order. A requirement no pattern of the
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from dataclasses import replace
-from typing import Any
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..domain import NOT_CHECKED_LAYER, Analysis, Clause, Document, Finding, Progress, Status
@@ -18,18 +18,16 @@ from ..segment import segment
 from . import ENGINE_VERSION
 from . import grader as _stage2
 from . import keyterms as _kt
-from .decision import Decision, decide
-from .explanation import _evidence, _explain, _explain_not_checked, _finding
-from .features import iter_extract_features
+from .decision import Verdict, decide
+from .explanation import evidence_for, explain, explain_not_checked, finding
+from .features import Features, iter_extract_features
+
+T = TypeVar("T")
 
 SEGMENTATION_WARNING = (
     "The contract could not be split into clauses ({error}); findings name no clause numbers or "
     "headings, and clause headings were not used as context."
 )
-
-
-def _segment(document: Document) -> tuple[Clause, ...]:
-    return _segment_or_warning(document)[0]
 
 
 def _segment_or_warning(document: Document) -> tuple[tuple[Clause, ...], str]:
@@ -40,10 +38,26 @@ def _segment_or_warning(document: Document) -> tuple[tuple[Clause, ...], str]:
         return (), SEGMENTATION_WARNING.format(error=f"{type(exc).__name__}: {exc}")
 
 
-def iter_analyze(
+@dataclass(frozen=True, slots=True)
+class EngineTrace:
+    """An analysis with the working behind it, for the evaluation and the grader's training.
+
+    ``features`` are the document's features, read once; ``rules`` the rules' verdict (stage 1) and
+    ``verdicts`` the final one (after the learned grader) of every requirement the engine can check;
+    ``weights`` the library's engine data they were reached with (:meth:`ClauseLibrary.engine_data`).
+    """
+
+    analysis: Analysis
+    features: Features
+    rules: Mapping[str, Verdict]
+    verdicts: Mapping[str, Verdict]
+    weights: Mapping[str, Any]
+
+
+def iter_trace(
     document: Document, *, profile: str = "default", library: Any = None
-) -> Generator[Progress, None, Analysis]:
-    """Analyse ``document`` against ``profile``; yields ``Progress``, returns the ``Analysis``."""
+) -> Generator[Progress, None, EngineTrace]:
+    """:func:`iter_analyze` that returns the :class:`EngineTrace` (the analysis with its features and verdicts)."""
     from ..library import load_library
     from ..nlp import get_pipeline
 
@@ -70,35 +84,36 @@ def iter_analyze(
             break
         yield Progress("analyze", 1 + int(feature_steps * step.fraction), total, step.message)
     w = library.engine_data()
-    decisions: dict[str, Decision] = {}
+    rules: dict[str, Verdict] = {}
+    verdicts: dict[str, Verdict] = {}
     findings: list[Finding] = []
     grader = _stage2.safe_load() if not w.get("model") else None
     stats = _stage2.document_stats(feats, w, [r.id for r in requirements]) if grader else {}
     for i, req in enumerate(requirements, start=2 + feature_steps):
         if not library.has_detector(req.id):
             # No pattern can find it: saying "missing" would be a false statement in a legal review.
-            d = Decision(Status.NEEDS_REVIEW, (), (), {}, NOT_CHECKED_LAYER, 0.0)
-            findings.append(_finding(req, d, _explain_not_checked(req), ()))
+            d = Verdict(Status.NEEDS_REVIEW, (), (), {}, NOT_CHECKED_LAYER, 0.0)
+            findings.append(finding(req, d, explain_not_checked(req), ()))
             yield Progress("analyze", i, total, req.title)
             continue
-        d = decide(req.id, document, feats, library, w)
+        d = rules[req.id] = decide(req.id, document, feats, library, w)
         note = ""
         if grader is not None:  # stage 2: the learned grader rates (or, if it earned it, decides) the status
             status, conf, layer, note = _stage2.apply(grader, req.id, feats, w, d, stats)
             d = replace(d, status=Status(status), confidence=conf, layer=layer)
             if d.status is Status.MISSING:
                 d = replace(d, best=())
-        decisions[req.id] = d
+        verdicts[req.id] = d
         evidence = tuple(
-            _evidence(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
+            evidence_for(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
         )
-        explanation = _explain(req, d, evidence) + (f" {note}" if note else "")
-        findings.append(_finding(req, d, explanation, evidence))
+        explanation = explain(req, d, evidence) + (f" {note}" if note else "")
+        findings.append(finding(req, d, explanation, evidence))
         yield Progress("analyze", i, total, req.title)
     thresholds = {p: library.threshold(p) for p in _kt.TERM_UNITS}
-    readings = _kt.read_key_terms(document, clauses, decisions, feats.hits, thresholds, law_words=w["lexicon"])
+    readings = _kt.read_key_terms(document, clauses, verdicts, feats.hits, thresholds, law_words=w["lexicon"])
     yield Progress("analyze", total, total, "Done")
-    return Analysis(
+    analysis = Analysis(
         document=document,
         clauses=clauses,
         profile=library.profile.name,
@@ -110,11 +125,28 @@ def iter_analyze(
         engine_version=ENGINE_VERSION,
         library_fingerprint=library.fingerprint,
     )
+    return EngineTrace(analysis, feats, rules, verdicts, w)
+
+
+def iter_analyze(
+    document: Document, *, profile: str = "default", library: Any = None
+) -> Generator[Progress, None, Analysis]:
+    """Analyse ``document`` against ``profile``; yields ``Progress``, returns the ``Analysis``."""
+    trace = yield from iter_trace(document, profile=profile, library=library)
+    return trace.analysis
+
+
+def trace(document: Document, **kwargs: Any) -> EngineTrace:
+    """Blocking variant of :func:`iter_trace`: what the evaluation reads (one feature extraction per document)."""
+    return _exhaust(iter_trace(document, **kwargs))
 
 
 def analyze(document: Document, **kwargs: Any) -> Analysis:
     """Blocking variant of :func:`iter_analyze`."""
-    gen = iter_analyze(document, **kwargs)
+    return _exhaust(iter_analyze(document, **kwargs))
+
+
+def _exhaust(gen: Generator[Progress, None, T]) -> T:
     while True:
         try:
             next(gen)

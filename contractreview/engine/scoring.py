@@ -40,16 +40,16 @@ class Scored:
 
 
 
-def _weak_words(rule_id: str) -> str:
+def weak_words(rule_id: str) -> str:
     """The words of a weak-wording rule id ("purpose_limitation.weak.such_as.2" → "such as")."""
     return rule_id.rsplit(".weak.", 1)[-1].split(".")[0].replace("_", " ")
 
 
-def _generic_weak(rule_id: str, generic: frozenset[str]) -> bool:
+def generic_weak(rule_id: str, generic: frozenset[str]) -> bool:
     """One-word hedges any sentence may contain (``generic_weak`` in the ``hedges`` lexicon) weaken a
     sentence about the protection but do not make a sentence about something else relevant to it
     ("we may share information ... with law enforcement")."""
-    return _weak_words(rule_id) in generic
+    return weak_words(rule_id) in generic
 
 
 def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scored:
@@ -61,7 +61,7 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
         + r["heading"] * hit.heading
         + r["commit"] * bool(hit.commits)
         # Wording that hedges or refuses *this* protection addresses it too ("we may modify these terms").
-        + r.get("weak", 0.0) * bool(hit.denies or any(not _generic_weak(x, generic) for x in hit.weaks))
+        + r.get("weak", 0.0) * bool(hit.denies or any(not generic_weak(x, generic) for x in hit.weaks))
     )
     # A commitment made by the school or the user ("the Client will indemnify the Provider") is not the vendor's.
     vendor_bound = hit.subject not in ("school", "user") or rid in w.get("rights_of_school_or_user", ())
@@ -72,12 +72,12 @@ def score_hit(hit: Hit, rid: str, feats: Features, w: Mapping[str, Any]) -> Scor
         - q["weak"] * bool(hit.weaks)
         - q["hedge"] * bool(hit.hedges)
         - q["deny"] * bool(hit.denies or hit.refusals)
-        - q["exception"] * _carves_out(hit, w["lexicon"]["broad_carve_outs"])
+        - q["exception"] * carves_out(hit, w["lexicon"]["broad_carve_outs"])
     )
     return Scored(hit, rel, qual)
 
 
-def _carves_out(hit: Hit, broad: tuple[str, ...]) -> bool:
+def carves_out(hit: Hit, broad: tuple[str, ...]) -> bool:
     """A carve-out that weakens the sentence.
 
     "shall not … other than for school purposes" or "… except for subprocessors" inside a commitment is
@@ -91,7 +91,7 @@ def _carves_out(hit: Hit, broad: tuple[str, ...]) -> bool:
     return any(e.startswith("^") or e.startswith(tuple(broad)) for e in hit.exceptions)
 
 
-def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> list[Scored]:
+def relevant_sentences(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> list[Scored]:
     scored = [score_hit(h, rid, feats, w) for h in feats.hits.get(rid, [])]
     need_scope = rid in feats.has_scope_patterns
     # The context a scope pattern asks for may sit in the previous sentence of the same numbered clause
@@ -110,7 +110,7 @@ def _relevant(rid: str, feats: Features, w: Mapping[str, Any], floor: float) -> 
             or not need_scope
             or (s.hit.commits and s.hit.context_scope)
         )
-        and not (rid in w["notice_to"] and _owed_elsewhere(s.hit, w["notice_to"][rid]))
+        and not (rid in w["notice_to"] and owed_elsewhere(s.hit, w["notice_to"][rid]))
     ]
     out.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))
     return out
@@ -181,7 +181,7 @@ def model_status(vec: list[float], model: Mapping[str, Any]) -> tuple[Status, fl
 
 
 
-def _owed_elsewhere(h: Hit, recipient: str) -> bool:
+def owed_elsewhere(h: Hit, recipient: str) -> bool:
     """A notice owed only to others (users, parents) is not a notice to ``recipient`` (the school)."""
     return bool(h.recipients) and recipient not in h.recipients
 

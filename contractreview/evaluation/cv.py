@@ -55,25 +55,22 @@ def _independent(g: Gold) -> bool:
 
 
 def document_rows(gold: Gold, path: Path, library: Any) -> list[Row]:
-    """One row per labelled requirement of one document (the engine run once, rules only)."""
-    from ..engine.decision import decide
-    from ..engine.features import extract_features
-    from ..engine.run import _segment
-    from ..engine.scoring import load_weights
+    """One row per labelled requirement of one document (the engine run once; the rules' verdicts)."""
+    from ..engine import trace
     from ..ingest import load_document
-    from ..nlp import get_pipeline
     from . import baselines
 
-    w = dict(load_weights())
-    w.pop("model", None)
     document = load_document(path)
-    feats = extract_features(document, _segment(document), library, get_pipeline(library))
+    run = trace(document, library=library, profile=library.profile.name)
+    feats, w = run.features, run.weights
     rids = [r.id for r in library.requirements_for()]
     stats = G.document_stats(feats, w, rids)
     rows = []
     for rid, lab in sorted(gold.labels.items()):
-        d = decide(rid, document, feats, library, w)
-        rules = d.status.value if d.status.value != "needs_review" else "weak"
+        d = run.rules.get(rid)  # the rules' own verdict (stage 1), before the grader
+        if d is None:
+            raise InputError(f"'{rid}' is labelled, but the engine cannot check it (needs_review)", gold.source or gold.doc)
+        rules = d.status.value
         rows.append(
             Row(
                 doc=gold.doc,

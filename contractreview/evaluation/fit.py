@@ -17,9 +17,7 @@ from typing import Any
 
 from ..domain import Status
 from ..engine.decision import decide
-from ..engine.features import extract_features
-from ..engine.run import _segment
-from ..engine.scoring import FEATURE_NAMES, WEIGHTS_PATH, _relevant, doc_vector
+from ..engine.scoring import FEATURE_NAMES, WEIGHTS_PATH, doc_vector, relevant_sentences
 from .labels import Gold, load_gold_dir, resolve_document
 from .metrics import Pair, status_scores
 
@@ -34,17 +32,16 @@ class Prepared:
 
 
 def prepare(golds: Sequence[Gold], docs_dirs: Sequence[Path], library: Any) -> list[Prepared]:
+    from ..engine import trace
     from ..ingest import load_document
-    from ..nlp import get_pipeline
 
-    nlp = get_pipeline(library)
     out = []
     for g in golds:
         path = resolve_document(g, docs_dirs)
         if path is None:
             continue
-        doc = load_document(path)
-        out.append(Prepared(g, doc, extract_features(doc, _segment(doc), library, nlp)))
+        run = trace(load_document(path), library=library, profile=library.profile.name)
+        out.append(Prepared(g, run.analysis.document, run.features))
     return out
 
 
@@ -73,7 +70,7 @@ def dataset(prepared: Sequence[Prepared], library: Any, w: Mapping[str, Any], fl
     X, y, groups, keys = [], [], [], []
     for i, p in enumerate(prepared):
         for rid, lab in sorted(p.gold.labels.items()):
-            rel = _relevant(rid, p.feats, w, floor)
+            rel = relevant_sentences(rid, p.feats, w, floor)
             X.append(doc_vector(rel, w, _deadline_state(p, rid, library, w)))
             y.append(CLASSES.index(lab.status))
             groups.append(i)

@@ -59,16 +59,13 @@ def _evidence_overlap(analysis: Analysis, gold: Gold) -> tuple[int, int]:
 def evaluate_document(
     gold: Gold, path: Path, *, library: Any, weights: Mapping[str, Any] | None = None
 ) -> DocResult:
-    from ..engine import analyze
-    from ..engine.features import extract_features
-    from ..engine.scoring import load_weights
+    from ..engine import trace
     from ..ingest import load_document
-    from ..nlp import get_pipeline
 
-    w = weights or load_weights(library)
     document = load_document(path)
-    analysis = analyze(document, library=library, profile=library.profile.name)
-    feats = extract_features(document, analysis.clauses, library, get_pipeline(library))
+    run = trace(document, library=library, profile=library.profile.name)
+    analysis, feats = run.analysis, run.features
+    w = weights or run.weights
     res = DocResult(gold=gold, document_path=str(path))
     preds: dict[str, dict[str, str]] = {s: {} for s in SYSTEMS}
     for f in analysis.findings:
