@@ -464,6 +464,8 @@ class Analysis:
     # Provenance: which engine and which knowledge (library files incl. weights and lexicons) produced it.
     engine_version: str = ""
     library_fingerprint: str = ""
+    # sha256 of the learned grader's artifact (engine/grader.json) that rated the findings; "" when none did.
+    grader: str = ""
 
     def counts(self) -> dict[Status, int]:
         out = {s: 0 for s in Status}

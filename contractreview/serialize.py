@@ -116,6 +116,7 @@ def analysis_to_dict(analysis: Analysis, *, boxes: bool = False) -> dict[str, An
         "engine_version": analysis.engine_version,
         "library_version": analysis.library_version,
         "library_fingerprint": analysis.library_fingerprint,
+        "grader": analysis.grader,
         "profile": analysis.profile,
         "document": {
             "path": doc.source_path,
@@ -263,4 +264,5 @@ def analysis_from_dict(data: Mapping[str, Any], *, document: Document | None = N
         key_term_readings=tuple(key_term_from_dict(k) for k in data.get("key_term_details") or ()),
         engine_version=str(data.get("engine_version") or ""),
         library_fingerprint=str(data.get("library_fingerprint") or ""),
+        grader=str(data.get("grader") or ""),
     )

@@ -119,3 +119,43 @@ def test_issue_13_the_engine_verdict_does_not_share_the_reviewers_decision_name(
         p.stem for p in (PACKAGE / "engine").glob("*.py")
     }
 
+
+# --------------------------------------------------------------------------- provenance: the learned grader
+
+
+def test_issue_13_analysis_records_the_grader_artifact_that_rated_it(document, tmp_path: Path, monkeypatch) -> None:
+    import hashlib
+    import json
+
+    from contractreview.engine import grader as G
+    from contractreview.export.model import build_report, report_to_dict
+    from contractreview.export.portfolio import PORTFOLIO_COLUMNS, portfolio_rows
+    from contractreview.serialize import analysis_from_dict, analysis_to_dict
+
+    shipped = hashlib.sha256(G.ARTIFACT_PATH.read_bytes()).hexdigest()
+    analysis = engine.analyze(document)
+    assert analysis.grader == shipped
+    data = analysis_to_dict(analysis)
+    assert data["grader"] == shipped and analysis_from_dict(json.loads(json.dumps(data))).grader == shipped
+    assert report_to_dict(build_report(analysis))["title_block"]["grader"] == shipped
+    assert f"Learned grader: {shipped}" in build_report(analysis).provenance_lines()
+    row = portfolio_rows([(analysis, {})])[0]
+    assert row[PORTFOLIO_COLUMNS.index("grader")] == shipped
+
+    # A retrained (here: re-calibrated) artifact is another grader: the analysis says which one rated it.
+    artifact = json.loads(G.ARTIFACT_PATH.read_text(encoding="utf-8"))
+    artifact["threshold"] = round(float(artifact["threshold"]) - 0.01, 6)
+    other = tmp_path / "grader.json"
+    other.write_text(json.dumps(artifact), encoding="utf-8")
+    monkeypatch.setattr(G, "ARTIFACT_PATH", other)
+    G.load_grader.cache_clear()
+    try:
+        changed = engine.analyze(document)
+        assert changed.grader == hashlib.sha256(other.read_bytes()).hexdigest() != shipped
+        other.unlink()  # no artifact: the rules decide alone, and no grader is recorded
+        G.load_grader.cache_clear()
+        none = engine.analyze(document)
+        assert none.grader == "" and all(f.confidence == 1.0 for f in none.findings if f.layer == "rules")
+        assert analysis_from_dict(analysis_to_dict(none)).grader == ""
+    finally:
+        G.load_grader.cache_clear()

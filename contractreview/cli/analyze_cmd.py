@@ -110,10 +110,12 @@ def fails(analysis: Analysis, level: str | None) -> bool:
 
 
 def _provenance(analysis: Analysis) -> str:
-    """" (fingerprint 842c5240603e) · engine rules-1": which knowledge and engine produced the review."""
+    """" (fingerprint 842c5240603e) · engine rules-1 · grader 5d41402abc4b": which knowledge, engine and
+    learned grader produced the review."""
     if not analysis.engine_version and not analysis.library_fingerprint:
         return ""
-    return f" (fingerprint {analysis.library_fingerprint[:12]}) · engine {analysis.engine_version}"
+    grader = f" · grader {analysis.grader[:12]}" if analysis.grader else ""
+    return f" (fingerprint {analysis.library_fingerprint[:12]}) · engine {analysis.engine_version}{grader}"
 
 
 def _group(f: Any) -> str:

@@ -267,7 +267,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"  sha256 {summary.sha256}")
     print(f"  profile {summary.profile}, clause library {summary.library_version}, tool {summary.tool_version}")
     fingerprint = summary.library_fingerprint or analysis.library_fingerprint
-    print(f"  engine {analysis.engine_version or '(not recorded)'}, library fingerprint {fingerprint[:12] or '(not recorded)'}")
+    print(f"  engine {analysis.engine_version or '(not recorded)'}, library fingerprint {fingerprint[:12] or '(not recorded)'}, "
+          f"grader {analysis.grader[:12] or '(none recorded)'}")
     print(f"  finished {summary.finished_at}; {_counts(summary.counts)}")
     if previous:
         print(f"  revision of {previous[:12]}")

@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,7 @@ class GraderModel:
     decides: bool = False
     threshold: float = 0.8
     meta: Mapping[str, Any] = field(default_factory=dict)
+    digest: str = ""  # sha256 of the artifact file it was read from: recorded in every analysis it rated
 
     def vector(self, x: Mapping[str, float], rid: str) -> list[float]:
         v = [1.0] + [float(x.get(f, 0.0)) for f in self.features]
@@ -173,7 +174,9 @@ def load_grader(path: str | None = None) -> GraderModel | None:
     p = Path(path) if path else ARTIFACT_PATH
     if not p.is_file():
         return None
-    return model_from_dict(json.loads(p.read_text(encoding="utf-8")))
+    raw = p.read_bytes()
+    model = model_from_dict(json.loads(raw.decode("utf-8")))
+    return replace(model, digest=hashlib.sha256(raw).hexdigest())
 
 
 # --------------------------------------------------------------------------- features

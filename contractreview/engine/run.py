@@ -124,6 +124,7 @@ def iter_trace(
         key_term_readings=readings,
         engine_version=ENGINE_VERSION,
         library_fingerprint=library.fingerprint,
+        grader=grader.digest if grader is not None else "",
     )
     return EngineTrace(analysis, feats, rules, verdicts, w)
 

@@ -270,6 +270,7 @@ class ReportModel:
     not_checked: tuple[ReportItem, ...] = ()  # needs_review: no detector in the clause library
     engine_version: str = ""
     library_fingerprint: str = ""
+    grader: str = ""
 
     @property
     def sha256_short(self) -> str:
@@ -296,6 +297,7 @@ class ReportModel:
         return [
             f"Engine version: {self.engine_version or '(not recorded)'}",
             f"Clause library {self.library_version}, fingerprint {self.library_fingerprint or '(not recorded)'}",
+            f"Learned grader: {self.grader or '(none)'}",
         ]
 
     def count_rows(self) -> tuple[list[str], list[list[str]]]:
@@ -526,6 +528,7 @@ def build_report(
         not_checked=not_checked,
         engine_version=analysis.engine_version,
         library_fingerprint=analysis.library_fingerprint,
+        grader=analysis.grader,
     )
 
 
@@ -582,6 +585,7 @@ def report_to_dict(model: ReportModel) -> dict:
             "tool_version": model.tool_version,
             "engine_version": model.engine_version,
             "library_fingerprint": model.library_fingerprint,
+            "grader": model.grader,
             "review_id": model.review_id,
             "pages": model.pages,
             "profile_label": model.profile_label,

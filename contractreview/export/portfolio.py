@@ -42,6 +42,8 @@ PORTFOLIO_COLUMNS = (
     # (both empty where the status is the engine's own)
     "engine_status",
     "reviewer_override",
+    # the learned grader that rated the findings (issue #13): sha256 of its artifact
+    "grader",
 )
 
 
@@ -81,6 +83,7 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
                     analysis.library_fingerprint,
                     (f.engine_status or f.status).value if f.override is not None else "",
                     describe_override(f, reason=True),
+                    analysis.grader,
                 ]
             )
     return out
