@@ -25,10 +25,16 @@ def iter_review(
     """
     from .deadline import check, time_budget
     from .engine import iter_analyze
+    from .engine.run import library_for
     from .ingest import load_document, load_document_with_ocr
     from .limits import Limits
+    from .nlp import prepare_pipeline
 
     limits = Limits.from_env()
+    library = library_for(profile, library)
+    # spaCy's import and the pipeline build (most of a short run's start-up) overlap reading the file, for
+    # the CLI, the GUI's worker and batch runs alike (a pipeline already built is not built again).
+    prepare_pipeline(library)
     yield Progress("ingest", 0, 1, f"Reading {Path(path).name}")
     started = time.monotonic()
     # One wall-time budget for reading and analysing the file (#19); the analysis loops check it.

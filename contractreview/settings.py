@@ -51,6 +51,17 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Folder for rebuildable caches such as the prepared pipeline patterns (``CONTRACTREVIEW_CACHE_DIR``
+    wins over the platform default); deleting it only costs start-up time."""
+    env = os.environ.get("CONTRACTREVIEW_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
     return data_dir() / DB_FILE
 

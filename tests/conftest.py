@@ -36,3 +36,4 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     base = tmp_path_factory.getbasetemp() / "userdirs"
     monkeypatch.setenv("CONTRACTREVIEW_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("CONTRACTREVIEW_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("CONTRACTREVIEW_CACHE_DIR", str(base / "cache"))

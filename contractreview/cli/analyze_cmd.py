@@ -70,13 +70,9 @@ def analyze_one(
     """Ingest and analyse one file (the unit of work of single and batch runs)."""
     from ..deadline import set_tick
     from ..library import load_library
-    from ..nlp import prepare_pipeline
     from ..pipeline import iter_review
 
     library = load_library(profile, user_dir=Path(library_dir) if library_dir else None)
-    # spaCy's import and the pipeline build (most of a short run's start-up) overlap reading the file.
-    # Only here, in a plain process: the GUI warms its pipeline up on its own worker.
-    prepare_pipeline(library)
     gen = iter_review(path, profile=profile, library=library, password=password, ocr=ocr)
     name = one_line(Path(path).name)
     fraction = 0.0

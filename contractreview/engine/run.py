@@ -38,6 +38,17 @@ def _segment_or_warning(document: Document) -> tuple[tuple[Clause, ...], str]:
         return (), SEGMENTATION_WARNING.format(error=f"{type(exc).__name__}: {exc}")
 
 
+def library_for(profile: str, library: Any = None) -> Any:
+    """``library`` (the built-in one when None) with ``profile`` active."""
+    if library is None:
+        from ..library import load_library
+
+        return load_library(profile)
+    if getattr(getattr(library, "profile", None), "name", profile) != profile:
+        return library.with_profile(profile)
+    return library
+
+
 @dataclass(frozen=True, slots=True)
 class EngineTrace:
     """An analysis with the working behind it, for the evaluation and the grader's training.
@@ -58,13 +69,9 @@ def iter_trace(
     document: Document, *, profile: str = "default", library: Any = None
 ) -> Generator[Progress, None, EngineTrace]:
     """:func:`iter_analyze` that returns the :class:`EngineTrace` (the analysis with its features and verdicts)."""
-    from ..library import load_library
     from ..nlp import get_pipeline
 
-    if library is None:
-        library = load_library(profile)
-    elif getattr(getattr(library, "profile", None), "name", profile) != profile:
-        library = library.with_profile(profile)
+    library = library_for(profile, library)
     requirements = list(library.requirements_for())
     # Reading the sentences is most of the work on a long contract: it gets FEATURE_STEPS of the bar.
     feature_steps = 3 * len(requirements)

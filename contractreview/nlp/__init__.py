@@ -1,6 +1,8 @@
 """The review pipeline: ``spacy.blank("en")`` plus the project's registered components.
 
-No downloaded model is needed. The pipeline is built once per clause-library fingerprint and cached.
+No downloaded model is needed. The pipeline is built once per clause-library fingerprint and profile and
+kept for the process; the tokenised phrase patterns are also cached on disk (:mod:`.cache`), so a new
+process skips tokenising the library.
 """
 
 from __future__ import annotations
@@ -87,13 +89,38 @@ def build_pipeline(
     nlp = spacy.blank("en")
     for name, factory in COMPONENTS.items():
         nlp.add_pipe(factory, name=name, config=config.get(name, {}))
-    pats = (
-        list(patterns) if patterns is not None else (profile_patterns(library) if library is not None else [])
-    )
-    nlp.get_pipe("contractreview_cues").add_patterns(pats)
+    ruler = nlp.get_pipe("contractreview_cues")
+    if patterns is not None or library is None:
+        ruler.add_patterns(list(patterns or []))
+        nlp.meta["pattern_cache"] = "off"
+    else:
+        nlp.meta["pattern_cache"] = _add_library_patterns(ruler, profile_patterns(library), library, spacy)
     nlp.meta["name"] = "contractreview_review"
     nlp.meta["library_fingerprint"] = getattr(library, "fingerprint", "")
     return nlp
+
+
+def _add_library_patterns(ruler: Any, pats: list[dict], library: Any, spacy: Any) -> str:
+    """Add the library's patterns with their phrase keys from the disk cache (:mod:`.cache`) when it has
+    them, else tokenise and write the cache: "hit" or "miss"."""
+    from . import cache
+    from .components import phrase_patterns
+
+    phrases = phrase_patterns(pats)
+    key = cache.cache_key(
+        phrases,
+        fingerprint=getattr(library, "fingerprint", "") or "",
+        attr=ruler.phrase_matcher_attr,
+        versions=f"spacy {spacy.__version__}; pipeline {PIPELINE_VERSION}",
+    )
+    cached = cache.load(key, len(phrases))
+    if cached is not None:
+        ruler.add_patterns(pats, phrase_keys=cached)
+        return "hit"
+    keys = ruler.phrase_keys(pats)
+    ruler.add_patterns(pats, phrase_keys=keys)
+    cache.store(key, keys)
+    return "miss"
 
 
 def profile_patterns(library: Any) -> list[dict]:

@@ -21,7 +21,7 @@ from the clause library's lexicons (``clause_library/lexicons/*.toml``): no lega
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..library import PATTERN_KINDS  # one list of kinds, validated by the library
 from ._spacy import import_spacy
@@ -61,6 +61,7 @@ class CueRuler:
         self.nlp = nlp
         self.matcher = Matcher(nlp.vocab)
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=phrase_matcher_attr)
+        self.phrase_matcher_attr = phrase_matcher_attr
         self.rules: dict[str, tuple[str, str]] = {}  # rule id -> (kind, label)
         # Per token pattern, the words some token must equal (one set per non-optional literal token): a
         # doc whose text contains none of one set's words cannot match, so the Matcher is skipped.
@@ -74,7 +75,10 @@ class CueRuler:
     def patterns(self) -> list[str]:
         return list(self.rules)
 
-    def add_patterns(self, patterns: Iterable[dict]) -> None:
+    def add_patterns(self, patterns: Iterable[dict], *, phrase_keys: Sequence[Sequence[int]] | None = None) -> None:
+        """Add library patterns; ``phrase_keys`` (from :meth:`phrase_keys` over the same patterns, e.g. read
+        from the pipeline cache) stand in for tokenising the phrase patterns, in their order."""
+        keys = iter(phrase_keys) if phrase_keys is not None else None
         for p in patterns:
             kind = p.get("kind", "cue")
             if kind not in SPAN_KEYS:
@@ -84,11 +88,19 @@ class CueRuler:
             if isinstance(p["pattern"], dict):
                 self._articles[rid] = (kind, frozenset(int(n) for n in p["pattern"]["ARTICLES"]))
             elif isinstance(p["pattern"], str):
-                self.phrase_matcher.add(rid, [self._make_doc(p["pattern"])])
+                key = next(keys) if keys is not None else None
+                self.phrase_matcher.add(rid, [list(key) if key is not None else self._make_doc(p["pattern"])])
             else:
                 pattern = _simplify(p["pattern"])
                 self.matcher.add(rid, [pattern])
                 self._required.append(_required_words(pattern))
+
+    def phrase_keys(self, patterns: Iterable[dict]) -> list[list[int]]:
+        """What the phrase matcher stores of each phrase pattern, in order: the hashes of its tokens'
+        matched attribute (``LOWER``). Plain integers: they can be cached as JSON and handed back to
+        :meth:`add_patterns`, which then skips the tokeniser."""
+        attr = self.phrase_matcher_attr
+        return [[int(v) for v in self._make_doc(p["pattern"]).to_array(attr)] for p in phrase_patterns(patterns)]
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, set[tuple[int, int, str]]] = {k: set() for k in PATTERN_KINDS}
@@ -119,6 +131,11 @@ class CueRuler:
                 Span(doc, s, e, label=self.rules[rid][1], span_id=rid) for s, e, rid in sorted(found[kind])
             ]
         return doc
+
+
+def phrase_patterns(patterns: Iterable[dict]) -> list[dict]:
+    """The patterns :class:`CueRuler` adds to its phrase matcher, in order."""
+    return [p for p in patterns if p.get("kind", "cue") in SPAN_KEYS and isinstance(p["pattern"], str)]
 
 
 _ALTERNATION = re.compile(r"^\^\(([\w' -]+(?:\|[\w' -]+)*)\)\$$")
