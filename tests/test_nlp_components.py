@@ -194,3 +194,21 @@ def test_issue_13_prepare_pipeline_builds_once_on_a_thread() -> None:
     nlp = get_pipeline(library)
     assert prepare_pipeline(library) is None  # cached: nothing to start
     assert get_pipeline(library) is nlp
+
+
+def test_issue_13_prepare_pipeline_never_waits_for_a_build_in_progress() -> None:
+    """iter_review calls it before reading the file: while another thread builds (the GUI's warm-up holds
+    the pipeline lock for the whole build), it must return at once so that the file is read meanwhile."""
+    import threading
+
+    from contractreview import nlp as nlp_module
+    from contractreview.library import load_library
+    from contractreview.nlp import prepare_pipeline
+
+    library = load_library("il")
+    returned = threading.Event()
+    with nlp_module._LOCK:  # as get_pipeline holds it while building
+        worker = threading.Thread(target=lambda: (prepare_pipeline(library), returned.set()), daemon=True)
+        worker.start()
+        assert returned.wait(timeout=30), "prepare_pipeline waited for the build in progress"
+    worker.join(timeout=30)

@@ -164,9 +164,16 @@ def prepare_pipeline(library: Any) -> threading.Thread | None:
     Importing spaCy and building the pipeline take most of a short run's start-up; started before the
     file is read, they overlap ingestion. :func:`get_pipeline` later waits for this build.
     """
-    with _LOCK:
+    # Never wait here: the lock is held for a whole build, and a build already running (the GUI's warm-up)
+    # serves this library too, or get_pipeline builds it later. Waiting would stop the caller reading the
+    # file meanwhile.
+    if not _LOCK.acquire(blocking=False):
+        return None
+    try:
         if _cache_key(library) in _CACHE:
             return None
+    finally:
+        _LOCK.release()
 
     def build() -> None:
         try:
