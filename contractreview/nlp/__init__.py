@@ -18,6 +18,7 @@ __all__ = [
     "build_pipeline",
     "clock_start",
     "component_config",
+    "example_problems",
     "get_pipeline",
     "outer_deadline",
     "parse_durations",
@@ -97,13 +98,41 @@ def build_pipeline(
 
 
 def profile_patterns(library: Any) -> list[dict]:
-    """Patterns of the active profile's requirements plus the shared ``_common`` ones.
+    """Patterns of the active profile's requirements plus the shared ``_common`` ones, match-ready.
 
     Other profiles' patterns (e.g. the 19 GDPR requirements when reviewing under ``default``) would only
-    cost time: no finding reads them.
+    cost time: no finding reads them. Lemma patterns come expanded into the literal phrases they stand
+    for (:func:`contractreview.inflection.compile_pattern`), each with the lemma pattern's rule id.
     """
+    from ..inflection import compile_patterns
+
     wanted = {r.id for r in library.requirements_for()} | {"_common"}
-    return [p for p in library.all_patterns() if p.get("label") in wanted]
+    return compile_patterns(p for p in library.all_patterns() if p.get("label") in wanted)
+
+
+def example_problems(items: Iterable[tuple[dict, str]]) -> list[tuple[str, str]]:
+    """``(where, reason)`` for each ``(pattern, where)`` whose rule does not match its own ``example``.
+
+    Only the tokeniser and the pattern matcher run: a pattern matches its example exactly as it matches
+    a sentence of a contract.
+    """
+    from . import components
+    from ._spacy import import_spacy
+
+    spacy = import_spacy()
+    items = [(p, where) for p, where in items if isinstance(p.get("example"), str) and p["example"].strip()]
+    nlp = spacy.blank("en")
+    ruler = components.CueRuler(nlp, "contractreview_cues")
+    ruler.add_patterns(p for p, _ in items)
+    out = []
+    for (p, where), doc in zip(items, nlp.pipe(p["example"] for p, _ in items), strict=True):
+        key = components.SPAN_KEYS.get(p.get("kind", ""))
+        if key is None:
+            continue
+        doc = ruler(doc)
+        if not any(sp.id_ == p["id"] for sp in doc.spans[key]):
+            out.append((where, f"the pattern does not match its own example {p['example']!r}"))
+    return out
 
 
 def _cache_key(library: Any) -> str:

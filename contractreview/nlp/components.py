@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..inflection import compile_patterns
 from ..library import PATTERN_KINDS  # one list of kinds, validated by the library
 from ._spacy import import_spacy
 from .citations import parse_article_citations
@@ -75,7 +76,8 @@ class CueRuler:
         return list(self.rules)
 
     def add_patterns(self, patterns: Iterable[dict]) -> None:
-        for p in patterns:
+        # Lemma patterns arrive as written (tests, validation) or already expanded (profile_patterns).
+        for p in compile_patterns(patterns):
             kind = p.get("kind", "cue")
             if kind not in SPAN_KEYS:
                 continue
