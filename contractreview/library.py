@@ -134,8 +134,8 @@ _PROFILE_KEYS = {
     "extends", "requirements", "add", "remove", "thresholds",
 }  # fmt: skip
 _THRESHOLD_KEYS = {"value", "unit", "basis", "verified", "clock_start"}
-_PATTERN_REQUIRED = ("label", "id", "kind", "pattern")  # TODO-i13p: example
-_PATTERN_OPTIONAL = ("note", "weight", "example")
+_PATTERN_REQUIRED = ("label", "id", "kind", "pattern", "example")
+_PATTERN_OPTIONAL = ("note", "weight")
 
 # Lexicons: the word lists of the engine, by file stem -> the lists ([lists]) and tables ([maps]) it holds.
 LEXICONS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(

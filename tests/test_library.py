@@ -363,7 +363,7 @@ def test_library_validation_bad_json_line_names_line(tmp_path: Path):
 def test_library_validation_pattern_file_for_unknown_requirement(tmp_path: Path):
     root = _make_base(tmp_path / "lib")
     (root / "patterns" / "ghost.jsonl").write_text(
-        '{"label": "ghost", "id": "g", "kind": "cue", "pattern": "x"}\n', encoding="utf-8"
+        '{"label": "ghost", "id": "g", "kind": "cue", "pattern": "x", "example": "x"}\n', encoding="utf-8"
     )
     problems = validate_library_dir(root)
     assert any("ghost.jsonl" in p and "requirement id" in p for p in problems)
@@ -466,7 +466,8 @@ def test_library_user_folder_adds_requirement_profile_and_patterns(tmp_path: Pat
         encoding="utf-8",
     )
     (user / "patterns" / "district_ai_use.jsonl").write_text(
-        '{"label": "district_ai_use", "id": "district_ai_use.cue.ai", "kind": "cue", "pattern": "artificial intelligence"}\n',
+        '{"label": "district_ai_use", "id": "district_ai_use.cue.ai", "kind": "cue", "pattern": "artificial intelligence", '
+        '"example": "The Vendor shall disclose any use of artificial intelligence."}\n',
         encoding="utf-8",
     )
     assert validate_library_dir(user) == []
@@ -632,6 +633,7 @@ def test_library_user_patterns_extend_builtin_and_rule_ids_stay_unique(tmp_path:
         "id": "district.cue.sole_purpose",
         "kind": "cue",
         "pattern": "sole purpose",
+        "example": "Student Data is used for the sole purpose of the services.",
     }
     (user / "patterns" / "purpose_limitation.jsonl").write_text(json.dumps(extra) + "\n", encoding="utf-8")
     merged = load_library(user_dir=user).patterns_for("purpose_limitation")
@@ -716,7 +718,8 @@ def test_library_validate_refuses_a_folder_without_library_files(tmp_path: Path,
 )
 def test_issue_20_article_citation_patterns_are_checked(tmp_path: Path, pattern: dict, reason: str):
     root = _make_base(tmp_path / "lib")
-    row = {"label": "a_req", "id": "a_req.cue.cited", "kind": "cue", "pattern": pattern, "weight": 2.0}
+    row = {"label": "a_req", "id": "a_req.cue.cited", "kind": "cue", "pattern": pattern, "weight": 2.0,
+           "example": "The Processor shall assist with Articles 33 and 34 GDPR."}  # fmt: skip
     with (root / "patterns" / "a_req.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(row) + "\n")
     problems = validate_library_dir(root)
