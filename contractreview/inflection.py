@@ -55,6 +55,8 @@ IRREGULAR = {
     "write": ("wrote", "written"),
 }
 
+_IRREGULAR_FORMS = frozenset(f for forms in IRREGULAR.values() for f in forms)
+
 MAX_PHRASES = 512  # a lemma pattern standing for more phrases than this is refused: split it
 
 _VOWELS = "aeiou"
@@ -68,8 +70,14 @@ def word_forms(word: str) -> tuple[str, ...]:
     :data:`FIXED_WORDS` stands for itself only.
     """
     w = word.lower()
-    if not _WORD.match(w) or w in FIXED_WORDS or len(w) < 2:
+    if not _WORD.match(w) or w in FIXED_WORDS or w in _IRREGULAR_FORMS or len(w) < 2:
         return (w,)
+    # A word already inflected stands for itself ("documented", "written"): its "forms" would be
+    # phrases no text contains. A word in -ing may still be a noun with a plural ("settings").
+    if len(w) > 4 and w.endswith(("ed", "ful", "ous")) and not w.endswith("eed"):
+        return (w,)
+    if len(w) > 4 and w.endswith("ing"):
+        return (w, w + "s")
     forms: list[str] = [w]
 
     def add(*items: str) -> None:

@@ -92,6 +92,8 @@ def test_inflection_word_forms_cover_regular_and_irregular_inflections() -> None
     assert "children" in word_forms("child")
     assert word_forms("the") == ("the",) and word_forms("72") == ("72",)
     assert "notification" not in word_forms("notify")  # a derived word is its own lemma
+    assert word_forms("documented") == ("documented",) and word_forms("written") == ("written",)
+    assert word_forms("setting") == ("setting", "settings")
 
 
 def test_inflection_expand_phrase_inflects_the_head_of_a_compound() -> None:

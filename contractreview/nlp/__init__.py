@@ -5,6 +5,7 @@ No downloaded model is needed. The pipeline is built once per clause-library fin
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -120,19 +121,34 @@ def example_problems(items: Iterable[tuple[dict, str]]) -> list[tuple[str, str]]
     from ._spacy import import_spacy
 
     spacy = import_spacy()
-    items = [(p, where) for p, where in items if isinstance(p.get("example"), str) and p["example"].strip()]
+    todo = []
+    for p, where in items:
+        if not (isinstance(p.get("example"), str) and p["example"].strip()):
+            continue
+        # Whether a rule matches its example depends on the rule alone: a pair checked once in this
+        # process (the built-in library, validated again under every district folder) is not re-run.
+        key = json.dumps([p.get("kind"), p.get("pattern"), p["example"]], sort_keys=True)
+        if key not in _EXAMPLES_MATCHED:
+            todo.append((p, where, key))
+    if not todo:
+        return []
     nlp = spacy.blank("en")
     ruler = components.CueRuler(nlp, "contractreview_cues")
-    ruler.add_patterns(p for p, _ in items)
+    ruler.add_patterns(p for p, _, _ in todo)
     out = []
-    for (p, where), doc in zip(items, nlp.pipe(p["example"] for p, _ in items), strict=True):
-        key = components.SPAN_KEYS.get(p.get("kind", ""))
-        if key is None:
+    for (p, where, key), doc in zip(todo, nlp.pipe(p["example"] for p, _, _ in todo), strict=True):
+        span_key = components.SPAN_KEYS.get(p.get("kind", ""))
+        if span_key is None:
             continue
         doc = ruler(doc)
-        if not any(sp.id_ == p["id"] for sp in doc.spans[key]):
+        if any(sp.id_ == p["id"] for sp in doc.spans[span_key]):
+            _EXAMPLES_MATCHED.add(key)
+        else:
             out.append((where, f"the pattern does not match its own example {p['example']!r}"))
     return out
+
+
+_EXAMPLES_MATCHED: set[str] = set()  # example_problems: (kind, pattern, example) already seen to match
 
 
 def _cache_key(library: Any) -> str:

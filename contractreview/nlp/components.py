@@ -77,6 +77,7 @@ class CueRuler:
 
     def add_patterns(self, patterns: Iterable[dict]) -> None:
         # Lemma patterns arrive as written (tests, validation) or already expanded (profile_patterns).
+        phrases: dict[str, list[str]] = {}  # rule id -> its phrases (a lemma pattern has many)
         for p in compile_patterns(patterns):
             kind = p.get("kind", "cue")
             if kind not in SPAN_KEYS:
@@ -86,11 +87,13 @@ class CueRuler:
             if isinstance(p["pattern"], dict):
                 self._articles[rid] = (kind, frozenset(int(n) for n in p["pattern"]["ARTICLES"]))
             elif isinstance(p["pattern"], str):
-                self.phrase_matcher.add(rid, [self._make_doc(p["pattern"])])
+                phrases.setdefault(rid, []).append(p["pattern"])
             else:
                 pattern = _simplify(p["pattern"])
                 self.matcher.add(rid, [pattern])
                 self._required.append(_required_words(pattern))
+        for rid, texts in phrases.items():
+            self.phrase_matcher.add(rid, [self._make_doc(t) for t in texts])
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, set[tuple[int, int, str]]] = {k: set() for k in PATTERN_KINDS}
