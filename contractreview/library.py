@@ -36,6 +36,7 @@ from typing import Any
 
 from .domain import Profile, Requirement, Severity, Source, Threshold
 from .errors import LibraryValidationError, UnknownProfileError
+from .inflection import MAX_PHRASES, count_phrases
 from .paths import clause_library_dir
 
 __all__ = [
@@ -133,8 +134,8 @@ _PROFILE_KEYS = {
     "extends", "requirements", "add", "remove", "thresholds",
 }  # fmt: skip
 _THRESHOLD_KEYS = {"value", "unit", "basis", "verified", "clock_start"}
-_PATTERN_REQUIRED = ("label", "id", "kind", "pattern")
-_PATTERN_OPTIONAL = ("note", "weight", "example")
+_PATTERN_REQUIRED = ("label", "id", "kind", "pattern", "example")
+_PATTERN_OPTIONAL = ("note", "weight")
 
 # Lexicons: the word lists of the engine, by file stem -> the lists ([lists]) and tables ([maps]) it holds.
 LEXICONS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -199,10 +200,13 @@ _TOKEN_OPERATORS = {
 class _Problems:
     """Collects validation problems; ``strict`` raises the first one instead."""
 
-    def __init__(self, strict: bool, token_validator: Any = None) -> None:
+    def __init__(self, strict: bool, token_validator: Any = None, example_checker: Any = None) -> None:
         self.strict = strict
         # spaCy's own token-pattern schema, used by validate_library_dir (importing spaCy costs ~1.5 s)
         self.token_validator = token_validator
+        # Matches each pattern against its own example (validate_library_dir only: it needs spaCy):
+        # called with [(pattern, where)], returns [(where, reason)].
+        self.example_checker = example_checker
         self.items: list[LibraryValidationError] = []
 
     def add(self, reason: str, path: Path | str, field: str = "") -> None:
@@ -678,6 +682,9 @@ def _check_pattern(
     if "kind" in obj and obj["kind"] not in PATTERN_KINDS:
         problems.add(f"unknown kind {obj['kind']!r} (use one of: {', '.join(PATTERN_KINDS)})", where, "kind")
         ok = False
+    if "example" in obj and (not isinstance(obj["example"], str) or not obj["example"].strip()):
+        problems.add("must be a non-empty string (a sentence the pattern matches)", where, "example")
+        ok = False
     if "pattern" in obj:
         reason = _pattern_problem(obj["pattern"])
         if not reason and isinstance(obj["pattern"], list) and problems.token_validator is not None:
@@ -693,15 +700,25 @@ def _pattern_problem(pattern: Any) -> str:
     """Why ``pattern`` is not a spaCy phrase or token pattern, or an article citation ("" when it is fine)."""
     if isinstance(pattern, str):
         return "" if pattern.strip() else "phrase pattern is empty"
+    if isinstance(pattern, dict) and set(pattern) == {"LEMMA"}:
+        phrase = pattern["LEMMA"]
+        if not isinstance(phrase, str) or not phrase.strip():
+            return "LEMMA must be a non-empty phrase in dictionary form"
+        if (n := count_phrases(phrase)) > MAX_PHRASES:
+            return f"the lemma phrase stands for {n} phrases (at most {MAX_PHRASES}): use fewer words"
+        return ""
     if isinstance(pattern, dict):
         numbers = pattern.get("ARTICLES")
         if set(pattern) != {"ARTICLES"} or not isinstance(numbers, list) or not numbers:
-            return 'an object pattern must be {"ARTICLES": [article numbers]}'
+            return 'an object pattern must be {"LEMMA": "phrase"} or {"ARTICLES": [article numbers]}'
         if not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n < 1000 for n in numbers):
             return "ARTICLES must list whole article numbers between 1 and 999"
         return ""
     if not isinstance(pattern, list) or not pattern:
-        return 'must be a phrase string, a non-empty list of token objects or {"ARTICLES": [numbers]}'
+        return (
+            'must be a phrase string, {"LEMMA": "phrase"}, a non-empty list of token objects or '
+            '{"ARTICLES": [numbers]}'
+        )
     for i, token in enumerate(pattern):
         if not isinstance(token, dict):
             return f"token {i} is not an object"
@@ -784,7 +801,7 @@ class _Merged:
     weights: dict[str, Any] = field(default_factory=dict)
 
 
-def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
+def _merge(layers: list[_Layer], problems: _Problems, check_examples_of: Path | None = None) -> _Merged:
     """Merge a base layer and optional overlays into domain objects, reporting every problem."""
     meta: dict[str, Any] = {}
     req_tables: dict[str, tuple[dict[str, Any], str]] = {}
@@ -814,6 +831,7 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
 
     patterns: dict[str, list[dict[str, Any]]] = {}
     seen: dict[str, dict[str, str]] = {}  # stem -> rule id -> where it was first defined
+    to_try: list[tuple[dict[str, Any], str]] = []  # patterns whose example the checker runs
     for layer in layers:
         for stem, items in layer.patterns.items():
             file_shown = _display(layer.root / "patterns" / f"{stem}.jsonl", layer.root)
@@ -832,6 +850,11 @@ def _merge(layers: list[_Layer], problems: _Problems) -> _Merged:
                     continue
                 rules[rule] = where
                 patterns.setdefault(stem, []).append(dict(obj))
+                if layer.root == check_examples_of:
+                    to_try.append((dict(obj), where))
+    if problems.example_checker is not None and to_try:
+        for where, reason in problems.example_checker(to_try):
+            problems.add(reason, where, "example")
 
     lexicons: dict[str, dict[str, Any]] = {}
     weights: dict[str, Any] = {}
@@ -1211,7 +1234,9 @@ def builtin_library_dir() -> Path:
     return clause_library_dir()
 
 
-def _build(root: Path, user_dir: Path | None, problems: _Problems) -> tuple[_Merged, list[_Layer]]:
+def _build(
+    root: Path, user_dir: Path | None, problems: _Problems, check_examples_of: Path | None = None
+) -> tuple[_Merged, list[_Layer]]:
     layers = [_read_layer(root, problems, default_kind="base")]
     if user_dir is not None:
         user = _read_layer(Path(user_dir), problems, default_kind="overlay")
@@ -1222,7 +1247,7 @@ def _build(root: Path, user_dir: Path | None, problems: _Problems) -> tuple[_Mer
                 "kind",
             )
         layers.append(user)
-    return _merge(layers, problems), layers
+    return _merge(layers, problems, check_examples_of), layers
 
 
 def load_library_dir(
@@ -1350,11 +1375,14 @@ def check_library_dir(path: Path | str) -> tuple[list[str], list[str]]:
     profile that the engine cannot check (no cue pattern), which never make the folder invalid."""
     path = Path(path)
     validator: Any = None
+    examples: Any = None
     try:
         from spacy.schemas import validate_token_pattern as validator
+
+        from .nlp import example_problems as examples
     except ImportError:  # pragma: no cover - spaCy is a dependency; the light checks still run
         pass
-    problems = _Problems(strict=False, token_validator=validator)
+    problems = _Problems(strict=False, token_validator=validator, example_checker=examples)
     warnings: list[str] = []
     kind = "overlay"
     lib_file = path / "library.toml"
@@ -1372,11 +1400,11 @@ def check_library_dir(path: Path | str) -> tuple[list[str], list[str]]:
             str(path),
         )
     elif kind == "base":
-        merged, _ = _build(path, None, problems)
+        merged, _ = _build(path, None, problems, check_examples_of=path)
         if "default" not in merged.profiles and not (path / "profiles" / "default.toml").is_file():
             problems.add("the library has no 'default' profile", _display(path / "profiles", path))
         warnings = undetectable_warnings(merged.profiles, merged.patterns)
     else:
-        merged, _ = _build(builtin_library_dir(), path, problems)
+        merged, _ = _build(builtin_library_dir(), path, problems, check_examples_of=path)
         warnings = undetectable_warnings(merged.profiles, merged.patterns)
     return [p.message for p in problems.items], warnings

@@ -329,9 +329,11 @@ verified = "unverified"
 def _cue_and_commit(rid: str, cue: str, verb: str) -> list[dict]:
     """Two district patterns: a strong cue phrase and "shall/will <verb>" as the commitment."""
     return [
-        {"label": rid, "id": f"district.{rid}.cue", "kind": "cue", "weight": 2.0, "pattern": cue},
+        {"label": rid, "id": f"district.{rid}.cue", "kind": "cue", "weight": 2.0, "pattern": cue,
+         "example": f"The Provider shall {verb} each {cue}."},
         {"label": rid, "id": f"district.{rid}.commit", "kind": "commit",
-         "pattern": [{"LOWER": {"IN": ["shall", "will"]}}, {"LOWER": verb}]},
+         "pattern": [{"LOWER": {"IN": ["shall", "will"]}}, {"LOWER": verb}],
+         "example": f"The Provider shall {verb} each {cue}."},
     ]  # fmt: skip
 
 

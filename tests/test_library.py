@@ -150,8 +150,10 @@ clock_start = "discovery"
 """
 
 PATTERNS = (
-    '{"label": "a_req", "id": "a_req.cue.thing", "kind": "cue", "pattern": "thing"}\n'
-    '{"label": "a_req", "id": "a_req.weak.feasible", "kind": "weak", "pattern": [{"LOWER": "where"}, {"LOWER": "feasible"}]}\n'
+    '{"label": "a_req", "id": "a_req.cue.thing", "kind": "cue", "pattern": "thing", '
+    '"example": "The Vendor shall do the thing."}\n'
+    '{"label": "a_req", "id": "a_req.weak.feasible", "kind": "weak", "pattern": [{"LOWER": "where"}, {"LOWER": "feasible"}], '
+    '"example": "The Vendor shall do it where feasible."}\n'
 )
 
 
@@ -294,6 +296,23 @@ BROKEN = [
     ),
     ("patterns/a_req.jsonl", '"id": "a_req.weak.feasible"', '"id": "a_req.cue.thing"', "a_req.jsonl:2", "id"),
     ("patterns/a_req.jsonl", '"kind": "cue", ', '"kind": "cue", "score": 3, ', "a_req.jsonl:1", "score"),
+    ("patterns/a_req.jsonl", '"pattern": "thing"', '"pattern": {"LEMMA": " "}', "a_req.jsonl:1", "pattern"),
+    ("patterns/a_req.jsonl", '"pattern": "thing"', '"pattern": {"LEMMA": 3}', "a_req.jsonl:1", "pattern"),
+    (
+        "patterns/a_req.jsonl",
+        '"pattern": "thing"',
+        '"pattern": {"LEMMA": "notify audit process store share use sell"}',
+        "a_req.jsonl:1",
+        "pattern",
+    ),
+    (
+        "patterns/a_req.jsonl",
+        '"pattern": "thing"',
+        '"pattern": {"LEMMA": "thing", "ARTICLES": [1]}',
+        "a_req.jsonl:1",
+        "pattern",
+    ),
+    ("patterns/a_req.jsonl", '"example": "The Vendor shall do the thing."', '"example": ""', "a_req.jsonl:1", "example"),
 ]
 
 
@@ -344,7 +363,7 @@ def test_library_validation_bad_json_line_names_line(tmp_path: Path):
 def test_library_validation_pattern_file_for_unknown_requirement(tmp_path: Path):
     root = _make_base(tmp_path / "lib")
     (root / "patterns" / "ghost.jsonl").write_text(
-        '{"label": "ghost", "id": "g", "kind": "cue", "pattern": "x"}\n', encoding="utf-8"
+        '{"label": "ghost", "id": "g", "kind": "cue", "pattern": "x", "example": "x"}\n', encoding="utf-8"
     )
     problems = validate_library_dir(root)
     assert any("ghost.jsonl" in p and "requirement id" in p for p in problems)
@@ -447,7 +466,8 @@ def test_library_user_folder_adds_requirement_profile_and_patterns(tmp_path: Pat
         encoding="utf-8",
     )
     (user / "patterns" / "district_ai_use.jsonl").write_text(
-        '{"label": "district_ai_use", "id": "district_ai_use.cue.ai", "kind": "cue", "pattern": "artificial intelligence"}\n',
+        '{"label": "district_ai_use", "id": "district_ai_use.cue.ai", "kind": "cue", "pattern": "artificial intelligence", '
+        '"example": "The Vendor shall disclose any use of artificial intelligence."}\n',
         encoding="utf-8",
     )
     assert validate_library_dir(user) == []
@@ -613,6 +633,7 @@ def test_library_user_patterns_extend_builtin_and_rule_ids_stay_unique(tmp_path:
         "id": "district.cue.sole_purpose",
         "kind": "cue",
         "pattern": "sole purpose",
+        "example": "Student Data is used for the sole purpose of the services.",
     }
     (user / "patterns" / "purpose_limitation.jsonl").write_text(json.dumps(extra) + "\n", encoding="utf-8")
     merged = load_library(user_dir=user).patterns_for("purpose_limitation")
@@ -697,7 +718,8 @@ def test_library_validate_refuses_a_folder_without_library_files(tmp_path: Path,
 )
 def test_issue_20_article_citation_patterns_are_checked(tmp_path: Path, pattern: dict, reason: str):
     root = _make_base(tmp_path / "lib")
-    row = {"label": "a_req", "id": "a_req.cue.cited", "kind": "cue", "pattern": pattern, "weight": 2.0}
+    row = {"label": "a_req", "id": "a_req.cue.cited", "kind": "cue", "pattern": pattern, "weight": 2.0,
+           "example": "The Processor shall assist with Articles 33 and 34 GDPR."}  # fmt: skip
     with (root / "patterns" / "a_req.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(row) + "\n")
     problems = validate_library_dir(root)
@@ -725,3 +747,25 @@ def test_issue_13_library_cli_marks_requirements_the_engine_cannot_check(capsys)
     data = json.loads(capsys.readouterr().out)
     assert data["deadline_required"] is True and data["right_of"] == "school_or_user"
     assert data["checked_automatically"] is True
+
+
+def test_library_validate_reports_a_pattern_that_misses_its_example(tmp_path: Path):
+    """``library validate`` runs every pattern on its own example: one that does not match is named."""
+    root = _make_base(tmp_path / "lib")
+    _edit(root / "patterns/a_req.jsonl", '"example": "The Vendor shall do the thing."', '"example": "Nothing here."')
+    load_library_dir(root)  # loading does not run spaCy: only validate checks examples
+    problems = validate_library_dir(root)
+    assert any("a_req.jsonl:1" in p and "'example'" in p and "does not match" in p for p in problems), problems
+    assert not any("a_req.jsonl:2" in p for p in problems), problems
+
+
+def test_library_lemma_pattern_validates_and_matches_its_example(tmp_path: Path):
+    root = _make_base(tmp_path / "lib")
+    _edit(
+        root / "patterns/a_req.jsonl",
+        '"pattern": "thing", "example": "The Vendor shall do the thing."',
+        '"pattern": {"LEMMA": "notify the district"}, "example": "The Vendor notified the Districts at once."',
+    )
+    assert validate_library_dir(root) == []
+    lib = load_library_dir(root)
+    assert lib.patterns_for("a_req")[0]["pattern"] == {"LEMMA": "notify the district"}

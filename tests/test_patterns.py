@@ -39,7 +39,7 @@ def test_patterns_file_is_valid(path: Path) -> None:
         assert r["kind"] in PATTERN_KINDS
         assert isinstance(r["pattern"], (str, list, dict)) and r["pattern"]
         if isinstance(r["pattern"], dict):
-            assert set(r["pattern"]) == {"ARTICLES"}, "the only object pattern is an article citation"
+            assert set(r["pattern"]) in ({"ARTICLES"}, {"LEMMA"}), "object patterns: article citation or lemma"
         assert r["id"].startswith(path.stem + ".")
 
 
@@ -61,17 +61,82 @@ def test_patterns_examples_match_their_own_rule() -> None:
     from contractreview.nlp import build_pipeline
 
     rows = [r for p in FILES for r in _rows(p)]
-    with_example = [r for r in rows if r.get("example")]
-    assert len(with_example) >= 20
     nlp = build_pipeline(patterns=rows)
-    docs = nlp.pipe(r["example"] for r in with_example)
-    for r, doc in zip(with_example, docs, strict=True):
+    docs = nlp.pipe(r["example"] for r in rows)
+    for r, doc in zip(rows, docs, strict=True):
         assert r["kind"] in PATTERN_KINDS
         ids = {sp.id_ for sp in doc.spans[f"cr_{r['kind']}"]}
         assert r["id"] in ids, f"{r['id']} does not match its example {r['example']!r}"
 
 
-def test_patterns_article_citations_have_examples() -> None:
-    for r in (r for p in FILES for r in _rows(p)):
-        if isinstance(r["pattern"], dict):
-            assert r.get("example"), f"{r['id']} has no example"
+def test_patterns_every_pattern_has_its_own_example() -> None:
+    """Issue #13: every rule carries a sentence written by the project that shows what it is for."""
+    rows = [r for p in FILES for r in _rows(p)]
+    missing = [r["id"] for r in rows if not (isinstance(r.get("example"), str) and r["example"].strip())]
+    assert not missing, f"patterns without an example: {missing[:10]}"
+    lemma = [r for r in rows if isinstance(r["pattern"], dict) and "LEMMA" in r["pattern"]]
+    assert len(lemma) >= 100  # the inflected variants collapsed into lemma patterns (#13)
+
+
+# --------------------------------------------------------------------------- lemma patterns (issue #13)
+
+
+def test_inflection_word_forms_cover_regular_and_irregular_inflections() -> None:
+    from contractreview.inflection import word_forms
+
+    assert {"notify", "notifies", "notified", "notifying"} <= set(word_forms("notify"))
+    assert {"commits", "committed", "committing"} <= set(word_forms("commit"))
+    assert {"processes", "processed", "processing"} <= set(word_forms("process"))
+    assert {"sells", "sold", "selling"} <= set(word_forms("sell"))
+    assert "seed" not in word_forms("see")  # an irregular verb gets no regular past
+    assert "children" in word_forms("child")
+    assert word_forms("the") == ("the",) and word_forms("72") == ("72",)
+    assert "notification" not in word_forms("notify")  # a derived word is its own lemma
+    assert word_forms("documented") == ("documented",) and word_forms("written") == ("written",)
+    assert word_forms("setting") == ("setting", "settings")
+
+
+def test_inflection_expand_phrase_inflects_the_head_of_a_compound() -> None:
+    from contractreview.inflection import count_phrases, expand_phrase
+
+    phrases = list(expand_phrase("Sub-processor"))
+    assert phrases[0] == "sub-processor" and "sub-processors" in phrases
+    assert not any(p.startswith("subs") for p in phrases)
+    assert "notified the district" in set(expand_phrase("notify the district"))
+    assert count_phrases("notify the district") == len(list(expand_phrase("notify the district")))
+
+
+def test_lemma_pattern_matches_every_inflection_under_one_rule_id() -> None:
+    from contractreview.nlp import build_pipeline
+
+    rows = [
+        {"label": "breach_cooperation", "id": "t.cue.cooperate", "kind": "cue", "pattern": {"LEMMA": "cooperate"}},
+        {
+            "label": "breach_cooperation",
+            "id": "t.commit.notify",
+            "kind": "commit",
+            "pattern": [{"LEMMA": "notify"}, {"LOWER": "the"}, {"LEMMA": {"IN": ["district", "school"]}}],
+        },
+    ]
+    nlp = build_pipeline(patterns=rows)
+    for text in ("Vendor will cooperate.", "Vendor cooperates.", "Vendor cooperated.", "Vendor is cooperating."):
+        doc = nlp(text)
+        assert [sp.id_ for sp in doc.spans["cr_cue"]] == ["t.cue.cooperate"], text
+    doc = nlp("Vendor offers cooperation.")
+    assert not doc.spans["cr_cue"]
+    doc = nlp("Vendor notified the Schools.")
+    assert [sp.text for sp in doc.spans["cr_commit"]] == ["notified the Schools"]
+
+
+def test_lemma_pattern_reaches_the_engine_as_literal_phrases_of_one_rule() -> None:
+    """The engine's prefilters read phrase strings: a lemma pattern arrives as the phrases it stands for."""
+    from contractreview.nlp import profile_patterns
+
+    lib = load_library("default")
+    lemma = [p for p in lib.all_patterns() if isinstance(p["pattern"], dict) and "LEMMA" in p["pattern"]]
+    assert lemma, "the built-in library uses lemma patterns"
+    compiled = profile_patterns(lib)
+    assert not any(isinstance(p["pattern"], dict) and "LEMMA" in p["pattern"] for p in compiled)
+    rid = "breach_notice_deadline_to_lea.cue.notify"
+    phrases = {p["pattern"] for p in compiled if p["id"] == rid}
+    assert {"notify", "notifies", "notified", "notifying"} <= phrases

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine.features import Features
 from ..engine.scoring import score_hit
+from ..inflection import compile_patterns
 
 
 @lru_cache(maxsize=64)
@@ -29,8 +30,9 @@ def _keyword_rx(words: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def cue_words(library: Any, rid: str) -> tuple[str, ...]:
+    """The requirement's cue phrases, lemma patterns expanded into the literal phrases they stand for."""
     words = []
-    for p in library.patterns_for(rid):
+    for p in compile_patterns(library.patterns_for(rid)):
         if p.get("kind") == "cue" and isinstance(p["pattern"], str):
             words.append(p["pattern"].lower())
     return tuple(sorted(set(words)))

@@ -7,6 +7,7 @@ process skips tokenising the library.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +21,7 @@ __all__ = [
     "build_pipeline",
     "clock_start",
     "component_config",
+    "example_problems",
     "get_pipeline",
     "outer_deadline",
     "parse_durations",
@@ -124,13 +126,56 @@ def _add_library_patterns(ruler: Any, pats: list[dict], library: Any, spacy: Any
 
 
 def profile_patterns(library: Any) -> list[dict]:
-    """Patterns of the active profile's requirements plus the shared ``_common`` ones.
+    """Patterns of the active profile's requirements plus the shared ``_common`` ones, match-ready.
 
     Other profiles' patterns (e.g. the 19 GDPR requirements when reviewing under ``default``) would only
-    cost time: no finding reads them.
+    cost time: no finding reads them. Lemma patterns come expanded into the literal phrases they stand
+    for (:func:`contractreview.inflection.compile_pattern`), each with the lemma pattern's rule id.
     """
+    from ..inflection import compile_patterns
+
     wanted = {r.id for r in library.requirements_for()} | {"_common"}
-    return [p for p in library.all_patterns() if p.get("label") in wanted]
+    return compile_patterns(p for p in library.all_patterns() if p.get("label") in wanted)
+
+
+def example_problems(items: Iterable[tuple[dict, str]]) -> list[tuple[str, str]]:
+    """``(where, reason)`` for each ``(pattern, where)`` whose rule does not match its own ``example``.
+
+    Only the tokeniser and the pattern matcher run: a pattern matches its example exactly as it matches
+    a sentence of a contract.
+    """
+    from . import components
+    from ._spacy import import_spacy
+
+    spacy = import_spacy()
+    todo = []
+    for p, where in items:
+        if not (isinstance(p.get("example"), str) and p["example"].strip()):
+            continue
+        # Whether a rule matches its example depends on the rule alone: a pair checked once in this
+        # process (the built-in library, validated again under every district folder) is not re-run.
+        key = json.dumps([p.get("kind"), p.get("pattern"), p["example"]], sort_keys=True)
+        if key not in _EXAMPLES_MATCHED:
+            todo.append((p, where, key))
+    if not todo:
+        return []
+    nlp = spacy.blank("en")
+    ruler = components.CueRuler(nlp, "contractreview_cues")
+    ruler.add_patterns(p for p, _, _ in todo)
+    out = []
+    for (p, where, key), doc in zip(todo, nlp.pipe(p["example"] for p, _, _ in todo), strict=True):
+        span_key = components.SPAN_KEYS.get(p.get("kind", ""))
+        if span_key is None:
+            continue
+        doc = ruler(doc)
+        if any(sp.id_ == p["id"] for sp in doc.spans[span_key]):
+            _EXAMPLES_MATCHED.add(key)
+        else:
+            out.append((where, f"the pattern does not match its own example {p['example']!r}"))
+    return out
+
+
+_EXAMPLES_MATCHED: set[str] = set()  # example_problems: (kind, pattern, example) already seen to match
 
 
 def _cache_key(library: Any) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ..inflection import compile_patterns
 from ..library import PATTERN_KINDS  # one list of kinds, validated by the library
 from ._spacy import import_spacy
 from .citations import parse_article_citations
@@ -77,9 +78,13 @@ class CueRuler:
 
     def add_patterns(self, patterns: Iterable[dict], *, phrase_keys: Sequence[Sequence[int]] | None = None) -> None:
         """Add library patterns; ``phrase_keys`` (from :meth:`phrase_keys` over the same patterns, e.g. read
-        from the pipeline cache) stand in for tokenising the phrase patterns, in their order."""
+        from the pipeline cache) stand in for tokenising the phrase patterns, in their order.
+
+        Lemma patterns arrive as written (tests, validation) or already expanded (profile_patterns); the keys
+        follow the expanded phrases."""
         keys = iter(phrase_keys) if phrase_keys is not None else None
-        for p in patterns:
+        phrases: dict[str, list] = {}  # rule id -> its phrases (a lemma pattern has many)
+        for p in compile_patterns(patterns):
             kind = p.get("kind", "cue")
             if kind not in SPAN_KEYS:
                 continue
@@ -89,18 +94,20 @@ class CueRuler:
                 self._articles[rid] = (kind, frozenset(int(n) for n in p["pattern"]["ARTICLES"]))
             elif isinstance(p["pattern"], str):
                 key = next(keys) if keys is not None else None
-                self.phrase_matcher.add(rid, [list(key) if key is not None else self._make_doc(p["pattern"])])
+                phrases.setdefault(rid, []).append(list(key) if key is not None else p["pattern"])
             else:
                 pattern = _simplify(p["pattern"])
                 self.matcher.add(rid, [pattern])
                 self._required.append(_required_words(pattern))
+        for rid, texts in phrases.items():
+            self.phrase_matcher.add(rid, [t if isinstance(t, list) else self._make_doc(t) for t in texts])
 
     def phrase_keys(self, patterns: Iterable[dict]) -> list[list[int]]:
         """What the phrase matcher stores of each phrase pattern, in order: the hashes of its tokens'
         matched attribute (``LOWER``). Plain integers: they can be cached as JSON and handed back to
         :meth:`add_patterns`, which then skips the tokeniser."""
         attr = self.phrase_matcher_attr
-        return [[int(v) for v in self._make_doc(p["pattern"]).to_array(attr)] for p in phrase_patterns(patterns)]
+        return [[int(v) for v in self._make_doc(p["pattern"]).to_array(attr)] for p in phrase_patterns(compile_patterns(patterns))]
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, set[tuple[int, int, str]]] = {k: set() for k in PATTERN_KINDS}
