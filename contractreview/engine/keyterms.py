@@ -153,6 +153,13 @@ _OTHERS_REQUEST = re.compile(
 )
 
 
+# An event named after these words marks a time before or during it, not a clock that runs from it.
+_NOT_A_CLOCK = re.compile(
+    r"\b(?:prior\s+to|before|until|till|during|throughout|in\s+advance\s+of|pending)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
 def _event_name(word: str, before: str) -> str:
     if _REQUEST_EVENT.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
         return "other" if _OTHERS_REQUEST.search(before) else "request"
@@ -177,6 +184,10 @@ def deletion_event(sent: str, d: Duration) -> str:
     last: tuple[int, str] = (-1, "")
     for rx in (_REQUEST_EVENT, _END_EVENT):
         for m2 in rx.finditer(before):
+            if _NOT_A_CLOCK.search(before[max(0, m2.start() - 40) : m2.start()]):
+                # "data transferred prior to the termination": which data, not a clock from the event
+                last = max(last, (m2.start(), "other"))
+                continue
             last = max(last, (m2.start(), _event_name(m2.group(0), before[: m2.start()])))
     return last[1]
 
@@ -222,6 +233,154 @@ def _in_condition(sent: str, d: Duration) -> bool:
     return not re.search(r"[,;:]", between) and not _DELETE_WORD.search(between)
 
 
+# A new clause with its own predicate starts after these: "For 30 days after termination, Zoom will provide
+# access, after which time the content will be deleted" puts the figure and the deletion in two clauses.
+_CLAUSE_BREAK = re.compile(
+    r";|:\s|\.\s|,\s*which\b|"
+    r",?\s+(?:after\s+which(?:\s+time)?|following\s+which|whereupon|thereafter|after\s+that)\b",
+    re.IGNORECASE,
+)
+
+
+def _clause_span(sent: str, d: Duration) -> tuple[int, int]:
+    """Offsets of the clause of ``sent`` that holds the figure: cut at clause breaks (``_CLAUSE_BREAK``)."""
+    start, end = 0, len(sent)
+    for m in _CLAUSE_BREAK.finditer(sent):
+        if m.end() <= d.start:
+            start = m.end()
+        elif m.start() >= d.end:
+            if not m.group(0).startswith(":"):
+                end = m.start()
+            # "within 30 days of termination, a Receiving Party must: (x) cease ...; (y) destroy ...": a
+            # colon after the figure opens the list of what must be done by then, so the clause runs on.
+            break
+    return start, end
+
+
+# Coordinated predicates: "Provider shall respond to access requests within 45 days | and shall delete
+# Student Data upon request". A new predicate starts at "and/or/but" followed by a modal or by one of the
+# verbs that contract duties are made of; "and within 90 days after termination" (no verb) continues the
+# predicate before it.
+_PREDICATE_VERBS = (
+    r"shall|will|must|may|should|can|agrees?\s+to|undertakes?\s+to|"
+    r"respond|process|resolve|restore|retain|keep|store|pay|invoice|issue|bill|renew|cease|terminate|suspend|"
+    r"investigate|remediate|correct|review|maintain|archive|back\s+up|delete|destroy|erase|dispose|purge|return|"
+    r"remove|notify|inform|report|certify|confirm|give|send|make|take|allow|permit|grant|charge|refund|"
+    r"provide\s+(?:access|support|service|the\s+services|an?\s+invoice)"
+)
+_COORDINATION = re.compile(
+    r"(?:,\s*)?\b(?:and|or|but|and/or)\s+(?:(?:also|then|thereafter|promptly)\s+)?"
+    r"(?=(?:" + _PREDICATE_VERBS + r")\b)",
+    re.IGNORECASE,
+)
+_DO_SO = re.compile(r"\b(?:do|does|done)\s+so\b", re.IGNORECASE)
+
+
+def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
+    """Offsets of the predicate of ``sent`` the figure belongs to: its clause (:func:`_clause_span`), cut
+    where a coordinated predicate starts (``_COORDINATION``). A predicate that only says "do so" carries the
+    verb of the one before it."""
+    cs, ce = _clause_span(sent, d)
+    cuts = [cs] + [m.start() for m in _COORDINATION.finditer(sent, cs, ce)] + [ce]
+    for i in range(len(cuts) - 1):
+        if cuts[i] <= d.start < cuts[i + 1]:
+            if i > 0 and _DO_SO.search(sent, cuts[i], cuts[i + 1]):
+                return cs, cuts[i + 1]
+            return cuts[i], cuts[i + 1]
+    return cs, ce
+
+
+def _predicate_around(sent: str, d: Duration) -> str:
+    s, e = _predicate_span(sent, d)
+    return sent[s:e]
+
+
+# The words an adverb of time may modify when it is an event verb: "notice" is left out, as "terminate
+# immediately upon written notice" puts it after a preposition, not a verb.
+_NOTIFY_ACT = re.compile(
+    r"(?:notif\w*|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*)\b", re.IGNORECASE
+)
+
+
+def _adjacent_to(sent: str, d: Duration, verb: re.Pattern[str], before: int = 5) -> bool:
+    """An adverb of time ("immediately") modifies the verb next to it: the event verb must be the word right
+    after it (past "be" or "to"), or among the ``before`` words of its predicate that precede it
+    ("may immediately terminate the Agreement" is no notice; "shall immediately be returned or deleted" is)."""
+    ps, pe = _predicate_span(sent, d)
+    follow = re.split(r"[,;(]", sent[d.end : pe], maxsplit=1)[0].split()
+    while len(follow) > 1 and follow[0].lower() in {"be", "to"}:
+        follow = follow[1:]
+    precede = re.split(r"[,;)]", sent[ps : d.start])[-1].split()[-before:]
+    return bool(follow and verb.match(follow[0])) or any(verb.match(w) for w in precede)
+
+
+_DELETE_VERB = re.compile(r"(?:delet|destr|eras|dispos|purg|return|remov|shred)\w*", re.IGNORECASE)
+# The party that gives the notice: "Customer must notify", "you agree to immediately notify".
+_NOTIFIER = re.compile(
+    r"\b(?P<who>[\w'’]+)\s+(?:(?:must|shall|will|should|agrees?\s+to|undertakes?\s+to|"
+    r"(?:is|are)\s+(?:required|obligated)\s+to)\s+)(?:\w+ly\s+)?(?:promptly\s+)?"
+    r"(?:give\s+\w*\s*notice|notif|inform|report|alert|advise)",
+    re.IGNORECASE,
+)
+# A named party as the object of a notice verb: "notify GitHub", "notice to Google", "notify Licensor".
+_NAMED_OBJECT = re.compile(r"^\s+(?:to\s+)?(?:the\s+)?(?P<obj>[A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*){0,2})")
+
+
+_SUCH_NOTICE = re.compile(
+    r"\b(?:such|this|that|the\s+(?:initial|above|foregoing))\s+(?:notice|notification)s?\b", re.IGNORECASE
+)
+
+
+def _names_the_school(predicate: str) -> bool:
+    """A breach-notice figure needs the school as its recipient in the predicate it stands in ("notify the
+    District", "the Customer shall be informed", "notify you" in a vendor's terms), or a notice named by
+    reference to one the text has already addressed ("such notice shall be given within 72 hours")."""
+    return bool(
+        _PARTY_SCHOOL.search(predicate)
+        or re.search(r"\byou\b", predicate, re.IGNORECASE)
+        or _SUCH_NOTICE.search(predicate)
+    )
+
+
+def _notice_owed_by_vendor_to_school(sent: str, d: Duration) -> bool:
+    """A breach-notice figure counts only on a notice the vendor owes the school.
+
+    Refused: a notice the school or a user gives ("Customer must notify GitHub promptly", "you agree to
+    immediately notify Khan Academy"), and a notice addressed by name to another party (the vendor, a
+    licensor). A notice verb with no named recipient keeps its figure (the recipient test of
+    :func:`_breach_party` applies then).
+    """
+    cs, ce = _clause_span(sent, d)
+    clause = sent[cs:ce]
+    verbs = list(_NOTIFY.finditer(clause))
+    if not verbs:
+        return True
+    pos = d.start - cs
+    # The verb the figure belongs to: the last notice verb before it, else the first one after it.
+    before = [m for m in verbs if m.end() <= pos]
+    verb = before[-1] if before else verbs[0]
+    who = None
+    for m in _NOTIFIER.finditer(clause[: verb.end()]):
+        if m.end() >= verb.start():
+            who = m.group("who").lower()
+    if who is not None:
+        if _PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you":
+            return False  # the school's or a user's own notice
+    obj = _NAMED_OBJECT.match(clause[verb.end() :])
+    if obj:
+        name = obj.group("obj")
+        first = name.split()[0].lower()
+        near = clause[verb.end() : verb.end() + obj.end() + 40]
+        if first in {"you", "your"} or _PARTY_SCHOOL.search(near):
+            return True
+        if _PARTY_USER.search(name) or _PARTY_AUTHORITY.search(name):
+            return True  # left to the recipient test of _breach_party
+        if first in {"of", "within", "in", "without", "immediately", "promptly", "any", "such", "all", "each"}:
+            return True
+        return False  # a named other party (the vendor, a licensor): not a notice to the school
+    return True
+
+
 def deadlines(sent: str, parameter: str) -> list[Duration]:
     """Durations of ``sent`` that can be ``parameter``'s deadline, with every distractor removed.
 
@@ -234,20 +393,31 @@ def deadlines(sent: str, parameter: str) -> list[Duration]:
     deletion = parameter.startswith("deletion")
     if deletion and (_NOT_DELETED.search(sent) or not _DELETE_WORD.search(sent)):
         return out  # "your account will not be deleted"; a figure in a sentence that deletes nothing
+    verb = _DELETE_VERB if deletion else _NOTIFY_ACT
     for d in parse_durations(sent):
         after = sent[d.end : d.end + 30]
         before = sent[max(0, d.start - 12) : d.start].lower()
         if _NOTICE_PERIOD.match(after) or _BEFORE_EVENT.match(after) or "at least" in before:
             continue
+        if d.unit == "immediate" and not _adjacent_to(sent, d, verb):
+            continue  # "may immediately terminate": the adverb belongs to another verb
         if deletion:
             if _in_condition(sent, d):
                 continue
             frag = sent[_fragment_start(sent, d.start) : d.start]
             if _BACKUP.search(frag[-90:]):
                 continue  # backup rotation limits are backup_copy_limits, not the deletion deadline
+            if not _DELETE_WORD.search(_predicate_around(sent, d)):
+                continue  # another predicate's figure ("access for 30 days, after which ... deleted")
         elif parameter == BREACH_HOURS:
             if _breach_party(sent, d) in {"parents/users", "authority"} or _schools_own_clock(sent, d):
                 continue
+            if not _notice_owed_by_vendor_to_school(sent, d):
+                continue
+            if not _NOTIFY.search(_predicate_around(sent, d)):
+                continue  # "... and will restore service within 48 hours": another duty's figure
+            if not _names_the_school(_predicate_around(sent, d)):
+                continue  # "Provider shall give notice within 72 hours": to whom is not said
         out.append(d)
     if deletion:
         own = "request" if parameter == DELETION_REQUEST else "termination"
@@ -321,7 +491,14 @@ def _builtin_law_words() -> LawWords:
 
 _PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
 _STATE_OF = r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+|province\s+of\s+)?"
-_LAWS_OF = r"(?:the\s+)?(?:substantive\s+|internal\s+|applicable\s+)?laws?\s*(?:in\s+force\s+)?of\s*(?:the\s*)?"
+# "the laws of", "the laws in", "the laws and judicial decisions of", "the laws, other than choice of law
+# rules, of": the words between "laws" and the place may carry a short apposition. Case-insensitive so that a
+# clause set in capitals reads the same (the place is title-cased by ``_clean_place``).
+_LAWS_OF = (
+    r"(?i:(?:the\s+)?(?:substantive\s+|internal\s+|applicable\s+|domestic\s+)?laws?"
+    r"(?:\s+and\s+(?:judicial\s+decisions|regulations|statutes|rules))?(?:\s*,[^,.;]{1,60},)?"
+    r"\s*(?:in\s+force\s+)?(?:of|in)\s*(?:the\s*)?)"
+)
 # "subject to" / "in accordance with" name the governing law only when the agreement itself is the
 # subject ("This Agreement is subject to the laws of Ireland"), not data ("information may be subject to
 # United States law") or a duty ("we process data in accordance with the laws of ...").
@@ -330,14 +507,15 @@ _AGREEMENT_IS = (
     r"(?i:is|are|shall\s+be|will\s+be)\s+"
 )
 _GOVERN_VERB = (
-    r"(?:(?:governed|construed|interpreted|enforced)(?:\s*(?:,|and|,\s*and)\s*(?:governed|construed|interpreted|"
-    r"enforced))*\s+(?:by|in\s+accordance\s+with|under|pursuant\s+to)|"
+    r"(?i:(?:governed|construed|interpreted|enforced|performed)(?:\s*(?:,|and|or|,\s*and)\s*(?:in\s+all\s+respects\s+)?"
+    r"(?:governed|construed|interpreted|enforced|performed))*(?:\s+(?:by|and))?\s+(?:by|in\s+accordance\s+with|under|"
+    r"pursuant\s+to|according\s+to)|"
     + _AGREEMENT_IS
     + r"(?:subject\s+to|in\s+accordance\s+with))"
 )
 # (pattern, strong): a strong pattern names the law that governs the agreement in so many words.
 _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
-    (re.compile(r"governed\s+by(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
+    (re.compile(r"(?i:governed\s+by)(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
     (re.compile(_GOVERN_VERB + r"\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
     (
         re.compile(
@@ -370,13 +548,20 @@ _TRAILING = re.compile(
 )
 
 
+_ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
+_NEGATED = re.compile(r"\bnot\s+(?:be\s+)?$", re.IGNORECASE)
+
+
 def _clean_place(raw: str, not_places: frozenset[str]) -> str | None:
-    place = re.sub(r"\s+(?:and|of)$", "", raw.strip())
+    raw = raw.strip()
+    if raw.isupper() and len(raw) > 3:
+        raw = " ".join(w.lower() if w in {"OF", "AND"} else w.capitalize() for w in raw.split())  # "STATE OF GEORGIA"
+    place = re.sub(r"\s+(?:and|of)$", "", raw)
     place = _TRAILING.sub("", place)
     place = re.sub(r"\s+(?:and|of)$", "", place)
     if not place or place.split()[0].lower() in not_places:
         return None
-    if place.lower().startswith("united states"):
+    if place.lower().startswith("united states") or place.replace(" ", "") in {"US", "USA"}:
         return "United States"
     return place
 
@@ -409,9 +594,14 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
     """
     words = words if words is not None else _builtin_law_words()
     adjectives, not_places = words["adjective_countries"], frozenset(words["not_places"])
+    # "California, U.S.A., regardless of ...": the dots of an abbreviation end no sentence (same length, so
+    # offsets hold).
+    original, text = text, _ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), text)
     found: list[tuple[str, bool, int, int, str]] = []
     for rx, strong in _LAW_PATTERNS:
         for m in rx.finditer(text):
+            if _NEGATED.search(text[max(0, m.start() - 16) : m.start()]):
+                continue  # "shall not be governed by the ... Convention"
             gd = m.groupdict()
             if gd.get("adj"):
                 adj = gd["adj"]
@@ -419,7 +609,7 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
             else:
                 place = _clean_place(gd.get("place") or gd.get("place2") or "", not_places)
             if place:
-                found.append((place, strong, m.start(), m.end(), m.group(0)))
+                found.append((place, strong, m.start(), m.end(), original[m.start() : m.end()]))
     strong_places = list(dict.fromkeys(p for p, s, *_ in found if s))
     places = strong_places or list(dict.fromkeys(p for p, *_ in found))
     if len(places) != 1:

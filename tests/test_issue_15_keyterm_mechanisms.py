@@ -1,0 +1,170 @@
+"""Key terms (issue #15): one regression sentence per reading mechanism, written by the project.
+
+The excerpt tests (``test_engine_keyterms.py``) check whole agreements in three formats; these check the
+mechanisms the readings rest on, one sentence at a time, so that each error kind of the issue has a case
+that fails when its mechanism is taken out:
+
+- a figure belongs to the predicate it stands in (clause breaks, coordinated duties, "after which");
+- an adverb of time ("immediately") belongs to the verb next to it;
+- an event named after "prior to" / "before" marks which data, not a clock;
+- a breach-notice figure counts only on a notice the vendor owes the school, named as its recipient;
+- governing-law wording in the forms agreements use (capitals, appositions, "according to", "laws in").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contractreview.engine import keyterms
+
+B = "breach_notice_max_hours"
+DR = "deletion_after_request_days"
+DT = "deletion_after_termination_days"
+
+
+def reading(sentence: str, parameter: str) -> float | None:
+    """The figure :func:`keyterms.stated_deadline` would take from this one sentence (hours for breach
+    notice, days for deletion), or None."""
+    d = keyterms.outer_deadline(keyterms.deadlines(sentence, parameter))
+    if d is None or d.hours is None:
+        return None
+    return d.hours if parameter == B else d.hours / 24
+
+
+PREDICATE = [
+    # another duty's figure, coordinated with the event verb
+    ("Provider shall respond to access requests within 45 days and shall delete Student Data upon the "
+     "District's request.", DR, None),
+    ("Provider shall process requests to review Student Data within 45 days, and will delete Student Data upon "
+     "the District's request.", DR, None),
+    ("Provider shall issue a final invoice within 30 days after termination and shall delete all Student Data.",
+     DT, None),
+    ("Provider shall retain audit logs for 12 months after termination and delete Student Data upon request.",
+     DT, None),
+    ("Provider shall retain audit logs for 12 months after termination and delete Student Data upon request.",
+     DR, None),
+    ("Provider shall respond to support requests within four (4) hours and notify the District of any breach "
+     "promptly.", B, None),
+    ("Provider will notify the District promptly of any breach, and will restore service within 48 hours.",
+     B, None),
+    # a window of access, then deletion in a clause of its own
+    ("Provider will provide access to export data for 30 days after termination, after which the data will be "
+     "deleted.", DT, None),
+    ("For sixty (60) days following termination, the District may download its data, after which Provider will "
+     "delete it.", DT, None),
+    ("Invoices are payable within 30 days; upon termination Provider deletes all Student Data.", DT, None),
+    ("The renewal term is one (1) year; Provider deletes Student Data upon the District's request.", DR, None),
+    # the figure's own predicate keeps it
+    ("Provider shall delete Student Data within 30 days after termination of this Agreement.", DT, 30),
+    ("Upon termination, Provider shall delete all Student Data within 60 days and shall issue a final invoice "
+     "within 30 days.", DT, 60),
+    ("Provider shall delete Student Data within ten (10) days of the District's request and within 90 days "
+     "after termination.", DT, 90),
+    ("Within 30 days of termination, Provider must: (a) return all Student Data; and (b) destroy all copies.",
+     DT, 30),
+    ("Upon the District's written request, Provider shall, within fifteen (15) days, securely destroy the "
+     "requested Student Data.", DR, 15),
+    ("Provider shall notify the District of any breach and shall do so within 24 hours of discovery.", B, 24),
+    ("Upon discovering a breach, Provider shall immediately take steps to contain it and shall notify the "
+     "District within 10 days.", B, 240),
+]
+
+ADVERB = [
+    ("Either party may terminate this Agreement immediately upon written notice if the other party suffers a "
+     "data breach.", B, None),
+    ("Customer may immediately terminate the Agreement by giving written notice to Provider.", B, None),
+    ("Provider shall investigate a breach immediately and notify the District without undue delay.", B, None),
+    ("Provider shall immediately cease all processing upon termination and shall delete all Student Data.",
+     DT, None),
+    ("Provider shall immediately notify the District upon discovery of a breach.", B, 0),
+    ("Upon termination, Provider shall immediately delete all Student Data.", DT, 0),
+    ("Student Data shall be deleted immediately upon the District's request.", DR, 0),
+    ("Upon termination, all Student Data shall immediately be returned or deleted.", DT, 0),
+]
+
+NOT_A_CLOCK = [
+    ("Personal data transferred before the termination shall immediately be returned or deleted.", DT, None),
+    ("Data collected prior to the end of the Term will be deleted within 30 days.", DT, None),
+    ("Data collected prior to the end of the Term will be deleted within 30 days.", DR, None),
+    ("Provider shall delete all Student Data within 30 days after the termination of this Agreement.", DT, 30),
+]
+
+RECIPIENT = [
+    ("The District shall notify Provider within 24 hours of any suspected misuse of credentials.", B, None),
+    ("You agree to notify us immediately of any unauthorized use of your account.", B, None),
+    ("Customer must notify Vendor within five (5) days of discovering any security incident.", B, None),
+    ("Licensee shall promptly, and in any event within 48 hours, notify Licensor of any breach.", B, None),
+    ("Provider shall give notice of any breach within 72 hours of discovery.", B, None),
+    ("Provider will notify affected users within 72 hours.", B, None),
+    ("Provider shall notify the supervisory authority within 72 hours and the District without undue delay.",
+     B, None),
+    ("Provider shall notify the District within 72 hours of discovering a breach.", B, 72),
+    ("Provider shall notify the District's Data Protection Officer within 72 hours of becoming aware of a "
+     "breach.", B, 72),
+    ("If Provider becomes aware of a breach, Provider shall notify Customer within 36 hours.", B, 36),
+    ("The District will be notified within forty-eight (48) hours after Provider discovers a breach.", B, 48),
+    ("Provider shall notify you within 72 hours of becoming aware of a breach affecting your data.", B, 72),
+    ("Such notification shall be made within 48 hours of discovery of the breach.", B, 48),
+    ("Provider shall report a security breach to the District no later than 5 business days after "
+     "confirmation.", B, 168),
+]
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), PREDICATE)
+def test_issue_15_a_figure_belongs_to_its_own_predicate(sentence: str, parameter: str, value: float | None) -> None:
+    assert reading(sentence, parameter) == value
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), ADVERB)
+def test_issue_15_immediately_belongs_to_the_verb_next_to_it(sentence: str, parameter: str, value: float | None) -> None:
+    assert reading(sentence, parameter) == value
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), NOT_A_CLOCK)
+def test_issue_15_an_event_after_prior_to_is_no_clock(sentence: str, parameter: str, value: float | None) -> None:
+    assert reading(sentence, parameter) == value
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), RECIPIENT)
+def test_issue_15_breach_notice_is_owed_by_the_vendor_to_the_school(
+    sentence: str, parameter: str, value: float | None
+) -> None:
+    assert reading(sentence, parameter) == value
+
+
+LAW = [
+    ("This Agreement will be governed and interpreted according to the laws of the State of Vermont, without "
+     "reference to conflicts principles.", "Vermont"),
+    ("Its validity and legal effect shall be governed by the laws and judicial decisions of the State of Maine.",
+     "Maine"),
+    ("This Agreement shall be construed, enforced, performed and in all respects governed by and in accordance "
+     "with the laws in the State of Oregon.", "Oregon"),
+    ("THIS AGREEMENT SHALL NOT BE GOVERNED BY THE UNITED NATIONS CONVENTION ON CONTRACTS FOR THE INTERNATIONAL "
+     "SALE OF GOODS. IT SHALL BE GOVERNED BY THE LAWS, OTHER THAN CHOICE OF LAW RULES, OF THE STATE OF OHIO.",
+     "Ohio"),
+    ("THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT REGARD TO ITS CONFLICT OF "
+     "LAWS RULES.", "New York"),
+    ("The laws of the State of Nevada, U.S.A., regardless of conflict of laws principles, govern all matters "
+     "arising out of this Agreement.", "Nevada"),
+    ("This Agreement and any dispute arising from it shall be governed by, and construed in accordance with, the "
+     "laws of the Province of Ontario.", "Ontario"),
+    ("This Agreement shall be governed by the internal laws of the Commonwealth of Virginia.", "Virginia"),
+    ("This Agreement is governed by the laws of the State of Idaho, and venue lies in the courts of Ada County.",
+     "Idaho"),
+    ("The parties submit to the exclusive jurisdiction of the courts of the State of Texas.", None),
+    ("Any dispute shall be settled by arbitration seated in Geneva, Switzerland.", None),
+    ("This Agreement shall not be governed by the laws of any jurisdiction other than as stated in the Order.",
+     None),
+    ("Provider shall comply with all applicable laws in the State of Arizona.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "law"), LAW)
+def test_issue_15_governing_law_forms(text: str, law: str | None) -> None:
+    assert keyterms.read_governing_law(text).law == law
+
+
+def test_issue_15_governing_law_wording_is_the_documents_own_text() -> None:
+    text = "The laws of the State of Nevada, U.S.A., regardless of conflict of laws principles, govern it."
+    r = keyterms.read_governing_law(text)
+    assert r.law == "Nevada" and r.wording in text and "U.S.A." in r.wording
