@@ -6,7 +6,8 @@ that fails when its mechanism is taken out:
 
 - a figure belongs to the predicate it stands in (clause breaks, coordinated duties, "after which");
 - an adverb of time ("immediately") belongs to the verb next to it;
-- an event named after "prior to" / "before" marks which data, not a clock;
+- an event named after "prior to" / "before" marks which data, not a clock; inactivity, collection or a
+  user's own act on the account are clocks of their own;
 - a breach-notice figure counts only on a notice the vendor owes the school, named as its recipient;
 - governing-law wording in the forms agreements use (capitals, appositions, "according to", "laws in").
 """
@@ -89,6 +90,21 @@ NOT_A_CLOCK = [
     ("Provider shall delete all Student Data within 30 days after the termination of this Agreement.", DT, 30),
 ]
 
+OTHER_CLOCKS = [
+    # a user's own act on the account, inactivity, collection: neither the school's request nor the end
+    ("If you close your account, we will delete your personal information within 30 days.", DT, None),
+    ("If you close your account, we will delete your personal information within 30 days.", DR, None),
+    ("Inactive accounts are deleted after 24 months of inactivity.", DT, None),
+    ("Inactive accounts are deleted after 24 months of inactivity.", DR, None),
+    ("Usage logs are deleted 13 months from the date of collection.", DT, None),
+    # one of two alternative clocks is the end of the agreement ("whichever occurs later")
+    ("Two years after the last use of the Service or the expiration of the subscription, whichever occurs "
+     "later, Provider shall delete the Personal Data.", DT, 730),
+    ("Provider shall delete Student Data within 30 days after the Agreement ends.", DT, 30),
+    ("Provider will delete Student Data within 30 days of receiving a written request from the School.", DR, 30),
+    ("Provider will delete Student Data within 30 days of receiving a written request from the School.", DT, None),
+]
+
 RECIPIENT = [
     ("The District shall notify Provider within 24 hours of any suspected misuse of credentials.", B, None),
     ("You agree to notify us immediately of any unauthorized use of your account.", B, None),
@@ -122,6 +138,13 @@ def test_issue_15_immediately_belongs_to_the_verb_next_to_it(sentence: str, para
 
 @pytest.mark.parametrize(("sentence", "parameter", "value"), NOT_A_CLOCK)
 def test_issue_15_an_event_after_prior_to_is_no_clock(sentence: str, parameter: str, value: float | None) -> None:
+    assert reading(sentence, parameter) == value
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), OTHER_CLOCKS)
+def test_issue_15_a_clock_other_than_request_or_end_is_neither(
+    sentence: str, parameter: str, value: float | None
+) -> None:
     assert reading(sentence, parameter) == value
 
 

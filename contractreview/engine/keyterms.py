@@ -160,6 +160,22 @@ _NOT_A_CLOCK = re.compile(
 )
 
 
+# Clocks that are neither the school's request nor the end of the agreement: a retention period measured
+# from inactivity, collection or the user's last use.
+_OTHER_CLOCK = re.compile(
+    r"\W{0,3}(?:of|after|from|following|since)\s+(?:the\s+)?(?:date\s+of\s+)?(?:(?:your|their|the\s+user'?s?)\s+)?"
+    r"(?:(?:account|user)\s+)?(?:inactivity|non-?use|no\s+activity|last\s+(?:login|log-in|sign-in|use|activity|access)|"
+    r"collection|creation|upload|account\s+(?:closure|deletion|deactivation))\b",
+    re.IGNORECASE,
+)
+# A user's own act on their account is neither the school's request nor the end of the agreement.
+_USER_ACTION = re.compile(
+    r"\b(?:you|users?|parents?|students?|account\s+holders?)\s+(?:\w+\s+)?(?:close|closes|closed|delete|deletes|"
+    r"deleted|deactivate|deactivates|deactivated|remove|removes)\s+(?:your|their|his|her|the)\s+(?:\w+\s+)?accounts?\b",
+    re.IGNORECASE,
+)
+
+
 def _event_name(word: str, before: str) -> str:
     if _REQUEST_EVENT.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
         return "other" if _OTHERS_REQUEST.search(before) else "request"
@@ -177,11 +193,16 @@ def deletion_event(sent: str, d: Duration) -> str:
     after = _clip(sent[d.end : d.end + 80])
     m = _EVENT_AFTER.search(after)
     if m:
+        # "after the last use of the Service or the expiration of the subscription": one clock of the two
         return _event_name(m.group("ev"), after[: m.start("ev")])
+    if _OTHER_CLOCK.match(after):
+        return "other"  # "after 24 months of inactivity", "from the date of collection"
     before = sent[_fragment_start(sent, d.start) : d.start]
     if _TERM_PLUS.search(before):
         return "termination"
     last: tuple[int, str] = (-1, "")
+    for m2 in _USER_ACTION.finditer(before):
+        last = max(last, (m2.start(), "other"))  # "If you close your account, we delete ... within 30 days"
     for rx in (_REQUEST_EVENT, _END_EVENT):
         for m2 in rx.finditer(before):
             if _NOT_A_CLOCK.search(before[max(0, m2.start() - 40) : m2.start()]):
