@@ -191,3 +191,46 @@ def test_issue_15_governing_law_wording_is_the_documents_own_text() -> None:
     text = "The laws of the State of Nevada, U.S.A., regardless of conflict of laws principles, govern it."
     r = keyterms.read_governing_law(text)
     assert r.law == "Nevada" and r.wording in text and "U.S.A." in r.wording
+
+
+@pytest.mark.parametrize(
+    ("lead", "items", "clock"),
+    [
+        ("If Provider becomes aware of a Security Incident affecting Student Data, Provider will:",
+         ("(a) notify the District of the Security Incident without undue delay; and",
+          "(b) take reasonable steps to contain it."), "discovery"),
+        ("Once Provider confirms a breach of Student Data, Provider shall:",
+         ("(a) restrict access to the affected systems;", "(b) notify the District of the breach of Student Data promptly; and",
+          "(c) cooperate with the District's investigation."), "confirmation"),
+    ],
+)
+def test_issue_15_breach_clock_is_read_from_the_lead_in_of_a_list(
+    tmp_path, lead: str, items: tuple[str, ...], clock: str
+) -> None:
+    from contractreview.analyze import analyze
+    from contractreview.ingest import load_document
+
+    text = "\n\n".join(
+        [
+            "DATA PRIVACY AGREEMENT",
+            'This agreement is between the Lakeside School District (the "District") and Brightpath Learning, '
+            'Inc. (the "Provider").',
+            "1. Security Incidents",
+            lead,
+            *items,
+        ]
+    )
+    path = tmp_path / "lead_in.txt"
+    path.write_text(text + "\n", encoding="utf-8")
+    a = analyze(load_document(path))
+    k = a.key_term("breach_notice_clock_start")
+    assert k.value == clock
+    assert k.evidence is not None and lead in k.evidence.text
+    assert a.key_terms["breach_notice_max_hours"] is None  # no figure is stated
+
+
+def test_issue_15_lead_in_is_only_found_for_list_items() -> None:
+    text = "Provider shall:\n(a) encrypt Student Data;\n(b) notify the District within 72 hours.\nProvider will act."
+    lead = keyterms.lead_in(text, text.index("(b)"))
+    assert lead is not None and text[lead[0] : lead[1]] == "Provider shall:"
+    assert keyterms.lead_in(text, text.index("Provider will act")) is None

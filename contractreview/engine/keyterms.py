@@ -711,6 +711,39 @@ def _users_only_notice(text: str, hits: Iterable[Any]) -> tuple[Any, Duration] |
     return None
 
 
+_ITEM_START = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s|[-•*]\s)", re.IGNORECASE)
+_ITEM_END = re.compile(r"(?:[;,]|[;,]\s*(?:and|or|and/or))\s*$", re.IGNORECASE)
+
+
+def lead_in(text: str, start: int, max_chars: int = 600) -> tuple[int, int] | None:
+    """Offsets of the sentence that opens the list whose item starts at ``start`` ("If Provider becomes aware
+    of a breach, Provider will:" before "(a) notify the District ..."), or None when the text at ``start``
+    is no list item. Earlier items ending in ";" / "; and" are passed over; the lead-in ends with ":"."""
+    if not _ITEM_START.match(text, start):
+        return None
+    pos = start
+    floor = max(0, start - max_chars)
+    for _ in range(8):  # at most a few earlier items
+        head = text[floor:pos].rstrip()
+        if not head:
+            return None
+        if head.endswith(":"):
+            end = floor + len(head)
+            cut = max(head.rfind(". ", 0, len(head) - 1), head.rfind("\n", 0, len(head) - 1))
+            begin = floor + cut + 1 if cut >= 0 else floor
+            while begin < end and text[begin].isspace():
+                begin += 1
+            return begin, end
+        if not _ITEM_END.search(head):
+            return None
+        # the previous item: back to the line it starts on
+        line = head.rfind("\n")
+        if line < 0:
+            return None
+        pos = floor + line + 1
+    return None
+
+
 def _clock_words(sentence: str, clock: str) -> str:
     """The words of ``sentence`` that name the clock start ("becoming aware", "confirms")."""
     for name, rx in _CLOCK:
@@ -794,6 +827,17 @@ def read_key_terms(
             if clock:
                 clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
                 break
+        if clock is None:
+            # "If Provider becomes aware of a breach, Provider will: (a) notify the District ...": the event
+            # is named in the lead-in of the list item that holds the notice.
+            for s in bd.best:
+                lead = lead_in(text, s.hit.start)
+                if lead is None or not _NOTIFY.search(text[s.hit.start : s.hit.end]):
+                    continue
+                clock = clock_start(text[lead[0] : lead[1]])
+                if clock:
+                    clock_ev = _evidence(document, clauses, lead[0], s.hit.end, f"{rid}.key_term")
+                    break
     if clock:
         words = _clock_words(clock_ev.text, clock) if clock_ev else clock
         out[BREACH_CLOCK] = KeyTerm(
