@@ -174,6 +174,19 @@ LAW = [
     ("This Agreement shall be governed by the internal laws of the Commonwealth of Virginia.", "Virginia"),
     ("This Agreement is governed by the laws of the State of Idaho, and venue lies in the courts of Ada County.",
      "Idaho"),
+    ("This Agreement shall be governed exclusively by the laws of the State of Utah.", "Utah"),
+    ("The law applicable to this Agreement is the law of France.", "France"),
+    ("This Agreement is made under, and shall be construed according to, the laws of the State of Georgia.",
+     "Georgia"),
+    ("The validity, interpretation and performance of this Agreement shall be controlled by the laws of the "
+     "State of Maryland.", "Maryland"),
+    ("This Agreement shall be governed by the laws of the District of Columbia.", "District of Columbia"),
+    ("These Clauses shall be governed by the law of the EU Member State in which the data exporter is "
+     "established.", None),
+    ("This DPA shall be governed by the laws of the jurisdiction specified in the Agreement.", None),
+    ("Any claim shall be governed by the Federal Arbitration Act.", None),
+    ("If you live in the European Union, the laws of Ireland govern these Terms; otherwise, the laws of the "
+     "State of California govern.", None),
     ("The parties submit to the exclusive jurisdiction of the courts of the State of Texas.", None),
     ("Any dispute shall be settled by arbitration seated in Geneva, Switzerland.", None),
     ("This Agreement shall not be governed by the laws of any jurisdiction other than as stated in the Order.",

@@ -528,15 +528,24 @@ _AGREEMENT_IS = (
     r"(?i:is|are|shall\s+be|will\s+be)\s+"
 )
 _GOVERN_VERB = (
-    r"(?i:(?:governed|construed|interpreted|enforced|performed)(?:\s*(?:,|and|or|,\s*and)\s*(?:in\s+all\s+respects\s+)?"
-    r"(?:governed|construed|interpreted|enforced|performed))*(?:\s+(?:by|and))?\s+(?:by|in\s+accordance\s+with|under|"
-    r"pursuant\s+to|according\s+to)|"
+    r"(?i:(?:governed|construed|interpreted|enforced|performed|controlled)(?:\s*(?:,|and|or|,\s*and)\s*"
+    r"(?:in\s+all\s+respects\s+)?(?:governed|construed|interpreted|enforced|performed|controlled))*"
+    r"(?:\s+(?:by|and))?(?:\s+(?:exclusively|solely|entirely|only))?\s+(?:by|in\s+accordance\s+with|under|"
+    r"pursuant\s+to|according\s+to)\s*,?|"
     + _AGREEMENT_IS
     + r"(?:subject\s+to|in\s+accordance\s+with))"
 )
 # (pattern, strong): a strong pattern names the law that governs the agreement in so many words.
 _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
-    (re.compile(r"(?i:governed\s+by)(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
+    (re.compile(r"(?i:governed\s+(?:(?:exclusively|solely|entirely|only)\s+)?by)(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
+    # "The law applicable to this Agreement is the law of France"
+    (
+        re.compile(
+            r"(?i:(?:the\s+)?(?:law|laws)\s+(?:applicable|that\s+applies)\s+to\s+(?:this|these|the)\s+[\w\s]{0,30}?"
+            r"(?:is|are|shall\s+be|will\s+be)\s+)" + _LAWS_OF + _STATE_OF + _PLACE
+        ),
+        True,
+    ),
     (re.compile(_GOVERN_VERB + r"\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
     (
         re.compile(
@@ -580,8 +589,10 @@ def _clean_place(raw: str, not_places: frozenset[str]) -> str | None:
     place = re.sub(r"\s+(?:and|of)$", "", raw)
     place = _TRAILING.sub("", place)
     place = re.sub(r"\s+(?:and|of)$", "", place)
-    if not place or place.split()[0].lower() in not_places:
-        return None
+    if place.lower().startswith("district of columbia"):
+        return "District of Columbia"  # a place, though "the laws of the District" names none
+    if not place or place.split()[0].lower() in not_places or re.search(r"\bmember\s+states?\b", place, re.I):
+        return None  # "the laws of the EU Member State in which the data exporter is established"
     if place.lower().startswith("united states") or place.replace(" ", "") in {"US", "USA"}:
         return "United States"
     return place
