@@ -55,6 +55,13 @@ PREDICATE = [
      "delete it.", DT, None),
     ("Invoices are payable within 30 days; upon termination Provider deletes all Student Data.", DT, None),
     ("The renewal term is one (1) year; Provider deletes Student Data upon the District's request.", DR, None),
+    # a condition after a complete duty, an exception after the deletion duty
+    ("Provider shall notify the District within 24 hours if it receives a request for deletion from a parent.",
+     DR, None),
+    ("Upon termination, Provider shall delete Student Data, except that Provider may retain copies for up to 90 "
+     "days in backups.", DT, None),
+    ("Provider shall delete Student Data within 30 days if the District so requests.", DR, 30),
+    ("Provider shall notify the District within 72 hours if Provider discovers a breach of Student Data.", B, 72),
     # the figure's own predicate keeps it
     ("Provider shall delete Student Data within 30 days after termination of this Agreement.", DT, 30),
     ("Upon termination, Provider shall delete all Student Data within 60 days and shall issue a final invoice "

@@ -257,7 +257,7 @@ def _in_condition(sent: str, d: Duration) -> bool:
 # A new clause with its own predicate starts after these: "For 30 days after termination, Zoom will provide
 # access, after which time the content will be deleted" puts the figure and the deletion in two clauses.
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|\.\s|,\s*which\b|"
+    r";|:\s|\.\s|,\s*which\b|,\s*(?:except|save|provided)\s+that\b|"
     r",?\s+(?:after\s+which(?:\s+time)?|following\s+which|whereupon|thereafter|after\s+that)\b",
     re.IGNORECASE,
 )
@@ -294,6 +294,8 @@ _COORDINATION = re.compile(
     r"(?=(?:" + _PREDICATE_VERBS + r")\b)",
     re.IGNORECASE,
 )
+_SUBORDINATE = re.compile(r"\b(?:if|unless|when|whenever|in\s+case|in\s+the\s+event)\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:shall|will|must|agrees?\s+to|undertakes?\s+to)\b", re.IGNORECASE)
 _DO_SO = re.compile(r"\b(?:do|does|done)\s+so\b", re.IGNORECASE)
 
 
@@ -305,9 +307,14 @@ def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
     cuts = [cs] + [m.start() for m in _COORDINATION.finditer(sent, cs, ce)] + [ce]
     for i in range(len(cuts) - 1):
         if cuts[i] <= d.start < cuts[i + 1]:
-            if i > 0 and _DO_SO.search(sent, cuts[i], cuts[i + 1]):
-                return cs, cuts[i + 1]
-            return cuts[i], cuts[i + 1]
+            start = cs if i > 0 and _DO_SO.search(sent, cuts[i], cuts[i + 1]) else cuts[i]
+            end = cuts[i + 1]
+            # "Provider shall notify the District within 24 hours if it receives a request for deletion": a
+            # condition after a complete duty is not part of it.
+            sub = _SUBORDINATE.search(sent, d.end, end)
+            if sub and _MODAL.search(sent, start, d.start):
+                end = sub.start()
+            return start, end
     return cs, ce
 
 
