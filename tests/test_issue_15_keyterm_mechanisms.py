@@ -133,6 +133,25 @@ RECIPIENT = [
 ]
 
 
+BREACH_EVENT = [
+    # the event after the figure is another notice's
+    ("Provider shall notify the District within 5 days of receiving a subpoena for Student Data.", B, None),
+    ("Provider shall notify the District within 30 days of any change in ownership and promptly of any security "
+     "breach.", B, None),
+    # a breach or its discovery, or no event at all
+    ("Provider shall notify the District within 72 hours of receipt of notice of a breach from a subprocessor.",
+     B, 72),
+    ("Provider shall notify the District within 48 hours of receiving a report of unauthorized access.", B, 48),
+    ("Provider shall notify the District within 72 hours after discovery or notification of a breach.", B, 72),
+    ("Provider shall notify the District within 72 hours.", B, 72),
+]
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), BREACH_EVENT)
+def test_issue_15_breach_figure_runs_from_a_breach(sentence: str, parameter: str, value: float | None) -> None:
+    assert reading(sentence, parameter) == value
+
+
 @pytest.mark.parametrize(("sentence", "parameter", "value"), PREDICATE)
 def test_issue_15_a_figure_belongs_to_its_own_predicate(sentence: str, parameter: str, value: float | None) -> None:
     assert reading(sentence, parameter) == value

@@ -359,6 +359,29 @@ _SUCH_NOTICE = re.compile(
 )
 
 
+_CLOCK_AFTER = re.compile(r"\W{0,3}(?:of|after|from|following|upon|on)\s+(?P<ev>[^,;.]{0,70})", re.IGNORECASE)
+_BREACH_EVENT = re.compile(
+    r"\b(?:breach\w*|incident\w*|discover\w*|aware\w*|confirm\w*|determin\w*|learn\w*|detect\w*|identif\w*|"
+    r"unauthori[sz]ed|compromise\w*|intrusion|loss|theft|attack|suspect\w*|knowledge|notice\s+of\s+(?:a|the|any)\s+breach)",
+    re.IGNORECASE,
+)
+_OTHER_NOTICE_EVENT = re.compile(
+    r"\b(?:change\w*|requests?|subpoenas?|orders?|demands?|receipt|receiv\w*|termination|expir\w*|renewal|invoices?|"
+    r"payments?|complaints?|inquir\w*|legal\s+process|modification\w*|amendment\w*|acquisition|merger|assignment)\b",
+    re.IGNORECASE,
+)
+
+
+def _breach_clock_ok(sent: str, d: Duration) -> bool:
+    """The event named right after a breach-notice figure is a breach or its discovery, or none at all: "within
+    5 days of receiving a subpoena" or "within 30 days of any change of ownership" is another notice."""
+    m = _CLOCK_AFTER.match(_clip(sent[d.end : d.end + 90]))
+    if not m:
+        return True
+    ev = re.split(r"\s+(?:and|or|but)\s+", m.group("ev"), maxsplit=1)[0]
+    return bool(_BREACH_EVENT.search(ev)) or not _OTHER_NOTICE_EVENT.search(ev)
+
+
 def _names_the_school(predicate: str) -> bool:
     """A breach-notice figure needs the school as its recipient in the predicate it stands in ("notify the
     District", "the Customer shall be informed", "notify you" in a vendor's terms), or a notice named by
@@ -444,6 +467,8 @@ def deadlines(sent: str, parameter: str) -> list[Duration]:
                 continue
             if not _NOTIFY.search(_predicate_around(sent, d)):
                 continue  # "... and will restore service within 48 hours": another duty's figure
+            if not _breach_clock_ok(sent, d):
+                continue  # "notify the District within 5 days of receiving a subpoena": another notice
             if not _names_the_school(_predicate_around(sent, d)):
                 continue  # "Provider shall give notice within 72 hours": to whom is not said
         out.append(d)
