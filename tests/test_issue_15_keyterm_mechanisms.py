@@ -273,3 +273,33 @@ def test_issue_15_lead_in_is_only_found_for_list_items() -> None:
     lead = keyterms.lead_in(text, text.index("(b)"))
     assert lead is not None and text[lead[0] : lead[1]] == "Provider shall:"
     assert keyterms.lead_in(text, text.index("Provider will act")) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clock"),
+    [
+        # clock words that start no clock
+        ("Provider will identify the cause of the breach and notify the District promptly.", None),
+        ("Provider shall notify the District promptly of any breach and shall, to the best of its knowledge, "
+         "describe the data affected.", None),
+        ("Provider shall notify the District promptly and shall confirm the notice in writing.", None),
+        ("Provider shall notify the District of any breach and identify the cause.", None),
+        # a time connective, a qualifying participle, a relative clause, or the sentence's first word
+        ("Provider shall notify the District without undue delay after becoming aware of a breach.", "discovery"),
+        ("In the event Provider discovers a breach, it shall notify the District.", "discovery"),
+        ("Provider shall notify the District of a confirmed breach.", "confirmation"),
+        ("Provider shall notify the District without undue delay once a breach is confirmed.", "confirmation"),
+        ("Provider shall notify the District of any breach that Provider determines affects Student Data.",
+         "determination"),
+        ("Discovery of a security breach: Provider shall promptly notify the District of such breach.", "discovery"),
+    ],
+)
+def test_issue_15_notice_clock_needs_a_time_connective(sentence: str, clock: str | None) -> None:
+    assert keyterms.notice_clock(sentence) == clock
+
+
+def test_issue_15_notice_clock_after_a_figure_is_the_one_named_after_it() -> None:
+    s = ("Provider shall notify the District within 72 hours after discovery of a breach and shall send a report "
+         "once the breach is confirmed.")
+    assert keyterms.notice_clock(s, s.index("72 hours")) == "discovery"
+    assert keyterms.notice_clock(s) == "confirmation"  # no figure: the later trigger is the stricter reading

@@ -42,7 +42,7 @@ from ..domain import (
     Status,
     Threshold,
 )
-from ..nlp.durations import _CLOCK, Duration, clock_start, clock_start_after, outer_deadline, parse_durations
+from ..nlp.durations import _CLOCK, Duration, outer_deadline, parse_durations
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -514,7 +514,7 @@ def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated 
         d = outer_deadline(durs)
         if d is None:
             continue
-        info = Stated(d.hours, d.text, clock_start_after(sent, d.start), sc.hit.start, sc.hit.end, sc)
+        info = Stated(d.hours, d.text, notice_clock(sent, d.start), sc.hit.start, sc.hit.end, sc)
         if d.hours is not None:
             return info
         best_vague = best_vague or info
@@ -789,11 +789,64 @@ def lead_in(text: str, start: int, max_chars: int = 600) -> tuple[int, int] | No
 
 def _clock_words(sentence: str, clock: str) -> str:
     """The words of ``sentence`` that name the clock start ("becoming aware", "confirms")."""
+    for _pos, name, words in _clock_hits(sentence):
+        if name == clock:
+            return words
     for name, rx in _CLOCK:
         m = rx.search(sentence) if name == clock else None
         if m:
             return m.group(0)
     return clock
+
+
+# A clock word starts the notice clock when a time connective introduces it ("after becoming aware",
+# "upon discovery", "once a breach is confirmed", "if Provider learns of"), when it qualifies the breach
+# ("a confirmed breach"), in a relative clause on it ("any breach that Provider determines ..."), or when it
+# opens the sentence ("Discovery of a security breach: Provider shall notify ...").
+# "Identify the cause", "to the best of its knowledge" or "confirm the notice in writing" start no clock.
+_CLOCK_CONTEXT = re.compile(
+    r"\b(?:after|upon|on|of|following|once|when|whenever|if|from|since|as\s+soon\s+as|until|where|event|case|"
+    r"is|are|been|being|be|has|have)\s+(?:(?!(?:and|or|but|shall|will|must)\b)[\w'’-]+\s+){0,4}?$",
+    re.IGNORECASE,
+)
+_BEST_OF = re.compile(r"\bbest\s+of\s+\S+\s+$", re.IGNORECASE)
+_CLOCK_ADJ = re.compile(r"\s+(?:[\w-]+\s+)?(?:breach|incident|security|data|unauthori[sz]ed|compromise)", re.IGNORECASE)
+_CLOCK_RELATIVE = re.compile(r"\b(?:breach|incident)\w*\s*,?\s+(?:that|which)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
+
+
+def _clock_hits(sentence: str) -> list[tuple[int, str, str]]:
+    """(position, clock, words) of every clock word of ``sentence`` that starts a notice clock."""
+    out = []
+    for name, rx in _CLOCK:
+        for m in rx.finditer(sentence):
+            before = sentence[max(0, m.start() - 60) : m.start()]
+            word = m.group(0).lower()
+            opens = not sentence[: m.start()].strip(" \t\n([0-9.)")  # "Discovery of a security breach: ..."
+            timed = opens or (bool(_CLOCK_CONTEXT.search(before)) and not _BEST_OF.search(before))
+            qualifies = word.endswith("ed") and bool(_CLOCK_ADJ.match(sentence, m.end()))
+            if timed or qualifies or _CLOCK_RELATIVE.search(before):
+                out.append((m.start(), name, m.group(0)))
+    return sorted(out)
+
+
+def notice_clock(sentence: str, after: int | None = None, window: int = 120) -> str | None:
+    """Which event starts the notice clock of ``sentence``: discovery, confirmation, determination or None.
+
+    With ``after`` (a deadline's offset), the clock named right after it wins ("within 72 hours after
+    discovery ... and shall confirm ..."); otherwise a confirmation or determination named anywhere is the
+    later, stricter trigger for the school. Only clock words a time connective introduces count
+    (``_clock_hits``).
+    """
+    hits = _clock_hits(sentence)
+    if after is not None:
+        near = [h for h in hits if after <= h[0] <= after + window]
+        if near:
+            return near[0][1]
+    names = {h[1] for h in hits}
+    for name in ("confirmation", "determination"):
+        if name in names:
+            return name
+    return "discovery" if names else None
 
 
 def read_key_terms(
@@ -866,7 +919,7 @@ def read_key_terms(
     clock_ev = bh.evidence
     if clock is None and bd and bd.status is not Status.MISSING:
         for s in bd.best:
-            clock = clock_start(text[s.hit.start : s.hit.end])
+            clock = notice_clock(text[s.hit.start : s.hit.end])
             if clock:
                 clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
                 break
@@ -877,7 +930,7 @@ def read_key_terms(
                 lead = lead_in(text, s.hit.start)
                 if lead is None or not _NOTIFY.search(text[s.hit.start : s.hit.end]):
                     continue
-                clock = clock_start(text[lead[0] : lead[1]])
+                clock = notice_clock(text[lead[0] : lead[1]])
                 if clock:
                     clock_ev = _evidence(document, clauses, lead[0], s.hit.end, f"{rid}.key_term")
                     break
