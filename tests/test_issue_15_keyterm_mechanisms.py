@@ -213,6 +213,10 @@ LAW = [
     ("Any claim shall be governed by the Federal Arbitration Act.", None),
     ("If you live in the European Union, the laws of Ireland govern these Terms; otherwise, the laws of the "
      "State of California govern.", None),
+    ("The courts of England have exclusive jurisdiction and English law applies.", "England"),
+    ("Governing law: Ireland.", "Ireland"),
+    ("Governing Law | the laws of the Netherlands", "Netherlands"),
+    ("Governing law and jurisdiction: See the Agreement.", None),
     ("The parties submit to the exclusive jurisdiction of the courts of the State of Texas.", None),
     ("Any dispute shall be settled by arbitration seated in Geneva, Switzerland.", None),
     ("This Agreement shall not be governed by the laws of any jurisdiction other than as stated in the Order.",

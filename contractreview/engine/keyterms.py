@@ -594,6 +594,15 @@ _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
         ),
         False,
     ),
+    # A heading with its value: "Governing law: Ireland.", "Governing Law | the laws of the Netherlands"
+    (
+        re.compile(
+            r"(?i:governing\s+laws?)[ \t]*[:|–—][ \t]*(?i:(?:the\s+)?laws?\s+of\s+(?:the\s+)?)?" + _STATE_OF + _PLACE
+            + r"[ \t]*(?=[.|]|$)",
+            re.MULTILINE,
+        ),
+        True,
+    ),
 )
 _VENUE_PATTERNS = (
     re.compile(r"\bcourts?\b[^.;]{0,60}?\b(?:located\s+|sitting\s+|situated\s+)?in\s+(?:the\s+)?" + _STATE_OF + _PLACE),
@@ -670,8 +679,11 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
             if gd.get("adj"):
                 adj = gd["adj"]
                 place = adjectives.get(adj.lower()) or _clean_place(adj, not_places)
+            elif gd.get("place2"):
+                raw = gd["place2"]
+                place = adjectives.get(raw.lower()) or _clean_place(raw, not_places)  # "English law applies"
             else:
-                place = _clean_place(gd.get("place") or gd.get("place2") or "", not_places)
+                place = _clean_place(gd.get("place") or "", not_places)
             if place:
                 found.append((place, strong, m.start(), m.end(), original[m.start() : m.end()]))
     strong_places = list(dict.fromkeys(p for p, s, *_ in found if s))
