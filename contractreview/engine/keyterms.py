@@ -567,6 +567,15 @@ _GOVERN_VERB = (
     + _AGREEMENT_IS
     + r"(?:subject\s+to|in\s+accordance\s+with))"
 )
+# "... govern(s) this Agreement / all matters arising ...", "... apply to these Terms", "... applies." (the
+# agreement, its disputes or nothing else as the object): "the laws of Canada that govern the collection of
+# personal information" name no governing law.
+_GOVERNS_AGREEMENT = (
+    r"(?:(?:(?:govern|governs)\s+|(?:apply|applies)\s+to\s+)(?:it\b|(?:this|these|the|all|any|each)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?i:agreements?|terms|contract|dpa|addendum|clauses|sccs?|policy|notice|statement|"
+    r"schedule|annex|order|matters|disputes?|claims?|interpretation|relationship|rights|obligations)\b)|"
+    r"(?:apply|applies|govern|governs)[ \t]*(?=[.;\n]|$))"
+)
 # (pattern, strong): a strong pattern names the law that governs the agreement in so many words.
 _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(r"(?i:governed\s+(?:(?:exclusively|solely|entirely|only)\s+)?by)(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
@@ -582,7 +591,8 @@ _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (
         re.compile(
             r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?" + _STATE_OF + _PLACE
-            + r"(?:[^.;]{0,200}?)\s+(?:(?:will|shall)\s+)?(?:apply|applies|govern|governs)\b"
+            + r"(?:(?:(?!\b(?:may|which|that|who|gives?|grants?|requires?|provides?|if|where)\b)[^.;]){0,200}?)"
+            + r"\s+(?:(?:will|shall)\s+)?" + _GOVERNS_AGREEMENT
         ),
         False,
     ),
@@ -590,7 +600,7 @@ _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (
         re.compile(
             r"(?P<place2>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+|will\s+)?"
-            r"(?:govern|governs|applies|apply)\b"
+            + _GOVERNS_AGREEMENT
         ),
         False,
     ),
@@ -621,6 +631,7 @@ _TRAILING = re.compile(
 
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
 _NEGATED = re.compile(r"\bnot\s+(?:be\s+)?$", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(?:where|if|when|whenever|to\s+the\s+extent(?:\s+that)?)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _clean_place(raw: str, not_places: frozenset[str]) -> str | None:
@@ -675,6 +686,8 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
         for m in rx.finditer(text):
             if _NEGATED.search(text[max(0, m.start() - 16) : m.start()]):
                 continue  # "shall not be governed by the ... Convention"
+            if _CONDITIONAL.search(text[max(0, m.start() - 24) : m.start()]):
+                continue  # "Where the laws of Brazil apply, you have ...": a condition, not a choice of law
             gd = m.groupdict()
             if gd.get("adj"):
                 adj = gd["adj"]
