@@ -122,6 +122,13 @@ RECIPIENT = [
     ("Provider shall notify the supervisory authority within 72 hours and the District without undue delay.",
      B, None),
     ("Provider shall notify the District within 72 hours of discovering a breach.", B, 72),
+    # the school under other names, and the party a vendor's notice names
+    ("In the event of a breach, the Contractor shall notify the Agency's Chief Privacy Officer no later than 24 "
+     "hours after discovery.", B, 24),
+    ("Processor shall notify Company within 48 hours of becoming aware of a Personal Data Breach.", B, 48),
+    ("The data importer shall notify the data exporter within 72 hours of becoming aware of the breach.", B, 72),
+    ("Vendor shall notify the Department within 5 business days of discovering a breach.", B, 168),
+    ("Customer shall notify Provider within 24 hours of any breach of its credentials.", B, None),
     ("Provider shall notify the District's Data Protection Officer within 72 hours of becoming aware of a "
      "breach.", B, 72),
     ("If Provider becomes aware of a breach, Provider shall notify Customer within 36 hours.", B, 36),

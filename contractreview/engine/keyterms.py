@@ -388,24 +388,36 @@ def _names_the_school(predicate: str) -> bool:
     reference to one the text has already addressed ("such notice shall be given within 72 hours")."""
     return bool(
         _PARTY_SCHOOL.search(predicate)
+        or _SCHOOL_RECIPIENT.search(predicate)
         or re.search(r"\byou\b", predicate, re.IGNORECASE)
         or _SUCH_NOTICE.search(predicate)
     )
 
 
-def _notice_owed_by_vendor_to_school(sent: str, d: Duration) -> bool:
-    """A breach-notice figure counts only on a notice the vendor owes the school.
+# The parties a school is called in agreements beyond those of ``_PARTY_SCHOOL`` (public-sector agreements,
+# GDPR forms): recipients of a breach notice that count as the school.
+_SCHOOL_RECIPIENT = re.compile(
+    r"\b(?:agency|agencies|department|data\s+exporter|purchaser|buyer|organi[sz]ation|authori[sz]ed\s+representative)\b",
+    re.IGNORECASE,
+)
+_VENDOR_WORDS = frozenset(
+    "provider vendor processor sub-processor subprocessor supplier contractor operator we company".split()
+)
 
-    Refused: a notice the school or a user gives ("Customer must notify GitHub promptly", "you agree to
-    immediately notify Khan Academy"), and a notice addressed by name to another party (the vendor, a
-    licensor). A notice verb with no named recipient keeps its figure (the recipient test of
-    :func:`_breach_party` applies then).
+
+def _notice_recipient(sent: str, d: Duration) -> str:
+    """Whom the breach notice with this figure is owed to, as far as its wording says: ``school``, ``other``
+    (a notice the school or a user gives, or one addressed by name to the vendor or a licensor) or "".
+
+    "Customer must notify GitHub promptly" and "you agree to immediately notify Khan Academy" are the
+    customer's own notices; "by giving written notice to Google" is addressed to the vendor. When the vendor
+    gives the notice ("Processor shall notify Company"), the party it names is the school.
     """
     cs, ce = _clause_span(sent, d)
     clause = sent[cs:ce]
     verbs = list(_NOTIFY.finditer(clause))
     if not verbs:
-        return True
+        return ""
     pos = d.start - cs
     # The verb the figure belongs to: the last notice verb before it, else the first one after it.
     before = [m for m in verbs if m.end() <= pos]
@@ -414,22 +426,23 @@ def _notice_owed_by_vendor_to_school(sent: str, d: Duration) -> bool:
     for m in _NOTIFIER.finditer(clause[: verb.end()]):
         if m.end() >= verb.start():
             who = m.group("who").lower()
-    if who is not None:
-        if _PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you":
-            return False  # the school's or a user's own notice
+    if who is not None and (_PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you"):
+        return "other"  # the school's or a user's own notice
     obj = _NAMED_OBJECT.match(clause[verb.end() :])
-    if obj:
-        name = obj.group("obj")
-        first = name.split()[0].lower()
-        near = clause[verb.end() : verb.end() + obj.end() + 40]
-        if first in {"you", "your"} or _PARTY_SCHOOL.search(near):
-            return True
-        if _PARTY_USER.search(name) or _PARTY_AUTHORITY.search(name):
-            return True  # left to the recipient test of _breach_party
-        if first in {"of", "within", "in", "without", "immediately", "promptly", "any", "such", "all", "each"}:
-            return True
-        return False  # a named other party (the vendor, a licensor): not a notice to the school
-    return True
+    if not obj:
+        return ""
+    name = obj.group("obj")
+    first = name.split()[0].lower()
+    near = clause[verb.end() : verb.end() + obj.end() + 40]
+    if first in {"you", "your"} or _PARTY_SCHOOL.search(near) or _SCHOOL_RECIPIENT.search(name):
+        return "school"
+    if _PARTY_USER.search(name) or _PARTY_AUTHORITY.search(name):
+        return ""  # left to the recipient test of _breach_party
+    if first in {"of", "within", "in", "without", "immediately", "promptly", "any", "such", "all", "each"}:
+        return ""
+    if who in _VENDOR_WORDS:
+        return "school"  # the vendor's notice to the party it names ("Processor shall notify Company")
+    return "other"  # a named other party (the vendor, a licensor): not a notice to the school
 
 
 def deadlines(sent: str, parameter: str) -> list[Duration]:
@@ -463,13 +476,14 @@ def deadlines(sent: str, parameter: str) -> list[Duration]:
         elif parameter == BREACH_HOURS:
             if _breach_party(sent, d) in {"parents/users", "authority"} or _schools_own_clock(sent, d):
                 continue
-            if not _notice_owed_by_vendor_to_school(sent, d):
-                continue
+            recipient = _notice_recipient(sent, d)
+            if recipient == "other":
+                continue  # the school's own notice, or one owed to the vendor
             if not _NOTIFY.search(_predicate_around(sent, d)):
                 continue  # "... and will restore service within 48 hours": another duty's figure
             if not _breach_clock_ok(sent, d):
                 continue  # "notify the District within 5 days of receiving a subpoena": another notice
-            if not _names_the_school(_predicate_around(sent, d)):
+            if recipient != "school" and not _names_the_school(_predicate_around(sent, d)):
                 continue  # "Provider shall give notice within 72 hours": to whom is not said
         out.append(d)
     if deletion:
