@@ -97,6 +97,25 @@ NOT_A_CLOCK = [
     ("Provider shall delete all Student Data within 30 days after the termination of this Agreement.", DT, 30),
 ]
 
+BACKUPS = [
+    # backups deleted together with the rest keep the figure
+    ("Provider shall delete all Student Data, including backups, within 30 days after termination.", DT, 30),
+    ("Provider shall delete all Student Data and all backup copies within 60 days after termination.", DT, 60),
+    ("Upon termination, Provider shall delete Student Data from its systems and backups within 45 days.", DT, 45),
+    # a backup period of its own is not the deletion deadline
+    ("Backups containing Student Data shall be deleted within 90 days after termination.", DT, None),
+    ("Provider shall delete Student Data within 30 days after termination, and backups within 180 days.", DT, 30),
+    ("Student Data in backups will be overwritten within 35 days of termination.", DT, None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), BACKUPS)
+def test_issue_15_backups_deleted_with_the_rest_keep_the_figure(
+    sentence: str, parameter: str, value: float | None
+) -> None:
+    assert reading(sentence, parameter) == value
+
+
 OTHER_CLOCKS = [
     # a user's own act on the account, inactivity, collection: neither the school's request nor the end
     ("If you close your account, we will delete your personal information within 30 days.", DT, None),

@@ -445,6 +445,27 @@ def _notice_recipient(sent: str, d: Duration) -> str:
     return "other"  # a named other party (the vendor, a licensor): not a notice to the school
 
 
+_INCLUSIVE = re.compile(
+    r"\b(?:including|and|as\s+well\s+as|together\s+with|along\s+with|plus)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
+)
+_OWN_TIME = re.compile(r"\b(?:within|upon|on|after|by|no\s+later\s+than|immediately|promptly)\b", re.IGNORECASE)
+
+
+def _backups_only(head: str) -> bool:
+    """The text before a deletion figure names backups as what the figure is for ("copies kept in encrypted
+    backups shall be deleted within 180 days"), not as data deleted together with the rest ("delete all
+    Student Data, including backups, within 30 days"; "... from its systems and backups within 45 days")."""
+    found = list(_BACKUP.finditer(head))
+    if not found:
+        return False
+    pre = head[: found[-1].start()]
+    verbs = list(_DELETE_VERB.finditer(pre))
+    if not verbs or not _INCLUSIVE.search(pre[-40:]):
+        return True
+    between = pre[verbs[-1].end() :]
+    return bool(_OWN_TIME.search(between) or parse_durations(between))
+
+
 def deadlines(sent: str, parameter: str) -> list[Duration]:
     """Durations of ``sent`` that can be ``parameter``'s deadline, with every distractor removed.
 
@@ -468,8 +489,7 @@ def deadlines(sent: str, parameter: str) -> list[Duration]:
         if deletion:
             if _in_condition(sent, d):
                 continue
-            frag = sent[_fragment_start(sent, d.start) : d.start]
-            if _BACKUP.search(frag[-90:]):
+            if _backups_only(sent[_fragment_start(sent, d.start) : d.start][-90:]):
                 continue  # backup rotation limits are backup_copy_limits, not the deletion deadline
             if not _DELETE_WORD.search(_predicate_around(sent, d)):
                 continue  # another predicate's figure ("access for 30 days, after which ... deleted")
