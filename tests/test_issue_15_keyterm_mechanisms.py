@@ -289,7 +289,7 @@ def test_issue_15_governing_law_wording_is_the_documents_own_text() -> None:
 def test_issue_15_breach_clock_is_read_from_the_lead_in_of_a_list(
     tmp_path, lead: str, items: tuple[str, ...], clock: str
 ) -> None:
-    from contractreview.analyze import analyze
+    from contractreview.engine import analyze
     from contractreview.ingest import load_document
 
     text = "\n\n".join(
