@@ -97,6 +97,23 @@ NOT_A_CLOCK = [
     ("Provider shall delete all Student Data within 30 days after the termination of this Agreement.", DT, 30),
 ]
 
+LENGTHS = [
+    # a figure that measures a contract period is not a deadline
+    ("At the end of each 12-month term, Provider deletes data of inactive users.", DT, None),
+    ("Upon termination of the 30-day trial, Provider will delete all Student Data.", DT, None),
+    ("Provider shall delete Student Data at the end of the three (3) year term of this Agreement.", DT, None),
+    ("Provider shall delete Student Data 60 days after the end of the 12 month subscription.", DT, 60),
+    ("Within a 30-day period after termination, Provider shall delete all Student Data.", DT, 30),
+    ("This Agreement renews for successive one-year terms; on termination Provider deletes all Student Data "
+     "within 60 days.", DT, 60),
+]
+
+
+@pytest.mark.parametrize(("sentence", "parameter", "value"), LENGTHS)
+def test_issue_15_the_length_of_a_term_is_no_deadline(sentence: str, parameter: str, value: float | None) -> None:
+    assert reading(sentence, parameter) == value
+
+
 BACKUPS = [
     # backups deleted together with the rest keep the figure
     ("Provider shall delete all Student Data, including backups, within 30 days after termination.", DT, 30),

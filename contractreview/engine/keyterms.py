@@ -80,6 +80,12 @@ _NOTICE_PERIOD = re.compile(
     r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|prior\s+notice)",
     re.IGNORECASE,
 )
+# A figure that measures a contract period ("12-month term", "the 30-day trial", "three (3) year term").
+_LENGTH_OF = re.compile(
+    r"\s*(?:initial\s+|renewal\s+|free\s+|paid\s+)?(?:term|terms|trial|subscriptions?|plan|contract|agreement|"
+    r"cycle|licen[cs]e|renewal|commitment|billing)\b",
+    re.IGNORECASE,
+)
 # "sixty (60) days before the end of the term": a notice window, not a deadline after an event.
 _BEFORE_EVENT = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:before|prior\s+to|in\s+advance)\b", re.IGNORECASE)
 _NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
@@ -484,6 +490,8 @@ def deadlines(sent: str, parameter: str) -> list[Duration]:
         before = sent[max(0, d.start - 12) : d.start].lower()
         if _NOTICE_PERIOD.match(after) or _BEFORE_EVENT.match(after) or "at least" in before:
             continue
+        if _LENGTH_OF.match(after):
+            continue  # "the 30-day trial", "each 12-month term": the length of something, not a deadline
         if d.unit == "immediate" and not _adjacent_to(sent, d, verb):
             continue  # "may immediately terminate": the adverb belongs to another verb
         if deletion:
