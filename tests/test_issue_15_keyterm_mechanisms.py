@@ -363,3 +363,13 @@ def test_issue_15_notice_clock_after_a_figure_is_the_one_named_after_it() -> Non
          "once the breach is confirmed.")
     assert keyterms.notice_clock(s, s.index("72 hours")) == "discovery"
     assert keyterms.notice_clock(s) == "confirmation"  # no figure: the later trigger is the stricter reading
+
+
+def test_issue_15_breach_recipient_may_be_named_earlier_in_the_paragraph() -> None:
+    sent = "Notification shall be made within 48 hours of discovery of the breach."
+    assert reading(sent, B) is None  # to whom is not said
+    found = keyterms.deadlines(sent, B, "Provider shall notify the District of any breach of Student Data. ")
+    assert [d.hours for d in found] == [48]
+    # a notice owed to parents stays refused, whatever the paragraph says
+    other = "Provider will notify affected parents within 72 hours."
+    assert keyterms.deadlines(other, B, "The District owns Student Data. ") == []

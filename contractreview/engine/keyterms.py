@@ -472,13 +472,17 @@ def _backups_only(head: str) -> bool:
     return bool(_OWN_TIME.search(between) or parse_durations(between))
 
 
-def deadlines(sent: str, parameter: str) -> list[Duration]:
+def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
     """Durations of ``sent`` that can be ``parameter``'s deadline, with every distractor removed.
 
-    Dropped: notice periods ("upon 30 days' written notice", "at least 60 days before"), figures of a
-    condition ("if ... within 7 days"), backup-only periods, breach deadlines owed only to parents, users or
-    an authority or running from the school's own awareness, and deletion periods whose clock is the other
-    event (the request clock is not the termination clock, and the reverse).
+    Dropped: notice periods ("upon 30 days' written notice", "at least 60 days before"), lengths of a term
+    ("the 30-day trial"), figures of a condition ("if ... within 7 days"), backup-only periods, figures of
+    another predicate than the event verb's ("respond to access requests within 45 days and delete ...",
+    "may immediately terminate"), breach deadlines owed only to parents, users or an authority, given by the
+    school or a user, running from the school's own awareness or another event ("of receiving a subpoena"),
+    or owed to nobody named (``context``: the paragraph before the sentence, where the recipient may be
+    named), and deletion periods whose clock is another event (the request clock is not the termination
+    clock, and the reverse; inactivity, collection, a user's own act, "prior to the termination").
     """
     out: list[Duration] = []
     deletion = parameter.startswith("deletion")
@@ -511,7 +515,8 @@ def deadlines(sent: str, parameter: str) -> list[Duration]:
                 continue  # "... and will restore service within 48 hours": another duty's figure
             if not _breach_clock_ok(sent, d):
                 continue  # "notify the District within 5 days of receiving a subpoena": another notice
-            if recipient != "school" and not _names_the_school(_predicate_around(sent, d)):
+            borrowed = recipient == "" and d.hours is not None and _names_the_school(context)
+            if recipient != "school" and not (_names_the_school(_predicate_around(sent, d)) or borrowed):
                 continue  # "Provider shall give notice within 72 hours": to whom is not said
         out.append(d)
     if deletion:
@@ -544,13 +549,21 @@ class Stated:
     scored: Any  # the analysis' scored sentence it came from
 
 
+def _paragraph_before(text: str, start: int, limit: int = 400) -> str:
+    """The sentences of the paragraph before ``start`` ("Provider shall notify the District of any breach.
+    Notification shall be made within 72 hours."): where a later sentence of it may find its recipient."""
+    floor = max(0, start - limit)
+    brk = text.rfind("\n\n", floor, start)
+    return text[(brk + 2 if brk >= 0 else floor) : start]
+
+
 def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated | None:
     """The deadline stated for a requirement: the best-scoring relevant sentence that states a fixed one,
     else the best vague one ("promptly"), else None."""
     best_vague: Stated | None = None
     for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
         sent = text[sc.hit.start : sc.hit.end]
-        durs = deadlines(sent, parameter)
+        durs = deadlines(sent, parameter, _paragraph_before(text, sc.hit.start))
         if not durs:
             continue
         d = outer_deadline(durs)
