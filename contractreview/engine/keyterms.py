@@ -637,7 +637,7 @@ _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     # "The law applicable to this Agreement is the law of France"
     (
         re.compile(
-            r"(?i:(?:the\s+)?(?:law|laws)\s+(?:applicable|that\s+applies)\s+to\s+(?:this|these|the)\s+[\w\s]{0,30}?"
+            r"\b(?i:laws?\s+(?:applicable|that\s+applies)\s+to\s+(?:this|these|the)\s+[\w\s]{0,30}?"
             r"(?:is|are|shall\s+be|will\s+be)\s+)" + _LAWS_OF + _STATE_OF + _PLACE
         ),
         True,
