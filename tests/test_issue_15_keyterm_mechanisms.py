@@ -62,6 +62,18 @@ PREDICATE = [
      "days in backups.", DT, None),
     ("Provider shall delete Student Data within 30 days if the District so requests.", DR, 30),
     ("Provider shall notify the District within 72 hours if Provider discovers a breach of Student Data.", B, 72),
+    # a duty about the deletion (certify, confirm, provide a certificate) is not the deletion
+    ("Provider shall delete all Student Data within 30 days after termination and certify such deletion within "
+     "10 days thereafter.", DT, 30),
+    ("Upon termination, Provider shall provide a certificate of deletion within 10 days after deleting all "
+     "Student Data.", DT, None),
+    ("Provider shall delete Student Data within 30 days of the District's request and confirm the deletion in "
+     "writing within 5 business days.", DR, 30),
+    # of two figures, the one in the destruction verb's own predicate; the event after a figure is its own
+    ("Provider shall return all Student Data within 30 days and destroy all copies within 60 days after "
+     "termination.", DT, 60),
+    ("Upon the District's request, Provider shall promptly notify the District and, within 30 days, delete the "
+     "data.", DR, 30),
     # the figure's own predicate keeps it
     ("Provider shall delete Student Data within 30 days after termination of this Agreement.", DT, 30),
     ("Upon termination, Provider shall delete all Student Data within 60 days and shall issue a final invoice "

@@ -196,7 +196,7 @@ def deletion_event(sent: str, d: Duration) -> str:
     this Agreement, Provider shall delete ... within sixty (60) days"). A data subject's or user's request
     is not the school's request (``other``).
     """
-    after = _clip(sent[d.end : d.end + 80])
+    after = _clip(sent[d.end : min(d.end + 80, _predicate_span(sent, d)[1])])
     m = _EVENT_AFTER.search(after)
     if m:
         # "after the last use of the Service or the expiration of the subscription": one clock of the two
@@ -296,7 +296,7 @@ _PREDICATE_VERBS = (
     r"provide\s+(?:access|support|service|the\s+services|an?\s+invoice)"
 )
 _COORDINATION = re.compile(
-    r"(?:,\s*)?\b(?:and|or|but|and/or)\s+(?:(?:also|then|thereafter|promptly)\s+)?"
+    r"(?:,\s*)?\b(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
     r"(?=(?:" + _PREDICATE_VERBS + r")\b)",
     re.IGNORECASE,
 )
@@ -322,6 +322,28 @@ def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
                 end = sub.start()
             return start, end
     return cs, ce
+
+
+_HEAD = re.compile(
+    r"^\W*(?:(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?(?P<coord>[a-z]+)|"
+    r"(?:.*?)\b(?:shall|will|must|should|agrees?\s+to|undertakes?\s+to)\s+(?:not\s+)?(?:(?:\w+ly|also|then)\s+)?"
+    r"(?:,[^,]{0,60},\s*)?(?P<modal>[a-z]+))",
+    re.IGNORECASE | re.DOTALL,
+)
+# Duties about a deletion rather than the deletion itself: a figure of theirs is not the deletion deadline.
+_PAPERWORK = frozenset(
+    "certify certifies confirm confirms provide provides send sends issue issues furnish furnishes notify "
+    "notifies inform informs report reports document documents".split()
+)
+
+
+def _head_verb(predicate: str) -> str:
+    """The verb a predicate is headed by: the word after its coordinator ("and certify such deletion ...") or
+    after its first modal ("Provider shall delete ..."), lower-cased; "" when neither is there."""
+    m = _HEAD.match(predicate)
+    if not m:
+        return ""
+    return (m.group("coord") or m.group("modal") or "").lower()
 
 
 def _predicate_around(sent: str, d: Duration) -> str:
@@ -503,8 +525,11 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
                 continue
             if _backups_only(sent[_fragment_start(sent, d.start) : d.start][-90:]):
                 continue  # backup rotation limits are backup_copy_limits, not the deletion deadline
-            if not _DELETE_WORD.search(_predicate_around(sent, d)):
+            part = _predicate_around(sent, d)
+            if not _DELETE_WORD.search(part):
                 continue  # another predicate's figure ("access for 30 days, after which ... deleted")
+            if _head_verb(part) in _PAPERWORK:
+                continue  # "certify such deletion within 10 days", "provide a certificate of deletion ..."
         elif parameter == BREACH_HOURS:
             if _breach_party(sent, d) in {"parents/users", "authority"} or _schools_own_clock(sent, d):
                 continue
@@ -529,11 +554,18 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
         if len(numeric) > 1:
             # Returned first, destroyed later: the destruction deadline counts. Otherwise the period nearest
             # to the deletion verb is the deletion deadline.
+            # A figure in the same predicate as a destruction verb comes first ("return all data within 30
+            # days and destroy all copies within 60 days").
             verbs = [m.start() for m in _DESTROY_WORD.finditer(sent)] or [
                 m.start() for m in _DELETE_WORD.finditer(sent)
             ]
-            best = min(numeric, key=lambda d: min(abs(d.start - v) for v in verbs))
-            out = [best]
+
+            def rank(d: Duration) -> tuple[bool, int]:
+                ps, pe = _predicate_span(sent, d)
+                own_verb = any(ps <= v < pe for v in verbs)
+                return (not own_verb, min(abs(d.start - v) for v in verbs))
+
+            out = [min(numeric, key=rank)]
     return out
 
 
