@@ -370,7 +370,6 @@ def _adjacent_to(sent: str, d: Duration, verb: re.Pattern[str], before: int = 5)
     return bool(follow and verb.match(follow[0])) or any(verb.match(w) for w in precede)
 
 
-_DELETE_VERB = re.compile(r"(?:delet|destr|eras|dispos|purg|return|remov|shred)\w*", re.IGNORECASE)
 # The party that gives the notice: "Customer must notify", "you agree to immediately notify".
 _NOTIFIER = re.compile(
     r"\b(?P<who>[\w'’]+)\s+(?:(?:must|shall|will|should|agrees?\s+to|undertakes?\s+to|"
@@ -410,6 +409,17 @@ def _breach_clock_ok(sent: str, d: Duration) -> bool:
     return bool(_BREACH_EVENT.search(ev)) or not _OTHER_NOTICE_EVENT.search(ev)
 
 
+# The parties a school is called in agreements beyond those of ``_PARTY_SCHOOL`` (public-sector agreements,
+# GDPR forms): recipients of a breach notice that count as the school.
+_SCHOOL_RECIPIENT = re.compile(
+    r"\b(?:agency|agencies|department|data\s+exporter|purchaser|buyer|organi[sz]ation|authori[sz]ed\s+representative)\b",
+    re.IGNORECASE,
+)
+_VENDOR_WORDS = frozenset(
+    "provider vendor processor sub-processor subprocessor supplier contractor operator we company".split()
+)
+
+
 def _names_the_school(predicate: str) -> bool:
     """A breach-notice figure needs the school as its recipient in the predicate it stands in ("notify the
     District", "the Customer shall be informed", "notify you" in a vendor's terms), or a notice named by
@@ -420,17 +430,6 @@ def _names_the_school(predicate: str) -> bool:
         or re.search(r"\byou\b", predicate, re.IGNORECASE)
         or _SUCH_NOTICE.search(predicate)
     )
-
-
-# The parties a school is called in agreements beyond those of ``_PARTY_SCHOOL`` (public-sector agreements,
-# GDPR forms): recipients of a breach notice that count as the school.
-_SCHOOL_RECIPIENT = re.compile(
-    r"\b(?:agency|agencies|department|data\s+exporter|purchaser|buyer|organi[sz]ation|authori[sz]ed\s+representative)\b",
-    re.IGNORECASE,
-)
-_VENDOR_WORDS = frozenset(
-    "provider vendor processor sub-processor subprocessor supplier contractor operator we company".split()
-)
 
 
 def _notice_recipient(sent: str, d: Duration) -> str:
@@ -487,7 +486,7 @@ def _backups_only(head: str) -> bool:
     if not found:
         return False
     pre = head[: found[-1].start()]
-    verbs = list(_DELETE_VERB.finditer(pre))
+    verbs = list(_DELETE_WORD.finditer(pre))
     if not verbs or not _INCLUSIVE.search(pre[-40:]):
         return True
     between = pre[verbs[-1].end() :]
@@ -510,7 +509,7 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
     deletion = parameter.startswith("deletion")
     if deletion and (_NOT_DELETED.search(sent) or not _DELETE_WORD.search(sent)):
         return out  # "your account will not be deleted"; a figure in a sentence that deletes nothing
-    verb = _DELETE_VERB if deletion else _NOTIFY_ACT
+    verb = _DELETE_WORD if deletion else _NOTIFY_ACT
     for d in parse_durations(sent):
         after = sent[d.end : d.end + 30]
         before = sent[max(0, d.start - 12) : d.start].lower()
@@ -552,10 +551,9 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
             out = [d for d, e in tagged if e == own or d.hours is None]
         numeric = [d for d in out if d.hours is not None]
         if len(numeric) > 1:
-            # Returned first, destroyed later: the destruction deadline counts. Otherwise the period nearest
-            # to the deletion verb is the deletion deadline.
-            # A figure in the same predicate as a destruction verb comes first ("return all data within 30
-            # days and destroy all copies within 60 days").
+            # Returned first, destroyed later: the destruction deadline counts, so a figure in the same
+            # predicate as a destruction verb comes first ("return all data within 30 days and destroy all
+            # copies within 60 days"); then the period nearest to the deletion verb.
             verbs = [m.start() for m in _DESTROY_WORD.finditer(sent)] or [
                 m.start() for m in _DELETE_WORD.finditer(sent)
             ]
