@@ -42,7 +42,7 @@ from ..domain import (
     Status,
     Threshold,
 )
-from ..nlp.durations import _CLOCK, Duration, clock_start, clock_start_after, outer_deadline, parse_durations
+from ..nlp.durations import _CLOCK, Duration, outer_deadline, parse_durations
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -78,6 +78,12 @@ CLOCK_STARTS = ("discovery", "confirmation", "determination", "other")
 
 _NOTICE_PERIOD = re.compile(
     r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice|prior\s+notice)",
+    re.IGNORECASE,
+)
+# A figure that measures a contract period ("12-month term", "the 30-day trial", "three (3) year term").
+_LENGTH_OF = re.compile(
+    r"\s*(?:initial\s+|renewal\s+|free\s+|paid\s+)?(?:term|terms|trial|subscriptions?|plan|contract|agreement|"
+    r"cycle|licen[cs]e|renewal|commitment|billing)\b",
     re.IGNORECASE,
 )
 # "sixty (60) days before the end of the term": a notice window, not a deadline after an event.
@@ -153,6 +159,29 @@ _OTHERS_REQUEST = re.compile(
 )
 
 
+# An event named after these words marks a time before or during it, not a clock that runs from it.
+_NOT_A_CLOCK = re.compile(
+    r"\b(?:prior\s+to|before|until|till|during|throughout|in\s+advance\s+of|pending)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+# Clocks that are neither the school's request nor the end of the agreement: a retention period measured
+# from inactivity, collection or the user's last use.
+_OTHER_CLOCK = re.compile(
+    r"\W{0,3}(?:of|after|from|following|since)\s+(?:the\s+)?(?:date\s+of\s+)?(?:(?:your|their|the\s+user'?s?)\s+)?"
+    r"(?:(?:account|user)\s+)?(?:inactivity|non-?use|no\s+activity|last\s+(?:login|log-in|sign-in|use|activity|access)|"
+    r"collection|creation|upload|account\s+(?:closure|deletion|deactivation))\b",
+    re.IGNORECASE,
+)
+# A user's own act on their account is neither the school's request nor the end of the agreement.
+_USER_ACTION = re.compile(
+    r"\b(?:you|users?|parents?|students?|account\s+holders?)\s+(?:\w+\s+)?(?:close|closes|closed|delete|deletes|"
+    r"deleted|deactivate|deactivates|deactivated|remove|removes)\s+(?:your|their|his|her|the)\s+(?:\w+\s+)?accounts?\b",
+    re.IGNORECASE,
+)
+
+
 def _event_name(word: str, before: str) -> str:
     if _REQUEST_EVENT.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
         return "other" if _OTHERS_REQUEST.search(before) else "request"
@@ -167,16 +196,25 @@ def deletion_event(sent: str, d: Duration) -> str:
     this Agreement, Provider shall delete ... within sixty (60) days"). A data subject's or user's request
     is not the school's request (``other``).
     """
-    after = _clip(sent[d.end : d.end + 80])
+    after = _clip(sent[d.end : min(d.end + 80, _predicate_span(sent, d)[1])])
     m = _EVENT_AFTER.search(after)
     if m:
+        # "after the last use of the Service or the expiration of the subscription": one clock of the two
         return _event_name(m.group("ev"), after[: m.start("ev")])
+    if _OTHER_CLOCK.match(after):
+        return "other"  # "after 24 months of inactivity", "from the date of collection"
     before = sent[_fragment_start(sent, d.start) : d.start]
     if _TERM_PLUS.search(before):
         return "termination"
     last: tuple[int, str] = (-1, "")
+    for m2 in _USER_ACTION.finditer(before):
+        last = max(last, (m2.start(), "other"))  # "If you close your account, we delete ... within 30 days"
     for rx in (_REQUEST_EVENT, _END_EVENT):
         for m2 in rx.finditer(before):
+            if _NOT_A_CLOCK.search(before[max(0, m2.start() - 40) : m2.start()]):
+                # "data transferred prior to the termination": which data, not a clock from the event
+                last = max(last, (m2.start(), "other"))
+                continue
             last = max(last, (m2.start(), _event_name(m2.group(0), before[: m2.start()])))
     return last[1]
 
@@ -222,32 +260,288 @@ def _in_condition(sent: str, d: Duration) -> bool:
     return not re.search(r"[,;:]", between) and not _DELETE_WORD.search(between)
 
 
-def deadlines(sent: str, parameter: str) -> list[Duration]:
+# A new clause with its own predicate starts after these: "For 30 days after termination, Zoom will provide
+# access, after which time the content will be deleted" puts the figure and the deletion in two clauses.
+_CLAUSE_BREAK = re.compile(
+    r";|:\s|\.\s|,\s*which\b|,\s*(?:except|save|provided)\s+that\b|"
+    r",?\s+(?:after\s+which(?:\s+time)?|following\s+which|whereupon|thereafter|after\s+that)\b",
+    re.IGNORECASE,
+)
+
+
+def _clause_span(sent: str, d: Duration) -> tuple[int, int]:
+    """Offsets of the clause of ``sent`` that holds the figure: cut at clause breaks (``_CLAUSE_BREAK``)."""
+    start, end = 0, len(sent)
+    for m in _CLAUSE_BREAK.finditer(sent):
+        if m.end() <= d.start:
+            start = m.end()
+        elif m.start() >= d.end:
+            if not m.group(0).startswith(":"):
+                end = m.start()
+            # "within 30 days of termination, a Receiving Party must: (x) cease ...; (y) destroy ...": a
+            # colon after the figure opens the list of what must be done by then, so the clause runs on.
+            break
+    return start, end
+
+
+# Coordinated predicates: "Provider shall respond to access requests within 45 days | and shall delete
+# Student Data upon request". A new predicate starts at "and/or/but" followed by a modal or by one of the
+# verbs that contract duties are made of; "and within 90 days after termination" (no verb) continues the
+# predicate before it.
+_PREDICATE_VERBS = (
+    r"shall|will|must|may|should|can|agrees?\s+to|undertakes?\s+to|"
+    r"respond|process|resolve|restore|retain|keep|store|pay|invoice|issue|bill|renew|cease|terminate|suspend|"
+    r"investigate|remediate|correct|review|maintain|archive|back\s+up|delete|destroy|erase|dispose|purge|return|"
+    r"remove|notify|inform|report|certify|confirm|give|send|make|take|allow|permit|grant|charge|refund|"
+    r"provide\s+(?:access|support|service|the\s+services|an?\s+invoice)"
+)
+_COORDINATION = re.compile(
+    r"(?:,\s*)?\b(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
+    r"(?=(?:" + _PREDICATE_VERBS + r")\b)",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(r"\b(?:if|unless|when|whenever|in\s+case|in\s+the\s+event)\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:shall|will|must|agrees?\s+to|undertakes?\s+to)\b", re.IGNORECASE)
+_DO_SO = re.compile(r"\b(?:do|does|done)\s+so\b", re.IGNORECASE)
+
+
+def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
+    """Offsets of the predicate of ``sent`` the figure belongs to: its clause (:func:`_clause_span`), cut
+    where a coordinated predicate starts (``_COORDINATION``). A predicate that only says "do so" carries the
+    verb of the one before it."""
+    cs, ce = _clause_span(sent, d)
+    cuts = [cs] + [m.start() for m in _COORDINATION.finditer(sent, cs, ce)] + [ce]
+    for i in range(len(cuts) - 1):
+        if cuts[i] <= d.start < cuts[i + 1]:
+            start = cs if i > 0 and _DO_SO.search(sent, cuts[i], cuts[i + 1]) else cuts[i]
+            end = cuts[i + 1]
+            # "Provider shall notify the District within 24 hours if it receives a request for deletion": a
+            # condition after a complete duty is not part of it.
+            sub = _SUBORDINATE.search(sent, d.end, end)
+            if sub and _MODAL.search(sent, start, d.start):
+                end = sub.start()
+            return start, end
+    return cs, ce
+
+
+_HEAD = re.compile(
+    r"^\W*(?:(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?(?P<coord>[a-z]+)|"
+    r"(?:.*?)\b(?:shall|will|must|should|agrees?\s+to|undertakes?\s+to)\s+(?:not\s+)?(?:(?:\w+ly|also|then)\s+)?"
+    r"(?:,[^,]{0,60},\s*)?(?P<modal>[a-z]+))",
+    re.IGNORECASE | re.DOTALL,
+)
+# Duties about a deletion rather than the deletion itself: a figure of theirs is not the deletion deadline.
+_PAPERWORK = frozenset(
+    "certify certifies confirm confirms provide provides send sends issue issues furnish furnishes notify "
+    "notifies inform informs report reports document documents".split()
+)
+
+
+def _head_verb(predicate: str) -> str:
+    """The verb a predicate is headed by: the word after its coordinator ("and certify such deletion ...") or
+    after its first modal ("Provider shall delete ..."), lower-cased; "" when neither is there."""
+    m = _HEAD.match(predicate)
+    if not m:
+        return ""
+    return (m.group("coord") or m.group("modal") or "").lower()
+
+
+def _predicate_around(sent: str, d: Duration) -> str:
+    s, e = _predicate_span(sent, d)
+    return sent[s:e]
+
+
+# The words an adverb of time may modify when it is an event verb: "notice" is left out, as "terminate
+# immediately upon written notice" puts it after a preposition, not a verb.
+_NOTIFY_ACT = re.compile(
+    r"(?:notif\w*|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*)\b", re.IGNORECASE
+)
+
+
+def _adjacent_to(sent: str, d: Duration, verb: re.Pattern[str], before: int = 5) -> bool:
+    """An adverb of time ("immediately") modifies the verb next to it: the event verb must be the word right
+    after it (past "be" or "to"), or among the ``before`` words of its predicate that precede it
+    ("may immediately terminate the Agreement" is no notice; "shall immediately be returned or deleted" is)."""
+    ps, pe = _predicate_span(sent, d)
+    follow = re.split(r"[,;(]", sent[d.end : pe], maxsplit=1)[0].split()
+    while len(follow) > 1 and follow[0].lower() in {"be", "to"}:
+        follow = follow[1:]
+    precede = re.split(r"[,;)]", sent[ps : d.start])[-1].split()[-before:]
+    return bool(follow and verb.match(follow[0])) or any(verb.match(w) for w in precede)
+
+
+# The party that gives the notice: "Customer must notify", "you agree to immediately notify".
+_NOTIFIER = re.compile(
+    r"\b(?P<who>[\w'’]+)\s+(?:(?:must|shall|will|should|agrees?\s+to|undertakes?\s+to|"
+    r"(?:is|are)\s+(?:required|obligated)\s+to)\s+)(?:\w+ly\s+)?(?:promptly\s+)?"
+    r"(?:give\s+\w*\s*notice|notif|inform|report|alert|advise)",
+    re.IGNORECASE,
+)
+# A named party as the object of a notice verb: "notify GitHub", "notice to Google", "notify Licensor".
+_NAMED_OBJECT = re.compile(r"^\s+(?:to\s+)?(?:the\s+)?(?P<obj>[A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*){0,2})")
+
+
+_SUCH_NOTICE = re.compile(
+    r"\b(?:such|this|that|the\s+(?:initial|above|foregoing))\s+(?:notice|notification)s?\b", re.IGNORECASE
+)
+
+
+_CLOCK_AFTER = re.compile(r"\W{0,3}(?:of|after|from|following|upon|on)\s+(?P<ev>[^,;.]{0,70})", re.IGNORECASE)
+_BREACH_EVENT = re.compile(
+    r"\b(?:breach\w*|incident\w*|discover\w*|aware\w*|confirm\w*|determin\w*|learn\w*|detect\w*|identif\w*|"
+    r"unauthori[sz]ed|compromise\w*|intrusion|loss|theft|attack|suspect\w*|knowledge|notice\s+of\s+(?:a|the|any)\s+breach)",
+    re.IGNORECASE,
+)
+_OTHER_NOTICE_EVENT = re.compile(
+    r"\b(?:change\w*|requests?|subpoenas?|orders?|demands?|receipt|receiv\w*|termination|expir\w*|renewal|invoices?|"
+    r"payments?|complaints?|inquir\w*|legal\s+process|modification\w*|amendment\w*|acquisition|merger|assignment)\b",
+    re.IGNORECASE,
+)
+
+
+def _breach_clock_ok(sent: str, d: Duration) -> bool:
+    """The event named right after a breach-notice figure is a breach or its discovery, or none at all: "within
+    5 days of receiving a subpoena" or "within 30 days of any change of ownership" is another notice."""
+    m = _CLOCK_AFTER.match(_clip(sent[d.end : d.end + 90]))
+    if not m:
+        return True
+    ev = re.split(r"\s+(?:and|or|but)\s+", m.group("ev"), maxsplit=1)[0]
+    return bool(_BREACH_EVENT.search(ev)) or not _OTHER_NOTICE_EVENT.search(ev)
+
+
+# The parties a school is called in agreements beyond those of ``_PARTY_SCHOOL`` (public-sector agreements,
+# GDPR forms): recipients of a breach notice that count as the school.
+_SCHOOL_RECIPIENT = re.compile(
+    r"\b(?:agency|agencies|department|data\s+exporter|purchaser|buyer|organi[sz]ation|authori[sz]ed\s+representative)\b",
+    re.IGNORECASE,
+)
+_VENDOR_WORDS = frozenset(
+    "provider vendor processor sub-processor subprocessor supplier contractor operator we company".split()
+)
+
+
+def _names_the_school(predicate: str) -> bool:
+    """A breach-notice figure needs the school as its recipient in the predicate it stands in ("notify the
+    District", "the Customer shall be informed", "notify you" in a vendor's terms), or a notice named by
+    reference to one the text has already addressed ("such notice shall be given within 72 hours")."""
+    return bool(
+        _PARTY_SCHOOL.search(predicate)
+        or _SCHOOL_RECIPIENT.search(predicate)
+        or re.search(r"\byou\b", predicate, re.IGNORECASE)
+        or _SUCH_NOTICE.search(predicate)
+    )
+
+
+def _notice_recipient(sent: str, d: Duration) -> str:
+    """Whom the breach notice with this figure is owed to, as far as its wording says: ``school``, ``other``
+    (a notice the school or a user gives, or one addressed by name to the vendor or a licensor) or "".
+
+    "Customer must notify GitHub promptly" and "you agree to immediately notify Khan Academy" are the
+    customer's own notices; "by giving written notice to Google" is addressed to the vendor. When the vendor
+    gives the notice ("Processor shall notify Company"), the party it names is the school.
+    """
+    cs, ce = _clause_span(sent, d)
+    clause = sent[cs:ce]
+    verbs = list(_NOTIFY.finditer(clause))
+    if not verbs:
+        return ""
+    pos = d.start - cs
+    # The verb the figure belongs to: the last notice verb before it, else the first one after it.
+    before = [m for m in verbs if m.end() <= pos]
+    verb = before[-1] if before else verbs[0]
+    who = None
+    for m in _NOTIFIER.finditer(clause[: verb.end()]):
+        if m.end() >= verb.start():
+            who = m.group("who").lower()
+    if who is not None and (_PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you"):
+        return "other"  # the school's or a user's own notice
+    obj = _NAMED_OBJECT.match(clause[verb.end() :])
+    if not obj:
+        return ""
+    name = obj.group("obj")
+    first = name.split()[0].lower()
+    near = clause[verb.end() : verb.end() + obj.end() + 40]
+    if first in {"you", "your"} or _PARTY_SCHOOL.search(near) or _SCHOOL_RECIPIENT.search(name):
+        return "school"
+    if _PARTY_USER.search(name) or _PARTY_AUTHORITY.search(name):
+        return ""  # left to the recipient test of _breach_party
+    if first in {"of", "within", "in", "without", "immediately", "promptly", "any", "such", "all", "each"}:
+        return ""
+    if who in _VENDOR_WORDS:
+        return "school"  # the vendor's notice to the party it names ("Processor shall notify Company")
+    return "other"  # a named other party (the vendor, a licensor): not a notice to the school
+
+
+_INCLUSIVE = re.compile(
+    r"\b(?:including|and|as\s+well\s+as|together\s+with|along\s+with|plus)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
+)
+_OWN_TIME = re.compile(r"\b(?:within|upon|on|after|by|no\s+later\s+than|immediately|promptly)\b", re.IGNORECASE)
+
+
+def _backups_only(head: str) -> bool:
+    """The text before a deletion figure names backups as what the figure is for ("copies kept in encrypted
+    backups shall be deleted within 180 days"), not as data deleted together with the rest ("delete all
+    Student Data, including backups, within 30 days"; "... from its systems and backups within 45 days")."""
+    found = list(_BACKUP.finditer(head))
+    if not found:
+        return False
+    pre = head[: found[-1].start()]
+    verbs = list(_DELETE_WORD.finditer(pre))
+    if not verbs or not _INCLUSIVE.search(pre[-40:]):
+        return True
+    between = pre[verbs[-1].end() :]
+    return bool(_OWN_TIME.search(between) or parse_durations(between))
+
+
+def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
     """Durations of ``sent`` that can be ``parameter``'s deadline, with every distractor removed.
 
-    Dropped: notice periods ("upon 30 days' written notice", "at least 60 days before"), figures of a
-    condition ("if ... within 7 days"), backup-only periods, breach deadlines owed only to parents, users or
-    an authority or running from the school's own awareness, and deletion periods whose clock is the other
-    event (the request clock is not the termination clock, and the reverse).
+    Dropped: notice periods ("upon 30 days' written notice", "at least 60 days before"), lengths of a term
+    ("the 30-day trial"), figures of a condition ("if ... within 7 days"), backup-only periods, figures of
+    another predicate than the event verb's ("respond to access requests within 45 days and delete ...",
+    "may immediately terminate"), breach deadlines owed only to parents, users or an authority, given by the
+    school or a user, running from the school's own awareness or another event ("of receiving a subpoena"),
+    or owed to nobody named (``context``: the paragraph before the sentence, where the recipient may be
+    named), and deletion periods whose clock is another event (the request clock is not the termination
+    clock, and the reverse; inactivity, collection, a user's own act, "prior to the termination").
     """
     out: list[Duration] = []
     deletion = parameter.startswith("deletion")
     if deletion and (_NOT_DELETED.search(sent) or not _DELETE_WORD.search(sent)):
         return out  # "your account will not be deleted"; a figure in a sentence that deletes nothing
+    verb = _DELETE_WORD if deletion else _NOTIFY_ACT
     for d in parse_durations(sent):
         after = sent[d.end : d.end + 30]
         before = sent[max(0, d.start - 12) : d.start].lower()
         if _NOTICE_PERIOD.match(after) or _BEFORE_EVENT.match(after) or "at least" in before:
             continue
+        if _LENGTH_OF.match(after):
+            continue  # "the 30-day trial", "each 12-month term": the length of something, not a deadline
+        if d.unit == "immediate" and not _adjacent_to(sent, d, verb):
+            continue  # "may immediately terminate": the adverb belongs to another verb
         if deletion:
             if _in_condition(sent, d):
                 continue
-            frag = sent[_fragment_start(sent, d.start) : d.start]
-            if _BACKUP.search(frag[-90:]):
+            if _backups_only(sent[_fragment_start(sent, d.start) : d.start][-90:]):
                 continue  # backup rotation limits are backup_copy_limits, not the deletion deadline
+            part = _predicate_around(sent, d)
+            if not _DELETE_WORD.search(part):
+                continue  # another predicate's figure ("access for 30 days, after which ... deleted")
+            if _head_verb(part) in _PAPERWORK:
+                continue  # "certify such deletion within 10 days", "provide a certificate of deletion ..."
         elif parameter == BREACH_HOURS:
             if _breach_party(sent, d) in {"parents/users", "authority"} or _schools_own_clock(sent, d):
                 continue
+            recipient = _notice_recipient(sent, d)
+            if recipient == "other":
+                continue  # the school's own notice, or one owed to the vendor
+            if not _NOTIFY.search(_predicate_around(sent, d)):
+                continue  # "... and will restore service within 48 hours": another duty's figure
+            if not _breach_clock_ok(sent, d):
+                continue  # "notify the District within 5 days of receiving a subpoena": another notice
+            borrowed = recipient == "" and d.hours is not None and _names_the_school(context)
+            if recipient != "school" and not (_names_the_school(_predicate_around(sent, d)) or borrowed):
+                continue  # "Provider shall give notice within 72 hours": to whom is not said
         out.append(d)
     if deletion:
         own = "request" if parameter == DELETION_REQUEST else "termination"
@@ -257,13 +551,19 @@ def deadlines(sent: str, parameter: str) -> list[Duration]:
             out = [d for d, e in tagged if e == own or d.hours is None]
         numeric = [d for d in out if d.hours is not None]
         if len(numeric) > 1:
-            # Returned first, destroyed later: the destruction deadline counts. Otherwise the period nearest
-            # to the deletion verb is the deletion deadline.
+            # Returned first, destroyed later: the destruction deadline counts, so a figure in the same
+            # predicate as a destruction verb comes first ("return all data within 30 days and destroy all
+            # copies within 60 days"); then the period nearest to the deletion verb.
             verbs = [m.start() for m in _DESTROY_WORD.finditer(sent)] or [
                 m.start() for m in _DELETE_WORD.finditer(sent)
             ]
-            best = min(numeric, key=lambda d: min(abs(d.start - v) for v in verbs))
-            out = [best]
+
+            def rank(d: Duration) -> tuple[bool, int]:
+                ps, pe = _predicate_span(sent, d)
+                own_verb = any(ps <= v < pe for v in verbs)
+                return (not own_verb, min(abs(d.start - v) for v in verbs))
+
+            out = [min(numeric, key=rank)]
     return out
 
 
@@ -279,19 +579,27 @@ class Stated:
     scored: Any  # the analysis' scored sentence it came from
 
 
+def _paragraph_before(text: str, start: int, limit: int = 400) -> str:
+    """The sentences of the paragraph before ``start`` ("Provider shall notify the District of any breach.
+    Notification shall be made within 72 hours."): where a later sentence of it may find its recipient."""
+    floor = max(0, start - limit)
+    brk = text.rfind("\n\n", floor, start)
+    return text[(brk + 2 if brk >= 0 else floor) : start]
+
+
 def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated | None:
     """The deadline stated for a requirement: the best-scoring relevant sentence that states a fixed one,
     else the best vague one ("promptly"), else None."""
     best_vague: Stated | None = None
     for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
         sent = text[sc.hit.start : sc.hit.end]
-        durs = deadlines(sent, parameter)
+        durs = deadlines(sent, parameter, _paragraph_before(text, sc.hit.start))
         if not durs:
             continue
         d = outer_deadline(durs)
         if d is None:
             continue
-        info = Stated(d.hours, d.text, clock_start_after(sent, d.start), sc.hit.start, sc.hit.end, sc)
+        info = Stated(d.hours, d.text, notice_clock(sent, d.start), sc.hit.start, sc.hit.end, sc)
         if d.hours is not None:
             return info
         best_vague = best_vague or info
@@ -321,7 +629,14 @@ def _builtin_law_words() -> LawWords:
 
 _PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
 _STATE_OF = r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+|province\s+of\s+)?"
-_LAWS_OF = r"(?:the\s+)?(?:substantive\s+|internal\s+|applicable\s+)?laws?\s*(?:in\s+force\s+)?of\s*(?:the\s*)?"
+# "the laws of", "the laws in", "the laws and judicial decisions of", "the laws, other than choice of law
+# rules, of": the words between "laws" and the place may carry a short apposition. Case-insensitive so that a
+# clause set in capitals reads the same (the place is title-cased by ``_clean_place``).
+_LAWS_OF = (
+    r"(?i:(?:the\s+)?(?:substantive\s+|internal\s+|applicable\s+|domestic\s+)?laws?"
+    r"(?:\s+and\s+(?:judicial\s+decisions|regulations|statutes|rules))?(?:\s*,[^,.;]{1,60},)?"
+    r"\s*(?:in\s+force\s+)?(?:of|in)\s*(?:the\s*)?)"
+)
 # "subject to" / "in accordance with" name the governing law only when the agreement itself is the
 # subject ("This Agreement is subject to the laws of Ireland"), not data ("information may be subject to
 # United States law") or a duty ("we process data in accordance with the laws of ...").
@@ -330,19 +645,39 @@ _AGREEMENT_IS = (
     r"(?i:is|are|shall\s+be|will\s+be)\s+"
 )
 _GOVERN_VERB = (
-    r"(?:(?:governed|construed|interpreted|enforced)(?:\s*(?:,|and|,\s*and)\s*(?:governed|construed|interpreted|"
-    r"enforced))*\s+(?:by|in\s+accordance\s+with|under|pursuant\s+to)|"
+    r"(?i:(?:governed|construed|interpreted|enforced|performed|controlled)(?:\s*(?:,|and|or|,\s*and)\s*"
+    r"(?:in\s+all\s+respects\s+)?(?:governed|construed|interpreted|enforced|performed|controlled))*"
+    r"(?:\s+(?:by|and))?(?:\s+(?:exclusively|solely|entirely|only))?\s+(?:by|in\s+accordance\s+with|under|"
+    r"pursuant\s+to|according\s+to)\s*,?|"
     + _AGREEMENT_IS
     + r"(?:subject\s+to|in\s+accordance\s+with))"
 )
+# "... govern(s) this Agreement / all matters arising ...", "... apply to these Terms", "... applies." (the
+# agreement, its disputes or nothing else as the object): "the laws of Canada that govern the collection of
+# personal information" name no governing law.
+_GOVERNS_AGREEMENT = (
+    r"(?:(?:(?:govern|governs)\s+|(?:apply|applies)\s+to\s+)(?:it\b|(?:this|these|the|all|any|each)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?i:agreements?|terms|contract|dpa|addendum|clauses|sccs?|policy|notice|statement|"
+    r"schedule|annex|order|matters|disputes?|claims?|interpretation|relationship|rights|obligations)\b)|"
+    r"(?:apply|applies|govern|governs)[ \t]*(?=[.;\n]|$))"
+)
 # (pattern, strong): a strong pattern names the law that governs the agreement in so many words.
 _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
-    (re.compile(r"governed\s+by(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
+    (re.compile(r"(?i:governed\s+(?:(?:exclusively|solely|entirely|only)\s+)?by)(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
+    # "The law applicable to this Agreement is the law of France"
+    (
+        re.compile(
+            r"\b(?i:laws?\s+(?:applicable|that\s+applies)\s+to\s+(?:this|these|the)\s+[\w\s]{0,30}?"
+            r"(?:is|are|shall\s+be|will\s+be)\s+)" + _LAWS_OF + _STATE_OF + _PLACE
+        ),
+        True,
+    ),
     (re.compile(_GOVERN_VERB + r"\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
     (
         re.compile(
             r"(?:statutes\s+and\s+)?laws\s*of\s*(?:the\s*)?" + _STATE_OF + _PLACE
-            + r"(?:[^.;]{0,200}?)\s+(?:(?:will|shall)\s+)?(?:apply|applies|govern|governs)\b"
+            + r"(?:(?:(?!\b(?:may|which|that|who|gives?|grants?|requires?|provides?|if|where)\b)[^.;]){0,200}?)"
+            + r"\s+(?:(?:will|shall)\s+)?" + _GOVERNS_AGREEMENT
         ),
         False,
     ),
@@ -350,9 +685,18 @@ _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (
         re.compile(
             r"(?P<place2>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s+law\s+(?:shall\s+|will\s+)?"
-            r"(?:govern|governs|applies|apply)\b"
+            + _GOVERNS_AGREEMENT
         ),
         False,
+    ),
+    # A heading with its value: "Governing law: Ireland.", "Governing Law | the laws of the Netherlands"
+    (
+        re.compile(
+            r"(?i:governing\s+laws?)[ \t]*[:|–—][ \t]*(?i:(?:the\s+)?laws?\s+of\s+(?:the\s+)?)?" + _STATE_OF + _PLACE
+            + r"[ \t]*(?=[.|]|$)",
+            re.MULTILINE,
+        ),
+        True,
     ),
 )
 _VENUE_PATTERNS = (
@@ -370,13 +714,23 @@ _TRAILING = re.compile(
 )
 
 
+_ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
+_NEGATED = re.compile(r"\bnot\s+(?:be\s+)?$", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(?:where|if|when|whenever|to\s+the\s+extent(?:\s+that)?)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _clean_place(raw: str, not_places: frozenset[str]) -> str | None:
-    place = re.sub(r"\s+(?:and|of)$", "", raw.strip())
+    raw = raw.strip()
+    if raw.isupper() and len(raw) > 3:
+        raw = " ".join(w.lower() if w in {"OF", "AND"} else w.capitalize() for w in raw.split())  # "STATE OF GEORGIA"
+    place = re.sub(r"\s+(?:and|of)$", "", raw)
     place = _TRAILING.sub("", place)
     place = re.sub(r"\s+(?:and|of)$", "", place)
-    if not place or place.split()[0].lower() in not_places:
-        return None
-    if place.lower().startswith("united states"):
+    if place.lower().startswith("district of columbia"):
+        return "District of Columbia"  # a place, though "the laws of the District" names none
+    if not place or place.split()[0].lower() in not_places or re.search(r"\bmember\s+states?\b", place, re.I):
+        return None  # "the laws of the EU Member State in which the data exporter is established"
+    if place.lower().startswith("united states") or place.replace(" ", "") in {"US", "USA"}:
         return "United States"
     return place
 
@@ -409,17 +763,27 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
     """
     words = words if words is not None else _builtin_law_words()
     adjectives, not_places = words["adjective_countries"], frozenset(words["not_places"])
+    # "California, U.S.A., regardless of ...": the dots of an abbreviation end no sentence (same length, so
+    # offsets hold).
+    original, text = text, _ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), text)
     found: list[tuple[str, bool, int, int, str]] = []
     for rx, strong in _LAW_PATTERNS:
         for m in rx.finditer(text):
+            if _NEGATED.search(text[max(0, m.start() - 16) : m.start()]):
+                continue  # "shall not be governed by the ... Convention"
+            if _CONDITIONAL.search(text[max(0, m.start() - 24) : m.start()]):
+                continue  # "Where the laws of Brazil apply, you have ...": a condition, not a choice of law
             gd = m.groupdict()
             if gd.get("adj"):
                 adj = gd["adj"]
                 place = adjectives.get(adj.lower()) or _clean_place(adj, not_places)
+            elif gd.get("place2"):
+                raw = gd["place2"]
+                place = adjectives.get(raw.lower()) or _clean_place(raw, not_places)  # "English law applies"
             else:
-                place = _clean_place(gd.get("place") or gd.get("place2") or "", not_places)
+                place = _clean_place(gd.get("place") or "", not_places)
             if place:
-                found.append((place, strong, m.start(), m.end(), m.group(0)))
+                found.append((place, strong, m.start(), m.end(), original[m.start() : m.end()]))
     strong_places = list(dict.fromkeys(p for p, s, *_ in found if s))
     places = strong_places or list(dict.fromkeys(p for p, *_ in found))
     if len(places) != 1:
@@ -500,13 +864,99 @@ def _users_only_notice(text: str, hits: Iterable[Any]) -> tuple[Any, Duration] |
     return None
 
 
+_ITEM_START = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s|[-•*]\s)", re.IGNORECASE)
+_ITEM_END = re.compile(r"(?:[;,]|[;,]\s*(?:and|or|and/or))\s*$", re.IGNORECASE)
+
+
+def lead_in(text: str, start: int, max_chars: int = 600) -> tuple[int, int] | None:
+    """Offsets of the sentence that opens the list whose item starts at ``start`` ("If Provider becomes aware
+    of a breach, Provider will:" before "(a) notify the District ..."), or None when the text at ``start``
+    is no list item. Earlier items ending in ";" / "; and" are passed over; the lead-in ends with ":"."""
+    if not _ITEM_START.match(text, start):
+        return None
+    pos = start
+    floor = max(0, start - max_chars)
+    for _ in range(8):  # at most a few earlier items
+        head = text[floor:pos].rstrip()
+        if not head:
+            return None
+        if head.endswith(":"):
+            end = floor + len(head)
+            cut = max(head.rfind(". ", 0, len(head) - 1), head.rfind("\n", 0, len(head) - 1))
+            begin = floor + cut + 1 if cut >= 0 else floor
+            while begin < end and text[begin].isspace():
+                begin += 1
+            return begin, end
+        if not _ITEM_END.search(head):
+            return None
+        # the previous item: back to the line it starts on
+        line = head.rfind("\n")
+        if line < 0:
+            return None
+        pos = floor + line + 1
+    return None
+
+
 def _clock_words(sentence: str, clock: str) -> str:
     """The words of ``sentence`` that name the clock start ("becoming aware", "confirms")."""
+    for _pos, name, words in _clock_hits(sentence):
+        if name == clock:
+            return words
     for name, rx in _CLOCK:
         m = rx.search(sentence) if name == clock else None
         if m:
             return m.group(0)
     return clock
+
+
+# A clock word starts the notice clock when a time connective introduces it ("after becoming aware",
+# "upon discovery", "once a breach is confirmed", "if Provider learns of"), when it qualifies the breach
+# ("a confirmed breach"), in a relative clause on it ("any breach that Provider determines ..."), or when it
+# opens the sentence ("Discovery of a security breach: Provider shall notify ...").
+# "Identify the cause", "to the best of its knowledge" or "confirm the notice in writing" start no clock.
+_CLOCK_CONTEXT = re.compile(
+    r"\b(?:after|upon|on|of|following|once|when|whenever|if|from|since|as\s+soon\s+as|until|where|event|case|"
+    r"is|are|been|being|be|has|have)\s+(?:(?!(?:and|or|but|shall|will|must)\b)[\w'’-]+\s+){0,4}?$",
+    re.IGNORECASE,
+)
+_BEST_OF = re.compile(r"\bbest\s+of\s+\S+\s+$", re.IGNORECASE)
+_CLOCK_ADJ = re.compile(r"\s+(?:[\w-]+\s+)?(?:breach|incident|security|data|unauthori[sz]ed|compromise)", re.IGNORECASE)
+_CLOCK_RELATIVE = re.compile(r"\b(?:breach|incident)\w*\s*,?\s+(?:that|which)\s+(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
+
+
+def _clock_hits(sentence: str) -> list[tuple[int, str, str]]:
+    """(position, clock, words) of every clock word of ``sentence`` that starts a notice clock."""
+    out = []
+    for name, rx in _CLOCK:
+        for m in rx.finditer(sentence):
+            before = sentence[max(0, m.start() - 60) : m.start()]
+            word = m.group(0).lower()
+            opens = not sentence[: m.start()].strip(" \t\n([0-9.)")  # "Discovery of a security breach: ..."
+            timed = opens or (bool(_CLOCK_CONTEXT.search(before)) and not _BEST_OF.search(before))
+            qualifies = word.endswith("ed") and bool(_CLOCK_ADJ.match(sentence, m.end()))
+            if timed or qualifies or _CLOCK_RELATIVE.search(before):
+                out.append((m.start(), name, m.group(0)))
+    return sorted(out)
+
+
+def notice_clock(sentence: str, after: int | None = None, window: int = 120) -> str | None:
+    """Which event starts the notice clock of ``sentence``: discovery, confirmation, determination or None.
+
+    With ``after`` (a deadline's offset), the clock named right after it wins ("within 72 hours after
+    discovery ... and shall confirm ..."); otherwise a confirmation or determination named anywhere is the
+    later, stricter trigger for the school. Only clock words a time connective introduces count
+    (``_clock_hits``).
+    """
+    hits = _clock_hits(sentence)
+    if after is not None:
+        near = [h for h in hits if after <= h[0] <= after + window]
+        if near:
+            return near[0][1]
+    names = {h[1] for h in hits}
+    for name in ("confirmation", "determination"):
+        if name in names:
+            return name
+    return "discovery" if names else None
 
 
 def read_key_terms(
@@ -579,10 +1029,21 @@ def read_key_terms(
     clock_ev = bh.evidence
     if clock is None and bd and bd.status is not Status.MISSING:
         for s in bd.best:
-            clock = clock_start(text[s.hit.start : s.hit.end])
+            clock = notice_clock(text[s.hit.start : s.hit.end])
             if clock:
                 clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
                 break
+        if clock is None:
+            # "If Provider becomes aware of a breach, Provider will: (a) notify the District ...": the event
+            # is named in the lead-in of the list item that holds the notice.
+            for s in bd.best:
+                lead = lead_in(text, s.hit.start)
+                if lead is None or not _NOTIFY.search(text[s.hit.start : s.hit.end]):
+                    continue
+                clock = notice_clock(text[lead[0] : lead[1]])
+                if clock:
+                    clock_ev = _evidence(document, clauses, lead[0], s.hit.end, f"{rid}.key_term")
+                    break
     if clock:
         words = _clock_words(clock_ev.text, clock) if clock_ev else clock
         out[BREACH_CLOCK] = KeyTerm(
