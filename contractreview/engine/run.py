@@ -88,6 +88,8 @@ def iter_analyze(
             d = replace(d, status=Status(status), confidence=conf, layer=layer)
             if d.status is Status.MISSING:
                 d = replace(d, best=())
+            elif not d.best:  # the grader found the protection in sentences the rules ranked too low
+                d = replace(d, best=_stage2.candidate_evidence(req.id, feats, w))
         decisions[req.id] = d
         evidence = tuple(
             _evidence(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
