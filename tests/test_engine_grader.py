@@ -497,3 +497,32 @@ def test_issue_14_a_deciding_grader_shows_the_cue_sentences_of_a_pair_the_rules_
     # A pair with no cue at all stays missing: stage 1 found nothing to show.
     silent = [rid for rid, f in rules.items() if f.status.value == "missing" and rid not in promoted]
     assert silent and all(graded[rid].status.value == "missing" for rid in silent)
+
+
+def test_issue_14_a_deciding_grader_leaves_requirements_it_was_not_trained_on_to_the_rules(
+    tmp_path: Path,
+) -> None:
+    from contractreview.engine.decision import decide
+    from contractreview.engine.features import extract_features
+    from contractreview.engine.run import _segment
+    from contractreview.engine.scoring import load_weights
+    from contractreview.nlp import get_pipeline
+
+    path = tmp_path / "dpa.md"
+    path.write_text(FIRM.format(vendor="Acme"), encoding="utf-8")
+    lib = load_library("default")
+    doc = load_document(path)
+    feats = extract_features(doc, _segment(doc), lib, get_pipeline(lib))
+    w = load_weights()
+    d = decide("no_sale_of_student_data", doc, feats, lib, w)
+    assert d.status.value == "satisfied"
+    others = tuple(r.id for r in lib.requirements_for() if r.id != "no_sale_of_student_data")
+    n = 1 + len(G.FEATURES) + len(others)
+    always_weak = G.GraderModel(
+        features=G.FEATURES,
+        requirements=others,
+        coef={"satisfied": (0.0,) * n, "weak": (5.0,) + (0.0,) * (n - 1), "missing": (0.0,) * n},
+        decides=True,
+    )
+    status, conf, layer, note = G.apply(always_weak, "no_sale_of_student_data", feats, w, d, {})
+    assert (status, layer) == ("satisfied", "rules") and "leans weak" in note

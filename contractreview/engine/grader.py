@@ -454,7 +454,11 @@ def apply(
     x = pair_features(rid, feats, w, rules, getattr(decision, "deadline", 0), stats)
     g = model.grade(x, rid, rules)
     status, layer = rules, "rules"
-    if model.decides and g.status != rules and (decision.best or g.status == "missing" or x["any_hit"]):
+    # Only on requirements it was trained on: a GDPR or district requirement it never saw keeps the rules'
+    # status and gets a confidence only.
+    known = rid in model.requirements
+    shown = bool(decision.best) or g.status == "missing" or bool(x["any_hit"])
+    if model.decides and known and g.status != rules and shown:
         status, layer = g.status, "grader"
     conf = g.confidence if status == g.status else model.calibrated(g.probabilities.get(status, 0.0))
     lean = max(CLASSES, key=lambda c: g.probabilities[c])
