@@ -526,3 +526,29 @@ def test_issue_14_a_deciding_grader_leaves_requirements_it_was_not_trained_on_to
     )
     status, conf, layer, note = G.apply(always_weak, "no_sale_of_student_data", feats, w, d, {})
     assert (status, layer) == ("satisfied", "rules") and "leans weak" in note
+
+
+def test_issue_14_key_terms_come_from_the_rules_even_where_the_grader_says_missing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "dpa.md"
+    path.write_text(
+        "# Data Privacy Agreement\n\n## 1. Data Breach\n\n1.1 Provider shall notify the District within ten "
+        "(10) days after discovery of any breach of Student Data.\n",
+        encoding="utf-8",
+    )
+    reqs = [r.id for r in load_library("default").requirements_for()]
+    n = 1 + len(G.FEATURES) + len(reqs)
+    always_missing = G.GraderModel(
+        features=G.FEATURES,
+        requirements=tuple(reqs),
+        coef={"satisfied": (0.0,) * n, "weak": (0.0,) * n, "missing": (5.0,) + (0.0,) * (n - 1)},
+        decides=True,
+    )
+    monkeypatch.setattr(G, "safe_load", lambda: always_missing)
+    analysis = analyze(load_document(path))
+    f = next(f for f in analysis.findings if f.requirement_id == "breach_notice_deadline_to_lea")
+    assert (f.status.value, f.layer, f.evidence) == ("missing", "grader", ())
+    assert "The rules read a sentence as weak" in f.explanation
+    assert plain_reason(f) == "The contract has no clause that addresses this protection."
+    assert analysis.key_terms["breach_notice_max_hours"] == 240

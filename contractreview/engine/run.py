@@ -70,7 +70,7 @@ def iter_analyze(
             break
         yield Progress("analyze", 1 + int(feature_steps * step.fraction), total, step.message)
     w = library.engine_data()
-    decisions: dict[str, Decision] = {}
+    rule_decisions: dict[str, Decision] = {}
     findings: list[Finding] = []
     grader = _stage2.safe_load() if not w.get("model") else None
     stats = _stage2.document_stats(feats, w, [r.id for r in requirements]) if grader else {}
@@ -82,6 +82,9 @@ def iter_analyze(
             yield Progress("analyze", i, total, req.title)
             continue
         d = decide(req.id, document, feats, library, w)
+        # Key terms read the rules' decisions: they are facts of the text, validated that way (issue #15),
+        # and a status the grader changed must not take a deadline the rules read with it.
+        rule_decisions[req.id] = d
         note = ""
         if grader is not None:  # stage 2: the learned grader rates (or, if it earned it, decides) the status
             status, conf, layer, note = _stage2.apply(grader, req.id, feats, w, d, stats)
@@ -90,15 +93,22 @@ def iter_analyze(
                 d = replace(d, best=())
             elif not d.best:  # the grader found the protection in sentences the rules ranked too low
                 d = replace(d, best=_stage2.candidate_evidence(req.id, feats, w))
-        decisions[req.id] = d
         evidence = tuple(
             _evidence(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
         )
-        explanation = _explain(req, d, evidence) + (f" {note}" if note else "")
+        if d.layer == "grader" and d.status is Status.MISSING:
+            explanation = (
+                f"{req.title}: not found. The rules read a sentence as "
+                f"{rule_decisions[req.id].status.value.replace('_', ' ')}, but the learned grader judges that "
+                "no sentence addresses this protection."
+            )
+        else:
+            explanation = _explain(req, d, evidence)
+        explanation += f" {note}" if note else ""
         findings.append(_finding(req, d, explanation, evidence))
         yield Progress("analyze", i, total, req.title)
     thresholds = {p: library.threshold(p) for p in _kt.TERM_UNITS}
-    readings = _kt.read_key_terms(document, clauses, decisions, feats.hits, thresholds, law_words=w["lexicon"])
+    readings = _kt.read_key_terms(document, clauses, rule_decisions, feats.hits, thresholds, law_words=w["lexicon"])
     yield Progress("analyze", total, total, "Done")
     return Analysis(
         document=document,
