@@ -427,7 +427,7 @@ class Finding:
     sources: tuple[Source, ...] = ()
     suggested_language: str = ""
     vendor_question: str = ""
-    layer: str = "rules"  # which layer decided: rules | classifier | none (not checked)
+    layer: str = "rules"  # which layer decided: rules | grader (issue #14) | classifier | none (not checked)
     confidence: float = 1.0
     # A reviewer's override (issue #16, set by contractreview.reviewer.apply_overrides): ``status`` is then
     # the reviewer's and ``engine_status`` what the engine said. Both None for the engine's own finding.

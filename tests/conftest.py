@@ -37,3 +37,20 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("CONTRACTREVIEW_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("CONTRACTREVIEW_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("CONTRACTREVIEW_CACHE_DIR", str(base / "cache"))
+
+
+@pytest.fixture()
+def rules_decide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules decide every status and the learned grader (#14) only rates it.
+
+    For tests of what the rules read in a text. Whether the grader may overrule them is decided by its
+    vendor-grouped CV when `contractreview train` runs, so these tests must hold either way;
+    tests/test_engine_grader.py covers a deciding grader.
+    """
+    from dataclasses import replace
+
+    from contractreview.engine import grader
+
+    model = grader.safe_load()
+    rating_only = replace(model, decides=False) if model is not None else None
+    monkeypatch.setattr(grader, "safe_load", lambda: rating_only)

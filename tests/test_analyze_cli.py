@@ -9,6 +9,9 @@ import pytest
 
 from contractreview.cli import main
 
+# What the rules read in a text: the learned grader only rates it here (see conftest.rules_decide).
+pytestmark = pytest.mark.usefixtures("rules_decide")
+
 CONTRACT = """# Data Privacy Agreement
 
 ## 1. Data Breach
@@ -34,6 +37,7 @@ def test_analyze_cli_json_is_analysis_v1(contract: Path, capsys) -> None:
     assert data["schema"] == "contractreview/analysis-v1"
     assert data["document"]["format"] == "md"
     assert data["key_terms"]["breach_notice_max_hours"] == 240
+    assert all(0.0 <= f["confidence"] <= 1.0 for f in data["findings"])
     by_id = {f["requirement_id"]: f for f in data["findings"]}
     assert by_id["breach_notice_deadline_to_lea"]["status"] == "weak"
     assert by_id["no_sale_of_student_data"]["status"] == "satisfied"

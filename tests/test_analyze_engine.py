@@ -13,6 +13,9 @@ from contractreview.engine import analyze
 from contractreview.ingest import load_document
 from contractreview.library import load_library
 
+# What the rules read in a text: the learned grader only rates it here (see conftest.rules_decide).
+pytestmark = pytest.mark.usefixtures("rules_decide")
+
 BASE = """# Data Privacy Agreement
 
 This Data Privacy Agreement is between the Springfield School District (the "District") and

@@ -18,6 +18,7 @@ from contractreview.evaluation import cv, load_gold_dir
 from contractreview.evaluation.labels import kind_of, vendor_of
 from contractreview.ingest import load_document
 from contractreview.library import load_library
+from contractreview.plain import plain_reason
 from contractreview.serialize import analysis_from_dict, analysis_to_dict
 
 # Three vendors, two contracts each: a firm one and a hedged one.
@@ -429,3 +430,119 @@ def test_issue_14_plain_reasons_leave_out_the_confidence_sentence(tmp_path: Path
         reason = plain_reason(f)
         assert reason.startswith("The wording falls short")
         assert "Confidence" not in reason and "tipped" not in reason and "grader" not in reason
+
+
+def test_issue_14_class_weights_raise_the_recall_of_a_rare_class() -> None:
+    rng = np.random.default_rng(3)
+    n = 600
+    y = np.where(rng.random(n) < 0.12, 0, np.where(rng.random(n) < 0.5, 1, 2))
+    X = np.column_stack(
+        [np.ones(n), rng.normal(size=n) + (y == 0) * 0.8, rng.normal(size=n) + (y == 2) * 1.0]
+    )
+    w = G.class_weights(y, 1.0)
+    assert w.mean() == pytest.approx(1.0) and w[y == 0].min() > w[y == 1].max()
+    assert np.all(G.class_weights(y, 0.0) == 1.0)
+    plain = G.train_softmax(X, y, l2=1e-3, l2_prior=1e-3, n_features=2, iterations=2000, seed=1)
+    weighted = G.train_softmax(
+        X,
+        y,
+        l2=1e-3,
+        l2_prior=1e-3,
+        n_features=2,
+        iterations=2000,
+        seed=1,
+        sample_weight=G.class_weights(y, 1.0),
+    )
+    rare_plain = int(((X @ plain.T).argmax(axis=1)[y == 0] == 0).sum())
+    rare_weighted = int(((X @ weighted.T).argmax(axis=1)[y == 0] == 0).sum())
+    assert rare_weighted > rare_plain
+
+
+def test_issue_14_a_deciding_grader_shows_the_cue_sentences_of_a_pair_the_rules_called_missing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "dpa.md"
+    path.write_text(FIRM.format(vendor="Acme") + "\n" + HEDGED.format(vendor="Acme"), encoding="utf-8")
+    document = load_document(path)
+    monkeypatch.setattr(G, "safe_load", lambda: None)
+    rules = {f.requirement_id: f for f in analyze(document).findings}
+    reqs = [r.id for r in load_library("default").requirements_for()]
+    n = 1 + len(G.FEATURES) + len(reqs)
+    always_weak = G.GraderModel(
+        features=G.FEATURES,
+        requirements=tuple(reqs),
+        coef={"satisfied": (0.0,) * n, "weak": (5.0,) + (0.0,) * (n - 1), "missing": (0.0,) * n},
+        decides=True,
+    )
+    monkeypatch.setattr(G, "safe_load", lambda: always_weak)
+    graded = {f.requirement_id: f for f in analyze(document).findings}
+    promoted = [
+        rid for rid, f in graded.items() if rules[rid].status.value == "missing" and f.status.value == "weak"
+    ]
+    # deletion_or_return_at_contract_end has cue sentences below the rules' relevance floor in this text.
+    assert "deletion_or_return_at_contract_end" in promoted
+    for rid in promoted:
+        f = graded[rid]
+        assert f.layer == "grader" and f.evidence
+        assert all(document.text[e.start : e.end] == e.text for e in f.evidence)
+        assert "the learned grader changed the rules' 'missing' to 'weak'" in f.explanation
+        assert "page" in f.explanation  # the explanation still names the clause and page
+        assert "grader" not in plain_reason(f)  # people-facing exports stay free of internal words
+    # A pair with no cue at all stays missing: stage 1 found nothing to show.
+    silent = [rid for rid, f in rules.items() if f.status.value == "missing" and rid not in promoted]
+    assert silent and all(graded[rid].status.value == "missing" for rid in silent)
+
+
+def test_issue_14_a_deciding_grader_leaves_requirements_it_was_not_trained_on_to_the_rules(
+    tmp_path: Path,
+) -> None:
+    from contractreview.engine.decision import decide
+    from contractreview.engine.features import extract_features
+    from contractreview.engine.run import _segment
+    from contractreview.engine.scoring import load_weights
+    from contractreview.nlp import get_pipeline
+
+    path = tmp_path / "dpa.md"
+    path.write_text(FIRM.format(vendor="Acme"), encoding="utf-8")
+    lib = load_library("default")
+    doc = load_document(path)
+    feats = extract_features(doc, _segment(doc), lib, get_pipeline(lib))
+    w = load_weights()
+    d = decide("no_sale_of_student_data", doc, feats, lib, w)
+    assert d.status.value == "satisfied"
+    others = tuple(r.id for r in lib.requirements_for() if r.id != "no_sale_of_student_data")
+    n = 1 + len(G.FEATURES) + len(others)
+    always_weak = G.GraderModel(
+        features=G.FEATURES,
+        requirements=others,
+        coef={"satisfied": (0.0,) * n, "weak": (5.0,) + (0.0,) * (n - 1), "missing": (0.0,) * n},
+        decides=True,
+    )
+    status, conf, layer, note = G.apply(always_weak, "no_sale_of_student_data", feats, w, d, {})
+    assert (status, layer) == ("satisfied", "rules") and "leans weak" in note
+
+
+def test_issue_14_key_terms_come_from_the_rules_even_where_the_grader_says_missing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "dpa.md"
+    path.write_text(
+        "# Data Privacy Agreement\n\n## 1. Data Breach\n\n1.1 Provider shall notify the District within ten "
+        "(10) days after discovery of any breach of Student Data.\n",
+        encoding="utf-8",
+    )
+    reqs = [r.id for r in load_library("default").requirements_for()]
+    n = 1 + len(G.FEATURES) + len(reqs)
+    always_missing = G.GraderModel(
+        features=G.FEATURES,
+        requirements=tuple(reqs),
+        coef={"satisfied": (0.0,) * n, "weak": (0.0,) * n, "missing": (5.0,) + (0.0,) * (n - 1)},
+        decides=True,
+    )
+    monkeypatch.setattr(G, "safe_load", lambda: always_missing)
+    analysis = analyze(load_document(path))
+    f = next(f for f in analysis.findings if f.requirement_id == "breach_notice_deadline_to_lea")
+    assert (f.status.value, f.layer, f.evidence) == ("missing", "grader", ())
+    assert "The rules read a sentence as weak" in f.explanation
+    assert plain_reason(f) == "The contract has no clause that addresses this protection."
+    assert analysis.key_terms["breach_notice_max_hours"] == 240

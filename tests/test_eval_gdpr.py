@@ -24,6 +24,9 @@ from contractreview.evaluation.gdpr import (
 from contractreview.library import PATTERN_KINDS, load_library
 from contractreview.paths import clause_library_dir
 
+# What the rules read in a text: the learned grader only rates it here (see conftest.rules_decide).
+pytestmark = pytest.mark.usefixtures("rules_decide")
+
 # A complete processor agreement, one sentence per requirement (written for this test, in the order of the
 # gdpr profile).
 COMPLETE = {

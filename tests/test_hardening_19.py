@@ -546,6 +546,7 @@ def test_issue_19_annotated_export_refuses_a_file_changed_since_the_analysis(tmp
     assert not (tmp_path / "annotated.docx").exists()
 
 
+@pytest.mark.usefixtures("rules_decide")  # what the rules read; the grader only rates
 def test_issue_19_annotated_pdf_drops_attachment_annotations(tmp_path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, RectangleObject, TextStringObject

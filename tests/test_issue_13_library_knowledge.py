@@ -288,6 +288,7 @@ breach of Student Data.
 """
 
 
+@pytest.mark.usefixtures("rules_decide")  # what the rules read; the grader only rates
 def test_issue_13_an_overlay_lexicon_changes_the_engines_behaviour(tmp_path: Path) -> None:
     doc = _text_doc(tmp_path, HEDGED)
     rid = "breach_notice_deadline_to_lea"

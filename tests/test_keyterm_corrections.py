@@ -20,6 +20,9 @@ from contractreview.export import export_portfolio, export_report
 from contractreview.ingest import load_document
 from contractreview.store import open_store
 
+# What the rules read in a text: the learned grader only rates it here (see conftest.rules_decide).
+pytestmark = pytest.mark.usefixtures("rules_decide")
+
 CONTRACT = """DATA PRIVACY AGREEMENT
 
 This Data Privacy Agreement is between the Lakeside Unified School District (the "District") and Brightpath

@@ -16,6 +16,9 @@ from contractreview.engine import analyze
 from contractreview.ingest import load_document
 from contractreview.paths import sample_contract
 
+# What the rules read in a text: the learned grader only rates it here (see conftest.rules_decide).
+pytestmark = pytest.mark.usefixtures("rules_decide")
+
 S, W, M = Status.SATISFIED, Status.WEAK, Status.MISSING
 
 INTENDED = {
@@ -71,7 +74,17 @@ def _words(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def analyses():
-    return {fmt: analyze(load_document(sample_contract(fmt))) for fmt in ("pdf", "docx", "md")}
+    # The judgements its author intended are the rules' reading: the learned grader only rates them here
+    # (module scope, so the function-scoped rules_decide fixture would come too late).
+    from dataclasses import replace
+
+    from contractreview.engine import grader
+
+    model = grader.safe_load()
+    rating_only = replace(model, decides=False) if model is not None else None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(grader, "safe_load", lambda: rating_only)
+        return {fmt: analyze(load_document(sample_contract(fmt))) for fmt in ("pdf", "docx", "md")}
 
 
 def test_three_formats_carry_the_same_words(analyses) -> None:

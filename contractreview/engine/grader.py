@@ -289,11 +289,20 @@ def design_matrix(
 
 
 def train_softmax(
-    X, y, *, l2: float, l2_prior: float, n_features: int, iterations: int = 1500, seed: int = 0
+    X,
+    y,
+    *,
+    l2: float,
+    l2_prior: float,
+    n_features: int,
+    iterations: int = 1500,
+    seed: int = 0,
+    sample_weight=None,
 ):
     """Multinomial logistic regression by full-batch gradient descent (deterministic; ``seed`` fixes init).
 
     :param l2: penalty on the engine features; ``l2_prior`` on the per-requirement one-hot priors.
+    :param sample_weight: per-row weights (mean 1 keeps the penalty's scale), e.g. class weights.
     """
     import numpy as np
 
@@ -301,20 +310,32 @@ def train_softmax(
     n, d = X.shape
     W = rng.normal(0.0, 1e-3, size=(len(CLASSES), d))
     Y = np.eye(len(CLASSES))[y]
+    sw = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     pen = np.zeros(d)
     pen[1 : 1 + n_features] = l2
     pen[1 + n_features :] = l2_prior
     # Step size from the Lipschitz bound of the softmax loss plus the penalty.
-    lip = 0.5 * float(np.linalg.norm(X, 2) ** 2) / n + float(pen.max())
+    lip = 0.5 * float(sw.max()) * float(np.linalg.norm(X, 2) ** 2) / n + float(pen.max())
     lr = 1.0 / lip
     for _ in range(iterations):
         Z = X @ W.T
         Z -= Z.max(axis=1, keepdims=True)
         P = np.exp(Z)
         P /= P.sum(axis=1, keepdims=True)
-        grad = (P - Y).T @ X / n + W * pen
+        grad = ((P - Y) * sw[:, None]).T @ X / n + W * pen
         W -= lr * grad
     return W
+
+
+def class_weights(y, power: float) -> Any:
+    """Per-row weights (n / (k * n_class)) ** power, rescaled to mean 1: 0 = unweighted, 1 = balanced."""
+    import numpy as np
+
+    y = np.asarray(y)
+    counts = np.bincount(y, minlength=len(CLASSES)).astype(float)
+    per = (len(y) / (len(CLASSES) * np.maximum(counts, 1.0))) ** float(power)
+    w = per[y]
+    return w / w.mean()
 
 
 def softmax_rows(X, W, temperature: float = 1.0):
@@ -428,13 +449,19 @@ def apply(
     """(status, confidence, layer, sentence for the explanation) of one rules decision.
 
     The grader changes the status only when its artifact says it decides (it beat the rules in
-    vendor-grouped CV) and the rules found evidence to show; otherwise it only rates the rules' status.
+    vendor-grouped CV) and there is a sentence to show: the rules' evidence, or, for a pair the rules
+    called missing, a sentence with a cue of the requirement below the rules' relevance floor (see
+    :func:`candidate_evidence`). Otherwise it only rates the rules' status.
     """
     rules = decision.status.value if decision.status.value != "needs_review" else "weak"
     x = pair_features(rid, feats, w, rules, getattr(decision, "deadline", 0), stats)
     g = model.grade(x, rid, rules)
     status, layer = rules, "rules"
-    if model.decides and g.status != rules and (decision.best or g.status == "missing"):
+    # Only on requirements it was trained on: a GDPR or district requirement it never saw keeps the rules'
+    # status and gets a confidence only.
+    known = rid in model.requirements
+    shown = bool(decision.best) or g.status == "missing" or bool(x["any_hit"])
+    if model.decides and known and g.status != rules and shown:
         status, layer = g.status, "grader"
     conf = g.confidence if status == g.status else model.calibrated(g.probabilities.get(status, 0.0))
     lean = max(CLASSES, key=lambda c: g.probabilities[c])
@@ -445,11 +472,27 @@ def apply(
     else:
         note = f"Confidence {conf:.2f}, uncertain: read the clause"
     why = describe(model.tipped_by(x, rid, lean), x)
-    if lean != status:
+    if layer == "grader":
+        # Say plainly that the learned grader, not the rules, gave this status, and what tipped it. It
+        # follows "Confidence": people-facing exports cut the explanation there (plain.plain_reason).
+        note += f"; the learned grader changed the rules' '{rules}' to '{status}'" + (
+            f", tipped by {why}" if why else ""
+        )
+    elif lean != status:
         note += f"; the learned grader leans {lean}" + (f" ({why})" if why else "")
     elif why:
         note += f"; tipped by {why}"
     return status, conf, layer, note + "."
+
+
+def candidate_evidence(rid: str, feats: Any, w: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The best cue sentences of a requirement the rules called missing (below their relevance floor),
+    shown as the evidence when the learned grader finds the protection there after all."""
+    from .scoring import score_hit
+
+    scored = [score_hit(h, rid, feats, w) for h in feats.hits.get(rid, [])]
+    scored.sort(key=lambda s: (-(s.quality + 0.25 * s.relevance), s.hit.start))
+    return tuple(scored[: int(w.get("max_evidence", 3))])
 
 
 # --------------------------------------------------------------------------- presentation (GUI, exports)

@@ -104,21 +104,33 @@ def iter_trace(
             yield Progress("analyze", i, total, req.title)
             continue
         d = rules[req.id] = decide(req.id, document, feats, library, w)
+        # Key terms read the rules' verdicts: they are facts of the text, validated that way (issue #15),
+        # and a status the grader changed must not take a deadline the rules read with it.
         note = ""
         if grader is not None:  # stage 2: the learned grader rates (or, if it earned it, decides) the status
             status, conf, layer, note = _stage2.apply(grader, req.id, feats, w, d, stats)
             d = replace(d, status=Status(status), confidence=conf, layer=layer)
             if d.status is Status.MISSING:
                 d = replace(d, best=())
+            elif not d.best:  # the grader found the protection in sentences the rules ranked too low
+                d = replace(d, best=_stage2.candidate_evidence(req.id, feats, w))
         verdicts[req.id] = d
         evidence = tuple(
             evidence_for(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
         )
-        explanation = explain(req, d, evidence) + (f" {note}" if note else "")
+        if d.layer == "grader" and d.status is Status.MISSING:
+            explanation = (
+                f"{req.title}: not found. The rules read a sentence as "
+                f"{rules[req.id].status.value.replace('_', ' ')}, but the learned grader judges that "
+                "no sentence addresses this protection."
+            )
+        else:
+            explanation = explain(req, d, evidence)
+        explanation += f" {note}" if note else ""
         findings.append(finding(req, d, explanation, evidence))
         yield Progress("analyze", i, total, req.title)
     thresholds = {p: library.threshold(p) for p in _kt.TERM_UNITS}
-    readings = _kt.read_key_terms(document, clauses, verdicts, feats.hits, thresholds, law_words=w["lexicon"])
+    readings = _kt.read_key_terms(document, clauses, rules, feats.hits, thresholds, law_words=w["lexicon"])
     yield Progress("analyze", total, total, "Done")
     analysis = Analysis(
         document=document,
