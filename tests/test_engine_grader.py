@@ -498,7 +498,7 @@ def test_issue_14_a_deciding_grader_leaves_requirements_it_was_not_trained_on_to
 ) -> None:
     from contractreview.engine.decision import decide
     from contractreview.engine.features import extract_features
-    from contractreview.engine.run import _segment
+    from contractreview.segment import segment
     from contractreview.engine.scoring import load_weights
     from contractreview.nlp import get_pipeline
 
@@ -506,7 +506,7 @@ def test_issue_14_a_deciding_grader_leaves_requirements_it_was_not_trained_on_to
     path.write_text(FIRM.format(vendor="Acme"), encoding="utf-8")
     lib = load_library("default")
     doc = load_document(path)
-    feats = extract_features(doc, _segment(doc), lib, get_pipeline(lib))
+    feats = extract_features(doc, tuple(segment(doc)), lib, get_pipeline(lib))
     w = load_weights()
     d = decide("no_sale_of_student_data", doc, feats, lib, w)
     assert d.status.value == "satisfied"
