@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoCommand
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -42,6 +42,7 @@ COL_TIME = 4
 COLUMNS = ("Passage", "Comment", "Requirement", "By", "When")
 ROLE_ROW = Qt.ItemDataRole.UserRole + 1
 
+CARRIED = ("annotation_carried", "override_carried")
 UNMATCHED_TEXT = "⚠ no longer matches — resolve"
 MOVED_TEXT = "↻ re-anchored"
 
@@ -224,16 +225,19 @@ class AnnotationsPane(QWidget):
         buttons.addStretch(1)
         row.addLayout(buttons)
         lay.addLayout(row, 1)
-        for keys, signal in ((QKeySequence(Qt.Key.Key_F2), self.editRequested),
-                             (QKeySequence(QKeySequence.StandardKey.Delete), self.deleteRequested)):
-            act = QAction(self.view)
-            act.setShortcut(keys)
-            act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            act.triggered.connect(lambda _=False, s=signal: self._emit(s))
-            self.view.addAction(act)
+        self.view.installEventFilter(self)  # F2 edits, Delete deletes the current row
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
         self.can_reanchor: Callable[[], bool] = lambda: False
         self.update_buttons()
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+        if obj is self.view and event.type() == QEvent.Type.KeyPress and event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            signal = {Qt.Key.Key_F2: self.editRequested, Qt.Key.Key_Delete: self.deleteRequested}.get(event.key())
+            if signal is not None:
+                self._emit(signal)
+                return True
+        return super().eventFilter(obj, event)
 
     def _emit(self, signal: Any, index: QModelIndex | None = None) -> None:
         row = self.current_row() if index is None else index.data(ROLE_ROW)
@@ -352,6 +356,7 @@ class ReviewerNotes(QObject):
         self.pane.editRequested.connect(self.edit)
         self.pane.deleteRequested.connect(self.delete)
         self.pane.reanchorRequested.connect(self.reanchor)
+        self.pane.view.selectionModel().currentRowChanged.connect(lambda *_: self.update_actions())
         window.analysisShown.connect(lambda _a: self.refresh(carry=True))
         window.tree.selectionModel().currentRowChanged.connect(lambda *_: self.update_actions())
         window.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -420,14 +425,26 @@ class ReviewerNotes(QObject):
                  a.anchor_state == "unmatched")
             for a in annotations if a.anchor_state != "unmatched" and a.anchor.end > a.anchor.start
         ])
+        lost = any(r.unmatched for r in rows)
         if (rows or message) and not self.dock.isVisible():
-            self.show_pane(focus=False)
+            self.show_pane(focus=False, raise_=bool(message or lost))
+        elif message or lost:
+            self.dock.raise_()
         self.update_actions()
         self.changed.emit()
 
-    def show_pane(self, focus: bool = True) -> None:
-        self.dock.show()
-        self.dock.raise_()
+    def show_pane(self, focus: bool = True, raise_: bool = True) -> None:
+        """Show the Annotations tab (beside Key terms); ``raise_`` brings it to the front."""
+        w = self.w
+        if not self.dock.isVisible():
+            self.dock.show()
+            # as the key terms: at most a quarter of a laptop's height (512 logical px at 150%)
+            QTimer.singleShot(0, self, lambda: self.dock.isVisible() and w.resizeDocks(
+                [self.dock], [max(110, int(w.height() * 0.24))], Qt.Orientation.Vertical))
+        if raise_:
+            self.dock.raise_()
+        elif w.key_terms_dock.isVisible():
+            w.key_terms_dock.raise_()
         if focus:
             self.pane.view.setFocus()
             if not self.pane.view.currentIndex().isValid() and self.pane.model.rowCount():
@@ -441,8 +458,8 @@ class ReviewerNotes(QObject):
             return ""
         self._carried.add(a.document.sha256)
         try:
-            if self.controller.annotations() or self.controller.overrides():
-                return ""
+            if any(h.get("action") in CARRIED for h in store.history(a.document.sha256)):
+                return ""  # carried once already: what the reviewer deleted since stays deleted
             previous = self._previous_version(a.document.sha256)
             if previous is None:
                 return ""
@@ -454,10 +471,10 @@ class ReviewerNotes(QObject):
             self._say(f"Comments of the earlier version were not carried over: {exc.message}", 8000)
             return ""
         self.last_report = report
-        moved, lost = len(report.moved), len(report.unmatched)
+        moved, lost = len(report.moved) + len(report.kept), len(report.unmatched)
         if not moved and not lost:
             return ""
-        text = f"Carried over from the earlier version {name}: {moved} re-anchored"
+        text = f"Carried over from the earlier version {name}: {moved} found again"
         return text + (f", <b>{lost} no longer match</b>." if lost else ".")
 
     def _previous_version(self, sha256: str) -> tuple[str, str] | None:
@@ -523,6 +540,7 @@ class ReviewerNotes(QObject):
         self.w.undo_stack.push(_NoteCommand("comment", undo, redo))
         self.w.doc_view.clear_selection()
         self.refresh()
+        self.show_pane(focus=False)
         self.pane.select("annotation", note.id)
         self._say("Comment saved.", 3000)
         return note
@@ -724,17 +742,21 @@ class ReviewerNotes(QObject):
             w._show_analysis(w.engine_analysis, persisted=w.saved, keep_view=True)  # emits analysisShown -> refresh
 
     # ------------------------------------------------------------------ checklist context menu
-    def _checklist_menu(self, pos: QPoint) -> None:
+    def checklist_menu(self, pos: QPoint) -> QMenu | None:
+        """The checklist row's context menu (the row under ``pos`` becomes current); None off the rows."""
         idx = self.w.tree.indexAt(pos)
         finding = idx.data(ROLE_FINDING) if idx.isValid() else None
         if finding is None:
-            return
+            return None
         self.w.tree.setCurrentIndex(idx.siblingAtColumn(0))
-        menu = QMenu(self.w.tree)
-        menu.addAction(self.act_override)
-        menu.addAction(self.act_clear_override)
-        menu.addAction(self.w.act_show_evidence)
         self.update_actions()
-        self.last_menu = menu
-        menu.exec(self.w.tree.viewport().mapToGlobal(pos))
+        menu = QMenu(self.w.tree)
+        for act in (self.act_override, self.act_clear_override, self.w.act_show_evidence):
+            menu.addAction(act)
+        return menu
+
+    def _checklist_menu(self, pos: QPoint) -> None:
+        menu = self.checklist_menu(pos)
+        if menu is not None:
+            menu.exec(self.w.tree.viewport().mapToGlobal(pos))
 

@@ -83,11 +83,7 @@ class ReviewController:
         the effective status; each finding keeps the engine's). :raises ContractReviewError:"""
         if self.store is None:
             return analysis
-        from ..reviewer import apply_overrides
-
-        analysis = self.store.corrected(analysis)
-        overrides = self.store.overrides(analysis.document.sha256)
-        return apply_overrides(analysis, overrides) if overrides else analysis
+        return self.store.reviewed(analysis)
 
     def decisions(self, analysis: Analysis | None = None) -> dict[str, ReviewDecision]:
         """The decisions on ``analysis`` (default: the open one). :raises ContractReviewError:"""
@@ -163,14 +159,7 @@ class ReviewController:
 
     def reanchor_annotation(self, annotation: Any, start: int, end: int) -> Any:
         """Point ``annotation`` at ``Document.text[start:end]`` (after a revision moved or lost its text)."""
-        anchor = self.anchor(start, end)
-        if hasattr(self.store, "reanchor_annotation"):
-            return self.store.reanchor_annotation(annotation.id, anchor, author=self._reviewer())
-        # Without a store method for it: the same comment on the new text, the old one withdrawn.
-        note = self.store.add_annotation(self._doc().sha256, anchor, annotation.comment,
-                                         requirement_id=annotation.requirement_id, author=self._reviewer())
-        self.store.delete_annotation(annotation.id, author=self._reviewer())
-        return note
+        return self.store.update_annotation(annotation.id, anchor=self.anchor(start, end), author=self._reviewer())
 
     def overrides(self) -> dict[str, Any]:
         """The open document's status overrides by requirement id. :raises ContractReviewError:"""

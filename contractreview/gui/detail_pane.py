@@ -324,7 +324,15 @@ class DetailPane(QScrollArea):
             self.override_line.setText(breakable(_override_text(finding)))
             self.override_line.setVisible(bool(self.override_line.text()))
             self.explanation.setText(breakable(finding.explanation or "—"))
-            if finding.evidence:
+            ov = finding.override
+            if ov is not None and ov.in_force and ov.evidence is not None:
+                quote = " ".join(ov.evidence.quote.split())
+                by = f" ({ov.author})" if ov.author else ""
+                self.evidence.setText(breakable(f"Reviewer's evidence{by}: “{quote}”" + (f"\n— {ov.place}" if ov.place else "")
+                                                + (f"\nReason: {ov.reason}" if ov.reason else "")))
+                self.show_evidence_btn.show()
+                self.evidence_box.show()
+            elif finding.evidence:
                 ev = finding.evidence[0]
                 # The same label and page as every export (contractreview.place).
                 a = self.analysis

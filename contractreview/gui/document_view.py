@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import BBox, BlockKind, Document, Finding, Format, Status
+from ..domain import BBox, BlockKind, Document, Evidence, Finding, Format, Status
 from ..pdfium_guard import PDFIUM_LOCK
 from .doc_selection import Mark, offset_at, snap_to_words, span_boxes
 from .status_style import HIGHLIGHT_COLORS, STATUS_LABELS
@@ -89,7 +89,13 @@ def highlights_for(findings: Sequence[Finding], document: Document | None = None
     """One highlight per evidence of every finding; boxes come from the evidence or the document."""
     out: list[Highlight] = []
     for f in findings:
-        for i, ev in enumerate(f.evidence):
+        evidence = list(f.evidence)
+        ov = f.override
+        if ov is not None and ov.in_force and ov.evidence is not None:
+            # The reviewer's evidence comes first: the passage "Show evidence" jumps to (#16).
+            a = ov.evidence
+            evidence.insert(0, Evidence(a.quote, a.start, a.end, document.page_at(a.start) if document else 1))
+        for i, ev in enumerate(evidence):
             boxes = ev.boxes
             if not boxes and document is not None and document.format is Format.PDF:
                 boxes = document.boxes_for(ev.start, ev.end)
@@ -497,13 +503,17 @@ class PdfPagesView(QGraphicsView):
             self._press = None
         super().mouseReleaseEvent(event)
 
-    def contextMenuEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        if not self.context_actions:
-            return super().contextMenuEvent(event)
+    def context_menu(self) -> QMenu:
+        """The page's context menu: the reviewer's actions (comment, override, re-anchor)."""
         menu = QMenu(self)
         for act in self.context_actions:
             menu.addAction(act) if act is not None else menu.addSeparator()
-        menu.exec(event.globalPos())
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if not self.context_actions:
+            return super().contextMenuEvent(event)
+        self.context_menu().exec(event.globalPos())
 
     def show_requirement(self, requirement_id: str, index: int = 0) -> bool:
         """Emphasize the finding's passages and centre on passage ``index`` (the one the detail pane quotes).
@@ -714,8 +724,9 @@ class TextDocView(QPlainTextEdit):
             cur.setPosition(self.qpos(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cur)
 
-    def contextMenuEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        menu = self.createStandardContextMenu(event.pos())
+    def context_menu(self, pos=None) -> QMenu:  # type: ignore[no-untyped-def]
+        """Copy / Select All, after the reviewer's actions (comment, override, re-anchor)."""
+        menu = self.createStandardContextMenu(pos) if pos is not None else self.createStandardContextMenu()
         if self.context_actions:
             first = menu.actions()[0] if menu.actions() else None
             for act in self.context_actions:
@@ -724,7 +735,10 @@ class TextDocView(QPlainTextEdit):
                 else:
                     menu.insertAction(first, act)
             menu.insertSeparator(first)
-        menu.exec(event.globalPos())
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.context_menu(event.pos()).exec(event.globalPos())
 
     def highlight_at(self, offset: int) -> Highlight | None:
         hits = [h for h in self._highlights if h.start <= offset < h.end]

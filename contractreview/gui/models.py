@@ -192,7 +192,7 @@ class FindingsModel(QAbstractItemModel):
             if col == COL_TITLE:
                 return f.title
             if col == COL_STATUS:
-                return status_text(f.status)
+                return _status_shown(f)
             if col == COL_SEVERITY:
                 return SEVERITY_LABELS[f.severity]
             if col == COL_DECISION:
@@ -221,11 +221,16 @@ class FindingsModel(QAbstractItemModel):
                     f"Calibrated confidence that “{STATUS_LABELS[f.status]}” is right: {f.confidence:.2f}"
                     + (f" ({UNCERTAIN})" if is_uncertain(f.confidence) else "")
                 )
+            if f.override is not None:  # the reviewer's status beside the engine's (#16)
+                from ..reviewer import describe_override
+
+                return f"{f.title}: {describe_override(f, reason=True)}"
             return f"{f.title}: {STATUS_LABELS[f.status]} ({SEVERITY_LABELS[f.severity]} severity)\n{f.explanation}"
         elif role == ROLE_CONFIDENCE:
             return float(f.confidence)
         elif role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{f.title}, {STATUS_LABELS[f.status]}, {SEVERITY_LABELS[f.severity]} severity"
+            shown = _status_shown(f).replace(" ✎", ", set by the reviewer")
+            return f"{f.title}, {shown}, {SEVERITY_LABELS[f.severity]} severity"
         elif role == ROLE_FINDING:
             return f
         elif role == ROLE_REQUIREMENT_ID:
@@ -336,6 +341,16 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         if self._search and self._search not in model.data(idx, ROLE_SEARCH_TEXT):
             return False
         return True
+
+
+def _status_shown(f: Finding) -> str:
+    """The checklist's status: the effective one, with ✎ when it is the reviewer's (issue #16)."""
+    ov = f.override
+    if ov is None or not ov.in_force:
+        return status_text(f.status)
+    if ov.status.value == "not_applicable":
+        return "– Not applicable ✎"
+    return status_text(f.status) + " ✎"
 
 
 def counts_text(counts: Mapping[Status, int]) -> str:

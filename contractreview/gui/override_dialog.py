@@ -92,6 +92,7 @@ class CommentDialog(QDialog):
         self.comment.textChanged.connect(self._update_ok)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._accept_if_ready)
         self._update_ok()
+        self.comment.setFocus()
         self.resize(max(self.sizeHint().width(), 460), self.sizeHint().height())
 
     def _update_ok(self) -> None:
@@ -135,6 +136,7 @@ class OverrideDialog(QDialog):
         if chosen is None:  # propose the opposite of the engine: an override usually disagrees with it
             chosen = ReviewerStatus.MISSING if engine_status is Status.SATISFIED else ReviewerStatus.SATISFIED
         self.radios[ReviewerStatus(chosen)].setChecked(True)
+        self.radios[ReviewerStatus(chosen)].setFocus()
         form = QFormLayout()
         self.reason = _text_box("Reason", "Required: why, e.g. “clause 9.2 requires notice within 72 hours”",
                                 getattr(current, "reason", "") or "")
