@@ -205,7 +205,7 @@ class ReviewController:
 
         assert self.state.analysis is not None and self.state.current_path
         return Path(export_annotated(self.state.analysis, self.decisions(), self.meta(),
-                                     Path(self.state.current_path), dest))
+                                     Path(self.state.current_path), dest, annotations=self.annotations()))
 
     def export_change_request(self, dest: Path) -> Path:
         from ..export import export_change_request
@@ -228,6 +228,6 @@ class ReviewController:
         assert self.store is not None
         rows = []
         for s in self.store.recent_documents(limit=100000):
-            a = self.store.corrected(self.store.get_analysis(s.id))
+            a = self.store.reviewed(self.store.get_analysis(s.id))  # corrections and overrides (#16)
             rows.append((a, self.store.decisions(s.sha256, current=a)))
         return Path(export_portfolio(rows, dest))

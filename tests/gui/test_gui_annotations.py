@@ -455,3 +455,21 @@ def test_issue_16_annotation_jump_marks_and_highlights(qtbot, store, core, contr
         assert win.doc_view.pdf._find_items  # the passage is marked where it was jumped to
     else:
         assert win.doc_view.text._find == (j, j + len(LATE))
+
+
+def test_issue_16_window_exports_carry_comments_and_the_reviewers_status(qtbot, store, core, docx_contract, tmp_path):  # type: ignore[no-untyped-def]
+    import zipfile
+
+    path, _doc = docx_contract
+    win = build_window(qtbot, store, core)
+    analysis = open_and_wait(qtbot, win, str(path))
+    i = analysis.document.text.index(PHRASE)
+    win.notes.create_annotation(i, i + len(PHRASE), "Sale ban is clear", "no_sale_of_student_data")
+    win.select_requirement("no_targeted_advertising")
+    win.notes.write_override("no_targeted_advertising", ReviewerStatus.SATISFIED, "clause 2 covers it", (i, i + len(PHRASE)))
+    out = win.controller.export_annotated(tmp_path / "annotated.docx")
+    with zipfile.ZipFile(out) as z:
+        comments = z.read("word/comments.xml").decode("utf-8")
+    assert "Sale ban is clear" in comments and "Test Reviewer" in comments
+    md = win.controller.export_report("md", tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Engine: missing · Reviewer: satisfied" in md
