@@ -35,15 +35,17 @@ def seed_notes(db: Path) -> None:
         (summary,) = store.recent_documents(1)
         analysis = store.get_analysis(summary.id)
         text, sha = analysis.document.text, analysis.document.sha256
-        flagged = next(f for f in analysis.findings if f.status.is_flag and not f.not_checked)
-        passage = next((f.evidence[0] for f in analysis.findings if f.evidence and f is not flagged), None)
-        if passage is None:
-            return
-        anchor = TextAnchor.of(text, passage.start, passage.end)
-        store.add_annotation(sha, anchor, "Check with the district's counsel before signing.",
+        # the flag the window selects on opening (checklist order: categories as first met), so the
+        # detail pane shows the override: the reviewer finds it worse than the engine did
+        checked = [f for f in analysis.findings if not f.not_checked]
+        order = {c: i for i, c in reversed(list(enumerate(f.category for f in checked)))}
+        flagged = min((f for f in checked if f.status.is_flag and f.evidence), key=lambda f: (order[f.category], checked.index(f)))
+        ev = flagged.evidence[0]
+        anchor = TextAnchor.of(text, ev.start, ev.end)
+        store.add_annotation(sha, anchor, "Ask the vendor to name the exceptions; counsel to check before signing.",
                              requirement_id=flagged.requirement_id, author="J. Rivera")
-        store.set_override(sha, flagged.requirement_id, "satisfied", "the passage covers it", evidence=anchor,
-                           author="J. Rivera")
+        store.set_override(sha, flagged.requirement_id, "missing" if flagged.status.value == "weak" else "weak",
+                           "the exceptions swallow the rule", evidence=anchor, author="J. Rivera")
 
 
 def main(argv: list[str]) -> int:

@@ -210,7 +210,7 @@ class DetailPane(QScrollArea):
         self.override_btn.setToolTip("Set your own status for this requirement, with a reason (Ctrl+Shift+R)")
         self.override_btn.clicked.connect(lambda: self.finding and self.overrideRequested.emit(self.finding.requirement_id))
         orow.addWidget(self.override_line, 1)
-        orow.addWidget(self.override_btn, 0, Qt.AlignmentFlag.AlignTop)
+        orow.addWidget(self.override_btn, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         c.addLayout(orow)
         self.evidence_badge = QLabel("⚑ Evidence changed since the decision was recorded — please re-check")
         self.evidence_badge.setWordWrap(True)

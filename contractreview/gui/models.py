@@ -82,6 +82,27 @@ class FindingsModel(QAbstractItemModel):
         self._decisions = dict(decisions or {})
         self.endResetModel()
 
+    def replace_findings(self, findings: Iterable[Finding]) -> bool:
+        """Swap in new versions of the same findings (a reviewer's override changed a status) without a
+        model reset, so selection and scroll position stay; False when the grouping would change."""
+        by_id = {f.requirement_id: f for f in findings}
+        groups = [[by_id.get(f.requirement_id) for f in group] for group in self._by_category]
+        for cat, old, new in zip(self._categories, self._by_category, groups, strict=True):
+            for o, n in zip(old, new, strict=True):
+                if n is None or (cat == NOT_CHECKED_GROUP) != n.not_checked or (cat != NOT_CHECKED_GROUP and n.category != cat):
+                    return False
+        if len(by_id) != sum(len(g) for g in groups):
+            return False
+        old_groups, self._by_category = self._by_category, groups  # type: ignore[assignment]
+        for row, (old, group) in enumerate(zip(old_groups, groups, strict=True)):
+            changed = [i for i, (o, n) in enumerate(zip(old, group, strict=True)) if o != n]
+            if changed:  # only the rows that changed: a full dataChanged re-filters and re-wraps every row
+                parent = self.index(row, 0)
+                self.dataChanged.emit(self.index(min(changed), 0, parent),
+                                      self.index(max(changed), len(COLUMNS) - 1, parent))
+                self.dataChanged.emit(parent, parent)
+        return True
+
     def set_decisions(self, decisions: Mapping[str, ReviewDecision]) -> None:
         self._decisions = dict(decisions)
         self._emit_column_changed(COL_DECISION)

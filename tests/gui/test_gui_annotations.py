@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from contractreview.domain import ReviewerStatus, Status
 from contractreview.gui.annotations import UNMATCHED_TEXT, NotesModel, rows_for
 from contractreview.gui.doc_selection import offset_at, snap_to_words, span_boxes
-from contractreview.gui.models import COL_STATUS
+from contractreview.gui.models import COL_STATUS, ROLE_FINDING
 from contractreview.gui.override_dialog import CommentDialog, OverrideDialog
 
 from .conftest import build_window, open_and_wait
@@ -473,3 +473,29 @@ def test_issue_16_window_exports_carry_comments_and_the_reviewers_status(qtbot, 
     assert "Sale ban is clear" in comments and "Test Reviewer" in comments
     md = win.controller.export_report("md", tmp_path / "r.md").read_text(encoding="utf-8")
     assert "Engine: missing · Reviewer: satisfied" in md
+
+
+def test_issue_16_override_updates_checklist_in_place_and_filters_follow(qtbot, store, core, contract):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from contractreview.gui.models import FindingsModel
+
+    win = build_window(qtbot, store, core)
+    open_and_wait(qtbot, win, str(contract[0]))
+    rid = "no_targeted_advertising"
+    win.status_filter.setCurrentIndex(win.status_filter.findData("flags"))
+    win.select_requirement(rid)
+    visible = lambda: any(i.data(ROLE_FINDING).requirement_id == rid for i in win._visible_findings())  # noqa: E731
+    assert visible()
+    win.notes.write_override(rid, ReviewerStatus.SATISFIED, "clause 2", None)
+    assert not visible(), "a satisfied override leaves the flags filter"
+    assert win.counts_label.text().startswith("0 ✕ Missing")
+    win.notes.clear_override(rid)
+    assert visible() and win.counts_label.text().startswith("1 ✕ Missing")
+    # a finding that would change group (not checked -> overridden) is refused, so the window rebuilds
+    model = FindingsModel()
+    f = win.analysis.finding(rid)
+    nc = dataclasses.replace(f, status=Status.NEEDS_REVIEW, layer="none")
+    model.set_analysis(dataclasses.replace(win.analysis, findings=(nc,)))
+    assert not model.replace_findings([dataclasses.replace(nc, status=Status.SATISFIED, layer="rules")])
+    assert model.replace_findings([dataclasses.replace(nc, explanation="changed")])
