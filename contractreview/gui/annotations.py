@@ -472,9 +472,11 @@ class ReviewerNotes(QObject):
             previous = self._previous_version(a.document.sha256)
             if previous is None:
                 return ""
-            sha, name = previous
+            sha, name, linked = previous
             if not (store.annotations(sha) or store.overrides(sha)):
                 return ""
+            if not linked:  # record the revision, so Compare and the CLI see it too
+                store.link_version(a.document.sha256, sha, who=self.controller.reviewer())
             report = self.controller.carry_forward(sha)
         except ContractReviewError as exc:
             self._say(f"Comments of the earlier version were not carried over: {exc.message}", 8000)
@@ -486,7 +488,7 @@ class ReviewerNotes(QObject):
         text = f"Carried over from the earlier version {name}: {moved} found again"
         return text + (f", <b>{lost} no longer match</b>." if lost else ".")
 
-    def _previous_version(self, sha256: str) -> tuple[str, str] | None:
+    def _previous_version(self, sha256: str) -> tuple[str, str, bool] | None:
         """The linked previous version, else the review the comparison proposes (same title or file name)."""
         store = self.controller.store
         linked = store.previous_version(sha256)
@@ -498,14 +500,8 @@ class ReviewerNotes(QObject):
         others, i = candidates(store, summary)
         if linked:
             found = next((s for s in others if s.sha256 == linked), None)
-            return (linked, found.name if found else linked[:12])
-        if i < 0:
-            return None
-        try:
-            store.link_version(sha256, others[i].sha256, who=self.controller.reviewer())
-        except ContractReviewError:
-            pass
-        return others[i].sha256, others[i].name
+            return linked, found.name if found else linked[:12], True
+        return (others[i].sha256, others[i].name, False) if i >= 0 else None
 
     # ------------------------------------------------------------------ annotations
     def add_comment(self, span: tuple[int, int] | None = None) -> Any:

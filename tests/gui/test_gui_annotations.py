@@ -411,14 +411,20 @@ def test_issue_16_revised_version_lists_unmatched_and_reanchors(qtbot, store, tm
     i, j = a1.document.text.index(PHRASE), a1.document.text.index(law)
     win.notes.create_annotation(i, i + len(PHRASE), "keep", None)
     win.notes.create_annotation(j, j + len(law), "NY law is fine", None)
+    rid = "no_targeted_advertising"
+    win.select_requirement(rid)
+    win.notes.write_override(rid, ReviewerStatus.SATISFIED, "state law covers it", (j, j + len(law)))
 
     a2 = open_and_wait(qtbot, win, str(v2))
     assert a2.document.sha256 != a1.document.sha256
+    assert store.previous_version(a2.document.sha256) == a1.document.sha256  # linked as its revision
     notes = store.annotations(a2.document.sha256)
     assert sorted(n.anchor_state for n in notes) == ["anchored", "unmatched"] or \
         sorted(n.anchor_state for n in notes) == ["moved", "unmatched"]
     rows = win.notes.pane.model.rows()
     assert rows[0].unmatched and rows[0].text == "NY law is fine"
+    assert rows[1].unmatched and rows[1].kind == "override"
+    assert win.analysis.finding(rid).status is Status.MISSING  # not applied until resolved
     assert win.notes.pane.model.index(0, 0).data().startswith(UNMATCHED_TEXT)
     assert "no longer match" in win.notes.pane.header.text()
     assert win.notes.dock.isVisible()
@@ -431,6 +437,12 @@ def test_issue_16_revised_version_lists_unmatched_and_reanchors(qtbot, store, tm
     win.notes.act_reanchor.trigger()
     moved = next(n for n in store.annotations(a2.document.sha256) if n.comment == "NY law is fine")
     assert (moved.anchor.quote, moved.anchor_state) == (new, "anchored")
+    # ... and the override: its evidence re-pointed, it applies again
+    win.doc_view.select_span(k, k + len(new))
+    win.notes.pane.select("override", rid)
+    win.notes.act_reanchor.trigger()
+    assert store.overrides(a2.document.sha256)[rid].evidence.quote == new
+    assert win.analysis.finding(rid).status is Status.SATISFIED
     assert not any(r.unmatched for r in win.notes.pane.model.rows())
     # carried once: what the reviewer deletes stays deleted when the revision is opened again
     for n in store.annotations(a2.document.sha256):
