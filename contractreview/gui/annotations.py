@@ -394,7 +394,7 @@ class ReviewerNotes(QObject):
         self.act_comment.setEnabled(selected)
         finding = self.w.current_finding() if has else None
         self.act_override.setEnabled(finding is not None)
-        self.act_clear_override.setEnabled(finding is not None and self._override_of(finding.requirement_id) is not None)
+        self.act_clear_override.setEnabled(finding is not None and finding.override is not None)
         self.act_reanchor.setEnabled(selected and self.pane.current_row() is not None)
         self.act_show_pane.setEnabled(has)
         self.pane.update_buttons()
