@@ -154,7 +154,12 @@ class _HighlightItem(QGraphicsRectItem):
         painter.restore()
 
     def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        self._view.highlightClicked.emit(self.hl.requirement_id)
+        event.accept()  # the click selects the finding on release: a drag over it selects text (#16)
+
+    def mouseReleaseEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        moved = event.screenPos() - event.buttonDownScreenPos(Qt.MouseButton.LeftButton)
+        if moved.manhattanLength() < 4:
+            self._view.highlightClicked.emit(self.hl.requirement_id)
         event.accept()
 
 

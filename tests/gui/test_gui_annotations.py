@@ -178,9 +178,13 @@ def test_issue_16_mouse_only_select_comment_link_override_and_reopen(qtbot, stor
     sha, text = analysis.document.sha256, analysis.document.text
     i = text.index(PHRASE)
 
-    # 1. select by dragging over the page
+    # 1. select by dragging over the page (the phrase is a finding's highlighted evidence: a drag over
+    # it selects text, only a click selects the finding)
+    before = win.current_requirement()
+    assert before != "no_sale_of_student_data"
     _drag_select(qtbot, win, i, i + len(PHRASE))
     assert win.doc_view.selection_span() == (i, i + len(PHRASE))
+    assert win.current_requirement() == before
     assert win.notes.act_comment.isEnabled()
 
     # 2. right-click → Add Comment… → type, pick the requirement with the mouse, click OK
