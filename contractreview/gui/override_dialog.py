@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QPlainTextEdit,
@@ -57,7 +58,9 @@ def _text_box(name: str, placeholder: str, text: str = "") -> QPlainTextEdit:
     box.setAccessibleName(name)
     box.setPlaceholderText(placeholder)
     box.setTabChangesFocus(True)  # Tab moves on (keyboard-only flow), it does not type a tab
-    box.setMinimumHeight(box.fontMetrics().lineSpacing() * 4)
+    line = box.fontMetrics().lineSpacing()
+    box.setMinimumHeight(line * 3 + 12)
+    box.setMaximumHeight(line * 6 + 12)  # the dialog must fit a 1366x768 screen at 150% (512 px high)
     return box
 
 
@@ -122,15 +125,15 @@ class OverrideDialog(QDialog):
         head.setWordWrap(True)
         lay.addWidget(head)
         box = QGroupBox("Your status")
-        bl = QVBoxLayout(box)
+        bl = QGridLayout(box)  # two by two: short enough for a laptop at 150%
         self.group = QButtonGroup(self)
         self.radios: dict[ReviewerStatus, QRadioButton] = {}
-        for status, label, tip in STATUS_CHOICES:
+        for i, (status, label, tip) in enumerate(STATUS_CHOICES):
             rb = QRadioButton(label)
             rb.setToolTip(tip)
             self.group.addButton(rb)
             self.radios[status] = rb
-            bl.addWidget(rb)
+            bl.addWidget(rb, i // 2, i % 2)
         lay.addWidget(box)
         chosen = getattr(current, "status", None)
         if chosen is None:  # propose the opposite of the engine: an override usually disagrees with it

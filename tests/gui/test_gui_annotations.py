@@ -320,7 +320,7 @@ def test_issue_16_keyboard_only_select_comment_link_override_and_reopen(qtbot, s
     def fill_override(dlg: QWidget) -> None:
         assert isinstance(dlg, OverrideDialog)
         assert QApplication.focusWidget() is dlg.radios[ReviewerStatus.SATISFIED]  # the proposed status
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # arrows move along the choices
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # arrows move along the choices
         assert dlg.status() is ReviewerStatus.WEAK
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is dlg.reason
