@@ -193,7 +193,9 @@ def test_issue_16_mouse_only_select_comment_link_override_and_reopen(qtbot, stor
         assert not dlg.ok.isEnabled()
         qtbot.keyClicks(dlg.comment, "Sale ban is clear")
         combo = dlg.requirement
-        combo.showPopup()
+        qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)  # opens the list
+        qtbot.waitUntil(lambda: combo.view().isVisible(), timeout=3000)
+        qtbot.wait(QApplication.doubleClickInterval() + 50)  # the list ignores a release right after opening
         view = combo.view()
         row = combo.findData("no_sale_of_student_data")
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(view.model().index(row, 0)).center())
