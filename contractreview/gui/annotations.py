@@ -469,6 +469,8 @@ class ReviewerNotes(QObject):
         try:
             if any(h.get("action") in CARRIED for h in store.history(a.document.sha256)):
                 return ""  # carried once already: what the reviewer deleted since stays deleted
+            if self.controller.annotations() or self.controller.overrides():
+                return ""  # the reviewer has started on this version: nothing is added behind their back
             previous = self._previous_version(a.document.sha256)
             if previous is None:
                 return ""
@@ -501,7 +503,9 @@ class ReviewerNotes(QObject):
         if linked:
             found = next((s for s in others if s.sha256 == linked), None)
             return linked, found.name if found else linked[:12], True
-        return (others[i].sha256, others[i].name, False) if i >= 0 else None
+        if i < 0 or (others[i].started_at or "") >= (summary.started_at or ""):
+            return None  # only an earlier review is taken for this one's previous version
+        return others[i].sha256, others[i].name, False
 
     # ------------------------------------------------------------------ annotations
     def add_comment(self, span: tuple[int, int] | None = None) -> Any:
