@@ -75,9 +75,15 @@ class ReviewController:
             return None
         return int(self.store.save_analysis(analysis, source_path=path))
 
+    def reviewer(self) -> str:
+        return self._reviewer()
+
     def corrected(self, analysis: Analysis) -> Analysis:
-        """``analysis`` with the reviewer's key-term corrections. :raises ContractReviewError:"""
-        return analysis if self.store is None else self.store.corrected(analysis)
+        """``analysis`` with the reviewer's key-term corrections and status overrides (the checklist shows
+        the effective status; each finding keeps the engine's). :raises ContractReviewError:"""
+        if self.store is None:
+            return analysis
+        return self.store.reviewed(analysis)
 
     def decisions(self, analysis: Analysis | None = None) -> dict[str, ReviewDecision]:
         """The decisions on ``analysis`` (default: the open one). :raises ContractReviewError:"""
@@ -116,6 +122,68 @@ class ReviewController:
         assert engine is not None and self.store is not None
         return bool(self.store.clear_key_term(engine.document.sha256, name, reviewer=self._reviewer()))
 
+    # ------------------------------------------------------------------ annotations and overrides (#16)
+    def _doc(self) -> Any:
+        analysis = self.state.analysis
+        assert analysis is not None and self.store is not None
+        return analysis.document
+
+    def anchor(self, start: int, end: int) -> Any:
+        """A ``TextAnchor`` on the open document's text (offsets into ``Document.text``)."""
+        from ..domain import TextAnchor
+
+        return TextAnchor.of(self._doc().text, start, end)
+
+    def annotations(self) -> list[Any]:
+        """The open document's annotations, in text order. :raises ContractReviewError:"""
+        if self.store is None or self.state.analysis is None:
+            return []
+        return list(self.store.annotations(self.state.analysis.document.sha256))
+
+    def add_annotation(self, start: int, end: int, comment: str, requirement_id: str | None = None) -> Any:
+        """Comment on ``Document.text[start:end]``, written now. :raises ContractReviewError:"""
+        return self.store.add_annotation(self._doc().sha256, self.anchor(start, end), comment,
+                                         requirement_id=requirement_id, author=self._reviewer())
+
+    def update_annotation(self, annotation_id: int, *, comment: str, requirement_id: str | None) -> Any:
+        return self.store.update_annotation(annotation_id, comment=comment, requirement_id=requirement_id,
+                                            author=self._reviewer())
+
+    def delete_annotation(self, annotation_id: int) -> bool:
+        return bool(self.store.delete_annotation(annotation_id, author=self._reviewer()))
+
+    def restore_annotation(self, annotation: Any) -> Any:
+        """Write a deleted annotation again (Undo); it gets a new id."""
+        return self.store.add_annotation(self._doc().sha256, annotation.anchor, annotation.comment,
+                                         requirement_id=annotation.requirement_id, author=annotation.author or self._reviewer())
+
+    def reanchor_annotation(self, annotation: Any, start: int, end: int) -> Any:
+        """Point ``annotation`` at ``Document.text[start:end]`` (after a revision moved or lost its text)."""
+        return self.store.update_annotation(annotation.id, anchor=self.anchor(start, end), author=self._reviewer())
+
+    def overrides(self) -> dict[str, Any]:
+        """The open document's status overrides by requirement id. :raises ContractReviewError:"""
+        if self.store is None or self.state.analysis is None:
+            return {}
+        return dict(self.store.overrides(self.state.analysis.document.sha256))
+
+    def set_override(self, requirement_id: str, status: Any, reason: str, evidence: Any = None) -> Any:
+        """The reviewer's status for a requirement; ``evidence`` is a ``TextAnchor`` or (start, end).
+
+        :raises ValueError: an empty reason. :raises ContractReviewError:"""
+        if isinstance(evidence, tuple):
+            evidence = self.anchor(*evidence)
+        return self.store.set_override(self._doc().sha256, requirement_id, status, reason, evidence=evidence,
+                                       author=self._reviewer())
+
+    def clear_override(self, requirement_id: str) -> bool:
+        return bool(self.store.clear_override(self._doc().sha256, requirement_id, author=self._reviewer()))
+
+    def carry_forward(self, previous_sha256: str) -> Any:
+        """Re-anchor the annotations and overrides of an earlier version onto the open one."""
+        doc = self._doc()
+        return self.store.carry_forward(doc.sha256, previous_sha256, doc.text)
+
     # ------------------------------------------------------------------ exports
     def meta(self) -> ReportMeta:
         a = self.state.analysis
@@ -137,7 +205,7 @@ class ReviewController:
 
         assert self.state.analysis is not None and self.state.current_path
         return Path(export_annotated(self.state.analysis, self.decisions(), self.meta(),
-                                     Path(self.state.current_path), dest))
+                                     Path(self.state.current_path), dest, annotations=self.annotations()))
 
     def export_change_request(self, dest: Path) -> Path:
         from ..export import export_change_request
@@ -160,6 +228,6 @@ class ReviewController:
         assert self.store is not None
         rows = []
         for s in self.store.recent_documents(limit=100000):
-            a = self.store.corrected(self.store.get_analysis(s.id))
+            a = self.store.reviewed(self.store.get_analysis(s.id))  # corrections and overrides (#16)
             rows.append((a, self.store.decisions(s.sha256, current=a)))
         return Path(export_portfolio(rows, dest))

@@ -124,6 +124,15 @@ def breakable(text: str) -> str:
     return _LONG_WORD.sub(lambda m: _BREAK_AFTER.sub(r"\1" + ZWSP, m.group(0)), text)
 
 
+def _override_text(finding: Finding) -> str:
+    """The core's one line for a finding the reviewer overrode; "" when there is no override."""
+    from ..reviewer import describe_override
+
+    if getattr(finding, "override", None) is None:
+        return ""
+    return describe_override(finding)
+
+
 def _local(iso: str) -> str:
     """A stored UTC time as the reviewer's local time ("on 2026-03-02 at 09:05"); #17: it said UTC."""
     from datetime import datetime, timezone
@@ -159,6 +168,7 @@ class DetailPane(QScrollArea):
     decisionEdited = Signal(str, object, str)  # requirement_id, Decision, note  # noqa: N815
     decisionCleared = Signal(str)  # requirement_id: back to "not decided"  # noqa: N815
     showEvidenceRequested = Signal(str)  # noqa: N815
+    overrideRequested = Signal(str)  # requirement_id: the reviewer wants to set their own status (#16)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +202,16 @@ class DetailPane(QScrollArea):
         c.addLayout(head)
         self.status_line = _wrap_label(name="Status")
         c.addWidget(self.status_line)
+        # The reviewer's status beside the engine's: "Engine: missing · Reviewer: satisfied, clause 9.2" (#16)
+        orow = QHBoxLayout()
+        self.override_line = _wrap_label(name="Reviewer's status")
+        self.override_line.setStyleSheet("color: #6a1b9a; font-weight: bold;")
+        self.override_btn = QPushButton("&Override Status…")
+        self.override_btn.setToolTip("Set your own status for this requirement, with a reason (Ctrl+Shift+R)")
+        self.override_btn.clicked.connect(lambda: self.finding and self.overrideRequested.emit(self.finding.requirement_id))
+        orow.addWidget(self.override_line, 1)
+        orow.addWidget(self.override_btn, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        c.addLayout(orow)
         self.evidence_badge = QLabel("⚑ Evidence changed since the decision was recorded — please re-check")
         self.evidence_badge.setWordWrap(True)
         self.evidence_badge.setAccessibleName("Evidence changed")
@@ -301,8 +321,18 @@ class DetailPane(QScrollArea):
                 f"{status_text(finding.status)} · {SEVERITY_LABELS[finding.severity]} severity · {finding.requirement_id}"
             ))
             self.status_line.setStyleSheet(f"color: {STATUS_COLORS[finding.status]}; font-weight: bold;")
+            self.override_line.setText(breakable(_override_text(finding)))
+            self.override_line.setVisible(bool(self.override_line.text()))
             self.explanation.setText(breakable(finding.explanation or "—"))
-            if finding.evidence:
+            ov = finding.override
+            if ov is not None and ov.in_force and ov.evidence is not None:
+                quote = " ".join(ov.evidence.quote.split())
+                by = f" ({ov.author})" if ov.author else ""
+                self.evidence.setText(breakable(f"Reviewer's evidence{by}: “{quote}”" + (f"\n— {ov.place}" if ov.place else "")
+                                                + (f"\nReason: {ov.reason}" if ov.reason else "")))
+                self.show_evidence_btn.show()
+                self.evidence_box.show()
+            elif finding.evidence:
                 ev = finding.evidence[0]
                 # The same label and page as every export (contractreview.place).
                 a = self.analysis

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QSpinBox,
     QStackedWidget,
@@ -43,8 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import BBox, BlockKind, Document, Finding, Format, Status
+from ..domain import BBox, BlockKind, Document, Evidence, Finding, Format, Status
 from ..pdfium_guard import PDFIUM_LOCK
+from .doc_selection import Mark, offset_at, snap_to_words, span_boxes
 from .status_style import HIGHLIGHT_COLORS, STATUS_LABELS
 
 PAGE_GAP = 14.0  # points between pages
@@ -87,7 +89,13 @@ def highlights_for(findings: Sequence[Finding], document: Document | None = None
     """One highlight per evidence of every finding; boxes come from the evidence or the document."""
     out: list[Highlight] = []
     for f in findings:
-        for i, ev in enumerate(f.evidence):
+        evidence = list(f.evidence)
+        ov = f.override
+        if ov is not None and ov.in_force and ov.evidence is not None:
+            # The reviewer's evidence comes first: the passage "Show evidence" jumps to (#16).
+            a = ov.evidence
+            evidence.insert(0, Evidence(a.quote, a.start, a.end, document.page_at(a.start) if document else 1))
+        for i, ev in enumerate(evidence):
             boxes = ev.boxes
             if not boxes and document is not None and document.format is Format.PDF:
                 boxes = document.boxes_for(ev.start, ev.end)
@@ -146,8 +154,38 @@ class _HighlightItem(QGraphicsRectItem):
         painter.restore()
 
     def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        self._view.highlightClicked.emit(self.hl.requirement_id)
+        event.accept()  # the click selects the finding on release: a drag over it selects text (#16)
+
+    def mouseReleaseEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        moved = event.screenPos() - event.buttonDownScreenPos(Qt.MouseButton.LeftButton)
+        if moved.manhattanLength() < 4:
+            self._view.highlightClicked.emit(self.hl.requirement_id)
         event.accept()
+
+
+ANNOTATION_COLOR = QColor(123, 31, 162)  # reviewer annotations: purple, apart from every status colour
+SELECTION_COLOR = QColor(30, 136, 229)
+
+
+class _MarkItem(QGraphicsRectItem):
+    """A reviewer annotation on the page: purple outline (dashed red when it no longer matches)."""
+
+    def __init__(self, rect: QRectF, mark: Mark, view: PdfPagesView) -> None:
+        super().__init__(rect)
+        self.mark = mark
+        self._view = view
+        self.setZValue(12)
+        pen = QPen(QColor(198, 40, 40) if mark.unmatched else ANNOTATION_COLOR, 1.5)
+        pen.setCosmetic(True)
+        pen.setStyle(Qt.PenStyle.DashLine if mark.unmatched else Qt.PenStyle.SolidLine)
+        self.setPen(pen)
+        self.setBrush(QBrush(QColor(255, 235, 59, 60)))
+        self.setToolTip(mark.tooltip)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self._view.markClicked.emit(self.mark.key)
+        event.ignore()  # the view still sees the press: a drag starting here selects text
 
 
 class PdfPagesView(QGraphicsView):
@@ -155,6 +193,8 @@ class PdfPagesView(QGraphicsView):
 
     highlightClicked = Signal(str)  # noqa: N815
     pageChanged = Signal(int)  # noqa: N815
+    markClicked = Signal(object)  # Mark.key  # noqa: N815
+    selectionChanged = Signal()  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +225,13 @@ class PdfPagesView(QGraphicsView):
         self._last_page = 0
         self.render_count = 0
         self.shown: Highlight | None = None  # the passage the last jump centred on
+        self._document: Document | None = None
+        self.selection: tuple[int, int] | None = None  # Document.text offsets of the dragged passage
+        self._sel_items: list[QGraphicsRectItem] = []
+        self._mark_items: list[_MarkItem] = []
+        self._marks: list[Mark] = []
+        self._press: QPointF | None = None
+        self.context_actions: list = []
 
     # ------------------------------------------------------------------ loading
     def _stop_flash(self) -> None:
@@ -200,7 +247,13 @@ class PdfPagesView(QGraphicsView):
         self._rendered_scale.clear()
         self._highlights.clear()
         self._find_items.clear()
+        self._sel_items.clear()
+        self._mark_items.clear()
         self._page_rects.clear()
+        self._document = None
+        if self.selection is not None:
+            self.selection = None
+            self.selectionChanged.emit()
         if self._pdf is not None:
             try:
                 with PDFIUM_LOCK:
@@ -220,6 +273,7 @@ class PdfPagesView(QGraphicsView):
         from ..limits import Limits
 
         self.close_pdf()
+        self._document = document
         # Pages are rendered from the bytes the ingest reader accepted (same SHA-256), read once through
         # its checks (regular file, size), never from a path that may have changed since (#19).
         data = read_bytes(Path(path), Limits.from_env())
@@ -370,6 +424,102 @@ class PdfPagesView(QGraphicsView):
     def highlight_items(self, requirement_id: str | None = None) -> list[_HighlightItem]:
         return [h for h in self._highlights if requirement_id is None or h.hl.requirement_id == requirement_id]
 
+    # ------------------------------------------------------------------ reviewer selection and marks
+    def _rect_items(self, boxes: Sequence[tuple[int, BBox]], make) -> list:  # type: ignore[no-untyped-def]
+        items = []
+        for page, box in boxes:
+            rect = self.scene_rect_for(page, box)
+            if rect is not None:
+                item = make(rect)
+                self.scene().addItem(item)
+                items.append(item)
+        return items
+
+    def set_marks(self, marks: Sequence[Mark]) -> None:
+        for item in self._mark_items:
+            self.scene().removeItem(item)
+        self._marks = list(marks)
+        self._mark_items = []
+        if self._document is None:
+            return
+        for m in self._marks:
+            self._mark_items += self._rect_items(span_boxes(self._document, m.start, m.end),
+                                                 lambda r, m=m: _MarkItem(r.adjusted(-1.5, -1.5, 1.5, 1.5), m, self))
+
+    def mark_items(self) -> list[_MarkItem]:
+        return list(self._mark_items)
+
+    def set_selection(self, start: int | None, end: int | None = None) -> None:
+        """Select ``Document.text[start:end]`` (None clears) and draw it on the pages."""
+        for item in self._sel_items:
+            self.scene().removeItem(item)
+        self._sel_items = []
+        span = None if start is None or end is None or end <= start or self._document is None else (start, end)
+        if span is not None:
+            pen = QPen(SELECTION_COLOR, 1)
+            pen.setCosmetic(True)
+
+            def make(rect: QRectF) -> QGraphicsRectItem:
+                item = QGraphicsRectItem(rect)
+                item.setPen(pen)
+                item.setBrush(QBrush(QColor(30, 136, 229, 70)))
+                item.setZValue(13)
+                item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                return item
+
+            self._sel_items = self._rect_items(span_boxes(self._document, *span), make)
+        if span != self.selection:
+            self.selection = span
+            self.selectionChanged.emit()
+
+    def _offset_at(self, scene: QPointF) -> int | None:
+        if self._document is None:
+            return None
+        for i, r in enumerate(self._page_rects):
+            if scene.y() < r.bottom() + PAGE_GAP / 2:
+                return offset_at(self._document, i + 1, scene.x() - r.left(), scene.y() - r.top())
+        return None
+
+    def _drag_to(self, scene: QPointF) -> None:
+        assert self._press is not None and self._document is not None
+        a, b = self._offset_at(self._press), self._offset_at(scene)
+        if a is None or b is None:
+            return
+        self.set_selection(*snap_to_words(self._document.text, min(a, b), max(a, b)))
+
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = self.mapToScene(event.position().toPoint())
+            self._press_view = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self._press is not None and (event.buttons() & Qt.MouseButton.LeftButton):
+            if (event.position().toPoint() - self._press_view).manhattanLength() >= 4:
+                self._drag_to(self.mapToScene(event.position().toPoint()))
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self._press is not None and event.button() == Qt.MouseButton.LeftButton:
+            if (event.position().toPoint() - self._press_view).manhattanLength() >= 4:
+                self._drag_to(self.mapToScene(event.position().toPoint()))
+            else:
+                self.set_selection(None)  # a click clears the selection
+            self._press = None
+        super().mouseReleaseEvent(event)
+
+    def context_menu(self) -> QMenu:
+        """The page's context menu: the reviewer's actions (comment, override, re-anchor)."""
+        menu = QMenu(self)
+        for act in self.context_actions:
+            menu.addAction(act) if act is not None else menu.addSeparator()
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if not self.context_actions:
+            return super().contextMenuEvent(event)
+        self.context_menu().exec(event.globalPos())
+
     def show_requirement(self, requirement_id: str, index: int = 0) -> bool:
         """Emphasize the finding's passages and centre on passage ``index`` (the one the detail pane quotes).
 
@@ -436,6 +586,7 @@ class TextDocView(QPlainTextEdit):
     """DOCX / TXT / Markdown body text with highlights as extra selections."""
 
     highlightClicked = Signal(str)  # noqa: N815
+    markClicked = Signal(object)  # Mark.key  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -457,6 +608,8 @@ class TextDocView(QPlainTextEdit):
         self.viewport().installEventFilter(self)
         self._press_pos = None
         self.shown: Highlight | None = None  # the passage the last jump scrolled to
+        self._marks: list[Mark] = []
+        self.context_actions: list = []
 
     def set_text(self, text: str) -> None:
         # '\r' would become a paragraph break and shift every offset after it; a space keeps them.
@@ -471,6 +624,7 @@ class TextDocView(QPlainTextEdit):
         else:
             self._utf16 = None
         self.setPlainText(self._text)
+        self._marks = []
         self._highlights = []
         self._current = None
         self._find = None
@@ -532,12 +686,64 @@ class TextDocView(QPlainTextEdit):
             fmt.setUnderlineColor(QColor(r, g, b).darker(160))
             fmt.setToolTip(f"{STATUS_LABELS[hl.status]}: {hl.title}")
             sels.append(self._selection(hl.start, hl.end, fmt))
+        for m in self._marks:  # reviewer annotations: a wavy purple underline over the status tint
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(255, 235, 59, 110))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor(198, 40, 40) if m.unmatched else ANNOTATION_COLOR)
+            fmt.setToolTip(m.tooltip)
+            sels.append(self._selection(m.start, m.end, fmt))
         if self._find is not None:
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(63, 81, 181, 90))
             fmt.setFontUnderline(True)
             sels.append(self._selection(*self._find, fmt))
         self.setExtraSelections(sels)
+
+    def set_marks(self, marks: Sequence[Mark]) -> None:
+        self._marks = list(marks)
+        self._refresh()
+
+    def mark_at(self, offset: int) -> Mark | None:
+        hits = [m for m in self._marks if m.start <= offset < m.end]
+        return min(hits, key=lambda m: m.end - m.start) if hits else None
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """``Document.text`` offsets of the reviewer's selection, trimmed of surrounding whitespace."""
+        cur = self.textCursor()
+        if not cur.hasSelection():
+            return None
+        start, end = self.offset_of(cur.selectionStart()), self.offset_of(cur.selectionEnd())
+        while start < end and self._text[start].isspace():
+            start += 1
+        while end > start and self._text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def set_selection(self, start: int | None, end: int | None = None) -> None:
+        cur = self.textCursor()
+        if start is None or end is None:
+            cur.clearSelection()
+        else:
+            cur.setPosition(self.qpos(start))
+            cur.setPosition(self.qpos(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+
+    def context_menu(self, pos=None) -> QMenu:  # type: ignore[no-untyped-def]
+        """Copy / Select All, after the reviewer's actions (comment, override, re-anchor)."""
+        menu = self.createStandardContextMenu(pos) if pos is not None else self.createStandardContextMenu()
+        if self.context_actions:
+            first = menu.actions()[0] if menu.actions() else None
+            for act in self.context_actions:
+                if act is None:
+                    menu.insertSeparator(first)
+                else:
+                    menu.insertAction(first, act)
+            menu.insertSeparator(first)
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.context_menu(event.pos()).exec(event.globalPos())
 
     def highlight_at(self, offset: int) -> Highlight | None:
         hits = [h for h in self._highlights if h.start <= offset < h.end]
@@ -592,6 +798,9 @@ class TextDocView(QPlainTextEdit):
                 self._press_pos = None
                 if moved < 4:
                     pos = self.cursorForPosition(event.position().toPoint()).position()
+                    mark = self.mark_at(self.offset_of(pos))
+                    if mark is not None:
+                        self.markClicked.emit(mark.key)
                     hl = self.highlight_at(self.offset_of(pos))
                     if hl is not None:
                         self.highlightClicked.emit(hl.requirement_id)
@@ -605,6 +814,8 @@ class DocumentView(QWidget):
     """Toolbar (zoom, page, find) over a PDF page view or a text view."""
 
     highlightClicked = Signal(str)  # noqa: N815
+    markClicked = Signal(object)  # a reviewer annotation's Mark.key  # noqa: N815
+    selectionChanged = Signal()  # the reviewer's text selection changed  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -618,6 +829,11 @@ class DocumentView(QWidget):
             self.stack.addWidget(w)
         self.pdf.highlightClicked.connect(self.highlightClicked)
         self.text.highlightClicked.connect(self.highlightClicked)
+        self.pdf.markClicked.connect(self.markClicked)
+        self.text.markClicked.connect(self.markClicked)
+        self.pdf.selectionChanged.connect(self.selectionChanged)
+        self.text.selectionChanged.connect(self.selectionChanged)
+        self._find_span: tuple[int, int] | None = None
 
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
@@ -691,6 +907,7 @@ class DocumentView(QWidget):
         """Show ``document``; PDFs are rendered from ``source_path`` (default: the document's own path)."""
         self.document = document
         self._find_pos = -1
+        self._find_span = None
         self.find_status.setText("")
         if document is None:
             self.pdf.close_pdf()
@@ -736,6 +953,38 @@ class DocumentView(QWidget):
         if self.stack.currentWidget() is self.text:
             return self.text.show_requirement(requirement_id, index)
         return False
+
+    # ------------------------------------------------------------------ reviewer selection (#16)
+    def selection_span(self) -> tuple[int, int] | None:
+        """``Document.text`` offsets of the passage the reviewer selected: a drag on the pages, a
+        selection in the text, else the current Find match (so the keyboard can select on a PDF)."""
+        if self.document is None:
+            return None
+        span = self.pdf.selection if self.is_pdf else self.text.selected_span() if self.stack.currentWidget() is self.text else None
+        return span or self._find_span
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``Document.text[start:end]`` in whichever view shows the document."""
+        if self.is_pdf:
+            self.pdf.set_selection(start, end)
+        else:
+            self.text.set_selection(start, end)
+
+    def clear_selection(self) -> None:
+        self._find_span = None
+        self.pdf.set_selection(None)
+        self.text.set_selection(None)
+        self.selectionChanged.emit()
+
+    def set_marks(self, marks: Sequence[Mark]) -> None:
+        """Mark the reviewer's annotated passages (both views; only one is shown)."""
+        self.pdf.set_marks(marks if self.is_pdf else ())
+        self.text.set_marks(marks if not self.is_pdf else ())
+
+    def set_context_actions(self, actions: Sequence) -> None:
+        """Actions offered first in the document's context menu (None: a separator)."""
+        self.pdf.context_actions = list(actions)
+        self.text.context_actions = list(actions)
 
     def shown_highlight(self) -> Highlight | None:
         """The passage the last evidence jump landed on (tests compare it with the quoted evidence)."""
@@ -851,6 +1100,8 @@ class DocumentView(QWidget):
         index = hay.count(key, 0, pos) + 1
         self.find_status.setText(f"{index} of {total}")
         end = pos + len(needle)
+        self._find_span = (pos, end)
+        self.selectionChanged.emit()
         if self.is_pdf:
             self.pdf.show_find(self.document.boxes_for(pos, end))
         else:

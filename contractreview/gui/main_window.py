@@ -205,6 +205,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(640, 440)  # 1366x768 at 150% is 911x512 logical pixels
         self._build_ui()
         self._build_menus()
+        from .annotations import ReviewerNotes
+
+        self.notes = ReviewerNotes(self, self.review_menu)  # comments and status overrides (#16)
         self._restore_layout()
         self.refresh_recent()
         self._update_title()
@@ -477,7 +480,7 @@ class MainWindow(QMainWindow):
             self.addAction(act)
             e.addAction(act)
 
-        r = mb.addMenu("&Review")
+        r = self.review_menu = mb.addMenu("&Review")
         self.act_next_flag = self._action("&Next Flag", self.next_flag, "F8", "Go to the next missing or weak protection")
         self.act_prev_flag = self._action("&Previous Flag", self.previous_flag, "Shift+F8")
         self.act_show_evidence = self._action("Show &Evidence", self._show_current_evidence, "Ctrl+J")
@@ -1084,6 +1087,7 @@ class MainWindow(QMainWindow):
         self.doc_view.set_document(None)
         self.detail.set_finding(None)
         self.counts_label.setText("")
+        self.notes.refresh()
         self.saved = True
         self.show_welcome()
         self._update_title()

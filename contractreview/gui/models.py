@@ -82,6 +82,27 @@ class FindingsModel(QAbstractItemModel):
         self._decisions = dict(decisions or {})
         self.endResetModel()
 
+    def replace_findings(self, findings: Iterable[Finding]) -> bool:
+        """Swap in new versions of the same findings (a reviewer's override changed a status) without a
+        model reset, so selection and scroll position stay; False when the grouping would change."""
+        by_id = {f.requirement_id: f for f in findings}
+        groups = [[by_id.get(f.requirement_id) for f in group] for group in self._by_category]
+        for cat, old, new in zip(self._categories, self._by_category, groups, strict=True):
+            for o, n in zip(old, new, strict=True):
+                if n is None or (cat == NOT_CHECKED_GROUP) != n.not_checked or (cat != NOT_CHECKED_GROUP and n.category != cat):
+                    return False
+        if len(by_id) != sum(len(g) for g in groups):
+            return False
+        old_groups, self._by_category = self._by_category, groups  # type: ignore[assignment]
+        for row, (old, group) in enumerate(zip(old_groups, groups, strict=True)):
+            changed = [i for i, (o, n) in enumerate(zip(old, group, strict=True)) if o != n]
+            if changed:  # only the rows that changed: a full dataChanged re-filters and re-wraps every row
+                parent = self.index(row, 0)
+                self.dataChanged.emit(self.index(min(changed), 0, parent),
+                                      self.index(max(changed), len(COLUMNS) - 1, parent))
+                self.dataChanged.emit(parent, parent)
+        return True
+
     def set_decisions(self, decisions: Mapping[str, ReviewDecision]) -> None:
         self._decisions = dict(decisions)
         self._emit_column_changed(COL_DECISION)
@@ -192,7 +213,7 @@ class FindingsModel(QAbstractItemModel):
             if col == COL_TITLE:
                 return f.title
             if col == COL_STATUS:
-                return status_text(f.status)
+                return _status_shown(f)
             if col == COL_SEVERITY:
                 return SEVERITY_LABELS[f.severity]
             if col == COL_DECISION:
@@ -221,11 +242,16 @@ class FindingsModel(QAbstractItemModel):
                     f"Calibrated confidence that “{STATUS_LABELS[f.status]}” is right: {f.confidence:.2f}"
                     + (f" ({UNCERTAIN})" if is_uncertain(f.confidence) else "")
                 )
+            if f.override is not None:  # the reviewer's status beside the engine's (#16)
+                from ..reviewer import describe_override
+
+                return f"{f.title}: {describe_override(f, reason=True)}"
             return f"{f.title}: {STATUS_LABELS[f.status]} ({SEVERITY_LABELS[f.severity]} severity)\n{f.explanation}"
         elif role == ROLE_CONFIDENCE:
             return float(f.confidence)
         elif role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{f.title}, {STATUS_LABELS[f.status]}, {SEVERITY_LABELS[f.severity]} severity"
+            shown = _status_shown(f).replace(" ✎", ", set by the reviewer")
+            return f"{f.title}, {shown}, {SEVERITY_LABELS[f.severity]} severity"
         elif role == ROLE_FINDING:
             return f
         elif role == ROLE_REQUIREMENT_ID:
@@ -336,6 +362,16 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         if self._search and self._search not in model.data(idx, ROLE_SEARCH_TEXT):
             return False
         return True
+
+
+def _status_shown(f: Finding) -> str:
+    """The checklist's status: the effective one, with ✎ when it is the reviewer's (issue #16)."""
+    ov = f.override
+    if ov is None or not ov.in_force:
+        return status_text(f.status)
+    if ov.status.value == "not_applicable":
+        return "– Not applicable ✎"
+    return status_text(f.status) + " ✎"
 
 
 def counts_text(counts: Mapping[Status, int]) -> str:
