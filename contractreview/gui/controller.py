@@ -155,11 +155,36 @@ class ReviewController:
 
     def export_portfolio(self, dest: Path) -> Path:
         """Every stored document's latest review with its corrections and decisions, as one CSV."""
-        from ..export import export_portfolio
+        gen = self.portfolio_job(dest)()
+        while True:
+            try:
+                next(gen)
+            except StopIteration as stop:
+                return Path(stop.value)
+
+    def portfolio_job(self, dest: Path) -> Callable[[], Any]:
+        """A generator factory for the worker thread: the portfolio export with progress and cancel.
+
+        The list of reviews is read here, on the GUI thread (one query); the reviews themselves are read
+        and rebuilt on the worker through :meth:`Store.reader`, a separate read-only connection, so the GUI
+        thread's connection stays on the GUI thread and up to 100,000 analyses no longer freeze the window.
+        """
+        from ..export import iter_export_portfolio
 
         assert self.store is not None
-        rows = []
-        for s in self.store.recent_documents(limit=100000):
-            a = self.store.corrected(self.store.get_analysis(s.id))
-            rows.append((a, self.store.decisions(s.sha256, current=a)))
-        return Path(export_portfolio(rows, dest))
+        store = self.store
+        summaries = [(s.id, s.sha256) for s in store.recent_documents(limit=100000)]
+
+        def factory():  # type: ignore[no-untyped-def]  # runs on the worker thread
+            def rows():  # type: ignore[no-untyped-def]
+                reader = store.reader()
+                try:
+                    for review_id, sha in summaries:
+                        a = reader.corrected(reader.get_analysis(review_id))
+                        yield a, reader.decisions(sha, current=a)
+                finally:
+                    reader.close()
+
+            return iter_export_portfolio(rows(), Path(dest), len(summaries))
+
+        return factory

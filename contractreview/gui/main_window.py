@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
     analysisShown = Signal(object)  # Analysis, after it is saved and the panes are filled  # noqa: N815
     openFailed = Signal(object)  # exception, after its dialog  # noqa: N815
     busyChanged = Signal(bool)  # noqa: N815
+    exportWritten = Signal(object)  # Path of an export just written  # noqa: N815
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -1125,7 +1126,7 @@ class MainWindow(QMainWindow):
             act.setEnabled(has)
         self.act_reload.setEnabled(has and not busy)
         self.act_export_annotated.setEnabled(has and bool(self.current_path))
-        self.act_export_portfolio.setEnabled(self.store is not None)
+        self.act_export_portfolio.setEnabled(self.store is not None and not busy)
         self.act_print.setEnabled(has)
         self.act_compare.setEnabled(has and self.store is not None and self.review_id is not None)
         self.profile_combo.setEnabled(not busy)
@@ -1416,10 +1417,14 @@ class MainWindow(QMainWindow):
         except ContractReviewError as exc:
             self._error(f"{what} not written", exc.message)
             return None
-        self.statusBar().showMessage(f"{what} written: {Path(out).name}", 6000)
-        self.last_export = Path(out)
-        self.export_bar.show_message(f"{what} written: {Path(out).name}", "info", "&Open File", "Show &Folder")
-        return Path(out)
+        return self._export_written(what, Path(out))
+
+    def _export_written(self, what: str, out: Path) -> Path:
+        self.statusBar().showMessage(f"{what} written: {out.name}", 6000)
+        self.last_export = out
+        self.export_bar.show_message(f"{what} written: {out.name}", "info", "&Open File", "Show &Folder")
+        self.exportWritten.emit(out)
+        return out
 
     def print_summary(self, printer: Any = None) -> bool:
         """Print the gap summary (the HTML export's content); ``printer`` skips the dialog (tests)."""
@@ -1488,13 +1493,25 @@ class MainWindow(QMainWindow):
             return None
         return self._run_export("Change request", lambda: self.controller.export_change_request(Path(path)))
 
-    def export_portfolio(self) -> Path | None:
+    def export_portfolio(self, path: str | None = None) -> bool:
+        """Write every stored review to one CSV on the worker (progress, Cancel); True once started."""
         if self.store is None:
-            return None
-        path, _ = self._save_path("Export portfolio", "contract-portfolio.csv", "CSV (*.csv)")
+            return False
+        if self.is_busy():
+            self._warn("Portfolio not exported", "Wait until the analysis has finished, or cancel it (Esc).")
+            return False
+        path = path or self._save_path("Export portfolio", "contract-portfolio.csv", "CSV (*.csv)")[0]
         if not path:
-            return None
-        return self._run_export("Portfolio", lambda: self.controller.export_portfolio(Path(path)))
+            return False
+        try:
+            job = self.controller.portfolio_job(Path(path))
+        except ContractReviewError as exc:
+            self._error("Portfolio not written", exc.message)
+            return False
+        self._start(job, "Exporting the portfolio…",
+                    on_finished=lambda out: self._export_written("Portfolio", Path(out)),
+                    on_failed=lambda exc: self._error("Portfolio not written", getattr(exc, "message", str(exc))))
+        return True
 
     # ================================================================== drag and drop / close
     def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802

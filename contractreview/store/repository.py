@@ -443,6 +443,28 @@ class Store:
 
     # ------------------------------------------------------------------ lifecycle
 
+    def reader(self) -> Store:
+        """A second connection to this file that can only read, for a worker thread (the GUI's portfolio
+        export reads every stored review).
+
+        It shares neither connection nor lock with this store, so the GUI thread's connection is never
+        used from another thread (Vorta's ``db_lock`` is the cost of doing otherwise); in WAL mode its reads
+        see one consistent snapshot per statement while the GUI keeps writing decisions. Close it when done.
+        """
+        from urllib.parse import quote
+
+        other = object.__new__(Store)
+        other.path, other._lock, other.read_only = self.path, threading.RLock(), True
+        try:
+            uri = "file:" + quote(str(Path(self.path).resolve())) + "?mode=ro"
+            other._conn = sqlite3.connect(uri, uri=True, timeout=15.0, isolation_level=None, check_same_thread=False)
+            other._conn.execute("PRAGMA busy_timeout = 15000")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the review database for reading ({exc}).", self.path) from exc
+        other.db = Database(other._conn, execute_plugins=False)
+        return other
+
+
     def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
