@@ -18,6 +18,7 @@ from typing import Any
 
 from ..domain import Analysis, Decision, ReportMeta, ReviewDecision
 from ..errors import ContractReviewError
+from ..vocabulary import ContractTerms
 
 
 @dataclass
@@ -117,13 +118,45 @@ class ReviewController:
         return bool(self.store.clear_key_term(engine.document.sha256, name, reviewer=self._reviewer()))
 
     # ------------------------------------------------------------------ exports
+    # ------------------------------------------------------------------ the contract's names (#18)
+    def detected_terms(self) -> ContractTerms:
+        """The parties' and the data's names as the contract defines them (neutral words where it does not)."""
+        from ..vocabulary import detect_terms
+
+        a = self.state.analysis
+        return detect_terms(a.document) if a is not None else ContractTerms()
+
+    def vocabulary(self) -> ContractTerms:
+        """The reviewer's names for this document ("" = the contract's own). :raises ContractReviewError:"""
+        a = self.state.analysis
+        if self.store is None or a is None:
+            return ContractTerms()
+        return self.store.vocabulary(a.document.sha256)
+
+    def set_vocabulary(self, terms: ContractTerms) -> ContractTerms:
+        """Keep the reviewer's names with the document; a name equal to the detected one is not stored, so
+        the contract's own keeps applying. :raises ContractReviewError:"""
+        a = self.state.analysis
+        assert a is not None and self.store is not None
+        found = self.detected_terms()
+        own = ContractTerms(**{k: ("" if getattr(terms, k).strip() == getattr(found, k) else getattr(terms, k).strip())
+                               for k in ("vendor", "school", "data")})
+        return self.store.set_vocabulary(a.document.sha256, own, reviewer=self._reviewer())
+
     def meta(self) -> ReportMeta:
         a = self.state.analysis
+        try:
+            names = self.vocabulary()
+        except ContractReviewError:
+            names = ContractTerms()  # the exports then use the contract's own names
         return ReportMeta(
             reviewer=self._reviewer(),
             agreement=(a.document.title or a.document.name) if a else "",
             date=date.today().isoformat(),
             review_id=self.state.review_id,
+            vendor_term=names.vendor,
+            school_term=names.school,
+            data_term=names.data,
         )
 
     def export_report(self, fmt: str, dest: Path) -> Path:

@@ -59,6 +59,7 @@ from ..domain import (
 )
 from ..errors import SchemaTooNewError, StoreError
 from ..serialize import analysis_from_dict, analysis_to_dict
+from ..vocabulary import ContractTerms
 from . import migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -410,7 +411,7 @@ class Store:
                         "Update ContractReview to open it.",
                     )
                 if self.read_only:
-                    if version < migrations.SCHEMA_VERSION:
+                    if migrations.pending(self.db):
                         raise StoreError(
                             f"is read-only ({_read_only_reason(path)}) and needs an update to database schema "
                             f"{migrations.SCHEMA_VERSION} that cannot be written.",
@@ -1322,6 +1323,46 @@ class Store:
                         requirement_id=old["requirement_id"], old=self._override_dict(old),
                         new={**self._override_dict(old), "evidence_start": new.start, "evidence_end": new.end,
                              "evidence_quote": new.quote, "anchor_state": state.value})
+
+    # ------------------------------------------------------------------ contract vocabulary (#18)
+
+    def vocabulary(self, sha256: str) -> ContractTerms:
+        """The reviewer's names for a document's parties and data ("" where the contract's own is used)."""
+        rows = self._query("SELECT vendor, school, data FROM contract_vocabulary WHERE sha256 = ?", (sha256,))
+        if not rows:
+            return ContractTerms()
+        return ContractTerms(vendor=rows[0]["vendor"], school=rows[0]["school"], data=rows[0]["data"])
+
+    def set_vocabulary(self, sha256: str, terms: ContractTerms, *, reviewer: str = "") -> ContractTerms:
+        """Keep the reviewer's names (vendor, school, data) for every export of the document's reviews;
+        all three empty withdraws them. Each change is in the audit log."""
+        new = {k: " ".join((getattr(terms, k) or "").split())[:120] for k in ("vendor", "school", "data")}
+        stamp = now_iso()
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone() is None:
+                raise StoreError(
+                    f"cannot name the parties of document {sha256[:12]}…: it has no stored review.",
+                    self.path,
+                    "Save the analysis first.",
+                )
+            row = conn.execute("SELECT vendor, school, data FROM contract_vocabulary WHERE sha256 = ?",
+                               (sha256,)).fetchone()
+            old = dict(zip(("vendor", "school", "data"), row, strict=True)) if row else None
+            if old == new or (old is None and not any(new.values())):
+                return ContractTerms(**new)
+            if any(new.values()):
+                conn.execute(
+                    "INSERT INTO contract_vocabulary (sha256, vendor, school, data, reviewer, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET vendor = excluded.vendor,"
+                    " school = excluded.school, data = excluded.data, reviewer = excluded.reviewer,"
+                    " updated_at = excluded.updated_at",
+                    (sha256, new["vendor"], new["school"], new["data"], reviewer, stamp),
+                )
+            else:
+                conn.execute("DELETE FROM contract_vocabulary WHERE sha256 = ?", (sha256,))
+            self._audit(conn, action="vocabulary_set" if any(new.values()) else "vocabulary_cleared", who=reviewer,
+                        sha256=sha256, requirement_id="vocabulary", old=old, new=new, at=stamp)
+        return ContractTerms(**new)
 
     # ------------------------------------------------------------------ versions
 
