@@ -55,6 +55,7 @@ from .delegates import WrappingTitleDelegate
 from .detail_pane import DetailPane
 from .document_view import DocumentView
 from .key_terms import KeyTermsPanel
+from .review_header import ReviewHeader
 from .models import (
     COL_CONFIDENCE,
     COL_DECISION,
@@ -72,6 +73,10 @@ from .status_style import SEVERITY_LABELS, STATUS_LABELS, STATUS_ORDER, status_i
 from .worker import WorkerHandle, start_worker
 
 APP_TITLE = "ContractReview"
+# A checklist narrower than this hides its Severity and Confidence columns (the detail pane shows both) ...
+MEDIUM_CHECKLIST_PX = 560
+# ... and narrower than this also its Decision column, and Status shows its icon only.
+NARROW_CHECKLIST_PX = 440
 OPEN_FILTER = "Contracts (*.pdf *.docx *.txt *.md);;PDF (*.pdf);;Word (*.docx);;Text (*.txt *.md);;All files (*)"
 REPORT_FILTERS = {
     "docx": "Word report (*.docx)",
@@ -254,26 +259,29 @@ class MainWindow(QMainWindow):
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Filter by status")
         self.status_filter.setToolTip("Show only some statuses")
-        self.status_filter.addItem("All statuses", None)
+        self.status_filter.addItem("Status", None)
         self.status_filter.addItem("Flags (missing + weak + needs review)", "flags")
         for s in STATUS_ORDER:
             self.status_filter.addItem(status_icon(s), STATUS_LABELS[s], s.value)
         self.severity_filter = QComboBox()
         self.severity_filter.setAccessibleName("Filter by severity")
-        self.severity_filter.addItem("All severities", None)
+        self.severity_filter.setToolTip("Show only one severity")
+        self.severity_filter.addItem("Severity", None)
         for sev in Severity:
             self.severity_filter.addItem(SEVERITY_LABELS[sev], sev.value)
         self.category_filter = QComboBox()
         self.category_filter.setAccessibleName("Filter by category")
-        self.category_filter.addItem("All categories", None)
+        self.category_filter.setToolTip("Show only one category")
+        self.category_filter.addItem("Category", None)
         for combo in (self.profile_combo, self.status_filter, self.severity_filter, self.category_filter):
             # the longest item ("Flags (missing + weak + needs review)") must not set the pane's minimum width
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
-        frow.addWidget(self.status_filter, 2)
-        frow.addWidget(self.severity_filter, 1)
+            combo.setMinimumContentsLength(6)
+        # one row of filters: on a short screen (1366x768 at 150%) every line above the checklist costs a row
+        frow.addWidget(self.status_filter, 3)
+        frow.addWidget(self.severity_filter, 2)
+        frow.addWidget(self.category_filter, 2)
         lv.addLayout(frow)
-        lv.addWidget(self.category_filter)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search requirements (Ctrl+K)")
         self.search.setAccessibleName("Search requirements")
@@ -334,10 +342,14 @@ class MainWindow(QMainWindow):
         self.key_terms.jumpRequested.connect(self.doc_view.show_span)
         self.key_terms.correctionRequested.connect(self.correct_key_term)
         self.key_terms.correctionCleared.connect(self.clear_key_term)
+        self.review_header = ReviewHeader(self.key_terms, self)  # folds to one line on a short screen (#17)
+        self.review_header.namesRequested.connect(self.edit_names)
+        self.review_header.expandedChanged.connect(self._on_key_terms_folded)
         self.key_terms_dock = QDockWidget("Key terms", self)
         self.key_terms_dock.setObjectName("keyTermsDock")
-        self.key_terms_dock.setWidget(self.key_terms)
-        self.key_terms_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.key_terms_dock.setWidget(self.review_header)
+        self.key_terms_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.key_terms_dock.setTitleBarWidget(QWidget())  # the header's own toggle names it; saves a line
         self.key_terms_dock.setAllowedAreas(Qt.DockWidgetArea.TopDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.key_terms_dock)
         self.key_terms_dock.hide()
@@ -410,8 +422,19 @@ class MainWindow(QMainWindow):
         and titles wrap rather than end in "…". Status keeps its icon shape when its word is cut."""
         header = self.tree.header()
         avail = self.tree.viewport().width()
+        if avail <= 0:
+            return
+        # A narrow checklist (a laptop at 150%) drops the columns the detail pane shows anyway, so titles
+        # wrap to fewer lines and about eight rows fit (#17).
+        narrow = avail < NARROW_CHECKLIST_PX
+        hide = {COL_SEVERITY, COL_CONFIDENCE} if avail < MEDIUM_CHECKLIST_PX else set()
+        hide |= {COL_DECISION} if narrow else set()
+        for c in (COL_SEVERITY, COL_DECISION, COL_CONFIDENCE):
+            if header.isSectionHidden(c) != (c in hide):
+                header.setSectionHidden(c, c in hide)
+        self.model.set_compact(narrow)
         others = [c for c in range(header.count()) if c != COL_TITLE and not header.isSectionHidden(c)]
-        if avail <= 0 or not others:
+        if not others:
             return
         wanted = {c: max(self.tree.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in others}
         excess = sum(wanted.values()) - int(avail * 0.5)
@@ -488,6 +511,9 @@ class MainWindow(QMainWindow):
         self.act_compare = self._action("&Compare with Earlier Review…", self.compare_versions, "Ctrl+Shift+D",
                                         "What changed since an earlier version of this contract")
         r.addAction(self.act_compare)
+        self.act_names = self._action("&Names Used in Exports…", lambda: self.edit_names(),
+                                      tip="The names the exports use for the vendor, the school and the data")
+        r.addAction(self.act_names)
         r.addSeparator()
         dm = r.addMenu("&Decide")
         for i, d in enumerate(Decision, start=1):
@@ -916,10 +942,11 @@ class MainWindow(QMainWindow):
         self.detail.analysis = analysis  # to label evidence as the exports do
         self._check_contract(analysis)
         self.key_terms.set_analysis(analysis)
+        self.review_header.refresh(self._names())
         if not self.key_terms_dock.isVisible():
             self.key_terms_dock.show()
-            # on a laptop (768 px, or 512 logical at 150%) the table must not take a third of the height
-            QTimer.singleShot(0, self, self._compact_key_terms)
+            # on a laptop (768 px, or 512 logical at 150%) the table starts folded to one line
+            self.review_header.set_expanded(self._key_terms_expanded())
         decisions = self._load_decisions(analysis)
         self.detail.set_finding(None)  # re-selected below (the same requirement, or the first flag)
         self.model.set_analysis(analysis, decisions)
@@ -933,9 +960,11 @@ class MainWindow(QMainWindow):
         if not same_doc:
             self.stack.setCurrentWidget(self.review_page)  # laid out before fitting the page width
             if not self._splitter_restored:
-                # first review in this window: checklist 36%, page 34%, detail 30% of the real width
+                # first review in this window: checklist 36%, page 34%, detail 30% of the real width; on a
+                # narrow window (a laptop at 150%) the checklist gets 42%, the page 30% and the detail 28%
                 w = self.splitter.width()
-                self.splitter.setSizes([int(w * 0.36), int(w * 0.34), int(w * 0.30)])
+                shares = (0.36, 0.34, 0.30) if w >= 1200 else (0.42, 0.30, 0.28)
+                self.splitter.setSizes([int(w * f) for f in shares])
             self.doc_view.set_document(analysis.document, source_path=self.current_path, password=self.password)
             self.doc_view.fit_width()
         self.doc_view.set_findings(analysis.findings)
@@ -957,9 +986,55 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("; ".join(analysis.document.warnings)[:300], 10000)
         self.analysisShown.emit(analysis)
 
-    def _compact_key_terms(self) -> None:
-        if self.key_terms_dock.isVisible() and self.key_terms_dock.height() > self.height() * 0.3:
-            self.resizeDocks([self.key_terms_dock], [max(110, int(self.height() * 0.24))], Qt.Orientation.Vertical)
+    def _key_terms_expanded(self) -> bool:
+        """Open unless the reviewer folded it last time, or the window is short (under 700 logical px)."""
+        saved = self._gui_settings.value("key_terms_expanded") if self._gui_settings is not None else None
+        if saved is not None:
+            return str(saved).lower() in ("true", "1")
+        return self.height() >= 700
+
+    def _on_key_terms_folded(self, expanded: bool) -> None:
+        if self.analysis is not None and self._gui_settings is not None:
+            self._gui_settings.setValue("key_terms_expanded", expanded)
+        if expanded:  # all rows when there is room, never more than a quarter of a laptop screen
+            want = self.review_header.sizeHint().height()
+            self.resizeDocks([self.key_terms_dock], [min(want, max(110, int(self.height() * 0.25)))],
+                             Qt.Orientation.Vertical)
+
+    def _names(self) -> Any:
+        from .review_header import effective
+
+        try:
+            return effective(self.controller.detected_terms(), self.controller.vocabulary())
+        except ContractReviewError:
+            return None
+
+    def edit_names(self, dialog: Any = None) -> bool:
+        """Show and edit the names the exports use for the parties and the data (issue #18); they are
+        stored with the review, so every export from here or the CLI uses them. ``dialog``: tests."""
+        from .review_header import NamesDialog
+
+        if self.analysis is None:
+            return False
+        if self.store is None or self.review_id is None:
+            self._warn("Names not saved", "This review is not stored, so names cannot be kept with it.")
+            return False
+        try:
+            stored = self.controller.vocabulary()
+        except ContractReviewError as exc:
+            self._error("Names not read", exc.message)
+            return False
+        dlg = dialog or NamesDialog(self.controller.detected_terms(), stored, self)
+        if dialog is None and dlg.exec() != NamesDialog.DialogCode.Accepted:
+            return False
+        try:
+            self.controller.set_vocabulary(dlg.terms())
+        except ContractReviewError as exc:
+            self._error("Names not saved", exc.message)
+            return False
+        self.review_header.refresh(self._names())
+        self.statusBar().showMessage("Saved: the names used in exports", 4000)
+        return True
 
     def _check_contract(self, analysis: Analysis) -> None:
         """Warn above the results when the file does not look like a contract (issue #17)."""
@@ -1027,7 +1102,7 @@ class MainWindow(QMainWindow):
         current = self.category_filter.currentData()
         self.category_filter.blockSignals(True)
         self.category_filter.clear()
-        self.category_filter.addItem("All categories", None)
+        self.category_filter.addItem("Category", None)
         for cat in dict.fromkeys(f.category for f in analysis.findings):
             self.category_filter.addItem(category_label(cat), cat)
         idx = self.category_filter.findData(current)
@@ -1129,6 +1204,8 @@ class MainWindow(QMainWindow):
         self.act_export_portfolio.setEnabled(self.store is not None and not busy)
         self.act_print.setEnabled(has)
         self.act_compare.setEnabled(has and self.store is not None and self.review_id is not None)
+        self.act_names.setEnabled(has and self.store is not None and self.review_id is not None)
+        self.review_header.names_btn.setEnabled(self.act_names.isEnabled())
         self.profile_combo.setEnabled(not busy)
 
     # ================================================================== selection
