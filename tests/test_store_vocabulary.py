@@ -103,3 +103,20 @@ def test_issue_18_cli_exports_of_a_stored_review_use_its_names(tmp_path: Path, m
                  "--vendor-term", "the Supplier"]) == 0
     text2 = "\n".join(p.text for p in docx.Document(str(out2)).paragraphs)
     assert "the Supplier" in text2 and "the Contractor" not in text2 and "the Board" in text2
+
+
+def test_issue_17_prepared_review_json_is_exactly_json_dumps() -> None:
+    """The worker encodes a review in short pieces (the GUI thread gets the GIL between them); the text is
+    the one json.dumps writes, so stored reviews read back unchanged."""
+    import json
+
+    from contractreview.serialize import analysis_to_dict
+    from contractreview.store.repository import _dumps, layout_to_dict, prepare_review
+
+    a = contract_v1()
+    data = analysis_to_dict(a, boxes=True)
+    assert _dumps(data, chunk=2) == json.dumps(data)
+    assert _dumps(layout_to_dict(a.document), chunk=1) == json.dumps(layout_to_dict(a.document))
+    odd = {"a": [1, "x", None, {"b": [2.5] * 7}], "n": {1: "int key"}, "e": [], "t": (1, 2, 3)}
+    assert _dumps(odd, chunk=2) == json.dumps(odd)
+    assert prepare_review(a).analysis_json == json.dumps(data)

@@ -70,8 +70,9 @@ class ReviewController:
             return None
         return summary, replace(analysis, document=replace(analysis.document, source_path=path))
 
-    def save(self, analysis: Analysis, path: str | None) -> int | None:
-        """Store ``analysis`` as a new review; None without a store. :raises ContractReviewError:"""
+    def save(self, analysis: Any, path: str | None) -> int | None:
+        """Store ``analysis`` (or the worker's ``PreparedReview`` of it) as a new review; None without a
+        store. :raises ContractReviewError:"""
         if self.store is None:
             return None
         return int(self.store.save_analysis(analysis, source_path=path))

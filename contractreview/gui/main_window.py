@@ -53,6 +53,7 @@ from .banner import Banner
 from .controller import ReviewController
 from .delegates import WrappingTitleDelegate
 from .detail_pane import DetailPane
+from .handoff import Opened, finish_on_worker
 from .document_view import DocumentView
 from .key_terms import KeyTermsPanel
 from .review_header import ReviewHeader
@@ -723,8 +724,10 @@ class MainWindow(QMainWindow):
 
         def factory():  # type: ignore[no-untyped-def]  # runs on the worker thread
             if ocr:
-                return review(path, profile=profile, library=self._library(profile), password=password, ocr=True)
-            return review(path, profile=profile, library=self._library(profile), password=password)
+                gen = review(path, profile=profile, library=self._library(profile), password=password, ocr=True)
+            else:
+                gen = review(path, profile=profile, library=self._library(profile), password=password)
+            return finish_on_worker(gen, path)  # JSON for the store, contract check: off this thread
 
         self._start(
             factory,
@@ -787,7 +790,7 @@ class MainWindow(QMainWindow):
         path, password = self.current_path, self.password
 
         def factory():  # type: ignore[no-untyped-def]
-            return analyze(doc, profile=profile, library=self._library(profile))
+            return finish_on_worker(analyze(doc, profile=profile, library=self._library(profile)), path)
 
         self._start(
             factory,
@@ -865,8 +868,11 @@ class MainWindow(QMainWindow):
         self._job_done()
         self.statusBar().showMessage("Cancelled. Nothing was changed.", 5000)
 
-    def _on_opened(self, analysis: Analysis, path: str | None, password: str | None, keep_view: bool = False) -> None:
+    def _on_opened(self, opened: Opened | Analysis, path: str | None, password: str | None, keep_view: bool = False) -> None:
         t_ready = time.perf_counter()
+        if not isinstance(opened, Opened):
+            opened = Opened(opened, None, None)
+        analysis = opened.analysis
         self.timings["analysis_s"] = t_ready - self._t_open
         self.reopen_bar.hide()
         self.analysisReady.emit(analysis)
@@ -874,14 +880,14 @@ class MainWindow(QMainWindow):
         self.password = password
         persisted = False
         try:
-            self.review_id = self.controller.save(analysis, path)
+            self.review_id = self.controller.save(opened.prepared or analysis, path)
             persisted = self.review_id is not None
         except ContractReviewError as exc:
             self.review_id = None
             self._error("Review not saved", exc.message)
         t_saved = time.perf_counter()
         self.timings["persist_s"] = t_saved - t_ready
-        self._show_analysis(analysis, persisted=persisted, keep_view=keep_view)
+        self._show_analysis(analysis, persisted=persisted, keep_view=keep_view, check=opened.check)
         self.timings["display_s"] = time.perf_counter() - t_saved
         self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
         if path:
@@ -931,7 +937,7 @@ class MainWindow(QMainWindow):
         self.openFailed.emit(exc)
 
     # ================================================================== showing
-    def _show_analysis(self, analysis: Analysis, *, persisted: bool, keep_view: bool = False) -> None:
+    def _show_analysis(self, analysis: Analysis, *, persisted: bool, keep_view: bool = False, check: Any = None) -> None:
         previous = self.current_requirement()
         same_doc = keep_view and self.analysis is not None and self.analysis.document.sha256 == analysis.document.sha256
         if self.analysis is None or self.analysis.document.sha256 != analysis.document.sha256:
@@ -940,9 +946,9 @@ class MainWindow(QMainWindow):
         analysis = self._with_corrections(analysis)
         self.analysis = analysis
         self.detail.analysis = analysis  # to label evidence as the exports do
-        self._check_contract(analysis)
+        self._check_contract(analysis, check)
         self.key_terms.set_analysis(analysis)
-        self.review_header.refresh(self._names())
+        self.review_header.refresh()
         if not self.key_terms_dock.isVisible():
             self.key_terms_dock.show()
             # on a laptop (768 px, or 512 logical at 150%) the table starts folded to one line
@@ -967,8 +973,7 @@ class MainWindow(QMainWindow):
                 self.splitter.setSizes([int(w * f) for f in shares])
             self.doc_view.set_document(analysis.document, source_path=self.current_path, password=self.password)
             self.doc_view.fit_width()
-        self.doc_view.set_findings(analysis.findings)
-        self._expand_groups()
+        self.doc_view.set_findings(analysis.findings)  # the groups were expanded by _fill_categories
         self._relayout_timer.start()
         self._select_profile_in_combo(analysis.profile)
         self.saved = persisted
@@ -1036,11 +1041,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved: the names used in exports", 4000)
         return True
 
-    def _check_contract(self, analysis: Analysis) -> None:
-        """Warn above the results when the file does not look like a contract (issue #17)."""
+    def _check_contract(self, analysis: Analysis, check: Any = None) -> None:
+        """Warn above the results when the file does not look like a contract (issue #17); ``check`` is
+        the worker's verdict when it made one."""
         from ..contract_check import check_contract
 
-        check = check_contract(analysis.document, analysis.clauses or None)
+        check = check or check_contract(analysis.document, analysis.clauses or None)
         if check.warning:
             self.not_contract_bar.show_message(check.warning, "warning")
             if self.non_interactive:

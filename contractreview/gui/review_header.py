@@ -150,7 +150,9 @@ class ReviewHeader(QWidget):
         self._full_summary = " · ".join(parts)
         self.summary.setToolTip(self._full_summary)
         self._elide()
-        if names is not None:
+        if names is None:
+            self.names_btn.setToolTip("The names the exports use for the vendor, the school and the data")
+        else:
             shown = "; ".join(f"{label.replace('&', '').rstrip(':').lower()} “{getattr(names, k) or NEUTRAL[k]}”"
                               for k, label, _t in FIELDS)
             self.names_btn.setToolTip(f"Names in exports: {shown}. Click to change them.")

