@@ -174,7 +174,10 @@ class ReportItem:
 
     @property
     def no_evidence_text(self) -> str:
-        """What a report says where the item quotes nothing (never "not found" for an unchecked one)."""
+        """What a report says where the item quotes nothing (never "not found" for an unchecked one); ""
+        where the plain reason already says it (a superintendent read the same thing twice, #18)."""
+        if self.reason and (self.not_checked or self.status is Status.MISSING):
+            return ""
         if self.not_checked:
             return "Not checked automatically: read the contract for this protection."
         return "No evidence found in the contract."
@@ -205,7 +208,7 @@ class KeyTermRow:
     label: str
     value: str  # "72 hours after discovery (to the school)", "Not stated"
     quote: Quote | None  # the sentence, where it is
-    threshold: str  # the profile threshold it is checked against ("≤ 72 hours (project recommendation)")
+    threshold: str  # the profile threshold it is checked against ("≤ 72 hours (recommended practice, not law)")
     check: str  # within | exceeds | no fixed figure | not stated | late clock start | ""
     finding: str
     requirement_id: str = ""
@@ -297,6 +300,32 @@ class ReportModel:
             f"Engine version: {self.engine_version or '(not recorded)'}",
             f"Clause library {self.library_version}, fingerprint {self.library_fingerprint or '(not recorded)'}",
         ]
+
+    @property
+    def summary_sentence(self) -> str:
+        """The review in one or two sentences, above the at-a-glance table (#18: a superintendent reads
+        this first): "Of the 47 protections checked, 12 are missing and 11 are weak (6 of high severity) …"."""
+        def n(status: Status, severity: Severity | None = None) -> int:
+            per = self.counts.get(status.value, {})
+            return per.get(severity.value, 0) if severity is not None else sum(per.values())
+
+        def are(k: int) -> str:
+            return f"{k} is" if k == 1 else f"{k} are"
+
+        total = sum(n(st) for st in Status)
+        missing, weak = n(Status.MISSING), n(Status.WEAK)
+        high = n(Status.MISSING, Severity.HIGH) + n(Status.WEAK, Severity.HIGH)
+        text = f"Of the {total} protections checked, {are(missing)} missing and {are(weak)} weak"
+        if missing + weak:
+            text += f" ({high} of them of high severity)"
+        text += f"; {are(n(Status.SATISFIED))} in place."
+        unchecked = len(self.not_checked)
+        review = n(Status.NEEDS_REVIEW) - unchecked
+        if unchecked:
+            text += f" {unchecked} cannot be checked automatically: a person should read the contract for {'it' if unchecked == 1 else 'them'}."
+        if review > 0:
+            text += f" {review} need{'s' if review == 1 else ''} a person's reading of the clause."
+        return text
 
     def count_rows(self) -> tuple[list[str], list[list[str]]]:
         """The at-a-glance table: header row and one row per status, plus a total row."""
@@ -507,7 +536,7 @@ def build_report(
         title="Contract review: gap summary",
         document_name=printable_name(doc.name),
         sha256=doc.sha256,
-        vendor=meta.vendor,
+        vendor=meta.vendor or terms.vendor_name,  # the name the contract's preamble gives the vendor
         agreement=agreement,
         date=meta.date or _dt.date.today().isoformat(),
         profile=analysis.profile,
