@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import people_exports as P
+import pytest
 
 from contractreview.domain import ReportMeta, Status
 

@@ -53,10 +53,9 @@ from .banner import Banner
 from .controller import ReviewController
 from .delegates import WrappingTitleDelegate
 from .detail_pane import DetailPane
-from .handoff import Opened, finish_on_worker
 from .document_view import DocumentView
+from .handoff import Opened, finish_on_worker
 from .key_terms import KeyTermsPanel
-from .review_header import ReviewHeader
 from .models import (
     COL_CONFIDENCE,
     COL_DECISION,
@@ -69,6 +68,7 @@ from .models import (
     category_label,
     counts_text,
 )
+from .review_header import ReviewHeader
 from .services import Services
 from .status_style import SEVERITY_LABELS, STATUS_LABELS, STATUS_ORDER, status_icon
 from .worker import WorkerHandle, start_worker
@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
         self.review_header = ReviewHeader(self.key_terms, self)  # folds to one line on a short screen (#17)
         self.review_header.namesRequested.connect(self.edit_names)
         self.review_header.expandedChanged.connect(self._on_key_terms_folded)
+        self.review_header.userToggled.connect(self._remember_key_terms_folded)
         self.key_terms_dock = QDockWidget("Key terms", self)
         self.key_terms_dock.setObjectName("keyTermsDock")
         self.key_terms_dock.setWidget(self.review_header)
@@ -998,9 +999,11 @@ class MainWindow(QMainWindow):
             return str(saved).lower() in ("true", "1")
         return self.height() >= 700
 
-    def _on_key_terms_folded(self, expanded: bool) -> None:
-        if self.analysis is not None and self._gui_settings is not None:
+    def _remember_key_terms_folded(self, expanded: bool) -> None:
+        if self._gui_settings is not None:
             self._gui_settings.setValue("key_terms_expanded", expanded)
+
+    def _on_key_terms_folded(self, expanded: bool) -> None:
         if expanded:  # all rows when there is room, never more than a quarter of a laptop screen
             want = self.review_header.sizeHint().height()
             self.resizeDocks([self.key_terms_dock], [min(want, max(110, int(self.height() * 0.25)))],

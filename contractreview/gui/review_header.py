@@ -95,6 +95,7 @@ class ReviewHeader(QWidget):
     """A one-line header (fold toggle, key-terms summary, Names… button) over the key-terms panel."""
 
     expandedChanged = Signal(bool)  # noqa: N815
+    userToggled = Signal(bool)  # the reviewer clicked the toggle (remembered; the automatic default is not)  # noqa: N815
     namesRequested = Signal()  # noqa: N815
 
     def __init__(self, key_terms: KeyTermsPanel, parent: QWidget | None = None) -> None:
@@ -107,7 +108,7 @@ class ReviewHeader(QWidget):
         self.toggle.setText("Key terms")
         self.toggle.setAccessibleName("Show key terms")
         self.toggle.setAutoRaise(True)
-        self.toggle.clicked.connect(lambda: self.set_expanded(not self._expanded))
+        self.toggle.clicked.connect(self._clicked)
         self.summary = QLabel("")
         self.summary.setAccessibleName("Key terms summary")
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -129,6 +130,10 @@ class ReviewHeader(QWidget):
         lay.addWidget(key_terms, 1)
         self._full_summary = ""
         self.set_expanded(True)
+
+    def _clicked(self) -> None:
+        self.set_expanded(not self._expanded)
+        self.userToggled.emit(self._expanded)
 
     def is_expanded(self) -> bool:
         return self._expanded

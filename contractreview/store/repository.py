@@ -366,7 +366,7 @@ class PreparedReview:
     """
 
     document: Document
-    source_path: str | None
+    source_path: str
     profile: str
     library_version: str
     library_fingerprint: str
@@ -401,13 +401,13 @@ def prepare_review(analysis: Analysis, *, source_path: str | None = None, librar
     analysis = engine_view(analysis)  # the store keeps the engine's findings; overrides live apart
     library_fingerprint = library_fingerprint or analysis.library_fingerprint
     doc = analysis.document
-    path = source_path if source_path is not None else doc.source_path
+    path: str = source_path if source_path is not None else doc.source_path
     if _has_surrogates(doc.name, doc.source_path, path or "", doc.text):
         # A file name that is not valid UTF-8 (Linux bytes read with surrogateescape) cannot go into
         # SQLite as is; U+FFFD keeps every string's length, so offsets into the text stay right.
         doc = dataclasses.replace(doc, source_path=_storable(doc.source_path), text=_storable(doc.text))
         analysis = dataclasses.replace(analysis, document=doc)
-        path = _storable(path) if path is not None else None
+        path = _storable(path)
     data = analysis_to_dict(analysis, boxes=True)
     rows = tuple(
         (

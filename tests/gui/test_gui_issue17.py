@@ -494,7 +494,8 @@ def test_issue_17_at_150pct_the_checklist_shows_eight_rows_under_folded_key_term
     vp = win.tree.viewport().rect()
     shown = [idx for idx in _all_rows(win) if vp.contains(win.tree.visualRect(idx))]
     assert len(shown) >= 8, len(shown)
-    # unfolding shows the table; the choice is remembered for the next contract
+    assert win._gui_settings.value("key_terms_expanded") is None  # the automatic default is not remembered
+    # unfolding shows the table; the reviewer's choice is remembered for the next contract
     win.review_header.toggle.click()
     assert win.review_header.is_expanded() and win.key_terms.table.isVisible()
     assert str(win._gui_settings.value("key_terms_expanded")).lower() == "true"
