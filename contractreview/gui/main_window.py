@@ -449,7 +449,12 @@ class MainWindow(QMainWindow):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(c, wanted[c])
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        self.tree.doItemsLayout()  # row heights follow the new title width
+        # Row heights follow the title width: lay the rows out again only when it changed (each pass asks
+        # every row for its size, 20-40 ms in the event-loop turn after a contract opens).
+        key = (header.sectionSize(COL_TITLE), id(self.analysis), self.model.compact)
+        if key != getattr(self, "_rows_laid_out", None):
+            self._rows_laid_out = key
+            self.tree.doItemsLayout()
 
     def _action(self, text: str, slot, shortcut: Any = None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
         act = QAction(text, self)
