@@ -71,7 +71,11 @@ class NamesDialog(QDialog):
             form.addRow(label, edit)
             self.edits[key] = edit
         lay.addLayout(form)
-        found = ", ".join(f"{getattr(detected, k) or '—'}" for k, _l, _t in FIELDS)
+        full = {"vendor": detected.vendor_name, "school": detected.school_name, "data": ""}
+        found = ", ".join(
+            (getattr(detected, k) or "—") + (f" ({full[k]})" if full[k] and getattr(detected, k) else "")
+            for k, _l, _t in FIELDS
+        )
         self.detected_label = QLabel(f"Found in the contract: {found}")
         self.detected_label.setWordWrap(True)
         lay.addWidget(self.detected_label)
