@@ -68,7 +68,7 @@ def _item(document, i: ReportItem) -> None:  # type: ignore[no-untyped-def]
     elif i.no_evidence_text:
         document.add_paragraph().add_run(i.no_evidence_text).italic = True
     if i.citations:
-        _labelled(document, "Sources", "; ".join(i.citations))
+        _labelled(document, "Sources", "; ".join(i.people_citations))
     _labelled(document, "Reviewer decision", i.decision_text)
     if i.note:
         _labelled(document, "Note", i.note)

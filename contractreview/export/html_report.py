@@ -57,7 +57,7 @@ def _item_html(i: ReportItem) -> str:
         parts.append(f'<p class="where">{_e(i.no_evidence_text)}</p>')
     if i.citations:
         parts.append(
-            "<p>Sources: " + "; ".join(f'<span class="citation">{_e(c)}</span>' for c in i.citations) + "</p>"
+            "<p>Sources: " + "; ".join(f'<span class="citation">{_e(c)}</span>' for c in i.people_citations) + "</p>"
         )
     stale = ' <span class="stale">(evidence changed since decision)</span>' if i.evidence_changed else ""
     decision = _e(i.decision_text.replace(" — evidence changed since decision", ""))

@@ -50,7 +50,7 @@ def _item_md(i: ReportItem) -> list[str]:
     elif i.no_evidence_text:
         out += [f"**Evidence:** {_esc(i.no_evidence_text)}", ""]
     if i.citations:
-        out.append("**Sources:** " + "; ".join(_esc(c) for c in i.citations))
+        out.append("**Sources:** " + "; ".join(_esc(c) for c in i.people_citations))
         out.append("")
     out.append(f"**Reviewer decision:** {_esc(i.decision_text)}")
     if i.note:

@@ -100,6 +100,9 @@ class Quote:
         return w[:1].upper() + w[1:]
 
 
+UNVERIFIED_FOR_PEOPLE = " (citation not verified; not to be cited as law)"
+
+
 @dataclass(frozen=True, slots=True)
 class ReportItem:
     """One requirement as it appears in a report."""
@@ -171,6 +174,13 @@ class ReportItem:
         text = f"{self.override_text} — reason: {self.override_reason}"
         who = ", ".join(x for x in (self.overridden_by, local_date(self.overridden_at) if self.overridden_at else "") if x)
         return f"{text} ({who})" if who else text
+
+    @property
+    def people_citations(self) -> tuple[str, ...]:
+        """The citations for documents people read: "(unverified)" read as "this law may not exist" to a
+        superintendent (#18); it says what it means, as the GUI does. JSON/CSV keep ``citations``."""
+        tag = " (unverified)"
+        return tuple(c[: -len(tag)] + UNVERIFIED_FOR_PEOPLE if c.endswith(tag) else c for c in self.citations)
 
     @property
     def no_evidence_text(self) -> str:
@@ -669,5 +679,5 @@ def comment_lines_for(item: ReportItem) -> list[str]:
     if item.vendor_question and item.status.is_flag:
         lines.append(f"Question for the vendor: {item.vendor_question}")
     if item.citations:
-        lines.append("Sources: " + "; ".join(item.citations))
+        lines.append("Sources: " + "; ".join(item.people_citations))
     return lines

@@ -131,7 +131,7 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
     elif i.no_evidence_text:
         out.append(Paragraph(_p(i.no_evidence_text), st["italic"]))
     if i.citations:
-        out.append(Paragraph("<b>Sources:</b> " + _p("; ".join(i.citations)), st["body"]))
+        out.append(Paragraph("<b>Sources:</b> " + _p("; ".join(i.people_citations)), st["body"]))
     out.append(Paragraph("<b>Reviewer decision:</b> " + _p(i.decision_text), st["body"]))
     if i.note:
         out.append(Paragraph("<b>Note:</b> " + _p(i.note), st["body"]))
