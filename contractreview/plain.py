@@ -36,6 +36,8 @@ def _clean_reason(reason: str, profile_label: str = "") -> str:
     r = re.sub(r'"([a-z]+(?:_[a-z]+)+)"', lambda m: '"' + m.group(1).replace("_", " ") + '"', r)
     r = _profile_phrase(r, profile_label)
     r = r.replace("the profile's limit", "the limit the district checks against")
+    r = r.replace(", listed in the clause library as weak for this protection", ", wording that commonly weakens this protection")
+    r = r.replace("a project recommendation, not a legal requirement", "recommended practice, not a legal requirement")
     return r
 
 

@@ -99,7 +99,7 @@ def test_export_docx_report_reads_back(analysis, tmp_path) -> None:
         if rid in S.FLAGGED_IDS:  # the PDF's line wrap inside the phrase reads as a space
             assert q.replace("\n", " ") in quote_paras
     assert "Not legal advice" in body
-    assert "Model DPA 5.4 (unverified)" in body
+    assert "Model DPA 5.4 (citation not verified; not to be cited as law)" in body  # people's words (#18)
     assert "evidence changed since decision" in body
     assert "Ask for 72 hours <script>alert(1)</script>" in body
     assert "Clause 9.3, page 2:" in paras
@@ -131,7 +131,7 @@ def test_export_pdf_report_reads_back_in_docx_order(analysis, tmp_path) -> None:
     assert positions == sorted(positions)
     sections = ["At a glance", "Missing and weak protections (4)", "Satisfied protections (1)"]
     assert [flat.index(s) for s in sections] == sorted(flat.index(s) for s in sections)
-    assert "Not legal advice" in flat and "Model DPA 5.4 (unverified)" in flat
+    assert "Not legal advice" in flat and "Model DPA 5.4 (citation not verified; not to be cited as law)" in flat
     assert "Example Learning Co." in flat and "2026.12-test" in flat
 
 

@@ -185,7 +185,8 @@ def test_issue_13_every_export_groups_needs_review_apart_from_missing(document, 
     md = export_report(analysis, {}, meta, "md", tmp_path / "gap.md").read_text(encoding="utf-8")
     head, _, tail = md.partition(f"## {NOT_CHECKED_HEADING} ({len(unchecked)})")
     assert tail and "(NY) Parents' Bill of Rights" in tail and "(NY) Parents' Bill of Rights" not in head
-    assert "Not checked automatically: read the contract for this protection." in tail
+    # said once, by the plain reason below, not again as an evidence line (#18)
+    assert "Not checked automatically: read the contract for this protection." not in tail
     assert "Not checked automatically: the review cannot look for this protection" in tail  # plain reason
     assert "could not settle" not in tail
     html = export_report(analysis, {}, meta, "html", tmp_path / "gap.html").read_text(encoding="utf-8")

@@ -158,7 +158,7 @@ def test_issue_15_every_key_term_in_the_exports_links_to_its_sentence(stored: tu
     md = export_report(a, {}, None, "md", tmp_path / "gap.md").read_text(encoding="utf-8")
     # A text file has no pages: the clause alone (issue #18).
     assert "Clause 1.1: “1.1 Provider shall notify the District within ten (10) days" in md
-    assert "≤ 72 hours after discovery (project recommendation) — exceeds" in md
+    assert "≤ 72 hours after discovery (recommended practice, not law) — exceeds" in md
 
 
 def test_issue_15_correction_of_a_term_the_engine_did_not_find() -> None:
@@ -189,7 +189,7 @@ def test_issue_15_a_term_not_stated_still_names_its_threshold() -> None:
     request = a.key_term("deletion_after_request_days")  # its requirement is missing: no finding params
     assert request.value is None and request.threshold is not None and request.threshold.value == 60
     f = a.finding("deletion_on_lea_request")
-    assert threshold_text(request, f) == "≤ 60 days (project recommendation)"
+    assert threshold_text(request, f) == "≤ 60 days (recommended practice, not law)"
     assert check(request, f) == "not stated"
 
 

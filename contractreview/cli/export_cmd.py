@@ -123,8 +123,10 @@ def _analyse_file(path: Path, args: argparse.Namespace):  # type: ignore[no-unty
 
 
 def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """(analysis, decisions, review_id, source path or None) for one command-line target."""
+    """(analysis, decisions, review_id, source path or None, the reviewer's names for the parties and the
+    data) for one command-line target."""
     from ..errors import StoreError
+    from ..vocabulary import ContractTerms
 
     db = _db_path(args)
     if _is_review_id(target):
@@ -139,18 +141,21 @@ def load_target(target: str, args: argparse.Namespace):  # type: ignore[no-untyp
         with open_store(db) as store:
             analysis = store.corrected(store.get_analysis(int(target)))
             decisions = store.decisions(analysis.document.sha256, current=analysis)
+            vocabulary = store.vocabulary(analysis.document.sha256)
         source = Path(analysis.document.source_path) if analysis.document.source_path else None
-        return analysis, decisions, int(target), source
+        return analysis, decisions, int(target), source, vocabulary
     path = Path(target).expanduser()
     analysis = _analyse_file(path, args)
     decisions = {}
+    vocabulary = ContractTerms()
     if db.exists():
         from ..store import open_store
 
         with open_store(db) as store:
             analysis = store.corrected(analysis)  # the reviewer's key-term corrections of this document
             decisions = store.decisions(analysis.document.sha256, current=analysis)
-    return analysis, decisions, None, path
+            vocabulary = store.vocabulary(analysis.document.sha256)  # the names the reviewer gave (#18)
+    return analysis, decisions, None, path, vocabulary
 
 
 def _annotations(analysis, args: argparse.Namespace) -> list:  # type: ignore[no-untyped-def,type-arg]
@@ -236,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
             )
         rows = []
         for target in args.targets:
-            analysis, decisions, _, _ = load_target(target, args)
+            analysis, decisions, _, _, _ = load_target(target, args)
             rows.append((analysis, decisions))
         _refuse_database(out or Path("portfolio.csv"), _db_path(args))
         written = export_portfolio(rows, out or Path("portfolio.csv"))
@@ -248,16 +253,17 @@ def run(args: argparse.Namespace) -> int:
             f"one review or file at a time ({len(args.targets)} given); use --portfolio for several."
         )
     fmt = _format_for(args.format, out)
-    analysis, decisions, review_id, source = load_target(args.targets[0], args)
+    analysis, decisions, review_id, source, stored = load_target(args.targets[0], args)
     meta = ReportMeta(
         reviewer=reviewer,
         vendor=args.vendor,
         agreement=args.agreement,
         date=_dt.date.today().isoformat(),
         review_id=review_id,
-        vendor_term=args.vendor_term,
-        school_term=args.school_term,
-        data_term=args.data_term,
+        # --vendor-term etc. for this export; otherwise the names the reviewer stored with the review
+        vendor_term=args.vendor_term or stored.vendor,
+        school_term=args.school_term or stored.school,
+        data_term=args.data_term or stored.data,
         technical_appendix=args.technical_appendix,
     )
     dest = out or _default_output(analysis, fmt, source)

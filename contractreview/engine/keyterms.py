@@ -1135,7 +1135,7 @@ def _limit(term: KeyTerm, finding: Finding | None) -> tuple[float | None, str, b
 
 
 def threshold_text(term: KeyTerm, finding: Finding | None) -> str:
-    """The profile threshold a term is checked against ("≤ 72 hours (project recommendation)")."""
+    """The profile threshold a term is checked against ("≤ 72 hours (recommended practice, not law)")."""
     if term.name == GOVERNING_LAW:
         return "no threshold (recorded for the vendor record)"
     limit, unit, is_law, clock = _limit(term, finding)
@@ -1145,7 +1145,7 @@ def threshold_text(term: KeyTerm, finding: Finding | None) -> str:
         return "no threshold in this profile"
     v = int(limit) if float(limit).is_integer() else limit
     after = f" after {clock}" if term.name == BREACH_HOURS else ""
-    return f"≤ {v} {unit}{after} ({'law' if is_law else 'project recommendation'})"
+    return f"≤ {v} {unit}{after} ({'law' if is_law else 'recommended practice, not law'})"
 
 
 def check(term: KeyTerm, finding: Finding | None) -> str:

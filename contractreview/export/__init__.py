@@ -8,10 +8,10 @@ ever read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..domain import Analysis, Annotation, ReportMeta, ReviewDecision
+from ..domain import Analysis, Annotation, Progress, ReportMeta, ReviewDecision
 from ..errors import ExportError
 
 REPORT_FORMATS = ("docx", "pdf", "html", "md", "csv", "json")
@@ -22,6 +22,7 @@ __all__ = [
     "export_annotated",
     "export_change_request",
     "export_portfolio",
+    "iter_export_portfolio",
 ]
 
 
@@ -149,3 +150,18 @@ def export_portfolio(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]
     rows = list(rows)
     _refuse_original(Path(dest), *(analysis for analysis, _ in rows))
     return write_portfolio(rows, Path(dest))
+
+
+def iter_export_portfolio(
+    rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]], dest: Path, total: int
+) -> Generator[Progress, None, Path]:
+    """:func:`export_portfolio` as a generator that reads ``rows`` lazily and reports each review
+    (``total`` is how many to expect); the GUI runs it on its worker thread with Cancel."""
+    from .portfolio import iter_write_portfolio
+
+    def checked() -> Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]:
+        for analysis, decisions in rows:
+            _refuse_original(Path(dest), analysis)
+            yield analysis, decisions
+
+    return (yield from iter_write_portfolio(checked(), Path(dest), total))

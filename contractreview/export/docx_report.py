@@ -65,10 +65,10 @@ def _item(document, i: ReportItem) -> None:  # type: ignore[no-untyped-def]
             if new_place:
                 _keep_next(document.add_paragraph()).add_run(_x(q.where_sentence + ":")).italic = True
             document.add_paragraph(_x(q.display), style="Quote")
-    else:
+    elif i.no_evidence_text:
         document.add_paragraph().add_run(i.no_evidence_text).italic = True
     if i.citations:
-        _labelled(document, "Sources", "; ".join(i.citations))
+        _labelled(document, "Sources", "; ".join(i.people_citations))
     _labelled(document, "Reviewer decision", i.decision_text)
     if i.note:
         _labelled(document, "Note", i.note)
@@ -144,13 +144,15 @@ def build_docx(model: ReportModel):  # type: ignore[no-untyped-def]
     document.add_paragraph().add_run(_x(model.disclaimer)).italic = True
     _table(document, None, [[k, v] for k, v in model.title_block()], widths=[1.5, 4.5])
 
-    _keep_next(document.add_heading("Key terms", level=1))
-    kh, krows = model.key_term_rows()
-    _table(document, kh, krows, widths=[1.1, 1.3, 2.5, 1.1])
-
+    # The summary first: what a superintendent reads before anything else (#18).
     _keep_next(document.add_heading("At a glance", level=1))
+    _keep_next(document.add_paragraph(_x(model.summary_sentence)))
     header, rows = model.count_rows()
     _table(document, header, rows)
+
+    _keep_next(document.add_heading("Key terms", level=1))
+    kh, krows = model.key_term_rows()
+    _table(document, kh, krows, widths=[1.1, 1.2, 2.3, 1.4])
 
     _keep_next(document.add_heading(f"Missing and weak protections ({len(model.flagged)})", level=1))
     if not model.flagged:

@@ -53,11 +53,11 @@ def _item_html(i: ReportItem) -> str:
             if new_place:
                 parts.append(f'<p class="where">{_e(q.where_sentence)}:</p>')
             parts.append(f'<blockquote class="evidence">{_e(q.display)}</blockquote>')
-    else:
+    elif i.no_evidence_text:
         parts.append(f'<p class="where">{_e(i.no_evidence_text)}</p>')
     if i.citations:
         parts.append(
-            "<p>Sources: " + "; ".join(f'<span class="citation">{_e(c)}</span>' for c in i.citations) + "</p>"
+            "<p>Sources: " + "; ".join(f'<span class="citation">{_e(c)}</span>' for c in i.people_citations) + "</p>"
         )
     stale = ' <span class="stale">(evidence changed since decision)</span>' if i.evidence_changed else ""
     decision = _e(i.decision_text.replace(" — evidence changed since decision", ""))
@@ -152,13 +152,14 @@ def render_html(model: ReportModel) -> str:
 <table class="title-block">
 {tb}
 </table>
+<h2>At a glance</h2>
+<p class="summary">{_e(model.summary_sentence)}</p>
+<table class="glance">
+{glance}
+</table>
 <h2>Key terms</h2>
 <table class="key-terms">
 {key_terms}
-</table>
-<h2>At a glance</h2>
-<table class="glance">
-{glance}
 </table>
 <h2>Missing and weak protections ({len(model.flagged)})</h2>
 {flagged}

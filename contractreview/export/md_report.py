@@ -47,10 +47,10 @@ def _item_md(i: ReportItem) -> list[str]:
                 out.append("")
             out += _quote(q.display)
             out.append("")
-    else:
+    elif i.no_evidence_text:
         out += [f"**Evidence:** {_esc(i.no_evidence_text)}", ""]
     if i.citations:
-        out.append("**Sources:** " + "; ".join(_esc(c) for c in i.citations))
+        out.append("**Sources:** " + "; ".join(_esc(c) for c in i.people_citations))
         out.append("")
     out.append(f"**Reviewer decision:** {_esc(i.decision_text)}")
     if i.note:
@@ -68,16 +68,16 @@ def render_markdown(model: ReportModel) -> str:
     out = [f"# {_esc(model.title)}", "", f"*{_esc(model.disclaimer)}*", ""]
     out += ["| | |", "|---|---|"]
     out += [f"| {label} | {_cell(value)} |" for label, value in model.title_block()]
+    out += ["", "## At a glance", "", _esc(model.summary_sentence), ""]
+    header, rows = model.count_rows()
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "---|" * len(header))
+    out += ["| " + " | ".join(r) + " |" for r in rows]
     out += ["", "## Key terms", ""]
     header, rows = model.key_term_rows()
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
-    out += ["", "## At a glance", ""]
-    header, rows = model.count_rows()
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" * len(header))
-    out += ["| " + " | ".join(r) + " |" for r in rows]
     out += ["", f"## Missing and weak protections ({len(model.flagged)})", ""]
     if not model.flagged:
         out += ["None: every requirement of the profile is satisfied.", ""]

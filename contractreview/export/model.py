@@ -100,6 +100,9 @@ class Quote:
         return w[:1].upper() + w[1:]
 
 
+UNVERIFIED_FOR_PEOPLE = " (citation not verified; not to be cited as law)"
+
+
 @dataclass(frozen=True, slots=True)
 class ReportItem:
     """One requirement as it appears in a report."""
@@ -173,8 +176,18 @@ class ReportItem:
         return f"{text} ({who})" if who else text
 
     @property
+    def people_citations(self) -> tuple[str, ...]:
+        """The citations for documents people read: "(unverified)" read as "this law may not exist" to a
+        superintendent (#18); it says what it means, as the GUI does. JSON/CSV keep ``citations``."""
+        tag = " (unverified)"
+        return tuple(c[: -len(tag)] + UNVERIFIED_FOR_PEOPLE if c.endswith(tag) else c for c in self.citations)
+
+    @property
     def no_evidence_text(self) -> str:
-        """What a report says where the item quotes nothing (never "not found" for an unchecked one)."""
+        """What a report says where the item quotes nothing (never "not found" for an unchecked one); ""
+        where the plain reason already says it (a superintendent read the same thing twice, #18)."""
+        if self.reason and (self.not_checked or self.status is Status.MISSING):
+            return ""
         if self.not_checked:
             return "Not checked automatically: read the contract for this protection."
         return "No evidence found in the contract."
@@ -205,7 +218,7 @@ class KeyTermRow:
     label: str
     value: str  # "72 hours after discovery (to the school)", "Not stated"
     quote: Quote | None  # the sentence, where it is
-    threshold: str  # the profile threshold it is checked against ("≤ 72 hours (project recommendation)")
+    threshold: str  # the profile threshold it is checked against ("≤ 72 hours (recommended practice, not law)")
     check: str  # within | exceeds | no fixed figure | not stated | late clock start | ""
     finding: str
     requirement_id: str = ""
@@ -299,6 +312,32 @@ class ReportModel:
             f"Clause library {self.library_version}, fingerprint {self.library_fingerprint or '(not recorded)'}",
             f"Learned grader: {self.grader or '(none)'}",
         ]
+
+    @property
+    def summary_sentence(self) -> str:
+        """The review in one or two sentences, above the at-a-glance table (#18: a superintendent reads
+        this first): "Of the 47 protections checked, 12 are missing and 11 are weak (6 of high severity) …"."""
+        def n(status: Status, severity: Severity | None = None) -> int:
+            per = self.counts.get(status.value, {})
+            return per.get(severity.value, 0) if severity is not None else sum(per.values())
+
+        def are(k: int) -> str:
+            return f"{k} is" if k == 1 else f"{k} are"
+
+        total = sum(n(st) for st in Status)
+        missing, weak = n(Status.MISSING), n(Status.WEAK)
+        high = n(Status.MISSING, Severity.HIGH) + n(Status.WEAK, Severity.HIGH)
+        text = f"Of the {total} protections checked, {are(missing)} missing and {are(weak)} weak"
+        if missing + weak:
+            text += f" ({high} of them of high severity)"
+        text += f"; {are(n(Status.SATISFIED))} in place."
+        unchecked = len(self.not_checked)
+        review = n(Status.NEEDS_REVIEW) - unchecked
+        if unchecked:
+            text += f" {unchecked} cannot be checked automatically: a person should read the contract for {'it' if unchecked == 1 else 'them'}."
+        if review > 0:
+            text += f" {review} need{'s' if review == 1 else ''} a person's reading of the clause."
+        return text
 
     def count_rows(self) -> tuple[list[str], list[list[str]]]:
         """The at-a-glance table: header row and one row per status, plus a total row."""
@@ -509,7 +548,7 @@ def build_report(
         title="Contract review: gap summary",
         document_name=printable_name(doc.name),
         sha256=doc.sha256,
-        vendor=meta.vendor,
+        vendor=meta.vendor or terms.vendor_name,  # the name the contract's preamble gives the vendor
         agreement=agreement,
         date=meta.date or _dt.date.today().isoformat(),
         profile=analysis.profile,
@@ -644,5 +683,5 @@ def comment_lines_for(item: ReportItem) -> list[str]:
     if item.vendor_question and item.status.is_flag:
         lines.append(f"Question for the vendor: {item.vendor_question}")
     if item.citations:
-        lines.append("Sources: " + "; ".join(item.citations))
+        lines.append("Sources: " + "; ".join(item.people_citations))
     return lines

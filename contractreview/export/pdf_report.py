@@ -128,10 +128,10 @@ def _item(i: ReportItem, st) -> list:  # type: ignore[no-untyped-def]
             if new_place:
                 out.append(Paragraph(_p(q.where_sentence + ":"), st["label_italic"]))
             out.append(Paragraph(_p(q.display), st["quote"]))
-    else:
+    elif i.no_evidence_text:
         out.append(Paragraph(_p(i.no_evidence_text), st["italic"]))
     if i.citations:
-        out.append(Paragraph("<b>Sources:</b> " + _p("; ".join(i.citations)), st["body"]))
+        out.append(Paragraph("<b>Sources:</b> " + _p("; ".join(i.people_citations)), st["body"]))
     out.append(Paragraph("<b>Reviewer decision:</b> " + _p(i.decision_text), st["body"]))
     if i.note:
         out.append(Paragraph("<b>Note:</b> " + _p(i.note), st["body"]))
@@ -168,13 +168,22 @@ def build_story(model: ReportModel) -> list:  # type: ignore[type-arg]
         Paragraph(_p(model.title), st["title"]),
         Paragraph(_p(model.disclaimer), st["disclaimer"]),
         _table([[k, v] for k, v in model.title_block()], st, header=False, widths=[110, 360]),
-        Paragraph("Key terms", st["h1"]),
+        # The summary first: what a superintendent reads before anything else (#18).
+        Paragraph("At a glance", st["h1"]),
+        Paragraph(_p(model.summary_sentence), st["body"]),
     ]
-    kh, krows = model.key_term_rows()
-    story.append(_table([kh, *krows], st, header=True, widths=[90, 110, 180, 90]))
-    story.append(Paragraph("At a glance", st["h1"]))
     header, rows = model.count_rows()
     story.append(_table([header, *rows], st, header=True, widths=[100, 70, 70, 70, 70]))
+    # keepWithNext on the heading would carry the whole table to the next page (half of page 1 left
+    # blank); the table splits by rows and repeats its header instead, and the heading needs 1.5 inches.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.platypus import CondPageBreak
+
+    story.append(CondPageBreak(1.5 * inch))
+    story.append(Paragraph("Key terms", ParagraphStyle("h1_split", parent=st["h1"], keepWithNext=0)))
+    kh, krows = model.key_term_rows()
+    story.append(_table([kh, *krows], st, header=True, widths=[90, 110, 180, 90]))
     story.append(Paragraph(_p(f"Missing and weak protections ({len(model.flagged)})"), st["h1"]))
     if not model.flagged:
         story.append(Paragraph("None: every requirement of the profile is satisfied.", st["body"]))

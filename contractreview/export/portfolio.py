@@ -7,10 +7,10 @@ contract, or append next year's reviews without changing the columns.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
 
-from ..domain import Analysis, ReviewDecision
+from ..domain import Analysis, Progress, ReviewDecision
 from ._atomic import write_atomic
 from .data_report import safe_cell
 from ..reviewer import describe_override
@@ -90,8 +90,27 @@ def portfolio_rows(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]]
 
 
 def write_portfolio(rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]], dest: Path) -> Path:
-    data = portfolio_rows(rows)
+    return _write(portfolio_rows(rows), dest)
 
+
+def iter_write_portfolio(
+    rows: Iterable[tuple[Analysis, Mapping[str, ReviewDecision]]], dest: Path, total: int
+) -> Generator[Progress, None, Path]:
+    """:func:`write_portfolio` as a generator: one ``Progress`` per review read, then the file.
+
+    ``rows`` is consumed lazily, so a caller can read each review from the store as it goes (the GUI
+    does so on its worker thread). Closing the generator before the end writes nothing.
+    """
+    data: list[list[str]] = []
+    yield Progress("portfolio", 0, total, f"Reading {total} reviews")
+    for i, row in enumerate(rows, start=1):
+        data.extend(portfolio_rows([row]))
+        yield Progress("portfolio", i, max(total, i), f"Reading review {i} of {max(total, i)}")
+    yield Progress("portfolio", max(total, 1), max(total, 1), f"Writing {len(data)} rows")
+    return _write(data, dest)
+
+
+def _write(data: list[list[str]], dest: Path) -> Path:
     def _w(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..domain import Analysis, Decision, ReportMeta, ReviewDecision
 from ..errors import ContractReviewError
+from ..vocabulary import ContractTerms
 
 
 @dataclass
@@ -69,8 +70,9 @@ class ReviewController:
             return None
         return summary, replace(analysis, document=replace(analysis.document, source_path=path))
 
-    def save(self, analysis: Analysis, path: str | None) -> int | None:
-        """Store ``analysis`` as a new review; None without a store. :raises ContractReviewError:"""
+    def save(self, analysis: Any, path: str | None) -> int | None:
+        """Store ``analysis`` (or the worker's ``PreparedReview`` of it) as a new review; None without a
+        store. :raises ContractReviewError:"""
         if self.store is None:
             return None
         return int(self.store.save_analysis(analysis, source_path=path))
@@ -185,13 +187,45 @@ class ReviewController:
         return self.store.carry_forward(doc.sha256, previous_sha256, doc.text)
 
     # ------------------------------------------------------------------ exports
+    # ------------------------------------------------------------------ the contract's names (#18)
+    def detected_terms(self) -> ContractTerms:
+        """The parties' and the data's names as the contract defines them (neutral words where it does not)."""
+        from ..vocabulary import detect_terms
+
+        a = self.state.analysis
+        return detect_terms(a.document) if a is not None else ContractTerms()
+
+    def vocabulary(self) -> ContractTerms:
+        """The reviewer's names for this document ("" = the contract's own). :raises ContractReviewError:"""
+        a = self.state.analysis
+        if self.store is None or a is None:
+            return ContractTerms()
+        return self.store.vocabulary(a.document.sha256)
+
+    def set_vocabulary(self, terms: ContractTerms) -> ContractTerms:
+        """Keep the reviewer's names with the document; a name equal to the detected one is not stored, so
+        the contract's own keeps applying. :raises ContractReviewError:"""
+        a = self.state.analysis
+        assert a is not None and self.store is not None
+        found = self.detected_terms()
+        own = ContractTerms(**{k: ("" if getattr(terms, k).strip() == getattr(found, k) else getattr(terms, k).strip())
+                               for k in ("vendor", "school", "data")})
+        return self.store.set_vocabulary(a.document.sha256, own, reviewer=self._reviewer())
+
     def meta(self) -> ReportMeta:
         a = self.state.analysis
+        try:
+            names = self.vocabulary()
+        except ContractReviewError:
+            names = ContractTerms()  # the exports then use the contract's own names
         return ReportMeta(
             reviewer=self._reviewer(),
             agreement=(a.document.title or a.document.name) if a else "",
             date=date.today().isoformat(),
             review_id=self.state.review_id,
+            vendor_term=names.vendor,
+            school_term=names.school,
+            data_term=names.data,
         )
 
     def export_report(self, fmt: str, dest: Path) -> Path:
@@ -223,11 +257,36 @@ class ReviewController:
 
     def export_portfolio(self, dest: Path) -> Path:
         """Every stored document's latest review with its corrections and decisions, as one CSV."""
-        from ..export import export_portfolio
+        gen = self.portfolio_job(dest)()
+        while True:
+            try:
+                next(gen)
+            except StopIteration as stop:
+                return Path(stop.value)
+
+    def portfolio_job(self, dest: Path) -> Callable[[], Any]:
+        """A generator factory for the worker thread: the portfolio export with progress and cancel.
+
+        The list of reviews is read here, on the GUI thread (one query); the reviews themselves are read
+        and rebuilt on the worker through :meth:`Store.reader`, a separate read-only connection, so the GUI
+        thread's connection stays on the GUI thread and up to 100,000 analyses no longer freeze the window.
+        """
+        from ..export import iter_export_portfolio
 
         assert self.store is not None
-        rows = []
-        for s in self.store.recent_documents(limit=100000):
-            a = self.store.reviewed(self.store.get_analysis(s.id))  # corrections and overrides (#16)
-            rows.append((a, self.store.decisions(s.sha256, current=a)))
-        return Path(export_portfolio(rows, dest))
+        store = self.store
+        summaries = [(s.id, s.sha256) for s in store.recent_documents(limit=100000)]
+
+        def factory():  # type: ignore[no-untyped-def]  # runs on the worker thread
+            def rows():  # type: ignore[no-untyped-def]
+                reader = store.reader()
+                try:
+                    for review_id, sha in summaries:
+                        a = reader.corrected(reader.get_analysis(review_id))  # corrections and overrides (#16)
+                        yield a, reader.decisions(sha, current=a)
+                finally:
+                    reader.close()
+
+            return iter_export_portfolio(rows(), Path(dest), len(summaries))
+
+        return factory

@@ -856,7 +856,7 @@ class DocumentView(QWidget):
         self.find_edit.setAccessibleName("Find in document")
         self.find_edit.setClearButtonEnabled(True)
         # a short placeholder that stays readable on a narrow pane at 150% (it was cut to "Fi…", #17)
-        self.find_edit.setMinimumWidth(self.find_edit.fontMetrics().horizontalAdvance("Find…") + 40)
+        self.find_edit.setMinimumWidth(self.find_edit.fontMetrics().horizontalAdvance("Find…") + 30)
         self.find_edit.returnPressed.connect(self.find_next)
         self.find_status = QLabel("")
         self.find_prev_btn = self._tool("▲", "Previous match (Shift+Enter)", self.find_previous)
@@ -864,7 +864,8 @@ class DocumentView(QWidget):
         for w in (self.zoom_out_btn, self.zoom_label, self.zoom_in_btn, self.fit_btn):
             bar.addWidget(w)
         bar.addSpacing(6)
-        bar.addWidget(QLabel("Page"))
+        self.page_label = QLabel("Page")
+        bar.addWidget(self.page_label)
         bar.addWidget(self.page_spin)
         bar.addWidget(self.page_total)
         bar.addStretch(1)
@@ -1012,6 +1013,10 @@ class DocumentView(QWidget):
     # ------------------------------------------------------------------ zoom / pages
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
+        # a narrow pane (1366x768 at 150%) keeps the Find buttons: the word "Page" goes first ("[2] of 9")
+        bar = self.layout().itemAt(0).layout()
+        full = bar.minimumSize().width() + (0 if self.page_label.isVisible() else self.page_label.sizeHint().width() + bar.spacing())
+        self.page_label.setVisible(self.width() >= full)
         if self.fitting and self.is_pdf:
             self._refit.start()  # "fit width" stays fit when the pane or window is resized (#17)
 

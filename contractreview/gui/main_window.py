@@ -54,6 +54,7 @@ from .controller import ReviewController
 from .delegates import WrappingTitleDelegate
 from .detail_pane import DetailPane
 from .document_view import DocumentView
+from .handoff import Opened, finish_on_worker
 from .key_terms import KeyTermsPanel
 from .models import (
     COL_CONFIDENCE,
@@ -67,11 +68,16 @@ from .models import (
     category_label,
     counts_text,
 )
+from .review_header import ReviewHeader
 from .services import Services
 from .status_style import SEVERITY_LABELS, STATUS_LABELS, STATUS_ORDER, status_icon
 from .worker import WorkerHandle, start_worker
 
 APP_TITLE = "ContractReview"
+# A checklist narrower than this hides its Severity and Confidence columns (the detail pane shows both) ...
+MEDIUM_CHECKLIST_PX = 560
+# ... and narrower than this also its Decision column, and Status shows its icon only.
+NARROW_CHECKLIST_PX = 440
 OPEN_FILTER = "Contracts (*.pdf *.docx *.txt *.md);;PDF (*.pdf);;Word (*.docx);;Text (*.txt *.md);;All files (*)"
 REPORT_FILTERS = {
     "docx": "Word report (*.docx)",
@@ -181,6 +187,7 @@ class MainWindow(QMainWindow):
     analysisShown = Signal(object)  # Analysis, after it is saved and the panes are filled  # noqa: N815
     openFailed = Signal(object)  # exception, after its dialog  # noqa: N815
     busyChanged = Signal(bool)  # noqa: N815
+    exportWritten = Signal(object)  # Path of an export just written  # noqa: N815
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -256,26 +263,29 @@ class MainWindow(QMainWindow):
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Filter by status")
         self.status_filter.setToolTip("Show only some statuses")
-        self.status_filter.addItem("All statuses", None)
+        self.status_filter.addItem("Status", None)
         self.status_filter.addItem("Flags (missing + weak + needs review)", "flags")
         for s in STATUS_ORDER:
             self.status_filter.addItem(status_icon(s), STATUS_LABELS[s], s.value)
         self.severity_filter = QComboBox()
         self.severity_filter.setAccessibleName("Filter by severity")
-        self.severity_filter.addItem("All severities", None)
+        self.severity_filter.setToolTip("Show only one severity")
+        self.severity_filter.addItem("Severity", None)
         for sev in Severity:
             self.severity_filter.addItem(SEVERITY_LABELS[sev], sev.value)
         self.category_filter = QComboBox()
         self.category_filter.setAccessibleName("Filter by category")
-        self.category_filter.addItem("All categories", None)
+        self.category_filter.setToolTip("Show only one category")
+        self.category_filter.addItem("Category", None)
         for combo in (self.profile_combo, self.status_filter, self.severity_filter, self.category_filter):
             # the longest item ("Flags (missing + weak + needs review)") must not set the pane's minimum width
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
-        frow.addWidget(self.status_filter, 2)
-        frow.addWidget(self.severity_filter, 1)
+            combo.setMinimumContentsLength(6)
+        # one row of filters: on a short screen (1366x768 at 150%) every line above the checklist costs a row
+        frow.addWidget(self.status_filter, 3)
+        frow.addWidget(self.severity_filter, 2)
+        frow.addWidget(self.category_filter, 2)
         lv.addLayout(frow)
-        lv.addWidget(self.category_filter)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search requirements (Ctrl+K)")
         self.search.setAccessibleName("Search requirements")
@@ -336,10 +346,15 @@ class MainWindow(QMainWindow):
         self.key_terms.jumpRequested.connect(self.doc_view.show_span)
         self.key_terms.correctionRequested.connect(self.correct_key_term)
         self.key_terms.correctionCleared.connect(self.clear_key_term)
+        self.review_header = ReviewHeader(self.key_terms, self)  # folds to one line on a short screen (#17)
+        self.review_header.namesRequested.connect(self.edit_names)
+        self.review_header.expandedChanged.connect(self._on_key_terms_folded)
+        self.review_header.userToggled.connect(self._remember_key_terms_folded)
         self.key_terms_dock = QDockWidget("Key terms", self)
         self.key_terms_dock.setObjectName("keyTermsDock")
-        self.key_terms_dock.setWidget(self.key_terms)
-        self.key_terms_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.key_terms_dock.setWidget(self.review_header)
+        self.key_terms_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.key_terms_dock.setTitleBarWidget(QWidget())  # the header's own toggle names it; saves a line
         self.key_terms_dock.setAllowedAreas(Qt.DockWidgetArea.TopDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.key_terms_dock)
         self.key_terms_dock.hide()
@@ -412,8 +427,19 @@ class MainWindow(QMainWindow):
         and titles wrap rather than end in "…". Status keeps its icon shape when its word is cut."""
         header = self.tree.header()
         avail = self.tree.viewport().width()
+        if avail <= 0:
+            return
+        # A narrow checklist (a laptop at 150%) drops the columns the detail pane shows anyway, so titles
+        # wrap to fewer lines and about eight rows fit (#17).
+        narrow = avail < NARROW_CHECKLIST_PX
+        hide = {COL_SEVERITY, COL_CONFIDENCE} if avail < MEDIUM_CHECKLIST_PX else set()
+        hide |= {COL_DECISION} if narrow else set()
+        for c in (COL_SEVERITY, COL_DECISION, COL_CONFIDENCE):
+            if header.isSectionHidden(c) != (c in hide):
+                header.setSectionHidden(c, c in hide)
+        self.model.set_compact(narrow)
         others = [c for c in range(header.count()) if c != COL_TITLE and not header.isSectionHidden(c)]
-        if avail <= 0 or not others:
+        if not others:
             return
         wanted = {c: max(self.tree.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in others}
         excess = sum(wanted.values()) - int(avail * 0.5)
@@ -426,7 +452,12 @@ class MainWindow(QMainWindow):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(c, wanted[c])
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        self.tree.doItemsLayout()  # row heights follow the new title width
+        # Row heights follow the title width: lay the rows out again only when it changed (each pass asks
+        # every row for its size, 20-40 ms in the event-loop turn after a contract opens).
+        key = (header.sectionSize(COL_TITLE), id(self.analysis), self.model.compact)
+        if key != getattr(self, "_rows_laid_out", None):
+            self._rows_laid_out = key
+            self.tree.doItemsLayout()
 
     def _action(self, text: str, slot, shortcut: Any = None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
         act = QAction(text, self)
@@ -490,6 +521,9 @@ class MainWindow(QMainWindow):
         self.act_compare = self._action("&Compare with Earlier Review…", self.compare_versions, "Ctrl+Shift+D",
                                         "What changed since an earlier version of this contract")
         r.addAction(self.act_compare)
+        self.act_names = self._action("&Names Used in Exports…", lambda: self.edit_names(),
+                                      tip="The names the exports use for the vendor, the school and the data")
+        r.addAction(self.act_names)
         r.addSeparator()
         dm = r.addMenu("&Decide")
         for i, d in enumerate(Decision, start=1):
@@ -699,8 +733,10 @@ class MainWindow(QMainWindow):
 
         def factory():  # type: ignore[no-untyped-def]  # runs on the worker thread
             if ocr:
-                return review(path, profile=profile, library=self._library(profile), password=password, ocr=True)
-            return review(path, profile=profile, library=self._library(profile), password=password)
+                gen = review(path, profile=profile, library=self._library(profile), password=password, ocr=True)
+            else:
+                gen = review(path, profile=profile, library=self._library(profile), password=password)
+            return finish_on_worker(gen, path)  # JSON for the store, contract check: off this thread
 
         self._start(
             factory,
@@ -763,7 +799,7 @@ class MainWindow(QMainWindow):
         path, password = self.current_path, self.password
 
         def factory():  # type: ignore[no-untyped-def]
-            return analyze(doc, profile=profile, library=self._library(profile))
+            return finish_on_worker(analyze(doc, profile=profile, library=self._library(profile)), path)
 
         self._start(
             factory,
@@ -841,8 +877,11 @@ class MainWindow(QMainWindow):
         self._job_done()
         self.statusBar().showMessage("Cancelled. Nothing was changed.", 5000)
 
-    def _on_opened(self, analysis: Analysis, path: str | None, password: str | None, keep_view: bool = False) -> None:
+    def _on_opened(self, opened: Opened | Analysis, path: str | None, password: str | None, keep_view: bool = False) -> None:
         t_ready = time.perf_counter()
+        if not isinstance(opened, Opened):
+            opened = Opened(opened, None, None)
+        analysis = opened.analysis
         self.timings["analysis_s"] = t_ready - self._t_open
         self.reopen_bar.hide()
         self.analysisReady.emit(analysis)
@@ -850,14 +889,14 @@ class MainWindow(QMainWindow):
         self.password = password
         persisted = False
         try:
-            self.review_id = self.controller.save(analysis, path)
+            self.review_id = self.controller.save(opened.prepared or analysis, path)
             persisted = self.review_id is not None
         except ContractReviewError as exc:
             self.review_id = None
             self._error("Review not saved", exc.message)
         t_saved = time.perf_counter()
         self.timings["persist_s"] = t_saved - t_ready
-        self._show_analysis(analysis, persisted=persisted, keep_view=keep_view)
+        self._show_analysis(analysis, persisted=persisted, keep_view=keep_view, check=opened.check)
         self.timings["display_s"] = time.perf_counter() - t_saved
         self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
         if path:
@@ -907,7 +946,7 @@ class MainWindow(QMainWindow):
         self.openFailed.emit(exc)
 
     # ================================================================== showing
-    def _show_analysis(self, analysis: Analysis, *, persisted: bool, keep_view: bool = False) -> None:
+    def _show_analysis(self, analysis: Analysis, *, persisted: bool, keep_view: bool = False, check: Any = None) -> None:
         previous = self.current_requirement()
         same_doc = keep_view and self.analysis is not None and self.analysis.document.sha256 == analysis.document.sha256
         if self.analysis is None or self.analysis.document.sha256 != analysis.document.sha256:
@@ -916,12 +955,13 @@ class MainWindow(QMainWindow):
         analysis = self._with_corrections(analysis)
         self.analysis = analysis
         self.detail.analysis = analysis  # to label evidence as the exports do
-        self._check_contract(analysis)
+        self._check_contract(analysis, check)
         self.key_terms.set_analysis(analysis)
+        self.review_header.refresh()
         if not self.key_terms_dock.isVisible():
             self.key_terms_dock.show()
-            # on a laptop (768 px, or 512 logical at 150%) the table must not take a third of the height
-            QTimer.singleShot(0, self, self._compact_key_terms)
+            # on a laptop (768 px, or 512 logical at 150%) the table starts folded to one line
+            self.review_header.set_expanded(self._key_terms_expanded())
         decisions = self._load_decisions(analysis)
         self.detail.set_finding(None)  # re-selected below (the same requirement, or the first flag)
         self.model.set_analysis(analysis, decisions)
@@ -935,13 +975,14 @@ class MainWindow(QMainWindow):
         if not same_doc:
             self.stack.setCurrentWidget(self.review_page)  # laid out before fitting the page width
             if not self._splitter_restored:
-                # first review in this window: checklist 36%, page 34%, detail 30% of the real width
+                # first review in this window: checklist 36%, page 34%, detail 30% of the real width; on a
+                # narrow window (a laptop at 150%) the checklist gets 42%, the page 30% and the detail 28%
                 w = self.splitter.width()
-                self.splitter.setSizes([int(w * 0.36), int(w * 0.34), int(w * 0.30)])
+                shares = (0.36, 0.34, 0.30) if w >= 1200 else (0.42, 0.30, 0.28)
+                self.splitter.setSizes([int(w * f) for f in shares])
             self.doc_view.set_document(analysis.document, source_path=self.current_path, password=self.password)
             self.doc_view.fit_width()
-        self.doc_view.set_findings(analysis.findings)
-        self._expand_groups()
+        self.doc_view.set_findings(analysis.findings)  # the groups were expanded by _fill_categories
         self._relayout_timer.start()
         self._select_profile_in_combo(analysis.profile)
         self.saved = persisted
@@ -959,15 +1000,64 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("; ".join(analysis.document.warnings)[:300], 10000)
         self.analysisShown.emit(analysis)
 
-    def _compact_key_terms(self) -> None:
-        if self.key_terms_dock.isVisible() and self.key_terms_dock.height() > self.height() * 0.3:
-            self.resizeDocks([self.key_terms_dock], [max(110, int(self.height() * 0.24))], Qt.Orientation.Vertical)
+    def _key_terms_expanded(self) -> bool:
+        """Open unless the reviewer folded it last time, or the window is short (under 700 logical px)."""
+        saved = self._gui_settings.value("key_terms_expanded") if self._gui_settings is not None else None
+        if saved is not None:
+            return str(saved).lower() in ("true", "1")
+        return self.height() >= 700
 
-    def _check_contract(self, analysis: Analysis) -> None:
-        """Warn above the results when the file does not look like a contract (issue #17)."""
+    def _remember_key_terms_folded(self, expanded: bool) -> None:
+        if self._gui_settings is not None:
+            self._gui_settings.setValue("key_terms_expanded", expanded)
+
+    def _on_key_terms_folded(self, expanded: bool) -> None:
+        if expanded:  # all rows when there is room, never more than a quarter of a laptop screen
+            want = self.review_header.sizeHint().height()
+            self.resizeDocks([self.key_terms_dock], [min(want, max(110, int(self.height() * 0.25)))],
+                             Qt.Orientation.Vertical)
+
+    def _names(self) -> Any:
+        from .review_header import effective
+
+        try:
+            return effective(self.controller.detected_terms(), self.controller.vocabulary())
+        except ContractReviewError:
+            return None
+
+    def edit_names(self, dialog: Any = None) -> bool:
+        """Show and edit the names the exports use for the parties and the data (issue #18); they are
+        stored with the review, so every export from here or the CLI uses them. ``dialog``: tests."""
+        from .review_header import NamesDialog
+
+        if self.analysis is None:
+            return False
+        if self.store is None or self.review_id is None:
+            self._warn("Names not saved", "This review is not stored, so names cannot be kept with it.")
+            return False
+        try:
+            stored = self.controller.vocabulary()
+        except ContractReviewError as exc:
+            self._error("Names not read", exc.message)
+            return False
+        dlg = dialog or NamesDialog(self.controller.detected_terms(), stored, self)
+        if dialog is None and dlg.exec() != NamesDialog.DialogCode.Accepted:
+            return False
+        try:
+            self.controller.set_vocabulary(dlg.terms())
+        except ContractReviewError as exc:
+            self._error("Names not saved", exc.message)
+            return False
+        self.review_header.refresh(self._names())
+        self.statusBar().showMessage("Saved: the names used in exports", 4000)
+        return True
+
+    def _check_contract(self, analysis: Analysis, check: Any = None) -> None:
+        """Warn above the results when the file does not look like a contract (issue #17); ``check`` is
+        the worker's verdict when it made one."""
         from ..contract_check import check_contract
 
-        check = check_contract(analysis.document, analysis.clauses or None)
+        check = check or check_contract(analysis.document, analysis.clauses or None)
         if check.warning:
             self.not_contract_bar.show_message(check.warning, "warning")
             if self.non_interactive:
@@ -1029,7 +1119,7 @@ class MainWindow(QMainWindow):
         current = self.category_filter.currentData()
         self.category_filter.blockSignals(True)
         self.category_filter.clear()
-        self.category_filter.addItem("All categories", None)
+        self.category_filter.addItem("Category", None)
         for cat in dict.fromkeys(f.category for f in analysis.findings):
             self.category_filter.addItem(category_label(cat), cat)
         idx = self.category_filter.findData(current)
@@ -1129,9 +1219,11 @@ class MainWindow(QMainWindow):
             act.setEnabled(has)
         self.act_reload.setEnabled(has and not busy)
         self.act_export_annotated.setEnabled(has and bool(self.current_path))
-        self.act_export_portfolio.setEnabled(self.store is not None)
+        self.act_export_portfolio.setEnabled(self.store is not None and not busy)
         self.act_print.setEnabled(has)
         self.act_compare.setEnabled(has and self.store is not None and self.review_id is not None)
+        self.act_names.setEnabled(has and self.store is not None and self.review_id is not None)
+        self.review_header.names_btn.setEnabled(self.act_names.isEnabled())
         self.profile_combo.setEnabled(not busy)
 
     # ================================================================== selection
@@ -1420,10 +1512,14 @@ class MainWindow(QMainWindow):
         except ContractReviewError as exc:
             self._error(f"{what} not written", exc.message)
             return None
-        self.statusBar().showMessage(f"{what} written: {Path(out).name}", 6000)
-        self.last_export = Path(out)
-        self.export_bar.show_message(f"{what} written: {Path(out).name}", "info", "&Open File", "Show &Folder")
-        return Path(out)
+        return self._export_written(what, Path(out))
+
+    def _export_written(self, what: str, out: Path) -> Path:
+        self.statusBar().showMessage(f"{what} written: {out.name}", 6000)
+        self.last_export = out
+        self.export_bar.show_message(f"{what} written: {out.name}", "info", "&Open File", "Show &Folder")
+        self.exportWritten.emit(out)
+        return out
 
     def print_summary(self, printer: Any = None) -> bool:
         """Print the gap summary (the HTML export's content); ``printer`` skips the dialog (tests)."""
@@ -1492,13 +1588,25 @@ class MainWindow(QMainWindow):
             return None
         return self._run_export("Change request", lambda: self.controller.export_change_request(Path(path)))
 
-    def export_portfolio(self) -> Path | None:
+    def export_portfolio(self, path: str | None = None) -> bool:
+        """Write every stored review to one CSV on the worker (progress, Cancel); True once started."""
         if self.store is None:
-            return None
-        path, _ = self._save_path("Export portfolio", "contract-portfolio.csv", "CSV (*.csv)")
+            return False
+        if self.is_busy():
+            self._warn("Portfolio not exported", "Wait until the analysis has finished, or cancel it (Esc).")
+            return False
+        path = path or self._save_path("Export portfolio", "contract-portfolio.csv", "CSV (*.csv)")[0]
         if not path:
-            return None
-        return self._run_export("Portfolio", lambda: self.controller.export_portfolio(Path(path)))
+            return False
+        try:
+            job = self.controller.portfolio_job(Path(path))
+        except ContractReviewError as exc:
+            self._error("Portfolio not written", exc.message)
+            return False
+        self._start(job, "Exporting the portfolio…",
+                    on_finished=lambda out: self._export_written("Portfolio", Path(out)),
+                    on_failed=lambda exc: self._error("Portfolio not written", getattr(exc, "message", str(exc))))
+        return True
 
     # ================================================================== drag and drop / close
     def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802

@@ -61,6 +61,7 @@ class FindingsModel(QAbstractItemModel):
         self._categories: list[str] = []
         self._by_category: list[list[Finding]] = []
         self._decisions: dict[str, ReviewDecision] = {}
+        self.compact = False
 
     # ------------------------------------------------------------------ loading
     def set_analysis(self, analysis: Analysis | None, decisions: Mapping[str, ReviewDecision] | None = None) -> None:
@@ -192,8 +193,20 @@ class FindingsModel(QAbstractItemModel):
     def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008,N802
         return self.rowCount(parent) > 0
 
+    def set_compact(self, on: bool) -> None:
+        """A narrow checklist: the Status column shows its icon only (its word is in the tooltip and the
+        detail pane). Set on the source model: a Python ``data`` override on the proxy crashed PySide."""
+        if on == self.compact:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.compact = on
+        self.layoutChanged.emit()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_STATUS, COL_STATUS)
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return "" if self.compact and section == COL_STATUS else COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == COL_STATUS:
             return COLUMNS[section]
         return None
 
@@ -213,7 +226,7 @@ class FindingsModel(QAbstractItemModel):
             if col == COL_TITLE:
                 return f.title
             if col == COL_STATUS:
-                return _status_shown(f)
+                return "" if self.compact else _status_shown(f)
             if col == COL_SEVERITY:
                 return SEVERITY_LABELS[f.severity]
             if col == COL_DECISION:

@@ -2,7 +2,8 @@
 
 The file holds the document record (with its text and layout, so highlights work without the
 contract), the ``analysis-v1`` object, the decisions, key-term corrections, the reviewer's annotations and
-status overrides (issue #16) and the document's audit history, and optionally
+status overrides (issue #16), the reviewer's names for the parties and the data (``vocabulary``, issue
+#18) and the document's audit history, and optionally
 the contract bytes (base64). Importing merges: a review already present (same ``uid``) is not
 duplicated, audit rows already present are skipped, and when both sides decided the same requirement
 differently the newest ``updated_at`` becomes current while both versions stay in the audit log.
@@ -104,6 +105,12 @@ def export_review(store: Store, review_id: int, dest: Path, *, include_contract:
             store._override_dict(o)
             for o in store._query("SELECT * FROM status_overrides WHERE sha256 = ? ORDER BY requirement_id", (sha,))
         ],
+        # The reviewer's names for the parties and the data (issue #18); older files have none.
+        "vocabulary": next(
+            (dict(v) for v in store._query(
+                "SELECT vendor, school, data, reviewer, updated_at FROM contract_vocabulary WHERE sha256 = ?", (sha,))),
+            None,
+        ),
         "history": [
             {k: h[k] for k in ("uid", "at", "who", "action", "sha256", "requirement_id", "old_json", "new_json")}
             for h in store._query("SELECT * FROM audit_log WHERE sha256 = ? ORDER BY id", (sha,))
@@ -168,6 +175,12 @@ def _load(src: Path) -> dict[str, Any]:
         ):
             raise ValueError("key_term_corrections is not a list of key-term corrections")
         _check_reviewer_records(data)
+        vocabulary = data.get("vocabulary")
+        if vocabulary is not None and not (
+            isinstance(vocabulary, dict)
+            and all(isinstance(vocabulary.get(k, ""), str) for k in ("vendor", "school", "data", "reviewer"))
+        ):
+            raise ValueError("vocabulary is not a set of names")
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
         raise StoreError(f"is an incomplete or damaged hand-over file ({exc}).", src) from exc
     return data
@@ -307,6 +320,21 @@ def import_review(store: Store, src: Path) -> int:
                          requirement_id=f"key_term.{term}", new={**c, "from": src.name})
         _merge_annotations(store, conn, sha, data.get("annotations", []), src.name)
         _merge_overrides(store, conn, sha, data.get("status_overrides", []), src.name)
+        v = data.get("vocabulary")
+        if v:
+            row = conn.execute("SELECT updated_at FROM contract_vocabulary WHERE sha256 = ?", (sha,)).fetchone()
+            if row is None or _parse_time(row[0]) < _parse_time(v.get("updated_at") or ""):
+                names = {k: " ".join((v.get(k) or "").split())[:120] for k in ("vendor", "school", "data")}
+                conn.execute(
+                    "INSERT INTO contract_vocabulary (sha256, vendor, school, data, reviewer, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET vendor = excluded.vendor,"
+                    " school = excluded.school, data = excluded.data, reviewer = excluded.reviewer,"
+                    " updated_at = excluded.updated_at",
+                    (sha, names["vendor"], names["school"], names["data"], v.get("reviewer") or "",
+                     v.get("updated_at") or now_iso()),
+                )
+                store._audit(conn, action="vocabulary_imported", who=v.get("reviewer") or "", sha256=sha,
+                             requirement_id="vocabulary", new={**names, "from": src.name})
         store._audit(conn, action="review_imported", sha256=sha,
                      new={"review_id": review_id, "review_uid": review["uid"], "from": src.name})
     return review_id

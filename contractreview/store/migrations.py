@@ -4,6 +4,11 @@ The schema changes only here. Each migration runs in its own ``BEGIN IMMEDIATE``
 with the row that records it in ``_migrations`` and the new ``PRAGMA user_version``, so a crash leaves
 the database either before or after a migration, never half-way. Never edit a released migration:
 append a new one.
+
+A migration is applied when its number is not yet recorded in ``_migrations`` (not merely when it is
+above ``PRAGMA user_version``): migrations written on parallel branches get their own numbers, and a
+database that has 5 but not 4 still receives 4 when both land. Each must therefore stand on its own,
+needing nothing from a migration of a higher number.
 """
 
 from __future__ import annotations
@@ -190,14 +195,31 @@ def _m004_annotations_overrides(db: Database) -> None:
     )
 
 
+def _m005_contract_vocabulary(db: Database) -> None:
+    # The reviewer's names for the parties and the data (issue #18), per document like the decisions, so
+    # that they survive re-analysis; '' = the name the contract defines (detected anew each time).
+    db.execute(
+        """
+        CREATE TABLE contract_vocabulary (
+            sha256 TEXT PRIMARY KEY NOT NULL REFERENCES documents(sha256),
+            vendor TEXT NOT NULL DEFAULT '',
+            school TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "initial schema", _m001_initial),
     (2, "reviews.extra_json for finding sources and confidence", _m002_review_extras),
     (3, "key_term_corrections: reviewer corrections of key terms", _m003_key_term_corrections),
     (4, "annotations and status_overrides: reviewer comments and overrides", _m004_annotations_overrides),
+    (5, "contract_vocabulary: the reviewer's names for the parties and the data", _m005_contract_vocabulary),
 )
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(number for number, _name, _func in MIGRATIONS)
 
 
 def _now() -> str:
@@ -214,6 +236,20 @@ def applied(db: Database) -> list[int]:
     return [int(r[0]) for r in db.execute("SELECT id FROM _migrations ORDER BY id")]
 
 
+def _done(db: Database) -> set[int]:
+    ids = set(applied(db))
+    version = schema_version(db)
+    if not ids and version:  # written without a _migrations table: everything up to user_version
+        ids = set(range(1, version + 1))
+    return ids
+
+
+def pending(db: Database) -> list[int]:
+    """The migrations this code has that the database has not had yet."""
+    done = _done(db)
+    return [number for number, _name, _func in MIGRATIONS if number not in done]
+
+
 def migrate(db: Database, target: int | None = None) -> list[int]:
     """Apply every pending migration (up to ``target``); returns the ids applied now.
 
@@ -225,12 +261,12 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
     for number, name, func in MIGRATIONS:
         if target is not None and number > target:
             break
-        if schema_version(db) >= number:
+        if number in _done(db):
             continue
         db.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have migrated while we waited for the write lock.
-            if schema_version(db) >= number:
+            if number in _done(db):
                 db.execute("ROLLBACK")
                 continue
             db.execute(
@@ -239,7 +275,7 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
             )
             func(db)
             db.execute("INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)", (number, name, _now()))
-            db.execute(f"PRAGMA user_version = {int(number)}")
+            db.execute(f"PRAGMA user_version = {max(int(number), schema_version(db))}")
             db.execute("COMMIT")
         except BaseException:
             try:

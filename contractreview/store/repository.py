@@ -59,6 +59,7 @@ from ..domain import (
 )
 from ..errors import SchemaTooNewError, StoreError
 from ..serialize import analysis_from_dict, analysis_to_dict
+from ..vocabulary import ContractTerms
 from . import migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -356,6 +357,84 @@ def _storable(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if text else text
 
 
+@dataclass(frozen=True)
+class PreparedReview:
+    """An analysis serialised for :meth:`Store.save_analysis`, without touching a database.
+
+    Turning a 300-page analysis into JSON took about 0.2 s; the GUI does it on its worker thread with
+    :func:`prepare_review`, so its own thread only writes the rows (issue #17: no event-loop stall).
+    """
+
+    document: Document
+    source_path: str
+    profile: str
+    library_version: str
+    library_fingerprint: str
+    tool_version: str
+    analysis_json: str
+    clauses_json: str
+    extra_json: str
+    layout_json: str
+    finding_rows: tuple[tuple[str, str, str, str, str], ...]
+    counts: tuple[tuple[str, int], ...]
+
+
+def _dumps(obj: Any, chunk: int = 256) -> str:
+    """``json.dumps(obj)``, the same text, made of many short calls.
+
+    The C encoder holds the GIL for a whole call: one ``dumps`` of a 300-page analysis on the GUI's worker
+    thread froze the window for about 0.1 s. Long lists are encoded ``chunk`` items at a time and dicts
+    value by value, so the GUI thread gets the GIL back between the pieces.
+    """
+    if isinstance(obj, dict) and all(isinstance(k, str) for k in obj):
+        return "{" + ", ".join(json.dumps(k) + ": " + _dumps(v, chunk) for k, v in obj.items()) + "}"
+    if isinstance(obj, (list, tuple)) and len(obj) > chunk:
+        parts = (json.dumps(list(obj[i : i + chunk]))[1:-1] for i in range(0, len(obj), chunk))
+        return "[" + ", ".join(parts) + "]"
+    return json.dumps(obj)
+
+
+def prepare_review(analysis: Analysis, *, source_path: str | None = None, library_fingerprint: str = "") -> PreparedReview:
+    """Everything :meth:`Store.save_analysis` writes, as strings (pure: safe on any thread)."""
+    from ..reviewer import engine_view
+
+    analysis = engine_view(analysis)  # the store keeps the engine's findings; overrides live apart
+    library_fingerprint = library_fingerprint or analysis.library_fingerprint
+    doc = analysis.document
+    path: str = source_path if source_path is not None else doc.source_path
+    if _has_surrogates(doc.name, doc.source_path, path or "", doc.text):
+        # A file name that is not valid UTF-8 (Linux bytes read with surrogateescape) cannot go into
+        # SQLite as is; U+FFFD keeps every string's length, so offsets into the text stay right.
+        doc = dataclasses.replace(doc, source_path=_storable(doc.source_path), text=_storable(doc.text))
+        analysis = dataclasses.replace(analysis, document=doc)
+        path = _storable(path)
+    data = analysis_to_dict(analysis, boxes=True)
+    rows = tuple(
+        (
+            f["requirement_id"],
+            f["status"],
+            f.get("severity", ""),
+            json.dumps(f.get("evidence", [])),
+            json.dumps(f.get("params", {}), default=str),
+        )
+        for f in data["findings"]
+    )
+    return PreparedReview(
+        document=doc,
+        source_path=path,
+        profile=analysis.profile,
+        library_version=analysis.library_version,
+        library_fingerprint=library_fingerprint,
+        tool_version=analysis.tool_version,
+        analysis_json=_dumps(data),
+        clauses_json=_dumps(clauses_to_list(analysis.clauses)),
+        extra_json=_dumps(extras_to_dict(analysis)),
+        layout_json=_dumps(layout_to_dict(doc)) if doc.text else "{}",
+        finding_rows=rows,
+        counts=tuple((s.value, n) for s, n in analysis.counts().items()),
+    )
+
+
 class Store:
     """Review history in one SQLite file. Use as a context manager or call :meth:`close`."""
 
@@ -410,7 +489,7 @@ class Store:
                         "Update ContractReview to open it.",
                     )
                 if self.read_only:
-                    if version < migrations.SCHEMA_VERSION:
+                    if migrations.pending(self.db):
                         raise StoreError(
                             f"is read-only ({_read_only_reason(path)}) and needs an update to database schema "
                             f"{migrations.SCHEMA_VERSION} that cannot be written.",
@@ -442,6 +521,28 @@ class Store:
             os.umask(old_umask)
 
     # ------------------------------------------------------------------ lifecycle
+
+    def reader(self) -> Store:
+        """A second connection to this file that can only read, for a worker thread (the GUI's portfolio
+        export reads every stored review).
+
+        It shares neither connection nor lock with this store, so the GUI thread's connection is never
+        used from another thread (Vorta's ``db_lock`` is the cost of doing otherwise); in WAL mode its reads
+        see one consistent snapshot per statement while the GUI keeps writing decisions. Close it when done.
+        """
+        from urllib.parse import quote
+
+        other = object.__new__(Store)
+        other.path, other._lock, other.read_only = self.path, threading.RLock(), True
+        try:
+            uri = "file:" + quote(str(Path(self.path).resolve())) + "?mode=ro"
+            other._conn = sqlite3.connect(uri, uri=True, timeout=15.0, isolation_level=None, check_same_thread=False)
+            other._conn.execute("PRAGMA busy_timeout = 15000")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the review database for reading ({exc}).", self.path) from exc
+        other.db = Database(other._conn, execute_plugins=False)
+        return other
+
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -534,7 +635,7 @@ class Store:
 
     # ------------------------------------------------------------------ documents and reviews
 
-    def _upsert_document(self, conn: sqlite3.Connection, doc: Document, source_path: str) -> None:
+    def _upsert_document(self, conn: sqlite3.Connection, doc: Document, source_path: str, layout_json: str) -> None:
         name = Path(source_path.replace("\\", "/")).name if source_path else doc.name
         row = conn.execute("SELECT sha256 FROM documents WHERE sha256 = ?", (doc.sha256,)).fetchone()
         if row is None:
@@ -555,12 +656,12 @@ class Store:
             conn.execute(
                 "INSERT INTO document_texts (sha256, text, layout_json) VALUES (?, ?, ?)"
                 " ON CONFLICT(sha256) DO UPDATE SET text = excluded.text, layout_json = excluded.layout_json",
-                (doc.sha256, doc.text, json.dumps(layout_to_dict(doc))),
+                (doc.sha256, doc.text, layout_json),
             )
 
     def save_analysis(
         self,
-        analysis: Analysis,
+        analysis: Analysis | PreparedReview,
         *,
         source_path: str | None = None,
         library_fingerprint: str = "",
@@ -569,25 +670,18 @@ class Store:
         """Store one analysis as a new review (the document row is keyed by sha256); returns its id.
 
         ``library_fingerprint`` defaults to the one the analysis records (every saved review names the
-        exact library files, weights and lexicons that produced it).
+        exact library files, weights and lexicons that produced it). ``analysis`` may be a
+        :func:`prepare_review` result made on another thread: then only the rows are written here.
         """
-        from ..reviewer import engine_view
-
-        analysis = engine_view(analysis)  # the store keeps the engine's findings; overrides live apart
-        library_fingerprint = library_fingerprint or analysis.library_fingerprint
-        doc = analysis.document
-        path = source_path if source_path is not None else doc.source_path
-        if _has_surrogates(doc.name, doc.source_path, path or "", doc.text):
-            # A file name that is not valid UTF-8 (Linux bytes read with surrogateescape) cannot go into
-            # SQLite as is; U+FFFD keeps every string's length, so offsets into the text stay right.
-            doc = dataclasses.replace(doc, source_path=_storable(doc.source_path), text=_storable(doc.text))
-            analysis = dataclasses.replace(analysis, document=doc)
-            path = _storable(path) if path is not None else None
-        data = analysis_to_dict(analysis, boxes=True)
+        if isinstance(analysis, PreparedReview):
+            prepared = analysis
+        else:
+            prepared = prepare_review(analysis, source_path=source_path, library_fingerprint=library_fingerprint)
+        doc, path = prepared.document, prepared.source_path
         finished = now_iso()
         uid = uuid.uuid4().hex
         with self.transaction() as conn:
-            self._upsert_document(conn, doc, path)
+            self._upsert_document(conn, doc, path, prepared.layout_json)
             cur = conn.execute(
                 "INSERT INTO reviews (uid, sha256, profile, library_version, library_fingerprint, tool_version,"
                 " started_at, finished_at, source_path, analysis_json, clauses_json, extra_json)"
@@ -595,20 +689,24 @@ class Store:
                 (
                     uid,
                     doc.sha256,
-                    analysis.profile,
-                    analysis.library_version,
-                    library_fingerprint,
-                    analysis.tool_version,
+                    prepared.profile,
+                    prepared.library_version,
+                    prepared.library_fingerprint,
+                    prepared.tool_version,
                     started_at or finished,
                     finished,
                     path,
-                    json.dumps(data),
-                    json.dumps(clauses_to_list(analysis.clauses)),
-                    json.dumps(extras_to_dict(analysis)),
+                    prepared.analysis_json,
+                    prepared.clauses_json,
+                    prepared.extra_json,
                 ),
             )
             review_id = int(cur.lastrowid or 0)
-            self._insert_findings(conn, review_id, data["findings"])
+            conn.executemany(
+                "INSERT INTO findings (review_id, requirement_id, status, severity, evidence_json, params_json)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(review_id, *row) for row in prepared.finding_rows],
+            )
             self._audit(
                 conn,
                 action="review_saved",
@@ -616,9 +714,9 @@ class Store:
                 new={
                     "review_id": review_id,
                     "review_uid": uid,
-                    "profile": analysis.profile,
-                    "library_version": analysis.library_version,
-                    "counts": {s.value: n for s, n in analysis.counts().items()},
+                    "profile": prepared.profile,
+                    "library_version": prepared.library_version,
+                    "counts": dict(prepared.counts),
                 },
             )
         return review_id
@@ -1300,6 +1398,46 @@ class Store:
                         requirement_id=old["requirement_id"], old=self._override_dict(old),
                         new={**self._override_dict(old), "evidence_start": new.start, "evidence_end": new.end,
                              "evidence_quote": new.quote, "anchor_state": state.value})
+
+    # ------------------------------------------------------------------ contract vocabulary (#18)
+
+    def vocabulary(self, sha256: str) -> ContractTerms:
+        """The reviewer's names for a document's parties and data ("" where the contract's own is used)."""
+        rows = self._query("SELECT vendor, school, data FROM contract_vocabulary WHERE sha256 = ?", (sha256,))
+        if not rows:
+            return ContractTerms()
+        return ContractTerms(vendor=rows[0]["vendor"], school=rows[0]["school"], data=rows[0]["data"])
+
+    def set_vocabulary(self, sha256: str, terms: ContractTerms, *, reviewer: str = "") -> ContractTerms:
+        """Keep the reviewer's names (vendor, school, data) for every export of the document's reviews;
+        all three empty withdraws them. Each change is in the audit log."""
+        new = {k: " ".join((getattr(terms, k) or "").split())[:120] for k in ("vendor", "school", "data")}
+        stamp = now_iso()
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone() is None:
+                raise StoreError(
+                    f"cannot name the parties of document {sha256[:12]}…: it has no stored review.",
+                    self.path,
+                    "Save the analysis first.",
+                )
+            row = conn.execute("SELECT vendor, school, data FROM contract_vocabulary WHERE sha256 = ?",
+                               (sha256,)).fetchone()
+            old = dict(zip(("vendor", "school", "data"), row, strict=True)) if row else None
+            if old == new or (old is None and not any(new.values())):
+                return ContractTerms(**new)
+            if any(new.values()):
+                conn.execute(
+                    "INSERT INTO contract_vocabulary (sha256, vendor, school, data, reviewer, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET vendor = excluded.vendor,"
+                    " school = excluded.school, data = excluded.data, reviewer = excluded.reviewer,"
+                    " updated_at = excluded.updated_at",
+                    (sha256, new["vendor"], new["school"], new["data"], reviewer, stamp),
+                )
+            else:
+                conn.execute("DELETE FROM contract_vocabulary WHERE sha256 = ?", (sha256,))
+            self._audit(conn, action="vocabulary_set" if any(new.values()) else "vocabulary_cleared", who=reviewer,
+                        sha256=sha256, requirement_id="vocabulary", old=old, new=new, at=stamp)
+        return ContractTerms(**new)
 
     # ------------------------------------------------------------------ versions
 

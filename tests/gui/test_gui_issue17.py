@@ -473,3 +473,43 @@ def test_issue_17_word_boxes_of_a_typewriter_pdf_become_one_outline_per_line():
     merged = merge_line_boxes(words + next_line + [(4, BBox(72, 100, 100, 112))])
     assert merged == ((3, BBox(72, 100, 72 + 40 * 7 + 35, 112)), (3, BBox(72, 116, 72 + 40 * 2 + 35, 128)),
                       (4, BBox(72, 100, 100, 112)))
+
+
+def test_issue_17_at_150pct_the_checklist_shows_eight_rows_under_folded_key_terms(qtbot, store, core, contract):
+    """1366x768 at 150% (911x512 logical): the key-terms table folds to one line and the checklist drops
+    the columns the detail pane repeats, so at least eight rows fit (two fitted before)."""
+    from contractreview.gui.models import COL_CONFIDENCE, COL_SEVERITY, COL_STATUS
+
+    path, _doc = contract
+    win = build_window(qtbot, store, core)
+    win.resize(911, 512)
+    open_and_wait(qtbot, win, path)
+    qtbot.wait(100)
+    assert not win.review_header.is_expanded() and win.review_header.summary.isVisible()
+    assert win.key_terms_dock.height() <= 3 * win.fontMetrics().height()
+    assert "Breach notice" in win.review_header.summary.toolTip()
+    header = win.tree.header()
+    assert header.isSectionHidden(COL_SEVERITY) and header.isSectionHidden(COL_CONFIDENCE)
+    assert not header.isSectionHidden(COL_STATUS) and header.sectionSize(COL_STATUS) <= 40
+    vp = win.tree.viewport().rect()
+    shown = [idx for idx in _all_rows(win) if vp.contains(win.tree.visualRect(idx))]
+    assert len(shown) >= 8, len(shown)
+    assert win._gui_settings.value("key_terms_expanded") is None  # the automatic default is not remembered
+    # unfolding shows the table; the reviewer's choice is remembered for the next contract
+    win.review_header.toggle.click()
+    assert win.review_header.is_expanded() and win.key_terms.table.isVisible()
+    assert str(win._gui_settings.value("key_terms_expanded")).lower() == "true"
+    # a wide window keeps every column
+    win.resize(1600, 1000)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(COL_SEVERITY), timeout=2000)
+    assert not win.model.compact
+    win.close()
+
+
+def _all_rows(win):  # type: ignore[no-untyped-def]
+    out = []
+    for g in range(win.proxy.rowCount()):
+        parent = win.proxy.index(g, 0)
+        out.append(parent)
+        out.extend(win.proxy.index(r, 0, parent) for r in range(win.proxy.rowCount(parent)))
+    return out

@@ -65,7 +65,7 @@ def test_key_terms_model_rows_and_roles(qtmodeltester, contract_txt: Path) -> No
     assert model.index(row, COL_VALUE).data() == "240 hours (10 days) after discovery (to the school)"
     # A text contract has no pages: the clause alone, as in every export (issue #18).
     assert "Clause 2.1: “2.1 Provider" in model.index(row, COL_SENTENCE).data()
-    assert model.index(row, COL_THRESHOLD).data() == "≤ 72 hours after discovery (project recommendation) — exceeds"
+    assert model.index(row, COL_THRESHOLD).data() == "≤ 72 hours after discovery (recommended practice, not law) — exceeds"
     term = model.index(row, COL_VALUE).data(ROLE_KEY_TERM)
     assert term.evidence.text.startswith("2.1 Provider shall notify the District within ten (10) days")
     law = model.row_for("governing_law")

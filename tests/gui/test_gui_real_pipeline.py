@@ -175,6 +175,9 @@ def test_real_event_loop_stays_responsive_on_300_page_pdf(qtbot, store, tmp_path
     assert len(values) >= 5 and len(reading) >= 2  # on main: no sentence reports, 2.4 s without a change
     # The goal is 100 ms; the assertion leaves room for a CI machine busy with other jobs.
     assert max_gap_ms < 250
+    # The hand-over: the store's JSON is made on the worker, the GUI thread only writes rows (it spent
+    # 0.13-0.22 s encoding a 300-page analysis before).
+    assert win.timings["persist_s"] < 0.1
     win.close()
 
 
