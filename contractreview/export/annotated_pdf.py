@@ -1,9 +1,10 @@
 """A copy of a PDF contract with highlight annotations and pop-up notes on flagged evidence (pypdf).
 
-Evidence boxes are in PDF points with a top-left origin (as pdfplumber reports them); PDF annotations
-use the bottom-left origin of the page's MediaBox, so ``y = mediabox.top - top``. When an evidence
-item carries no boxes (a review rebuilt from the store), the quote is searched for on its page with
-pdfplumber. Protections with no evidence at all are listed in one sticky note on page 1.
+Evidence boxes are in PDF points with a top-left origin (as the PDF ingester reports them); PDF
+annotations use the bottom-left origin of the page's MediaBox, so ``y = mediabox.top - top``. When an
+evidence item carries no boxes (a review rebuilt from the store), the quote is searched for on its page
+with pypdfium2, the same engine that read the contract. Protections with no evidence at all are listed
+in one sticky note on page 1.
 """
 
 from __future__ import annotations
@@ -69,29 +70,51 @@ def _appearance(writer, rect, boxes, colour: str):  # type: ignore[no-untyped-de
 
 
 def _search_boxes(pdf, ev: Evidence) -> list[tuple[int, BBox]]:  # type: ignore[no-untyped-def]
-    """Find the quote on its page (then anywhere) by its words; boxes per matched line."""
+    """Find the quote on its page (then anywhere) by its words; boxes per matched line.
+
+    ``pdf`` is an open ``pypdfium2.PdfDocument``; the caller holds the pdfium lock. Boxes are in the
+    ingester's coordinates (top-left origin, ``top = page height - pdfium y``), one per visual line.
+    """
     words = tokens(ev.text)
     if not words:
         return []
-    pattern = r"\W+".join(re.escape(w) for w in words[:40])
-    pages = list(range(len(pdf.pages)))
+    pattern = re.compile(r"\W+".join(re.escape(w) for w in words[:40]), re.IGNORECASE)
+    pages = list(range(len(pdf)))
     if 1 <= ev.page <= len(pages):
         pages.remove(ev.page - 1)
         pages.insert(0, ev.page - 1)
     for idx in pages:
-        page = pdf.pages[idx]
+        page = textpage = None
         try:
-            hits = page.search(pattern, regex=True, case=False, return_chars=True)
+            page = pdf[idx]
+            height = page.get_height()
+            textpage = page.get_textpage()
+            n = textpage.count_chars()
+            text = textpage.get_text_range(0, n) if n > 0 else ""
+            if len(text) != n:  # astral characters: keep string positions equal to pdfium's indices
+                text = text[:n].ljust(n)
+            match = pattern.search(text)
+            if match is None:
+                continue
+            lines: dict[float, BBox] = {}
+            for i in range(match.start(), match.end()):
+                if text[i].isspace():
+                    continue
+                x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
+                if x1 <= x0 or y1 <= y0:  # a character pdfium generated (no glyph on the page)
+                    continue
+                box = BBox(x0, height - y1, x1, height - y0)
+                key = round(box.top, 0)
+                lines[key] = lines[key].union(box) if key in lines else box
         except Exception:  # noqa: BLE001 - a damaged page must not stop the export
             continue
-        if not hits:
-            continue
-        lines: dict[float, BBox] = {}
-        for ch in hits[0]["chars"]:
-            key = round(ch["top"], 0)
-            box = BBox(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
-            lines[key] = lines[key].union(box) if key in lines else box
-        return [(idx + 1, b) for _, b in sorted(lines.items())]
+        finally:
+            if textpage is not None:
+                textpage.close()
+            if page is not None:
+                page.close()
+        if lines:
+            return [(idx + 1, b) for _, b in sorted(lines.items())]
     return []
 
 
@@ -171,13 +194,14 @@ def annotate_pdf(
     text (author = the annotation's author), as does an overridden status's evidence (issue #16).
 
     ``data``: the contract's bytes as vetted by :func:`~contractreview.ingest.vetted_bytes` (read here
-    through it when not given); the file is never opened by path by pypdf or pdfplumber.
+    through it when not given); the file is never opened by path by pypdf or pypdfium2.
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Text
     from pypdf.generic import NameObject
 
     from ..ingest.sniff import pdf_header_offset
+    from ..pdfium_guard import PDFIUM_LOCK
     from ._source import analysed_bytes
 
     source = Path(source)
@@ -208,7 +232,7 @@ def annotate_pdf(
     doc = analysis.document
     placed: list[PdfHighlight] = []
     unplaced: list[str] = []
-    plumber = None
+    searched = None  # the contract opened in pypdfium2, only when a quote has to be searched for
 
     try:
         for item in model.flagged:
@@ -217,11 +241,12 @@ def annotate_pdf(
             for ev in evidence_by_req.get(item.requirement_id, ()):
                 boxes = list(ev.boxes) or list(doc.boxes_for(ev.start, ev.end) if doc.text else ())
                 if not boxes:
-                    if plumber is None:
-                        import pdfplumber
+                    import pypdfium2 as pdfium
 
-                        plumber = pdfplumber.open(io.BytesIO(data), password=password or "")
-                    boxes = _search_boxes(plumber, ev)
+                    with PDFIUM_LOCK:  # pdfium is not thread-safe (the GUI may be rendering pages)
+                        if searched is None:
+                            searched = pdfium.PdfDocument(data, password=password or None)
+                        boxes = _search_boxes(searched, ev)
                 by_page: dict[int, list[BBox]] = {}
                 for page_no, box in boxes:
                     if 1 <= page_no <= len(writer.pages):
@@ -267,8 +292,9 @@ def annotate_pdf(
                                         mark.author, mark.subject, f"contractreview-reviewer-{n}-{page_no}")
                 placed.append(PdfHighlight(mark.requirement_id, page_no, rect, mark.annotation_id))
     finally:
-        if plumber is not None:
-            plumber.close()
+        if searched is not None:
+            with PDFIUM_LOCK:
+                searched.close()
 
     if (unplaced or model.not_checked or reviewer_summary) and len(writer.pages):
         items = {i.requirement_id: i for i in model.flagged}
