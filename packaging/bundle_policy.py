@@ -9,8 +9,8 @@ Three kinds of things are left out (#21):
   Qt bindings the GUI does not use.
   ``tests/test_issue_21_bundle.py`` runs the app's imports, an analysis and every export with these
   modules made unimportable.
-* **Qt plugins and files the app never loads**: platforms other than xcb, Wayland and offscreen,
-  embedded-device input and EGL-FS integrations, network-information and TLS back-ends, image formats
+* **Qt plugins and files the app never loads**: the embedded-device platforms (EGL-FS, linuxfb, VNC,
+  ...) with their input and EGL-FS integrations, network-information and TLS back-ends, image formats
   other than SVG and ICO, and Qt's translations (the interface is English only).
 * **System libraries.** Libraries that PyInstaller copied from the build machine's ``/usr/lib`` are
   bundled only when the Python runtime (libpython and its extension modules: SQLite, libffi, zlib, ...)
@@ -64,18 +64,22 @@ EXCLUDED_MODULES = (
     NETWORK_MODULES + SPACY_CLI_MODULES + FORMER_PDF_MODULES + INTERACTIVE_MODULES + UNUSED_QT_MODULES
 )
 
-# Qt plugins kept, by plugin folder; a folder not named here is left out entirely.
-QT_PLUGINS_KEPT: dict[str, frozenset[str] | None] = {
-    "platforms": frozenset({"libqxcb.so", "libqwayland.so", "libqoffscreen.so"}),
-    "imageformats": frozenset({"libqsvg.so", "libqico.so"}),
-    "iconengines": None,  # SVG icons of the desktop's icon theme
-    "platformthemes": None,  # GTK 3 (when the system has it) and the XDG desktop portal
-    "platforminputcontexts": None,  # compose key and IBus input methods
-    "printsupport": None,  # CUPS printers (when the system has libcups)
-    "xcbglintegrations": None,
-    "wayland-decoration-client": None,
-    "wayland-graphics-integration-client": None,
-    "wayland-shell-integration": None,
+# Qt plugins left out: whole folders, and single plugins by name (without "lib" and the suffix, so the
+# rule reads the same for .so, .dylib and .dll). Deny-listed rather than allow-listed, so that the
+# platform plugins of Windows (qwindows) and macOS (qcocoa) and their styles stay in those bundles.
+QT_PLUGIN_FOLDERS_DROPPED = frozenset(
+    {
+        "egldeviceintegrations",  # EGL-FS (embedded devices without a window system)
+        "generic",  # evdev / tslib / TUIO input for EGL-FS and linuxfb
+        "networkinformation",  # QNetworkInformation back-ends
+        "tls",  # QSslSocket back-ends: the app opens no connection (QLocalSocket needs none)
+        "sqldrivers",  # the store uses Python's sqlite3, not QtSql
+    }
+)
+QT_PLUGINS_DROPPED: dict[str, frozenset[str]] = {
+    "platforms": frozenset({"qeglfs", "qlinuxfb", "qminimal", "qminimalegl", "qvkkhrdisplay", "qvnc"}),
+    # PNG is built into QtGui; SVG and ICO stay for icon themes.
+    "imageformats": frozenset({"qgif", "qicns", "qjpeg", "qtga", "qtiff", "qwbmp", "qwebp", "qpdf"}),
 }
 QT_PREFIX = PurePosixPath("PySide6/Qt")
 # Qt libraries only the left-out EGL-FS platform plugins load.
@@ -122,10 +126,11 @@ def keep_qt_file(dest: str) -> bool:
         return False
     if parts[0] == "plugins" and len(parts) >= 3:
         folder = parts[1]
-        if folder not in QT_PLUGINS_KEPT:
+        if folder in QT_PLUGIN_FOLDERS_DROPPED:
             return False
-        kept = QT_PLUGINS_KEPT[folder]
-        return kept is None or path.name in kept
+        stem = path.name.split(".", 1)[0]
+        stem = stem[3:] if stem.startswith("lib") else stem
+        return stem not in QT_PLUGINS_DROPPED.get(folder, frozenset())
     return True
 
 

@@ -138,6 +138,14 @@ def test_issue_21_policy_keeps_the_qt_plugins_the_app_loads(policy) -> None:  # 
         "lib/libQt6EglFSDeviceIntegration.so.6",
     ):
         assert not policy.keep_qt_file(qt + dest), dest
+    # Other platforms' plugins stay (the same spec builds the Windows and macOS bundles).
+    for dest in (
+        "plugins/platforms/libqcocoa.dylib",
+        "plugins/styles/libqmacstyle.dylib",
+        "plugins/imageformats/libqsvg.dylib",
+    ):
+        assert policy.keep_qt_file(qt + dest), dest
+    assert not policy.keep_qt_file(qt + "plugins/imageformats/libqjpeg.dylib")
     # PyInstaller's top-level link to a dropped Qt library goes with it; other packages are untouched.
     assert not policy.keep_qt_file("libQt6EglFSDeviceIntegration.so.6")
     assert policy.keep_qt_file("numpy.libs/libscipy_openblas64_.so") and policy.keep_qt_file(
