@@ -20,6 +20,12 @@ without network when ``unshare`` allows it:
 4. a second ``contractreview-gui <sample.docx>`` launch hands the file to the running window and exits,
    and the first window reviews it (found with ``contractreview reviews list``).
 
+Before the smoke test, ``packaging/bundle_inventory.py`` reads the built bundle: it prints the bundle's
+glibc floor (the highest GLIBC symbol version any bundled file needs) next to this machine's glibc,
+rewrites ``docs/bundle-contents.md`` (bundled distributions and libraries with licences, sizes, the system
+libraries expected) and copies the licence texts into the bundle. The contents check fails when a module
+``packaging/bundle_policy.py`` leaves out (network clients, spaCy's CLI, ...) is found in the bundle.
+
 It prints the bundle size and timings and writes them to ``build/bundle-report.json``. Exit status is
 0 only when the build and every smoke check succeed.
 """
@@ -48,6 +54,7 @@ DIST = ROOT / "dist"
 BUNDLE = DIST / "contractreview"
 WORK = BUILD / "pyinstaller"
 REPORT = BUILD / "bundle-report.json"
+INVENTORY = BUILD / "bundle-inventory.json"
 STATUSES = {"satisfied", "weak", "missing"}
 
 
@@ -100,6 +107,37 @@ def build(python: Path) -> float:
         cwd=ROOT,
     )
     return time.monotonic() - start
+
+
+def run_inventory(python: Path, report: dict) -> list[str]:  # type: ignore[type-arg]
+    """Inventory of the built bundle (glibc floor, contents, licences); returns failures."""
+    proc = subprocess.run(
+        [str(python), str(ROOT / "packaging" / "bundle_inventory.py"), str(BUNDLE), "--json", str(INVENTORY)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    print(proc.stdout.strip(), flush=True)
+    failures = [line for line in proc.stderr.splitlines() if line.startswith("bundle_inventory:")]
+    if proc.returncode != 0 and not failures:
+        failures.append(f"bundle inventory failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
+    if INVENTORY.exists():
+        inv = json.loads(INVENTORY.read_text(encoding="utf-8"))
+        report["glibc_floor"] = inv["glibc_floor"]
+        report["glibc_floor_files"] = inv["glibc_floor_files"]
+        report["glibcxx_floor"] = inv["glibcxx_floor"]
+        report["tested_on"] = f"{inv['build_machine']}, glibc {inv['build_glibc']}"
+        sys.path.insert(0, str(ROOT / "packaging"))
+        import bundle_policy
+
+        found = sorted(
+            {m for m in inv.get("archive_modules", []) if bundle_policy.blocked(m)}
+            | {p.name for p in (BUNDLE / "_internal").iterdir() if bundle_policy.blocked(p.name.split(".")[0])}
+        )
+        report["left_out_modules_found"] = found
+        if found:
+            failures.append(f"modules the bundle must leave out are inside it: {found}")
+    return failures
 
 
 def folder_size(path: Path) -> int:
@@ -289,6 +327,20 @@ def smoke_test(report: dict, screenshot: Path | None, python: Path | None) -> li
             else:
                 check["ok"] = True
 
+        # 2b. exports written by the bundled CLI: the modules they import (reportlab, pypdf, python-docx)
+        # are in the bundle, and nothing left out by bundle_policy is needed (#21)
+        for fmt, kind, name in (("pdf", "annotated", "annotated.pdf"), ("docx", "pdf", "summary.pdf"),
+                                ("docx", "docx", "summary.docx")):
+            src = internal / "contractreview" / "resources" / "sample" / f"sample_dpa.{fmt}"
+            out = scratch / name
+            proc, secs = _run(
+                [*offline, str(cli), "export", str(src), "--format", kind, "-o", str(out)], env, scratch, 600
+            )
+            ok = proc.returncode == 0 and out.is_file() and out.stat().st_size > 1000
+            checks[f"export_{kind}_{fmt}"] = {"ok": ok, "seconds": round(secs, 2)}
+            if not ok:
+                failures.append(f"export {kind} of the {fmt} sample: rc={proc.returncode}: {proc.stderr.strip()[-500:]}")
+
         # 3. the GUI, offscreen, on the bundled sample
         shot = scratch / "bundle-gui.png"
         proc, secs = _run(
@@ -409,9 +461,18 @@ def main(argv: list[str] | None = None) -> int:
     report["bundle_files"] = sum(1 for p in BUNDLE.rglob("*") if p.is_file())
     print(f"Bundle size: {report['bundle_mb']} MB in {report['bundle_files']} files", flush=True)
 
-    failures: list[str] = []
+    failures: list[str] = run_inventory(python, report)
+    size = folder_size(BUNDLE)  # again: the inventory added the licence texts
+    report["bundle_bytes"] = size
+    report["bundle_mb"] = round(size / 1_000_000, 1)
+    report["bundle_files"] = sum(1 for p in BUNDLE.rglob("*") if p.is_file())
+    print(
+        f"glibc floor: {report.get('glibc_floor')} (tested on {report.get('tested_on')}); "
+        f"bundle with licence texts: {report['bundle_mb']} MB in {report['bundle_files']} files",
+        flush=True,
+    )
     if not args.no_smoke:
-        failures = smoke_test(report, args.screenshot, None if args.no_compare else python)
+        failures += smoke_test(report, args.screenshot, None if args.no_compare else python)
         for name, check in report.get("checks", {}).items():
             extra = {k: v for k, v in check.items() if k not in {"ok", "seconds"}}
             print(f"  {'PASS' if check['ok'] else 'FAIL'} {name:16} {check['seconds']:7.2f} s  {extra}")

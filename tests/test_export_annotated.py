@@ -162,6 +162,26 @@ def test_export_annotated_pdf_searches_when_boxes_are_absent(pdf_case, tmp_path)
     }
     assert pages[1].count("/Highlight") == 1 and pages[2].count("/Highlight") == 1
 
+    # The quote found by searching the page (pypdfium2, #21) is highlighted where the ingester's boxes put
+    # it: same page, same lines, rectangles within a few points.
+    def rects(path: Path) -> dict[int, list[list[float]]]:
+        return {
+            pno: [
+                [float(v) for v in r.get_object()["/Rect"]]
+                for r in (p.get("/Annots") or [])
+                if r.get_object()["/Subtype"] == "/Highlight"
+            ]
+            for pno, p in enumerate(PdfReader(str(path)).pages, 1)
+        }
+
+    boxed = rects(export_annotated(analysis, {}, S.META, src, tmp_path / "boxed.pdf"))
+    searched = rects(out)
+    assert set(searched) == set(boxed)
+    for pno, page_rects in searched.items():
+        assert len(page_rects) == len(boxed[pno])
+        for got, want in zip(page_rects, boxed[pno], strict=True):
+            assert all(abs(g - w) <= 4.0 for g, w in zip(got, want, strict=True)), (pno, got, want)
+
 
 def test_export_annotated_refuses_to_overwrite_the_original_and_other_formats(docx_case, tmp_path) -> None:
     src, analysis = docx_case

@@ -237,7 +237,10 @@ def test_packaging_spacy_hook_keeps_english_and_drops_tests(monkeypatch: pytest.
         return ["spacy.lang.en"]
 
     def collect_data_files(package):
-        return [("a", "spacy"), ("b", "spacy/tests/lang"), ("c", "spacy/lang/de"), ("d", "spacy/lang/en")]
+        return [
+            ("a", "spacy"), ("b", "spacy/tests/lang"), ("c", "spacy/lang/de"), ("d", "spacy/lang/en"),
+            ("e", "spacy/cli/templates"),
+        ]
 
     fake = types.ModuleType("PyInstaller.utils.hooks")
     fake.collect_submodules, fake.collect_data_files = collect_submodules, collect_data_files  # type: ignore[attr-defined]
@@ -252,6 +255,8 @@ def test_packaging_spacy_hook_keeps_english_and_drops_tests(monkeypatch: pytest.
     assert wanted("spacy.pipeline.span_ruler")
     assert not wanted("spacy.tests") and not wanted("spacy.tests.lang.test_initialize")
     assert not wanted("spacy.lang.de")
+    # spaCy's command line (model download, projects: requests, weasel, typer) stays out (#21)
+    assert not wanted("spacy.cli") and not wanted("spacy.cli.download") and wanted("spacy.cli_helpers_x")
     assert [src for src, _ in hook.datas] == ["a", "d"]
 
 

@@ -1,9 +1,10 @@
 """A copy of a PDF contract with highlight annotations and pop-up notes on flagged evidence (pypdf).
 
-Evidence boxes are in PDF points with a top-left origin (as pdfplumber reports them); PDF annotations
-use the bottom-left origin of the page's MediaBox, so ``y = mediabox.top - top``. When an evidence
-item carries no boxes (a review rebuilt from the store), the quote is searched for on its page with
-pdfplumber. Protections with no evidence at all are listed in one sticky note on page 1.
+Evidence boxes are in PDF points with a top-left origin (as the PDF ingester reports them); PDF
+annotations use the bottom-left origin of the page's MediaBox, so ``y = mediabox.top - top``. When an
+evidence item carries no boxes (a review rebuilt from the store), the quote is searched for on its page
+with pypdfium2, the same engine that read the contract. Protections with no evidence at all are listed
+in one sticky note on page 1.
 """
 
 from __future__ import annotations
@@ -68,51 +69,76 @@ def _appearance(writer, rect, boxes, colour: str):  # type: ignore[no-untyped-de
     return DictionaryObject({NameObject("/N"): writer._add_object(stream)})
 
 
-def _search_boxes(pdf, ev: Evidence) -> list[tuple[int, BBox]]:  # type: ignore[no-untyped-def]
-    """Find the quote on its page (then anywhere) by its words; boxes per matched line."""
-    words = tokens(ev.text)
-    if not words:
+def _match_lines(pdf, idx: int, pattern: re.Pattern[str]) -> list[list[BBox]]:  # type: ignore[no-untyped-def]
+    """Per-line boxes of every match of ``pattern`` in the text of page ``idx`` (0-based).
+
+    ``pdf`` is an open ``pypdfium2.PdfDocument``; the caller holds the pdfium lock. Boxes are in the
+    ingester's coordinates (top-left origin, ``top = page height - pdfium y``), one per visual line.
+    A damaged page gives no matches rather than stopping the export.
+    """
+    page = textpage = None
+    try:
+        page = pdf[idx]
+        height = page.get_height()
+        textpage = page.get_textpage()
+        n = textpage.count_chars()
+        text = textpage.get_text_range(0, n) if n > 0 else ""
+        if len(text) != n:  # astral characters: keep string positions equal to pdfium's indices
+            text = text[:n].ljust(n)
+        found: list[list[BBox]] = []
+        for match in pattern.finditer(text):
+            lines: dict[float, BBox] = {}
+            for i in range(match.start(), match.end()):
+                if text[i].isspace():
+                    continue
+                x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
+                if x1 <= x0 or y1 <= y0:  # a character pdfium generated (no glyph on the page)
+                    continue
+                box = BBox(x0, height - y1, x1, height - y0)
+                key = round(box.top, 0)
+                lines[key] = lines[key].union(box) if key in lines else box
+            if lines:
+                found.append([b for _, b in sorted(lines.items())])
+        return found
+    except Exception:  # noqa: BLE001 - a damaged page must not stop the export
         return []
-    pattern = r"\W+".join(re.escape(w) for w in words[:40])
-    pages = list(range(len(pdf.pages)))
+    finally:
+        if textpage is not None:
+            textpage.close()
+        if page is not None:
+            page.close()
+
+
+def _words_pattern(text: str, limit: int) -> re.Pattern[str] | None:
+    words = tokens(text)
+    if not words:
+        return None
+    return re.compile(r"\W+".join(re.escape(w) for w in words[:limit]), re.IGNORECASE)
+
+
+def _search_boxes(pdf, ev: Evidence) -> list[tuple[int, BBox]]:  # type: ignore[no-untyped-def]
+    """Find the quote on its page (then anywhere) by its words; boxes per matched line (pypdfium2)."""
+    pattern = _words_pattern(ev.text, 40)
+    if pattern is None:
+        return []
+    pages = list(range(len(pdf)))
     if 1 <= ev.page <= len(pages):
         pages.remove(ev.page - 1)
         pages.insert(0, ev.page - 1)
     for idx in pages:
-        page = pdf.pages[idx]
-        try:
-            hits = page.search(pattern, regex=True, case=False, return_chars=True)
-        except Exception:  # noqa: BLE001 - a damaged page must not stop the export
-            continue
-        if not hits:
-            continue
-        lines: dict[float, BBox] = {}
-        for ch in hits[0]["chars"]:
-            key = round(ch["top"], 0)
-            box = BBox(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
-            lines[key] = lines[key].union(box) if key in lines else box
-        return [(idx + 1, b) for _, b in sorted(lines.items())]
+        matches = _match_lines(pdf, idx, pattern)
+        if matches:
+            return [(idx + 1, b) for b in matches[0]]
     return []
 
 
 def _selection_boxes(pdf, page_no: int, quote: str, lines: list[BBox]) -> list[tuple[int, BBox]]:  # type: ignore[no-untyped-def]
     """Character-precise boxes of the selected words on their page: the occurrence that lies on the
     selection's own lines (``lines``, from the ingested layout). Empty when it cannot be pinned down."""
-    words = tokens(quote)
-    if not words or not (1 <= page_no <= len(pdf.pages)):
+    pattern = _words_pattern(quote, 60)
+    if pattern is None or not (1 <= page_no <= len(pdf)):
         return []
-    pattern = r"\W+".join(re.escape(w) for w in words[:60])
-    try:
-        hits = pdf.pages[page_no - 1].search(pattern, regex=True, case=False, return_chars=True)
-    except Exception:  # noqa: BLE001 - a damaged page must not stop the export
-        return []
-    for hit in hits:
-        per_line: dict[float, BBox] = {}
-        for ch in hit["chars"]:
-            key = round(ch["top"], 0)
-            box = BBox(ch["x0"], ch["top"], ch["x1"], ch["bottom"])
-            per_line[key] = per_line[key].union(box) if key in per_line else box
-        boxes = [b for _, b in sorted(per_line.items())]
+    for boxes in _match_lines(pdf, page_no - 1, pattern):
         if all(any(ln.top - 2 <= (b.top + b.bottom) / 2 <= ln.bottom + 2 for ln in lines) for b in boxes):
             return [(page_no, b) for b in boxes]
     return []
@@ -171,13 +197,14 @@ def annotate_pdf(
     text (author = the annotation's author), as does an overridden status's evidence (issue #16).
 
     ``data``: the contract's bytes as vetted by :func:`~contractreview.ingest.vetted_bytes` (read here
-    through it when not given); the file is never opened by path by pypdf or pdfplumber.
+    through it when not given); the file is never opened by path by pypdf or pypdfium2.
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Text
     from pypdf.generic import NameObject
 
     from ..ingest.sniff import pdf_header_offset
+    from ..pdfium_guard import PDFIUM_LOCK
     from ._source import analysed_bytes
 
     source = Path(source)
@@ -208,7 +235,16 @@ def annotate_pdf(
     doc = analysis.document
     placed: list[PdfHighlight] = []
     unplaced: list[str] = []
-    plumber = None
+    searched = None  # the contract opened in pypdfium2, only when a quote has to be searched for
+
+    def search_doc():  # type: ignore[no-untyped-def]
+        """The contract in pypdfium2, opened on first use; call with PDFIUM_LOCK held."""
+        nonlocal searched
+        if searched is None:
+            import pypdfium2 as pdfium
+
+            searched = pdfium.PdfDocument(data, password=password or None)
+        return searched
 
     try:
         for item in model.flagged:
@@ -217,11 +253,8 @@ def annotate_pdf(
             for ev in evidence_by_req.get(item.requirement_id, ()):
                 boxes = list(ev.boxes) or list(doc.boxes_for(ev.start, ev.end) if doc.text else ())
                 if not boxes:
-                    if plumber is None:
-                        import pdfplumber
-
-                        plumber = pdfplumber.open(io.BytesIO(data), password=password or "")
-                    boxes = _search_boxes(plumber, ev)
+                    with PDFIUM_LOCK:  # pdfium is not thread-safe (the GUI may be rendering pages)
+                        boxes = _search_boxes(search_doc(), ev)
                 by_page: dict[int, list[BBox]] = {}
                 for page_no, box in boxes:
                     if 1 <= page_no <= len(writer.pages):
@@ -245,17 +278,12 @@ def annotate_pdf(
             pages = {p for p, _ in boxes}
             if len(pages) == 1:
                 # The layout knows the lines; the page's characters give the selection's own extent.
-                if plumber is None:
-                    import pdfplumber
-
-                    plumber = pdfplumber.open(io.BytesIO(data), password=password or "")
-                boxes = _selection_boxes(plumber, pages.pop(), mark.quote, [b for _, b in boxes]) or boxes
+                with PDFIUM_LOCK:
+                    selected = _selection_boxes(search_doc(), pages.pop(), mark.quote, [b for _, b in boxes])
+                boxes = selected or boxes
             if not boxes:
-                if plumber is None:
-                    import pdfplumber
-
-                    plumber = pdfplumber.open(io.BytesIO(data), password=password or "")
-                boxes = _search_boxes(plumber, ev)
+                with PDFIUM_LOCK:
+                    boxes = _search_boxes(search_doc(), ev)
             by_page = {}
             for page_no, box in boxes:
                 if 1 <= page_no <= len(writer.pages):
@@ -267,8 +295,9 @@ def annotate_pdf(
                                         mark.author, mark.subject, f"contractreview-reviewer-{n}-{page_no}")
                 placed.append(PdfHighlight(mark.requirement_id, page_no, rect, mark.annotation_id))
     finally:
-        if plumber is not None:
-            plumber.close()
+        if searched is not None:
+            with PDFIUM_LOCK:
+                searched.close()
 
     if (unplaced or model.not_checked or reviewer_summary) and len(writer.pages):
         items = {i.requirement_id: i for i in model.flagged}

@@ -647,7 +647,7 @@ class MainWindow(QMainWindow):
             def gen():  # type: ignore[no-untyped-def]
                 import importlib
 
-                for name in ("contractreview.ingest", "contractreview.segment", "pypdfium2", "pdfplumber", "docx"):
+                for name in ("contractreview.ingest", "contractreview.segment", "pypdfium2", "docx"):
                     importlib.import_module(name)
                     yield Progress("warm-up", 0, 0, "Loading")
                 text = "1. Security incidents. The Provider shall notify the District within 72 hours."

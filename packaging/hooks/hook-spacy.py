@@ -3,7 +3,7 @@
 The contrib hook collects every ``spacy.*`` module, including spaCy's own test suite (which needs
 pytest, excluded here) and the ~70 language packages. ContractReview only ever builds
 ``spacy.blank("en")``, so it keeps English (plus the shared ``spacy.lang`` modules every language
-uses) and leaves the tests out. Data files (``*.json`` registries, ``.pyx`` sources spaCy reads)
+uses) and leaves the tests and the command line (``spacy.cli``) out. Data files (``*.json`` registries, ``.pyx`` sources spaCy reads)
 are kept except those of the tests and the other languages.
 """
 
@@ -13,7 +13,9 @@ KEEP_LANGS = ("spacy.lang.en",)
 
 
 def _wanted(name: str) -> bool:
-    if name == "spacy.tests" or name.startswith("spacy.tests."):
+    # spaCy's test suite, and its command line (model download, projects, training: requests, weasel,
+    # typer), which ContractReview never imports (contractreview/nlp/_spacy.py; #21).
+    if any(name == p or name.startswith(p + ".") for p in ("spacy.tests", "spacy.cli")):
         return False
     if name == "spacy.lang":
         return True
@@ -36,7 +38,7 @@ hiddenimports = collect_submodules("spacy", filter=_wanted)
 datas = [
     (src, dest)
     for src, dest in collect_data_files("spacy")
-    if not dest.replace("\\", "/").startswith("spacy/tests")
+    if not dest.replace("\\", "/").startswith(("spacy/tests", "spacy/cli"))
     and not (
         dest.replace("\\", "/").startswith("spacy/lang/")
         and not dest.replace("\\", "/").startswith("spacy/lang/en")
