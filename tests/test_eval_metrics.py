@@ -99,3 +99,28 @@ def test_issue_15_eval_reports_key_terms_per_document_and_terms_reported_where_n
     text = format_report({"profile": "default", "library_version": "x", "splits": {"dev": s}})
     assert "key term reported where the gold says none: 0.333 of documents (1/3" in text
     assert "b" in text and "key terms ! + + + +" in text and "key terms + + + x x" in text
+
+
+def test_eval_confidence_summary_counts_pairs_at_the_shipped_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole-set confidence figure (the frozen split reports it too) is computed from the engine's pairs."""
+    from contractreview.engine import grader
+    from contractreview.evaluation.labels import Gold, GoldLabel
+    from contractreview.evaluation.runner import DocResult, confidence_summary, summarise
+
+    monkeypatch.setattr(grader, "confidence_threshold", lambda: 0.8)
+    gold = Gold("d", "", {r: GoldLabel("satisfied") for r in "abcd"}, split="frozen")
+    res = DocResult(gold=gold, document_path="d.txt")
+    res.pairs["engine"] = [
+        Pair("d", "a", "satisfied", "satisfied"),
+        Pair("d", "b", "satisfied", "weak"),
+        Pair("d", "c", "satisfied", "satisfied"),
+        Pair("d", "d", "satisfied", "missing"),
+    ]
+    res.confidence = {"a": 0.95, "b": 0.85, "c": 0.55, "d": 0.3}
+    c = confidence_summary([res])
+    assert c["at_threshold"]["n"] == 2 and c["at_threshold"]["coverage"] == 0.5
+    assert c["at_threshold"]["accuracy"] == 0.5
+    assert {b["bin"]: b["accuracy"] for b in c["reliability"]} == {"0.3-0.4": 0.0, "0.5-0.6": 1.0, "0.8-0.9": 0.0, "0.9-1.0": 1.0}
+    # Whole-only splits keep the summary figure but no per-document or per-requirement lines.
+    whole = summarise([res], whole_only=True)
+    assert whole["confidence"] == c and whole["per_document"] == {} and whole["per_requirement"] == {}

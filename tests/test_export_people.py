@@ -454,3 +454,16 @@ def test_issue_13_not_checked_protections_read_plainly_in_every_people_export(tm
     for name, text in texts.items():
         assert P.internal_hits(text, analysis.document.text, ignore=(src.name, src.stem)) == [], name
         assert "not checked automatically" in text.lower(), name
+
+
+def test_a_key_term_not_stated_never_reads_as_quoted_from_its_closest_sentence() -> None:
+    """The key-terms table: a quote beside "Not stated" is the sentence the reading stopped at, and says so."""
+    from contractreview.export.model import KeyTermRow, Quote
+
+    q = Quote(text="The Child User may use the Service for seven days while we notify the Parent.", page=1, clause="1")
+    row = KeyTermRow("breach_notice_max_hours", "Breach notice to the school", "Not stated", q, "≤ 72 hours",
+                     "not stated", "")
+    assert row.source_text.startswith("No figure stated. The closest sentence, clause 1")
+    stated = KeyTermRow("breach_notice_max_hours", "Breach notice to the school", "72 hours", q, "≤ 72 hours",
+                        "within", "")
+    assert stated.source_text.startswith("Clause 1")

@@ -37,6 +37,7 @@ class DocResult:
     evidence_hits: int = 0
     evidence_total: int = 0
     error: str = ""
+    confidence: dict[str, float] = field(default_factory=dict)  # requirement id -> the engine's confidence
 
 
 def _evidence_overlap(analysis: Analysis, gold: Gold) -> tuple[int, int]:
@@ -79,6 +80,7 @@ def evaluate_document(
                 gold.source or gold.doc,
             )
         preds["engine"][f.requirement_id] = f.status.value
+        res.confidence[f.requirement_id] = f.confidence
     text = document.text
     for rid in gold.labels:
         preds["keyword"][rid] = baselines.keyword(text, library, rid)
@@ -164,6 +166,7 @@ def summarise(rs: Sequence[DocResult], *, whole_only: bool = False) -> dict[str,
         "terms": false_pairs,
         "of_terms": none_pairs,
     }
+    out["confidence"] = confidence_summary(rs)
     if whole_only:
         out["whole_only"] = True
         return out
@@ -183,6 +186,27 @@ def summarise(rs: Sequence[DocResult], *, whole_only: bool = False) -> dict[str,
     total = sum(r.evidence_total for r in rs)
     out["evidence_overlap"] = {"rate": hits / total if total else 0.0, "hits": hits, "n": total}
     return out
+
+
+def confidence_summary(rs: Sequence[DocResult]) -> dict[str, Any]:
+    """How far the engine's confidence can be trusted on these documents, as a whole (a summary figure, so
+    frozen splits report it too): accuracy at or above the shipped threshold, the share of pairs it covers,
+    and a reliability table."""
+    from ..engine.grader import confidence_threshold
+    from .cv import coverage_at, expected_calibration_error, reliability
+
+    conf: list[float] = []
+    correct: list[bool] = []
+    for r in rs:
+        for p in r.pairs.get("engine", []):
+            if p.requirement_id in r.confidence:
+                conf.append(r.confidence[p.requirement_id])
+                correct.append(p.gold == p.pred)
+    return {
+        "at_threshold": coverage_at(conf, correct, confidence_threshold()),
+        "reliability": reliability(conf, correct),
+        "ece": expected_calibration_error(conf, correct) if conf else 0.0,
+    }
 
 
 _TERM_ABBR = {
@@ -223,6 +247,14 @@ def format_report(report: Mapping[str, Any]) -> str:
             f"key term reported where the gold says none: {fr['rate']:.3f} of documents "
             f"({fr['documents']}/{fr['of_documents']}; {fr['terms']} of {fr['of_terms']} unstated terms)"
         )
+        c = s.get("confidence")
+        if c and c["reliability"]:
+            t = c["at_threshold"]
+            lines.append(
+                f"confidence >= {t['threshold']:.3f} (the shipped threshold): accuracy {t['accuracy']:.3f} on "
+                f"{t['coverage']:.1%} of pairs (n={t['n']}); ECE {c['ece']:.3f}; by band: "
+                + ", ".join(f"{b['bin']} {b['accuracy']:.3f} (n={b['n']})" for b in reversed(c["reliability"]))
+            )
         lines.append("per document kind (engine):")
         for k, d in s["per_kind"].items():
             e = d["engine"]

@@ -241,6 +241,10 @@ class KeyTermRow:
         """Where the value comes from, quoted: "Clause 2.1, page 1: “…”"."""
         if self.quote is None:
             return "not stated in the contract" if not self.corrected else "reviewer's correction"
+        if not self.corrected and (self.check == "not stated" or self.value == "Not stated"):
+            # The sentence the reading stopped at states no figure for this term: say so, or a reader takes
+            # the quote for the source of a value.
+            return f"No figure stated. The closest sentence, {self.quote.where}: “{self.quote.display}”"
         return f"{self.quote.where_sentence}: “{self.quote.display}”"
 
 
