@@ -58,6 +58,7 @@ def case_b(path: Path) -> int:
     import spacy
 
     if _NAIVE_NLP is None:
+        from contractreview.inflection import compile_patterns
         from contractreview.library import load_library
 
         nlp = spacy.blank("en")
@@ -67,7 +68,11 @@ def case_b(path: Path) -> int:
         wanted = {r.id for r in library.requirements_for()} | {"_common"}
         # The same cue patterns the engine uses for the default profile, run over the whole text.
         ruler.add_patterns(
-            [{"label": p["label"], "pattern": p["pattern"]} for p in library.all_patterns() if p["label"] in wanted]
+            [
+                {"label": p["label"], "pattern": p["pattern"]}
+                for p in compile_patterns(library.all_patterns())  # lemma patterns as their phrases
+                if p["label"] in wanted and not isinstance(p["pattern"], dict)
+            ]
         )
         nlp.max_length = 50_000_000
         _NAIVE_NLP = nlp
