@@ -230,6 +230,28 @@ def test_issue_16_revised_version_reanchors_or_lists_unmatched(db_path: Path) ->
     assert reviewed.finding("data_deletion").status is Status.WEAK  # type: ignore[union-attr]
 
 
+def test_issue_16_what_the_reviewer_deleted_on_a_revision_is_never_carried_back(db_path: Path) -> None:
+    """Linking the versions again (CLI 'reviews link', the GUI on reopening) must not undo a deletion."""
+    v1, v2 = contract_v1(), contract_v2()
+    t1, s1, s2 = v1.document.text, v1.document.sha256, v2.document.sha256
+    with open_store(db_path) as store:
+        store.save_analysis(v1)
+        store.save_analysis(v2)
+        store.add_annotation(s1, _anchor(t1, "New York"), "NY law: fine", author="Ana")
+        store.add_annotation(s1, _anchor(t1, "without undue delay"), "vague", author="Ana")
+        store.set_override(s1, "data_deletion", "weak", "no certificate")
+        assert store.carry_forward(s2, s1, v2.document.text).total == 3
+        gone = next(a for a in store.annotations(s2) if a.comment == "vague")
+        assert store.delete_annotation(gone.id, author="Ana")
+        assert store.clear_override(s2, "data_deletion", author="Ana")
+        assert store.carry_forward(s2, s1, v2.document.text).total == 0
+        assert [a.comment for a in store.annotations(s2)] == ["NY law: fine"]
+        assert store.overrides(s2) == {}
+        # A note added to the earlier version afterwards is still carried (it was never carried before).
+        store.add_annotation(s1, _anchor(t1, "targeted advertising"), "new note", author="Ana")
+        assert [getattr(x, "comment", None) for x in store.carry_forward(s2, s1, v2.document.text).moved] == ["new note"]
+
+
 def test_issue_16_migrating_a_version_3_store_keeps_its_decisions(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

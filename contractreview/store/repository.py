@@ -1296,8 +1296,9 @@ class Store:
         Each quote is looked for at its offsets, then anywhere in ``new_text`` (exactly, then with
         whitespace normalised; the occurrence nearest the old position wins). One not found is stored on the
         new version as ``unmatched`` with its old anchor, for the reviewer to resolve: nothing is dropped.
-        The previous version keeps its own. Carrying twice adds nothing; an override the new version already
-        has is the reviewer's newer word and is kept. ``new_text`` defaults to the stored text.
+        The previous version keeps its own. Carrying twice adds nothing, not even what the reviewer deleted on
+        the new version after the first carry (the audit log remembers it); an override the new version
+        already has is the reviewer's newer word and is kept. ``new_text`` defaults to the stored text.
         """
         from ..reviewer import reanchor
 
@@ -1308,10 +1309,24 @@ class Store:
             stored = self._stored_text(conn, new_sha256, "carry annotations forward")
             old_text = self._stored_text(conn, previous_sha256, "carry annotations forward")
             text = new_text if new_text is not None else (stored or "")
+            # What was carried onto this version once is never carried again: an annotation or override the
+            # reviewer deleted on the revision stays deleted however often the versions are linked.
+            carried_notes: set[str] = set()
+            carried_overrides: set[str] = set()
+            for action, rid, old_json in conn.execute(
+                "SELECT action, requirement_id, old_json FROM audit_log WHERE sha256 = ? AND action IN"
+                " ('annotation_carried', 'override_carried')",
+                (new_sha256,),
+            ):
+                if action == "override_carried":
+                    carried_overrides.add(rid or "")
+                else:
+                    carried_notes.add(str((json.loads(old_json or "{}") or {}).get("uid", "")))
             for old in _rows(conn, "SELECT * FROM annotations WHERE sha256 = ? ORDER BY start_offset, id",
                              (previous_sha256,)):
-                if conn.execute("SELECT 1 FROM annotations WHERE sha256 = ? AND carried_from = ?",
-                                (new_sha256, old["uid"])).fetchone():
+                if old["uid"] in carried_notes or conn.execute(
+                    "SELECT 1 FROM annotations WHERE sha256 = ? AND carried_from = ?", (new_sha256, old["uid"])
+                ).fetchone():
                     continue
                 anchor, state = reanchor(
                     TextAnchor(old["start_offset"], old["end_offset"], old["quote"], old["quote_sha256"]), text,
@@ -1335,7 +1350,10 @@ class Store:
                 _report_add(report, state, self._annotation_from_row(row))
             for old in _rows(conn, "SELECT * FROM status_overrides WHERE sha256 = ? ORDER BY requirement_id",
                              (previous_sha256,)):
-                if self._override_row(conn, new_sha256, old["requirement_id"]) is not None:
+                if (
+                    old["requirement_id"] in carried_overrides
+                    or self._override_row(conn, new_sha256, old["requirement_id"]) is not None
+                ):
                     continue
                 ev: TextAnchor | None = None
                 state = AnchorState.ANCHORED
