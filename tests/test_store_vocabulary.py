@@ -120,3 +120,26 @@ def test_issue_17_prepared_review_json_is_exactly_json_dumps() -> None:
     odd = {"a": [1, "x", None, {"b": [2.5] * 7}], "n": {1: "int key"}, "e": [], "t": (1, 2, 3)}
     assert _dumps(odd, chunk=2) == json.dumps(odd)
     assert prepare_review(a).analysis_json == json.dumps(data)
+
+
+def test_issue_18_cli_reviews_names_sets_shows_and_resets_the_names(tmp_path: Path, capsys) -> None:
+    from contractreview.cli import main
+
+    db = tmp_path / "r.sqlite3"
+    analysis = contract_v1()
+    with open_store(db) as store:
+        rid = store.save_analysis(analysis)
+    assert main(["reviews", "names", str(rid), "--vendor-term", "the Contractor", "--reviewer", "Ana", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Vendor: the Contractor (set by the reviewer)" in out and "School: " in out and "Data: " in out
+    assert main(["reviews", "names", str(rid), "--data-term", "Pupil Records", "--db", str(db)]) == 0
+    capsys.readouterr()
+    with open_store(db) as store:
+        names = store.vocabulary(analysis.document.sha256)
+        assert (names.vendor, names.data) == ("the Contractor", "Pupil Records")  # the earlier name is kept
+        assert any(h.get("who") == "Ana" for h in store.history(analysis.document.sha256))
+    assert main(["reviews", "names", str(rid), "--reset", "--db", str(db)]) == 0
+    assert "set by the reviewer" not in capsys.readouterr().out
+    with open_store(db) as store:
+        assert store.vocabulary(analysis.document.sha256) == ContractTerms()
+    assert main(["reviews", "names", str(rid), "--reset", "--vendor-term", "x", "--db", str(db)]) == 2

@@ -87,6 +87,26 @@ def register(sub) -> None:  # type: ignore[no-untyped-def]
     q.set_defaults(func=cmd_key_term)
 
     q = rs.add_parser(
+        "names",
+        help="the names the exports use for the vendor, the school and the data (kept with the document)",
+        description=(
+            "Show or set the reviewer's names for a review's document: the vendor, the school and the data, as "
+            "the exports' suggested language and change requests call them. Without options, print the names "
+            "in use (the contract's own where the reviewer set none). An empty value ('') returns that name to "
+            "the contract's own; --reset returns all three. Kept across re-analyses, in hand-over files and the "
+            "audit log; --vendor-term etc. on 'export' still win for one export."
+        ),
+    )
+    q.add_argument("id", type=int, metavar="ID", help="review id")
+    q.add_argument("--vendor-term", default=None, metavar="NAME", help="the vendor's name ('' = the contract's)")
+    q.add_argument("--school-term", default=None, metavar="NAME", help="the school's name ('' = the contract's)")
+    q.add_argument("--data-term", default=None, metavar="TERM", help="the data's name ('' = the contract's)")
+    q.add_argument("--reset", action="store_true", help="use the contract's own names again")
+    q.add_argument("--reviewer", default="", help="who (recorded in the audit log)")
+    add_db_option(q)
+    q.set_defaults(func=cmd_names)
+
+    q = rs.add_parser(
         "annotate",
         help="comment on a passage of a review's document (optionally as evidence for a requirement)",
         description=(
@@ -323,6 +343,33 @@ def cmd_key_term(args: argparse.Namespace) -> int:
     f = current.finding(rid) if rid in REQUIREMENT_PARAMETER else None
     if f is not None:
         print(f"{rid}: {f.status.value} (threshold re-checked)")
+    return 0
+
+
+def cmd_names(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..vocabulary import ContractTerms, detect_terms
+
+    given = {"vendor": args.vendor_term, "school": args.school_term, "data": args.data_term}
+    if args.reset and any(v is not None for v in given.values()):
+        raise InputError("give --reset or names, not both", f"review {args.id}")
+    with _open(args) as store:
+        analysis = store.get_analysis(args.id)
+        sha = analysis.document.sha256
+        own = store.vocabulary(sha)
+        if args.reset:
+            own = store.set_vocabulary(sha, ContractTerms(), reviewer=args.reviewer)
+        elif any(v is not None for v in given.values()):
+            merged = {k: (given[k] if given[k] is not None else getattr(own, k)) for k in given}
+            own = store.set_vocabulary(sha, ContractTerms(**merged), reviewer=args.reviewer)
+    found = detect_terms(analysis.document)
+    for key, label in (("vendor", "Vendor"), ("school", "School"), ("data", "Data")):
+        mine = getattr(own, key)
+        theirs = getattr(found, key)
+        shown = f"{mine} (set by the reviewer)" if mine else f"{theirs} (the contract's own)" if theirs else (
+            "not defined in the contract (exports use a neutral word)"
+        )
+        print(f"{label}: {shown}")
     return 0
 
 
