@@ -124,3 +124,24 @@ def test_eval_confidence_summary_counts_pairs_at_the_shipped_threshold(monkeypat
     # Whole-only splits keep the summary figure but no per-document or per-requirement lines.
     whole = summarise([res], whole_only=True)
     assert whole["confidence"] == c and whole["per_document"] == {} and whole["per_requirement"] == {}
+
+
+def test_eval_scores_a_districts_labels_under_the_profile_they_were_judged_under(tmp_path: Path) -> None:
+    from contractreview.errors import InputError
+    from contractreview.evaluation.labels import profile_for
+
+    def write(name: str, profile: str | None) -> None:
+        data = {"doc": name, "labels": {"no_sale_of_student_data": {"status": "satisfied"}}}
+        if profile:
+            data["profile"] = profile
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+
+    write("a", "ny")
+    write("b", None)
+    golds = load_gold_dir(tmp_path)
+    assert profile_for(golds, None) == "ny"
+    assert profile_for(golds, "default") == "default"  # asked for: it wins
+    assert profile_for(golds[1:], None) == "default"
+    write("c", "ca")
+    with pytest.raises(InputError, match="different profiles"):
+        profile_for(load_gold_dir(tmp_path), None)

@@ -25,7 +25,11 @@ def register(sub: Any) -> None:
         action="store_true",
         help="score the frozen held-out split (eval/frozen) instead, as a whole only: once per release",
     )
-    p.add_argument("--profile", default="default", help="profile to score (default: %(default)s)")
+    p.add_argument(
+        "--profile",
+        default=None,
+        help="profile to score (default: the one the label files record, as 'labels export' writes it, else default)",
+    )
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument(
         "--cv",
@@ -48,6 +52,7 @@ def default_label_dirs() -> list[tuple[Path, str]]:
 def run(args: Any) -> int:
     from ..errors import InputError
     from ..evaluation import evaluate, format_report, load_gold_dir
+    from ..evaluation.labels import profile_for
 
     if args.frozen:
         dirs = [(REPO / "eval" / "frozen", "frozen")]
@@ -61,6 +66,7 @@ def run(args: Any) -> int:
     if not dirs:
         raise InputError("no label folders found; pass --labels DIR", "labels")
     golds = [g for d, split in dirs for g in load_gold_dir(d, split=split)]
+    args.profile = profile_for(golds, args.profile)
     # Label folders written by 'labels export' hold their documents (DIR/documents/...): look there too.
     docs = [Path(d) for d in args.docs] if args.docs else [*(d for d, _ in dirs if args.labels), DEFAULT_SHARED]
     if args.cv:

@@ -31,6 +31,7 @@ class Gold:
     vendor: str = ""  # the label file's "vendor", else derived from the path (see ``vendor_of``)
     kind: str = ""  # dpa | privacy_policy | terms_of_service | ... (as the label file says)
     annotator: str = ""
+    profile: str = ""  # the profile the labels were judged under, when the file records it ('labels export')
 
 
 _ARCHIVES = ("tosback_edtech", "open_terms_archive", "tosdr", "github")
@@ -97,6 +98,7 @@ def load_gold_file(path: Path, *, split: str = "dev") -> Gold:
         vendor=str(data.get("vendor") or vendor_of(rel, doc)),
         kind=str(data.get("kind", "") or ""),
         annotator=str(data.get("annotator") or ""),
+        profile=str(data.get("profile") or ""),
     )
 
 
@@ -104,6 +106,24 @@ def load_gold_dir(directory: Path, *, split: str = "dev") -> list[Gold]:
     if not directory.is_dir():
         raise InputError("the labels folder does not exist", directory)
     return [load_gold_file(p, split=split) for p in sorted(directory.glob("*.json"))]
+
+
+def profile_for(golds: Iterable[Gold], requested: str | None) -> str:
+    """The profile to score ``golds`` under: the one asked for, else the one their files record (a district's
+    reviews exported under "ny" are scored under "ny"), else "default".
+
+    :raises InputError: the files record more than one profile and none was asked for.
+    """
+    if requested:
+        return requested
+    recorded = sorted({g.profile for g in golds if g.profile})
+    if len(recorded) > 1:
+        raise InputError(
+            f"the label files were judged under different profiles ({', '.join(recorded)}); "
+            "score them one profile at a time with --profile",
+            "labels",
+        )
+    return recorded[0] if recorded else "default"
 
 
 def resolve_document(gold: Gold, docs_dirs: Iterable[Path]) -> Path | None:
