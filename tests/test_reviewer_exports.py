@@ -241,3 +241,19 @@ def test_issue_16_docx_comment_covers_exactly_the_selection_and_keeps_the_text(t
     # Splitting runs changes no text: every paragraph reads as before.
     before = [p.text for p in docx.Document(str(src)).paragraphs]
     assert [p.text for p in docx.Document(str(out)).paragraphs] == before
+
+
+def test_issue_16_at_a_glance_counts_not_applicable_on_its_own_row(tmp_path: Path) -> None:
+    """A requirement the reviewer ruled not applicable is no gap and no protection in place: its own row."""
+    from contractreview.export.model import build_report
+
+    src = S.make_docx_contract(tmp_path / "contract.docx")
+    analysis, _ = _reviewed(src, tmp_path)
+    model = build_report(analysis, S.make_decisions(), S.META)
+    header, rows = model.count_rows()
+    by_status = {r[0]: int(r[-1]) for r in rows}
+    assert by_status["Not applicable (reviewer)"] == 1
+    engine_satisfied = sum(f.status.value == "satisfied" for f in analysis.findings)
+    assert by_status["Satisfied"] == engine_satisfied - 1  # the ruled-out one is not "in place"
+    assert by_status["Total"] == len(analysis.findings)
+    assert "The reviewer ruled 1 not applicable to this contract." in model.summary_sentence

@@ -328,13 +328,16 @@ class ReportModel:
         def are(k: int) -> str:
             return f"{k} is" if k == 1 else f"{k} are"
 
-        total = sum(n(st) for st in Status)
+        total = sum(sum(per.values()) for per in self.counts.values())
         missing, weak = n(Status.MISSING), n(Status.WEAK)
         high = n(Status.MISSING, Severity.HIGH) + n(Status.WEAK, Severity.HIGH)
         text = f"Of the {total} protections checked, {are(missing)} missing and {are(weak)} weak"
         if missing + weak:
             text += f" ({high} of them of high severity)"
         text += f"; {are(n(Status.SATISFIED))} in place."
+        ruled_out = sum(self.counts.get(NOT_APPLICABLE, {}).values())
+        if ruled_out:
+            text += f" The reviewer ruled {ruled_out} not applicable to this contract."
         unchecked = len(self.not_checked)
         review = n(Status.NEEDS_REVIEW) - unchecked
         if unchecked:
@@ -354,9 +357,26 @@ class ReportModel:
             rows.append(
                 [STATUS_LABELS[st]] + [str(per.get(s.value, 0)) for s in Severity] + [str(sum(per.values()))]
             )
-        totals = [sum(self.counts.get(st.value, {}).get(s.value, 0) for st in Status) for s in Severity]
+        per = self.counts.get(NOT_APPLICABLE, {})
+        if sum(per.values()):
+            rows.append(
+                ["Not applicable (reviewer)"] + [str(per.get(s.value, 0)) for s in Severity] + [str(sum(per.values()))]
+            )
+        totals = [sum(p.get(s.value, 0) for p in self.counts.values()) for s in Severity]
         rows.append(["Total"] + [str(t) for t in totals] + [str(sum(totals))])
         return header, rows
+
+
+NOT_APPLICABLE = "not_applicable"  # a counts key beside the statuses: the reviewer ruled it out (issue #16)
+
+
+def _count_key(f: Finding) -> str:
+    """Where a finding counts at a glance: its status, or "not_applicable" when the reviewer ruled so (it is
+    no gap, and not a protection in place either)."""
+    ov = f.override
+    if ov is not None and ov.in_force and ov.status.value == NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    return f.status.value
 
 
 def local_date(iso: str) -> str:
@@ -545,8 +565,9 @@ def build_report(
         if f.status is Status.SATISFIED
     )
     counts: dict[str, dict[str, int]] = {st.value: {s.value: 0 for s in Severity} for st in Status}
+    counts[NOT_APPLICABLE] = {s.value: 0 for s in Severity}
     for f in analysis.findings:
-        counts[f.status.value][f.severity.value] += 1
+        counts[_count_key(f)][f.severity.value] += 1
     agreement = meta.agreement or doc.title
     return ReportModel(
         title="Contract review: gap summary",
