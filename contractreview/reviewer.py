@@ -11,7 +11,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 
-from .domain import AnchorState, Analysis, Finding, ReviewerStatus, Status, StatusOverride, TextAnchor
+from .domain import Analysis, AnchorState, Finding, ReviewerStatus, Status, StatusOverride, TextAnchor
 
 # The status a finding shows under a reviewer's override. "Not applicable" is no gap: it leaves the
 # flagged list like a satisfied requirement, and every label says "not applicable" (see ``status_words``).

@@ -228,7 +228,7 @@ def _swap(text: str, words: tuple[str, ...], new: str, neutral: str) -> str:
             target = neutral + ("s" if plural and not neutral.endswith("s") else "")
             repl_bare = repl_the = target
         # "the District" / "The District" → article handled by the replacement.
-        text = re.sub(rf"\b([Tt])he {re.escape(w)}\b(?!-)", lambda m: _cap(repl_the, m.group(1) == "T"), text)
+        text = re.sub(rf"\b([Tt])he {re.escape(w)}\b(?!-)", lambda m, r=repl_the: _cap(r, m.group(1) == "T"), text)
         text = re.sub(
             rf"(?<![\w-])(?<!the )(?<!The ){re.escape(w)}\b(?!-)",
             lambda m, r=repl_bare: r,

@@ -61,7 +61,7 @@ def _pip(python: Path, args: list[str], label: str) -> None:
 
 
 def ensure_venv() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - bootstrap runs under any python3 and must say why it stops
         sys.exit(f"ContractReview needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     python = _bin("python")
     if STAMP.exists() and python.exists() and STAMP.read_text().strip() == _wanted_stamp():

@@ -83,7 +83,7 @@ def write_docx(items: list[tuple[str, str]], dest: Path) -> None:
     document = docx.Document()
     document.core_properties.author = "ContractReview project"
     document.core_properties.title = "Student Data Privacy Agreement (sample)"
-    fixed = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+    fixed = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     document.core_properties.created = fixed
     document.core_properties.modified = fixed
     document.styles["Normal"].font.name = "Times New Roman"

@@ -498,9 +498,9 @@ def test_issue_14_a_deciding_grader_leaves_requirements_it_was_not_trained_on_to
 ) -> None:
     from contractreview.engine.decision import decide
     from contractreview.engine.features import extract_features
-    from contractreview.segment import segment
     from contractreview.engine.scoring import load_weights
     from contractreview.nlp import get_pipeline
+    from contractreview.segment import segment
 
     path = tmp_path / "dpa.md"
     path.write_text(FIRM.format(vendor="Acme"), encoding="utf-8")

@@ -395,7 +395,7 @@ def test_issue_18_docx_has_page_x_of_y_and_keeps_headings_with_content(sample, t
         xml = d.sections[0].footer._element.xml
         assert "PAGE" in xml and "NUMPAGES" in xml and "Page " in d.sections[0].footer.paragraphs[0].text
         paras = d.paragraphs
-        for k, p in enumerate(paras[:-1]):
+        for _k, p in enumerate(paras[:-1]):
             if p.style.name.startswith("Heading") or p.text in ("Suggested language:",) or p.text.endswith(
                 ("page 1:", "page 2:")
             ):

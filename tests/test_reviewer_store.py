@@ -8,7 +8,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_store_support import ADS, BREACH_WEAK, DELETE_OK, GOVLAW, contract_v1, contract_v2, make_analysis, make_document
+from test_store_support import (
+    ADS,
+    BREACH_WEAK,
+    DELETE_OK,
+    GOVLAW,
+    contract_v1,
+    contract_v2,
+    make_analysis,
+    make_document,
+)
 
 from contractreview.domain import (
     AnchorState,

@@ -475,7 +475,6 @@ def _item_line(item: Any) -> str:
 def _locate(text: str, quote: str, occurrence: int | None, what: str) -> tuple[int, int]:
     """Offsets of the words ``quote`` in ``text`` (exact, else any spacing); one clear error otherwise."""
     from ..errors import InputError
-
     from ..reviewer import find_quote
 
     if not quote.split():

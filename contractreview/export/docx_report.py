@@ -6,7 +6,14 @@ from pathlib import Path
 
 from ._atomic import save_docx, write_atomic
 from ._text import xml_safe as _x
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
+from .model import (
+    NOT_CHECKED_HEADING,
+    NOT_CHECKED_INTRO,
+    REVIEWER_HEADING,
+    REVIEWER_INTRO,
+    ReportItem,
+    ReportModel,
+)
 
 
 def _table(document, header: list[str] | None, rows: list[list[str]], widths=None):  # type: ignore[no-untyped-def]

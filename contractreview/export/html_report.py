@@ -10,7 +10,14 @@ from html import escape
 from pathlib import Path
 
 from ._atomic import write_text_atomic
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
+from .model import (
+    NOT_CHECKED_HEADING,
+    NOT_CHECKED_INTRO,
+    REVIEWER_HEADING,
+    REVIEWER_INTRO,
+    ReportItem,
+    ReportModel,
+)
 
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;max-width:52em;margin:2em auto;color:#222;line-height:1.4}

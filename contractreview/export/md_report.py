@@ -12,7 +12,14 @@ from pathlib import Path
 
 from ..engine.grader import confidence_text
 from ._atomic import write_text_atomic
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
+from .model import (
+    NOT_CHECKED_HEADING,
+    NOT_CHECKED_INTRO,
+    REVIEWER_HEADING,
+    REVIEWER_INTRO,
+    ReportItem,
+    ReportModel,
+)
 
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 

@@ -389,7 +389,7 @@ def local_date(iso: str) -> str:
     except ValueError:
         return iso[:10]
     if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=_dt.timezone.utc)
+        stamp = stamp.replace(tzinfo=_dt.UTC)
     return stamp.astimezone().date().isoformat()
 
 
@@ -409,9 +409,8 @@ def _item(
     profile_label: str = "",
 ) -> ReportItem:
     from ..plain import plain_reason, technical_lines
-    from ..vocabulary import apply_terms
-
     from ..reviewer import describe_override
+    from ..vocabulary import apply_terms
 
     terms = terms or ContractTerms()
     # The engine may cite the same span twice (e.g. for two rules); quote it once.

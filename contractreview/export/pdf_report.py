@@ -13,7 +13,14 @@ from xml.sax.saxutils import escape
 
 from ._atomic import write_atomic
 from ._text import xml_safe
-from .model import NOT_CHECKED_HEADING, NOT_CHECKED_INTRO, REVIEWER_HEADING, REVIEWER_INTRO, ReportItem, ReportModel
+from .model import (
+    NOT_CHECKED_HEADING,
+    NOT_CHECKED_INTRO,
+    REVIEWER_HEADING,
+    REVIEWER_INTRO,
+    ReportItem,
+    ReportModel,
+)
 
 
 def _p(text: str) -> str:

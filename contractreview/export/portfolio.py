@@ -11,9 +11,9 @@ from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
 
 from ..domain import Analysis, Progress, ReviewDecision
+from ..reviewer import describe_override
 from ._atomic import write_atomic
 from .data_report import safe_cell
-from ..reviewer import describe_override
 from .model import printable_name
 
 PORTFOLIO_COLUMNS = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -135,14 +136,14 @@ def _override_text(finding: Finding) -> str:
 
 def _local(iso: str) -> str:
     """A stored UTC time as the reviewer's local time ("on 2026-03-02 at 09:05"); #17: it said UTC."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     try:
         dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso[:16].replace("T", " ") + " UTC"
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.astimezone().strftime("on %Y-%m-%d at %H:%M")
 
 

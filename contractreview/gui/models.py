@@ -89,7 +89,7 @@ class FindingsModel(QAbstractItemModel):
         by_id = {f.requirement_id: f for f in findings}
         groups = [[by_id.get(f.requirement_id) for f in group] for group in self._by_category]
         for cat, old, new in zip(self._categories, self._by_category, groups, strict=True):
-            for o, n in zip(old, new, strict=True):
+            for _old_f, n in zip(old, new, strict=True):
                 if n is None or (cat == NOT_CHECKED_GROUP) != n.not_checked or (cat != NOT_CHECKED_GROUP and n.category != cat):
                     return False
         if len(by_id) != sum(len(g) for g in groups):
