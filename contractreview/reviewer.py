@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from .domain import Analysis, AnchorState, Finding, ReviewerStatus, Status, StatusOverride, TextAnchor
 
 # The status a finding shows under a reviewer's override. "Not applicable" is no gap: it leaves the
-# flagged list like a satisfied requirement, and every label says "not applicable" (see ``status_words``).
+# flagged list like a satisfied requirement, and every label says "not applicable" (ReviewerStatus.label).
 _AS_STATUS = {
     ReviewerStatus.SATISFIED: Status.SATISFIED,
     ReviewerStatus.WEAK: Status.WEAK,
@@ -85,14 +85,6 @@ def engine_view(analysis: Analysis) -> Analysis:
     return dataclasses.replace(analysis, findings=findings)
 
 
-def status_words(finding: Finding) -> str:
-    """The status a person reads: the reviewer's where one is in force ("not applicable"), else the engine's."""
-    ov = finding.override
-    if ov is not None and ov.in_force:
-        return ov.status.label
-    return engine_words(finding)
-
-
 def describe_override(finding: Finding, *, reason: bool = False) -> str:
     """The one plain-English line the GUI and exports show for an overridden finding, "" when there is none.
 
@@ -119,7 +111,7 @@ def _nearest(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None
 
 def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
     """Every place ``quote`` is in ``text``: exact occurrences, else (none exact) with any whitespace between
-    its words. The one matching rule for re-anchoring, the CLI's ``--quote`` and a GUI selection's text."""
+    its words. The one matching rule for re-anchoring and the CLI's ``--quote``."""
     spans: list[tuple[int, int]] = []
     if quote:
         i = text.find(quote)
@@ -132,13 +124,6 @@ def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
             pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
             spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
     return spans
-
-
-def anchor_for_selection(text: str, quote: str, near: int = 0) -> TextAnchor | None:
-    """The anchor of selected words (as a viewer reports them) in ``Document.text``: the occurrence nearest
-    ``near`` (e.g. the offset of the page or line the selection was made on); None when they are not there."""
-    best = _nearest(find_quote(text, quote), near)
-    return TextAnchor.of(text, *best) if best else None
 
 
 _CONTEXT = 80  # characters of surrounding text compared on each side

@@ -123,7 +123,7 @@ def test_issue_16_apply_overrides_keeps_engine_status_and_describes_both(db_path
         store.set_override(sha, "no_targeted_ads", "satisfied", "7.1 bans targeted ads.",
                            evidence=_anchor(text, "shall not use student data for targeted advertising"))
         store.set_override(sha, "data_deletion", "not_applicable", "Data is never stored.")
-        reviewed = store.reviewed(v1)
+        reviewed = store.corrected(v1)
     ads = reviewed.finding("no_targeted_ads")
     assert ads is not None and ads.status is Status.SATISFIED and ads.engine_status is Status.MISSING
     assert ads.overridden
@@ -154,7 +154,7 @@ def test_issue_16_store_saves_engine_statuses_not_overrides(db_path: Path) -> No
     with open_store(db_path) as store:
         store.save_analysis(v1)
         store.set_override(sha, "no_targeted_ads", "satisfied", "found it")
-        rid = store.save_analysis(store.reviewed(v1))
+        rid = store.save_analysis(store.corrected(v1))
         back = store.get_analysis(rid)
     assert back.finding("no_targeted_ads").status is Status.MISSING  # type: ignore[union-attr]
     assert back.finding("no_targeted_ads").override is None  # type: ignore[union-attr]
@@ -232,7 +232,7 @@ def test_issue_16_revised_version_reanchors_or_lists_unmatched(db_path: Path) ->
         assert [a.id for a in store.annotations(s1)] == [vague.id, gov.id]
         assert store.carry_forward(s2, s1, v2.document.text).total == 0
         assert len(store.annotations(s2)) == 2
-        reviewed = store.reviewed(v2)
+        reviewed = store.corrected(v2)
     bn = reviewed.finding("breach_notification")
     assert bn is not None and bn.status is Status.SATISFIED  # unmatched: the engine's status stands
     assert "to be confirmed by the reviewer" in describe_override(bn)
@@ -408,18 +408,17 @@ def test_issue_16_store_check_reports_anchors_that_no_longer_quote_the_text(db_p
         assert store.check() == ["annotations: 2 reviewer anchor(s) no longer quote the stored text"]
 
 
-def test_issue_16_anchor_for_selection_takes_the_occurrence_nearest_the_view() -> None:
-    from contractreview.reviewer import anchor_for_selection
+def test_issue_16_find_quote_prefers_exact_words_then_any_spacing() -> None:
+    from contractreview.reviewer import find_quote
 
     text = "Vendor shall\\ndelete data. Later: Vendor shall delete data."
-    first = anchor_for_selection(text, "Vendor shall delete data")  # exact match only for the second
-    assert first is not None and first.start == text.rindex("Vendor")
+    spans = find_quote(text, "Vendor shall delete data")  # exact match only for the second
+    assert [s for s, _e in spans] == [text.rindex("Vendor")]
     wrapped = "Vendor shall\ndelete data. Later: Vendor shall\n delete data."
-    near_end = anchor_for_selection(wrapped, "Vendor shall delete data", near=len(wrapped))
-    near_start = anchor_for_selection(wrapped, "Vendor shall delete data", near=0)
-    assert near_start is not None and near_start.start == 0 and near_start.matches(wrapped)
-    assert near_end is not None and near_end.start == wrapped.rindex("Vendor")
-    assert anchor_for_selection(wrapped, "not there") is None
+    spans = find_quote(wrapped, "Vendor shall delete data")
+    assert [s for s, _e in spans] == [0, wrapped.rindex("Vendor")]
+    assert all(" ".join(wrapped[s:e].split()) == "Vendor shall delete data" for s, e in spans)
+    assert find_quote(wrapped, "not there") == []
 
 
 def test_issue_16_reanchor_with_the_old_text_never_moves_onto_the_same_words_elsewhere() -> None:

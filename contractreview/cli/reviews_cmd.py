@@ -269,7 +269,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _open(args) as store:
         summary = store.get_summary(args.id)
-        analysis = store.reviewed(store.get_analysis(args.id))
+        analysis = store.corrected(store.get_analysis(args.id))
         decisions = store.decisions(summary.sha256, current=analysis)
         previous = summary.previous_sha256
         n_notes = len(store.annotations(summary.sha256))
@@ -614,7 +614,7 @@ def cmd_override(args: argparse.Namespace) -> int:
                                author=args.reviewer)
         except ValueError as exc:
             raise InputError(str(exc), "override") from exc
-        f = store.reviewed(analysis).finding(args.requirement)
+        f = store.corrected(analysis).finding(args.requirement)
     print(f"{args.requirement}: {describe_override(f, reason=True)}")
     return 0
 

@@ -85,7 +85,7 @@ class ReviewController:
         the effective status; each finding keeps the engine's). :raises ContractReviewError:"""
         if self.store is None:
             return analysis
-        return self.store.reviewed(analysis)
+        return self.store.corrected(analysis)
 
     def decisions(self, analysis: Analysis | None = None) -> dict[str, ReviewDecision]:
         """The decisions on ``analysis`` (default: the open one). :raises ContractReviewError:"""

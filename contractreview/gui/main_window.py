@@ -763,13 +763,17 @@ class MainWindow(QMainWindow):
             "info", "Re-a&nalyse",
         )
         self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
+        self._remember_recent(path)
+        return True
+
+    def _remember_recent(self, path: str) -> None:
+        """Put ``path`` first in File ▸ Open Recent (a settings file that cannot be written is no error)."""
         try:
             self.settings = self.settings.with_recent(path)
             self.services.save_settings(self.settings)
         except Exception:  # noqa: BLE001
             pass
         self.refresh_recent()
-        return True
 
     def reanalyse_fresh(self) -> None:
         """Read the file again and analyse it (a new stored review); the decisions carry over by hash."""
@@ -900,12 +904,7 @@ class MainWindow(QMainWindow):
         self.timings["display_s"] = time.perf_counter() - t_saved
         self.timings["open_to_first_finding_s"] = time.perf_counter() - self._t_open
         if path:
-            try:
-                self.settings = self.settings.with_recent(path)
-                self.services.save_settings(self.settings)
-            except Exception:  # noqa: BLE001
-                pass
-            self.refresh_recent()
+            self._remember_recent(path)
 
     def _on_open_failed(self, exc: BaseException, path: str, password: str | None) -> None:
         name = Path(path).name

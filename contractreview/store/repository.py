@@ -1286,10 +1286,6 @@ class Store:
         rows = self._query("SELECT * FROM status_overrides WHERE sha256 = ? ORDER BY requirement_id", (sha256,))
         return {r["requirement_id"]: self._override_from_row(r) for r in rows}
 
-    def reviewed(self, analysis: Analysis) -> Analysis:
-        """``analysis`` with its document's key-term corrections and status overrides applied (= corrected)."""
-        return self.corrected(analysis)
-
     def carry_forward(self, new_sha256: str, previous_sha256: str, new_text: str | None = None) -> ReanchorReport:
         """Carry a previous version's annotations and overrides onto a revised version, re-anchored by text.
 
