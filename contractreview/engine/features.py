@@ -17,6 +17,7 @@ from typing import Any
 
 from ..deadline import paced
 from ..domain import BlockKind, Clause, Document, Progress
+from ..nlp.match_table import matches
 from ..nlp.sentences import split_sentences
 
 _SKIP_BLOCKS = {BlockKind.HEADER, BlockKind.FOOTER, BlockKind.HEADING}
@@ -243,6 +244,10 @@ def _spans(doc: Any, key: str) -> list[Any]:
     return list(doc.spans[key]) if key in doc.spans else []
 
 
+# The cue ruler's matches are read from its match table (:func:`contractreview.nlp.components.matches`):
+# no Span objects for them.
+_MATCHES_ONLY = {"contractreview_cues": {"spans": False}}
+
 PROGRESS_EVERY_S = 0.25  # a 300-page contract spends seconds here; the progress bar must keep moving (#17)
 
 
@@ -283,15 +288,16 @@ def iter_extract_features(
     head_idx = [i for i, c in enumerate(clauses) if c.heading.strip()]
     for i, hdoc in zip(
         head_idx,
-        paced(nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256, disable=_UNUSED_COMPONENTS),
+        paced(nlp.pipe((clauses[i].heading for i in head_idx), batch_size=256, disable=_UNUSED_COMPONENTS,
+                       component_cfg=_MATCHES_ONLY),
               "reading headings", len(head_idx)),
         strict=True,
     ):
         # Only a specific cue makes a heading topical ("Data Breach"), not a generic word ("Changes").
         labels = {
-            sp.label_
-            for sp in _spans(hdoc, "cr_cue")
-            if feats.cue_weights.get(sp.id_, 1.0) >= 2.0 and sp.id_ not in citation_rules
+            label
+            for _s, _e, label, rid in matches(hdoc, "cue")
+            if feats.cue_weights.get(rid, 1.0) >= 2.0 and rid not in citation_rules
         } & wanted
         if labels:
             heading_reqs[i] = labels
@@ -406,7 +412,8 @@ def iter_extract_features(
         jobs,
         # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
         # must match "reserves the right to update"); same length, so token offsets stay exact.
-        paced(nlp.pipe((job[3] for job in jobs), batch_size=128, disable=_UNUSED_COMPONENTS),
+        paced(nlp.pipe((job[3] for job in jobs), batch_size=128, disable=_UNUSED_COMPONENTS,
+                       component_cfg=_MATCHES_ONLY),
               "reading sentences", len(jobs)),
         strict=True,
     )):
@@ -420,31 +427,31 @@ def iter_extract_features(
             prev_low = " ".join(text[prev[0] : prev[1]].lower().split())
             prev_words = set(_WORD.findall(prev_low))
         commit_end: dict[str, int] = {}
-        for sp in _spans(doc, "cr_commit"):
-            commit_end[sp.label_] = min(commit_end.get(sp.label_, sp.end), sp.end)
+        for _s, end, label, _rid in matches(doc, "commit"):
+            commit_end[label] = min(commit_end.get(label, end), end)
         negated_use = _negated_use_cues(doc, prohibitions, lex)
         scope_tokens: dict[str, set[int]] = {}
-        for sp in _spans(doc, "cr_scope"):
-            scope_tokens.setdefault(sp.label_, set()).update(range(sp.start, sp.end))
+        for start, end, label, _rid in matches(doc, "scope"):
+            scope_tokens.setdefault(label, set()).update(range(start, end))
         by_kind: dict[str, dict[str, list[str]]] = {}
         for kind in ("cue", "commit", "weak", "deny", "scope", "exclude"):
             d: dict[str, list[str]] = {}
             if kind == "commit":
                 for rid in negated_use:
                     d.setdefault(rid, []).append(f"{rid}.commit.negated_use")
-            for sp in _spans(doc, f"cr_{kind}"):
-                if kind in ("cue", "exclude") and sp.start_char < own_from:
+            for start, end, label, rid in matches(doc, kind):
+                if own_from and kind in ("cue", "exclude") and doc[start].idx < own_from:
                     continue  # the lead-in's own topic is the lead-in's hit, not this sentence's
                 if (
                     kind == "weak"
-                    and sp.label_ in commit_end
-                    and sp.start >= commit_end[sp.label_]
-                    and scope_tokens.get(sp.label_, set()) & set(range(sp.start, sp.end))
+                    and label in commit_end
+                    and start >= commit_end[label]
+                    and scope_tokens.get(label, set()) & set(range(start, end))
                 ):
                     # Subject matter named after the commitment is its object, not a hedge: "This
                     # Agreement takes precedence over any terms of service, privacy policy or ...".
                     continue
-                d.setdefault(sp.label_, []).append(sp.id_ or sp.text.lower())
+                d.setdefault(label, []).append(rid)
             by_kind[kind] = d
         common = by_kind["commit"].get("_common", [])
         common_weak = by_kind["weak"].get("_common", [])
@@ -510,35 +517,34 @@ def _negated_use_cues(
     if not prohibitions:
         return set()
     negators, between, any_verb = lex["negators"], lex["between_negation_and_verb"], lex["use_verbs"]
-    cues = [sp for sp in _spans(doc, "cr_cue") if sp.label_ in prohibitions]
+    cues = [(start, label) for start, _e, label, _rid in matches(doc, "cue") if label in prohibitions]
     if not cues:
         return set()
     negated: list[tuple[int, int, set[str]]] = []  # (first verb, first token after the verbs, the verbs)
-    n = len(doc)
-    for i, tok in enumerate(doc):
-        if tok.lower_ not in negators:
+    lowers = [t.lower_ for t in doc]  # one pass over the tokens; the loops below read this list
+    n = len(lowers)
+    for i, low in enumerate(lowers):
+        if low not in negators:
             continue
-        if i and doc[i - 1].lower_ in ("have", "has", "had"):
+        if i and lowers[i - 1] in ("have", "has", "had"):
             continue  # "we have not sold": a statement about the past, not a promise
         j = i + 1
-        while j < n and j <= i + 3 and doc[j].lower_ in between:
+        while j < n and j <= i + 3 and lowers[j] in between:
             j += 1
         verbs: set[str] = set()
         first = j
-        while j < n and (doc[j].lower_ in any_verb or (verbs and doc[j].lower_ in ("or", "and", ","))):
-            if doc[j].lower_ in any_verb:
-                verbs.add(doc[j].lower_)
+        while j < n and (lowers[j] in any_verb or (verbs and lowers[j] in ("or", "and", ","))):
+            if lowers[j] in any_verb:
+                verbs.add(lowers[j])
             j += 1
         if verbs:
             negated.append((first, j, verbs))
     out = set()
-    for sp in cues:
-        allowed = prohibitions[sp.label_]
+    for start, label in cues:
+        allowed = prohibitions[label]
         # The cue may be the verb itself ("nor will we market to students").
-        if any(
-            first <= sp.start <= end + _NEGATION_REACH and verbs & allowed for first, end, verbs in negated
-        ):
-            out.add(sp.label_)
+        if any(first <= start <= end + _NEGATION_REACH and verbs & allowed for first, end, verbs in negated):
+            out.add(label)
     return out
 
 

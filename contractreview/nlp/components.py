@@ -28,6 +28,7 @@ from ..library import PATTERN_KINDS  # one list of kinds, validated by the libra
 from ._spacy import import_spacy
 from .citations import parse_article_citations
 from .durations import clock_start, parse_durations
+from .match_table import MATCHES
 
 import_spacy()  # before any "from spacy... import": skips spacy.cli (see _spacy.py)
 
@@ -109,7 +110,14 @@ class CueRuler:
         attr = self.phrase_matcher_attr
         return [[int(v) for v in self._make_doc(p["pattern"]).to_array(attr)] for p in phrase_patterns(compile_patterns(patterns))]
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __call__(self, doc: Doc, *, spans: bool = True) -> Doc:
+        """Match every rule; the matches go to ``doc.user_data[MATCHES]`` (read with :func:`matches`) and,
+        unless ``spans`` is False, also to ``doc.spans`` as Span objects.
+
+        The engine reads the match table and passes ``spans=False`` (``component_cfg`` of ``nlp.pipe``): a
+        contract's candidate sentences carry tens of thousands of matches (one scope word matches for
+        every requirement that lists it), and a Span object costs far more to make and read than a tuple.
+        """
         found: dict[str, set[tuple[int, int, str]]] = {k: set() for k in PATTERN_KINDS}
         strings = doc.vocab.strings
         matches = list(self.phrase_matcher(doc))
@@ -133,10 +141,14 @@ class CueRuler:
                 for rid, (kind, numbers) in self._articles.items():
                     if numbers & cit.numbers:
                         found[kind].add((span.start, span.end, rid))
-        for kind, key in SPAN_KEYS.items():
-            doc.spans[key] = [
-                Span(doc, s, e, label=self.rules[rid][1], span_id=rid) for s, e, rid in sorted(found[kind])
-            ]
+        rules = self.rules
+        table = {
+            kind: tuple((s, e, rules[rid][1], rid) for s, e, rid in sorted(found[kind])) for kind in SPAN_KEYS
+        }
+        doc.user_data[MATCHES] = table
+        if spans:
+            for kind, key in SPAN_KEYS.items():
+                doc.spans[key] = [Span(doc, s, e, label=label, span_id=rid) for s, e, label, rid in table[kind]]
         return doc
 
 
