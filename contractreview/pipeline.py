@@ -27,20 +27,30 @@ def iter_review(
     from .engine import iter_analyze
     from .engine.run import library_for
     from .ingest import load_document, load_document_with_ocr
+    from .ingest.child import start_reading
     from .limits import Limits
-    from .nlp import prepare_pipeline
+    from .nlp import get_pipeline, pipeline_ready, prepare_pipeline
 
     limits = Limits.from_env()
     library = library_for(profile, library)
-    # spaCy's import and the pipeline build (most of a short run's start-up) overlap reading the file, for
-    # the CLI, the GUI's worker and batch runs alike (a pipeline already built is not built again).
-    prepare_pipeline(library)
+    loader = load_document_with_ocr if ocr else load_document
     yield Progress("ingest", 0, 1, f"Reading {Path(path).name}")
     started = time.monotonic()
+    # spaCy's import and the pipeline build (most of a short run's start-up) overlap reading the file. In
+    # a process with no other thread (the CLI) a forked child reads it, on the other core; elsewhere (the
+    # GUI, which has built its pipeline at start-up) a thread builds the pipeline while this one reads.
+    child = None
+    if not pipeline_ready(library):
+        child = start_reading(lambda: loader(path, password=password, limits=limits))
+        if child is None:
+            prepare_pipeline(library)
+        else:
+            get_pipeline(library)
     # One wall-time budget for reading and analysing the file (#19); the analysis loops check it.
     with time_budget(limits.max_analysis_seconds, path, started=started):
-        loader = load_document_with_ocr if ocr else load_document
-        document = loader(path, password=password, limits=limits)
+        document = child.result(started + limits.max_analysis_seconds) if child is not None else None
+        if document is None:  # no child, or it failed: read here, with the in-process errors and limits
+            document = loader(path, password=password, limits=limits)
         check("reading")
     yield Progress("ingest", 1, 1, f"Read {len(document.pages)} pages")
     steps = iter_analyze(document, profile=profile, library=library)

@@ -110,8 +110,8 @@ def test_issue_17_prepared_review_json_is_exactly_json_dumps() -> None:
     the one json.dumps writes, so stored reviews read back unchanged."""
     import json
 
-    from contractreview.serialize import analysis_to_dict
-    from contractreview.store.repository import _dumps, layout_to_dict, prepare_review
+    from contractreview.serialize import analysis_to_dict, layout_to_dict
+    from contractreview.store.repository import _dumps, prepare_review
 
     a = contract_v1()
     data = analysis_to_dict(a, boxes=True)

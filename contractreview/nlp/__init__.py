@@ -25,6 +25,7 @@ __all__ = [
     "get_pipeline",
     "outer_deadline",
     "parse_durations",
+    "pipeline_ready",
     "prepare_pipeline",
     "profile_patterns",
     "split_sentences",
@@ -201,6 +202,13 @@ def get_pipeline(library: Any):
             nlp = build_pipeline(library)
             _CACHE[key] = nlp
         return nlp
+
+
+def pipeline_ready(library: Any) -> bool:
+    """True when the pipeline of ``library`` is built already (:func:`get_pipeline` returns at once).
+
+    Never waits: a build running on another thread holds the lock for its whole length."""
+    return _cache_key(library) in _CACHE
 
 
 def prepare_pipeline(library: Any) -> threading.Thread | None:

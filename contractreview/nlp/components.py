@@ -100,8 +100,18 @@ class CueRuler:
                 pattern = _simplify(p["pattern"])
                 self.matcher.add(rid, [pattern])
                 self._required.append(_required_words(pattern))
-        for rid, texts in phrases.items():
-            self.phrase_matcher.add(rid, [t if isinstance(t, list) else self._make_doc(t) for t in texts])
+        docs = {rid: [t if isinstance(t, list) else self._make_doc(t) for t in texts] for rid, texts in phrases.items()}
+        # PhraseMatcher.add makes a vocabulary entry for each rule id and computes its word attributes
+        # (shape, prefix, like_num...): a third of the pipeline build for some 2,400 ids that are keys,
+        # never words of a contract. Without the attribute functions the entries cost next to nothing.
+        vocab = self.nlp.vocab
+        getters = vocab.lex_attr_getters
+        vocab.lex_attr_getters = {}
+        try:
+            for rid, pattern_docs in docs.items():
+                self.phrase_matcher.add(rid, pattern_docs)
+        finally:
+            vocab.lex_attr_getters = getters
 
     def phrase_keys(self, patterns: Iterable[dict]) -> list[list[int]]:
         """What the phrase matcher stores of each phrase pattern, in order: the hashes of its tokens'

@@ -35,19 +35,11 @@ from ..domain import (
     Analysis,
     AnchorState,
     Annotation,
-    BBox,
-    Block,
-    BlockKind,
     Clause,
-    Comment,
     Decision,
     Document,
     Finding,
-    Format,
-    Furniture,
     KeyTermCorrection,
-    Line,
-    Page,
     ReanchorReport,
     ReviewDecision,
     ReviewerStatus,
@@ -58,7 +50,7 @@ from ..domain import (
     quote_hash,
 )
 from ..errors import SchemaTooNewError, StoreError
-from ..serialize import analysis_from_dict, analysis_to_dict
+from ..serialize import analysis_from_dict, analysis_to_dict, document_from_layout, layout_to_dict
 from ..vocabulary import ContractTerms
 from . import migrations
 
@@ -158,50 +150,7 @@ class ReviewDiff:
 
 
 # --------------------------------------------------------------------------- document layout JSON
-
-
-def _bbox_list(b: BBox | None) -> list[float] | None:
-    return None if b is None else [b.x0, b.top, b.x1, b.bottom]
-
-
-def _bbox(v: Any) -> BBox | None:
-    return None if not v else BBox(*map(float, v))
-
-
-def layout_to_dict(doc: Document) -> dict[str, Any]:
-    """Everything of a Document except its text, so a stored review reopens with highlights."""
-    return {
-        "pages": [[p.number, p.width, p.height, p.has_text_layer] for p in doc.pages],
-        "blocks": [[b.start, b.end, b.page, b.kind.value, _bbox_list(b.bbox), b.style, b.label] for b in doc.blocks],
-        "lines": [[ln.start, ln.end, ln.page, _bbox_list(ln.bbox)] for ln in doc.lines],
-        "furniture": [[f.text, f.page, f.kind.value, _bbox_list(f.bbox)] for f in doc.furniture],
-        "comments": [[c.author, c.text, c.start, c.end] for c in doc.comments],
-        "warnings": list(doc.warnings),
-        "title": doc.title,
-    }
-
-
-def document_from_layout(
-    *, source_path: str, sha256: str, fmt: str, text: str, layout: Mapping[str, Any]
-) -> Document:
-    return Document(
-        source_path=source_path,
-        sha256=sha256,
-        format=Format(fmt),
-        text=text,
-        pages=tuple(Page(int(n), float(w), float(h), bool(t)) for n, w, h, t in layout.get("pages", ())),
-        blocks=tuple(
-            Block(int(s), int(e), int(p), BlockKind(k), _bbox(bb), st, lab)
-            for s, e, p, k, bb, st, lab in layout.get("blocks", ())
-        ),
-        warnings=tuple(layout.get("warnings", ())),
-        lines=tuple(
-            Line(int(s), int(e), int(p), _bbox(bb) or BBox(0, 0, 0, 0)) for s, e, p, bb in layout.get("lines", ())
-        ),
-        furniture=tuple(Furniture(t, int(p), BlockKind(k), _bbox(bb)) for t, p, k, bb in layout.get("furniture", ())),
-        comments=tuple(Comment(a, t, int(s), int(e)) for a, t, s, e in layout.get("comments", ())),
-        title=layout.get("title", ""),
-    )
+# (in serialize.py: the forked reader of pipeline.py hands documents over in the same form)
 
 
 def extras_to_dict(analysis: Analysis) -> dict[str, Any]:

@@ -1,0 +1,158 @@
+"""Issue #13 (start-up): a forked child reads the document while the parent builds the pipeline.
+
+The child must change nothing a user sees: the same document, the same analysis, the same one-line errors,
+and no child left behind when it fails, hangs or is abandoned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from contractreview.domain import Document
+from contractreview.ingest import child as child_mod
+from contractreview.ingest import load_document
+from tests.docgen import contract_pdf, encrypt_pdf
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _docx(path: Path) -> Path:
+    d = docx.Document()
+    d.add_heading("Data Privacy Agreement", 1)
+    d.add_paragraph("1. Provider shall notify the District within 72 hours of discovery of a breach.")
+    d.add_paragraph("2. This Agreement is governed by the laws of the State of New York.")
+    d.save(str(path))
+    return path
+
+
+def _txt(path: Path) -> Path:
+    path.write_text("# Terms\n\n1. Provider shall not sell Student Data.\n\nSee page\u00a02 \u2014 \u201cquoted\u201d.\n",
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("make", ["pdf", "docx", "txt"])
+def test_document_json_round_trip_is_exact(tmp_path: Path, make: str) -> None:
+    path = {"pdf": lambda: contract_pdf(tmp_path / "c.pdf", pages=2).path, "docx": lambda: _docx(tmp_path / "c.docx"),
+            "txt": lambda: _txt(tmp_path / "c.md")}[make]()
+    doc = load_document(path)
+    assert doc.text and doc.pages
+    # Through real JSON text, as the pipe carries it.
+    again = child_mod.document_from_json(json.loads(json.dumps(child_mod.document_to_json(doc))))
+    assert again == doc
+
+
+@pytest.fixture
+def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest (and pytest-qt) may run helper threads; these tests fork only to run plain Python."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the forked reader runs on Linux only; elsewhere start_reading returns None (tested below)")
+    monkeypatch.setattr(child_mod.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("CONTRACTREVIEW_NO_FORK", raising=False)
+
+
+def test_child_reads_the_same_document(tmp_path: Path, forkable: None) -> None:
+    path = contract_pdf(tmp_path / "c.pdf", pages=3).path
+    pending = child_mod.start_reading(lambda: load_document(path))
+    assert pending is not None
+    assert pending.result(time.monotonic() + 60) == load_document(path)
+
+
+def test_a_failing_read_returns_none_so_the_caller_reads_itself(tmp_path: Path, forkable: None) -> None:
+    def boom() -> Document:
+        raise ValueError("unreadable")
+
+    pending = child_mod.start_reading(boom)
+    assert pending is not None and pending.result(time.monotonic() + 30) is None
+
+    pending = child_mod.start_reading(lambda: os._exit(3))  # the child dies without answering
+    assert pending is not None and pending.result(time.monotonic() + 30) is None
+
+
+def test_a_child_past_the_deadline_is_stopped(forkable: None) -> None:
+    def slow() -> Document:
+        time.sleep(60)
+        raise AssertionError("not reached")
+
+    pending = child_mod.start_reading(slow)
+    assert pending is not None
+    t0 = time.monotonic()
+    assert pending.result(time.monotonic() + 0.3) is None
+    assert time.monotonic() - t0 < 5
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left
+        os.waitpid(pending._pid, os.WNOHANG)
+
+
+def test_no_fork_where_threads_run_or_when_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(child_mod.threading, "active_count", lambda: 2)
+    assert child_mod.start_reading(lambda: None) is None  # type: ignore[arg-type, return-value]
+    monkeypatch.setattr(child_mod.threading, "active_count", lambda: 1)
+    monkeypatch.setenv("CONTRACTREVIEW_NO_FORK", "1")
+    assert child_mod.start_reading(lambda: None) is None  # type: ignore[arg-type, return-value]
+
+
+def _cli(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "contractreview", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=300, env={**os.environ, **env})
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked reader runs on Linux only")
+def test_cli_gives_the_same_analysis_and_errors_with_and_without_the_child(tmp_path: Path) -> None:
+    """A fresh CLI process has no other thread, so it reads through the child; CONTRACTREVIEW_NO_FORK=1
+    makes it read in-process as before. Output and error lines must not differ."""
+    pdf = contract_pdf(tmp_path / "c.pdf", pages=4).path
+    args = ["analyze", str(pdf), "--format", "json", "--no-store"]
+    forked, plain = _cli(args), _cli(args, CONTRACTREVIEW_NO_FORK="1")
+    assert forked.returncode == plain.returncode == 0, forked.stderr + plain.stderr
+
+    def stable(out: str) -> dict:
+        data = json.loads(out)
+        for key in ("created", "created_at", "timings", "elapsed"):
+            data.pop(key, None)
+        return data
+
+    assert stable(forked.stdout) == stable(plain.stdout)
+
+    locked = encrypt_pdf(pdf, tmp_path / "locked.pdf", "secret")
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    for bad in (locked, corrupt):
+        args = ["analyze", str(bad), "--no-store"]
+        f, p = _cli(args), _cli(args, CONTRACTREVIEW_NO_FORK="1")
+        assert f.returncode == p.returncode == 2
+        assert f.stderr == p.stderr and f.stderr.count("\n") == 1 and bad.name in f.stderr
+
+
+_PROBE = """
+import json, sys
+from contractreview.ingest import child
+from contractreview.pipeline import review
+used = []
+real = child.start_reading
+def counting(read):
+    pending = real(read)
+    used.append(pending is not None)
+    return pending
+child.start_reading = counting
+first = review(sys.argv[1])
+second = review(sys.argv[1])  # the pipeline is built now: nothing to overlap, no child
+print(json.dumps({"used": used, "same": first.findings == second.findings, "n": len(first.findings)}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked reader runs on Linux only")
+def test_a_fresh_process_reads_through_the_child_only_while_the_pipeline_is_built(tmp_path: Path) -> None:
+    pdf = contract_pdf(tmp_path / "c.pdf", pages=2).path
+    out = subprocess.run([sys.executable, "-c", _PROBE, str(pdf)], capture_output=True, text=True, cwd=REPO,
+                         timeout=300, env={k: v for k, v in os.environ.items() if k != "CONTRACTREVIEW_NO_FORK"})
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["used"] == [True] and got["same"] and got["n"] >= 40
