@@ -52,10 +52,8 @@ def test_document_json_round_trip_is_exact(tmp_path: Path, make: str) -> None:
 
 @pytest.fixture
 def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytest (and pytest-qt) may run helper threads; these tests fork only to run plain Python."""
     if not sys.platform.startswith("linux"):
         pytest.skip("the forked reader runs on Linux only; elsewhere start_reading returns None (tested below)")
-    monkeypatch.setattr(child_mod.threading, "active_count", lambda: 1)
     monkeypatch.delenv("CONTRACTREVIEW_NO_FORK", raising=False)
 
 
@@ -91,12 +89,55 @@ def test_a_child_past_the_deadline_is_stopped(forkable: None) -> None:
         os.waitpid(pending._pid, os.WNOHANG)
 
 
-def test_no_fork_where_threads_run_or_when_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(child_mod.threading, "active_count", lambda: 2)
-    assert child_mod.start_reading(lambda: None) is None  # type: ignore[arg-type, return-value]
-    monkeypatch.setattr(child_mod.threading, "active_count", lambda: 1)
+def test_no_fork_while_another_thread_is_inside_pdfium_or_when_disabled(
+    monkeypatch: pytest.MonkeyPatch, forkable: None
+) -> None:
+    import threading
+
+    from contractreview.pdfium_guard import PDFIUM_LOCK
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def in_pdfium() -> None:
+        with PDFIUM_LOCK:
+            inside.set()
+            leave.wait(30)
+
+    t = threading.Thread(target=in_pdfium)
+    t.start()
+    try:
+        assert inside.wait(30)
+        assert child_mod.start_reading(lambda: None) is None  # type: ignore[arg-type, return-value]
+    finally:
+        leave.set()
+        t.join()
     monkeypatch.setenv("CONTRACTREVIEW_NO_FORK", "1")
     assert child_mod.start_reading(lambda: None) is None  # type: ignore[arg-type, return-value]
+
+
+def test_a_child_forked_beside_other_threads_reads_while_they_write(tmp_path: Path, forkable: None) -> None:
+    """The GUI forks from its worker while the main thread runs; a thread busy writing to stderr at the
+    fork must not leave the child waiting on a copied stream lock."""
+    import threading
+
+    path = contract_pdf(tmp_path / "c.pdf", pages=2).path
+    stop = threading.Event()
+
+    def chatter() -> None:
+        while not stop.is_set():
+            sys.stderr.write("")
+            sys.stderr.flush()
+
+    t = threading.Thread(target=chatter)
+    t.start()
+    try:
+        for _ in range(5):
+            pending = child_mod.start_reading(lambda: load_document(path))
+            assert pending is not None
+            assert pending.result(time.monotonic() + 60) == load_document(path)
+    finally:
+        stop.set()
+        t.join()
 
 
 def _cli(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:

@@ -1,11 +1,17 @@
 """Read a document in a forked child process while the parent builds the review pipeline (#13).
 
-A short command-line review spends most of its start-up importing spaCy and building the pipeline, and a
-thread cannot overlap that with reading the file: both hold Python's global interpreter lock. A child
-process can. :func:`start_reading` forks (Linux only, and only in a process that runs no other thread,
-so nothing can be holding a lock at the fork), the child reads the file and writes the document back as
-JSON through a pipe (:func:`contractreview.serialize.layout_to_dict`: data, never pickle), and the
-parent picks it up with :meth:`ChildRead.result` once its own work is done.
+A review that starts cold (the command line; the GUI opening a file as it starts) spends most of its
+start-up importing spaCy and building the pipeline, and a thread cannot overlap that with reading the
+file: both hold Python's global interpreter lock. A child process can. :func:`start_reading` forks (Linux
+only), the child reads the file and writes the document back as JSON through a pipe
+(:func:`contractreview.serialize.layout_to_dict`: data, never pickle), and the parent picks it up with
+:meth:`ChildRead.result` once its own work is done.
+
+Forking a process that runs other threads (the GUI) copies locks those threads may hold. The child only
+reads the file, so the locks that matter are pdfium's (held across the fork, so no thread is inside
+pdfium when it happens: :data:`contractreview.pdfium_guard.PDFIUM_LOCK`) and those of ``sys.stdout`` and
+``sys.stderr`` (the child of a threaded process gets fresh ones pointing to the null device). Python
+re-creates its own import and threading locks in a child.
 
 The child changes nothing the user sees: if it fails in any way (the file cannot be read, the child
 crashes or is killed, the answer does not decode), :meth:`ChildRead.result` returns None and the caller
@@ -31,12 +37,10 @@ _DISABLE_ENV = "CONTRACTREVIEW_NO_FORK"
 
 
 def can_fork() -> bool:
-    """True where :func:`start_reading` may fork: Linux, no other thread running, not disabled by
-    ``CONTRACTREVIEW_NO_FORK=1``."""
+    """True where :func:`start_reading` may fork: Linux, not disabled by ``CONTRACTREVIEW_NO_FORK=1``."""
     return (
         sys.platform.startswith("linux")
         and hasattr(os, "fork")
-        and threading.active_count() == 1
         and os.environ.get(_DISABLE_ENV, "") in ("", "0")
     )
 
@@ -102,22 +106,33 @@ def start_reading(read: Callable[[], Document]) -> ChildRead | None:
     (:func:`can_fork`) or fails. The child never returns from here."""
     if not can_fork():
         return None
-    try:
-        r, w = os.pipe()
-    except OSError:
+    from ..pdfium_guard import PDFIUM_LOCK
+
+    threaded = threading.active_count() > 1
+    # Never fork while another thread is inside pdfium: the child would inherit a half-done pdfium call.
+    if not PDFIUM_LOCK.acquire(blocking=False):
         return None
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-    except OSError:
-        os.close(r)
-        os.close(w)
-        return None
+        try:
+            r, w = os.pipe()
+        except OSError:
+            return None
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return None
+    finally:
+        PDFIUM_LOCK.release()  # in the parent, and the child's own copy (this thread holds it in both)
     if pid == 0:  # the child: read, answer, and leave without running the parent's exit handlers
         code = 0
         try:
             os.close(r)
+            if threaded:  # another thread may have held the stream locks at the fork
+                sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
             try:
                 payload: dict[str, Any] = {"ok": True, "document": document_to_json(read())}
             except BaseException:  # noqa: BLE001 - the parent reads the file again and reports the error

@@ -206,3 +206,36 @@ def test_real_welcome_sample_button_opens_the_bundled_contract(qtbot, store, sam
     assert sig.args[0].document.name == "sample_dpa.pdf"
     assert win.current_finding() is not None and win.current_finding().status.is_flag
     win.close()
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="the forked reader runs on Linux only")
+def test_real_cold_open_reads_in_a_child_and_shows_the_same_review(qtbot, store, tmp_path, monkeypatch):
+    """Issue #13: opening a file before the pipeline is built (the GUI started with a file) reads it in a
+    forked child while the worker builds the pipeline; the review is the one an in-process read gives."""
+    import contractreview.nlp as nlp_pkg
+    from contractreview.ingest import child
+    from contractreview.pipeline import review
+
+    path = tmp_path / "cold.pdf"
+    make_pdf(path, pages=3)
+    monkeypatch.delenv("CONTRACTREVIEW_NO_FORK", raising=False)
+    monkeypatch.setattr(nlp_pkg, "_CACHE", {})  # as in a fresh process: no pipeline built yet
+    used: list[bool] = []
+    real_start = child.start_reading
+
+    def spy(read):  # type: ignore[no-untyped-def]
+        pending = real_start(read)
+        used.append(pending is not None)
+        return pending
+
+    monkeypatch.setattr(child, "start_reading", spy)
+    win = real_window(qtbot, store)
+    analysis = open_and_wait(qtbot, win, path, timeout=120000)
+    assert used == [True]
+    monkeypatch.setenv("CONTRACTREVIEW_NO_FORK", "1")
+    expected = review(path)
+    assert analysis.document == expected.document
+    assert [(f.requirement_id, f.status, f.evidence) for f in analysis.findings] == [
+        (f.requirement_id, f.status, f.evidence) for f in expected.findings
+    ]
+    win.close()
