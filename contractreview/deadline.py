@@ -47,6 +47,12 @@ def time_budget(seconds: float, path: str | Path, *, started: float | None = Non
         _local.budget = previous
 
 
+def budget_end() -> float | None:
+    """When this thread's budget runs out (a ``time.monotonic()`` value), or None without a budget."""
+    budget: _Budget | None = getattr(_local, "budget", None)
+    return budget.ends if budget is not None else None
+
+
 def set_tick(on_tick: Tick | None) -> Tick | None:
     """Install a progress callback for this thread (the CLI's progress bar); returns the previous one."""
     previous = getattr(_local, "tick", None)
@@ -71,9 +77,12 @@ def check(stage: str = "", done: int = 0, total: int = 0) -> None:
         )
 
 
-def paced(items: Iterable[T], stage: str, total: int = 0, every: int = 256) -> Iterator[T]:
-    """``items``, with :func:`check` every ``every`` items."""
+def paced(
+    items: Iterable[T], stage: str, total: int = 0, every: int = 256, *, offset: int = 0, scale: float = 1.0
+) -> Iterator[T]:
+    """``items``, with :func:`check` every ``every`` items; item ``i`` reports ``offset + i * scale`` done
+    (a share of a larger job: the first half of the sentences, read while a child reads the other)."""
     for i, item in enumerate(items):
         if i % every == 0:
-            check(stage, i, total)
+            check(stage, offset + int(i * scale), total)
         yield item

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Generator, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..deadline import paced
+from .. import forked
+from ..deadline import budget_end, paced
 from ..domain import BlockKind, Clause, Document, Progress
+from ..nlp.match_table import lowers as token_lowers
 from ..nlp.match_table import matches
 from ..nlp.sentences import split_sentences
 
@@ -87,6 +89,19 @@ class Hit:
     recipients: tuple[str, ...] = ()
     context_scope: bool = False  # the previous sentence of the same clause has the requirement's scope words
     heading_scope: bool = False  # the heading of its clause (or of an enclosing one) names the subject
+
+
+_HIT_FIELDS = tuple(f.name for f in fields(Hit))
+_HIT_TUPLES = frozenset(f.name for f in fields(Hit) if str(f.type).startswith("tuple"))
+
+
+def hit_to_json(hit: Hit) -> list[Any]:
+    """``hit`` as a JSON list (the forked reader of the second half hands its hits back this way)."""
+    return [getattr(hit, name) for name in _HIT_FIELDS]
+
+
+def hit_from_json(values: list[Any]) -> Hit:
+    return Hit(**{n: tuple(v) if n in _HIT_TUPLES else v for n, v in zip(_HIT_FIELDS, values, strict=True)})
 
 
 @dataclass(slots=True)
@@ -248,6 +263,10 @@ def _spans(doc: Any, key: str) -> list[Any]:
 # no Span objects for them.
 _MATCHES_ONLY = {"contractreview_cues": {"spans": False}}
 
+# From this many candidate sentences on (a contract of some 20 dense pages), a forked child reads the second
+# half while this process reads the first; below it the fork and the hand-over cost more than they save.
+PARALLEL_MIN_JOBS = 400
+
 PROGRESS_EVERY_S = 0.25  # a 300-page contract spends seconds here; the progress bar must keep moving (#17)
 
 
@@ -408,94 +427,123 @@ def iter_extract_features(
                 jobs.append((s, e, ci, own, 0, plain_rids))
         else:
             jobs.append((s, e, ci, own, 0, frozenset(wanted)))
-    for n_cand, ((s, e, ci, _, own_from, job_rids), doc) in enumerate(zip(
-        jobs,
-        # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
-        # must match "reserves the right to update"); same length, so token offsets stay exact.
-        paced(nlp.pipe((job[3] for job in jobs), batch_size=128, disable=_UNUSED_COMPONENTS,
-                       component_cfg=_MATCHES_ONLY),
-              "reading sentences", len(jobs)),
-        strict=True,
-    )):
+
+    def read(
+        part: list[tuple[int, int, int, str, int, frozenset[str]]], offset: int = 0, scale: float = 1.0
+    ) -> Iterator[list[tuple[str, Hit]]]:
+        """The hits of each job of ``part`` (jobs ``offset`` on), in order (one list per job); progress
+        counts ``scale`` jobs for each of ``part``."""
+        for (s, e, ci, _, own_from, job_rids), doc in zip(
+            part,
+            # A line break inside a sentence is a space to the patterns ("reserves the\nright to update"
+            # must match "reserves the right to update"); same length, so token offsets stay exact.
+            paced(nlp.pipe((job[3] for job in part), batch_size=128, disable=_UNUSED_COMPONENTS,
+                           component_cfg=_MATCHES_ONLY),
+                  "reading sentences", len(jobs), offset=offset, scale=scale),
+            strict=True,
+        ):
+            found: list[tuple[str, Hit]] = []
+            definition = _is_definition(text[s:e])
+            prev = prev_of.get(s)
+            prev_low = prev_words = None
+            if prev is not None and prev[2] == ci and ci >= 0:
+                prev_low = " ".join(text[prev[0] : prev[1]].lower().split())
+                prev_words = set(_WORD.findall(prev_low))
+            commit_end: dict[str, int] = {}
+            for _s, end, label, _rid in matches(doc, "commit"):
+                commit_end[label] = min(commit_end.get(label, end), end)
+            negated_use = _negated_use_cues(doc, prohibitions, lex)
+            scope_tokens: dict[str, set[int]] = {}
+            for start, end, label, _rid in matches(doc, "scope"):
+                scope_tokens.setdefault(label, set()).update(range(start, end))
+            by_kind: dict[str, dict[str, list[str]]] = {}
+            for kind in ("cue", "commit", "weak", "deny", "scope", "exclude"):
+                d: dict[str, list[str]] = {}
+                if kind == "commit":
+                    for rid in negated_use:
+                        d.setdefault(rid, []).append(f"{rid}.commit.negated_use")
+                for start, end, label, rid in matches(doc, kind):
+                    if own_from and kind in ("cue", "exclude") and doc[start].idx < own_from:
+                        continue  # the lead-in's own topic is the lead-in's hit, not this sentence's
+                    if (
+                        kind == "weak"
+                        and label in commit_end
+                        and start >= commit_end[label]
+                        and scope_tokens.get(label, set()) & set(range(start, end))
+                    ):
+                        # Subject matter named after the commitment is its object, not a hedge: "This
+                        # Agreement takes precedence over any terms of service, privacy policy or ...".
+                        continue
+                    d.setdefault(label, []).append(rid)
+                by_kind[kind] = d
+            common = by_kind["commit"].get("_common", [])
+            common_weak = by_kind["weak"].get("_common", [])
+            common_deny = by_kind["deny"].get("_common", [])
+            negs = _spans(doc, "cr_neg")
+            hedges = tuple(sp.text.lower() for sp in _spans(doc, "cr_hedge") if sp.label_ == "hedge")
+            refusals = tuple(sp.text.lower() for sp in negs if sp.label_ == "refusal")
+            # Carve-out triggers; "^" marks one that opens the sentence ("Except as otherwise permitted by law, …").
+            exceptions = tuple(
+                ("^" if sp.start <= 2 else "") + " ".join(sp.text.lower().split()[:2])
+                for sp in negs
+                if sp.label_ == "exception"
+            )
+            heads = heading_reqs.get(ci, set())
+            reqs = (set(by_kind["cue"]) | heads) & job_rids
+            if definition:
+                reqs &= definitions_count
+            # An "exclude" pattern stops the sentence counting for its requirement.
+            reqs -= set(by_kind["exclude"])
+            for rid in reqs:
+                hit = Hit(
+                    start=s,
+                    end=e,
+                    clause=ci,
+                    cues=tuple(by_kind["cue"].get(rid, ())),
+                    commits=tuple(by_kind["commit"].get(rid, ())),
+                    weaks=tuple(by_kind["weak"].get(rid, ())) + tuple(common_weak if False else ()),
+                    denies=tuple(by_kind["deny"].get(rid, ())) + tuple(common_deny),
+                    scope=bool(by_kind["scope"].get(rid)),
+                    heading=rid in heads,
+                    modal=bool(common),
+                    hedges=hedges,
+                    refusals=refusals,
+                    exceptions=exceptions,
+                    subject=doc._.cr_subject,
+                    recipients=tuple(doc._.cr_recipients),
+                    context_scope=bool(
+                        prev_low is not None
+                        and rid in scope_a
+                        and scope_a[rid].any(prev_low, prev_words or set())
+                    ),
+                    heading_scope=rid in heading_scope.get(ci, ()),
+                )
+                found.append((rid, hit))
+            yield found
+
+    # A long contract's second half is read by a forked child on the other core while this process reads
+    # the first (contractreview.forked); if the child fails, this process reads that half too.
+    split = len(jobs) - len(jobs) // 2 if len(jobs) >= PARALLEL_MIN_JOBS else len(jobs)
+    helper = None
+    if split < len(jobs):
+        helper = forked.start(
+            lambda: [[rid, hit_to_json(h)] for hits in read(jobs[split:], split) for rid, h in hits]
+        )
+    if helper is None:
+        split = len(jobs)
+    for n_cand, hits in enumerate(read(jobs[:split], 0, len(jobs) / split)):
         if time.monotonic() >= next_tick:
             next_tick = time.monotonic() + PROGRESS_EVERY_S
-            yield Progress("features", n_cand, len(jobs), f"Reading sentence {n_cand:,} of {len(jobs):,}")
-        definition = _is_definition(text[s:e])
-        prev = prev_of.get(s)
-        prev_low = prev_words = None
-        if prev is not None and prev[2] == ci and ci >= 0:
-            prev_low = " ".join(text[prev[0] : prev[1]].lower().split())
-            prev_words = set(_WORD.findall(prev_low))
-        commit_end: dict[str, int] = {}
-        for _s, end, label, _rid in matches(doc, "commit"):
-            commit_end[label] = min(commit_end.get(label, end), end)
-        negated_use = _negated_use_cues(doc, prohibitions, lex)
-        scope_tokens: dict[str, set[int]] = {}
-        for start, end, label, _rid in matches(doc, "scope"):
-            scope_tokens.setdefault(label, set()).update(range(start, end))
-        by_kind: dict[str, dict[str, list[str]]] = {}
-        for kind in ("cue", "commit", "weak", "deny", "scope", "exclude"):
-            d: dict[str, list[str]] = {}
-            if kind == "commit":
-                for rid in negated_use:
-                    d.setdefault(rid, []).append(f"{rid}.commit.negated_use")
-            for start, end, label, rid in matches(doc, kind):
-                if own_from and kind in ("cue", "exclude") and doc[start].idx < own_from:
-                    continue  # the lead-in's own topic is the lead-in's hit, not this sentence's
-                if (
-                    kind == "weak"
-                    and label in commit_end
-                    and start >= commit_end[label]
-                    and scope_tokens.get(label, set()) & set(range(start, end))
-                ):
-                    # Subject matter named after the commitment is its object, not a hedge: "This
-                    # Agreement takes precedence over any terms of service, privacy policy or ...".
-                    continue
-                d.setdefault(label, []).append(rid)
-            by_kind[kind] = d
-        common = by_kind["commit"].get("_common", [])
-        common_weak = by_kind["weak"].get("_common", [])
-        common_deny = by_kind["deny"].get("_common", [])
-        negs = _spans(doc, "cr_neg")
-        hedges = tuple(sp.text.lower() for sp in _spans(doc, "cr_hedge") if sp.label_ == "hedge")
-        refusals = tuple(sp.text.lower() for sp in negs if sp.label_ == "refusal")
-        # Carve-out triggers; "^" marks one that opens the sentence ("Except as otherwise permitted by law, …").
-        exceptions = tuple(
-            ("^" if sp.start <= 2 else "") + " ".join(sp.text.lower().split()[:2])
-            for sp in negs
-            if sp.label_ == "exception"
-        )
-        heads = heading_reqs.get(ci, set())
-        reqs = (set(by_kind["cue"]) | heads) & job_rids
-        if definition:
-            reqs &= definitions_count
-        # An "exclude" pattern stops the sentence counting for its requirement.
-        reqs -= set(by_kind["exclude"])
-        for rid in reqs:
-            hit = Hit(
-                start=s,
-                end=e,
-                clause=ci,
-                cues=tuple(by_kind["cue"].get(rid, ())),
-                commits=tuple(by_kind["commit"].get(rid, ())),
-                weaks=tuple(by_kind["weak"].get(rid, ())) + tuple(common_weak if False else ()),
-                denies=tuple(by_kind["deny"].get(rid, ())) + tuple(common_deny),
-                scope=bool(by_kind["scope"].get(rid)),
-                heading=rid in heads,
-                modal=bool(common),
-                hedges=hedges,
-                refusals=refusals,
-                exceptions=exceptions,
-                subject=doc._.cr_subject,
-                recipients=tuple(doc._.cr_recipients),
-                context_scope=bool(
-                    prev_low is not None
-                    and rid in scope_a
-                    and scope_a[rid].any(prev_low, prev_words or set())
-                ),
-                heading_scope=rid in heading_scope.get(ci, ()),
-            )
+            done = n_cand * len(jobs) // split  # the child reads its half at about the same pace
+            yield Progress("features", done, len(jobs), f"Reading sentence {done:,} of {len(jobs):,}")
+        for rid, hit in hits:
             feats.hits.setdefault(rid, []).append(hit)
+    if helper is not None:
+        got = helper.result(budget_end())
+        if got is None:  # the child failed or ran out of time: read its half here (same errors, same limits)
+            got = [[rid, hit_to_json(h)] for hits in read(jobs[split:], split) for rid, h in hits]
+        for rid, h in got:
+            feats.hits.setdefault(rid, []).append(hit_from_json(h))
     return feats
 
 
@@ -521,7 +569,7 @@ def _negated_use_cues(
     if not cues:
         return set()
     negated: list[tuple[int, int, set[str]]] = []  # (first verb, first token after the verbs, the verbs)
-    lowers = [t.lower_ for t in doc]  # one pass over the tokens; the loops below read this list
+    lowers = token_lowers(doc)
     n = len(lowers)
     for i, low in enumerate(lowers):
         if low not in negators:

@@ -28,7 +28,7 @@ from ..library import PATTERN_KINDS  # one list of kinds, validated by the libra
 from ._spacy import import_spacy
 from .citations import parse_article_citations
 from .durations import clock_start, parse_durations
-from .match_table import MATCHES
+from .match_table import LOWERS, MATCHES
 
 import_spacy()  # before any "from spacy... import": skips spacy.cli (see _spacy.py)
 
@@ -131,8 +131,9 @@ class CueRuler:
         found: dict[str, set[tuple[int, int, str]]] = {k: set() for k in PATTERN_KINDS}
         strings = doc.vocab.strings
         matches = list(self.phrase_matcher(doc))
+        text = doc.text  # rebuilt from the tokens on every access: read it once
         if self._required:
-            low = doc.text.lower()
+            low = text.lower()
             words = set(_RUNS.findall(low))
             if any(
                 all((simple & words) or any(w in low for w in other) for simple, other in req)
@@ -143,8 +144,8 @@ class CueRuler:
             rid = strings[match_id]
             kind, _label = self.rules[rid]
             found[kind].add((start, end, rid))
-        if self._articles and _ARTICLE_WORD.search(doc.text):
-            for cit in parse_article_citations(doc.text):
+        if self._articles and _ARTICLE_WORD.search(text):
+            for cit in parse_article_citations(text):
                 span = doc.char_span(cit.start, cit.end, alignment_mode="expand")
                 if span is None:
                     continue
@@ -339,6 +340,7 @@ class Roles:
         # Subject: the last party named before the first modal/verb of obligation; an unknown capitalised
         # name there ("ClassLink shall") is the vendor, since the contracts reviewed are the vendor's.
         lowers = [t.lower_ for t in doc]  # one pass over the tokens; the loops below read this list
+        doc.user_data[LOWERS] = lowers  # and the engine's negation reach (features._negated_use_cues)
         subject = None
         for i, low in enumerate(lowers):
             if low in self.obligation_words:
