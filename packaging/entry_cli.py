@@ -1,10 +1,9 @@
 """PyInstaller entry point for the bundled command-line tool (``contractreview``)."""
 
 import multiprocessing
-import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    from contractreview.cli import main
+    from contractreview.cli import run
 
-    sys.exit(main())
+    run()

@@ -278,11 +278,11 @@ def test_packaging_entry_scripts_call_the_project_entry_points() -> None:
     gui_imports = {
         (n.module, a.name) for n in ast.walk(gui) if isinstance(n, ast.ImportFrom) for a in n.names
     }
-    assert ("contractreview.cli", "main") in cli_imports
+    assert ("contractreview.cli", "run") in cli_imports
     assert ("contractreview.gui.app", "main") in gui_imports
     # The same entry points as the wheel's console/gui scripts.
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'contractreview = "contractreview.cli:main"' in pyproject
+    assert 'contractreview = "contractreview.cli:run"' in pyproject
     assert 'contractreview-gui = "contractreview.gui.app:main"' in pyproject
 
 

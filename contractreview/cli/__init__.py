@@ -57,6 +57,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = out, err
 
 
+def run() -> None:
+    """The console entry point (``contractreview``, ``python -m contractreview``, the bundle): :func:`main`,
+    then exit.
+
+    Before exiting, the objects of the run are frozen out of the garbage collector's reach
+    (:func:`gc.freeze`): the interpreter's final full collections would otherwise walk every object spaCy
+    and the clause library created, 0.12-0.15 s of a 1.5 s review for nothing. Exit handlers and
+    finalizers still run as usual.
+    """
+    code = main()
+    import gc
+
+    gc.freeze()
+    sys.exit(code)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     from ..errors import ContractReviewError
     from ..textsafe import one_line

@@ -531,7 +531,7 @@ def iter_extract_features(
         )
     if helper is None:
         split = len(jobs)
-    for n_cand, hits in enumerate(read(jobs[:split], 0, len(jobs) / split)):
+    for n_cand, hits in enumerate(read(jobs[:split], 0, len(jobs) / split if split else 1.0)):
         if time.monotonic() >= next_tick:
             next_tick = time.monotonic() + PROGRESS_EVERY_S
             done = n_cand * len(jobs) // split  # the child reads its half at about the same pace
