@@ -9,7 +9,8 @@ the worker analyses (issue #17: the longest event-loop gap was such a scan). Her
 The matches are those of ``rx.finditer(text)``: each one is re-matched on the whole text at its start, so
 its end, groups and look-arounds are the whole text's. The one assumption: no attempt of the pattern, one
 that fails included, reads more than ``reach`` characters past where it starts (the project's patterns are
-bounded: ``[^.;]{0,200}`` and a few words; a run of 2,000 spaces is the only way past that).
+bounded: ``[^.;]{0,200}`` and a few words; only a run of 1,000 spaces or a 1,000-letter word goes past).
+The overlap costs ``reach / piece`` (3%) more scanning than one whole-text call.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator
 #: characters per scan: about 10 ms for the slowest governing-law pattern on the development machine
 PIECE = 32_768
 #: how far past its start an attempt may read (see the module docstring)
-REACH = 2_048
+REACH = 1_024
 
 
 def finditer(
