@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import textscan
 from ..domain import (
     KEY_TERMS,
     Analysis,
@@ -747,7 +748,7 @@ class LawReading:
 
 def _first_place(patterns: Iterable[re.Pattern[str]], text: str, not_places: frozenset[str]) -> str:
     for rx in patterns:
-        for m in rx.finditer(text):
+        for m in textscan.finditer(rx, text):
             place = _clean_place(m.group("place"), not_places)
             if place:
                 return place
@@ -765,10 +766,12 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
     adjectives, not_places = words["adjective_countries"], frozenset(words["not_places"])
     # "California, U.S.A., regardless of ...": the dots of an abbreviation end no sentence (same length, so
     # offsets hold).
-    original, text = text, _ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), text)
+    # Whole-text scans go through ``textscan`` in pieces: one scan of a 300-page contract held the GIL for
+    # up to 250 ms, the longest freeze of the window while the worker analysed (#17).
+    original, text = text, textscan.sub(_ABBREVIATION, lambda m: m.group(0).replace(".", " "), text)
     found: list[tuple[str, bool, int, int, str]] = []
     for rx, strong in _LAW_PATTERNS:
-        for m in rx.finditer(text):
+        for m in textscan.finditer(rx, text):
             if _NEGATED.search(text[max(0, m.start() - 16) : m.start()]):
                 continue  # "shall not be governed by the ... Convention"
             if _CONDITIONAL.search(text[max(0, m.start() - 24) : m.start()]):

@@ -154,14 +154,17 @@ def test_real_event_loop_stays_responsive_on_300_page_pdf(qtbot, store, tmp_path
     timer.start()
     open_and_wait(qtbot, win, path, timeout=180000)
     timer.stop()
-    during = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b <= ready[0]]
-    max_gap_ms = max(during) * 1000
+    during = [(b - a, a) for a, b in zip(ticks, ticks[1:], strict=False) if b <= ready[0]]
+    longest, at = max(during)
+    max_gap_ms = longest * 1000
+    # what the progress bar said when the longest gap began: the stage of the analysis to look at
+    stage = next((text for t, text in reversed(shown) if t <= at), "(before the first report)")
     record_property("max_gap_ms", round(max_gap_ms, 1))
     record_property("worker_s", round(win.timings["analysis_s"], 2))
     record_property("handoff_s", round(win.timings["persist_s"] + win.timings["display_s"], 3))
     print(f"\n300 pages: analysis {win.timings['analysis_s']:.2f}s on the worker, longest event-loop gap "
-          f"{max_gap_ms:.0f} ms over {len(during)} ticks; save {win.timings['persist_s'] * 1000:.0f} ms, "
-          f"display {win.timings['display_s'] * 1000:.0f} ms on the GUI thread")
+          f"{max_gap_ms:.0f} ms over {len(during)} ticks (during {stage!r}); save "
+          f"{win.timings['persist_s'] * 1000:.0f} ms, display {win.timings['display_s'] * 1000:.0f} ms on the GUI thread")
     # Issue #17: the bar moved from "Reading 2446 clauses 2%" to 100% in one jump. Now the text changes
     # at least every second (the worker's reports, and the elapsed seconds between them), and the
     # sentence reading reports its own progress in many steps.
@@ -173,8 +176,10 @@ def test_real_event_loop_stays_responsive_on_300_page_pdf(qtbot, store, tmp_path
           f"{len(reading)} sentence reports")
     assert max(changes) <= 1.25  # 1 s plus the longest event-loop stall allowed below
     assert len(values) >= 5 and len(reading) >= 2  # on main: no sentence reports, 2.4 s without a change
-    # The issue's goal is 100 ms; the assertion leaves room for a CI machine busy with other jobs.
-    assert max_gap_ms < 250
+    # The issue's target. The worker holds the GIL in no single call longer than a few tens of ms (the
+    # governing-law scans run in pieces, textscan.py); measured 23-80 ms on a shared 2-core machine at load
+    # averages 3.3-7, two busy loops of our own included; 62-198 ms before the scans were cut up.
+    assert max_gap_ms <= 100
     # The hand-over: the store's JSON is made on the worker, the GUI thread only writes rows (it spent
     # 0.13-0.22 s encoding a 300-page analysis before).
     assert win.timings["persist_s"] < 0.1
