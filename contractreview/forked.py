@@ -7,7 +7,7 @@ where a review has independent work to overlap use a child process instead:
 - reading the second half of a long contract's candidate sentences while the parent reads the first
   (:func:`contractreview.engine.features.iter_extract_features`).
 
-:func:`start` forks (Linux only), the child runs ``work()`` and writes its result back as JSON through a
+:func:`start` forks (Linux only), the child runs ``work()`` and writes the list it returns back as JSON lines through a
 pipe (data, never pickle), and the parent collects it with :meth:`Pending.result` once its own share is
 done. The child changes nothing a user sees: if it fails in any way (an error, a crash, a kill, an answer
 that does not decode), :meth:`Pending.result` returns None and the caller does the work itself, so every
@@ -52,8 +52,8 @@ class Pending:
         self._fd = fd
         self._done = False
 
-    def result(self, deadline: float | None = None) -> Any | None:
-        """What ``work()`` returned (decoded JSON), or None when the child did not deliver it.
+    def result(self, deadline: float | None = None) -> list[Any] | None:
+        """The list ``work()`` returned (decoded JSON items), or None when the child did not deliver it.
 
         ``deadline`` (a ``time.monotonic()`` value): a child still working then is stopped and None
         returned; the caller's own attempt then stops at its time budget as it always has.
@@ -71,11 +71,16 @@ class Pending:
                 chunks.append(chunk)
         finally:
             self.close()
+        # One JSON line per item, each decoded on its own: a 300-page document's layout in one json.loads
+        # held the GIL (and so the GUI thread) for 130 ms once.
+        lines = b"".join(chunks).split(b"\n")
         try:
-            data = json.loads(b"".join(chunks))
+            head = json.loads(lines[0])
+            if not (isinstance(head, dict) and head.get("ok") is True and head.get("items") == len(lines) - 2):
+                return None  # failed, or cut short (the last line is the empty one after the final newline)
+            return [json.loads(line) for line in lines[1:-1]]
         except ValueError:
             return None
-        return data.get("value") if isinstance(data, dict) and data.get("ok") is True else None
 
     def close(self) -> None:
         """Stop the child if it still runs and reap it (idempotent)."""
@@ -98,8 +103,8 @@ class Pending:
         self.close()
 
 
-def start(work: Callable[[], Any]) -> Pending | None:
-    """Fork a child that runs ``work()`` (its result must be JSON data) and sends the result back; None
+def start(work: Callable[[], list[Any]]) -> Pending | None:
+    """Fork a child that runs ``work()`` (a list of JSON data items) and sends the list back; None
     where forking is not possible (:func:`can_fork`), would be unsafe (another thread is inside pdfium)
     or fails. The child never returns from here."""
     if not can_fork():
@@ -140,11 +145,15 @@ def _child(work: Callable[[], Any], r: int, w: int, threaded: bool) -> None:
         from .deadline import set_tick
 
         set_tick(None)  # the parent draws the progress bar; two writers would garble it
+        def line(value: Any) -> str:  # JSON escapes every newline inside strings: one item, one line
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
         try:
-            payload: dict[str, Any] = {"ok": True, "value": work()}
+            items = list(work())
+            out = line({"ok": True, "items": len(items)}) + "".join(line(item) for item in items)
         except BaseException:  # noqa: BLE001 - the parent does the work again and reports the error
-            payload = {"ok": False}
-        view = memoryview(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            out = line({"ok": False})
+        view = memoryview(out.encode("utf-8"))
         while view:
             view = view[os.write(w, view):]
     except BaseException:  # noqa: BLE001 - a broken pipe (the parent gave up): nothing to report

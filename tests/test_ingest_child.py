@@ -197,3 +197,14 @@ def test_a_fresh_process_reads_through_the_child_only_while_the_pipeline_is_buil
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["used"] == [True] and got["same"] and got["n"] >= 40
+
+
+def test_a_big_document_crosses_the_pipe_in_short_records(tmp_path: Path) -> None:
+    """Each record is decoded on its own: a 300-page layout decoded in one call held the GIL for 130 ms."""
+    path = contract_pdf(tmp_path / "c.pdf", pages=12).path
+    doc = load_document(path)
+    records = child_mod.document_to_json(doc)
+    assert len(records) > 2 and all(len(values) <= child_mod._CHUNK for _key, values in records[1:])
+    encoded = [json.dumps(r) for r in records]
+    assert max(len(e) for e in encoded[1:]) < 400_000
+    assert child_mod.document_from_json([json.loads(e) for e in encoded]) == doc

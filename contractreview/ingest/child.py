@@ -44,25 +44,35 @@ def start_reading(read: Callable[[], Document]) -> ChildRead | None:
     return ChildRead(pending) if pending is not None else None
 
 
-def document_to_json(doc: Document) -> dict[str, Any]:
+_CHUNK = 2_000  # layout rows per record: each record is decoded in its own short call
+
+
+def document_to_json(doc: Document) -> list[Any]:
+    """``doc`` as JSON records (head first, then chunks of its layout rows), for the pipe."""
     from ..serialize import layout_to_dict
 
-    return {
-        "source_path": doc.source_path,
-        "sha256": doc.sha256,
-        "format": doc.format.value,
-        "text": doc.text,
-        "layout": layout_to_dict(doc),
-    }
+    layout = layout_to_dict(doc)
+    head = {"source_path": doc.source_path, "sha256": doc.sha256, "format": doc.format.value, "text": doc.text}
+    rows = ("blocks", "lines", "furniture", "comments")
+    head["layout"] = {k: v for k, v in layout.items() if k not in rows}
+    records: list[Any] = [head]
+    for key in rows:
+        values = layout.get(key, [])
+        records.extend([key, values[i : i + _CHUNK]] for i in range(0, len(values), _CHUNK))
+    return records
 
 
-def document_from_json(data: dict[str, Any]) -> Document:
+def document_from_json(records: list[Any]) -> Document:
     from ..serialize import document_from_layout
 
+    head = records[0]
+    layout = dict(head["layout"])
+    for key, values in records[1:]:
+        layout.setdefault(key, []).extend(values)
     return document_from_layout(
-        source_path=data["source_path"],
-        sha256=data["sha256"],
-        fmt=data["format"],
-        text=data["text"],
-        layout=data["layout"],
+        source_path=head["source_path"],
+        sha256=head["sha256"],
+        fmt=head["format"],
+        text=head["text"],
+        layout=layout,
     )
