@@ -466,6 +466,9 @@ class Analysis:
     library_fingerprint: str = ""
     # sha256 of the learned grader's artifact (engine/grader.json) that rated the findings; "" when none did.
     grader: str = ""
+    # sha256 of the learned presence detector's artifact (engine/presence_gdpr.npz) when the profile has duties
+    # it can find (issue #20); "" when it was not consulted.
+    detector: str = ""
 
     def counts(self) -> dict[Status, int]:
         out = {s: 0 for s in Status}

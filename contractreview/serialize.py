@@ -122,6 +122,7 @@ def analysis_to_dict(analysis: Analysis, *, boxes: bool = False) -> dict[str, An
         "library_version": analysis.library_version,
         "library_fingerprint": analysis.library_fingerprint,
         "grader": analysis.grader,
+        "detector": analysis.detector,
         "profile": analysis.profile,
         "document": {
             "path": doc.source_path,
@@ -270,6 +271,7 @@ def analysis_from_dict(data: Mapping[str, Any], *, document: Document | None = N
         engine_version=str(data.get("engine_version") or ""),
         library_fingerprint=str(data.get("library_fingerprint") or ""),
         grader=str(data.get("grader") or ""),
+        detector=str(data.get("detector") or ""),
     )
 
 

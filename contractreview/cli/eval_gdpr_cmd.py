@@ -36,6 +36,13 @@ def register(sub: Any) -> None:
         action="store_true",
         help="analyse only the agreements that have presence labels (the others are never read by the engine)",
     )
+    p.add_argument(
+        "--detector-cv",
+        action="store_true",
+        help="score the learned presence detector by grouped cross-validation on the development DPAs with "
+        "presence gold, next to the rules and the keyword baseline (never reads DPAs Online 94 and above; "
+        "a few minutes)",
+    )
     p.set_defaults(func=run)
 
 
@@ -51,6 +58,22 @@ def run(args: Any) -> int:
     presence = (
         Path(args.presence) if args.presence else (DEFAULT_PRESENCE if DEFAULT_PRESENCE.is_dir() else None)
     )
+    if args.detector_cv:
+        from ..evaluation.gdpr_detector import format_report, run_cv
+
+        if presence is None:
+            raise InputError("--detector-cv needs presence labels (pass --presence DIR).", DEFAULT_PRESENCE)
+        _, cv_report = run_cv(
+            path, presence, on_progress=lambda i, n, name: progress_bar(f"eval-gdpr {name}", i / max(n, 1))
+        )
+        progress_bar("eval-gdpr", 1.0)
+        if args.json:
+            sys.stdout.write(
+                json.dumps({**cv_report.summary(), "grid": cv_report.cv["grid"]}, indent=2) + "\n"
+            )
+        else:
+            sys.stdout.write(format_report(cv_report) + "\n")
+        return 0
     if args.presence_only and presence is None:
         raise InputError("--presence-only needs presence labels (pass --presence DIR).", DEFAULT_PRESENCE)
     report = evaluate_gdpr(

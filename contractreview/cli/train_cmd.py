@@ -36,10 +36,56 @@ def register(sub: Any) -> None:
         help="whether the grader decides statuses: auto = only if its vendor-grouped CV beats the rules' "
         "accuracy and satisfied recall (default); always / never override that",
     )
+    p.add_argument(
+        "--gdpr-detector",
+        action="store_true",
+        help="instead of the grader, rebuild the learned GDPR presence detector from the DPA corpus's sentence "
+        "labels: grouped cross-validation on the development DPAs with presence gold, the pre-registered "
+        "selection and ship rules, then the artifact (DPAs Online 94 and above are never read)",
+    )
+    p.add_argument(
+        "--csv",
+        metavar="PATH",
+        help="with --gdpr-detector: the corpus CSV (default: ../shared/corpus/gdpr_dpa/train_set.csv)",
+    )
+    p.add_argument(
+        "--presence", metavar="DIR", help="with --gdpr-detector: presence gold (default: eval/gdpr_presence)"
+    )
     p.set_defaults(func=run)
 
 
+def run_gdpr_detector(args: Any) -> int:
+    """``train --gdpr-detector``: CV, selection, and the artifact when the ship rule holds."""
+    from ..engine.presence import ARTIFACT_PATH
+    from ..errors import InputError
+    from ..evaluation.gdpr_detector import format_report, train_artifact
+    from .eval_gdpr_cmd import DEFAULT_CSV, DEFAULT_PRESENCE
+
+    path = Path(args.csv) if args.csv else DEFAULT_CSV
+    if not path.is_file():
+        raise InputError("the GDPR DPA corpus was not found (pass --csv PATH).", path)
+    presence = Path(args.presence) if args.presence else DEFAULT_PRESENCE
+    out = Path(args.out) if args.out else ARTIFACT_PATH
+    try:
+        report, raw = train_artifact(
+            path, presence, out, on_progress=lambda i, n, name: progress_bar(f"train {name}", i / max(n, 1))
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write the artifact ({exc.strerror or exc})", out) from exc
+    progress_bar("train", 1.0)
+    sys.stdout.write(format_report(report) + "\n")
+    if raw is None:
+        sys.stdout.write("the ship rule does not hold: no artifact written\n")
+    else:
+        import hashlib
+
+        sys.stdout.write(f"wrote {out} ({len(raw):,} bytes, sha256 {hashlib.sha256(raw).hexdigest()})\n")
+    return 0
+
+
 def run(args: Any) -> int:
+    if getattr(args, "gdpr_detector", False):
+        return run_gdpr_detector(args)
     from ..engine.grader import ARTIFACT_PATH
     from ..engine.train import artifact_bytes, train_from_labels
     from ..errors import InputError

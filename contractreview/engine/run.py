@@ -13,13 +13,24 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from .. import __version__
-from ..domain import NOT_CHECKED_LAYER, Analysis, Clause, Document, Finding, Progress, Status
+from ..domain import (
+    NOT_CHECKED_LAYER,
+    Analysis,
+    Clause,
+    Document,
+    Evidence,
+    Finding,
+    Progress,
+    Requirement,
+    Status,
+)
 from ..segment import segment
 from . import ENGINE_VERSION
 from . import grader as _stage2
 from . import keyterms as _kt
+from . import presence as _presence
 from .decision import Verdict, decide
-from .explanation import evidence_for, explain, explain_not_checked, finding
+from .explanation import _place, evidence_for, explain, explain_not_checked, finding
 from .features import Features, iter_extract_features
 
 T = TypeVar("T")
@@ -65,10 +76,53 @@ class EngineTrace:
     weights: Mapping[str, Any]
 
 
+def _clause_at(clauses: tuple[Clause, ...], pos: int) -> int:
+    """Index of the innermost clause containing ``pos``, -1 when none does."""
+    found = -1
+    for i, c in enumerate(clauses):
+        if c.start <= pos < c.end:
+            found = i
+    return found
+
+
+def _detected(
+    document: Document, clauses: tuple[Clause, ...], req: Requirement, hit: _presence.Found
+) -> tuple[Verdict, Evidence, str]:
+    """The verdict, evidence and explanation of a duty the rules called missing and the learned detector
+    found: ``weak`` (a sentence states the duty, but no rule checked how firmly), naming the sentence, the
+    detector and its probability; never presented as a pattern match."""
+    idx = _clause_at(clauses, hit.start)
+    c = clauses[idx] if idx >= 0 else None
+    ev = Evidence(
+        text=document.text[hit.start : hit.end],
+        start=hit.start,
+        end=hit.end,
+        page=document.page_at(hit.start),
+        clause=(c.number or c.heading[:60]) if c is not None else "",
+        rule=f"{req.id}.{_presence.LAYER}",
+        boxes=document.boxes_for(hit.start, hit.end),
+    )
+    quote = " ".join(ev.text.split())
+    quote = quote if len(quote) <= 160 else quote[:159] + "…"
+    p = round(hit.probability, 2)
+    reason = (
+        f"no rule of the clause library matched; the learned presence detector (a statistical model, not a "
+        f"pattern) reads this sentence as stating it, with probability {p:.2f}; how firmly it commits was not "
+        "checked: read the clause"
+    )
+    explanation = f'{req.title}: {_place(ev)} says "{quote}". Weak: {reason}.'
+    verdict = Verdict(Status.WEAK, (), (reason,), {"detector_probability": p}, _presence.LAYER, p)
+    return verdict, ev, explanation
+
+
 def iter_trace(
-    document: Document, *, profile: str = "default", library: Any = None
+    document: Document, *, profile: str = "default", library: Any = None, detector: bool = True
 ) -> Generator[Progress, None, EngineTrace]:
-    """:func:`iter_analyze` that returns the :class:`EngineTrace` (the analysis with its features and verdicts)."""
+    """:func:`iter_analyze` that returns the :class:`EngineTrace` (the analysis with its features and verdicts).
+
+    :param detector: let the learned presence detector (:mod:`.presence`) find duties the rules call missing
+        (off for the detector's own cross-validation, which needs the rules' verdicts alone).
+    """
     from ..nlp import get_pipeline
 
     library = library_for(profile, library)
@@ -96,6 +150,9 @@ def iter_trace(
     findings: list[Finding] = []
     grader = _stage2.safe_load() if not w.get("model") else None
     stats = _stage2.document_stats(feats, w, [r.id for r in requirements]) if grader else {}
+    model = _presence.safe_load() if detector and not w.get("model") else None
+    detectable = [r.id for r in requirements if model is not None and r.id in model.duties]
+    found: dict[str, _presence.Found] | None = None  # read once, when the rules first miss a known duty
     for i, req in enumerate(requirements, start=2 + feature_steps):
         if not library.has_detector(req.id):
             # No pattern can find it: saying "missing" would be a false statement in a legal review.
@@ -114,6 +171,17 @@ def iter_trace(
                 d = replace(d, best=())
             elif not d.best:  # the grader found the protection in sentences the rules ranked too low
                 d = replace(d, best=_stage2.candidate_evidence(req.id, feats, w))
+        if model is not None and d.status is Status.MISSING and req.id in detectable:
+            if found is None:
+                found = _presence.find(
+                    model, document.text, _presence.document_sentences(document), detectable
+                )
+            if req.id in found:
+                d, ev, explanation = _detected(document, clauses, req, found[req.id])
+                verdicts[req.id] = d
+                findings.append(finding(req, d, explanation, (ev,)))
+                yield Progress("analyze", i, total, req.title)
+                continue
         verdicts[req.id] = d
         evidence = tuple(
             evidence_for(document, clauses, s, req.id, d.status is Status.SATISFIED) for s in d.best
@@ -144,6 +212,7 @@ def iter_trace(
         engine_version=ENGINE_VERSION,
         library_fingerprint=library.fingerprint,
         grader=grader.digest if grader is not None else "",
+        detector=model.digest if detectable and model is not None else "",
     )
     return EngineTrace(analysis, feats, rules, verdicts, w)
 

@@ -288,6 +288,7 @@ class ReportModel:
     engine_version: str = ""
     library_fingerprint: str = ""
     grader: str = ""
+    detector: str = ""  # sha256 of the learned presence detector consulted (issue #20), "" when none
 
     @property
     def sha256_short(self) -> str:
@@ -315,6 +316,7 @@ class ReportModel:
             f"Engine version: {self.engine_version or '(not recorded)'}",
             f"Clause library {self.library_version}, fingerprint {self.library_fingerprint or '(not recorded)'}",
             f"Learned grader: {self.grader or '(none)'}",
+            *([f"Learned presence detector: {self.detector}"] if self.detector else []),
         ]
 
     @property
@@ -592,6 +594,7 @@ def build_report(
         engine_version=analysis.engine_version,
         library_fingerprint=analysis.library_fingerprint,
         grader=analysis.grader,
+        detector=analysis.detector,
     )
 
 
@@ -649,6 +652,7 @@ def report_to_dict(model: ReportModel) -> dict:
             "engine_version": model.engine_version,
             "library_fingerprint": model.library_fingerprint,
             "grader": model.grader,
+            "detector": model.detector,
             "review_id": model.review_id,
             "pages": model.pages,
             "profile_label": model.profile_label,
