@@ -32,6 +32,7 @@ class Excerpt:
     title: str
     paragraphs: tuple[str, ...]
     gold: dict[str, Any] = field(default_factory=dict)
+    batch: int = 1  # 1: written before the third pass; 2: written after its fixes, scored before any other
 
     def expected(self) -> dict[str, Any]:
         return {k: self.gold.get(k) for k in KEY_TERMS}
@@ -40,12 +41,12 @@ class Excerpt:
         return "\n\n".join((self.title, *self.paragraphs)) + "\n"
 
 
-def _neg(id: str, title: str, *paragraphs: str, **gold: Any) -> Excerpt:
-    return Excerpt(id, True, title, paragraphs, _gold(gold))
+def _neg(id: str, title: str, *paragraphs: str, batch: int = 1, **gold: Any) -> Excerpt:
+    return Excerpt(id, True, title, paragraphs, _gold(gold), batch)
 
 
-def _pos(id: str, title: str, *paragraphs: str, **gold: Any) -> Excerpt:
-    return Excerpt(id, False, title, paragraphs, _gold(gold))
+def _pos(id: str, title: str, *paragraphs: str, batch: int = 1, **gold: Any) -> Excerpt:
+    return Excerpt(id, False, title, paragraphs, _gold(gold), batch)
 
 
 def _gold(short: dict[str, Any]) -> dict[str, Any]:
@@ -272,4 +273,97 @@ EXCERPTS: tuple[Excerpt, ...] = (
          "Password reset links expire after 72 hours.",
          "Upon the District's written request, Provider shall destroy Student Data within 20 days.",
          "This Agreement is governed by the laws of the State of Ohio.", b=24, bc="discovery", dr=20, gl="Ohio"),
+    # ================================================================ batch 2 (written after the fixes of batch 1)
+    _neg("invoices_after_termination", DPA,
+         "Upon termination, Provider shall delete Student Data, and any invoices outstanding shall be paid within "
+         "30 days.", batch=2),
+    _neg("forensic_report_30", DPA,
+         "Provider will notify the District of any breach promptly; the District may then request a forensic "
+         "report, which Provider will deliver within 30 days.", batch=2),
+    _neg("credit_monitoring_months", PP,
+         "We will notify the school of a data breach promptly and will offer affected users 12 months of credit "
+         "monitoring.", batch=2),
+    _neg("incident_logs_years", DPA,
+         "Provider shall notify the District in the most expedient time possible, and Provider shall maintain "
+         "incident logs for three (3) years.", batch=2),
+    _neg("law_may_require_60", "CLOUD SERVICES AGREEMENT",
+         "In the event of a breach, Vendor shall notify the Customer as required by applicable law, which may "
+         "require notice within 60 days.", batch=2),
+    _neg("other_requests_business_days", DPA,
+         "The District may request deletion of Student Data at any time; Provider shall respond to all other "
+         "District requests within ten (10) business days.", batch=2),
+    _neg("deidentified_years", DPA,
+         "Provider may retain de-identified data for five (5) years after termination for research purposes.",
+         batch=2),
+    _neg("export_window_90", TOS,
+         "Following termination, we will keep the school's content available for export for 90 days.", batch=2),
+    _neg("copy_window_then_schedule", "SAAS AGREEMENT",
+         "Customer may request a copy of its data within 30 days after termination; thereafter Vendor deletes it "
+         "in accordance with its retention schedule.", batch=2),
+    _neg("annual_review", DPA,
+         "Vendor shall delete Student Data when it is no longer needed, and Vendor reviews the data it retains "
+         "every twelve (12) months.", batch=2),
+    _neg("consumer_rights_ireland", TOS,
+         "Nothing in these Terms affects your rights as a consumer under the laws of Ireland.", batch=2),
+    _neg("processing_german_law", GDPR,
+         "The Processor shall process the data in accordance with the laws of the Federal Republic of Germany.",
+         batch=2),
+    _neg("construed_to_comply_illinois", DPA,
+         "This Agreement shall be construed so as to comply with the laws of the State of Illinois, including the "
+         "Student Online Personal Protection Act.", batch=2),
+    _neg("courts_of_england", TOS,
+         "Any disputes will be heard by the courts of England, and the parties waive any objection to that "
+         "venue.", batch=2),
+    _neg("eu_country_of_residence", TOS,
+         "If you live in the European Union, the laws of your country of residence apply.", batch=2),
+    _neg("incorporated_delaware", PP,
+         "We are a company incorporated under the laws of Delaware with offices in Austin, Texas.", batch=2),
+    _neg("registered_ontario_complies", PP,
+         "The company is registered in Ontario and complies with the laws of Canada on personal information.",
+         batch=2),
+    _neg("commissioner_72", GDPR,
+         "The Supplier will notify the Information Commissioner within 72 hours of becoming aware of a breach, "
+         "where the law requires it.", batch=2),
+    _neg("new_device_alert", TOS,
+         "We'll email you within 72 hours if we detect a sign-in from a new device.", batch=2),
+    _neg("student_transfer", PP,
+         "If a student transfers to another school, the student's account is deleted within 30 days of the "
+         "transfer.", batch=2),
+    _neg("trash_30_days", TOS,
+         "Deleted files remain in the trash for 30 days before they are permanently erased.", batch=2),
+    _neg("recordings_session_ends", PP,
+         "Class recordings are automatically deleted 30 days after the class session ends.", batch=2),
+    _pos("option_return_destroy_60", DPA,
+         "Vendor shall, at the District's option, return or destroy all Student Data within sixty (60) calendar "
+         "days of the Agreement's termination.", dt=60, batch=2),
+    _pos("one_week_request", "PUPIL DATA AGREEMENT",
+         "Within one (1) week after a written request by the School, the Company shall delete the School's pupil "
+         "data.", dr=7, batch=2),
+    _pos("has_30_days_to_delete", DPA,
+         "After the Agreement expires, the Provider has 30 days to delete Student Data.", dt=30, batch=2),
+    _pos("asap_not_later_72", "STATE AGENCY CONTRACT",
+         "Provider must inform the Agency of a Breach as soon as possible and not later than 72 hours after "
+         "learning of it.", b=72, bc="discovery", batch=2),
+    _pos("one_business_day_detection", DPA,
+         "The Vendor shall report each Security Incident to the District within one (1) business day of "
+         "detection.", b=48, bc="discovery", batch=2),
+    _pos("minnesota_governed_construed", DPA,
+         "This Agreement is governed by, and shall be construed in accordance with, the laws of the State of "
+         "Minnesota.", gl="Minnesota", batch=2),
+    _pos("sweden_arbitration_stockholm", GDPR,
+         "All disputes are governed by the law of Sweden and settled by arbitration in Stockholm.", gl="Sweden",
+         batch=2),
+    _pos("massachusetts_law_governs", TOS,
+         "Governing law. Massachusetts law governs these Terms.", gl="Massachusetts", batch=2),
+    _pos("request_30_end_90", DPA,
+         "Provider shall delete Student Data within 30 days of the District's request and, in any case, within 90 "
+         "days after the Agreement ends.", dr=30, dt=90, batch=2),
+    _pos("receipt_request_confirm_15", DPA,
+         "Upon receipt of a deletion request from the School, Vendor will delete the requested data within ten "
+         "(10) days and confirm the deletion in writing within fifteen (15) days.", dr=10, batch=2),
+    _pos("lea_24_determines", DPA,
+         "Notification of a Security Breach shall be sent to the LEA within twenty-four (24) hours after the "
+         "Provider determines that a breach has occurred.", b=24, bc="determination", batch=2),
+    _pos("service_agreement_ends_erase", DPA,
+         "When the Service Agreement ends, Provider will erase all Student Data within 30 days.", dt=30, batch=2),
 )
