@@ -112,6 +112,17 @@ THIRD_PASS = [
     # adverbs of time coordinated before their verb
     ("On expiry of the Agreement the Supplier shall immediately and permanently erase all Customer Data.", DT, 0),
     ("The Supplier may immediately and without notice suspend the Service.", DT, None),
+    # a coordinated clause with its own subject and modal is another predicate
+    ("On expiry, Vendor shall erase Customer Data, and all fees due shall be settled within 45 days.", DT, None),
+    ("Vendor shall notify the School of a breach promptly, and the Vendor will keep audit logs for 2 years.", B, None),
+    ("Upon termination, Vendor shall erase Customer Data, and such erasure shall be complete within 20 days.", DT, 20),
+    # a frequency is no deadline
+    ("Vendor deletes stale records upon request and audits its retention once every 6 months.", DR, None),
+    # another thing's end, or a student's life-cycle event, is a clock of its own
+    ("Chat messages are erased 7 days after the tutoring session ends.", DT, None),
+    ("Chat messages are erased 7 days after the tutoring session ends.", DR, None),
+    ("A pupil's portfolio is deleted within 60 days of the pupil's graduation.", DT, None),
+    ("A pupil's portfolio is deleted within 60 days of the pupil's graduation.", DR, None),
     # "tell" is a notice verb
     ("The Contractor will tell the Agency of any Security Breach within 12 hours of discovering it.", B, 12),
 ]

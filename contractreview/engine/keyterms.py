@@ -89,6 +89,7 @@ _LENGTH_OF = re.compile(
 )
 # "sixty (60) days before the end of the term": a notice window, not a deadline after an event.
 _BEFORE_EVENT = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:before|prior\s+to|in\s+advance)\b", re.IGNORECASE)
+_RECURRENCE = re.compile(r"\b(?:every|once\s+every|at\s+least\s+every|once\s+per|once\s+a)\s+$", re.IGNORECASE)
 _NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
 _DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov|shred)\w*", re.IGNORECASE)
 _DESTROY_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|remov|shred)\w*", re.IGNORECASE)
@@ -173,9 +174,11 @@ _NOT_A_CLOCK = re.compile(
 # Clocks that are neither the school's request nor the end of the agreement: a retention period measured
 # from inactivity, collection or the user's last use.
 _OTHER_CLOCK = re.compile(
-    r"\W{0,3}(?:of|after|from|following|since)\s+(?:the\s+)?(?:date\s+of\s+)?(?:(?:your|their|the\s+user'?s?)\s+)?"
+    r"\W{0,3}(?:of|after|from|following|since)\s+(?:the\s+)?(?:date\s+of\s+)?"
+    r"(?:(?:your|their|his|her|the\s+(?:user|student|child|pupil)(?:'s|’s)?)\s+)?"
     r"(?:(?:account|user)\s+)?(?:inactivity|non-?use|no\s+activity|last\s+(?:login|log-in|sign-in|use|activity|access)|"
-    r"collection|creation|upload|account\s+(?:closure|deletion|deactivation))\b",
+    r"collection|creation|upload|account\s+(?:closure|deletion|deactivation)|transfer|graduation|withdrawal|"
+    r"un-?enrol?lment|disenrol?lment)\b",
     re.IGNORECASE,
 )
 # A user's own act on their account is neither the school's request nor the end of the agreement.
@@ -195,10 +198,21 @@ _ASKS = re.compile(
     r"instructs?|instructed|demands?|demanded)\b",
     re.IGNORECASE,
 )
+_AGREEMENT_NOUN = (
+    r"(?:agreement|contract|subscription|term|terms|services?|licen[cs]e|order(?:\s+form)?|dpa|addendum|plan|"
+    r"relationship|engagement)"
+)
+# The agreement's own end named by a verb: "after the Agreement ends", "when the district's subscription
+# lapses", "if your school terminates its contract"; "after the class session ends" is another event.
 _ENDS = re.compile(
-    _EVENT_CONNECTIVE + r"(?:the\s+|this\s+|its\s+|your\s+|such\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,3}?"
-    r"(?:ends|ended|expires|expired|lapses|lapsed|terminates|terminated|is\s+terminated|are\s+terminated|"
-    r"is\s+cancell?ed|cancels|cancell?ed)\b(?!\s+(?:your|their|the|an?)\s+(?:\w+\s+)?accounts?\b)",
+    _EVENT_CONNECTIVE + r"(?:[\w'’-]+\s+){0,3}?(?:" + _AGREEMENT_NOUN + r"(?:'s|’s)?\s+(?:(?:has|have|is|are)\s+)?"
+    r"(?:ends|ended|expires|expired|lapses|lapsed|terminates|terminated|cancell?ed)|"
+    r"(?:terminates|terminate|terminated|cancels|cancel|cancell?ed|ends|end)\s+(?:its|their|the|this|your|our)\s+"
+    r"(?:[\w-]+\s+)?" + _AGREEMENT_NOUN + r")\b",
+    re.IGNORECASE,
+)
+_ANY_ENDS = re.compile(
+    _EVENT_CONNECTIVE + r"(?:[\w'’-]+\s+){1,4}?(?:ends|ended|expires|expired|concludes|concluded|is\s+over)\b",
     re.IGNORECASE,
 )
 # A length of keeping ("are kept for thirteen (13) months", "retained for up to 90 days") with no event named
@@ -222,7 +236,10 @@ def _verb_events(text: str) -> list[tuple[int, str]]:
         elif _PARTY_SCHOOL.fullmatch(who) or _SCHOOL_RECIPIENT.fullmatch(who) or who.lower() == "you":
             # "you" in a vendor's terms is the customer, as for the noun ("upon your request")
             out.append((m.start(), "request"))
-    out.extend((m.start(), "termination") for m in _ENDS.finditer(text))
+    ends = {m.start() for m in _ENDS.finditer(text)}
+    out.extend((pos, "termination") for pos in ends)
+    # "30 days after the class session ends": another thing's end is a clock of its own
+    out.extend((m.start(), "other") for m in _ANY_ENDS.finditer(text) if m.start() not in ends)
     return out
 
 
@@ -349,7 +366,9 @@ _PREDICATE_VERBS = (
 )
 _COORDINATION = re.compile(
     r"(?:,\s*)?\b(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
-    r"(?=(?:" + _PREDICATE_VERBS + r")\b)",
+    r"(?=(?:" + _PREDICATE_VERBS + r")\b)"
+    # ", and any invoices outstanding shall be paid within 30 days": a new clause with its own subject and modal
+    r"|,\s*(?:and|or|but)\s+(?=(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s)",
     re.IGNORECASE,
 )
 _SUBORDINATE = re.compile(r"\b(?:if|unless|when|whenever|in\s+case|in\s+the\s+event)\b", re.IGNORECASE)
@@ -377,7 +396,8 @@ def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
 
 
 _HEAD = re.compile(
-    r"^\W*(?:(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?(?P<coord>[a-z]+)|"
+    r"^\W*(?:(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
+    r"(?:(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s+(?:not\s+)?(?:\w+ly\s+)?)?(?P<coord>[a-z]+)|"
     r"(?:.*?)\b(?:shall|will|must|should|agrees?\s+to|undertakes?\s+to)\s+(?:not\s+)?(?:(?:\w+ly|also|then)\s+)?"
     r"(?:,[^,]{0,60},\s*)?(?P<modal>[a-z]+))",
     re.IGNORECASE | re.DOTALL,
@@ -585,6 +605,8 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
             continue
         if _LENGTH_OF.match(after):
             continue  # "the 30-day trial", "each 12-month term": the length of something, not a deadline
+        if _RECURRENCE.search(sent[max(0, d.start - 25) : d.start]):
+            continue  # "reviews the data it retains every twelve (12) months": a frequency, not a deadline
         if d.unit == "immediate" and not _adjacent_to(sent, d, verb):
             continue  # "may immediately terminate": the adverb belongs to another verb
         if deletion:
