@@ -32,7 +32,7 @@ class Excerpt:
     title: str
     paragraphs: tuple[str, ...]
     gold: dict[str, Any] = field(default_factory=dict)
-    batch: int = 1  # 1: written before the third pass; 2: written after its fixes, scored before any other
+    batch: int = 1  # 1: before the third pass; 2, 3: each written after the fixes before it, scored before any other
 
     def expected(self) -> dict[str, Any]:
         return {k: self.gold.get(k) for k in KEY_TERMS}
@@ -366,4 +366,48 @@ EXCERPTS: tuple[Excerpt, ...] = (
          "Provider determines that a breach has occurred.", b=24, bc="determination", batch=2),
     _pos("service_agreement_ends_erase", DPA,
          "When the Service Agreement ends, Provider will erase all Student Data within 30 days.", dt=30, batch=2),
+    # ================================================================ batch 3 (written after batch 2's fixes)
+    _neg("states_have_laws", PP,
+         "Some states, such as the State of Washington, have laws governing biometric identifiers.", batch=3),
+    _neg("shine_the_light", PP,
+         "We comply with the laws of California regarding Shine the Light requests.", batch=3),
+    _neg("policy_governed_by_terms", PP,
+         "This Privacy Policy is governed by our Terms of Service, including the choice of law provisions "
+         "therein.", batch=3),
+    _neg("data_subject_to_us_law", PP,
+         "Student Data will be stored in the United States and is subject to the laws of the United States.",
+         batch=3),
+    _neg("coppa_governs_collection", PP,
+         "The Children's Online Privacy Protection Act governs the collection of information from children under "
+         "13.", batch=3),
+    _neg("uk_data_protection_laws", GDPR,
+         "The Supplier shall comply with the Data Protection Laws of the United Kingdom.", batch=3),
+    _neg("lcia_london", "SERVICES AGREEMENT",
+         "Any arbitration shall be conducted in English in London, England under the LCIA Rules.", batch=3),
+    _neg("state_where_district_located", DPA,
+         "These Terms shall be governed by the laws of the state where the school district is located.", batch=3),
+    _neg("education_law_2d", PP,
+         "The laws of the State of New York, including Education Law 2-d, require us to publish a Parents' Bill "
+         "of Rights.", batch=3),
+    _neg("notices_to_dublin", TOS,
+         "Notices under this Agreement shall be sent to our office in Dublin, Ireland.", batch=3),
+    _neg("subprocessor_change_30", DPA,
+         "Provider shall notify the District within 30 days of any change in its subprocessors.", batch=3),
+    _neg("states_require_45", PP,
+         "We will notify you of a breach as required by law; some states require notice within 45 days.",
+         batch=3),
+    _neg("maintenance_48_hours", DPA,
+         "Provider shall give the District 48 hours' notice before scheduled maintenance.", batch=3),
+    _pos("new_jersey_capitals", DPA,
+         "THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW JERSEY.", gl="New Jersey", batch=3),
+    _pos("belgian_law_dpa", GDPR,
+         "The Parties agree that this DPA is governed by Belgian law.", gl="Belgium", batch=3),
+    _pos("applicable_law_finland", GDPR,
+         "Applicable law: the laws of Finland apply to this Agreement.", gl="Finland", batch=3),
+    _pos("texas_interpreted_under", "SOFTWARE LICENSE",
+         "This Agreement will be governed by and interpreted under the laws of the State of Texas, and any suit "
+         "must be filed in Travis County.", gl="Texas", batch=3),
+    _pos("data_incident_48_aware", GDPR,
+         "In case of a Data Incident, Vendor will inform the Controller without undue delay, and in any case "
+         "within 48 hours of the Vendor becoming aware of it.", b=48, bc="discovery", batch=3),
 )

@@ -89,7 +89,9 @@ _LENGTH_OF = re.compile(
 )
 # "sixty (60) days before the end of the term": a notice window, not a deadline after an event.
 _BEFORE_EVENT = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:before|prior\s+to|in\s+advance)\b", re.IGNORECASE)
-_RECURRENCE = re.compile(r"\b(?:every|once\s+every|at\s+least\s+every|once\s+per|once\s+a)\s+$", re.IGNORECASE)
+_RECURRENCE = re.compile(
+    r"\b(?:every|once\s+every|at\s+least\s+every|once\s+per|once\s+a)\s+$", re.IGNORECASE
+)
 _NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
 _DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov|shred)\w*", re.IGNORECASE)
 _DESTROY_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|remov|shred)\w*", re.IGNORECASE)
@@ -106,7 +108,8 @@ _BACKUP = re.compile(r"\b(?:back-?\s?ups?|backed[\s-]up|archiv\w*|disaster[\s-]r
 _CONDITION = re.compile(r"\b(?:if|unless|in\s+case)\b", re.IGNORECASE)
 _FRAGMENT_BREAK = re.compile(r";|:\s|\.\s")
 _NOTIFY = re.compile(
-    r"\b(?:notif\w*|notice|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|tell|tells|told)\b",
+    r"\b(?:notif\w*|notice|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|"
+    r"tell|tells|told)\b",
     re.IGNORECASE,
 )
 _PARTY_SCHOOL = re.compile(
@@ -183,7 +186,8 @@ _OTHER_CLOCK = re.compile(
 )
 # A user's own act on their account is neither the school's request nor the end of the agreement.
 _USER_ACTION = re.compile(
-    r"\b(?:you|users?|parents?|students?|account\s+holders?|teachers?|educators?|instructors?|members?|learners?)"
+    r"\b(?:you|users?|parents?|students?|account\s+holders?|teachers?|educators?|instructors?|members?|"
+    r"learners?)"
     r"\s+(?:\w+\s+)?(?:close|closes|closed|delete|deletes|"
     r"deleted|deactivate|deactivates|deactivated|remove|removes)\s+(?:your|their|his|her|the)\s+(?:\w+\s+)?accounts?\b",
     re.IGNORECASE,
@@ -193,8 +197,10 @@ _USER_ACTION = re.compile(
 # expires", "if your school terminates its contract"). A time connective introduces them, as with the nouns.
 _EVENT_CONNECTIVE = r"\b(?:of|after|from|following|upon|on|once|when|whenever|if|where|as\s+soon\s+as)\s+"
 _ASKS = re.compile(
-    _EVENT_CONNECTIVE + r"(?:the\s+|a\s+|an\s+|any\s+|such\s+|your\s+|its\s+)?(?P<who>[\w'’-]+(?:\s+[\w'’-]+)?)\s+"
-    r"(?:(?:so|has|have|expressly|subsequently|later)\s+)?(?:asks?|asked|requests?|requested|directs?|directed|"
+    _EVENT_CONNECTIVE
+    + r"(?:the\s+|a\s+|an\s+|any\s+|such\s+|your\s+|its\s+)?(?P<who>[\w'’-]+(?:\s+[\w'’-]+)?)\s+"
+    r"(?:(?:so|has|have|expressly|subsequently|later)\s+)?"
+    r"(?:asks?|asked|requests?|requested|directs?|directed|"
     r"instructs?|instructed|demands?|demanded)\b",
     re.IGNORECASE,
 )
@@ -205,14 +211,19 @@ _AGREEMENT_NOUN = (
 # The agreement's own end named by a verb: "after the Agreement ends", "when the district's subscription
 # lapses", "if your school terminates its contract"; "after the class session ends" is another event.
 _ENDS = re.compile(
-    _EVENT_CONNECTIVE + r"(?:[\w'’-]+\s+){0,3}?(?:" + _AGREEMENT_NOUN + r"(?:'s|’s)?\s+(?:(?:has|have|is|are)\s+)?"
+    _EVENT_CONNECTIVE
+    + r"(?:[\w'’-]+\s+){0,3}?(?:"
+    + _AGREEMENT_NOUN
+    + r"(?:'s|’s)?\s+(?:(?:has|have|is|are)\s+)?"
     r"(?:ends|ended|expires|expired|lapses|lapsed|terminates|terminated|cancell?ed)|"
-    r"(?:terminates|terminate|terminated|cancels|cancel|cancell?ed|ends|end)\s+(?:its|their|the|this|your|our)\s+"
+    r"(?:terminates|terminate|terminated|cancels|cancel|cancell?ed|ends|end)\s+"
+    r"(?:its|their|the|this|your|our)\s+"
     r"(?:[\w-]+\s+)?" + _AGREEMENT_NOUN + r")\b",
     re.IGNORECASE,
 )
 _ANY_ENDS = re.compile(
-    _EVENT_CONNECTIVE + r"(?:[\w'’-]+\s+){1,4}?(?:ends|ended|expires|expired|concludes|concluded|is\s+over)\b",
+    _EVENT_CONNECTIVE
+    + r"(?:[\w'’-]+\s+){1,4}?(?:ends|ended|expires|expired|concludes|concluded|is\s+over)\b",
     re.IGNORECASE,
 )
 # A length of keeping ("are kept for thirteen (13) months", "retained for up to 90 days") with no event named
@@ -226,7 +237,8 @@ _KEPT_FOR = re.compile(
 
 def _verb_events(text: str) -> list[tuple[int, str]]:
     """(position, event) of every event ``text`` names by a verb (``_ASKS``, ``_ENDS``): a request by the
-    school is ``request``, one by a user, parent or data subject ``other``; the agreement's end ``termination``."""
+    school is ``request``, one by a user, parent or data subject ``other``; the agreement's end is
+    ``termination``."""
     out = []
     for m in _ASKS.finditer(text):
         words = [w for w in m.group("who").split() if w.lower() not in {"so", "has", "have", "expressly"}]
@@ -367,7 +379,7 @@ _PREDICATE_VERBS = (
 _COORDINATION = re.compile(
     r"(?:,\s*)?\b(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
     r"(?=(?:" + _PREDICATE_VERBS + r")\b)"
-    # ", and any invoices outstanding shall be paid within 30 days": a new clause with its own subject and modal
+    # ", and any invoices outstanding shall be paid within 30 days": a new clause, its own subject and modal
     r"|,\s*(?:and|or|but)\s+(?=(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s)",
     re.IGNORECASE,
 )
@@ -397,7 +409,8 @@ def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
 
 _HEAD = re.compile(
     r"^\W*(?:(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
-    r"(?:(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s+(?:not\s+)?(?:\w+ly\s+)?)?(?P<coord>[a-z]+)|"
+    r"(?:(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s+(?:not\s+)?(?:\w+ly\s+)?)?"
+    r"(?P<coord>[a-z]+)|"
     r"(?:.*?)\b(?:shall|will|must|should|agrees?\s+to|undertakes?\s+to)\s+(?:not\s+)?(?:(?:\w+ly|also|then)\s+)?"
     r"(?:,[^,]{0,60},\s*)?(?P<modal>[a-z]+))",
     re.IGNORECASE | re.DOTALL,
@@ -680,7 +693,8 @@ def _paragraph_before(text: str, start: int, limit: int = 400) -> str:
 # A run-in heading quoted as a sentence of its own: "Security Breach Notification." before "Vendor will tell
 # the Institution ..." in the same paragraph. Capitalised words (and the small words of a title) only.
 _RUN_IN_HEADING = re.compile(
-    r"\s*(?:(?:\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,3}\))\s+)?(?:[A-Z][\w'’/-]*(?:\s+|$)|(?:and|of|to|the|for|on|in|or|&)\s+){1,7}?"
+    r"\s*(?:(?:\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,3}\))\s+)?"
+    r"(?:[A-Z][\w'’/-]*(?:\s+|$)|(?:and|of|to|the|for|on|in|or|&)\s+){1,7}?"
     r"[A-Z][\w'’/-]*\s*[.:]\s*"
 )
 
@@ -1149,7 +1163,7 @@ def read_key_terms(
     if clock is None and bd and bd.status is not Status.MISSING:
         for s in bd.best:
             if _notice_by_school_or_user(text[s.hit.start : s.hit.end]):
-                continue  # "The District shall notify Provider within 24 hours of discovering ...": not its clock
+                continue  # "The District shall notify Provider within 24 hours of discovering": not its clock
             clock = notice_clock(text[s.hit.start : s.hit.end])
             if clock:
                 clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
