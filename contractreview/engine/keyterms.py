@@ -618,8 +618,11 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
             continue
         if _LENGTH_OF.match(after):
             continue  # "the 30-day trial", "each 12-month term": the length of something, not a deadline
-        if _RECURRENCE.search(sent[max(0, d.start - 25) : d.start]):
-            continue  # "reviews the data it retains every twelve (12) months": a frequency, not a deadline
+        keyterm = deletion or parameter == BREACH_HOURS
+        if keyterm and _RECURRENCE.search(sent[max(0, d.start - 25) : d.start]):
+            # "reviews the data it retains every twelve (12) months": a frequency, no deadline after an event
+            # (an interval parameter such as a risk assessment's is read from exactly such a figure)
+            continue
         if d.unit == "immediate" and not _adjacent_to(sent, d, verb):
             continue  # "may immediately terminate": the adverb belongs to another verb
         if deletion:
