@@ -89,6 +89,9 @@ _LENGTH_OF = re.compile(
 )
 # "sixty (60) days before the end of the term": a notice window, not a deadline after an event.
 _BEFORE_EVENT = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:before|prior\s+to|in\s+advance)\b", re.IGNORECASE)
+_RECURRENCE = re.compile(
+    r"\b(?:every|once\s+every|at\s+least\s+every|once\s+per|once\s+a)\s+$", re.IGNORECASE
+)
 _NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
 _DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov|shred)\w*", re.IGNORECASE)
 _DESTROY_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|remov|shred)\w*", re.IGNORECASE)
@@ -104,7 +107,11 @@ _END_EVENT = re.compile(
 _BACKUP = re.compile(r"\b(?:back-?\s?ups?|backed[\s-]up|archiv\w*|disaster[\s-]recovery|snapshots?)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:if|unless|in\s+case)\b", re.IGNORECASE)
 _FRAGMENT_BREAK = re.compile(r";|:\s|\.\s")
-_NOTIFY = re.compile(r"\b(?:notif\w*|notice|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*)\b", re.IGNORECASE)
+_NOTIFY = re.compile(
+    r"\b(?:notif\w*|notice|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|"
+    r"tell|tells|told)\b",
+    re.IGNORECASE,
+)
 _PARTY_SCHOOL = re.compile(
     r"\b(?:district|school|lea|customer|client|controller|institution|educational\s+agency|"
     r"education\s+agency|board|university|college|licensee|subscriber)s?\b",
@@ -170,17 +177,82 @@ _NOT_A_CLOCK = re.compile(
 # Clocks that are neither the school's request nor the end of the agreement: a retention period measured
 # from inactivity, collection or the user's last use.
 _OTHER_CLOCK = re.compile(
-    r"\W{0,3}(?:of|after|from|following|since)\s+(?:the\s+)?(?:date\s+of\s+)?(?:(?:your|their|the\s+user'?s?)\s+)?"
+    r"\W{0,3}(?:of|after|from|following|since)\s+(?:the\s+)?(?:date\s+of\s+)?"
+    r"(?:(?:your|their|his|her|the\s+(?:user|student|child|pupil)(?:'s|’s)?)\s+)?"
     r"(?:(?:account|user)\s+)?(?:inactivity|non-?use|no\s+activity|last\s+(?:login|log-in|sign-in|use|activity|access)|"
-    r"collection|creation|upload|account\s+(?:closure|deletion|deactivation))\b",
+    r"collection|creation|upload|account\s+(?:closure|deletion|deactivation)|transfer|graduation|withdrawal|"
+    r"un-?enrol?lment|disenrol?lment)\b",
     re.IGNORECASE,
 )
 # A user's own act on their account is neither the school's request nor the end of the agreement.
 _USER_ACTION = re.compile(
-    r"\b(?:you|users?|parents?|students?|account\s+holders?)\s+(?:\w+\s+)?(?:close|closes|closed|delete|deletes|"
+    r"\b(?:you|users?|parents?|students?|account\s+holders?|teachers?|educators?|instructors?|members?|"
+    r"learners?)"
+    r"\s+(?:\w+\s+)?(?:close|closes|closed|delete|deletes|"
     r"deleted|deactivate|deactivates|deactivated|remove|removes)\s+(?:your|their|his|her|the)\s+(?:\w+\s+)?accounts?\b",
     re.IGNORECASE,
 )
+# Events named by a verb rather than a noun: a party's act of asking ("after the LEA so directs", "If a school
+# asks us to remove ...") or the agreement's own end ("after the Agreement ends", "when the subscription
+# expires", "if your school terminates its contract"). A time connective introduces them, as with the nouns.
+_EVENT_CONNECTIVE = r"\b(?:of|after|from|following|upon|on|once|when|whenever|if|where|as\s+soon\s+as)\s+"
+_ASKS = re.compile(
+    _EVENT_CONNECTIVE
+    + r"(?:the\s+|a\s+|an\s+|any\s+|such\s+|your\s+|its\s+)?(?P<who>[\w'’-]+(?:\s+[\w'’-]+)?)\s+"
+    r"(?:(?:so|has|have|expressly|subsequently|later)\s+)?"
+    r"(?:asks?|asked|requests?|requested|directs?|directed|"
+    r"instructs?|instructed|demands?|demanded)\b",
+    re.IGNORECASE,
+)
+_AGREEMENT_NOUN = (
+    r"(?:agreement|contract|subscription|term|terms|services?|licen[cs]e|order(?:\s+form)?|dpa|addendum|plan|"
+    r"relationship|engagement)"
+)
+# The agreement's own end named by a verb: "after the Agreement ends", "when the district's subscription
+# lapses", "if your school terminates its contract"; "after the class session ends" is another event.
+_ENDS = re.compile(
+    _EVENT_CONNECTIVE
+    + r"(?:[\w'’-]+\s+){0,3}?(?:"
+    + _AGREEMENT_NOUN
+    + r"(?:'s|’s)?\s+(?:(?:has|have|is|are)\s+)?"
+    r"(?:ends|ended|expires|expired|lapses|lapsed|terminates|terminated|cancell?ed)|"
+    r"(?:terminates|terminate|terminated|cancels|cancel|cancell?ed|ends|end)\s+"
+    r"(?:its|their|the|this|your|our)\s+"
+    r"(?:[\w-]+\s+)?" + _AGREEMENT_NOUN + r")\b",
+    re.IGNORECASE,
+)
+_ANY_ENDS = re.compile(
+    _EVENT_CONNECTIVE
+    + r"(?:[\w'’-]+\s+){1,4}?(?:ends|ended|expires|expired|concludes|concluded|is\s+over)\b",
+    re.IGNORECASE,
+)
+# A length of keeping ("are kept for thirteen (13) months", "retained for up to 90 days") with no event named
+# anywhere around it is a retention period, neither the request clock nor the termination clock.
+_KEPT_FOR = re.compile(
+    r"\b(?:kept|keep|keeps|retain|retains|retained|stored|store|stores|held|hold|holds|maintained|maintain|"
+    r"maintains|preserved|logged)\b[^,;.]{0,40}?\bfor\s+(?:up\s+to\s+|a\s+period\s+of\s+|at\s+most\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _verb_events(text: str) -> list[tuple[int, str]]:
+    """(position, event) of every event ``text`` names by a verb (``_ASKS``, ``_ENDS``): a request by the
+    school is ``request``, one by a user, parent or data subject ``other``; the agreement's end is
+    ``termination``."""
+    out = []
+    for m in _ASKS.finditer(text):
+        words = [w for w in m.group("who").split() if w.lower() not in {"so", "has", "have", "expressly"}]
+        who = words[-1] if words else ""
+        if _PARTY_USER.fullmatch(who):
+            out.append((m.start(), "other"))
+        elif _PARTY_SCHOOL.fullmatch(who) or _SCHOOL_RECIPIENT.fullmatch(who) or who.lower() == "you":
+            # "you" in a vendor's terms is the customer, as for the noun ("upon your request")
+            out.append((m.start(), "request"))
+    ends = {m.start() for m in _ENDS.finditer(text)}
+    out.extend((pos, "termination") for pos in ends)
+    # "30 days after the class session ends": another thing's end is a clock of its own
+    out.extend((m.start(), "other") for m in _ANY_ENDS.finditer(text) if m.start() not in ends)
+    return out
 
 
 def _event_name(word: str, before: str) -> str:
@@ -204,6 +276,9 @@ def deletion_event(sent: str, d: Duration) -> str:
         return _event_name(m.group("ev"), after[: m.start("ev")])
     if _OTHER_CLOCK.match(after):
         return "other"  # "after 24 months of inactivity", "from the date of collection"
+    verbal = _verb_events(after)
+    if verbal:
+        return min(verbal)[1]  # "no later than thirty (30) days after the LEA so directs"
     before = sent[_fragment_start(sent, d.start) : d.start]
     if _TERM_PLUS.search(before):
         return "termination"
@@ -217,6 +292,11 @@ def deletion_event(sent: str, d: Duration) -> str:
                 last = max(last, (m2.start(), "other"))
                 continue
             last = max(last, (m2.start(), _event_name(m2.group(0), before[: m2.start()])))
+    for pos, name in _verb_events(before):
+        if not _NOT_A_CLOCK.search(before[max(0, pos - 40) : pos + 1]):
+            last = max(last, (pos, name))  # "If a school asks us to remove student records, we'll erase ..."
+    if not last[1] and _KEPT_FOR.search(before):
+        return "other"  # "are kept for thirteen (13) months and are then deleted": a retention period
     return last[1]
 
 
@@ -298,7 +378,9 @@ _PREDICATE_VERBS = (
 )
 _COORDINATION = re.compile(
     r"(?:,\s*)?\b(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
-    r"(?=(?:" + _PREDICATE_VERBS + r")\b)",
+    r"(?=(?:" + _PREDICATE_VERBS + r")\b)"
+    # ", and any invoices outstanding shall be paid within 30 days": a new clause, its own subject and modal
+    r"|,\s*(?:and|or|but)\s+(?=(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s)",
     re.IGNORECASE,
 )
 _SUBORDINATE = re.compile(r"\b(?:if|unless|when|whenever|in\s+case|in\s+the\s+event)\b", re.IGNORECASE)
@@ -326,7 +408,9 @@ def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
 
 
 _HEAD = re.compile(
-    r"^\W*(?:(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?(?P<coord>[a-z]+)|"
+    r"^\W*(?:(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
+    r"(?:(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s+(?:not\s+)?(?:\w+ly\s+)?)?"
+    r"(?P<coord>[a-z]+)|"
     r"(?:.*?)\b(?:shall|will|must|should|agrees?\s+to|undertakes?\s+to)\s+(?:not\s+)?(?:(?:\w+ly|also|then)\s+)?"
     r"(?:,[^,]{0,60},\s*)?(?P<modal>[a-z]+))",
     re.IGNORECASE | re.DOTALL,
@@ -355,7 +439,8 @@ def _predicate_around(sent: str, d: Duration) -> str:
 # The words an adverb of time may modify when it is an event verb: "notice" is left out, as "terminate
 # immediately upon written notice" puts it after a preposition, not a verb.
 _NOTIFY_ACT = re.compile(
-    r"(?:notif\w*|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*)\b", re.IGNORECASE
+    r"(?:notif\w*|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|tell|tells|told)\b",
+    re.IGNORECASE,
 )
 
 
@@ -365,8 +450,13 @@ def _adjacent_to(sent: str, d: Duration, verb: re.Pattern[str], before: int = 5)
     ("may immediately terminate the Agreement" is no notice; "shall immediately be returned or deleted" is)."""
     ps, pe = _predicate_span(sent, d)
     follow = re.split(r"[,;(]", sent[d.end : pe], maxsplit=1)[0].split()
-    while len(follow) > 1 and follow[0].lower() in {"be", "to"}:
-        follow = follow[1:]
+    while len(follow) > 1:
+        if follow[0].lower() in {"be", "to"}:
+            follow = follow[1:]
+        elif len(follow) > 2 and follow[0].lower() in {"and", "or"} and follow[1].lower().endswith("ly"):
+            follow = follow[2:]  # "shall immediately and securely delete": the adverbs share the verb
+        else:
+            break
     precede = re.split(r"[,;)]", sent[ps : d.start])[-1].split()[-before:]
     return bool(follow and verb.match(follow[0])) or any(verb.match(w) for w in precede)
 
@@ -375,11 +465,21 @@ def _adjacent_to(sent: str, d: Duration, verb: re.Pattern[str], before: int = 5)
 _NOTIFIER = re.compile(
     r"\b(?P<who>[\w'’]+)\s+(?:(?:must|shall|will|should|agrees?\s+to|undertakes?\s+to|"
     r"(?:is|are)\s+(?:required|obligated)\s+to)\s+)(?:\w+ly\s+)?(?:promptly\s+)?"
-    r"(?:give\s+\w*\s*notice|notif|inform|report|alert|advise)",
+    r"(?:give\s+\w*\s*notice|notif|inform|report|alert|advise|tell)",
     re.IGNORECASE,
 )
 # A named party as the object of a notice verb: "notify GitHub", "notice to Google", "notify Licensor".
 _NAMED_OBJECT = re.compile(r"^\s+(?:to\s+)?(?:the\s+)?(?P<obj>[A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*){0,2})")
+
+
+def _notice_by_school_or_user(sentence: str) -> bool:
+    """The first notice of ``sentence`` is one the school or a user gives ("The District shall notify Provider
+    ...", "you must tell us ..."): its clock is not the clock of the vendor's notice to the school."""
+    m = _NOTIFIER.search(sentence)
+    if m is None:
+        return False
+    who = m.group("who").lower()
+    return bool(_PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you")
 
 
 _SUCH_NOTICE = re.compile(
@@ -518,6 +618,11 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
             continue
         if _LENGTH_OF.match(after):
             continue  # "the 30-day trial", "each 12-month term": the length of something, not a deadline
+        keyterm = deletion or parameter == BREACH_HOURS
+        if keyterm and _RECURRENCE.search(sent[max(0, d.start - 25) : d.start]):
+            # "reviews the data it retains every twelve (12) months": a frequency, no deadline after an event
+            # (an interval parameter such as a risk assessment's is read from exactly such a figure)
+            continue
         if d.unit == "immediate" and not _adjacent_to(sent, d, verb):
             continue  # "may immediately terminate": the adverb belongs to another verb
         if deletion:
@@ -588,19 +693,47 @@ def _paragraph_before(text: str, start: int, limit: int = 400) -> str:
     return text[(brk + 2 if brk >= 0 else floor) : start]
 
 
+# A run-in heading quoted as a sentence of its own: "Security Breach Notification." before "Vendor will tell
+# the Institution ..." in the same paragraph. Capitalised words (and the small words of a title) only.
+_RUN_IN_HEADING = re.compile(
+    r"\s*(?:(?:\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,3}\))\s+)?"
+    r"(?:[A-Z][\w'’/-]*(?:\s+|$)|(?:and|of|to|the|for|on|in|or|&)\s+){1,7}?"
+    r"[A-Z][\w'’/-]*\s*[.:]\s*"
+)
+
+
+def _run_in_body(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence a run-in heading at ``text[start:end]`` introduces (the next sentence of its paragraph),
+    else ``(start, end)`` unchanged: the heading names the topic, the sentence after it states the terms."""
+    if not _RUN_IN_HEADING.fullmatch(text, start, end):
+        return start, end
+    body = end
+    while body < len(text) and text[body] in " \t":
+        body += 1
+    if body >= len(text) or text[body] == "\n":
+        return start, end  # a heading on a line of its own is the clause's, already read with its clause
+    m = re.compile(r"\.(?:\s|$)|\n").search(text, body)
+    return body, (m.start() + 1 if m else len(text))
+
+
 def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated | None:
     """The deadline stated for a requirement: the best-scoring relevant sentence that states a fixed one,
     else the best vague one ("promptly"), else None."""
     best_vague: Stated | None = None
     for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
-        sent = text[sc.hit.start : sc.hit.end]
-        durs = deadlines(sent, parameter, _paragraph_before(text, sc.hit.start))
+        start, end = sc.hit.start, sc.hit.end
+        sent = text[start:end]
+        durs = deadlines(sent, parameter, _paragraph_before(text, start))
+        if not durs and (body := _run_in_body(text, start, end)) != (start, end):
+            start, end = body  # a run-in heading with no figure of its own: the sentence it introduces
+            sent = text[start:end]
+            durs = deadlines(sent, parameter, _paragraph_before(text, start))
         if not durs:
             continue
         d = outer_deadline(durs)
         if d is None:
             continue
-        info = Stated(d.hours, d.text, notice_clock(sent, d.start), sc.hit.start, sc.hit.end, sc)
+        info = Stated(d.hours, d.text, notice_clock(sent, d.start), start, end, sc)
         if d.hours is not None:
             return info
         best_vague = best_vague or info
@@ -1032,6 +1165,8 @@ def read_key_terms(
     clock_ev = bh.evidence
     if clock is None and bd and bd.status is not Status.MISSING:
         for s in bd.best:
+            if _notice_by_school_or_user(text[s.hit.start : s.hit.end]):
+                continue  # "The District shall notify Provider within 24 hours of discovering": not its clock
             clock = notice_clock(text[s.hit.start : s.hit.end])
             if clock:
                 clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
@@ -1042,6 +1177,8 @@ def read_key_terms(
             for s in bd.best:
                 lead = lead_in(text, s.hit.start)
                 if lead is None or not _NOTIFY.search(text[s.hit.start : s.hit.end]):
+                    continue
+                if _notice_by_school_or_user(text[lead[0] : s.hit.end]):
                     continue
                 clock = notice_clock(text[lead[0] : lead[1]])
                 if clock:
