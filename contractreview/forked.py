@@ -17,7 +17,11 @@ Forking a process that runs other threads (the GUI) copies locks those threads m
 reads text, so the locks that matter are pdfium's (held across the fork, so no thread is inside pdfium
 when it happens: :data:`contractreview.pdfium_guard.PDFIUM_LOCK`) and those of ``sys.stdout`` and
 ``sys.stderr`` (the child of a threaded process gets fresh ones pointing to the null device). Python
-re-creates its own import and threading locks in a child. ``CONTRACTREVIEW_NO_FORK=1`` turns it all off.
+re-creates its own import and threading locks in a child.
+
+A child helps only when a core is free: on a machine already busy it only adds the fork and the hand-over.
+``CONTRACTREVIEW_FORK`` says when to fork: ``auto`` (the default: when the load average leaves a core
+free), ``always`` or ``never``.
 """
 
 from __future__ import annotations
@@ -32,16 +36,24 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-_DISABLE_ENV = "CONTRACTREVIEW_NO_FORK"
+FORK_ENV = "CONTRACTREVIEW_FORK"  # auto | always | never
 
 
 def can_fork() -> bool:
-    """True where :func:`start` may fork: Linux, not disabled by ``CONTRACTREVIEW_NO_FORK=1``."""
-    return (
-        sys.platform.startswith("linux")
-        and hasattr(os, "fork")
-        and os.environ.get(_DISABLE_ENV, "") in ("", "0")
-    )
+    """True where :func:`start` may fork: on Linux, unless ``CONTRACTREVIEW_FORK`` says ``never``, and in
+    ``auto`` mode only while a core is free (the one-minute load average, which counts this process,
+    below the number of cores minus a half)."""
+    mode = os.environ.get(FORK_ENV, "auto").strip().lower() or "auto"
+    if mode == "never" or not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        return False
+    if mode == "always":
+        return True
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return cores > 1 and load < cores - 0.5
 
 
 class Pending:

@@ -58,11 +58,11 @@ def test_hit_json_round_trip() -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked reader runs on Linux only")
 def test_split_reading_gives_the_same_features(setup, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     document, clauses, library, nlp = setup
-    monkeypatch.setenv("CONTRACTREVIEW_NO_FORK", "1")
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "never")
     alone = extract_features(document, clauses, library, nlp)
     assert alone.candidates >= 60 and sum(len(v) for v in alone.hits.values()) >= 60
 
-    monkeypatch.delenv("CONTRACTREVIEW_NO_FORK")
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "always")
     monkeypatch.setattr(feats_mod, "PARALLEL_MIN_JOBS", 10)
     used: list[bool] = []
     real = forked.start
@@ -81,9 +81,9 @@ def test_split_reading_gives_the_same_features(setup, monkeypatch: pytest.Monkey
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked reader runs on Linux only")
 def test_a_failing_child_leaves_the_features_unchanged(setup, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     document, clauses, library, nlp = setup
-    monkeypatch.setenv("CONTRACTREVIEW_NO_FORK", "1")
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "never")
     alone = extract_features(document, clauses, library, nlp)
-    monkeypatch.delenv("CONTRACTREVIEW_NO_FORK")
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "always")
     monkeypatch.setattr(feats_mod, "PARALLEL_MIN_JOBS", 10)
     real = forked.start
     monkeypatch.setattr(feats_mod.forked, "start", lambda work: real(lambda: os._exit(9)))  # dies silently
@@ -104,7 +104,7 @@ def test_no_child_is_left_behind(setup, monkeypatch: pytest.MonkeyPatch, tmp_pat
     if not sys.platform.startswith("linux"):
         pytest.skip("the forked reader runs on Linux only")
     document, clauses, library, nlp = setup
-    monkeypatch.delenv("CONTRACTREVIEW_NO_FORK", raising=False)
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "always")
     monkeypatch.setattr(feats_mod, "PARALLEL_MIN_JOBS", 10)
     pids: list[int] = []
     real = forked.start

@@ -54,7 +54,7 @@ def test_document_json_round_trip_is_exact(tmp_path: Path, make: str) -> None:
 def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("the forked reader runs on Linux only; elsewhere start_reading returns None (tested below)")
-    monkeypatch.delenv("CONTRACTREVIEW_NO_FORK", raising=False)
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "always")
 
 
 def test_child_reads_the_same_document(tmp_path: Path, forkable: None) -> None:
@@ -111,7 +111,7 @@ def test_no_fork_while_another_thread_is_inside_pdfium_or_when_disabled(
     finally:
         leave.set()
         t.join()
-    monkeypatch.setenv("CONTRACTREVIEW_NO_FORK", "1")
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "never")
     assert child_mod.start_reading(lambda: None) is None  # type: ignore[arg-type, return-value]
 
 
@@ -147,11 +147,11 @@ def _cli(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the forked reader runs on Linux only")
 def test_cli_gives_the_same_analysis_and_errors_with_and_without_the_child(tmp_path: Path) -> None:
-    """A fresh CLI process has no other thread, so it reads through the child; CONTRACTREVIEW_NO_FORK=1
+    """A fresh CLI process reads through the child (CONTRACTREVIEW_FORK=always); CONTRACTREVIEW_FORK=never
     makes it read in-process as before. Output and error lines must not differ."""
     pdf = contract_pdf(tmp_path / "c.pdf", pages=4).path
     args = ["analyze", str(pdf), "--format", "json", "--no-store"]
-    forked, plain = _cli(args), _cli(args, CONTRACTREVIEW_NO_FORK="1")
+    forked, plain = _cli(args, CONTRACTREVIEW_FORK="always"), _cli(args, CONTRACTREVIEW_FORK="never")
     assert forked.returncode == plain.returncode == 0, forked.stderr + plain.stderr
 
     def stable(out: str) -> dict:
@@ -167,7 +167,7 @@ def test_cli_gives_the_same_analysis_and_errors_with_and_without_the_child(tmp_p
     corrupt.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
     for bad in (locked, corrupt):
         args = ["analyze", str(bad), "--no-store"]
-        f, p = _cli(args), _cli(args, CONTRACTREVIEW_NO_FORK="1")
+        f, p = _cli(args, CONTRACTREVIEW_FORK="always"), _cli(args, CONTRACTREVIEW_FORK="never")
         assert f.returncode == p.returncode == 2
         assert f.stderr == p.stderr and f.stderr.count("\n") == 1 and bad.name in f.stderr
 
@@ -193,7 +193,7 @@ print(json.dumps({"used": used, "same": first.findings == second.findings, "n": 
 def test_a_fresh_process_reads_through_the_child_only_while_the_pipeline_is_built(tmp_path: Path) -> None:
     pdf = contract_pdf(tmp_path / "c.pdf", pages=2).path
     out = subprocess.run([sys.executable, "-c", _PROBE, str(pdf)], capture_output=True, text=True, cwd=REPO,
-                         timeout=300, env={k: v for k, v in os.environ.items() if k != "CONTRACTREVIEW_NO_FORK"})
+                         timeout=300, env={**os.environ, "CONTRACTREVIEW_FORK": "always"})
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["used"] == [True] and got["same"] and got["n"] >= 40
@@ -208,3 +208,16 @@ def test_a_big_document_crosses_the_pipe_in_short_records(tmp_path: Path) -> Non
     encoded = [json.dumps(r) for r in records]
     assert max(len(e) for e in encoded[1:]) < 400_000
     assert child_mod.document_from_json([json.loads(e) for e in encoded]) == doc
+
+
+def test_fork_mode_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "never")
+    assert not child_mod.forked.can_fork()
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "always")
+    assert child_mod.forked.can_fork() is sys.platform.startswith("linux")
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "auto")
+    monkeypatch.setattr(child_mod.forked.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(child_mod.forked.os, "getloadavg", lambda: (3.8, 3.0, 2.0))
+    assert not child_mod.forked.can_fork()  # both cores busy: a child would only add work
+    monkeypatch.setattr(child_mod.forked.os, "getloadavg", lambda: (0.9, 1.0, 1.0))
+    assert child_mod.forked.can_fork() is sys.platform.startswith("linux")

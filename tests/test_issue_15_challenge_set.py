@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from keyterm_challenge import EXCERPTS, Excerpt
+from keyterm_challenge import EXCERPTS
 
 from contractreview.domain import KEY_TERMS
 from contractreview.engine import analyze, keyterms

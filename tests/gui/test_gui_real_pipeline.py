@@ -223,7 +223,7 @@ def test_real_cold_open_reads_in_a_child_and_shows_the_same_review(qtbot, store,
 
     path = tmp_path / "cold.pdf"
     make_pdf(path, pages=3)
-    monkeypatch.delenv("CONTRACTREVIEW_NO_FORK", raising=False)
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "always")
     monkeypatch.setattr(nlp_pkg, "_CACHE", {})  # as in a fresh process: no pipeline built yet
     used: list[bool] = []
     real_start = child.start_reading
@@ -237,7 +237,7 @@ def test_real_cold_open_reads_in_a_child_and_shows_the_same_review(qtbot, store,
     win = real_window(qtbot, store)
     analysis = open_and_wait(qtbot, win, path, timeout=120000)
     assert used == [True]
-    monkeypatch.setenv("CONTRACTREVIEW_NO_FORK", "1")
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "never")
     expected = review(path)
     assert analysis.document == expected.document
     assert [(f.requirement_id, f.status, f.evidence) for f in analysis.findings] == [
