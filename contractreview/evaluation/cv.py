@@ -61,10 +61,16 @@ def document_rows(gold: Gold, path: Path, library: Any) -> list[Row]:
     """One row per labelled requirement of one document (the engine run once; the rules' verdicts)."""
     from ..engine import trace
     from ..ingest import load_document
-    from . import baselines
 
     document = load_document(path)
     run = trace(document, library=library, profile=library.profile.name)
+    return rows_from_trace(gold, document, run, library)
+
+
+def rows_from_trace(gold: Gold, document: Any, run: Any, library: Any) -> list[Row]:
+    """The rows of :func:`document_rows` from an engine trace already run on ``document``."""
+    from . import baselines
+
     feats, w = run.features, run.weights
     rids = [r.id for r in library.requirements_for()]
     stats = G.document_stats(feats, w, rids)
