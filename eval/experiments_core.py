@@ -14,6 +14,8 @@ from contractreview.evaluation.metrics import Pair, status_scores
 TOKEN = re.compile(r"[a-z0-9]+")
 DIM = 1 << 18
 ALPHA = 0.5
+MU = 2000.0
+MODE = "v2"
 
 
 def buckets(sentence: str) -> list[int]:
@@ -76,12 +78,20 @@ class SentenceNB:
             for rid, (u, n) in self.pos[d].items():
                 POS[self.ridx[rid], u] -= n
         NEG = np.maximum(ALL[None, :] - POS, 0.0)
-        P = POS + ALPHA
-        Q = NEG + ALPHA
-        W = np.log(P / P.sum(axis=1, keepdims=True)) - np.log(Q / Q.sum(axis=1, keepdims=True))
-        with np.errstate(divide="ignore"):
-            b = np.log(NPOS) - np.log(np.maximum(nsent - NPOS, 1.0))
-        return W, b, NPOS > 0
+        if MODE == "v1":  # the first run: additive smoothing over all 2^18 buckets (out-of-fold AUC 0.38)
+            P = POS + ALPHA
+            Q = NEG + ALPHA
+            W = np.log(P / P.sum(axis=1, keepdims=True)) - np.log(Q / Q.sum(axis=1, keepdims=True))
+            with np.errstate(divide="ignore"):
+                b = np.log(NPOS) - np.log(np.maximum(nsent - NPOS, 1.0))
+            return W, b, NPOS > 0
+        # v2: Dirichlet smoothing towards the training documents' own n-gram distribution (mu = 2000), so
+        # an n-gram neither class has seen weighs ~0 (out-of-fold sentence AUC 0.82; the mean log-ratio of a
+        # sentence's n-grams instead of their sum gave 0.78, so the sum was kept; the grader CV was not run on either).
+        bg = (ALL + 1.0) / (ALL.sum() + DIM)
+        P = (POS + MU * bg) / (POS.sum(axis=1, keepdims=True) + MU)
+        Q = (NEG + MU * bg) / (NEG.sum(axis=1, keepdims=True) + MU)
+        return np.log(P) - np.log(Q), np.zeros(len(self.reqs)), NPOS > 0
 
     def best(self, d, W, b, ok):
         """(best log-odds, best sentence index) per requirement of document d."""
@@ -108,7 +118,7 @@ def s1_features(z_k, cues):
     }
 
 
-SCALE = 5.0
+SCALE = 20.0  # v2 log-ratio sums: evidence sentences median 27, other sentences median -0.3 (v1: 5)
 
 
 def fit_eval(rows, reqs, feats, xs_train, xs_test, settings):
@@ -146,7 +156,7 @@ def line(label, rows, preds, extra=""):
     sci = status_scores([Pair(rows[i].doc, rows[i].rid, rows[i].gold, preds[i]) for i in ind])
     print(
         f"{label:<26} acc {sc['accuracy']:.3f}  mF1 {sc['macro_f1']:.3f}  R s/w/m "
-        f"{st['satisfied']['recall']:.2f}/{st['weak']['recall']:.2f}/{st['missing']['recall']:.2f}  "
+        f"{st['satisfied']['recall']:.3f}/{st['weak']['recall']:.3f}/{st['missing']['recall']:.3f}  "
         f"P s/w/m {st['satisfied']['precision']:.2f}/{st['weak']['precision']:.2f}/{st['missing']['precision']:.2f}  "
         f"indep acc {sci['accuracy']:.3f} mF1 {sci['macro_f1']:.3f} sR {sci['per_status']['satisfied']['recall']:.2f}"
         + extra,

@@ -236,8 +236,16 @@ def test_engine_grader_shipped_artifact_is_valid(library) -> None:
     raw = json.loads(G.ARTIFACT_PATH.read_text(encoding="utf-8"))
     assert raw["schema"] == G.ARTIFACT_SCHEMA
     assert len(raw["meta"]["training_labels_sha256"]) == 64
-    assert set(model.features) <= set(G.FEATURES)
+    assert set(model.features) <= set(G.FEATURES) | set(G.S1_FEATURES)
     assert list(model.requirements) == [r.id for r in library.requirements_for()]
+    if G.uses_stage1(model):  # its stage-1 classifier ships beside it, the very file it was trained with
+        from contractreview.engine import stage1 as S1
+
+        S1.load.cache_clear()
+        clf = S1.load()
+        assert clf is not None and clf.digest == raw["meta"]["stage1"]["sha256"]
+        assert clf.requirements == model.requirements
+        assert S1.ARTIFACT_PATH.stat().st_size < 30_000_000
     assert 0.0 < model.threshold < 1.0 and model.temperature > 0
     assert G.ARTIFACT_PATH.stat().st_size < 100_000
     cvm = raw["meta"]["cv_leave_one_vendor_out"]

@@ -112,8 +112,11 @@ def run(args: Any) -> int:
     )
     progress_bar("train", 1.0)
     out = Path(args.out) if args.out else ARTIFACT_PATH
+    s1_bytes = report.pop("stage1_bytes", None)
     try:
         out.write_bytes(artifact_bytes(art))
+        if s1_bytes is not None:  # the stage-1 sentence classifier the grader reads, beside it
+            (out.parent / art["meta"]["stage1"]["file"]).write_bytes(s1_bytes)
     except OSError as exc:
         raise InputError(f"cannot write the artifact ({exc.strerror or exc})", out) from exc
     cvm = art["meta"]["cv_leave_one_vendor_out"]
