@@ -38,5 +38,4 @@ def test_wheel_contains_clause_library_and_resources(tmp_path: Path) -> None:
     assert not any(n.startswith("tests/") for n in names), "tests must not ship in the wheel"
     # The learned grader's artifact (issue #14): JSON beside its module, never a pickle.
     assert "contractreview/engine/grader.json" in names
-    assert "contractreview/engine/stage1.npz" in names  # its stage-1 sentence classifier (numpy arrays only)
     assert not any(n.endswith((".pkl", ".pickle")) for n in names)

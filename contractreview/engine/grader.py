@@ -458,7 +458,7 @@ def apply(
     w: Mapping[str, Any],
     decision: Any,
     stats: Mapping[str, float],
-    stage1: Mapping[str, tuple[float, int]] | None = None,
+    stage1: Mapping[str, tuple[float, int, int, int]] | None = None,
 ) -> tuple[str, float, str, str]:
     """(status, confidence, layer, sentence for the explanation) of one rules decision.
 
@@ -504,10 +504,15 @@ def uses_stage1(model: GraderModel) -> bool:
     return any(f in S1_FEATURES for f in model.features)
 
 
-def stage1_scores(model: GraderModel, feats: Any, text: str) -> dict[str, tuple[float, int]] | None:
-    """Per requirement, the best sentence of the document by the stage-1 classifier the grader was trained
-    with (None when the grader does not read stage-1 features). A missing or damaged classifier gives
-    empty scores: the grader then reads "no sentence found" and the analysis goes on."""
+def stage1_scores(
+    model: GraderModel, feats: Any, text: str
+) -> dict[str, tuple[float, int, int, int]] | None:
+    """Per requirement, (score, index, start, end) of the document's best sentence by the stage-1
+    classifier the grader was trained with (None when the grader does not read stage-1 features).
+
+    A missing, damaged or different classifier gives empty scores: the grader then reads "no sentence
+    found" and the analysis goes on.
+    """
     if not uses_stage1(model):
         return None
     from . import stage1 as S1
@@ -521,10 +526,12 @@ def stage1_scores(model: GraderModel, feats: Any, text: str) -> dict[str, tuple[
         return {}
     spans = getattr(feats, "spans", ()) or ()
     best = clf.best([text[s:e] for s, e in spans])
-    return {rid: (z, k, *spans[k]) for rid, (z, k) in best.items()}  # type: ignore[misc]
+    return {rid: (z, k, spans[k][0], spans[k][1]) for rid, (z, k) in best.items()}
 
 
-def stage1_features(rid: str, feats: Any, stage1: Mapping[str, Any]) -> dict[str, float]:
+def stage1_features(
+    rid: str, feats: Any, stage1: Mapping[str, tuple[float, int, int, int]]
+) -> dict[str, float]:
     """``s1_best`` / ``s1_unfound`` of one requirement from the document's stage-1 scores."""
     from . import stage1 as S1
 

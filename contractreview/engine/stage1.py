@@ -65,7 +65,7 @@ def sentence_buckets(texts: Sequence[str]):
 class Stage1Model:
     requirements: tuple[str, ...]
     buckets: Any  # sorted int64 array of the buckets seen in training
-    deviation: Any  # float32 (buckets x requirements): weight minus the unseen-bucket weight
+    deviation: Any  # float16/32 (buckets x requirements): weight minus the unseen-bucket weight
     unseen: Any  # float32 (requirements,): the weight of a bucket never seen in training
     ok: Any = None  # bool (requirements,): it had evidence to learn from (else it is never scored)
     digest: str = ""
@@ -94,7 +94,8 @@ class Stage1Model:
         s, cols = sid[hit], cols[hit]
         if len(s):
             starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-            Z[s[starts]] += np.add.reduceat(self.deviation[cols], starts, axis=0)
+            # float16 in memory; only the gathered rows are widened (summing in float16 would lose digits)
+            Z[s[starts]] += np.add.reduceat(self.deviation[cols].astype(np.float32), starts, axis=0)
         k = Z.argmax(axis=0)
         ok = self.ok if self.ok is not None else [True] * len(self.requirements)
         return {rid: (float(Z[k[i], i]), int(k[i])) for i, rid in enumerate(self.requirements) if ok[i]}
@@ -239,14 +240,19 @@ def load(path: str | None = None) -> Stage1Model | None:
         return None
     raw = p.read_bytes()
     import io
+    import zipfile
 
-    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
-        if str(z["schema"]) != SCHEMA:
-            raise ValueError(f"not a stage-1 artifact (schema {z['schema']!r})")
+    try:
+        z = np.load(io.BytesIO(raw), allow_pickle=False)
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"not a stage-1 artifact ({exc})") from exc
+    with z:
+        if "schema" not in z.files or str(z["schema"]) != SCHEMA:
+            raise ValueError("not a stage-1 artifact")
         return Stage1Model(
             requirements=tuple(str(r) for r in z["requirements"]),
             buckets=z["buckets"].astype(np.int64),
-            deviation=z["deviation"].astype(np.float32),
+            deviation=z["deviation"],
             unseen=z["unseen"].astype(np.float32),
             ok=z["ok"].astype(bool),
             digest=hashlib.sha256(raw).hexdigest(),

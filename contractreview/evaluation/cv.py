@@ -36,9 +36,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "rule_features": False,
     "calibrate_on": "independent",
     "decide": "auto",
-    # Stage-1 supervised sentence scores as two grader features (issue #14, fifth session; see
-    # docs/model-card.md).
-    "stage1": True,
+    # Stage-1 supervised sentence scores as two grader features (issue #14, fifth session): they passed the
+    # CV criterion narrowly but add 25-40 ms to a 64-page analysis, so they are opt-in (`train --stage1`;
+    # see docs/model-card.md).
+    "stage1": False,
 }
 
 
