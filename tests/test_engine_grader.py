@@ -124,9 +124,9 @@ def test_engine_grader_out_of_fold_never_trains_on_the_scored_vendor(tiny, libra
     trained_on: list[set[str]] = []
     real = cv.train_model
 
-    def spy(train_rows, settings, requirements):
+    def spy(train_rows, settings, requirements, **kw):
         trained_on.append({r.vendor for r in train_rows})
-        return real(train_rows, settings, requirements)
+        return real(train_rows, settings, requirements, **kw)
 
     monkeypatch.setattr(cv, "train_model", spy)
     logits = cv.out_of_fold(rows, cv.DEFAULT_SETTINGS, reqs)
@@ -236,8 +236,16 @@ def test_engine_grader_shipped_artifact_is_valid(library) -> None:
     raw = json.loads(G.ARTIFACT_PATH.read_text(encoding="utf-8"))
     assert raw["schema"] == G.ARTIFACT_SCHEMA
     assert len(raw["meta"]["training_labels_sha256"]) == 64
-    assert set(model.features) <= set(G.FEATURES)
+    assert set(model.features) <= set(G.FEATURES) | set(G.S1_FEATURES)
     assert list(model.requirements) == [r.id for r in library.requirements_for()]
+    if G.uses_stage1(model):  # its stage-1 classifier ships beside it, the very file it was trained with
+        from contractreview.engine import stage1 as S1
+
+        S1.load.cache_clear()
+        clf = S1.load()
+        assert clf is not None and clf.digest == raw["meta"]["stage1"]["sha256"]
+        assert clf.requirements == model.requirements
+        assert S1.ARTIFACT_PATH.stat().st_size < 30_000_000
     assert 0.0 < model.threshold < 1.0 and model.temperature > 0
     assert G.ARTIFACT_PATH.stat().st_size < 100_000
     cvm = raw["meta"]["cv_leave_one_vendor_out"]
@@ -546,3 +554,25 @@ def test_issue_14_key_terms_come_from_the_rules_even_where_the_grader_says_missi
     assert "The rules read a sentence as weak" in f.explanation
     assert plain_reason(f) == "The contract has no clause that addresses this protection."
     assert analysis.key_terms["breach_notice_max_hours"] == 240
+
+
+def test_issue_14_train_stage1_writes_its_classifier_beside_the_grader(tiny, tmp_path: Path) -> None:
+    import hashlib
+
+    docs, labels, _rows, _ = tiny
+    got = []
+    for name in ("a", "b"):
+        out = tmp_path / name / "grader.json"
+        out.parent.mkdir()
+        args = ["train", "--labels", str(labels), "--docs", str(docs), "--out", str(out), "--stage1"]
+        assert main(args) == 0
+        got.append((out.read_bytes(), (out.parent / "stage1.npz").read_bytes()))
+    assert got[0] == got[1]  # same labels, same bytes, both files
+    art = json.loads(got[0][0])
+    assert art["features"][-2:] == list(G.S1_FEATURES)
+    assert art["meta"]["stage1"]["sha256"] == hashlib.sha256(got[0][1]).hexdigest()
+    assert art["meta"]["settings"]["stage1"] is True
+    plain = tmp_path / "plain.json"
+    assert main(["train", "--labels", str(labels), "--docs", str(docs), "--out", str(plain)]) == 0
+    assert not set(G.S1_FEATURES) & set(json.loads(plain.read_bytes())["features"])
+    assert not (tmp_path / "stage1.npz").exists()

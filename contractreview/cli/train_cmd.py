@@ -51,6 +51,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--presence", metavar="DIR", help="with --gdpr-detector: presence gold (default: eval/gdpr_presence)"
     )
+    p.add_argument(
+        "--stage1",
+        action="store_true",
+        help="also train the stage-1 sentence classifier and give the grader its two features "
+        "(writes stage1.npz beside the artifact; costs analysis time, see docs/model-card.md)",
+    )
     p.set_defaults(func=run)
 
 
@@ -107,13 +113,16 @@ def run(args: Any) -> int:
         golds,
         docs,
         library=library,
-        settings={"decide": args.decide},
+        settings={"decide": args.decide, "stage1": args.stage1},
         on_document=lambda i, n, name: progress_bar(f"train {name}", i / max(n, 1)),
     )
     progress_bar("train", 1.0)
     out = Path(args.out) if args.out else ARTIFACT_PATH
+    s1_bytes = report.pop("stage1_bytes", None)
     try:
         out.write_bytes(artifact_bytes(art))
+        if s1_bytes is not None:  # the stage-1 sentence classifier the grader reads, beside it
+            (out.parent / art["meta"]["stage1"]["file"]).write_bytes(s1_bytes)
     except OSError as exc:
         raise InputError(f"cannot write the artifact ({exc.strerror or exc})", out) from exc
     cvm = art["meta"]["cv_leave_one_vendor_out"]

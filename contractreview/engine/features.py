@@ -115,6 +115,7 @@ class Features:
     )  # rule id -> weight (pattern "weight", default 1)
     sentences: int = 0
     candidates: int = 0
+    spans: tuple[tuple[int, int], ...] = ()  # every sentence's offsets (stage 1 scores them all)
 
 
 def _sentences(document: Document) -> list[tuple[int, int]]:
@@ -323,6 +324,7 @@ def iter_extract_features(
 
     sents = _sentences(document)
     feats.sentences = len(sents)
+    feats.spans = tuple(sents)
     strong_words, weak_words = _anchor_words(patterns)
     strong = _Anchors(strong_words)
     weak_a = _Anchors(weak_words)

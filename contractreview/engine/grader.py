@@ -61,6 +61,10 @@ FEATURES = (
     "commit_strong",  # a vendor commitment in a sentence at or above the relevance threshold
     *RULE_FEATURES,
 )
+# Stage-1 supervised sentence scores (:mod:`.stage1`): the best sentence's score, and whether that sentence
+# is one the rules' cues did not find. Computed for every sentence of the document, so they are optional:
+# an artifact lists them only when it was trained with them (settings "stage1").
+S1_FEATURES = ("s1_best", "s1_unfound")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ class GraderModel:
     threshold: float = 0.8
     meta: Mapping[str, Any] = field(default_factory=dict)
     digest: str = ""  # sha256 of the artifact file it was read from: recorded in every analysis it rated
+    source: str = ""  # the file it was read from (its stage-1 classifier lies beside it)
 
     def vector(self, x: Mapping[str, float], rid: str) -> list[float]:
         v = [1.0] + [float(x.get(f, 0.0)) for f in self.features]
@@ -176,7 +181,7 @@ def load_grader(path: str | None = None) -> GraderModel | None:
         return None
     raw = p.read_bytes()
     model = model_from_dict(json.loads(raw.decode("utf-8")))
-    return replace(model, digest=hashlib.sha256(raw).hexdigest())
+    return replace(model, digest=hashlib.sha256(raw).hexdigest(), source=str(p))
 
 
 # --------------------------------------------------------------------------- features
@@ -189,8 +194,12 @@ def pair_features(
     rules_status: str,
     deadline: int,
     doc_stats: Mapping[str, float],
+    s1: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """The engine's description of one requirement in one document, as numbers for the grader."""
+    """The engine's description of one requirement in one document, as numbers for the grader.
+
+    :param s1: the pair's stage-1 features (:func:`stage1_features`), when the grader reads them.
+    """
     from .scoring import carves_out, generic_weak, owed_elsewhere, relevant_sentences, score_hit
 
     hits = feats.hits.get(rid, [])
@@ -205,6 +214,8 @@ def pair_features(
     x["rules_weak"] = float(rules_status == "weak")
     x["deadline_ok"] = float(deadline > 0)
     x["deadline_bad"] = float(deadline < 0)
+    if s1:
+        x.update(s1)
     if not hits:
         return x
     x["any_hit"] = 1.0
@@ -419,6 +430,8 @@ _WORDS = {
 
 
 _NEGATIVE_WORDS = {"top_quality": "a best sentence that does not commit"}
+_WORDS["s1_best"] = "a sentence like labelled evidence of this protection"
+_WORDS["s1_unfound"] = "a sentence like labelled evidence that the rules' cues did not find"
 _DOCUMENT_FEATURES = ("doc_coverage", "doc_commit_rate", "doc_length", "doc_user_voice", "doc_school_party")
 
 
@@ -445,6 +458,7 @@ def apply(
     w: Mapping[str, Any],
     decision: Any,
     stats: Mapping[str, float],
+    stage1: Mapping[str, tuple[float, int, int, int]] | None = None,
 ) -> tuple[str, float, str, str]:
     """(status, confidence, layer, sentence for the explanation) of one rules decision.
 
@@ -454,7 +468,8 @@ def apply(
     :func:`candidate_evidence`). Otherwise it only rates the rules' status.
     """
     rules = decision.status.value if decision.status.value != "needs_review" else "weak"
-    x = pair_features(rid, feats, w, rules, getattr(decision, "deadline", 0), stats)
+    s1 = stage1_features(rid, feats, stage1) if stage1 is not None else None
+    x = pair_features(rid, feats, w, rules, getattr(decision, "deadline", 0), stats, s1)
     g = model.grade(x, rid, rules)
     status, layer = rules, "rules"
     # Only on requirements it was trained on: a GDPR or district requirement it never saw keeps the rules'
@@ -483,6 +498,49 @@ def apply(
     elif why:
         note += f"; tipped by {why}"
     return status, conf, layer, note + "."
+
+
+def uses_stage1(model: GraderModel) -> bool:
+    return any(f in S1_FEATURES for f in model.features)
+
+
+def stage1_scores(
+    model: GraderModel, feats: Any, text: str
+) -> dict[str, tuple[float, int, int, int]] | None:
+    """Per requirement, (score, index, start, end) of the document's best sentence by the stage-1
+    classifier the grader was trained with (None when the grader does not read stage-1 features).
+
+    A missing, damaged or different classifier gives empty scores: the grader then reads "no sentence
+    found" and the analysis goes on.
+    """
+    if not uses_stage1(model):
+        return None
+    from . import stage1 as S1
+
+    want = (model.meta.get("stage1") or {}).get("sha256", "")
+    try:
+        clf = S1.load(str(Path(model.source).parent / S1.ARTIFACT_PATH.name) if model.source else None)
+    except (OSError, ValueError, KeyError):
+        clf = None
+    if clf is None or (want and clf.digest != want):
+        return {}
+    spans = getattr(feats, "spans", ()) or ()
+    best = clf.best([text[s:e] for s, e in spans])
+    return {rid: (z, k, spans[k][0], spans[k][1]) for rid, (z, k) in best.items()}
+
+
+def stage1_features(
+    rid: str, feats: Any, stage1: Mapping[str, tuple[float, int, int, int]]
+) -> dict[str, float]:
+    """``s1_best`` / ``s1_unfound`` of one requirement from the document's stage-1 scores."""
+    from . import stage1 as S1
+
+    best = stage1.get(rid)
+    if best is None:
+        return S1.s1_features(None, False)
+    z, k, start, end = best
+    found = any(h.start < end and start < h.end for h in feats.hits.get(rid, ()))
+    return S1.s1_features((z, k), found)
 
 
 def candidate_evidence(rid: str, feats: Any, w: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -153,6 +153,7 @@ def iter_trace(
     model = _presence.safe_load() if detector and not w.get("model") else None
     detectable = [r.id for r in requirements if model is not None and r.id in model.duties]
     found: dict[str, _presence.Found] | None = None  # read once, when the rules first miss a known duty
+    s1 = _stage2.stage1_scores(grader, feats, document.text) if grader else None
     for i, req in enumerate(requirements, start=2 + feature_steps):
         if not library.has_detector(req.id):
             # No pattern can find it: saying "missing" would be a false statement in a legal review.
@@ -165,7 +166,7 @@ def iter_trace(
         # and a status the grader changed must not take a deadline the rules read with it.
         note = ""
         if grader is not None:  # stage 2: the learned grader rates (or, if it earned it, decides) the status
-            status, conf, layer, note = _stage2.apply(grader, req.id, feats, w, d, stats)
+            status, conf, layer, note = _stage2.apply(grader, req.id, feats, w, d, stats, s1)
             d = replace(d, status=Status(status), confidence=conf, layer=layer)
             if d.status is Status.MISSING:
                 d = replace(d, best=())

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ def build_artifact(
 
     settings = {**cv.DEFAULT_SETTINGS, **(settings or {})}
     report = cv.cross_validate(rows, requirements, settings)
+    settings["stage1"] = bool(report["settings"]["stage1"])
     import numpy as np
 
     logits = np.asarray(cv.out_of_fold(rows, settings, requirements))
@@ -87,6 +89,20 @@ def build_artifact(
         },
         "note": "Built by `contractreview train`; see docs/model-card.md. Do not edit by hand.",
     }
+    if settings["stage1"]:
+        # The shipped sentence classifier is trained on every document; the grader above learned from
+        # stage-1 scores of classifiers that never saw the row's vendor (cv.add_stage1).
+        from . import stage1 as S1
+
+        counts = S1.Counts(requirements)
+        seen: set[str] = set()
+        for r in rows:
+            if r.doc_data is not None and r.doc not in seen:
+                seen.add(r.doc)
+                counts.add(r.doc, r.doc_data.texts, r.doc_data.evidence)
+        s1_bytes = S1.artifact_bytes(counts.model())
+        meta["stage1"] = {"file": S1.ARTIFACT_PATH.name, "sha256": hashlib.sha256(s1_bytes).hexdigest()}
+        report["stage1_bytes"] = s1_bytes
     art = model.to_dict()
     art["meta"] = meta
     return art, report

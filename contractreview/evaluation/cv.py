@@ -36,6 +36,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "rule_features": False,
     "calibrate_on": "independent",
     "decide": "auto",
+    # Stage-1 supervised sentence scores as two grader features (issue #14, fifth session): they passed the
+    # CV criterion narrowly but add 25-40 ms to a 64-page analysis, so they are opt-in (`train --stage1`;
+    # see docs/model-card.md).
+    "stage1": False,
 }
 
 
@@ -51,6 +55,20 @@ class Row:
     confidence: str
     preds: dict[str, str]  # system -> status (engine, cue_only, keyword)
     x: dict[str, float] = field(default_factory=dict)
+    # Stage-1 sentence data of the row's document (shared by its rows) and the stage-1 features of the row
+    # per set of vendors left out of the classifier that scored it (see :func:`add_stage1`).
+    doc_data: DocData | None = None
+    s1: dict[frozenset[str], dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DocData:
+    """A document's sentences (texts, spans), its gold evidence sentences and the rules' cue sentences."""
+
+    texts: list[str]
+    spans: list[tuple[int, int]]
+    evidence: dict[str, list[int]]  # requirement -> sentences quoted as its evidence (satisfied / weak)
+    hits: dict[str, list[tuple[int, int]]]  # requirement -> the rules' cue sentences (offsets)
 
 
 def _independent(g: Gold) -> bool:
@@ -61,13 +79,20 @@ def document_rows(gold: Gold, path: Path, library: Any) -> list[Row]:
     """One row per labelled requirement of one document (the engine run once; the rules' verdicts)."""
     from ..engine import trace
     from ..ingest import load_document
-    from . import baselines
 
     document = load_document(path)
     run = trace(document, library=library, profile=library.profile.name)
+    return rows_from_trace(gold, document, run, library)
+
+
+def rows_from_trace(gold: Gold, document: Any, run: Any, library: Any) -> list[Row]:
+    """The rows of :func:`document_rows` from an engine trace already run on ``document``."""
+    from . import baselines
+
     feats, w = run.features, run.weights
     rids = [r.id for r in library.requirements_for()]
     stats = G.document_stats(feats, w, rids)
+    data = doc_data(gold, document, feats)
     rows = []
     for rid, lab in sorted(gold.labels.items()):
         d = run.rules.get(rid)  # the rules' own verdict (stage 1), before the grader
@@ -90,9 +115,31 @@ def document_rows(gold: Gold, path: Path, library: Any) -> list[Row]:
                     "keyword": baselines.keyword(document.text, library, rid),
                 },
                 x=G.pair_features(rid, feats, w, rules, d.deadline, stats),
+                doc_data=data,
             )
         )
     return rows
+
+
+def doc_data(gold: Gold, document: Any, feats: Any) -> DocData:
+    """The sentences of ``document`` (as the engine split them) with its gold evidence located in them."""
+    from .metrics import locate, normalised_index
+
+    spans = list(getattr(feats, "spans", ()) or ())
+    norm, idx = normalised_index(document.text)
+    evidence: dict[str, list[int]] = {}
+    for rid, lab in gold.labels.items():
+        if lab.status == "missing":
+            continue
+        got: set[int] = set()
+        for quote in lab.evidence:
+            loc = locate(quote, norm, idx)
+            if loc:
+                got.update(k for k, (s, e) in enumerate(spans) if s < loc[1] and loc[0] < e)
+        if got:
+            evidence[rid] = sorted(got)
+    hits = {rid: [(h.start, h.end) for h in hs] for rid, hs in feats.hits.items()}
+    return DocData([document.text[s:e] for s, e in spans], spans, evidence, hits)
 
 
 def collect(
@@ -138,17 +185,78 @@ def canonical_vendors(names: Iterable[str]) -> dict[str, str]:
 
 
 def features_for(settings: Mapping[str, Any]) -> tuple[str, ...]:
-    if settings.get("rule_features"):
-        return G.FEATURES
-    return tuple(f for f in G.FEATURES if f not in G.RULE_FEATURES)
+    base = G.FEATURES
+    if not settings.get("rule_features"):
+        base = tuple(f for f in G.FEATURES if f not in G.RULE_FEATURES)
+    return (*base, *G.S1_FEATURES) if settings.get("stage1") else base
 
 
-def train_model(rows: Sequence[Row], settings: Mapping[str, Any], requirements: Sequence[str]):
-    """Coefficients (numpy array) of the grader trained on ``rows``."""
+def uses_stage1(rows: Sequence[Row], settings: Mapping[str, Any]) -> bool:
+    """Stage-1 features are on when the settings ask for them and the rows carry their documents'
+    sentences."""
+    return bool(settings.get("stage1")) and any(r.doc_data is not None and r.doc_data.texts for r in rows)
+
+
+def x_for(row: Row, left_out: frozenset[str]) -> dict[str, float]:
+    """The row's grader features, its stage-1 ones from a classifier that never saw ``left_out`` vendors."""
+    s1 = row.s1.get(left_out)
+    return {**row.x, **s1} if s1 is not None else row.x
+
+
+def add_stage1(rows: Sequence[Row], requirements: Sequence[str], *, pairs: bool = True) -> None:
+    """Stage-1 features of every row, out-of-fold: scored by a classifier that never saw the row's vendor
+    (``row.s1[{vendor}]``) and, with ``pairs``, by one that saw neither it nor any other vendor v
+    (``row.s1[{vendor, v}]``: what a training row of the fold that scores v sees). Exact, because the
+    classifier is trained by counting (:class:`contractreview.engine.stage1.Counts`)."""
+    from ..engine import stage1 as S1
+
+    counts = S1.Counts(requirements)
+    docs: dict[str, DocData] = {}
+    vendor_docs: dict[str, list[str]] = {}
+    for r in rows:
+        if r.doc_data is not None and r.doc not in docs:
+            docs[r.doc] = r.doc_data
+            vendor_docs.setdefault(r.vendor, []).append(r.doc)
+            counts.add(r.doc, r.doc_data.texts, r.doc_data.evidence)
+    by_doc: dict[str, list[Row]] = {}
+    for r in rows:
+        by_doc.setdefault(r.doc, []).append(r)
+    vendors = sorted(vendor_docs)
+
+    def score(left_out: frozenset[str], scored: Iterable[str]) -> None:
+        W, ok, _ = counts.weights([d for v in left_out for d in vendor_docs[v]])
+        for v in scored:
+            for d in vendor_docs[v]:
+                data = docs[d]
+                best = counts.best(data.texts, W, ok)
+                for r in by_doc[d]:
+                    r.s1[left_out] = stage1_pair(best.get(r.rid), data.spans, data.hits.get(r.rid, ()))
+
+    for i, a in enumerate(vendors):
+        score(frozenset([a]), [a])
+        if pairs:
+            for b in vendors[i + 1 :]:
+                score(frozenset([a, b]), [a, b])
+
+
+def stage1_pair(best: tuple[float, int] | None, spans: Sequence[tuple[int, int]], hits) -> dict[str, float]:
+    """``s1_best`` / ``s1_unfound`` of one pair from its best sentence and the rules' cue sentences."""
+    from ..engine import stage1 as S1
+
+    if best is None:
+        return S1.s1_features(None, False)
+    s, e = spans[best[1]]
+    return S1.s1_features(best, any(a < e and s < b for a, b in hits))
+
+
+def train_model(rows: Sequence[Row], settings: Mapping[str, Any], requirements: Sequence[str], *, xs=None):
+    """Coefficients (numpy array) of the grader trained on ``rows`` (features ``xs`` when given)."""
     import numpy as np
 
     feats = features_for(settings)
-    X = G.design_matrix([(r.x, r.rid) for r in rows], feats, requirements)
+    if xs is None:
+        xs = [x_for(r, frozenset([r.vendor])) for r in rows]
+    X = G.design_matrix([(x, r.rid) for x, r in zip(xs, rows, strict=True)], feats, requirements)
     y = np.array([G.CLASSES.index(r.gold) for r in rows])
     power = float(settings.get("class_weight", 0.0) or 0.0)
     return G.train_softmax(
@@ -174,8 +282,12 @@ def out_of_fold(
     for vendor in sorted({r.vendor for r in rows}):
         train = [r for r in rows if r.vendor != vendor]
         test = [i for i, r in enumerate(rows) if r.vendor == vendor]
-        W = train_model(train, settings, requirements)
-        X = G.design_matrix([(rows[i].x, rows[i].rid) for i in test], feats, requirements)
+        # Stage-1 features of a training row come from a classifier that saw neither it nor ``vendor``.
+        xs = [x_for(r, frozenset([vendor, r.vendor])) for r in train]
+        W = train_model(train, settings, requirements, xs=xs)
+        X = G.design_matrix(
+            [(x_for(rows[i], frozenset([vendor])), rows[i].rid) for i in test], feats, requirements
+        )
         Z = X @ W.T
         for k, i in enumerate(test):
             logits[i] = [float(v) for v in np.asarray(Z[k])]
@@ -300,6 +412,9 @@ def cross_validate(
 
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     rows = list(rows)
+    settings["stage1"] = uses_stage1(rows, settings)
+    if settings["stage1"] and not any(r.s1 for r in rows):
+        add_stage1(rows, requirements)
     logits = out_of_fold(rows, settings, requirements)
     y = np.array([G.CLASSES.index(r.gold) for r in rows])
     temperature = G.fit_temperature(np.asarray(logits), y)
