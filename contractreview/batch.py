@@ -89,6 +89,16 @@ def _init_worker(profile: str, library_dir: str | None) -> None:
     _WORKER["library"] = library
 
 
+def _init_pool_worker(profile: str, library_dir: str | None) -> None:
+    """:func:`_init_worker` in a pool process: the pool already keeps every core busy, so the review's
+    own forked children (:mod:`contractreview.forked`) would only add work, unless the user asked for them."""
+    from .forked import FORK_ENV
+
+    if os.environ.get(FORK_ENV, "auto").strip().lower() in ("", "auto"):
+        os.environ[FORK_ENV] = "never"
+    _init_worker(profile, library_dir)
+
+
 def review_file(path: str, profile: str = "default", library_dir: str | None = None, db: str | None = None,
                 password: str | None = None) -> tuple[str, object]:
     """Ingest, analyse and (when ``db`` is given) store one contract.
@@ -172,7 +182,7 @@ def iter_batch(
             yield Progress("batch", len(items), total, path.name)
     else:
         workers = min(jobs, len(todo), os.cpu_count() or jobs)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(profile, library_dir)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=(profile, library_dir)) as pool:
             pending: dict[Future, Path] = {pool.submit(review_file, str(p), *args): p for p in todo}
             try:
                 while pending:

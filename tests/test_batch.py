@@ -92,3 +92,18 @@ def test_cli_batch_lists_bad_files_writes_portfolio_and_skips_on_rerun(tmp_path:
     assert {r["status"] for r in rows} <= {"satisfied", "weak", "missing", "needs_review"}
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert "0 reviewed, 3 already reviewed (skipped), 1 could not be read" in again.stdout
+
+
+def test_pool_workers_do_not_fork_children_of_their_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """#13: a review's forked children use a free core; in a pool every core is already busy."""
+    import os
+
+    from contractreview import batch
+
+    monkeypatch.setattr(batch, "_init_worker", lambda profile, library_dir: None)
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "auto")
+    batch._init_pool_worker("default", None)
+    assert os.environ["CONTRACTREVIEW_FORK"] == "never"
+    monkeypatch.setenv("CONTRACTREVIEW_FORK", "always")  # the user's explicit choice stands
+    batch._init_pool_worker("default", None)
+    assert os.environ["CONTRACTREVIEW_FORK"] == "always"
