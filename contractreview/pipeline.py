@@ -36,9 +36,9 @@ def iter_review(
     loader = load_document_with_ocr if ocr else load_document
     yield Progress("ingest", 0, 1, f"Reading {Path(path).name}")
     started = time.monotonic()
-    # spaCy's import and the pipeline build (most of a short run's start-up) overlap reading the file. In
-    # a process with no other thread (the CLI) a forked child reads it, on the other core; elsewhere (the
-    # GUI, which has built its pipeline at start-up) a thread builds the pipeline while this one reads.
+    # spaCy's import and the pipeline build (most of a cold start) overlap reading the file: a forked child
+    # reads it on a free core (contractreview.forked: Linux, a core free); otherwise a thread builds the
+    # pipeline while this one reads. A pipeline already built (the GUI warms one up) needs neither.
     child = None
     if not pipeline_ready(library):
         child = start_reading(lambda: loader(path, password=password, limits=limits))

@@ -543,9 +543,12 @@ def iter_extract_features(
     if helper is not None:
         got = helper.result(budget_end())
         if got is None:  # the child failed or ran out of time: read its half here (same errors, same limits)
-            got = [[rid, hit_to_json(h)] for hits in read(jobs[split:], split) for rid, h in hits]
-        for rid, h in got:
-            feats.hits.setdefault(rid, []).append(hit_from_json(h))
+            for hits in read(jobs[split:], split):
+                for rid, hit in hits:
+                    feats.hits.setdefault(rid, []).append(hit)
+        else:
+            for rid, h in got:
+                feats.hits.setdefault(rid, []).append(hit_from_json(h))
     return feats
 
 
