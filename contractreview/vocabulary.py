@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import textscan
 from .domain import Document
 
 # Defined terms that name the protected data, most specific first.
@@ -153,8 +154,10 @@ def detect_terms(document: Document) -> ContractTerms:
     # A school defined as "District" but called by its initials throughout ("SFUSD") goes by the initials.
     school = _initials_if_used(school, school_name, text)
     school, vendor = _with_article(school, text), _with_article(vendor, text)
-    defined = {_strip_article(m.group("term")) for m in _MEANS_DEF.finditer(text)}
-    defined |= {_strip_article(m.group("term")) for m in _PAREN_DEF.finditer(text)}
+    # In short scans (textscan): on a 300-page contract one whole-text scan holds the GIL, and the Names
+    # dialog and the exports call this on the GUI thread (noticed in #17).
+    defined = {_strip_article(m.group("term")) for m in textscan.finditer(_MEANS_DEF, text)}
+    defined |= {_strip_article(m.group("term")) for m in textscan.finditer(_PAREN_DEF, text)}
     defined_low = {d.lower(): d for d in defined}
     data = ""
     candidates = [defined_low[d.lower()] for d in DATA_TERMS if d.lower() in defined_low]

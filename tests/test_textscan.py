@@ -153,3 +153,22 @@ def test_issue_17_governing_law_reads_a_long_contract_in_short_scans(monkeypatch
     assert keyterms.read_governing_law(text) == expected
     assert len(scans) > 100  # many short scans...
     assert max(scans) <= textscan.PIECE + textscan.REACH  # ...and none over the whole text
+
+
+def test_vocabulary_definition_scans_find_what_a_whole_text_scan_finds() -> None:
+    """The Names dialog and the exports read defined terms on the GUI thread; in short scans now (#17)."""
+    from contractreview import vocabulary
+
+    defs = (
+        'Acme Learning, Inc. (the "Provider") and the Springfield Unified School District ("District"). ',
+        '"Student Data" means any information about a student. ',
+        '"Subprocessor", as used in this Agreement, refers to a third party. ',
+        "The Provider shall keep records of its processing. ",
+    )
+    text = "".join(defs[(i * 7) % len(defs)] * (1 + i % 3) for i in range(400))
+    assert len(text) > 3 * 600
+    for rx in (vocabulary._MEANS_DEF, vocabulary._PAREN_DEF):
+        whole = _found(rx.finditer(text))
+        assert whole  # the text has definitions of each kind to compare
+        for piece, reach in ((64, 600), (500, 600), (4096, 1024)):
+            assert _found(textscan.finditer(rx, text, piece=piece, reach=reach)) == whole
