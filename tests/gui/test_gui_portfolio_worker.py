@@ -48,9 +48,10 @@ def test_issue_17_portfolio_export_keeps_the_event_loop_turning(qtbot, store, co
     print(f"\nportfolio of {N_REVIEWS} reviews: {t1 - t0:.2f} s, start {started * 1000:.0f} ms on the GUI thread, "
           f"{len(during)} ticks, longest gap {max(gaps) * 1000:.0f} ms, {len(values)} bar values")
     # On the GUI thread the loop did not turn at all until the file was written (Qt coalesces a blocked
-    # timer into at most one late tick). An idle machine writes the 150 reviews in ~0.1 s, so a fixed tick
-    # count would test the machine's speed, not the thread.
-    assert len(during) >= 3
+    # timer into at most one late tick), so two ticks already show it turning. An idle machine writes the
+    # 150 reviews in well under 0.1 s, so a larger fixed count tests the machine's speed, not the thread
+    # (3 failed once on an idle CI clone).
+    assert len(during) >= 2
     # On the GUI thread the one gap was the whole export; here the loop turns throughout (typically
     # 10-90 ms gaps on the shared 2-core machine: the worker holds the GIL between its switches).
     assert max(gaps) < max(0.25, 0.5 * (t1 - t0))
