@@ -17,7 +17,7 @@ import csv
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,13 +163,13 @@ def _number(name: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def load_dpas(csv_path: Path | str) -> list[Dpa]:
-    """The DPAs of ``train_set.csv``, sorted by their numeric id, each with its sentences in order.
+def iter_corpus_rows(csv_path: Path | str) -> Iterator[tuple[str, int, str, frozenset[str]]]:
+    """``(DPA name, sentence id, sentence, duties)`` for each named row of ``train_set.csv``, in file order
+    (the sentence stripped, possibly empty; a missing or bad id falls back to the row number).
 
-    :raises InputError: the file is missing or does not have the corpus columns.
+    :raises InputError: the file is missing, unreadable or does not have the corpus columns.
     """
     path = Path(csv_path)
-    mapping = CORPUS_LABELS
     try:
         fh = path.open(encoding="utf-8", newline="")
     except OSError as exc:
@@ -177,14 +177,11 @@ def load_dpas(csv_path: Path | str) -> list[Dpa]:
     with fh:
         reader = csv.DictReader(fh)
         cols = set(reader.fieldnames or ())
-        need = {"ID", "DPA", "Sentence"}
-        if not need <= cols or not cols & set(LABEL_COLUMNS):
+        if not {"ID", "DPA", "Sentence"} <= cols or not cols & set(LABEL_COLUMNS):
             raise InputError(
                 "this is not the GDPR DPA corpus: it needs the columns ID, DPA, Sentence and Requirement-1.",
                 path,
             )
-        rows: dict[str, list[tuple[int, str]]] = {}
-        labels: dict[str, set[str]] = {}
         try:
             for i, row in enumerate(reader):
                 name = (row.get("DPA") or "").strip()
@@ -194,14 +191,25 @@ def load_dpas(csv_path: Path | str) -> list[Dpa]:
                     order = int(row.get("ID") or i)
                 except ValueError:
                     order = i
-                rows.setdefault(name, []).append((order, (row.get("Sentence") or "").strip()))
-                got = labels.setdefault(name, set())
-                for col in LABEL_COLUMNS:
-                    rid = mapping.get((row.get(col) or "").strip())
-                    if rid:
-                        got.add(rid)
+                duties = frozenset(
+                    CORPUS_LABELS[lab] for col in LABEL_COLUMNS if (lab := (row.get(col) or "").strip()) in CORPUS_LABELS
+                )
+                yield name, order, (row.get("Sentence") or "").strip(), duties
         except (csv.Error, UnicodeDecodeError) as exc:
             raise InputError(f"the GDPR DPA corpus is not a readable CSV file ({exc}).", path) from exc
+
+
+def load_dpas(csv_path: Path | str) -> list[Dpa]:
+    """The DPAs of ``train_set.csv``, sorted by their numeric id, each with its sentences in order.
+
+    :raises InputError: the file is missing or does not have the corpus columns.
+    """
+    path = Path(csv_path)
+    rows: dict[str, list[tuple[int, str]]] = {}
+    labels: dict[str, set[str]] = {}
+    for name, order, text, duties in iter_corpus_rows(path):
+        rows.setdefault(name, []).append((order, text))
+        labels.setdefault(name, set()).update(duties)
     dpas = [
         Dpa(
             name,

@@ -14,16 +14,14 @@ The protocol is pre-registered in docs/evaluation-gdpr.md ("Learned presence det
 
 from __future__ import annotations
 
-import csv
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .gdpr import CORPUS_LABELS, LABEL_COLUMNS, PRESENCE_VALUES, REQUIREMENT_IDS, Counts, Dpa, keyword_missing
+from .gdpr import PRESENCE_VALUES, REQUIREMENT_IDS, Counts, Dpa, _number, iter_corpus_rows, keyword_missing
 
 # DPAs "Online 94" and above are the held-out DPAs: never read, trained or evaluated on here.
 HELD_OUT_FROM = 94
@@ -37,11 +35,6 @@ ITERATIONS = 300
 # positives too (training folds only; the final detector uses all development DPAs' citations).
 CITED_POSITIVES = True
 LEARNING_RATE = 0.05
-
-
-def _number(name: str) -> int:
-    m = re.search(r"(\d+)\s*$", name)
-    return int(m.group(1)) if m else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,40 +54,11 @@ def load_sentences(csv_path: Path | str, *, below: int = HELD_OUT_FROM) -> list[
     :raises InputError: the file is missing or does not have the corpus columns.
     """
     path = Path(csv_path)
-    try:
-        fh = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"the GDPR DPA corpus cannot be read ({exc.strerror or exc}).", path) from exc
     out: list[Sentence] = []
-    with fh:
-        reader = csv.DictReader(fh)
-        cols = set(reader.fieldnames or ())
-        if not {"ID", "DPA", "Sentence"} <= cols or not cols & set(LABEL_COLUMNS):
-            raise InputError(
-                "this is not the GDPR DPA corpus: it needs the columns ID, DPA, Sentence and Requirement-1.",
-                path,
-            )
-        try:
-            for i, row in enumerate(reader):
-                name = (row.get("DPA") or "").strip()
-                number = _number(name)
-                if not name or number >= below:
-                    continue
-                text = (row.get("Sentence") or "").strip()
-                if not text:
-                    continue
-                try:
-                    order = int(row.get("ID") or i)
-                except ValueError:
-                    order = i
-                duties = frozenset(
-                    CORPUS_LABELS[lab]
-                    for col in LABEL_COLUMNS
-                    if (lab := (row.get(col) or "").strip()) in CORPUS_LABELS
-                )
-                out.append(Sentence(name, number, order, text, duties))
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"the GDPR DPA corpus is not a readable CSV file ({exc}).", path) from exc
+    for name, order, text, duties in iter_corpus_rows(path):
+        number = _number(name)
+        if number < below and text:
+            out.append(Sentence(name, number, order, text, duties))
     if not out:
         raise InputError("the GDPR DPA corpus has no sentences of development DPAs.", path)
     out.sort(key=lambda s: (s.number, s.dpa, s.order))
