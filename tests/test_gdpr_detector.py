@@ -7,7 +7,6 @@ for its format, size and provenance, never re-trained (``contractreview train --
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_eval_gdpr import _write_corpus as write_corpus_csv
 
 from contractreview.domain import Status
 from contractreview.engine import presence
@@ -42,26 +42,7 @@ OTHER_SENTENCES = [
 
 
 def _write_corpus(path: Path, dpas: dict[str, list[tuple[str, str]]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(
-            [
-                "",
-                "ID",
-                "DPA",
-                "Sentence",
-                "Requirement-1",
-                "Requirement-2",
-                "Requirement-3",
-                "dataset_type",
-                "target",
-            ]
-        )
-        k = 0
-        for name, rows in dpas.items():
-            for i, (text, label) in enumerate(rows):
-                w.writerow([k, i + 1, name, text, label, "other", "other", "train", label])
-                k += 1
+    write_corpus_csv(path, list(dpas.items()))  # the corpus-shaped CSV of the eval-gdpr tests
 
 
 def _corpus(numbers: list[int]) -> dict[str, list[tuple[str, str]]]:
