@@ -54,6 +54,7 @@ from .controller import ReviewController
 from .delegates import WrappingTitleDelegate
 from .detail_pane import DetailPane
 from .document_view import DocumentView
+from .gc_guard import GuiThreadCollector
 from .handoff import Opened, finish_on_worker
 from .key_terms import KeyTermsPanel
 from .models import (
@@ -196,6 +197,8 @@ class MainWindow(QMainWindow):
         self.settings = services.settings
         # The open review, the store and the exports live in the controller; the window keeps widgets.
         self.controller = ReviewController(services.store, lambda: getattr(self.settings, "reviewer_name", ""))
+        # Cyclic garbage is collected on this thread only: a collection on the worker can free Qt objects.
+        self._collector = GuiThreadCollector(self)
         # Offscreen screenshot / smoke runs: problems go to stderr instead of modal dialogs nobody can close.
         self.non_interactive = False
         self.saved = True
@@ -1627,6 +1630,7 @@ class MainWindow(QMainWindow):
                 job.cancel()
                 job.wait(10000)
         self.save_layout()
+        self._collector.release()
         super().closeEvent(event)
 
 

@@ -80,3 +80,32 @@ def test_issue_17_portfolio_export_can_be_cancelled(qtbot, store, contract, tmp_
         assert win.export_portfolio(str(out))
     assert out.is_file()
     win.close()
+
+
+def test_garbage_is_collected_on_the_gui_thread_only_while_a_window_is_open(qtbot, store, contract, tmp_path):
+    """A collection on the worker freed Qt objects of the GUI thread and crashed the process once (a
+    segmentation fault in "Garbage-collecting" during the export above)."""
+    import gc
+    import threading
+
+    path, doc = contract
+    _fill(store, doc, tmp_path)
+    assert gc.isenabled()
+    win = build_window(qtbot, store, HandCore({str(path): doc}))
+    assert not gc.isenabled()
+    threads: list[int] = []
+
+    def seen(phase, _info):  # type: ignore[no-untyped-def]
+        if phase == "start":
+            threads.append(threading.get_ident())
+
+    gc.callbacks.append(seen)
+    try:
+        with qtbot.waitSignal(win.exportWritten, timeout=120000):
+            assert win.export_portfolio(str(tmp_path / "portfolio.csv"))
+        qtbot.wait(1200)  # the GUI thread's collector runs every 0.5 s
+    finally:
+        gc.callbacks.remove(seen)
+    assert threads and set(threads) == {threading.main_thread().ident}
+    win.close()
+    assert gc.isenabled()
