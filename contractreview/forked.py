@@ -64,6 +64,17 @@ class Pending:
         self._fd = fd
         self._done = False
 
+    def ready(self, timeout: float = 0.0) -> bool:
+        """True once the child has started to answer or has ended (:meth:`result` then returns soon);
+        waits at most ``timeout`` seconds. Never reads: the answer stays for :meth:`result`."""
+        if self._done:
+            return True
+        try:
+            readable, _, _ = select.select([self._fd], [], [], max(0.0, timeout))
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
+
     def result(self, deadline: float | None = None) -> list[Any] | None:
         """The list ``work()`` returned (decoded JSON items), or None when the child did not deliver it.
 

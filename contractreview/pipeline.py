@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
+from typing import Any
 
 from .domain import Analysis, Progress
 
@@ -74,3 +75,88 @@ def review(path: str | Path, **kwargs: object) -> Analysis:
             next(gen)
         except StopIteration as stop:
             return stop.value
+
+
+class ReviewInChild:
+    """A whole review of one file running in a forked child process (#13): see :func:`start_review_in_child`."""
+
+    def __init__(self, pending: Any, path: str, profile: str, library_path: Path | None) -> None:
+        self._pending = pending
+        self.path = path
+        self.profile = profile
+        self.library_path = library_path
+        self.started = time.monotonic()
+
+    def serves(self, path: str | Path, profile: str, library_path: Path | None) -> bool:
+        """True when this child reviews ``path`` as the caller would: same file, profile and library."""
+        try:
+            same_file = Path(path).resolve() == Path(self.path).resolve()
+        except OSError:
+            return False
+        return same_file and profile == self.profile and library_path == self.library_path
+
+    def iter_result(self, fallback: Callable[[], Generator[Progress, None, Analysis]]) -> Generator[Progress, None, Analysis]:
+        """Wait for the child's analysis, yielding ``Progress`` (so a caller can cancel: closing the
+        generator stops the child); when the child did not deliver one (an error, a crash, the time budget,
+        an answer that does not decode), run ``fallback()`` here instead: its errors are the ones the user
+        sees, exactly as without the child."""
+        from .handover import analysis_from_records
+        from .limits import Limits
+
+        name = Path(self.path).name
+        deadline = self.started + Limits.from_env().max_analysis_seconds + 5.0
+        analysis = None
+        yield Progress("ingest", 0, 1, f"Reading {name}")
+        try:
+            while not self._pending.ready(0.25) and time.monotonic() < deadline:
+                yield Progress("analysis", 0, 0, f"Reviewing {name}")
+            records = self._pending.result(deadline)
+            if records is not None:
+                try:
+                    analysis = analysis_from_records(records)
+                except ValueError:
+                    analysis = None
+        finally:
+            self.close()
+        if analysis is None:
+            analysis = yield from fallback()
+        return analysis
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and reap it (idempotent)."""
+        self._pending.close()
+
+
+def start_review_in_child(
+    path: str | Path, *, profile: str = "default", library_path: Path | None = None
+) -> ReviewInChild | None:
+    """Start reviewing ``path`` in a forked child, or None where forking is not possible
+    (:func:`contractreview.forked.start`).
+
+    For a program that is given the file as it starts (``contractreview-gui FILE``): the child imports
+    spaCy, builds the pipeline, reads and analyses the file on the other core while the parent starts its
+    window, then hands the analysis back whole (:mod:`contractreview.handover`, JSON). Only while this
+    process runs no other thread (None otherwise): the child imports modules, and a lock another thread held
+    at the fork would never be released there. ``library_path`` is the user's clause-library folder (None:
+    the bundled library).
+    """
+    import threading
+
+    from . import forked
+
+    if threading.active_count() > 1:  # a thread might hold an import lock the child then waits on forever
+        return None
+    path = str(path)
+
+    def work() -> list[Any]:
+        from .handover import analysis_to_records
+
+        library = None
+        if library_path is not None:
+            from .library import load_library
+
+            library = load_library(profile, user_dir=library_path)
+        return analysis_to_records(review(path, profile=profile, library=library))
+
+    pending = forked.start(work)
+    return None if pending is None else ReviewInChild(pending, path, profile, library_path)
