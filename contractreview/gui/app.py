@@ -157,15 +157,77 @@ def run_screenshot(
     return 0 if ok and not failed else 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``contractreview-gui`` (and of ``contractreview gui``)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = parse_args(argv)
-    if args.help:
-        print(USAGE)
-        return 0
+@dataclass
+class Launched:
+    """A started app (:func:`launch`): what ``main`` runs the event loop over and closes after."""
+
+    app: Any
+    window: Any
+    store: Any = None
+    guard: Any = None
+
+    def close(self) -> None:
+        first = self.window.services.take_first_review()
+        if first is not None:  # never opened (the window closed first): stop the child
+            first.close()
+        if self.guard is not None:
+            self.guard.close()
+        if self.store is not None:
+            self.store.close()
+
+
+def _start_first_review(file: str | None, settings: Any) -> Any:
+    """Review the command line's file in a forked child while Qt starts (#13), or None.
+
+    Forked before Qt is imported, while this process runs no other thread; the window's first open of
+    that file (same profile and library) shows the child's analysis, or reviews the file itself when the
+    child delivers none."""
+    if not file or "spacy" in sys.modules:  # spaCy loaded already (the GUI started from a CLI run): review here
+        return None
+    try:
+        from ..pipeline import start_review_in_child
+
+        return start_review_in_child(
+            file, profile=getattr(settings, "profile", "default") or "default",
+            library_path=getattr(settings, "library_path", None),
+        )
+    except Exception:  # noqa: BLE001 - the window then reviews the file itself
+        return None
+
+
+def _warm_up_after_first_open(window: Any) -> None:
+    """Build the in-process pipeline once the command line's file is shown (or failed): the child's review
+    left this process without one, and a second core would only slow the child down before."""
+    started: list[bool] = []
+
+    def go(*_args: Any) -> None:
+        if not started:
+            started.append(True)
+            window.warm_up()
+
+    window.analysisShown.connect(go)
+    window.openFailed.connect(go)
+
+
+def launch(args: GuiArgs) -> Launched | int:
+    """Start the app for ``args`` up to its event loop: window shown and the file opening (an exit code
+    instead when it cannot start). ``main`` runs the loop; the benchmark measures launch to first finding."""
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    settings, warnings_seen = load_user_settings()
+    if args.profile:
+        settings = replace(settings, profile=args.profile)
+    first = _start_first_review(args.file, settings)
+    launched: Launched | int | None = None
+    try:
+        launched = _launch_window(args, settings, warnings_seen, first)
+        return launched
+    finally:
+        if not isinstance(launched, Launched) and first is not None:  # no window: stop the child
+            first.close()
+
+
+def _launch_window(args: GuiArgs, settings: Any, warnings_seen: list[str], first: Any) -> Launched | int:
     from .preflight import check
 
     problem = check()
@@ -192,33 +254,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception:  # noqa: BLE001 - a second window is better than no window
             guard = None
 
-    settings, warnings_seen = load_user_settings()
-    if args.profile:
-        settings = replace(settings, profile=args.profile)
     try:
         store = open_store(args.db)
     except ContractReviewError as exc:
         QMessageBox.critical(None, "Review database unavailable", f"{exc.message}\n\nReviews will not be saved this session.")
         store = None
-    window = create_window(store, settings)
+    window = create_window(store, settings, first_review=first)
+    launched = Launched(app, window, store, guard)
     if guard is not None:
         guard.file_received.connect(lambda p: p and window.open_file(p))
         guard.activation_requested.connect(lambda: (window.showNormal(), window.raise_(), window.activateWindow()))
-    try:
-        if args.screenshot:
-            return run_screenshot(window, app, args.screenshot, args.file, screen=args.screen)
+    if not args.screenshot:
         window.show()
-        window.warm_up()
+        if first is None:
+            window.warm_up()
+        else:
+            _warm_up_after_first_open(window)
         for w in warnings_seen:
             window.statusBar().showMessage(w, 10000)
         if args.file:
             window.open_file(args.file)
-        return int(app.exec())
+    return launched
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``contractreview-gui`` (and of ``contractreview gui``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    if args.help:
+        print(USAGE)
+        return 0
+    launched = launch(args)
+    if isinstance(launched, int):
+        return launched
+    try:
+        if args.screenshot:
+            return run_screenshot(launched.window, launched.app, args.screenshot, args.file, screen=args.screen)
+        return int(launched.app.exec())
     finally:
-        if guard is not None:
-            guard.close()
-        if store is not None:
-            store.close()
+        launched.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

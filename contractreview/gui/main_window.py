@@ -177,6 +177,26 @@ def _state(name: str) -> Any:
                     lambda self, value: setattr(self.controller.state, name, value))
 
 
+# What showing a first analysis imports (the page view's PDF reader, key terms, the contract check). When
+# the analysis comes from a child process (``pipeline.ReviewInChild``) this process has not imported them:
+# the worker does while it waits, instead of the GUI thread while it fills the panes (0.12 s measured).
+_SHOWING_IMPORTS = (
+    "pypdfium2",
+    "contractreview.segment",
+    "contractreview.engine.keyterms",
+    "contractreview.textdiff",
+    "contractreview.gui.compare",
+)
+
+
+def _importing_first(gen: Any) -> Any:
+    import importlib
+
+    for name in _SHOWING_IMPORTS:
+        importlib.import_module(name)
+    return (yield from gen)
+
+
 class MainWindow(QMainWindow):
     analysis = _state("analysis")
     engine_analysis = _state("engine_analysis")  # the same review before the reviewer's key-term corrections
@@ -728,15 +748,26 @@ class MainWindow(QMainWindow):
         if self.is_busy():
             self._abandon_job()
         self.detail.flush()
+        first = self.services.take_first_review()  # only the first open may use the command line's child
         if not fresh and not ocr and self._open_stored(path, password):
+            if first is not None:
+                first.close()
             return
         self._t_open = time.perf_counter()
         profile = self.profile
         review = self.services.review
+        lib_path = getattr(self.settings, "library_path", None)
+        if first is not None and (ocr or password is not None or not first.serves(path, profile, lib_path)):
+            first.close()
+            first = None
 
         def factory():  # type: ignore[no-untyped-def]  # runs on the worker thread
             if ocr:
                 gen = review(path, profile=profile, library=self._library(profile), password=password, ocr=True)
+            elif first is not None:  # the child's analysis, or this review when it delivers none
+                gen = _importing_first(
+                    first.iter_result(lambda: review(path, profile=profile, library=self._library(profile)))
+                )
             else:
                 gen = review(path, profile=profile, library=self._library(profile), password=password)
             return finish_on_worker(gen, path)  # JSON for the store, contract check: off this thread

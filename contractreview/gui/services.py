@@ -60,3 +60,10 @@ class Services:
     list_profiles: Callable[[Path | None], list[str]] = _default_list_profiles
     save_settings: Callable[[Any], None] = _default_save_settings
     extra: dict[str, Any] = field(default_factory=dict)
+    # A review of the file given on the command line, already running in a forked child
+    # (``pipeline.ReviewInChild``, #13); the first open takes it (or stops it when it does not serve).
+    first_review: Any = None
+
+    def take_first_review(self) -> Any:
+        first, self.first_review = self.first_review, None
+        return first
