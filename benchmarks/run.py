@@ -340,7 +340,7 @@ def render(rows: list[dict], help_s: float, batch: dict | None, reps: int) -> st
                 return _fmt(cell)
             return f"{cell['median']:.3f} s (fresh processes: {cell['min']:.3f}-{cell['max']:.3f})"
 
-        lines.append(f"GUI on the {gui['file']} PDF, median of fresh processes: (f) launched with the file, whole process "
+        lines.append(f"GUI on the {gui['pages']}-page PDF, median of fresh processes: (f) launched with the file, whole process "
                      f"{spread(gui.get('f'))}; (g) File > Open after the warm-up {spread(gui.get('g'))}; (h) open in a "
                      f"window just created, before any warm-up (earlier releases' (f)) {spread(gui.get('h'))}.")
     lines.append(f"`contractreview --help`: {help_s:.3f} s.")
