@@ -185,12 +185,15 @@ def _start_first_review(file: str | None, settings: Any) -> Any:
     if not file or "spacy" in sys.modules:  # spaCy loaded already (the GUI started from a CLI run): review here
         return None
     try:
+        from ..library import load_library
         from ..pipeline import start_review_in_child
 
-        return start_review_in_child(
-            file, profile=getattr(settings, "profile", "default") or "default",
-            library_path=getattr(settings, "library_path", None),
-        )
+        profile = getattr(settings, "profile", "default") or "default"
+        library_path = getattr(settings, "library_path", None)
+        # Loaded before the fork, the clause library serves both: the child inherits it (it would otherwise
+        # load it while Qt starts here, on the same two cores) and the window lists its profiles from it.
+        load_library(profile, user_dir=library_path)
+        return start_review_in_child(file, profile=profile, library_path=library_path)
     except Exception:  # noqa: BLE001 - the window then reviews the file itself
         return None
 

@@ -34,12 +34,12 @@ def _window(qtbot, store, **services):  # type: ignore[no-untyped-def]
     return win
 
 
-def _alive(pid: int) -> bool:
+def _reaped(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
 
 
 def test_the_first_open_shows_the_childs_analysis(qtbot, store, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def test_the_first_open_shows_the_childs_analysis(qtbot, store, tmp_path: Path, 
     assert shown.document == expected.document
     assert win.review_id is not None  # saved like any review
     assert win.services.first_review is None
-    assert not _alive(first._pending._pid)
+    assert _reaped(first._pending._pid)
     win.close()
 
 
@@ -82,7 +82,7 @@ def test_another_file_stops_the_child_and_is_reviewed_here(qtbot, store, tmp_pat
     shown = open_and_wait(qtbot, win, opened, timeout=60000)
     assert calls == [str(opened)]
     assert shown.document.source_path == str(opened)
-    assert not _alive(first._pending._pid)
+    assert _reaped(first._pending._pid)
     win.close()
 
 
