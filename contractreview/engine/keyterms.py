@@ -107,8 +107,9 @@ _END_EVENT = re.compile(
 _BACKUP = re.compile(r"\b(?:back-?\s?ups?|backed[\s-]up|archiv\w*|disaster[\s-]recovery|snapshots?)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:if|unless|in\s+case)\b", re.IGNORECASE)
 _FRAGMENT_BREAK = re.compile(r";|:\s|\.\s")
+# "inform" but not "information": "We delete student information within 45 days" gives no notice.
 _NOTIFY = re.compile(
-    r"\b(?:notif\w*|notice|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|"
+    r"\b(?:notif\w*|notice|inform(?!ation)\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|"
     r"tell|tells|told)\b",
     re.IGNORECASE,
 )
@@ -235,6 +236,19 @@ _KEPT_FOR = re.compile(
 )
 
 
+# "30 days after" with nothing after it: a deletion figure after which no event is named ("we delete inactive
+# accounts after two years") is a length of keeping, when no event is named before it either.
+_AFTER_A_LENGTH = re.compile(r"\bafter\s+(?:a\s+period\s+of\s+)?(?:up\s+to\s+)?$", re.IGNORECASE)
+# The receipt of a notice, claim or order as the event after a figure, with its sender when named.
+_RECEIPT_OF = re.compile(
+    r"\W{0,3}(?:of|after|from|following|upon|on)\s+(?:the\s+)?(?:receiving|receipt\s+of|being\s+served\s+with)\s+"
+    r"(?:(?:a|an|the|any|such|its|their)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:notices?|notifications?|claims?|complaints?|orders?|subpoenas?|demands?|takedown\w*|reports?)\b"
+    r"(?:\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+|any\s+)?(?P<sender>[\w'’-]+(?:\s+[\w'’-]+)?))?",
+    re.IGNORECASE,
+)
+
+
 def _verb_events(text: str) -> list[tuple[int, str]]:
     """(position, event) of every event ``text`` names by a verb (``_ASKS``, ``_ENDS``): a request by the
     school is ``request``, one by a user, parent or data subject ``other``; the agreement's end is
@@ -279,6 +293,13 @@ def deletion_event(sent: str, d: Duration) -> str:
     verbal = _verb_events(after)
     if verbal:
         return min(verbal)[1]  # "no later than thirty (30) days after the LEA so directs"
+    got = _RECEIPT_OF.match(after)
+    if got:
+        # "within 24 hours of receiving a valid notice from the rights holder": a notice, claim or order from
+        # anyone but the school is a clock of its own; from the school it asks for the deletion
+        sender = got.group("sender") or ""
+        named = sender.split()[-1] if sender.split() else ""
+        return "request" if named and (_PARTY_SCHOOL.fullmatch(named) or _SCHOOL_RECIPIENT.fullmatch(named)) else "other"
     before = sent[_fragment_start(sent, d.start) : d.start]
     if _TERM_PLUS.search(before):
         return "termination"
@@ -295,8 +316,10 @@ def deletion_event(sent: str, d: Duration) -> str:
     for pos, name in _verb_events(before):
         if not _NOT_A_CLOCK.search(before[max(0, pos - 40) : pos + 1]):
             last = max(last, (pos, name))  # "If a school asks us to remove student records, we'll erase ..."
-    if not last[1] and _KEPT_FOR.search(before):
-        return "other"  # "are kept for thirteen (13) months and are then deleted": a retention period
+    if not last[1] and (_KEPT_FOR.search(before) or _AFTER_A_LENGTH.search(before)):
+        # "are kept for thirteen (13) months and are then deleted", "we delete inactive accounts after two
+        # years": a length of keeping, with no event it runs from
+        return "other"
     return last[1]
 
 
@@ -415,10 +438,24 @@ _HEAD = re.compile(
     r"(?:,[^,]{0,60},\s*)?(?P<modal>[a-z]+))",
     re.IGNORECASE | re.DOTALL,
 )
-# Duties about a deletion rather than the deletion itself: a figure of theirs is not the deletion deadline.
+# Duties about a deletion rather than the deletion itself: a figure of theirs is not the deletion deadline
+# ("certify such deletion within 10 days", "acknowledge the request within five business days"). A response
+# to the school's deletion request is read as its deadline, as the labelled data reads it ("If the customer
+# requests that we erase the data, we will respond within 30 calendar days").
 _PAPERWORK = frozenset(
     "certify certifies confirm confirms provide provides send sends issue issues furnish furnishes notify "
-    "notifies inform informs report reports document documents".split()
+    "notifies inform informs report reports document documents acknowledge acknowledges".split()
+)
+
+
+# Duties other than giving notice: a predicate headed by one of them holds no breach-notice figure, though a
+# notice word stands in it ("and Customer may object within ten (10) days of that notice").
+_OTHER_DUTIES = frozenset(
+    "respond responds reply replies answer answers acknowledge acknowledges object objects restore restores "
+    "resolve resolves pay pays remove removes delete deletes destroy destroys erase erases suspend suspends "
+    "terminate terminates cure cures retain retains keep keeps store stores process processes review reviews "
+    "maintain maintains archive archives cease ceases refund refunds charge charges renew renews return returns "
+    "dispose disposes purge purges complete completes fix fixes repair repairs".split()
 )
 
 
@@ -439,7 +476,7 @@ def _predicate_around(sent: str, d: Duration) -> str:
 # The words an adverb of time may modify when it is an event verb: "notice" is left out, as "terminate
 # immediately upon written notice" puts it after a preposition, not a verb.
 _NOTIFY_ACT = re.compile(
-    r"(?:notif\w*|inform\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|tell|tells|told)\b",
+    r"(?:notif\w*|inform(?!ation)\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|tell|tells|told)\b",
     re.IGNORECASE,
 )
 
@@ -495,7 +532,8 @@ _BREACH_EVENT = re.compile(
 )
 _OTHER_NOTICE_EVENT = re.compile(
     r"\b(?:change\w*|requests?|subpoenas?|orders?|demands?|receipt|receiv\w*|termination|expir\w*|renewal|invoices?|"
-    r"payments?|complaints?|inquir\w*|legal\s+process|modification\w*|amendment\w*|acquisition|merger|assignment)\b",
+    r"payments?|complaints?|inquir\w*|legal\s+process|modification\w*|amendment\w*|acquisition|merger|assignment|"
+    r"suspen\w*|accept\w*|notices?|purchase\w*|objections?|claims?)\b",
     re.IGNORECASE,
 )
 
@@ -533,6 +571,15 @@ def _names_the_school(predicate: str) -> bool:
     )
 
 
+# The vendor's first person as the recipient: "notify us", "notice to us", "by sending us written notice".
+_TO_US = re.compile(r"\s+(?:to\s+)?us\b", re.IGNORECASE)
+_GIVE_US = re.compile(
+    r"\b(?:send|sends|sending|give|gives|giving|provide|provides|providing|deliver\w*|mail\w*|e-?mail\w*)\s+us\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def _notice_recipient(sent: str, d: Duration) -> str:
     """Whom the breach notice with this figure is owed to, as far as its wording says: ``school``, ``other``
     (a notice the school or a user gives, or one addressed by name to the vendor or a licensor) or "".
@@ -556,6 +603,8 @@ def _notice_recipient(sent: str, d: Duration) -> str:
             who = m.group("who").lower()
     if who is not None and (_PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you"):
         return "other"  # the school's or a user's own notice
+    if _TO_US.match(clause, verb.end()) or _GIVE_US.search(clause[: verb.start()]):
+        return "other"  # "notify us", "sending us written notice": a notice to the vendor
     obj = _NAMED_OBJECT.match(clause[verb.end() :])
     if not obj:
         return ""
@@ -641,8 +690,11 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
             recipient = _notice_recipient(sent, d)
             if recipient == "other":
                 continue  # the school's own notice, or one owed to the vendor
-            if not _NOTIFY.search(_predicate_around(sent, d)):
+            part = _predicate_around(sent, d)
+            if not _NOTIFY.search(part):
                 continue  # "... and will restore service within 48 hours": another duty's figure
+            if _head_verb(part) in _OTHER_DUTIES:
+                continue  # "we will respond within 30 days and tell you ...", "and Customer may object within"
             if not _breach_clock_ok(sent, d):
                 continue  # "notify the District within 5 days of receiving a subpoena": another notice
             borrowed = recipient == "" and d.hours is not None and _names_the_school(context)
@@ -762,7 +814,10 @@ def _builtin_law_words() -> LawWords:
 
 
 _PLACE = r"(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:[A-Z][A-Za-z]+|of|and)){0,3})"
-_STATE_OF = r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+|province\s+of\s+)?"
+_STATE_OF = (
+    r"(?i:state\s+of\s+|commonwealth\s+of\s+|kingdom\s+of\s+|republic\s+of\s+|province\s+of\s+|"
+    r"grand\s+duchy\s+of\s+|federal\s+republic\s+of\s+|principality\s+of\s+)?"
+)
 # "the laws of", "the laws in", "the laws and judicial decisions of", "the laws, other than choice of law
 # rules, of": the words between "laws" and the place may carry a short apposition. Case-insensitive so that a
 # clause set in capitals reads the same (the place is title-cased by ``_clean_place``).
@@ -798,11 +853,11 @@ _GOVERNS_AGREEMENT = (
 # (pattern, strong): a strong pattern names the law that governs the agreement in so many words.
 _LAW_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(r"(?i:governed\s+(?:(?:exclusively|solely|entirely|only)\s+)?by)(?:[^.;]{0,80}?)\s+" + _LAWS_OF + _STATE_OF + _PLACE), True),
-    # "The law applicable to this Agreement is the law of France"
+    # "The law applicable to this Agreement is the law of France"; "The governing law of this DPA is the law of"
     (
         re.compile(
-            r"\b(?i:laws?\s+(?:applicable|that\s+applies)\s+to\s+(?:this|these|the)\s+[\w\s]{0,30}?"
-            r"(?:is|are|shall\s+be|will\s+be)\s+)" + _LAWS_OF + _STATE_OF + _PLACE
+            r"\b(?i:(?:laws?\s+(?:applicable|that\s+applies)\s+to|(?:governing|applicable|proper)\s+laws?\s+of)\s+"
+            r"(?:this|these|the)\s+[\w\s]{0,30}?(?:is|are|shall\s+be|will\s+be)\s+)" + _LAWS_OF + _STATE_OF + _PLACE
         ),
         True,
     ),
@@ -851,6 +906,37 @@ _TRAILING = re.compile(
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
 _NEGATED = re.compile(r"\bnot\s+(?:be\s+)?$", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:where|if|when|whenever|to\s+the\s+extent(?:\s+that)?)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+# What the law is chosen for: the words before the match, back to the start of the sentence or of a clause
+# of its own ("..., except that the Standard Contractual Clauses are governed by the law of Ireland").
+_SUBJECT_CUT = re.compile(r"\.\s|\n|;|\b(?:except|save|provided)\s+that\b|,\s*(?:and|but)\s+(?=\w+\s+\w+)", re.IGNORECASE)
+_PART = re.compile(
+    r"\b(?:standard\s+contractual\s+clauses|model\s+clauses|sccs?|the\s+clauses|uk\s+addendum|idta|"
+    r"international\s+data\s+transfer\s+(?:agreement|addendum))\b",
+    re.IGNORECASE,
+)
+_THIS_ONE = re.compile(r"\b(?:this|these|the\s+present|hereunder|herein)\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r",?\s*\b(?:which|that)\s+(?:is|are|shall\s+be|will\s+be|was|were|remains?)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
+
+
+def _governed_subject(text: str, pos: int) -> str:
+    """What a choice of law at ``pos`` is made for: ``part`` (the standard contractual clauses or a transfer
+    addendum: their own law, which yields to the agreement's), ``other`` (another agreement, named in a
+    relative clause: "The Software License Agreement dated ..., which is governed by the laws of ...") or ""
+    (the agreement itself, as far as the words say)."""
+    floor = max(0, pos - 300)
+    head = text[floor:pos]
+    cuts = [m.end() for m in _SUBJECT_CUT.finditer(head)]
+    head = head[cuts[-1] :] if cuts else head
+    rel = _RELATIVE.search(head)
+    if rel and not _THIS_ONE.search(head[: rel.start()]):
+        return "other"
+    if _PART.search(head) and not _THIS_ONE.search(head):
+        return "part"
+    return ""
 
 
 def _clean_place(raw: str, not_places: frozenset[str]) -> str | None:
@@ -909,6 +995,9 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
                 continue  # "shall not be governed by the ... Convention"
             if _CONDITIONAL.search(text[max(0, m.start() - 24) : m.start()]):
                 continue  # "Where the laws of Brazil apply, you have ...": a condition, not a choice of law
+            role = _governed_subject(text, m.start())
+            if role == "other":
+                continue  # "The Software License Agreement ..., which is governed by the laws of ...": another one
             gd = m.groupdict()
             if gd.get("adj"):
                 adj = gd["adj"]
@@ -919,7 +1008,8 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
             else:
                 place = _clean_place(gd.get("place") or "", not_places)
             if place:
-                found.append((place, strong, m.start(), m.end(), original[m.start() : m.end()]))
+                # the law of a part (the SCCs) yields to the agreement's own when both are named
+                found.append((place, strong and role != "part", m.start(), m.end(), original[m.start() : m.end()]))
     strong_places = list(dict.fromkeys(p for p, s, *_ in found if s))
     places = strong_places or list(dict.fromkeys(p for p, *_ in found))
     if len(places) != 1:
