@@ -939,6 +939,34 @@ def _governed_subject(text: str, pos: int) -> str:
     return ""
 
 
+_GOVERN_WORD = re.compile(
+    r"\b(?:governed|construed|interpreted|enforced|controlled|subject\s+to|in\s+accordance\s+with)\b", re.IGNORECASE
+)
+_HEDGED_CHOICE = re.compile(r"\b(?:may|might|could|can)\s+(?:also\s+)?(?:be\s+)?$", re.IGNORECASE)
+# A choice of law is made for an agreement, its parts or its disputes ...
+_AGREEMENT_SUBJECT = re.compile(
+    r"\b(?:agreements?|terms|contracts?|dpa|addend(?:um|a)|polic(?:y|ies)|notice|statement|licen[cs]es?|eula|"
+    r"orders?|clauses|sccs?|disputes?|claims?|controvers\w+|matters|questions|interpretation|construction|validity|"
+    r"performance|relationship|this|these|hereunder|herein|hereof)\b",
+    re.IGNORECASE,
+)
+# ... not for an activity or a kind of data: those sentences say which laws the vendor complies with.
+_COMPLIANCE_SUBJECT = re.compile(
+    r"\b(?:export\w*|import\w*|collection|collect\w*|processing|process\w*|transfers?|disclosures?|data|"
+    r"information|residents?|consumers?|privacy|protection|rights\s+of|records?|security)\b",
+    re.IGNORECASE,
+)
+
+
+def _compliance_subject(text: str, pos: int) -> bool:
+    """The subject of "governed by" at ``pos`` is an activity or data ("The collection of student data is
+    governed by the laws of New York"), with no agreement or dispute named: compliance, not a choice of law."""
+    head = text[max(0, pos - 300) : pos]
+    cuts = [m.end() for m in _SUBJECT_CUT.finditer(head)]
+    head = head[cuts[-1] :] if cuts else head
+    return bool(_COMPLIANCE_SUBJECT.search(head)) and not _AGREEMENT_SUBJECT.search(head)
+
+
 def _clean_place(raw: str, not_places: frozenset[str]) -> str | None:
     raw = raw.strip()
     if raw.isupper() and len(raw) > 3:
@@ -995,10 +1023,17 @@ def read_governing_law(text: str, words: LawWords | None = None) -> LawReading:
                 continue  # "shall not be governed by the ... Convention"
             if _CONDITIONAL.search(text[max(0, m.start() - 24) : m.start()]):
                 continue  # "Where the laws of Brazil apply, you have ...": a condition, not a choice of law
-            role = _governed_subject(text, m.start())
+            gd = m.groupdict()
+            law_at = m.start(next((g for g in ("place", "adj", "place2") if gd.get(g)), 0))
+            verbs = list(_GOVERN_WORD.finditer(text, m.start(), law_at))
+            at = verbs[-1].start() if verbs else m.start()  # the verb the law is the object of, when there is one
+            role = _governed_subject(text, at)
             if role == "other":
                 continue  # "The Software License Agreement ..., which is governed by the laws of ...": another one
-            gd = m.groupdict()
+            if verbs and _HEDGED_CHOICE.search(text[max(0, at - 30) : at]):
+                continue  # "Your use of the Service may be governed by the laws of ...": no choice made
+            if verbs and role == "" and _compliance_subject(text, at):
+                continue  # "The export of the Software is governed by the laws of the United States"
             if gd.get("adj"):
                 adj = gd["adj"]
                 place = adjectives.get(adj.lower()) or _clean_place(adj, not_places)
