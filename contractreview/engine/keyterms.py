@@ -153,7 +153,16 @@ def _clip(after: str) -> str:
 _EVENT_AFTER = re.compile(
     r"\b(?:of|after|from|following|upon|on|since|at)\s+(?:[\w'’-]+\s+){0,4}?"
     r"(?P<ev>requests?|instructions?|direction|demand|termination|terminated|expiry|expiration|expires|expired|"
-    r"end\s+of|conclusion|completion|cessation)\b",
+    r"end\s+of|conclusion|completion|cessation)\b"
+    r"(?:\s+of)?(?P<of>\s+(?:the\s+|this\s+|its\s+|your\s+|their\s+|each\s+|any\s+|a\s+)?[\w-]+(?:\s+[\w-]+)?)?",
+    re.IGNORECASE,
+)
+# The end of a period that is not the agreement's ("the end of the school year", "the expiry of the retention
+# period", "the completion of the course"): a clock of its own.
+_OTHER_PERIOD = re.compile(
+    r"^\s+(?:the\s+|this\s+|its\s+|your\s+|their\s+|each\s+|any\s+|a\s+)?(?:(?:school|academic|fiscal|calendar)\s+)?"
+    r"(?:years?|semesters?|sessions?|courses?|class(?:es)?|months?|quarters?|retention|trial|billing|events?|"
+    r"projects?|assignments?|exams?|tests?|programs?|campaigns?)\b",
     re.IGNORECASE,
 )
 # "Agreement duration + 30 days", "the term of the Agreement plus 30 days": a period after the end.
@@ -191,6 +200,12 @@ _USER_ACTION = re.compile(
     r"learners?)"
     r"\s+(?:\w+\s+)?(?:close|closes|closed|delete|deletes|"
     r"deleted|deactivate|deactivates|deactivated|remove|removes)\s+(?:your|their|his|her|the)\s+(?:\w+\s+)?accounts?\b",
+    re.IGNORECASE,
+)
+# The life of an account as the measure of keeping: the deletion after it runs from the account's end.
+_ACCOUNT_LIFE = re.compile(
+    r"\b(?:as\s+long\s+as|while|until)\s+(?:your|the|their|its|a|an)\s+(?:[\w'’-]+\s+){0,2}?accounts?\s+"
+    r"(?:is|are|remains?|stays?)\s+(?:active|open|in\s+use)\b",
     re.IGNORECASE,
 )
 # Events named by a verb rather than a noun: a party's act of asking ("after the LEA so directs", "If a school
@@ -286,10 +301,14 @@ def deletion_event(sent: str, d: Duration) -> str:
     after = _clip(sent[d.end : min(d.end + 80, _predicate_span(sent, d)[1])])
     m = _EVENT_AFTER.search(after)
     if m:
+        if not _REQUEST_EVENT.fullmatch(m.group("ev").split()[0]) and _OTHER_PERIOD.match(m.group("of") or ""):
+            return "other"  # "within 30 days of the end of the school year"
         # "after the last use of the Service or the expiration of the subscription": one clock of the two
         return _event_name(m.group("ev"), after[: m.start("ev")])
     if _OTHER_CLOCK.match(after):
         return "other"  # "after 24 months of inactivity", "from the date of collection"
+    if re.match(r"\W{0,3}(?:of|after|from|following|once|when)\s+", after) and _USER_ACTION.search(after[:80]):
+        return "other"  # "within 30 days after you close your account"
     verbal = _verb_events(after)
     if verbal:
         return min(verbal)[1]  # "no later than thirty (30) days after the LEA so directs"
@@ -306,6 +325,8 @@ def deletion_event(sent: str, d: Duration) -> str:
     last: tuple[int, str] = (-1, "")
     for m2 in _USER_ACTION.finditer(before):
         last = max(last, (m2.start(), "other"))  # "If you close your account, we delete ... within 30 days"
+    for m2 in _ACCOUNT_LIFE.finditer(before):
+        last = max(last, (m2.start(), "other"))  # "for as long as your account is active and delete it within 90 days"
     for rx in (_REQUEST_EVENT, _END_EVENT):
         for m2 in rx.finditer(before):
             if _NOT_A_CLOCK.search(before[max(0, m2.start() - 40) : m2.start()]):
@@ -533,9 +554,28 @@ _BREACH_EVENT = re.compile(
 _OTHER_NOTICE_EVENT = re.compile(
     r"\b(?:change\w*|requests?|subpoenas?|orders?|demands?|receipt|receiv\w*|termination|expir\w*|renewal|invoices?|"
     r"payments?|complaints?|inquir\w*|legal\s+process|modification\w*|amendment\w*|acquisition|merger|assignment|"
-    r"suspen\w*|accept\w*|notices?|purchase\w*|objections?|claims?)\b",
+    r"suspen\w*|accept\w*|notices?|purchase\w*|objections?|claims?|outages?|maintenance|downtime|interruptions?|"
+    r"unavailab\w*|ownership|subprocessors?|sub-processors?|price\w*|fees?)\b",
     re.IGNORECASE,
 )
+
+
+_NOTICE_OF = re.compile(
+    r"\b(?:notif\w*|inform\w*|advise\w*|alert\w*|tell|notice)\s+(?:[\w'’-]+\s+){0,3}?of\s+(?P<what>[^,;]{1,50})",
+    re.IGNORECASE,
+)
+
+
+def _notice_of_other_matter(predicate: str, at: int) -> bool:
+    """The notice before the figure is of another matter than a breach ("notify Customer of any change in its
+    subprocessors within 30 days", "of scheduled maintenance"): its figure is no breach-notice deadline."""
+    m = None
+    for m2 in _NOTICE_OF.finditer(predicate, 0, at):
+        m = m2
+    if m is None:
+        return False
+    what = m.group("what")
+    return bool(_OTHER_NOTICE_EVENT.search(what)) and not _BREACH_EVENT.search(what)
 
 
 def _breach_clock_ok(sent: str, d: Duration) -> bool:
@@ -697,6 +737,8 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
                 continue  # "we will respond within 30 days and tell you ...", "and Customer may object within"
             if not _breach_clock_ok(sent, d):
                 continue  # "notify the District within 5 days of receiving a subpoena": another notice
+            if _notice_of_other_matter(part, d.start - _predicate_span(sent, d)[0]):
+                continue  # "notify Customer of any change in its subprocessors within 30 days"
             borrowed = recipient == "" and d.hours is not None and _names_the_school(context)
             if recipient != "school" and not (_names_the_school(_predicate_around(sent, d)) or borrowed):
                 continue  # "Provider shall give notice within 72 hours": to whom is not said
