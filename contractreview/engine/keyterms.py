@@ -540,6 +540,23 @@ def _notice_by_school_or_user(sentence: str) -> bool:
     return bool(_PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you")
 
 
+def _notice_owed_elsewhere(sentence: str) -> bool:
+    """Every notice of ``sentence`` names an authority, parents or users as its recipient and none names the
+    school ("The Supplier will notify the Information Commissioner within 72 hours of becoming aware of a
+    breach"): its clock is not the clock of a notice to the school."""
+    verbs = list(_NOTIFY_ACT.finditer(sentence))
+    if not verbs:
+        return False
+    for v in verbs:
+        span = sentence[v.end() : v.end() + 60]
+        span = re.split(r"\b(?:within|of|without|no\s+later|immediately|promptly|after|upon)\b", span, maxsplit=1)[0]
+        if _PARTY_SCHOOL.search(span) or _SCHOOL_RECIPIENT.search(span) or re.search(r"\byou\b", span, re.I):
+            return False
+        if not (_PARTY_AUTHORITY.search(span) or _PARTY_USER.search(span)):
+            return False  # a recipient not named here may be the school
+    return True
+
+
 _SUCH_NOTICE = re.compile(
     r"\b(?:such|this|that|the\s+(?:initial|above|foregoing))\s+(?:notice|notification)s?\b", re.IGNORECASE
 )
@@ -1334,6 +1351,8 @@ def read_key_terms(
         for s in bd.best:
             if _notice_by_school_or_user(text[s.hit.start : s.hit.end]):
                 continue  # "The District shall notify Provider within 24 hours of discovering": not its clock
+            if _notice_owed_elsewhere(text[s.hit.start : s.hit.end]):
+                continue  # "will notify the Information Commissioner within 72 hours of becoming aware"
             clock = notice_clock(text[s.hit.start : s.hit.end])
             if clock:
                 clock_ev = _evidence(document, clauses, s.hit.start, s.hit.end, f"{rid}.key_term")
