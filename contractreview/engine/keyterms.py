@@ -264,18 +264,19 @@ _RECEIPT_OF = re.compile(
 )
 
 
-def _verb_events(text: str) -> list[tuple[int, str]]:
+def _verb_events(text: str, you: str = "request") -> list[tuple[int, str]]:
     """(position, event) of every event ``text`` names by a verb (``_ASKS``, ``_ENDS``): a request by the
     school is ``request``, one by a user, parent or data subject ``other``; the agreement's end is
-    ``termination``."""
+    ``termination``. ``you``: what a request by "you" is (``other`` where the text speaks to parents)."""
     out = []
     for m in _ASKS.finditer(text):
         words = [w for w in m.group("who").split() if w.lower() not in {"so", "has", "have", "expressly"}]
         who = words[-1] if words else ""
         if _PARTY_USER.fullmatch(who):
             out.append((m.start(), "other"))
-        elif _PARTY_SCHOOL.fullmatch(who) or _SCHOOL_RECIPIENT.fullmatch(who) or who.lower() == "you":
-            # "you" in a vendor's terms is the customer, as for the noun ("upon your request")
+        elif who.lower() == "you":
+            out.append((m.start(), you))  # "you" in a vendor's terms is the customer ("upon your request")
+        elif _PARTY_SCHOOL.fullmatch(who) or _SCHOOL_RECIPIENT.fullmatch(who):
             out.append((m.start(), "request"))
     ends = {m.start() for m in _ENDS.finditer(text)}
     out.extend((pos, "termination") for pos in ends)
@@ -284,13 +285,27 @@ def _verb_events(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _event_name(word: str, before: str) -> str:
+def _event_name(word: str, before: str, you: str = "request") -> str:
     if _REQUEST_EVENT.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
-        return "other" if _OTHERS_REQUEST.search(before) else "request"
+        if _OTHERS_REQUEST.search(before):
+            return "other"
+        return you if _YOUR.search(before) else "request"
     return "termination"
 
 
-def deletion_event(sent: str, d: Duration) -> str:
+_YOUR = re.compile(r"\byour\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# A text that speaks to parents about their children: its "you" is a parent, whose request is not the
+# school's ("If you ask us to delete your child's profile, ...").
+_TO_PARENTS = re.compile(r"\byour\s+(?:child|children|child's|child’s|children's|children’s|kids?|son|daughter)\b", re.IGNORECASE)
+
+
+def you_are(text: str) -> str:
+    """What a request by "you" is in ``text``: ``other`` (a parent's) where the text speaks to parents about
+    their children, else ``request`` (the customer's, as in a vendor's terms for schools)."""
+    return "other" if _TO_PARENTS.search(text) else "request"
+
+
+def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
     """The event a deletion period runs from: ``request``, ``termination``, ``other`` or "" when none is named.
 
     The event named right after the figure wins ("within 10 days of such request", "90 days after
@@ -304,12 +319,12 @@ def deletion_event(sent: str, d: Duration) -> str:
         if not _REQUEST_EVENT.fullmatch(m.group("ev").split()[0]) and _OTHER_PERIOD.match(m.group("of") or ""):
             return "other"  # "within 30 days of the end of the school year"
         # "after the last use of the Service or the expiration of the subscription": one clock of the two
-        return _event_name(m.group("ev"), after[: m.start("ev")])
+        return _event_name(m.group("ev"), after[: m.start("ev")], you)
     if _OTHER_CLOCK.match(after):
         return "other"  # "after 24 months of inactivity", "from the date of collection"
     if re.match(r"\W{0,3}(?:of|after|from|following|once|when)\s+", after) and _USER_ACTION.search(after[:80]):
         return "other"  # "within 30 days after you close your account"
-    verbal = _verb_events(after)
+    verbal = _verb_events(after, you)
     if verbal:
         return min(verbal)[1]  # "no later than thirty (30) days after the LEA so directs"
     got = _RECEIPT_OF.match(after)
@@ -333,8 +348,8 @@ def deletion_event(sent: str, d: Duration) -> str:
                 # "data transferred prior to the termination": which data, not a clock from the event
                 last = max(last, (m2.start(), "other"))
                 continue
-            last = max(last, (m2.start(), _event_name(m2.group(0), before[: m2.start()])))
-    for pos, name in _verb_events(before):
+            last = max(last, (m2.start(), _event_name(m2.group(0), before[: m2.start()], you)))
+    for pos, name in _verb_events(before, you):
         if not _NOT_A_CLOCK.search(before[max(0, pos - 40) : pos + 1]):
             last = max(last, (pos, name))  # "If a school asks us to remove student records, we'll erase ..."
     if not last[1] and (_KEPT_FOR.search(before) or _AFTER_A_LENGTH.search(before)):
@@ -700,7 +715,7 @@ def _backups_only(head: str) -> bool:
     return bool(_OWN_TIME.search(between) or parse_durations(between))
 
 
-def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
+def deadlines(sent: str, parameter: str, context: str = "", you: str = "request") -> list[Duration]:
     """Durations of ``sent`` that can be ``parameter``'s deadline, with every distractor removed.
 
     Dropped: notice periods ("upon 30 days' written notice", "at least 60 days before"), lengths of a term
@@ -762,7 +777,7 @@ def deadlines(sent: str, parameter: str, context: str = "") -> list[Duration]:
         out.append(d)
     if deletion:
         own = "request" if parameter == DELETION_REQUEST else "termination"
-        tagged = [(d, deletion_event(sent, d)) for d in out]
+        tagged = [(d, deletion_event(sent, d, you)) for d in out]
         out = [d for d, e in tagged if e in {own, ""} or d.hours is None]
         if any(e == own for d, e in tagged if d.hours is not None):
             out = [d for d, e in tagged if e == own or d.hours is None]
@@ -831,14 +846,15 @@ def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated 
     """The deadline stated for a requirement: the best-scoring relevant sentence that states a fixed one,
     else the best vague one ("promptly"), else None."""
     best_vague: Stated | None = None
+    you = you_are(text)
     for sc in sorted(scored, key=lambda s: (-s.relevance, -s.quality)):
         start, end = sc.hit.start, sc.hit.end
         sent = text[start:end]
-        durs = deadlines(sent, parameter, _paragraph_before(text, start))
+        durs = deadlines(sent, parameter, _paragraph_before(text, start), you)
         if not durs and (body := _run_in_body(text, start, end)) != (start, end):
             start, end = body  # a run-in heading with no figure of its own: the sentence it introduces
             sent = text[start:end]
-            durs = deadlines(sent, parameter, _paragraph_before(text, start))
+            durs = deadlines(sent, parameter, _paragraph_before(text, start), you)
         if not durs:
             continue
         d = outer_deadline(durs)
