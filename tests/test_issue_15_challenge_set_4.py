@@ -99,6 +99,8 @@ FOURTH_PASS = [
     ("Vendor will notify the School within 5 days of the suspension of any teacher account.", B, None),
     ("Contractor shall notify the Agency of any planned downtime within 12 hours.", B, None),
     ("Contractor shall notify the Agency of any unauthorized access within 12 hours.", B, 12),
+    ("Vendor will notify the School of any breach of these Terms within 20 days.", B, None),
+    ("Vendor will notify the School of any breach of its data security duties within 20 days.", B, 480),
     ("Provider deletes account information within 20 days when the Agency instructs it.", B, None),
     ("Provider deletes account information within 20 days when the Agency instructs it.", DR, 20),
     # a length of keeping with no event, and clocks of their own

@@ -598,6 +598,16 @@ _NOTICE_OF = re.compile(
 )
 
 
+# A breach of the contract rather than of security: "any breach of this Agreement", "a material breach".
+_CONTRACT_BREACH = re.compile(
+    r"\b(?:material\s+breach\w*|breach\w*\s+of\s+(?:this|these|the|its|any|their|his|her|such)\s+"
+    r"(?:(?!security|confidentiality|privacy|data)[\w-]+\s+){0,2}?"
+    r"(?:agreement|terms|contract|dpa|addendum|obligations?|representations?|warrant(?:y|ies)|"
+    r"covenants?|duties|licen[cs]e|policy|provisions?|sections?))\b",
+    re.IGNORECASE,
+)
+
+
 def _notice_of_other_matter(predicate: str, at: int) -> bool:
     """The notice before the figure is of another matter than a breach ("notify Customer of any change in its
     subprocessors within 30 days", "of scheduled maintenance"): its figure is no breach-notice deadline."""
@@ -607,6 +617,8 @@ def _notice_of_other_matter(predicate: str, at: int) -> bool:
     if m is None:
         return False
     what = m.group("what")
+    if _CONTRACT_BREACH.search(what):
+        return True  # "notify you of any breach of this Agreement": a breach of contract, not of security
     return bool(_OTHER_NOTICE_EVENT.search(what)) and not _BREACH_EVENT.search(what)
 
 
