@@ -145,3 +145,30 @@ def test_eval_scores_a_districts_labels_under_the_profile_they_were_judged_under
     write("c", "ca")
     with pytest.raises(InputError, match="different profiles"):
         profile_for(load_gold_dir(tmp_path), None)
+
+
+@pytest.mark.parametrize("cv", [False, True])
+def test_eval_refuses_a_report_over_no_document_and_says_where_it_looked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cv: bool
+) -> None:
+    """A report of 0 documents read like a result (from another copy of the repository the default shared
+    corpus was simply absent): it is now one error line naming the folder searched."""
+    from contractreview.cli import main
+
+    labels, empty = tmp_path / "labels", tmp_path / "nowhere"
+    labels.mkdir()
+    empty.mkdir()
+    for name in ("a", "b"):
+        data = {"doc": name, "path": f"vendors/{name}.md", "vendor": name,
+                "labels": {"no_sale_of_student_data": {"status": "satisfied", "evidence": ["we never sell"]}}}
+        (labels / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    code = main(["eval", "--labels", str(labels), "--docs", str(empty), *(["--cv"] if cv else [])])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "none of the 2 labelled documents was found" in err and str(empty) in err
+
+    (empty / "vendors").mkdir()
+    (empty / "vendors" / "a.md").write_text("# Terms\n\nWe never sell student data.\n", encoding="utf-8")
+    if not cv:  # one document found: a report, with the other named as not found
+        assert main(["eval", "--labels", str(labels), "--docs", str(empty)]) == 0
+        assert "documents not found: b" in capsys.readouterr().out

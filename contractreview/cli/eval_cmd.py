@@ -63,6 +63,11 @@ def run(args: Any) -> int:
         ]
     else:
         dirs = default_label_dirs()
+        if not (DEFAULT_SHARED / "labels").is_dir():  # e.g. run from a copy of the repository elsewhere
+            sys.stderr.write(
+                f"contractreview eval: note: no shared corpus at {DEFAULT_SHARED}: its 11 development labels are "
+                "left out; pass --labels and --docs to score them\n"
+            )
     if not dirs:
         raise InputError("no label folders found; pass --labels DIR", "labels")
     golds = [g for d, split in dirs for g in load_gold_dir(d, split=split)]
@@ -80,11 +85,25 @@ def run(args: Any) -> int:
         on_document=lambda i, n, name: progress_bar(f"eval {name}", i / max(n, 1)),
     )
     progress_bar("eval", 1.0)
+    _require_documents(len(golds), report.get("missing_documents") or [], docs)
     if args.json:
         sys.stdout.write(json.dumps(report, indent=2, default=str) + "\n")
     else:
         sys.stdout.write(format_report(report) + "\n")
     return 0
+
+
+def _require_documents(n_golds: int, missing: list[str], docs: list[Path]) -> None:
+    """A report over none of the labelled documents is no result: say where they were looked for."""
+    from ..errors import InputError
+
+    if n_golds and len(missing) >= n_golds:
+        where = ", ".join(str(d) for d in docs)
+        raise InputError(
+            f"none of the {n_golds} labelled documents was found (looked in {where}); pass --docs with the "
+            "folder their paths are relative to (the shared corpus)",
+            "docs",
+        )
 
 
 def run_cv(golds: list[Any], docs: list[Path], args: Any) -> int:
@@ -97,6 +116,7 @@ def run_cv(golds: list[Any], docs: list[Path], args: Any) -> int:
         golds, docs, library=library, on_document=lambda i, n, name: progress_bar(f"cv {name}", i / max(n, 1))
     )
     progress_bar("cv", 1.0)
+    _require_documents(len(golds), missing, docs)
     if len({r.vendor for r in rows}) < 2:
         raise InputError("cross-validation needs labelled documents of at least two vendors", "labels")
     report = cross_validate(rows, [r.id for r in library.requirements_for()])
