@@ -97,14 +97,18 @@ class ReviewInChild:
 
     def iter_result(self, fallback: Callable[[], Generator[Progress, None, Analysis]]) -> Generator[Progress, None, Analysis]:
         """Wait for the child's analysis, yielding ``Progress`` (so a caller can cancel: closing the
-        generator stops the child); when the child did not deliver one (an error, a crash, the time budget,
-        an answer that does not decode), run ``fallback()`` here instead: its errors are the ones the user
-        sees, exactly as without the child."""
+        generator stops the child); when the child did not deliver one (an error, a crash, an answer that
+        does not decode), run ``fallback()`` here instead: its errors are the ones the user sees, exactly as
+        without the child. When the review's time limit (``CONTRACTREVIEW_MAX_ANALYSIS_SECONDS``) is spent,
+        the one-line time-limit error instead of a second try."""
+        from .errors import DocumentTooLargeError
         from .handover import analysis_from_records
         from .limits import Limits
 
         name = Path(self.path).name
-        deadline = self.started + Limits.from_env().max_analysis_seconds + 5.0
+        budget = Limits.from_env().max_analysis_seconds
+        # The child stops itself at the budget (the same limits): a little longer for its answer to arrive.
+        deadline = self.started + budget + min(5.0, 0.1 * budget)
         analysis = None
         yield Progress("ingest", 0, 1, f"Reading {name}")
         try:
@@ -118,6 +122,14 @@ class ReviewInChild:
                     analysis = None
         finally:
             self.close()
+        if analysis is None and time.monotonic() - self.started >= budget:
+            # The review's time is spent (the child ran out of it): reviewing again here would only make the
+            # user wait the whole limit a second time for the same answer.
+            raise DocumentTooLargeError(
+                f"the review took longer than its time limit of {budget:g} seconds; it was stopped.",
+                self.path,
+                "Split the document, or raise CONTRACTREVIEW_MAX_ANALYSIS_SECONDS if it is trusted.",
+            )
         if analysis is None:
             analysis = yield from fallback()
         return analysis

@@ -165,3 +165,22 @@ def test_no_child_while_another_thread_runs_or_when_forking_is_off(
         thread.join()
     monkeypatch.setenv("CONTRACTREVIEW_FORK", "never")
     assert start_review_in_child(path) is None
+
+
+def test_a_child_that_runs_out_of_the_time_limit_is_not_reviewed_again(
+    tmp_path: Path, forkable: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contractreview.errors import DocumentTooLargeError
+
+    path = contract_pdf(tmp_path / "c.pdf", pages=2).path
+    monkeypatch.setenv("CONTRACTREVIEW_MAX_ANALYSIS_SECONDS", "1")
+    monkeypatch.setattr(pipeline, "review", lambda *a, **k: time.sleep(60))  # the child never answers
+    child = start_review_in_child(path)
+    assert child is not None
+    t0 = time.monotonic()
+    with pytest.raises(DocumentTooLargeError, match="time limit of 1 seconds") as err:
+        _drive(child.iter_result(_never))  # a second review here would fail this test
+    assert time.monotonic() - t0 < 10
+    assert "c.pdf" in err.value.message
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child._pending._pid, os.WNOHANG)
