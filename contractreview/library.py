@@ -156,8 +156,25 @@ LEXICONS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
         },
         "timing": {"lists": ("vague_timing",), "maps": ()},
         "governing_law": {"lists": ("not_places",), "maps": ("adjective_countries",)},
+        # The key-term reader's words: the engine builds regular expressions from them, so each entry must be
+        # a plain word or phrase (``_KEYTERM_WORD``), a ``*_stems`` entry one word beginning (``_KEYTERM_STEM``),
+        # and no list may be empty (an empty alternation would match everywhere).
+        "keyterms": {
+            "lists": (
+                "destruction_stems", "return_stems", "not_deleted", "paperwork_verbs", "request_events",
+                "end_events", "ask_verbs", "agreement_nouns", "agreement_end_verbs", "ending_verbs",
+                "period_end_verbs", "notice_stems", "notice_stem_exclusions", "notice_words", "notice_nouns",
+                "other_duty_verbs", "modal_words", "school_parties", "school_recipients", "user_parties",
+                "authority_parties", "vendor_names", "child_words",
+            ),
+            "maps": (),
+        },  # fmt: skip
     }
 )
+# Lexicons whose words become parts of regular expressions (see ``_check_lexicon``).
+_PATTERN_LEXICONS = frozenset({"keyterms"})
+_KEYTERM_WORD = re.compile(r"[^\W\d_]+(?:(?: |-|'|’)[^\W\d_]+)*")  # "end of", "sub-processor", "child's"
+_KEYTERM_STEM = re.compile(r"[^\W\d_]+")
 _LEXICON_KEYS = {"schema_version", "description", "lists", "maps", "add"}
 # weights.json: the sections and numbers the decision model reads (anything else is an error).
 _WEIGHT_SECTIONS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
@@ -524,6 +541,8 @@ def _check_lexicon(
             elif not _is_str_list(value):
                 problems.add("must be a list of non-empty strings", shown, where)
                 ok = False
+            elif stem in _PATTERN_LEXICONS and not _pattern_words_ok(key, value, section, shown, where, problems):
+                ok = False
     if not partial:
         for section in ("lists", "maps"):
             given = data.get(section, {})
@@ -531,6 +550,30 @@ def _check_lexicon(
                 if not isinstance(given, dict) or key not in given:
                     problems.add("missing required list", shown, f"{section}.{key}")
                     ok = False
+    return ok
+
+
+def _pattern_words_ok(
+    key: str, words: list[str], section: str, shown: str, where: str, problems: _Problems
+) -> bool:
+    """Words the engine turns into regular expressions: plain words only, and a replaced list not empty."""
+    ok = True
+    if not words and section == "lists":
+        problems.add("must not be empty (the engine would match every word)", shown, where)
+        ok = False
+    stems = key.endswith("_stems")
+    for word in words:
+        if stems and not _KEYTERM_STEM.fullmatch(word):
+            problems.add(f"'{word}' is not a word beginning: letters only, one word (e.g. \"delet\")", shown, where)
+            ok = False
+        elif not stems and not _KEYTERM_WORD.fullmatch(word):
+            problems.add(
+                f"'{word}' is not a plain word or phrase: letters separated by single spaces, hyphens or "
+                "apostrophes (the engine builds its patterns from these words; no regular-expression characters)",
+                shown,
+                where,
+            )
+            ok = False
     return ok
 
 
@@ -1205,6 +1248,10 @@ class ClauseLibrary:
                 ),
                 "not_places": frozenset(self.lexicon("governing_law", "not_places")),
                 "adjective_countries": self.lexicon_map("governing_law", "adjective_countries"),
+                # the key-term reader's words (``engine.keyterms.words_for`` compiles them once per word set)
+                "keyterms": MappingProxyType(
+                    {key: self.lexicon("keyterms", key) for key in LEXICONS["keyterms"]["lists"]}
+                ),
             }
             self._engine = MappingProxyType(data)
         return self._engine

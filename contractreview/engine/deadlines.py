@@ -64,7 +64,7 @@ def check_deadline(
     active profile's threshold for ``parameter``."""
     out = DeadlineCheck()
     params = out.params
-    nums = _kt.numbers(text, relevant, parameter)
+    nums = _kt.numbers(text, relevant, parameter, w["lexicon"])
     th: Threshold | None = library.threshold(parameter)
     per_unit = _HOURS_PER_UNIT[_unit_of(parameter)]
     if nums:

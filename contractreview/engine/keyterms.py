@@ -23,9 +23,13 @@ Pure Python over the features :mod:`contractreview.engine.features` already comp
 from __future__ import annotations
 
 import bisect
+import contextlib
+import contextvars
 import dataclasses
+import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,42 +96,159 @@ _BEFORE_EVENT = re.compile(r"^\W{0,3}(?:s\b|’s\b|'s\b)?\W{0,3}(?:before|prior\
 _RECURRENCE = re.compile(
     r"\b(?:every|once\s+every|at\s+least\s+every|once\s+per|once\s+a)\s+$", re.IGNORECASE
 )
-_NOT_DELETED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:deleted|destroyed|erased|removed)\b", re.IGNORECASE)
-_DELETE_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|return|remov|shred)\w*", re.IGNORECASE)
-_DESTROY_WORD = re.compile(r"\b(?:delet|destr|eras|dispos|purg|remov|shred)\w*", re.IGNORECASE)
-_REQUEST_EVENT = re.compile(
-    r"\b(?:request|requests|requested|instruction|instructions|instructed|direction|directed|demand)\b",
-    re.IGNORECASE,
-)
-_END_EVENT = re.compile(
-    r"\b(?:termination|terminated|terminates|expiry|expiration|expires|expired|end\s+of|conclusion|completion|"
-    r"cessation|ends)\b",
-    re.IGNORECASE,
-)
 _BACKUP = re.compile(r"\b(?:back-?\s?ups?|backed[\s-]up|archiv\w*|disaster[\s-]recovery|snapshots?)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:if|unless|in\s+case)\b", re.IGNORECASE)
 _FRAGMENT_BREAK = re.compile(r";|:\s|\.\s")
-# "inform" but not "information": "We delete student information within 45 days" gives no notice.
-_NOTIFY = re.compile(
-    r"\b(?:notif\w*|notice|inform(?!ation)\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|"
-    r"tell|tells|told)\b",
-    re.IGNORECASE,
-)
-_PARTY_SCHOOL = re.compile(
-    r"\b(?:district|school|lea|customer|client|controller|institution|educational\s+agency|"
-    r"education\s+agency|board|university|college|licensee|subscriber)s?\b",
-    re.IGNORECASE,
-)
-_PARTY_USER = re.compile(
-    r"\b(?:parents?|guardians?|users?|students?|individuals?|data\s+subjects?|consumers?|account\s+holders?|"
-    r"persons?|families|family)\b",
-    re.IGNORECASE,
-)
-_PARTY_AUTHORITY = re.compile(
-    r"\b(?:authorit(?:y|ies)|regulators?|law\s+enforcement|attorney\s+general|commissioner)\b", re.IGNORECASE
-)
-_AWARE = re.compile(r"\b(?:becom\w*\s+aware|became\s+aware|is\s+aware|discover\w*|learn\w*)\b", re.IGNORECASE)
-_VENDOR = re.compile(r"\b(?:provider|vendor|processor|company|contractor|we|us|operator|supplier)\b", re.IGNORECASE)
+# --------------------------------------------------------------------------- words from the clause library
+
+# The words of the reader are data: the ``keyterms`` lexicon of the clause library
+# (``clause_library/lexicons/keyterms.toml``), which a district folder may override. The grammar around them
+# (what comes before and after a word, which forms a stem covers) stays here. :class:`Words` holds the
+# patterns built from one lexicon; :func:`words_for` builds them once per distinct set of words (so once per
+# library fingerprint), and :func:`reading_with` makes them the ones the functions of this module read.
+
+
+def _phrases(words: Iterable[str]) -> str:
+    """An alternation of whole words or phrases, in the lexicon's order; a space matches any whitespace run."""
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+
+
+def _stems(stems: Iterable[str]) -> str:
+    """An alternation of word beginnings (each is followed by ``\\w*`` where it is used)."""
+    return "|".join(re.escape(s) for s in stems)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The reader's word patterns, built from the ``keyterms`` lexicon (:func:`words_for`)."""
+
+    delete_word: re.Pattern[str]  # destruction or return stems ("delete", "returned")
+    destroy_word: re.Pattern[str]  # destruction stems only
+    not_deleted: re.Pattern[str]  # "not be deleted"
+    paperwork: frozenset[str]
+    request_event: re.Pattern[str]
+    end_event: re.Pattern[str]
+    asks: re.Pattern[str]  # a party's act of asking, after a time connective
+    ends: re.Pattern[str]  # the agreement's own end named by a verb
+    any_ends: re.Pattern[str]  # anything else's end named by a verb
+    notify: re.Pattern[str]  # notice verbs and nouns, whole words
+    notify_act: re.Pattern[str]  # notice verbs an adverb of time may modify
+    other_duties: frozenset[str]
+    modal: re.Pattern[str]
+    party_school: re.Pattern[str]
+    school_recipient: re.Pattern[str]
+    party_user: re.Pattern[str]
+    party_authority: re.Pattern[str]
+    school_aware: re.Pattern[str]  # "after the Client becomes aware": the school's own clock
+    vendor_words: frozenset[str]
+    to_parents: re.Pattern[str]
+
+
+def _build_words(lists: Mapping[str, Sequence[str]]) -> Words:
+    def rx(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, re.IGNORECASE)
+
+    destroy = _stems(lists["destruction_stems"])
+    delete = _stems((*lists["destruction_stems"], *lists["return_stems"]))
+    # "inform" but not "information": "We delete student information within 45 days" gives no notice.
+    excluded = _phrases(lists["notice_stem_exclusions"])
+    notice_verbs = rf"(?!{excluded})(?:{_stems(lists['notice_stems'])})\w*|{_phrases(lists['notice_words'])}"
+    school = rf"(?:{_phrases(lists['school_parties'])})s?"  # each word also with an -s
+    agreement = rf"(?:{_phrases(lists['agreement_nouns'])})"
+    return Words(
+        delete_word=rx(rf"\b(?:{delete})\w*"),
+        destroy_word=rx(rf"\b(?:{destroy})\w*"),
+        not_deleted=rx(rf"\b(?:not|never)\s+(?:be\s+)?(?:{_phrases(lists['not_deleted'])})\b"),
+        paperwork=frozenset(w.lower() for w in lists["paperwork_verbs"]),
+        request_event=rx(rf"\b(?:{_phrases(lists['request_events'])})\b"),
+        end_event=rx(rf"\b(?:{_phrases(lists['end_events'])})\b"),
+        asks=rx(
+            _EVENT_CONNECTIVE
+            + r"(?:the\s+|a\s+|an\s+|any\s+|such\s+|your\s+|its\s+)?(?P<who>[\w'’-]+(?:\s+[\w'’-]+)?)\s+"
+            r"(?:(?:so|has|have|expressly|subsequently|later)\s+)?"
+            rf"(?:{_phrases(lists['ask_verbs'])})\b"
+        ),
+        # "after the Agreement ends", "when the district's subscription lapses", "if your school terminates
+        # its contract"; "after the class session ends" is another event (``any_ends``).
+        ends=rx(
+            _EVENT_CONNECTIVE
+            + r"(?:[\w'’-]+\s+){0,3}?(?:"
+            + agreement
+            + r"(?:'s|’s)?\s+(?:(?:has|have|is|are)\s+)?"
+            rf"(?:{_phrases(lists['agreement_end_verbs'])})|"
+            rf"(?:{_phrases(lists['ending_verbs'])})\s+"
+            r"(?:its|their|the|this|your|our)\s+"
+            r"(?:[\w-]+\s+)?" + agreement + r")\b"
+        ),
+        any_ends=rx(_EVENT_CONNECTIVE + rf"(?:[\w'’-]+\s+){{1,4}}?(?:{_phrases(lists['period_end_verbs'])})\b"),
+        notify=rx(rf"\b(?:{notice_verbs}|{_phrases(lists['notice_nouns'])})\b"),
+        # The words an adverb of time may modify: the nouns are left out, as "terminate immediately upon written
+        # notice" puts "notice" after a preposition, not a verb.
+        notify_act=rx(rf"(?:{notice_verbs})\b"),
+        other_duties=frozenset(w.lower() for w in lists["other_duty_verbs"]),
+        modal=rx(rf"\b(?:{_phrases(lists['modal_words'])})\b"),
+        party_school=rx(rf"\b{school}\b"),
+        school_recipient=rx(rf"\b(?:{_phrases(lists['school_recipients'])})\b"),
+        party_user=rx(rf"\b(?:{_phrases(lists['user_parties'])})\b"),
+        party_authority=rx(rf"\b(?:{_phrases(lists['authority_parties'])})\b"),
+        school_aware=rx(
+            r"\b(?:after|from|upon|when|once|of)\s+(?:the\s+)?" + school + r"\s+(?:\w+\s+){0,2}?"
+            r"(?:becomes?\s+aware|became\s+aware|is\s+aware|discovers?|learns?|identifies)\b"
+        ),
+        vendor_words=frozenset(w.lower() for w in lists["vendor_names"]),
+        # A text that speaks to parents about their children: its "you" is a parent, whose request is not the
+        # school's ("If you ask us to delete your child's profile, ...").
+        to_parents=rx(rf"\byour\s+(?:{_phrases(lists['child_words'])})\b"),
+    )
+
+
+_WORDS: dict[tuple[tuple[str, tuple[str, ...]], ...], Words] = {}
+_WORDS_LOCK = threading.Lock()
+
+
+def words_for(lists: Mapping[str, Sequence[str]]) -> Words:
+    """The patterns of the ``keyterms`` lexicon ``lists``, compiled once per distinct set of words."""
+    key = tuple(sorted((name, tuple(words)) for name, words in lists.items()))
+    found = _WORDS.get(key)
+    if found is None:
+        with _WORDS_LOCK:
+            found = _WORDS.get(key)
+            if found is None:
+                if len(_WORDS) >= 16:
+                    _WORDS.clear()  # libraries edited in one long session: keep the cache small
+                found = _WORDS[key] = _build_words(lists)
+    return found
+
+
+_CURRENT: contextvars.ContextVar[Words | None] = contextvars.ContextVar("keyterm_words", default=None)
+
+
+@functools.cache
+def _builtin_words() -> Words:
+    """The built-in library's words, for calls outside :func:`reading_with` (tests of one sentence); the
+    engine always reads with its library's words (:func:`read_key_terms`, :func:`numbers`)."""
+    from ..library import load_library
+
+    return words_for(load_library().engine_data()["lexicon"]["keyterms"])
+
+
+def _w() -> Words:
+    """The words being read with: those :func:`reading_with` set, else the built-in library's."""
+    return _CURRENT.get() or _builtin_words()
+
+
+@contextlib.contextmanager
+def reading_with(lexicon: Mapping[str, Any] | None) -> Iterator[None]:
+    """Read with the ``keyterms`` words of ``lexicon`` (``engine_data()["lexicon"]``) inside the block;
+    None keeps the words already in use (the built-in library's by default)."""
+    if lexicon is None or "keyterms" not in lexicon:
+        yield
+        return
+    token = _CURRENT.set(words_for(lexicon["keyterms"]))
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -210,38 +331,9 @@ _ACCOUNT_LIFE = re.compile(
 )
 # Events named by a verb rather than a noun: a party's act of asking ("after the LEA so directs", "If a school
 # asks us to remove ...") or the agreement's own end ("after the Agreement ends", "when the subscription
-# expires", "if your school terminates its contract"). A time connective introduces them, as with the nouns.
+# expires", "if your school terminates its contract"). A time connective introduces them, as with the nouns
+# (``Words.asks``, ``Words.ends``, built with the verbs and nouns of the ``keyterms`` lexicon).
 _EVENT_CONNECTIVE = r"\b(?:of|after|from|following|upon|on|once|when|whenever|if|where|as\s+soon\s+as)\s+"
-_ASKS = re.compile(
-    _EVENT_CONNECTIVE
-    + r"(?:the\s+|a\s+|an\s+|any\s+|such\s+|your\s+|its\s+)?(?P<who>[\w'’-]+(?:\s+[\w'’-]+)?)\s+"
-    r"(?:(?:so|has|have|expressly|subsequently|later)\s+)?"
-    r"(?:asks?|asked|requests?|requested|directs?|directed|"
-    r"instructs?|instructed|demands?|demanded)\b",
-    re.IGNORECASE,
-)
-_AGREEMENT_NOUN = (
-    r"(?:agreement|contract|subscription|term|terms|services?|licen[cs]e|order(?:\s+form)?|dpa|addendum|plan|"
-    r"relationship|engagement)"
-)
-# The agreement's own end named by a verb: "after the Agreement ends", "when the district's subscription
-# lapses", "if your school terminates its contract"; "after the class session ends" is another event.
-_ENDS = re.compile(
-    _EVENT_CONNECTIVE
-    + r"(?:[\w'’-]+\s+){0,3}?(?:"
-    + _AGREEMENT_NOUN
-    + r"(?:'s|’s)?\s+(?:(?:has|have|is|are)\s+)?"
-    r"(?:ends|ended|expires|expired|lapses|lapsed|terminates|terminated|cancell?ed)|"
-    r"(?:terminates|terminate|terminated|cancels|cancel|cancell?ed|ends|end)\s+"
-    r"(?:its|their|the|this|your|our)\s+"
-    r"(?:[\w-]+\s+)?" + _AGREEMENT_NOUN + r")\b",
-    re.IGNORECASE,
-)
-_ANY_ENDS = re.compile(
-    _EVENT_CONNECTIVE
-    + r"(?:[\w'’-]+\s+){1,4}?(?:ends|ended|expires|expired|concludes|concluded|is\s+over)\b",
-    re.IGNORECASE,
-)
 # A length of keeping ("are kept for thirteen (13) months", "retained for up to 90 days") with no event named
 # anywhere around it is a retention period, neither the request clock nor the termination clock.
 _KEPT_FOR = re.compile(
@@ -265,28 +357,28 @@ _RECEIPT_OF = re.compile(
 
 
 def _verb_events(text: str, you: str = "request") -> list[tuple[int, str]]:
-    """(position, event) of every event ``text`` names by a verb (``_ASKS``, ``_ENDS``): a request by the
+    """(position, event) of every event ``text`` names by a verb (``Words.asks``, ``Words.ends``): a request by the
     school is ``request``, one by a user, parent or data subject ``other``; the agreement's end is
     ``termination``. ``you``: what a request by "you" is (``other`` where the text speaks to parents)."""
     out = []
-    for m in _ASKS.finditer(text):
+    for m in _w().asks.finditer(text):
         words = [w for w in m.group("who").split() if w.lower() not in {"so", "has", "have", "expressly"}]
         who = words[-1] if words else ""
-        if _PARTY_USER.fullmatch(who):
+        if _w().party_user.fullmatch(who):
             out.append((m.start(), "other"))
         elif who.lower() == "you":
             out.append((m.start(), you))  # "you" in a vendor's terms is the customer ("upon your request")
-        elif _PARTY_SCHOOL.fullmatch(who) or _SCHOOL_RECIPIENT.fullmatch(who):
+        elif _w().party_school.fullmatch(who) or _w().school_recipient.fullmatch(who):
             out.append((m.start(), "request"))
-    ends = {m.start() for m in _ENDS.finditer(text)}
+    ends = {m.start() for m in _w().ends.finditer(text)}
     out.extend((pos, "termination") for pos in ends)
     # "30 days after the class session ends": another thing's end is a clock of its own
-    out.extend((m.start(), "other") for m in _ANY_ENDS.finditer(text) if m.start() not in ends)
+    out.extend((m.start(), "other") for m in _w().any_ends.finditer(text) if m.start() not in ends)
     return out
 
 
 def _event_name(word: str, before: str, you: str = "request") -> str:
-    if _REQUEST_EVENT.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
+    if _w().request_event.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
         if _OTHERS_REQUEST.search(before):
             return "other"
         return you if _YOUR.search(before) else "request"
@@ -294,15 +386,12 @@ def _event_name(word: str, before: str, you: str = "request") -> str:
 
 
 _YOUR = re.compile(r"\byour\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-# A text that speaks to parents about their children: its "you" is a parent, whose request is not the
-# school's ("If you ask us to delete your child's profile, ...").
-_TO_PARENTS = re.compile(r"\byour\s+(?:child|children|child's|child’s|children's|children’s|kids?|son|daughter)\b", re.IGNORECASE)
 
 
 def you_are(text: str) -> str:
     """What a request by "you" is in ``text``: ``other`` (a parent's) where the text speaks to parents about
     their children, else ``request`` (the customer's, as in a vendor's terms for schools)."""
-    return "other" if _TO_PARENTS.search(text) else "request"
+    return "other" if _w().to_parents.search(text) else "request"
 
 
 def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
@@ -316,7 +405,7 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
     after = _clip(sent[d.end : min(d.end + 80, _predicate_span(sent, d)[1])])
     m = _EVENT_AFTER.search(after)
     if m:
-        if not _REQUEST_EVENT.fullmatch(m.group("ev").split()[0]) and _OTHER_PERIOD.match(m.group("of") or ""):
+        if not _w().request_event.fullmatch(m.group("ev").split()[0]) and _OTHER_PERIOD.match(m.group("of") or ""):
             return "other"  # "within 30 days of the end of the school year"
         # "after the last use of the Service or the expiration of the subscription": one clock of the two
         return _event_name(m.group("ev"), after[: m.start("ev")], you)
@@ -333,7 +422,7 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
         # anyone but the school is a clock of its own; from the school it asks for the deletion
         sender = got.group("sender") or ""
         named = sender.split()[-1] if sender.split() else ""
-        return "request" if named and (_PARTY_SCHOOL.fullmatch(named) or _SCHOOL_RECIPIENT.fullmatch(named)) else "other"
+        return "request" if named and (_w().party_school.fullmatch(named) or _w().school_recipient.fullmatch(named)) else "other"
     before = sent[_fragment_start(sent, d.start) : d.start]
     if _TERM_PLUS.search(before):
         return "termination"
@@ -342,7 +431,7 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
         last = max(last, (m2.start(), "other"))  # "If you close your account, we delete ... within 30 days"
     for m2 in _ACCOUNT_LIFE.finditer(before):
         last = max(last, (m2.start(), "other"))  # "for as long as your account is active and delete it within 90 days"
-    for rx in (_REQUEST_EVENT, _END_EVENT):
+    for rx in (_w().request_event, _w().end_event):
         for m2 in rx.finditer(before):
             if _NOT_A_CLOCK.search(before[max(0, m2.start() - 40) : m2.start()]):
                 # "data transferred prior to the termination": which data, not a clock from the event
@@ -362,32 +451,25 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
 def _breach_party(sent: str, d: Duration) -> str:
     """Who the notice with this deadline is owed to: school, parents/users, authority or "" (not said)."""
     head = sent[_fragment_start(sent, d.start) : d.start]
-    verbs = list(_NOTIFY.finditer(head))
+    verbs = list(_w().notify.finditer(head))
     span = head[verbs[-1].end() :] if verbs else ""
     if not span and verbs:
         return ""
     if not verbs:
         # Passive voice: "the District shall be notified within 72 hours"
         span = head
-    if _PARTY_SCHOOL.search(span):
+    if _w().party_school.search(span):
         return "school"
-    if _PARTY_USER.search(span):
+    if _w().party_user.search(span):
         return "parents/users"
-    if _PARTY_AUTHORITY.search(span):
+    if _w().party_authority.search(span):
         return "authority"
     return ""
 
 
-_SCHOOL_AWARE = re.compile(
-    r"\b(?:after|from|upon|when|once|of)\s+(?:the\s+)?" + _PARTY_SCHOOL.pattern[2:-2] + r"\s+(?:\w+\s+){0,2}?"
-    r"(?:becomes?\s+aware|became\s+aware|is\s+aware|discovers?|learns?|identifies)\b",
-    re.IGNORECASE,
-)
-
-
 def _schools_own_clock(sent: str, d: Duration) -> bool:
     """"... no later than 72 hours after the Client becomes aware": the school's own duty (to an authority)."""
-    return bool(_SCHOOL_AWARE.match(sent[d.end : d.end + 80].lstrip(" ,")))
+    return bool(_w().school_aware.match(sent[d.end : d.end + 80].lstrip(" ,")))
 
 
 def _in_condition(sent: str, d: Duration) -> bool:
@@ -397,7 +479,7 @@ def _in_condition(sent: str, d: Duration) -> bool:
     if not conds:
         return False
     between = head[conds[-1].end() :]
-    return not re.search(r"[,;:]", between) and not _DELETE_WORD.search(between)
+    return not re.search(r"[,;:]", between) and not _w().delete_word.search(between)
 
 
 # A new clause with its own predicate starts after these: "For 30 days after termination, Zoom will provide
@@ -443,7 +525,6 @@ _COORDINATION = re.compile(
     re.IGNORECASE,
 )
 _SUBORDINATE = re.compile(r"\b(?:if|unless|when|whenever|in\s+case|in\s+the\s+event)\b", re.IGNORECASE)
-_MODAL = re.compile(r"\b(?:shall|will|must|agrees?\s+to|undertakes?\s+to)\b", re.IGNORECASE)
 _DO_SO = re.compile(r"\b(?:do|does|done)\s+so\b", re.IGNORECASE)
 
 
@@ -460,7 +541,7 @@ def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
             # "Provider shall notify the District within 24 hours if it receives a request for deletion": a
             # condition after a complete duty is not part of it.
             sub = _SUBORDINATE.search(sent, d.end, end)
-            if sub and _MODAL.search(sent, start, d.start):
+            if sub and _w().modal.search(sent, start, d.start):
                 end = sub.start()
             return start, end
     return cs, ce
@@ -474,30 +555,16 @@ _HEAD = re.compile(
     r"(?:,[^,]{0,60},\s*)?(?P<modal>[a-z]+))",
     re.IGNORECASE | re.DOTALL,
 )
-# Duties about a deletion rather than the deletion itself: a figure of theirs is not the deletion deadline
-# ("certify such deletion within 10 days", "acknowledge the request within five business days"). A response
-# to the school's deletion request is read as its deadline, as the labelled data reads it ("If the customer
-# requests that we erase the data, we will respond within 30 calendar days").
-_PAPERWORK = frozenset(
-    "certify certifies confirm confirms provide provides send sends issue issues furnish furnishes notify "
-    "notifies inform informs report reports document documents acknowledge acknowledges".split()
-)
-
-
-# Duties other than giving notice: a predicate headed by one of them holds no breach-notice figure, though a
-# notice word stands in it ("and Customer may object within ten (10) days of that notice").
-_OTHER_DUTIES = frozenset(
-    "respond responds reply replies answer answers acknowledge acknowledges object objects restore restores "
-    "resolve resolves pay pays remove removes delete deletes destroy destroys erase erases suspend suspends "
-    "terminate terminates cure cures retain retains keep keeps store stores process processes review reviews "
-    "maintain maintains archive archives cease ceases refund refunds charge charges renew renews return returns "
-    "dispose disposes purge purges complete completes fix fixes repair repairs".split()
-)
-
-
 def _head_verb(predicate: str) -> str:
     """The verb a predicate is headed by: the word after its coordinator ("and certify such deletion ...") or
-    after its first modal ("Provider shall delete ..."), lower-cased; "" when neither is there."""
+    after its first modal ("Provider shall delete ..."), lower-cased; "" when neither is there.
+
+    Duties about a deletion rather than the deletion itself (``paperwork_verbs`` of the ``keyterms`` lexicon)
+    hold no deletion deadline ("certify such deletion within 10 days"); a response to the school's deletion
+    request is read as its deadline, as the labelled data reads it ("If the customer requests that we erase the
+    data, we will respond within 30 calendar days"). Duties other than giving notice (``other_duty_verbs``)
+    hold no breach-notice figure, though a notice word stands in them ("and Customer may object within ten
+    (10) days of that notice")."""
     m = _HEAD.match(predicate)
     if not m:
         return ""
@@ -507,14 +574,6 @@ def _head_verb(predicate: str) -> str:
 def _predicate_around(sent: str, d: Duration) -> str:
     s, e = _predicate_span(sent, d)
     return sent[s:e]
-
-
-# The words an adverb of time may modify when it is an event verb: "notice" is left out, as "terminate
-# immediately upon written notice" puts it after a preposition, not a verb.
-_NOTIFY_ACT = re.compile(
-    r"(?:notif\w*|inform(?!ation)\w*|report\w*|alert\w*|advise\w*|contact\w*|communicat\w*|tell|tells|told)\b",
-    re.IGNORECASE,
-)
 
 
 def _adjacent_to(sent: str, d: Duration, verb: re.Pattern[str], before: int = 5) -> bool:
@@ -552,22 +611,22 @@ def _notice_by_school_or_user(sentence: str) -> bool:
     if m is None:
         return False
     who = m.group("who").lower()
-    return bool(_PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you")
+    return bool(_w().party_school.fullmatch(who) or _w().party_user.fullmatch(who) or who == "you")
 
 
 def _notice_owed_elsewhere(sentence: str) -> bool:
     """Every notice of ``sentence`` names an authority, parents or users as its recipient and none names the
     school ("The Supplier will notify the Information Commissioner within 72 hours of becoming aware of a
     breach"): its clock is not the clock of a notice to the school."""
-    verbs = list(_NOTIFY_ACT.finditer(sentence))
+    verbs = list(_w().notify_act.finditer(sentence))
     if not verbs:
         return False
     for v in verbs:
         span = sentence[v.end() : v.end() + 60]
         span = re.split(r"\b(?:within|of|without|no\s+later|immediately|promptly|after|upon)\b", span, maxsplit=1)[0]
-        if _PARTY_SCHOOL.search(span) or _SCHOOL_RECIPIENT.search(span) or re.search(r"\byou\b", span, re.I):
+        if _w().party_school.search(span) or _w().school_recipient.search(span) or re.search(r"\byou\b", span, re.I):
             return False
-        if not (_PARTY_AUTHORITY.search(span) or _PARTY_USER.search(span)):
+        if not (_w().party_authority.search(span) or _w().party_user.search(span)):
             return False  # a recipient not named here may be the school
     return True
 
@@ -632,24 +691,13 @@ def _breach_clock_ok(sent: str, d: Duration) -> bool:
     return bool(_BREACH_EVENT.search(ev)) or not _OTHER_NOTICE_EVENT.search(ev)
 
 
-# The parties a school is called in agreements beyond those of ``_PARTY_SCHOOL`` (public-sector agreements,
-# GDPR forms): recipients of a breach notice that count as the school.
-_SCHOOL_RECIPIENT = re.compile(
-    r"\b(?:agency|agencies|department|data\s+exporter|purchaser|buyer|organi[sz]ation|authori[sz]ed\s+representative)\b",
-    re.IGNORECASE,
-)
-_VENDOR_WORDS = frozenset(
-    "provider vendor processor sub-processor subprocessor supplier contractor operator we company".split()
-)
-
-
 def _names_the_school(predicate: str) -> bool:
     """A breach-notice figure needs the school as its recipient in the predicate it stands in ("notify the
     District", "the Customer shall be informed", "notify you" in a vendor's terms), or a notice named by
     reference to one the text has already addressed ("such notice shall be given within 72 hours")."""
     return bool(
-        _PARTY_SCHOOL.search(predicate)
-        or _SCHOOL_RECIPIENT.search(predicate)
+        _w().party_school.search(predicate)
+        or _w().school_recipient.search(predicate)
         or re.search(r"\byou\b", predicate, re.IGNORECASE)
         or _SUCH_NOTICE.search(predicate)
     )
@@ -674,7 +722,7 @@ def _notice_recipient(sent: str, d: Duration) -> str:
     """
     cs, ce = _clause_span(sent, d)
     clause = sent[cs:ce]
-    verbs = list(_NOTIFY.finditer(clause))
+    verbs = list(_w().notify.finditer(clause))
     if not verbs:
         return ""
     pos = d.start - cs
@@ -685,7 +733,7 @@ def _notice_recipient(sent: str, d: Duration) -> str:
     for m in _NOTIFIER.finditer(clause[: verb.end()]):
         if m.end() >= verb.start():
             who = m.group("who").lower()
-    if who is not None and (_PARTY_SCHOOL.fullmatch(who) or _PARTY_USER.fullmatch(who) or who == "you"):
+    if who is not None and (_w().party_school.fullmatch(who) or _w().party_user.fullmatch(who) or who == "you"):
         return "other"  # the school's or a user's own notice
     if _TO_US.match(clause, verb.end()) or _GIVE_US.search(clause[: verb.start()]):
         return "other"  # "notify us", "sending us written notice": a notice to the vendor
@@ -695,13 +743,13 @@ def _notice_recipient(sent: str, d: Duration) -> str:
     name = obj.group("obj")
     first = name.split()[0].lower()
     near = clause[verb.end() : verb.end() + obj.end() + 40]
-    if first in {"you", "your"} or _PARTY_SCHOOL.search(near) or _SCHOOL_RECIPIENT.search(name):
+    if first in {"you", "your"} or _w().party_school.search(near) or _w().school_recipient.search(name):
         return "school"
-    if _PARTY_USER.search(name) or _PARTY_AUTHORITY.search(name):
+    if _w().party_user.search(name) or _w().party_authority.search(name):
         return ""  # left to the recipient test of _breach_party
     if first in {"of", "within", "in", "without", "immediately", "promptly", "any", "such", "all", "each"}:
         return ""
-    if who in _VENDOR_WORDS:
+    if who in _w().vendor_words:
         return "school"  # the vendor's notice to the party it names ("Processor shall notify Company")
     return "other"  # a named other party (the vendor, a licensor): not a notice to the school
 
@@ -720,7 +768,7 @@ def _backups_only(head: str) -> bool:
     if not found:
         return False
     pre = head[: found[-1].start()]
-    verbs = list(_DELETE_WORD.finditer(pre))
+    verbs = list(_w().delete_word.finditer(pre))
     if not verbs or not _INCLUSIVE.search(pre[-40:]):
         return True
     between = pre[verbs[-1].end() :]
@@ -741,9 +789,9 @@ def deadlines(sent: str, parameter: str, context: str = "", you: str = "request"
     """
     out: list[Duration] = []
     deletion = parameter.startswith("deletion")
-    if deletion and (_NOT_DELETED.search(sent) or not _DELETE_WORD.search(sent)):
+    if deletion and (_w().not_deleted.search(sent) or not _w().delete_word.search(sent)):
         return out  # "your account will not be deleted"; a figure in a sentence that deletes nothing
-    verb = _DELETE_WORD if deletion else _NOTIFY_ACT
+    verb = _w().delete_word if deletion else _w().notify_act
     for d in parse_durations(sent):
         after = sent[d.end : d.end + 30]
         before = sent[max(0, d.start - 12) : d.start].lower()
@@ -764,9 +812,9 @@ def deadlines(sent: str, parameter: str, context: str = "", you: str = "request"
             if _backups_only(sent[_fragment_start(sent, d.start) : d.start][-90:]):
                 continue  # backup rotation limits are backup_copy_limits, not the deletion deadline
             part = _predicate_around(sent, d)
-            if not _DELETE_WORD.search(part):
+            if not _w().delete_word.search(part):
                 continue  # another predicate's figure ("access for 30 days, after which ... deleted")
-            if _head_verb(part) in _PAPERWORK:
+            if _head_verb(part) in _w().paperwork:
                 continue  # "certify such deletion within 10 days", "provide a certificate of deletion ..."
         elif parameter == BREACH_HOURS:
             if _breach_party(sent, d) in {"parents/users", "authority"} or _schools_own_clock(sent, d):
@@ -775,9 +823,9 @@ def deadlines(sent: str, parameter: str, context: str = "", you: str = "request"
             if recipient == "other":
                 continue  # the school's own notice, or one owed to the vendor
             part = _predicate_around(sent, d)
-            if not _NOTIFY.search(part):
+            if not _w().notify.search(part):
                 continue  # "... and will restore service within 48 hours": another duty's figure
-            if _head_verb(part) in _OTHER_DUTIES:
+            if _head_verb(part) in _w().other_duties:
                 continue  # "we will respond within 30 days and tell you ...", "and Customer may object within"
             if not _breach_clock_ok(sent, d):
                 continue  # "notify the District within 5 days of receiving a subpoena": another notice
@@ -798,8 +846,8 @@ def deadlines(sent: str, parameter: str, context: str = "", you: str = "request"
             # Returned first, destroyed later: the destruction deadline counts, so a figure in the same
             # predicate as a destruction verb comes first ("return all data within 30 days and destroy all
             # copies within 60 days"); then the period nearest to the deletion verb.
-            verbs = [m.start() for m in _DESTROY_WORD.finditer(sent)] or [
-                m.start() for m in _DELETE_WORD.finditer(sent)
+            verbs = [m.start() for m in _w().destroy_word.finditer(sent)] or [
+                m.start() for m in _w().delete_word.finditer(sent)
             ]
 
             def rank(d: Duration) -> tuple[bool, int]:
@@ -879,9 +927,13 @@ def stated_deadline(text: str, scored: Sequence[Any], parameter: str) -> Stated 
     return best_vague
 
 
-def numbers(text: str, scored: Sequence[Any], parameter: str) -> dict[str, Any]:
-    """:func:`stated_deadline` in the dict shape :func:`.deadlines.check_deadline` reads."""
-    st = stated_deadline(text, scored, parameter)
+def numbers(
+    text: str, scored: Sequence[Any], parameter: str, lexicon: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """:func:`stated_deadline` in the dict shape :func:`.deadlines.check_deadline` reads, read with the
+    ``keyterms`` words of ``lexicon`` (the library's ``engine_data()["lexicon"]``; default: those in use)."""
+    with reading_with(lexicon):
+        st = stated_deadline(text, scored, parameter)
     if st is None:
         return {}
     return {"hours": st.hours, "wording": st.wording, "clock_start": st.clock_start, "hit": st.scored}
@@ -1322,7 +1374,21 @@ def read_key_terms(
     key-terms table and the findings never disagree. ``hits`` are every candidate sentence per requirement
     (used to say why a term is not stated, e.g. a notice owed only to parents). ``thresholds`` are the
     active profile's limits by parameter, kept on each reading so it can say what it is checked against.
+    ``law_words``: the library's lexicons (``engine_data()["lexicon"]``): the ``governing_law`` and
+    ``keyterms`` words (default: the built-in library's).
     """
+    with reading_with(law_words):
+        return _read_key_terms(document, clauses, verdicts, hits, thresholds, law_words)
+
+
+def _read_key_terms(
+    document: Document,
+    clauses: Sequence[Clause],
+    verdicts: Mapping[str, Any],
+    hits: Mapping[str, Sequence[Any]],
+    thresholds: Mapping[str, Threshold | None] | None,
+    law_words: LawWords | None,
+) -> tuple[KeyTerm, ...]:
     text = document.text
     out: dict[str, KeyTerm] = {}
 
@@ -1390,7 +1456,7 @@ def read_key_terms(
             # is named in the lead-in of the list item that holds the notice.
             for s in bd.best:
                 lead = lead_in(text, s.hit.start)
-                if lead is None or not _NOTIFY.search(text[s.hit.start : s.hit.end]):
+                if lead is None or not _w().notify.search(text[s.hit.start : s.hit.end]):
                     continue
                 if _notice_by_school_or_user(text[lead[0] : s.hit.end]):
                     continue
