@@ -165,7 +165,8 @@ LEXICONS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
                 "end_events", "ask_verbs", "agreement_nouns", "agreement_end_verbs", "ending_verbs",
                 "period_end_verbs", "notice_stems", "notice_stem_exclusions", "notice_words", "notice_nouns",
                 "other_duty_verbs", "modal_words", "school_parties", "school_recipients", "user_parties",
-                "authority_parties", "vendor_names", "child_words",
+                "authority_parties", "vendor_names", "child_words", "clock_events", "account_users",
+                "account_acts", "keeping_verbs",
             ),
             "maps": (),
         },  # fmt: skip

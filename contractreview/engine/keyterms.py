@@ -142,6 +142,9 @@ class Words:
     school_aware: re.Pattern[str]  # "after the Client becomes aware": the school's own clock
     vendor_words: frozenset[str]
     to_parents: re.Pattern[str]
+    event_after: re.Pattern[str]  # the event named after a clock preposition ("after termination")
+    user_action: re.Pattern[str]  # a user's own act on an account ("you close your account")
+    kept_for: re.Pattern[str]  # a length of keeping ("are kept for")
 
 
 def _build_words(lists: Mapping[str, Sequence[str]]) -> Words:
@@ -199,6 +202,24 @@ def _build_words(lists: Mapping[str, Sequence[str]]) -> Words:
         # A text that speaks to parents about their children: its "you" is a parent, whose request is not the
         # school's ("If you ask us to delete your child's profile, ...").
         to_parents=rx(rf"\byour\s+(?:{_phrases(lists['child_words'])})\b"),
+        # The event a period runs from is named after a clock preposition ("of the District's written request",
+        # "after termination", "of receiving a deletion request"); "any retention period requested by the
+        # Client" names no clock.
+        event_after=rx(
+            r"\b(?:of|after|from|following|upon|on|since|at)\s+(?:[\w'’-]+\s+){0,4}?"
+            rf"(?P<ev>{_phrases(lists['clock_events'])})\b"
+            r"(?:\s+of)?(?P<of>\s+(?:the\s+|this\s+|its\s+|your\s+|their\s+|each\s+|any\s+|a\s+)?[\w-]+(?:\s+[\w-]+)?)?"
+        ),
+        # A user's own act on their account is neither the school's request nor the end of the agreement.
+        user_action=rx(
+            rf"\b(?:{_phrases(lists['account_users'])})"
+            rf"\s+(?:\w+\s+)?(?:{_phrases(lists['account_acts'])})\s+(?:your|their|his|her|the)\s+(?:\w+\s+)?accounts?\b"
+        ),
+        # A length of keeping ("are kept for thirteen (13) months", "retained for up to 90 days") with no event
+        # named anywhere around it is a retention period, neither the request clock nor the termination clock.
+        kept_for=rx(
+            rf"\b(?:{_phrases(lists['keeping_verbs'])})\b[^,;.]{{0,40}}?\bfor\s+(?:up\s+to\s+|a\s+period\s+of\s+|at\s+most\s+)?$"
+        ),
     )
 
 
@@ -268,16 +289,6 @@ def _clip(after: str) -> str:
     return after[: m.start()] if m else after
 
 
-# The event a period runs from is named after a clock preposition ("of the District's written request",
-# "after termination", "of receiving a deletion request"); "any retention period requested by the Client"
-# names no clock.
-_EVENT_AFTER = re.compile(
-    r"\b(?:of|after|from|following|upon|on|since|at)\s+(?:[\w'’-]+\s+){0,4}?"
-    r"(?P<ev>requests?|instructions?|direction|demand|termination|terminated|expiry|expiration|expires|expired|"
-    r"end\s+of|conclusion|completion|cessation)\b"
-    r"(?:\s+of)?(?P<of>\s+(?:the\s+|this\s+|its\s+|your\s+|their\s+|each\s+|any\s+|a\s+)?[\w-]+(?:\s+[\w-]+)?)?",
-    re.IGNORECASE,
-)
 # The end of a period that is not the agreement's ("the end of the school year", "the expiry of the retention
 # period", "the completion of the course"): a clock of its own.
 _OTHER_PERIOD = re.compile(
@@ -315,14 +326,6 @@ _OTHER_CLOCK = re.compile(
     r"un-?enrol?lment|disenrol?lment)\b",
     re.IGNORECASE,
 )
-# A user's own act on their account is neither the school's request nor the end of the agreement.
-_USER_ACTION = re.compile(
-    r"\b(?:you|users?|parents?|students?|account\s+holders?|teachers?|educators?|instructors?|members?|"
-    r"learners?)"
-    r"\s+(?:\w+\s+)?(?:close|closes|closed|delete|deletes|"
-    r"deleted|deactivate|deactivates|deactivated|remove|removes)\s+(?:your|their|his|her|the)\s+(?:\w+\s+)?accounts?\b",
-    re.IGNORECASE,
-)
 # The life of an account as the measure of keeping: the deletion after it runs from the account's end.
 _ACCOUNT_LIFE = re.compile(
     r"\b(?:as\s+long\s+as|while|until)\s+(?:your|the|their|its|a|an)\s+(?:[\w'’-]+\s+){0,2}?accounts?\s+"
@@ -334,13 +337,7 @@ _ACCOUNT_LIFE = re.compile(
 # expires", "if your school terminates its contract"). A time connective introduces them, as with the nouns
 # (``Words.asks``, ``Words.ends``, built with the verbs and nouns of the ``keyterms`` lexicon).
 _EVENT_CONNECTIVE = r"\b(?:of|after|from|following|upon|on|once|when|whenever|if|where|as\s+soon\s+as)\s+"
-# A length of keeping ("are kept for thirteen (13) months", "retained for up to 90 days") with no event named
-# anywhere around it is a retention period, neither the request clock nor the termination clock.
-_KEPT_FOR = re.compile(
-    r"\b(?:kept|keep|keeps|retain|retains|retained|stored|store|stores|held|hold|holds|maintained|maintain|"
-    r"maintains|preserved|logged)\b[^,;.]{0,40}?\bfor\s+(?:up\s+to\s+|a\s+period\s+of\s+|at\s+most\s+)?$",
-    re.IGNORECASE,
-)
+
 
 
 # "30 days after" with nothing after it: a deletion figure after which no event is named ("we delete inactive
@@ -403,7 +400,7 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
     is not the school's request (``other``).
     """
     after = _clip(sent[d.end : min(d.end + 80, _predicate_span(sent, d)[1])])
-    m = _EVENT_AFTER.search(after)
+    m = _w().event_after.search(after)
     if m:
         if not _w().request_event.fullmatch(m.group("ev").split()[0]) and _OTHER_PERIOD.match(m.group("of") or ""):
             return "other"  # "within 30 days of the end of the school year"
@@ -411,7 +408,7 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
         return _event_name(m.group("ev"), after[: m.start("ev")], you)
     if _OTHER_CLOCK.match(after):
         return "other"  # "after 24 months of inactivity", "from the date of collection"
-    if re.match(r"\W{0,3}(?:of|after|from|following|once|when)\s+", after) and _USER_ACTION.search(after[:80]):
+    if re.match(r"\W{0,3}(?:of|after|from|following|once|when)\s+", after) and _w().user_action.search(after[:80]):
         return "other"  # "within 30 days after you close your account"
     verbal = _verb_events(after, you)
     if verbal:
@@ -427,7 +424,7 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
     if _TERM_PLUS.search(before):
         return "termination"
     last: tuple[int, str] = (-1, "")
-    for m2 in _USER_ACTION.finditer(before):
+    for m2 in _w().user_action.finditer(before):
         last = max(last, (m2.start(), "other"))  # "If you close your account, we delete ... within 30 days"
     for m2 in _ACCOUNT_LIFE.finditer(before):
         last = max(last, (m2.start(), "other"))  # "for as long as your account is active and delete it within 90 days"
@@ -441,7 +438,7 @@ def deletion_event(sent: str, d: Duration, you: str = "request") -> str:
     for pos, name in _verb_events(before, you):
         if not _NOT_A_CLOCK.search(before[max(0, pos - 40) : pos + 1]):
             last = max(last, (pos, name))  # "If a school asks us to remove student records, we'll erase ..."
-    if not last[1] and (_KEPT_FOR.search(before) or _AFTER_A_LENGTH.search(before)):
+    if not last[1] and (_w().kept_for.search(before) or _AFTER_A_LENGTH.search(before)):
         # "are kept for thirteen (13) months and are then deleted", "we delete inactive accounts after two
         # years": a length of keeping, with no event it runs from
         return "other"
