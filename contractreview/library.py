@@ -166,7 +166,8 @@ LEXICONS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
                 "period_end_verbs", "notice_stems", "notice_stem_exclusions", "notice_words", "notice_nouns",
                 "other_duty_verbs", "modal_words", "school_parties", "school_recipients", "user_parties",
                 "authority_parties", "vendor_names", "child_words", "clock_events", "account_users",
-                "account_acts", "keeping_verbs",
+                "account_acts", "keeping_verbs", "requesting_others", "breach_event_stems",
+                "other_notice_event_stems", "other_notice_event_words",
             ),
             "maps": (),
         },  # fmt: skip

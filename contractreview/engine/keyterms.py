@@ -145,6 +145,9 @@ class Words:
     event_after: re.Pattern[str]  # the event named after a clock preposition ("after termination")
     user_action: re.Pattern[str]  # a user's own act on an account ("you close your account")
     kept_for: re.Pattern[str]  # a length of keeping ("are kept for")
+    others_request: re.Pattern[str]  # "the user's request": not the school's (search before the event word)
+    breach_event: re.Pattern[str]  # a breach or its discovery as a notice's event (searched: any match counts)
+    other_notice_event: re.Pattern[str]  # another matter a notice may be about (searched: any match counts)
 
 
 def _build_words(lists: Mapping[str, Sequence[str]]) -> Words:
@@ -219,6 +222,16 @@ def _build_words(lists: Mapping[str, Sequence[str]]) -> Words:
         # named anywhere around it is a retention period, neither the request clock nor the termination clock.
         kept_for=rx(
             rf"\b(?:{_phrases(lists['keeping_verbs'])})\b[^,;.]{{0,40}}?\bfor\s+(?:up\s+to\s+|a\s+period\s+of\s+|at\s+most\s+)?$"
+        ),
+        # A request of a data subject, user or parent is not the school's request.
+        others_request=rx(
+            rf"\b(?:{_phrases(lists['requesting_others'])}|customers?\s+of\s+\w+)(?:'s|’s|s'|s’)?\s+"
+            r"(?:\w+\s+){0,2}$"
+        ),
+        # Only searched for (is any there?): a phrase such as "notice of a breach" is found by its stem "breach".
+        breach_event=rx(rf"\b(?:{_stems(lists['breach_event_stems'])})\w*"),
+        other_notice_event=rx(
+            rf"\b(?:(?:{_stems(lists['other_notice_event_stems'])})\w*|{_phrases(lists['other_notice_event_words'])})\b"
         ),
     )
 
@@ -301,12 +314,6 @@ _OTHER_PERIOD = re.compile(
 _TERM_PLUS = re.compile(
     r"\b(?:duration|term|period)(?:\s+of\s+(?:the|this)\s+\w+)?\s*(?:\+|plus)\s*$", re.IGNORECASE
 )
-# A request of a data subject, user or parent is not the school's request.
-_OTHERS_REQUEST = re.compile(
-    r"\b(?:data\s+subjects?|users?|parents?|individuals?|consumers?|customers?\s+of\s+\w+)(?:'s|’s|s'|s’)?\s+"
-    r"(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
 
 
 # An event named after these words marks a time before or during it, not a clock that runs from it.
@@ -376,7 +383,7 @@ def _verb_events(text: str, you: str = "request") -> list[tuple[int, str]]:
 
 def _event_name(word: str, before: str, you: str = "request") -> str:
     if _w().request_event.fullmatch(word.split()[0]) or word.lower().startswith(("request", "instruction")):
-        if _OTHERS_REQUEST.search(before):
+        if _w().others_request.search(before):
             return "other"
         return you if _YOUR.search(before) else "request"
     return "termination"
@@ -634,18 +641,6 @@ _SUCH_NOTICE = re.compile(
 
 
 _CLOCK_AFTER = re.compile(r"\W{0,3}(?:of|after|from|following|upon|on)\s+(?P<ev>[^,;.]{0,70})", re.IGNORECASE)
-_BREACH_EVENT = re.compile(
-    r"\b(?:breach\w*|incident\w*|discover\w*|aware\w*|confirm\w*|determin\w*|learn\w*|detect\w*|identif\w*|"
-    r"unauthori[sz]ed|compromise\w*|intrusion|loss|theft|attack|suspect\w*|knowledge|notice\s+of\s+(?:a|the|any)\s+breach)",
-    re.IGNORECASE,
-)
-_OTHER_NOTICE_EVENT = re.compile(
-    r"\b(?:change\w*|requests?|subpoenas?|orders?|demands?|receipt|receiv\w*|termination|expir\w*|renewal|invoices?|"
-    r"payments?|complaints?|inquir\w*|legal\s+process|modification\w*|amendment\w*|acquisition|merger|assignment|"
-    r"suspen\w*|accept\w*|notices?|purchase\w*|objections?|claims?|outages?|maintenance|downtime|interruptions?|"
-    r"unavailab\w*|ownership|subprocessors?|sub-processors?|price\w*|fees?)\b",
-    re.IGNORECASE,
-)
 
 
 _NOTICE_OF = re.compile(
@@ -675,7 +670,7 @@ def _notice_of_other_matter(predicate: str, at: int) -> bool:
     what = m.group("what")
     if _CONTRACT_BREACH.search(what):
         return True  # "notify you of any breach of this Agreement": a breach of contract, not of security
-    return bool(_OTHER_NOTICE_EVENT.search(what)) and not _BREACH_EVENT.search(what)
+    return bool(_w().other_notice_event.search(what)) and not _w().breach_event.search(what)
 
 
 def _breach_clock_ok(sent: str, d: Duration) -> bool:
@@ -685,7 +680,7 @@ def _breach_clock_ok(sent: str, d: Duration) -> bool:
     if not m:
         return True
     ev = re.split(r"\s+(?:and|or|but)\s+", m.group("ev"), maxsplit=1)[0]
-    return bool(_BREACH_EVENT.search(ev)) or not _OTHER_NOTICE_EVENT.search(ev)
+    return bool(_w().breach_event.search(ev)) or not _w().other_notice_event.search(ev)
 
 
 def _names_the_school(predicate: str) -> bool:
