@@ -167,7 +167,7 @@ LEXICONS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
                 "other_duty_verbs", "modal_words", "school_parties", "school_recipients", "user_parties",
                 "authority_parties", "vendor_names", "child_words", "clock_events", "account_users",
                 "account_acts", "keeping_verbs", "requesting_others", "breach_event_stems",
-                "other_notice_event_stems", "other_notice_event_words",
+                "other_notice_event_stems", "other_notice_event_words", "duty_verbs",
             ),
             "maps": (),
         },  # fmt: skip

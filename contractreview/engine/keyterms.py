@@ -148,6 +148,7 @@ class Words:
     others_request: re.Pattern[str]  # "the user's request": not the school's (search before the event word)
     breach_event: re.Pattern[str]  # a breach or its discovery as a notice's event (searched: any match counts)
     other_notice_event: re.Pattern[str]  # another matter a notice may be about (searched: any match counts)
+    coordination: re.Pattern[str]  # where a coordinated predicate starts ("... within 45 days | and shall delete")
 
 
 def _build_words(lists: Mapping[str, Sequence[str]]) -> Words:
@@ -232,6 +233,17 @@ def _build_words(lists: Mapping[str, Sequence[str]]) -> Words:
         breach_event=rx(rf"\b(?:{_stems(lists['breach_event_stems'])})\w*"),
         other_notice_event=rx(
             rf"\b(?:(?:{_stems(lists['other_notice_event_stems'])})\w*|{_phrases(lists['other_notice_event_words'])})\b"
+        ),
+        # Coordinated predicates: "Provider shall respond to access requests within 45 days | and shall delete
+        # Student Data upon request". A new predicate starts at "and/or/but" followed by a modal or by one of the
+        # verbs that contract duties are made of (``duty_verbs``; "provide" only with its objects, below); "and
+        # within 90 days after termination" (no verb) continues the predicate before it.
+        coordination=rx(
+            r"(?:,\s*)?\b(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
+            rf"(?=(?:{_phrases(lists['duty_verbs'])}|"
+            r"provide\s+(?:access|support|service|the\s+services|an?\s+invoice))\b)"
+            # ", and any invoices outstanding shall be paid within 30 days": a new clause, its own subject and modal
+            r"|,\s*(?:and|or|but)\s+(?=(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s)"
         ),
     )
 
@@ -510,34 +522,16 @@ def _clause_span(sent: str, d: Duration) -> tuple[int, int]:
     return start, end
 
 
-# Coordinated predicates: "Provider shall respond to access requests within 45 days | and shall delete
-# Student Data upon request". A new predicate starts at "and/or/but" followed by a modal or by one of the
-# verbs that contract duties are made of; "and within 90 days after termination" (no verb) continues the
-# predicate before it.
-_PREDICATE_VERBS = (
-    r"shall|will|must|may|should|can|agrees?\s+to|undertakes?\s+to|"
-    r"respond|process|resolve|restore|retain|keep|store|pay|invoice|issue|bill|renew|cease|terminate|suspend|"
-    r"investigate|remediate|correct|review|maintain|archive|back\s+up|delete|destroy|erase|dispose|purge|return|"
-    r"remove|notify|inform|report|certify|confirm|give|send|make|take|allow|permit|grant|charge|refund|"
-    r"provide\s+(?:access|support|service|the\s+services|an?\s+invoice)"
-)
-_COORDINATION = re.compile(
-    r"(?:,\s*)?\b(?:and|or|but|and/or)(?:\s*,[^,]{0,60},)?\s+(?:(?:also|then|thereafter|promptly)\s+)?"
-    r"(?=(?:" + _PREDICATE_VERBS + r")\b)"
-    # ", and any invoices outstanding shall be paid within 30 days": a new clause, its own subject and modal
-    r"|,\s*(?:and|or|but)\s+(?=(?:[\w'’-]+\s+){1,5}?(?:shall|will|must|may|should|can)\s)",
-    re.IGNORECASE,
-)
 _SUBORDINATE = re.compile(r"\b(?:if|unless|when|whenever|in\s+case|in\s+the\s+event)\b", re.IGNORECASE)
 _DO_SO = re.compile(r"\b(?:do|does|done)\s+so\b", re.IGNORECASE)
 
 
 def _predicate_span(sent: str, d: Duration) -> tuple[int, int]:
     """Offsets of the predicate of ``sent`` the figure belongs to: its clause (:func:`_clause_span`), cut
-    where a coordinated predicate starts (``_COORDINATION``). A predicate that only says "do so" carries the
+    where a coordinated predicate starts (``Words.coordination``). A predicate that only says "do so" carries the
     verb of the one before it."""
     cs, ce = _clause_span(sent, d)
-    cuts = [cs] + [m.start() for m in _COORDINATION.finditer(sent, cs, ce)] + [ce]
+    cuts = [cs] + [m.start() for m in _w().coordination.finditer(sent, cs, ce)] + [ce]
     for i in range(len(cuts) - 1):
         if cuts[i] <= d.start < cuts[i + 1]:
             start = cs if i > 0 and _DO_SO.search(sent, cuts[i], cuts[i + 1]) else cuts[i]
