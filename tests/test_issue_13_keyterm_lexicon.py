@@ -63,6 +63,19 @@ def test_issue_13_keyterm_words_come_from_the_library() -> None:
     assert "district" in lexicon["school_parties"] and "commissioner" in lexicon["authority_parties"]
 
 
+def test_issue_13_every_keyterm_list_is_read_by_the_engine() -> None:
+    lexicon = load_library().engine_data()["lexicon"]["keyterms"]
+    read: set[str] = set()
+
+    class Recorder(dict):  # type: ignore[type-arg]
+        def __getitem__(self, key: str) -> object:
+            read.add(key)
+            return super().__getitem__(key)
+
+    keyterms._build_words(Recorder(lexicon))
+    assert read == set(LEXICONS["keyterms"]["lists"])  # no list the engine ignores, none it reads unvalidated
+
+
 def test_issue_13_stems_stay_stems_and_words_stay_whole_words() -> None:
     words = keyterms.words_for(load_library().engine_data()["lexicon"]["keyterms"])
     # a stem covers every word it begins: "delet" -> "deletion", "deleted"; "destr" -> "destruction"
