@@ -592,12 +592,48 @@ def _negated_use_cues(
             j += 1
         if verbs:
             negated.append((first, j, verbs))
+    negated.extend(_fronted_negations(lowers, any_verb))
     out = set()
     for start, label in cues:
         allowed = prohibitions[label]
         # The cue may be the verb itself ("nor will we market to students").
         if any(first <= start <= end + _NEGATION_REACH and verbs & allowed for first, end, verbs in negated):
             out.add(label)
+    return out
+
+
+# "no later than", "no more than": a limit, not a negation of what follows.
+_NOT_FRONTED = frozenset({"later", "less", "more", "longer", "fewer", "sooner", "earlier", "other", "one"})
+_AUX = frozenset({"will", "shall", "may", "can", "must", "would", "is", "are", "be", "ever"})
+
+
+def _fronted_negations(lowers: list[str], any_verb: Any) -> list[tuple[int, int, set[str]]]:
+    """Negations fronted before their verb, as (first verb, first token after the verbs, the verbs).
+
+    "Under no circumstances will Company sell …", "In no event shall Provider disclose …", "no student
+    information will be used for …": the negator is "no" in front of the subject or the clause, and the
+    verb follows an auxiliary, after an inverted subject of up to three words ("will Company", "shall the
+    Provider"). "no later than 72 hours" is a limit, not a negation.
+    """
+    out: list[tuple[int, int, set[str]]] = []
+    n = len(lowers)
+    for i, low in enumerate(lowers):
+        if low != "no" or i + 1 >= n or lowers[i + 1] in _NOT_FRONTED:
+            continue
+        k = next((k for k in range(i + 1, min(n, i + 7)) if lowers[k] in _AUX), None)
+        if k is None or any(t in (",", ";", ".") for t in lowers[i + 1 : k]):
+            continue
+        j = k + 1
+        while j < n and j <= k + 4 and lowers[j] not in any_verb and lowers[j] not in (",", ";", "."):
+            j += 1
+        verbs: set[str] = set()
+        first = j
+        while j < n and (lowers[j] in any_verb or (verbs and lowers[j] in ("or", "and", ","))):
+            if lowers[j] in any_verb:
+                verbs.add(lowers[j])
+            j += 1
+        if verbs:
+            out.append((first, j, verbs))
     return out
 
 
