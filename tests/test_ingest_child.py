@@ -221,3 +221,19 @@ def test_fork_mode_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not child_mod.forked.can_fork()  # both cores busy: a child would only add work
     monkeypatch.setattr(child_mod.forked.os, "getloadavg", lambda: (0.9, 1.0, 1.0))
     assert child_mod.forked.can_fork() is sys.platform.startswith("linux")
+
+
+def test_the_pipeline_build_thread_is_waited_for_at_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corrupt file fails at once while the pipeline is still being built on a thread beside the reading.
+    As a daemon thread, it was still inside spaCy's import when the interpreter shut down after the error
+    line, and the process crashed (SIGSEGV in about 1 of 20 runs of `contractreview analyze corrupt.pdf`
+    without the forked reader). A non-daemon thread is joined before shutdown."""
+    from contractreview import nlp
+
+    monkeypatch.setattr(nlp, "_CACHE", {})
+    started = []
+    monkeypatch.setattr(nlp, "get_pipeline", lambda library: started.append(library))
+    thread = nlp.prepare_pipeline(object())
+    assert thread is not None
+    thread.join(10)
+    assert started and not thread.daemon

@@ -212,7 +212,7 @@ def pipeline_ready(library: Any) -> bool:
 
 
 def prepare_pipeline(library: Any) -> threading.Thread | None:
-    """Start building the pipeline of ``library`` on a daemon thread, unless it is cached already.
+    """Start building the pipeline of ``library`` on a thread, unless it is cached already.
 
     Importing spaCy and building the pipeline take most of a short run's start-up; started before the
     file is read, they overlap ingestion. :func:`get_pipeline` later waits for this build.
@@ -234,6 +234,10 @@ def prepare_pipeline(library: Any) -> threading.Thread | None:
         except Exception:  # noqa: BLE001 - the analysis builds it again and reports the error itself
             pass
 
-    thread = threading.Thread(target=build, name="contractreview-pipeline", daemon=True)
+    # Not a daemon: when reading the file fails at once (a corrupt PDF), the process would exit while this
+    # thread is inside spaCy's or numpy's import, and a daemon thread still running C extension code as the
+    # interpreter shuts down crashed the process after the error line (SIGSEGV in about 1 run in 20).
+    # Exit waits for the build instead (under a second).
+    thread = threading.Thread(target=build, name="contractreview-pipeline", daemon=False)
     thread.start()
     return thread
