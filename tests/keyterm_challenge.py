@@ -41,6 +41,46 @@ class Excerpt:
         return "\n\n".join((self.title, *self.paragraphs)) + "\n"
 
 
+def read_excerpts(excerpts: tuple[Excerpt, ...], folder: Any) -> dict[str, dict[str, object]]:
+    """The whole engine's key terms of each excerpt, analysed as a plain-text document in ``folder``."""
+    from pathlib import Path
+
+    from contractreview.engine import analyze
+    from contractreview.ingest import load_document
+
+    out = {}
+    for ex in excerpts:
+        path = Path(folder, f"{ex.id}.txt")
+        path.write_text(ex.text(), encoding="utf-8")
+        out[ex.id] = dict(analyze(load_document(path)).key_terms)
+    return out
+
+
+def score_excerpts(excerpts: tuple[Excerpt, ...], readings: dict[str, dict[str, object]]) -> dict[str, object]:
+    """Exact match per term and overall, and the share of negative excerpts with a false report."""
+    per_term = {k: 0 for k in KEY_TERMS}
+    false_reports: list[str] = []
+    wrong: dict[str, dict[str, tuple[object, object]]] = {}
+    for ex in excerpts:
+        exp, got = ex.expected(), readings[ex.id]
+        bad = {k: (exp[k], got[k]) for k in KEY_TERMS if got[k] != exp[k]}
+        for k in KEY_TERMS:
+            per_term[k] += k not in bad
+        if bad:
+            wrong[ex.id] = bad
+        if ex.negative and any(exp[k] is None and got[k] is not None for k in KEY_TERMS):
+            false_reports.append(ex.id)
+    n = len(excerpts)
+    negatives = sum(ex.negative for ex in excerpts)
+    return {
+        "exact": sum(per_term.values()) / (n * len(KEY_TERMS)),
+        "per_term": {k: v / n for k, v in per_term.items()},
+        "false_report_rate": len(false_reports) / negatives,
+        "false_reports": false_reports,
+        "wrong": wrong,
+    }
+
+
 def _neg(id: str, title: str, *paragraphs: str, batch: int = 1, **gold: Any) -> Excerpt:
     return Excerpt(id, True, title, paragraphs, _gold(gold), batch)
 

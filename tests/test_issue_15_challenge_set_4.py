@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from keyterm_challenge import read_excerpts, score_excerpts
 from keyterm_challenge_4 import EXCERPTS
 
 from contractreview.domain import KEY_TERMS
@@ -23,38 +24,11 @@ FALSE_REPORT_CEILING = 0.0  # after: 0 of 65 negatives (before: 2 of 65)
 
 @pytest.fixture(scope="module")
 def readings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
-    folder = tmp_path_factory.mktemp("challenge4")
-    out = {}
-    for ex in EXCERPTS:
-        path = Path(folder, f"{ex.id}.txt")
-        path.write_text(ex.text(), encoding="utf-8")
-        out[ex.id] = dict(analyze(load_document(path)).key_terms)
-    return out
+    return read_excerpts(EXCERPTS, tmp_path_factory.mktemp("challenge4"))
 
 
 def score(readings: dict[str, dict[str, object]]) -> dict[str, object]:
-    """Exact match per term and overall, and the share of negative excerpts with a false report."""
-    per_term = {k: 0 for k in KEY_TERMS}
-    false_reports: list[str] = []
-    wrong: dict[str, dict[str, tuple[object, object]]] = {}
-    for ex in EXCERPTS:
-        exp, got = ex.expected(), readings[ex.id]
-        bad = {k: (exp[k], got[k]) for k in KEY_TERMS if got[k] != exp[k]}
-        for k in KEY_TERMS:
-            per_term[k] += k not in bad
-        if bad:
-            wrong[ex.id] = bad
-        if ex.negative and any(exp[k] is None and got[k] is not None for k in KEY_TERMS):
-            false_reports.append(ex.id)
-    n = len(EXCERPTS)
-    negatives = sum(ex.negative for ex in EXCERPTS)
-    return {
-        "exact": sum(per_term.values()) / (n * len(KEY_TERMS)),
-        "per_term": {k: v / n for k, v in per_term.items()},
-        "false_report_rate": len(false_reports) / negatives,
-        "false_reports": false_reports,
-        "wrong": wrong,
-    }
+    return score_excerpts(EXCERPTS, readings)
 
 
 def test_issue_15_challenge_set_4_is_large_and_mostly_negative() -> None:

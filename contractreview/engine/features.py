@@ -584,14 +584,9 @@ def _negated_use_cues(
         j = i + 1
         while j < n and j <= i + 3 and lowers[j] in between:
             j += 1
-        verbs: set[str] = set()
-        first = j
-        while j < n and (lowers[j] in any_verb or (verbs and lowers[j] in ("or", "and", ","))):
-            if lowers[j] in any_verb:
-                verbs.add(lowers[j])
-            j += 1
-        if verbs:
-            negated.append((first, j, verbs))
+        run = _verb_run(lowers, j, any_verb)
+        if run is not None:
+            negated.append(run)
     negated.extend(_fronted_negations(lowers, any_verb))
     out = set()
     for start, label in cues:
@@ -626,15 +621,22 @@ def _fronted_negations(lowers: list[str], any_verb: Any) -> list[tuple[int, int,
         j = k + 1
         while j < n and j <= k + 4 and lowers[j] not in any_verb and lowers[j] not in (",", ";", "."):
             j += 1
-        verbs: set[str] = set()
-        first = j
-        while j < n and (lowers[j] in any_verb or (verbs and lowers[j] in ("or", "and", ","))):
-            if lowers[j] in any_verb:
-                verbs.add(lowers[j])
-            j += 1
-        if verbs:
-            out.append((first, j, verbs))
+        run = _verb_run(lowers, j, any_verb)
+        if run is not None:
+            out.append(run)
     return out
+
+
+def _verb_run(lowers: list[str], j: int, any_verb: Any) -> tuple[int, int, set[str]] | None:
+    """The verbs from token ``j`` on ("sell, rent or lease"): (first verb, first token after them, the verbs),
+    or None when no verb stands at ``j``."""
+    n, first = len(lowers), j
+    verbs: set[str] = set()
+    while j < n and (lowers[j] in any_verb or (verbs and lowers[j] in ("or", "and", ","))):
+        if lowers[j] in any_verb:
+            verbs.add(lowers[j])
+        j += 1
+    return (first, j, verbs) if verbs else None
 
 
 # --------------------------------------------------------------------------- decision
