@@ -175,7 +175,10 @@ def test_real_event_loop_stays_responsive_on_300_page_pdf(qtbot, store, tmp_path
     print(f"progress: {len(shown)} texts, longest unchanged {max(changes):.2f} s, {len(values)} bar values, "
           f"{len(reading)} sentence reports")
     assert max(changes) <= 1.25  # 1 s plus the longest event-loop stall allowed below
-    assert len(values) >= 5 and len(reading) >= 2  # on main: no sentence reports, 2.4 s without a change
+    # Before #17: no sentence reports, 2.4 s without a change. The worker passes one report per 0.25 s, and
+    # since each token pattern runs only where its words are (#13) the sentences of this PDF are read in
+    # under half a second here: one report or more; the bound above is what the user sees.
+    assert len(values) >= 5 and len(reading) >= 1
     # The target. The worker holds the GIL in no single call longer than a few tens of ms (the
     # governing-law scans run in pieces, textscan.py); measured 23-80 ms on a shared 2-core machine at load
     # averages 3.3-7, two busy loops of our own included; 62-198 ms before the scans were cut up.
