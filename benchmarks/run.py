@@ -116,7 +116,7 @@ def child(case: str, path: Path, reps: int) -> None:
     print(json.dumps({"median": statistics.median(times), "cold": cold, "rss_mb": rss_mb}))
 
 
-def _wait_shown(app, window, timeout_s: float = 120.0):  # type: ignore[no-untyped-def]
+def _wait_shown(window, timeout_s: float = 120.0):  # type: ignore[no-untyped-def]
     """Run the event loop (as the app does: no polling) until the window shows an analysis or fails."""
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -151,7 +151,7 @@ def child_gui_launch(path: Path, spawned: float) -> None:
 
     launched = launch(parse_args([str(path), "--db", str(Path(tempfile.mkdtemp()) / "bench.db")]))
     assert not isinstance(launched, int), f"the GUI did not start (exit {launched})"
-    shown, loop = _wait_shown(launched.app, launched.window)
+    shown, loop = _wait_shown(launched.window)
     if not shown:
         loop.exec()
     _report(time.time() - spawned, shown)
@@ -179,7 +179,7 @@ def child_gui_open(path: Path, warm: bool) -> None:
             app.processEvents()
             time.sleep(0.01)
         t0 = time.perf_counter()
-    shown, loop = _wait_shown(app, window)
+    shown, loop = _wait_shown(window)
     window.open_file(str(path))
     if not shown:
         loop.exec()

@@ -156,7 +156,7 @@ def test_nlp_cues_skipping_the_token_matcher_never_loses_a_match(sentence: str) 
     nlp = build_pipeline(patterns=patterns)
     ruler = nlp.get_pipe("contractreview_cues")
     doc = nlp.make_doc(sentence)
-    full = sorted((doc.vocab.strings[m], s, e) for m, s, e in ruler.matcher(doc))
+    full = sorted((doc.vocab.strings[m], s, e) for matcher in ruler.token_matchers for m, s, e in matcher(doc))
     annotated = ruler(nlp.make_doc(sentence))
     got = {
         (sp.id_, sp.start, sp.end)

@@ -227,11 +227,32 @@ def load_dpas(csv_path: Path | str) -> list[Dpa]:
 PRESENCE_VALUES = ("present", "absent", "borderline")
 
 
-def load_presence(directory: Path | str) -> dict[str, dict[str, str]]:
+def iter_presence_files(folder: Path, below: int | None = None) -> Iterator[tuple[Path, str, Any]]:
+    """``(path, DPA name, duties)`` of each presence label file in ``folder``. With ``below``, only DPAs numbered
+    under it: a file whose name is numbered ``below`` or above is skipped before it is opened, one whose DPA is
+    after it is read.
+
+    :raises InputError: a file cannot be read.
+    """
+    for path in sorted(folder.glob("*.json")):
+        if below is not None and _number(path.stem.replace("_", " ")) >= below:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            duties = data["duties"]
+            name = str(data["dpa"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"cannot read the presence label file ({exc}).", path) from exc
+        if below is None or _number(name) < below:
+            yield path, name, duties
+
+
+def load_presence(directory: Path | str, *, below: int | None = None) -> dict[str, dict[str, str]]:
     """Presence-level gold per DPA name: ``{"Online 1": {duty id: present | absent | borderline}}``.
 
     One JSON file per DPA (``{"dpa": name, "duties": {id: {"presence": ..., "sentences": [n, ...]}}}``), ids and
-    sentence numbers only. Every file must judge all 19 duties.
+    sentence numbers only. Every file must judge all 19 duties. ``below``: development DPAs only
+    (:func:`iter_presence_files`).
 
     :raises InputError: a file is unreadable, names an unknown duty, misses one, or has an unknown value.
     """
@@ -239,13 +260,7 @@ def load_presence(directory: Path | str) -> dict[str, dict[str, str]]:
     if not folder.is_dir():
         raise InputError("the presence labels folder does not exist.", folder)
     out: dict[str, dict[str, str]] = {}
-    for path in sorted(folder.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            duties = data["duties"]
-            name = str(data["dpa"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"cannot read the presence label file ({exc}).", path) from exc
+    for path, name, duties in iter_presence_files(folder, below):
         unknown = set(duties) - set(REQUIREMENT_IDS)
         if unknown or set(REQUIREMENT_IDS) - set(duties):
             raise InputError(

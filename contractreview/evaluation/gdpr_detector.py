@@ -14,14 +14,22 @@ The protocol is pre-registered in docs/evaluation-gdpr.md ("Learned presence det
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .gdpr import PRESENCE_VALUES, REQUIREMENT_IDS, Counts, Dpa, _number, iter_corpus_rows, keyword_missing
+from .gdpr import (
+    REQUIREMENT_IDS,
+    Counts,
+    Dpa,
+    _number,
+    iter_corpus_rows,
+    iter_presence_files,
+    keyword_missing,
+    load_presence,
+)
 
 # DPAs "Online 94" and above are the held-out DPAs: never read, trained or evaluated on here.
 HELD_OUT_FROM = 94
@@ -65,40 +73,10 @@ def load_sentences(csv_path: Path | str, *, below: int = HELD_OUT_FROM) -> list[
     return out
 
 
-def _dev_presence_files(folder: Path, below: int) -> Iterator[tuple[Path, str, Any]]:
-    """``(path, DPA name, duties)`` of each presence file of a development DPA in ``folder``; a file whose
-    name or DPA is numbered ``below`` or above is skipped (by name before it is opened)."""
-    for path in sorted(folder.glob("*.json")):
-        if _number(path.stem.replace("_", " ")) >= below:
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            name = str(data["dpa"])
-            duties = data["duties"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"cannot read the presence label file ({exc}).", path) from exc
-        if _number(name) < below:
-            yield path, name, duties
-
-
 def load_dev_presence(directory: Path | str, *, below: int = HELD_OUT_FROM) -> dict[str, dict[str, str]]:
     """Presence gold of the development DPAs only: a file whose name or DPA is numbered ``below`` or above is
     skipped before it is opened (``Online_94.json`` and later are never read)."""
-    folder = Path(directory)
-    if not folder.is_dir():
-        raise InputError("the presence labels folder does not exist.", folder)
-    out: dict[str, dict[str, str]] = {}
-    for path, name, duties in _dev_presence_files(folder, below):
-        if set(duties) != set(REQUIREMENT_IDS):
-            raise InputError(f"the file must judge exactly the {len(REQUIREMENT_IDS)} gdpr duties.", path)
-        row = {}
-        for rid, lab in duties.items():
-            value = str(lab.get("presence", "") if isinstance(lab, Mapping) else lab)
-            if value not in PRESENCE_VALUES:
-                raise InputError(f"duty '{rid}' has presence {value!r}.", path)
-            row[rid] = value
-        out[name] = row
-    return out
+    return load_presence(directory, below=below)
 
 
 def load_dev_citations(
@@ -108,7 +86,7 @@ def load_dev_citations(
     (1-based positions in the DPA's sentence order); held-out files are skipped before they are opened."""
     folder = Path(directory)
     out: dict[str, dict[str, tuple[int, ...]]] = {}
-    for _path, name, duties in _dev_presence_files(folder, below) if folder.is_dir() else ():
+    for _path, name, duties in iter_presence_files(folder, below) if folder.is_dir() else ():
         out[name] = {
             rid: tuple(int(n) for n in lab.get("sentences") or ())
             for rid, lab in duties.items()

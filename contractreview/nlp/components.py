@@ -62,18 +62,17 @@ class CueRuler:
 
         self.name = name
         self.nlp = nlp
-        self.matcher = Matcher(nlp.vocab)
         self._matcher_class = Matcher
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr=phrase_matcher_attr)
         self.phrase_matcher_attr = phrase_matcher_attr
         self.rules: dict[str, tuple[str, str]] = {}  # rule id -> (kind, label)
         # Per token pattern, the words some token must equal (one set per non-optional literal token): a
-        # doc whose text contains none of one set's words cannot match, so the Matcher is skipped.
+        # doc whose text contains none of one set's words cannot match, so that pattern's Matcher is skipped.
         self._required: list[tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = []
-        # The same patterns one Matcher each, beside ``self.matcher`` (all of them, the reference): a
-        # sentence runs only the patterns its words allow. One pattern whose words are in nearly every
-        # sentence ("is encrypted") made the all-pattern Matcher run on nearly every sentence (+15% analysis).
-        self._token_matchers: list[Any] = []
+        # One Matcher per token pattern (parallel to ``_required``): a sentence runs only the patterns its
+        # words allow. With one Matcher for all, a pattern whose words are in nearly every sentence ("is
+        # encrypted") made every pattern run on nearly every sentence (+15% analysis).
+        self.token_matchers: list[Any] = []
         self._make_doc = nlp.make_doc  # tokeniser only: never run the full pipeline on a pattern
         # Article-citation patterns ({"ARTICLES": [33]}): rule id -> (kind, article numbers). A citation
         # such as "Articles 32 to 36" matches every rule whose numbers it covers.
@@ -104,10 +103,9 @@ class CueRuler:
                 phrases.setdefault(rid, []).append(list(key) if key is not None else p["pattern"])
             else:
                 pattern = _simplify(p["pattern"])
-                self.matcher.add(rid, [pattern])
                 own = self._matcher_class(self.nlp.vocab)
                 own.add(rid, [pattern])
-                self._token_matchers.append(own)
+                self.token_matchers.append(own)
                 self._required.append(_required_words(pattern))
         docs = {rid: [t if isinstance(t, list) else self._make_doc(t) for t in texts] for rid, texts in phrases.items()}
         # PhraseMatcher.add makes a vocabulary entry for each rule id and computes its word attributes
@@ -144,7 +142,7 @@ class CueRuler:
         if self._required:
             low = text.lower()
             words = set(_RUNS.findall(low))
-            for req, matcher in zip(self._required, self._token_matchers, strict=True):
+            for req, matcher in zip(self._required, self.token_matchers, strict=True):
                 if all((simple & words) or any(w in low for w in other) for simple, other in req):
                     matches += matcher(doc)
         for match_id, start, end in matches:
